@@ -1,0 +1,146 @@
+import { z } from "zod";
+import type { Card, LedgerEntry, Program, Reward, Voucher } from "@/db/schema";
+import { cardLinks } from "@/lib/cards/links";
+import { ExpiryPolicy } from "@/lib/ledger/expiry";
+import { PassDesign } from "@/lib/programs/design";
+import { EarningRules } from "@/lib/rules/schema";
+import { TierLadder } from "@/lib/tiers/schema";
+import { voucherToken } from "@/lib/vouchers/token";
+
+// Response shapes: the serializers below produce them, and the OpenAPI document shows them.
+
+export const ProgramOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["points", "stamps", "cashback"]),
+  status: z.enum(["active", "paused", "archived"]),
+  currency: z.string(),
+  rules: EarningRules,
+  tiers: TierLadder.nullable(),
+  expiry: ExpiryPolicy,
+  stampsRequired: z.int().nullable(),
+  stampRewardId: z.string().nullable(),
+  reminderDays: z.array(z.int()),
+  design: PassDesign,
+  createdAt: z.iso.datetime(),
+});
+
+export const RewardOut = z.object({
+  id: z.string(),
+  programId: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  cost: z.int(),
+  inventory: z.int().nullable(),
+  active: z.boolean(),
+  createdAt: z.iso.datetime(),
+});
+
+export const CardOut = z.object({
+  id: z.string(),
+  programId: z.string(),
+  customerId: z.string(),
+  balance: z.int(),
+  lifetimeEarned: z.int(),
+  tier: z.string().nullable(),
+  status: z.enum(["active", "closed"]),
+  referralCode: z.string(),
+  qrToken: z.string().describe("Signed token shown in the card's QR code."),
+  links: z.object({ card: z.url(), apple: z.url(), google: z.url() }),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+export const EntryOut = z.object({
+  id: z.string(),
+  cardId: z.string(),
+  kind: z.enum(["earn", "redeem", "adjust", "reverse", "expire", "bonus", "payout"]),
+  amount: z.int(),
+  balanceAfter: z.int(),
+  source: z.string(),
+  reference: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+
+export const VoucherOut = z.object({
+  id: z.string(),
+  cardId: z.string(),
+  rewardId: z.string().nullable(),
+  title: z.string(),
+  code: z.string(),
+  token: z.string().describe("Signed token for the voucher's QR code."),
+  status: z.enum(["issued", "redeemed", "void"]),
+  expiresAt: z.iso.datetime(),
+  redeemedAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+});
+
+export const ProblemOut = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  code: z.string(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+const iso = (d: Date) => d.toISOString();
+
+export function presentProgram(p: Program): z.infer<typeof ProgramOut> {
+  return {
+    id: p.id,
+    name: p.name,
+    kind: p.kind,
+    status: p.status,
+    currency: p.currency,
+    rules: p.rules,
+    tiers: p.tiers ?? null,
+    expiry: p.expiry,
+    stampsRequired: p.stampsRequired,
+    stampRewardId: p.stampRewardId,
+    reminderDays: p.reminderDays,
+    design: p.design,
+    createdAt: iso(p.createdAt),
+  };
+}
+
+export function presentReward(r: Reward): z.infer<typeof RewardOut> {
+  return { id: r.id, programId: r.programId, name: r.name, description: r.description, cost: r.cost, inventory: r.inventory, active: r.active, createdAt: iso(r.createdAt) };
+}
+
+export function presentCard(c: Card): z.infer<typeof CardOut> {
+  const links = cardLinks(c);
+  return {
+    id: c.id,
+    programId: c.programId,
+    customerId: c.customerId,
+    balance: c.balance,
+    lifetimeEarned: c.lifetimeEarned,
+    tier: c.tier,
+    status: c.status,
+    referralCode: c.referralCode,
+    qrToken: links.qrToken,
+    links: { card: links.card, apple: links.apple, google: links.google },
+    createdAt: iso(c.createdAt),
+    updatedAt: iso(c.updatedAt),
+  };
+}
+
+export function presentEntry(e: LedgerEntry): z.infer<typeof EntryOut> {
+  return { id: e.id, cardId: e.cardId, kind: e.kind, amount: e.amount, balanceAfter: e.balanceAfter, source: e.source, reference: e.reference, createdAt: iso(e.createdAt) };
+}
+
+export function presentVoucher(v: Voucher): z.infer<typeof VoucherOut> {
+  return {
+    id: v.id,
+    cardId: v.cardId,
+    rewardId: v.rewardId,
+    title: v.title,
+    code: v.code,
+    token: voucherToken(v),
+    status: v.status,
+    expiresAt: iso(v.expiresAt),
+    redeemedAt: v.redeemedAt ? iso(v.redeemedAt) : null,
+    createdAt: iso(v.createdAt),
+  };
+}

@@ -1,0 +1,13 @@
+import { UpdateProgramInput } from "@/lib/programs/schema";
+import { getProgram, updateProgram } from "@/lib/programs/verbs";
+import { presentProgram } from "../../../_http/present";
+import { apiRoute } from "../../../_http/route";
+
+// GET /api/v1/programs/{id} — one program
+export const GET = apiRoute<{ id: string }>({}, async ({ ctx, params }) => ({ status: 200, body: presentProgram(await getProgram(ctx, params.id)) }));
+
+// PATCH /api/v1/programs/{id} — change rules, tiers, expiry, design or status; applies to the next transaction
+export const PATCH = apiRoute<{ id: string }, typeof UpdateProgramInput>({ body: UpdateProgramInput }, async ({ ctx, params, body }) => ({
+  status: 200,
+  body: presentProgram(await updateProgram(ctx, params.id, body)),
+}));

@@ -1,0 +1,156 @@
+import fs from "node:fs";
+import path from "node:path";
+import { sql, type SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { env } from "../lib/env";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Executor = Db | Tx;
+
+export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
+
+type Handle = {
+  db: Db;
+  kind: "postgres" | "pglite";
+  /** LISTEN on a channel; returns a function that stops listening. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+  ready: Promise<void>;
+};
+
+const globalForDb = globalThis as unknown as { __keepcardDb?: Handle };
+
+/** The process-wide database: Postgres when DATABASE_URL is set, embedded PGlite otherwise. */
+export function getDbHandle(): Handle {
+  globalForDb.__keepcardDb ??= open();
+  return globalForDb.__keepcardDb;
+}
+
+export function getDb(): Db {
+  return getDbHandle().db;
+}
+
+/** Resolves once migrations have been applied in this process. */
+export async function dbReady(): Promise<Db> {
+  const handle = getDbHandle();
+  await handle.ready;
+  return handle.db;
+}
+
+export async function closeDb(): Promise<void> {
+  const handle = globalForDb.__keepcardDb;
+  globalForDb.__keepcardDb = undefined;
+  if (handle) await handle.close();
+}
+
+function open(): Handle {
+  return env.DATABASE_URL ? openPostgres(env.DATABASE_URL) : openPglite(env.PGLITE_DIR);
+}
+
+function openPostgres(url: string): Handle {
+  // Loaded lazily so an embedded install never needs the driver's sockets, and vice versa.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const postgres = require("postgres") as typeof import("postgres");
+  const { drizzle } = require("drizzle-orm/postgres-js") as typeof import("drizzle-orm/postgres-js");
+  const { migrate } = require("drizzle-orm/postgres-js/migrator") as typeof import("drizzle-orm/postgres-js/migrator");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const client = postgres(url, { max: env.DATABASE_POOL_MAX, onnotice: () => {} });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  const ready = migrate(drizzle(client, { schema }), { migrationsFolder });
+  return {
+    db,
+    kind: "postgres",
+    ready,
+    async listen(channel, onMessage) {
+      const sub = await client.listen(channel, (payload) => onMessage(payload));
+      return () => sub.unlisten();
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+function openPglite(dir: string): Handle {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { PGlite } = require("@electric-sql/pglite") as typeof import("@electric-sql/pglite");
+  const { drizzle } = require("drizzle-orm/pglite") as typeof import("drizzle-orm/pglite");
+  const { migrate } = require("drizzle-orm/pglite/migrator") as typeof import("drizzle-orm/pglite/migrator");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const inMemory = dir.startsWith("memory://");
+  if (!inMemory) {
+    fs.mkdirSync(dir, { recursive: true });
+    holdLock(dir);
+  }
+  const client = new PGlite(inMemory ? dir : path.resolve(dir));
+  const db = drizzle(client, { schema }) as unknown as Db;
+  const ready = migrate(drizzle(client, { schema }), { migrationsFolder });
+  return {
+    db,
+    kind: "pglite",
+    ready,
+    async listen(channel, onMessage) {
+      return client.listen(channel, onMessage);
+    },
+    async close() {
+      await client.close();
+      if (!inMemory) releaseLock(dir);
+    },
+  };
+}
+
+/** Thrown when another process already has the embedded database open. */
+export class EmbeddedDbBusyError extends Error {
+  constructor(
+    public readonly pid: number,
+    dir: string,
+  ) {
+    super(
+      `The embedded database in ${dir} is in use by another Keepcard process (pid ${pid}), probably a running server.\n` +
+        `Stop that process first, or point both at a real Postgres with DATABASE_URL.`,
+    );
+  }
+}
+
+function lockPath(dir: string) {
+  return path.join(path.resolve(dir), "..", `${path.basename(dir)}.lock`);
+}
+
+function holdLock(dir: string) {
+  const file = lockPath(dir);
+  try {
+    const pid = Number(fs.readFileSync(file, "utf8"));
+    if (pid && pid !== process.pid && isAlive(pid)) throw new EmbeddedDbBusyError(pid, dir);
+  } catch (error) {
+    if (error instanceof EmbeddedDbBusyError) throw error;
+  }
+  fs.writeFileSync(file, String(process.pid));
+  process.once("exit", () => releaseLock(dir));
+}
+
+function releaseLock(dir: string) {
+  try {
+    if (Number(fs.readFileSync(lockPath(dir), "utf8")) === process.pid) fs.unlinkSync(lockPath(dir));
+  } catch {
+    /* already gone */
+  }
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Raw SQL returning rows on both drivers (postgres.js gives an array, PGlite `{ rows }`). */
+export async function queryRows<T extends Record<string, unknown>>(db: Executor, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+export { sql };

@@ -1,0 +1,23 @@
+import { index, pgTable, text } from "drizzle-orm/pg-core";
+import { createdAt, id, ts } from "./_common";
+import { merchants } from "./merchants";
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: id(),
+    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    // First characters of the key, shown in the dashboard to tell keys apart.
+    prefix: text("prefix").notNull(),
+    // SHA-256 of the whole key; the key itself is shown once and never stored.
+    hash: text("hash").notNull().unique(),
+    createdBy: text("created_by"),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("api_keys_merchant_idx").on(t.merchantId)],
+);
+
+export type ApiKey = typeof apiKeys.$inferSelect;

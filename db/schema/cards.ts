@@ -1,0 +1,42 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { createdAt, id, ts, updatedAt } from "./_common";
+import { customers } from "./customers";
+import { merchants } from "./merchants";
+import { programs } from "./programs";
+
+export const cardStatusEnum = pgEnum("card_status", ["active", "closed"]);
+
+export const cards = pgTable(
+  "cards",
+  {
+    id: id(),
+    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    programId: text("program_id").notNull().references(() => programs.id, { onDelete: "cascade" }),
+    customerId: text("customer_id").notNull().references(() => customers.id, { onDelete: "cascade" }),
+    // Points, stamps on the current card, or cashback in minor units: cached sum of the ledger.
+    balance: integer("balance").notNull().default(0),
+    lifetimeEarned: integer("lifetime_earned").notNull().default(0),
+    tier: text("tier"),
+    status: cardStatusEnum("status").notNull().default("active"),
+    // Unguessable token of the customer's card page (/c/{publicToken}).
+    publicToken: text("public_token").notNull().unique(),
+    // Apple Wallet authenticationToken; never changes.
+    walletAuthToken: text("wallet_auth_token").notNull(),
+    referralCode: text("referral_code").notNull().unique(),
+    referredByCardId: text("referred_by_card_id"),
+    lastActivityAt: ts("last_activity_at").notNull().defaultNow(),
+    // Bumped on every change that shows on a pass; Apple's Last-Modified and Google's PATCH follow it.
+    version: integer("version").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("cards_balance_non_negative", sql`${t.balance} >= 0`),
+    uniqueIndex("cards_program_customer_uq").on(t.programId, t.customerId),
+    index("cards_merchant_idx").on(t.merchantId, t.createdAt),
+    index("cards_customer_idx").on(t.customerId),
+  ],
+);
+
+export type Card = typeof cards.$inferSelect;

@@ -1,0 +1,72 @@
+import { bigint, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { createdAt, id, ts } from "./_common";
+import { cards } from "./cards";
+import { merchants } from "./merchants";
+
+export const entryKindEnum = pgEnum("entry_kind", ["earn", "redeem", "adjust", "reverse", "expire", "bonus", "payout"]);
+export const actorTypeEnum = pgEnum("actor_type", ["user", "api_key", "system", "customer"]);
+
+// Append-only: rows are never updated or deleted; a mistake is undone by a `reverse` entry.
+export const ledgerEntries = pgTable(
+  "ledger_entries",
+  {
+    id: id(),
+    // Monotonic order for cursors and "newest first".
+    seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity().notNull(),
+    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    cardId: text("card_id").notNull().references(() => cards.id, { onDelete: "cascade" }),
+    kind: entryKindEnum("kind").notNull(),
+    amount: integer("amount").notNull(),
+    balanceAfter: integer("balance_after").notNull(),
+    actorType: actorTypeEnum("actor_type").notNull(),
+    actorId: text("actor_id"),
+    // Where it came from: api, dashboard, scanner, job, card_page, seed.
+    source: text("source").notNull(),
+    reference: text("reference"),
+    reversesEntryId: text("reverses_entry_id"),
+    locationId: text("location_id"),
+    details: jsonb("details").$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("ledger_entries_seq_uq").on(t.seq),
+    index("ledger_entries_card_seq_idx").on(t.cardId, t.seq),
+    index("ledger_entries_merchant_created_idx").on(t.merchantId, t.createdAt),
+    uniqueIndex("ledger_entries_reverses_uq").on(t.reversesEntryId),
+  ],
+);
+
+// Each earn opens a lot; spending consumes the oldest open lots; expiry closes what is left.
+export const pointLots = pgTable(
+  "point_lots",
+  {
+    id: id(),
+    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    cardId: text("card_id").notNull().references(() => cards.id, { onDelete: "cascade" }),
+    entryId: text("entry_id").notNull(),
+    amount: integer("amount").notNull(),
+    remaining: integer("remaining").notNull(),
+    expiresAt: ts("expires_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("point_lots_card_idx").on(t.cardId, t.createdAt), index("point_lots_expires_idx").on(t.expiresAt)],
+);
+
+// One row per (merchant, key): the first result of a retried write.
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    status: integer("status"),
+    response: jsonb("response"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.key] })],
+);
+
+export type LedgerEntry = typeof ledgerEntries.$inferSelect;
+export type PointLot = typeof pointLots.$inferSelect;
+export type EntryKind = (typeof entryKindEnum.enumValues)[number];
+export type ActorType = (typeof actorTypeEnum.enumValues)[number];

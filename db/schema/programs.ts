@@ -1,0 +1,37 @@
+import { index, integer, jsonb, pgEnum, pgTable, text } from "drizzle-orm/pg-core";
+import type { EarningRules } from "../../lib/rules/schema";
+import type { ExpiryPolicy } from "../../lib/ledger/expiry";
+import type { TierLadder } from "../../lib/tiers/schema";
+import type { PassDesign } from "../../lib/programs/design";
+import { createdAt, id, updatedAt } from "./_common";
+import { merchants } from "./merchants";
+
+export const programKindEnum = pgEnum("program_kind", ["points", "stamps", "cashback"]);
+export const programStatusEnum = pgEnum("program_status", ["active", "paused", "archived"]);
+
+export const programs = pgTable(
+  "programs",
+  {
+    id: id(),
+    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    kind: programKindEnum("kind").notNull(),
+    status: programStatusEnum("status").notNull().default("active"),
+    currency: text("currency").notNull(),
+    rules: jsonb("rules").$type<EarningRules>().notNull(),
+    tiers: jsonb("tiers").$type<TierLadder | null>(),
+    expiry: jsonb("expiry").$type<ExpiryPolicy>().notNull(),
+    // Stamp programs: stamps that complete a card, and the reward its voucher is for.
+    stampsRequired: integer("stamps_required"),
+    stampRewardId: text("stamp_reward_id"),
+    // Days before expiry when a reminder goes out, for example [14, 3].
+    reminderDays: jsonb("reminder_days").$type<number[]>().notNull().default([14, 3]),
+    design: jsonb("design").$type<PassDesign>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("programs_merchant_idx").on(t.merchantId)],
+);
+
+export type Program = typeof programs.$inferSelect;
+export type ProgramKind = (typeof programKindEnum.enumValues)[number];

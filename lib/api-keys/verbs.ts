@@ -1,0 +1,63 @@
+import { createHash } from "node:crypto";
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { apiKeys, type ApiKey } from "../../db/schema";
+import { audit } from "../audit";
+import { assertCan } from "../auth/permissions";
+import { now, withTransaction, type Ctx } from "../context";
+import type { Executor } from "../../db/client";
+import { notFound } from "../errors";
+import { newId, randomString } from "../ids";
+
+const KEY_PREFIX = "kc_live_";
+
+export const CreateApiKeyInput = z.object({ name: z.string().trim().min(1).max(80).default("API key") }).strict();
+export type CreateApiKeyInput = z.input<typeof CreateApiKeyInput>;
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+/** Makes a key for the merchant. The plain key is returned here, once; only its hash is kept. */
+export async function createApiKey(ctx: Ctx, input: CreateApiKeyInput = {}): Promise<{ apiKey: ApiKey; key: string }> {
+  assertCan(ctx.actor, "api_keys:manage");
+  const { name } = CreateApiKeyInput.parse(input);
+  const key = `${KEY_PREFIX}${randomString(32)}`;
+  return withTransaction(ctx, async (tx) => {
+    const [apiKey] = await tx.db
+      .insert(apiKeys)
+      .values({ id: newId("key"), merchantId: ctx.merchantId, name, prefix: key.slice(0, KEY_PREFIX.length + 4), hash: hashApiKey(key), createdBy: ctx.actor.id })
+      .returning();
+    await audit(tx.db, ctx.merchantId, ctx.actor, "api_key.created", { type: "api_key", id: apiKey!.id }, { name });
+    return { apiKey: apiKey!, key };
+  });
+}
+
+export async function revokeApiKey(ctx: Ctx, apiKeyId: string): Promise<ApiKey> {
+  assertCan(ctx.actor, "api_keys:manage");
+  return withTransaction(ctx, async (tx) => {
+    const [apiKey] = await tx.db
+      .update(apiKeys)
+      .set({ revokedAt: now(ctx) })
+      .where(and(eq(apiKeys.id, apiKeyId), eq(apiKeys.merchantId, ctx.merchantId), isNull(apiKeys.revokedAt)))
+      .returning();
+    if (!apiKey) throw notFound("API key");
+    await audit(tx.db, ctx.merchantId, ctx.actor, "api_key.revoked", { type: "api_key", id: apiKeyId });
+    return apiKey;
+  });
+}
+
+export async function listApiKeys(ctx: Ctx): Promise<ApiKey[]> {
+  assertCan(ctx.actor, "api_keys:manage");
+  return ctx.db.select().from(apiKeys).where(eq(apiKeys.merchantId, ctx.merchantId)).orderBy(desc(apiKeys.createdAt));
+}
+
+/** The live key matching a presented secret, or null. */
+export async function findApiKey(db: Executor, presented: string): Promise<ApiKey | null> {
+  if (!presented.startsWith(KEY_PREFIX) || presented.length > 100) return null;
+  const [apiKey] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.hash, hashApiKey(presented)), isNull(apiKeys.revokedAt)));
+  return apiKey ?? null;
+}

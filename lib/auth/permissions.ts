@@ -1,0 +1,65 @@
+import type { Role } from "../../db/schema";
+import type { Actor } from "../context";
+import { AppError } from "../errors";
+
+/**
+ * The one permission table. Rows are actions, columns who may do them.
+ * `api` is an API key of the merchant; `customer` acts on their own card only
+ * (the verb checks ownership); `system` (jobs, scripts) may do everything.
+ */
+type Principal = Role | "api" | "customer";
+
+const TABLE = {
+  "programs:read": ["owner", "admin", "marketer", "staff", "partner", "api"],
+  "programs:write": ["owner", "admin", "api"],
+  "rewards:write": ["owner", "admin", "api"],
+  "locations:write": ["owner", "admin"],
+  "cards:read": ["owner", "admin", "marketer", "staff", "api", "customer"],
+  "cards:enroll": ["owner", "admin", "staff", "api", "customer"],
+  "points:earn": ["owner", "admin", "staff", "api"],
+  "points:adjust": ["owner", "admin", "api"],
+  "points:reverse": ["owner", "admin", "api"],
+  "rewards:redeem": ["owner", "admin", "staff", "api", "customer"],
+  "vouchers:use": ["owner", "admin", "staff", "api"],
+  "customers:read": ["owner", "admin", "marketer"],
+  "customers:export": ["owner", "admin", "customer"],
+  "customers:erase": ["owner", "admin", "customer"],
+  "campaigns:write": ["owner", "admin", "marketer"],
+  "reports:read": ["owner", "admin", "marketer", "partner"],
+  "team:manage": ["owner", "admin"],
+  "api_keys:manage": ["owner", "admin"],
+  "webhooks:manage": ["owner", "admin"],
+  "payouts:manage": ["owner", "admin"],
+  "settings:write": ["owner", "admin"],
+  "audit:read": ["owner", "admin"],
+} as const satisfies Record<string, readonly Principal[]>;
+
+export type Permission = keyof typeof TABLE;
+export const PERMISSIONS = Object.keys(TABLE) as Permission[];
+
+function principal(actor: Actor): Principal | "system" {
+  switch (actor.type) {
+    case "user":
+      return actor.role;
+    case "api_key":
+      return "api";
+    case "customer":
+      return "customer";
+    case "system":
+      return "system";
+  }
+}
+
+export function can(actor: Actor, permission: Permission): boolean {
+  const who = principal(actor);
+  if (who === "system") return true;
+  return (TABLE[permission] as readonly Principal[]).includes(who);
+}
+
+export function assertCan(actor: Actor, permission: Permission): void {
+  if (!can(actor, permission)) throw new AppError("forbidden", `Your role may not do this (${permission}).`);
+}
+
+export function rolesFor(permission: Permission): readonly Principal[] {
+  return TABLE[permission];
+}

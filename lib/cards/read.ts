@@ -1,0 +1,66 @@
+import { and, desc, eq, lt } from "drizzle-orm";
+import { cards, ledgerEntries, type Card, type LedgerEntry } from "../../db/schema";
+import { assertCan } from "../auth/permissions";
+import type { Ctx } from "../context";
+import { AppError, notFound } from "../errors";
+import { verifyQr } from "../tokens/qr";
+import { vouchers, type Voucher } from "../../db/schema";
+
+export async function getCard(ctx: Ctx, cardId: string): Promise<Card> {
+  assertCan(ctx.actor, "cards:read");
+  const [card] = await ctx.db
+    .select()
+    .from(cards)
+    .where(and(eq(cards.id, cardId), eq(cards.merchantId, ctx.merchantId)));
+  if (!card || (ctx.actor.type === "customer" && card.customerId !== ctx.actor.id)) throw notFound("Card");
+  return card;
+}
+
+const PAGE = 50;
+
+/** Entries newest first, `limit` at a time; `cursor` is the opaque `nextCursor` of the previous page. */
+export async function listEntries(
+  ctx: Ctx,
+  cardId: string,
+  opts: { cursor?: string; limit?: number } = {},
+): Promise<{ data: LedgerEntry[]; nextCursor: string | null }> {
+  await getCard(ctx, cardId);
+  const limit = Math.min(Math.max(opts.limit ?? PAGE, 1), 200);
+  const before = opts.cursor ? decodeCursor(opts.cursor) : null;
+  const rows = await ctx.db
+    .select()
+    .from(ledgerEntries)
+    .where(and(eq(ledgerEntries.cardId, cardId), before === null ? undefined : lt(ledgerEntries.seq, before)))
+    .orderBy(desc(ledgerEntries.seq))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  return { data: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.seq) : null };
+}
+
+function encodeCursor(seq: number) {
+  return Buffer.from(`s:${seq}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): number {
+  const match = /^s:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (!match) throw new AppError("invalid", "cursor is not one this API gave out", { errors: [{ path: "cursor", message: "unknown cursor" }] });
+  return Number(match[1]);
+}
+
+export async function listVouchers(ctx: Ctx, cardId: string): Promise<Voucher[]> {
+  await getCard(ctx, cardId);
+  return ctx.db.select().from(vouchers).where(eq(vouchers.cardId, cardId)).orderBy(desc(vouchers.createdAt));
+}
+
+/** What a scanned QR is: a card, or a voucher with its card. Verifies signature, merchant and expiry. */
+export async function scan(ctx: Ctx, token: string): Promise<{ kind: "card"; card: Card } | { kind: "voucher"; card: Card; voucher: Voucher }> {
+  assertCan(ctx.actor, "cards:read");
+  const payload = verifyQr(token, { merchantId: ctx.merchantId, now: ctx.now?.() });
+  if (payload.t === "card") return { kind: "card", card: await getCard(ctx, payload.id) };
+  const [voucher] = await ctx.db
+    .select()
+    .from(vouchers)
+    .where(and(eq(vouchers.id, payload.id), eq(vouchers.merchantId, ctx.merchantId)));
+  if (!voucher) throw notFound("Voucher");
+  return { kind: "voucher", voucher, card: await getCard(ctx, voucher.cardId) };
+}

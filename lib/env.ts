@@ -1,0 +1,76 @@
+import { z } from "zod";
+
+// The one place that reads process.env. Everything else imports `env`.
+const optional = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+const flag = z.preprocess((v) => v === "1" || v === "true", z.boolean());
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  APP_URL: z.string().url().default("http://localhost:3000"),
+
+  // Postgres when set; otherwise the embedded PGlite under PGLITE_DIR ("memory://" keeps it in RAM).
+  DATABASE_URL: optional,
+  DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
+  PGLITE_DIR: z.string().default(".data/pglite"),
+
+  // Ed25519 key (PKCS#8 PEM, or base64 of it) that signs card and voucher QR tokens.
+  // Without it a key is made once and kept under .data/keys (development only).
+  TOKEN_SIGNING_KEY: optional,
+  DATA_DIR: z.string().default(".data"),
+  VOUCHER_TTL_DAYS: z.coerce.number().int().positive().default(30),
+
+  // Rate limits: Upstash when configured, an in-process limiter otherwise.
+  UPSTASH_REDIS_REST_URL: optional,
+  UPSTASH_REDIS_REST_TOKEN: optional,
+  RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_DISABLED: flag.default(false),
+
+  // Email: Resend when a key is set, otherwise the dev outbox.
+  RESEND_API_KEY: optional,
+  RESEND_BASE_URL: optional,
+  EMAIL_FROM: z.string().default("Keepcard <cards@keepcard.local>"),
+
+  // Background jobs.
+  INNGEST_EVENT_KEY: optional,
+  INNGEST_SIGNING_KEY: optional,
+  INNGEST_DEV: optional,
+  INNGEST_BASE_URL: optional,
+
+  // Sign-in.
+  AUTH_SECRET: optional,
+  AUTH_URL: optional,
+  AUTH_GOOGLE_ID: optional,
+  AUTH_GOOGLE_SECRET: optional,
+  DEMO_LOGIN: flag.default(false),
+
+  // Apple Wallet.
+  APPLE_PASS_TYPE_ID: optional,
+  APPLE_TEAM_ID: optional,
+  APPLE_PASS_CERT: optional,
+  APPLE_PASS_KEY: optional,
+  APPLE_PASS_KEY_PASSPHRASE: optional,
+  APPLE_WWDR_CERT: optional,
+  APNS_BASE_URL: z.string().default("https://api.push.apple.com"),
+  APNS_CA: optional,
+
+  // Google Wallet.
+  GOOGLE_WALLET_ISSUER_ID: optional,
+  GOOGLE_WALLET_SERVICE_ACCOUNT: optional,
+  GOOGLE_WALLET_BASE_URL: z.string().default("https://walletobjects.googleapis.com/walletobjects/v1"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function load(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export const env: Env = load();
+
+export const isProduction = env.NODE_ENV === "production";

@@ -1,0 +1,36 @@
+import { randomBytes } from "node:crypto";
+
+const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/** Random base62 string of `length` characters (rejection sampling, no modulo bias). */
+export function randomString(length: number): string {
+  let out = "";
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248 && out.length < length) out += ALPHABET[byte % 62];
+    }
+  }
+  return out;
+}
+
+export type IdPrefix = "mer" | "loc" | "mem" | "inv" | "key" | "prg" | "cus" | "crd" | "ent" | "lot" | "rwd" | "vch" | "evt" | "aud";
+
+/** Prefixed, sortable-enough ids such as `crd_3fZ…`: readable in logs and in the API. */
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${randomString(20)}`;
+}
+
+// Crockford-style alphabet without 0/O, 1/I/L, U: easy to read aloud at a counter.
+const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** Short human code, e.g. K7QM-3XPA. */
+export function humanCode(groups = 2, size = 4): string {
+  const bytes = randomBytes(groups * size);
+  const chars = [...bytes].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join("");
+  return chars.match(new RegExp(`.{${size}}`, "g"))!.join("-");
+}
+
+export function normalizeCode(input: string): string {
+  const raw = input.toUpperCase().replace(/[^0-9A-Z]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
+  return raw.match(/.{1,4}/g)?.join("-") ?? "";
+}

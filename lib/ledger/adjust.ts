@@ -1,0 +1,36 @@
+import { z } from "zod";
+import type { Card, LedgerEntry } from "../../db/schema";
+import { audit } from "../audit";
+import { assertCan } from "../auth/permissions";
+import { withTransaction, type Ctx } from "../context";
+import { appendEntry, loadProgram, lockCard } from "./core";
+
+export const AdjustInput = z
+  .object({
+    amount: z
+      .int()
+      .min(-10_000_000)
+      .max(10_000_000)
+      .refine((n) => n !== 0, "must not be zero"),
+    reason: z.string().trim().min(3, "say why, in a few words").max(500),
+  })
+  .strict();
+export type AdjustInput = z.infer<typeof AdjustInput>;
+
+/** A manual correction, positive or negative, always with a reason and an audit entry. */
+export async function adjust(ctx: Ctx, cardId: string, input: AdjustInput): Promise<{ entry: LedgerEntry; card: Card }> {
+  assertCan(ctx.actor, "points:adjust");
+  return withTransaction(ctx, async (tx) => {
+    const card = await lockCard(tx, cardId);
+    const program = await loadProgram(tx, card.programId);
+    const result = await appendEntry(tx, card, program, { kind: "adjust", amount: input.amount, reference: input.reason, details: { reason: input.reason } });
+    await audit(tx.db, ctx.merchantId, ctx.actor, "card.adjusted", { type: "card", id: card.id }, {
+      amount: input.amount,
+      reason: input.reason,
+      entryId: result.entry.id,
+      balanceBefore: card.balance,
+      balanceAfter: result.card.balance,
+    });
+    return result;
+  });
+}

@@ -1,0 +1,140 @@
+import { and, eq, gte, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import { ledgerEntries, locations, type Card, type LedgerEntry, type Voucher } from "../../db/schema";
+import { assertCan } from "../auth/permissions";
+import { activeCampaignMultiplier } from "../campaigns/active";
+import { now, withTransaction, type Ctx } from "../context";
+import { AppError, notFound } from "../errors";
+import { currencyExponent, evaluateEarn, localClock } from "../rules/evaluate";
+import { recomputeTier, tierMultiplier } from "../tiers/recompute";
+import { issueVoucher } from "../vouchers/issue";
+import { merchantOf } from "../merchants";
+import { appendEntry, loadProgram, lockCard, type TxCtx } from "./core";
+
+export const EarnInput = z
+  .object({
+    points: z.int().positive().max(10_000_000).optional().describe("Award exactly this many points (points programs)."),
+    purchase: z
+      .object({
+        amount: z.int().min(0).max(1_000_000_000).describe("Purchase total in minor units (cents)."),
+        currency: z.string().length(3).toUpperCase(),
+      })
+      .optional(),
+    stamps: z.int().positive().max(100).optional().describe("Stamps to add (stamp programs)."),
+    locationId: z.string().max(64).optional(),
+    reference: z.string().max(200).optional().describe("Your receipt or order number."),
+  })
+  .strict()
+  .refine((v) => v.points !== undefined || v.purchase !== undefined || v.stamps !== undefined, {
+    message: "give points, purchase or stamps",
+  });
+export type EarnInput = z.infer<typeof EarnInput>;
+
+export type EarnOutcome = { entry: LedgerEntry; card: Card; vouchers: Voucher[] };
+
+/** Awards points, stamps or cashback for a visit or purchase, under the program's rules. */
+export async function earn(ctx: Ctx, cardId: string, input: EarnInput): Promise<EarnOutcome> {
+  assertCan(ctx.actor, "points:earn");
+  return withTransaction(ctx, async (tx) => {
+    let card = await lockCard(tx, cardId);
+    if (card.status !== "active") throw new AppError("inactive", "This card is closed.");
+    const program = await loadProgram(tx, card.programId);
+    if (program.status !== "active") throw new AppError("inactive", `The program is ${program.status}.`);
+    if (input.locationId) await assertLocation(tx, input.locationId);
+
+    const amount = await amountToEarn(tx, card, program, input);
+    const result = await appendEntry(tx, card, program, {
+      kind: "earn",
+      amount: amount.value,
+      reference: input.reference,
+      locationId: input.locationId,
+      details: amount.details,
+      earned: true,
+      activity: true,
+    });
+    card = result.card;
+
+    const vouchers: Voucher[] = [];
+    if (program.kind === "stamps" && program.stampsRequired) {
+      // Each full card becomes a voucher; the remainder carries over to the next card.
+      const completed = Math.floor(card.balance / program.stampsRequired);
+      if (completed > 0) {
+        const spent = await appendEntry(tx, card, program, {
+          kind: "redeem",
+          amount: -completed * program.stampsRequired,
+          reference: result.entry.id,
+          details: { completedCards: completed },
+          activity: true,
+        });
+        card = spent.card;
+        for (let i = 0; i < completed; i++) {
+          vouchers.push(await issueVoucher(tx, card, { rewardId: program.stampRewardId, entryId: spent.entry.id, fallbackTitle: `${program.name}: full card` }));
+        }
+      }
+    }
+    card = await recomputeTier(tx, card, program);
+    return { entry: result.entry, card, vouchers };
+  });
+}
+
+async function assertLocation(tx: TxCtx, locationId: string) {
+  const [loc] = await tx.db
+    .select({ id: locations.id })
+    .from(locations)
+    .where(and(eq(locations.id, locationId), eq(locations.merchantId, tx.merchantId)));
+  if (!loc) throw notFound("Location");
+}
+
+async function amountToEarn(tx: TxCtx, card: Card, program: Awaited<ReturnType<typeof loadProgram>>, input: EarnInput) {
+  if (input.purchase && input.purchase.currency !== program.currency) {
+    throw new AppError("invalid", `This program earns in ${program.currency}, not ${input.purchase.currency}.`, {
+      errors: [{ path: "purchase.currency", message: `must be ${program.currency}` }],
+    });
+  }
+  if (program.kind === "stamps") {
+    if (input.points !== undefined) throw invalidField("points", "a stamp program takes stamps, not points");
+    if (input.stamps !== undefined) return { value: input.stamps, details: { stamps: input.stamps } };
+  } else {
+    if (input.stamps !== undefined) throw invalidField("stamps", "only stamp programs take stamps");
+    if (input.points !== undefined) {
+      if (program.kind === "cashback") throw invalidField("points", "a cashback program earns from a purchase");
+      if (input.purchase) throw invalidField("points", "give points or a purchase, not both");
+      return { value: input.points, details: { points: input.points } };
+    }
+  }
+
+  const merchant = await merchantOf(tx);
+  const at = now(tx);
+  const clock = localClock(at, merchant.timezone);
+  const earnedToday = program.rules.capPerDay === null ? 0 : await earnedSince(tx, card.id, startOfLocalDay(at, clock.minuteOfDay));
+  const result = evaluateEarn(program.rules, {
+    amountMinor: input.purchase?.amount,
+    currencyExponent: currencyExponent(program.currency),
+    weekday: clock.weekday,
+    minuteOfDay: clock.minuteOfDay,
+    locationId: input.locationId,
+    tierMultiplier: tierMultiplier(program, card.tier),
+    campaignMultiplier: await activeCampaignMultiplier(tx, program, card, at),
+    earnedToday,
+  });
+  return {
+    value: result.points,
+    details: { purchase: input.purchase ?? null, base: result.base, factor: result.factor, capped: result.capped, reason: result.reason ?? null },
+  };
+}
+
+function startOfLocalDay(at: Date, minuteOfDay: number): Date {
+  return new Date(at.getTime() - minuteOfDay * 60_000 - at.getUTCSeconds() * 1000 - at.getUTCMilliseconds());
+}
+
+async function earnedSince(tx: TxCtx, cardId: string, since: Date): Promise<number> {
+  const [row] = await tx.db
+    .select({ total: sql<number>`coalesce(sum(${ledgerEntries.amount}), 0)::int` })
+    .from(ledgerEntries)
+    .where(and(eq(ledgerEntries.cardId, cardId), inArray(ledgerEntries.kind, ["earn"]), gte(ledgerEntries.createdAt, since)));
+  return Number(row?.total ?? 0);
+}
+
+function invalidField(path: string, message: string) {
+  return new AppError("invalid", message, { errors: [{ path, message }] });
+}

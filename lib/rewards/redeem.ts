@@ -1,0 +1,52 @@
+import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { z } from "zod";
+import { rewards, type Card, type LedgerEntry, type Voucher } from "../../db/schema";
+import { assertCan } from "../auth/permissions";
+import { withTransaction, type Ctx } from "../context";
+import { AppError, notFound } from "../errors";
+import { appendEntry, loadProgram, lockCard } from "../ledger/core";
+import { issueVoucher } from "../vouchers/issue";
+
+export const RedeemInput = z.object({ rewardId: z.string().min(1).max(64) }).strict();
+export type RedeemInput = z.infer<typeof RedeemInput>;
+
+/** Spends points on a catalog reward: debit, stock and voucher move together or not at all. */
+export async function redeemReward(
+  ctx: Ctx,
+  cardId: string,
+  input: RedeemInput,
+): Promise<{ voucher: Voucher; entry: LedgerEntry; card: Card }> {
+  assertCan(ctx.actor, "rewards:redeem");
+  return withTransaction(ctx, async (tx) => {
+    const card = await lockCard(tx, cardId);
+    if (ctx.actor.type === "customer" && ctx.actor.id !== card.customerId) throw notFound("Card");
+    if (card.status !== "active") throw new AppError("inactive", "This card is closed.");
+    const [reward] = await tx.db
+      .select()
+      .from(rewards)
+      .where(and(eq(rewards.id, input.rewardId), eq(rewards.merchantId, ctx.merchantId)));
+    if (!reward || reward.programId !== card.programId) throw notFound("Reward");
+    if (!reward.active) throw new AppError("inactive", "This reward is no longer offered.");
+    if (card.balance < reward.cost) {
+      throw new AppError("insufficient_balance", `This reward costs ${reward.cost}; the card has ${card.balance}.`);
+    }
+    // Take one from stock; a conditional update, so two last-item redemptions cannot both win.
+    const [taken] = await tx.db
+      .update(rewards)
+      .set({ inventory: sql`${rewards.inventory} - 1` })
+      .where(and(eq(rewards.id, reward.id), or(isNull(rewards.inventory), gt(rewards.inventory, 0))))
+      .returning({ id: rewards.id });
+    if (!taken) throw new AppError("out_of_stock", `${reward.name} is out of stock.`);
+
+    const program = await loadProgram(tx, card.programId);
+    const debit = await appendEntry(tx, card, program, {
+      kind: "redeem",
+      amount: -reward.cost,
+      reference: reward.id,
+      details: { reward: reward.name },
+      activity: true,
+    });
+    const voucher = await issueVoucher(tx, debit.card, { rewardId: reward.id, entryId: debit.entry.id, fallbackTitle: reward.name });
+    return { voucher, entry: debit.entry, card: debit.card };
+  });
+}

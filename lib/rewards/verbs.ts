@@ -1,0 +1,61 @@
+import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { rewards, type Reward } from "../../db/schema";
+import { audit } from "../audit";
+import { assertCan } from "../auth/permissions";
+import { withTransaction, type Ctx } from "../context";
+import { notFound } from "../errors";
+import { newId } from "../ids";
+import { recordEvents } from "../outbox";
+import { getProgram } from "../programs/verbs";
+
+export const CreateRewardInput = z
+  .object({
+    programId: z.string().min(1).max(64),
+    name: z.string().trim().min(1).max(80),
+    description: z.string().max(500).optional(),
+    cost: z.int().positive().max(10_000_000).describe("Points (or stamps) it costs."),
+    inventory: z.int().min(0).max(10_000_000).nullable().optional().describe("Stock; null or absent for unlimited."),
+  })
+  .strict();
+export type CreateRewardInput = z.infer<typeof CreateRewardInput>;
+
+export const UpdateRewardInput = CreateRewardInput.omit({ programId: true }).partial().extend({ active: z.boolean().optional() }).strict();
+export type UpdateRewardInput = z.infer<typeof UpdateRewardInput>;
+
+export async function createReward(ctx: Ctx, input: CreateRewardInput): Promise<Reward> {
+  assertCan(ctx.actor, "rewards:write");
+  return withTransaction(ctx, async (tx) => {
+    await getProgram(tx, input.programId);
+    const [reward] = await tx.db
+      .insert(rewards)
+      .values({ id: newId("rwd"), merchantId: ctx.merchantId, ...input, inventory: input.inventory ?? null })
+      .returning();
+    await audit(tx.db, ctx.merchantId, ctx.actor, "reward.created", { type: "reward", id: reward!.id }, { name: input.name, cost: input.cost });
+    await recordEvents(tx.db, ctx.merchantId, [{ type: "reward.changed", payload: { rewardId: reward!.id, programId: input.programId } }]);
+    return reward!;
+  });
+}
+
+export async function updateReward(ctx: Ctx, rewardId: string, input: UpdateRewardInput): Promise<Reward> {
+  assertCan(ctx.actor, "rewards:write");
+  return withTransaction(ctx, async (tx) => {
+    const [reward] = await tx.db
+      .update(rewards)
+      .set(input)
+      .where(and(eq(rewards.id, rewardId), eq(rewards.merchantId, ctx.merchantId)))
+      .returning();
+    if (!reward) throw notFound("Reward");
+    await audit(tx.db, ctx.merchantId, ctx.actor, "reward.updated", { type: "reward", id: rewardId }, input);
+    await recordEvents(tx.db, ctx.merchantId, [{ type: "reward.changed", payload: { rewardId, programId: reward.programId } }]);
+    return reward;
+  });
+}
+
+export async function listRewards(ctx: Ctx, programId?: string): Promise<Reward[]> {
+  assertCan(ctx.actor, "programs:read");
+  const where = programId
+    ? and(eq(rewards.merchantId, ctx.merchantId), eq(rewards.programId, programId))
+    : eq(rewards.merchantId, ctx.merchantId);
+  return ctx.db.select().from(rewards).where(where).orderBy(asc(rewards.cost), asc(rewards.id));
+}

@@ -1,0 +1,38 @@
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { cards, ledgerEntries, type Card, type Program } from "../../db/schema";
+import { audit } from "../audit";
+import { now } from "../context";
+import type { TxCtx } from "../ledger/core";
+import { recordEvents } from "../outbox";
+import { tierFor } from "./schema";
+
+const DAY = 86_400_000;
+
+export async function earnedInWindow(ctx: TxCtx, cardId: string, windowDays: number): Promise<number> {
+  const since = new Date(now(ctx).getTime() - windowDays * DAY);
+  const [row] = await ctx.db
+    .select({ total: sql<number>`coalesce(sum(${ledgerEntries.amount}), 0)::int` })
+    .from(ledgerEntries)
+    .where(and(eq(ledgerEntries.cardId, cardId), inArray(ledgerEntries.kind, ["earn", "bonus"]), gt(ledgerEntries.createdAt, since)));
+  return Number(row?.total ?? 0);
+}
+
+/** Puts the card in the tier its recent earning reaches; a change is an event and an audit entry. */
+export async function recomputeTier(ctx: TxCtx, card: Card, program: Program): Promise<Card> {
+  if (!program.tiers) return card;
+  const earned = await earnedInWindow(ctx, card.id, program.tiers.windowDays);
+  const tier = tierFor(program.tiers, earned)?.name ?? null;
+  if (tier === card.tier) return card;
+  const [updated] = await ctx.db
+    .update(cards)
+    .set({ tier, version: sql`${cards.version} + 1`, updatedAt: now(ctx) })
+    .where(eq(cards.id, card.id))
+    .returning();
+  await recordEvents(ctx.db, ctx.merchantId, [{ type: "tier.changed", payload: { cardId: card.id, programId: program.id, from: card.tier, to: tier } }]);
+  await audit(ctx.db, ctx.merchantId, ctx.actor, "tier.changed", { type: "card", id: card.id }, { from: card.tier, to: tier, earnedInWindow: earned });
+  return updated!;
+}
+
+export function tierMultiplier(program: Program, tier: string | null): number {
+  return program.tiers?.levels.find((l) => l.name === tier)?.multiplier ?? 1;
+}

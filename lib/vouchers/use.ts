@@ -1,0 +1,51 @@
+import { and, eq, gt, sql } from "drizzle-orm";
+import { z } from "zod";
+import { cards, vouchers, type Voucher } from "../../db/schema";
+import { assertCan } from "../auth/permissions";
+import { now, withTransaction, type Ctx } from "../context";
+import { AppError, notFound } from "../errors";
+import { normalizeCode } from "../ids";
+import { recordEvents } from "../outbox";
+import { verifyQr } from "../tokens/qr";
+
+export const UseVoucherInput = z.union([
+  z.object({ code: z.string().min(4).max(20), locationId: z.string().max(64).optional() }).strict(),
+  z.object({ token: z.string().min(10).max(1000), locationId: z.string().max(64).optional() }).strict(),
+]);
+export type UseVoucherInput = z.infer<typeof UseVoucherInput>;
+
+/**
+ * Marks a voucher used. Succeeds once, whatever the concurrency: the status flips in a single
+ * conditional UPDATE, so of many simultaneous attempts exactly one finds it still `issued`.
+ */
+export async function useVoucher(ctx: Ctx, input: UseVoucherInput): Promise<Voucher> {
+  assertCan(ctx.actor, "vouchers:use");
+  const at = now(ctx);
+  const lookup =
+    "token" in input
+      ? eq(vouchers.id, verifyQr(input.token, { merchantId: ctx.merchantId, kind: "voucher", now: at }).id)
+      : eq(vouchers.code, normalizeCode(input.code));
+
+  return withTransaction(ctx, async (tx) => {
+    const [used] = await tx.db
+      .update(vouchers)
+      .set({ status: "redeemed", redeemedAt: at, redeemedBy: ctx.actor.id, redeemedLocationId: input.locationId ?? null })
+      .where(and(lookup, eq(vouchers.merchantId, ctx.merchantId), eq(vouchers.status, "issued"), gt(vouchers.expiresAt, at)))
+      .returning();
+    if (!used) {
+      const [existing] = await tx.db
+        .select()
+        .from(vouchers)
+        .where(and(lookup, eq(vouchers.merchantId, ctx.merchantId)));
+      if (!existing) throw notFound("Voucher");
+      if (existing.status === "redeemed") {
+        throw new AppError("already_redeemed", `This voucher was already used${existing.redeemedAt ? ` on ${existing.redeemedAt.toISOString()}` : ""}.`);
+      }
+      if (existing.status === "void") throw new AppError("expired", "This voucher was cancelled.");
+      throw new AppError("expired", `This voucher expired on ${existing.expiresAt.toISOString().slice(0, 10)}.`);
+    }
+    await tx.db.update(cards).set({ version: sql`${cards.version} + 1`, lastActivityAt: at, updatedAt: at }).where(eq(cards.id, used.cardId));
+    await recordEvents(tx.db, ctx.merchantId, [{ type: "voucher.redeemed", payload: { voucherId: used.id, cardId: used.cardId, title: used.title } }]);
+    return used;
+  });
+}

@@ -1,0 +1,31 @@
+import postgres from "postgres";
+
+/**
+ * Integration tests run against the database named by TEST_DB:
+ *  - postgres: a fresh database on TEST_DATABASE_URL's server (default: the local one), dropped afterwards;
+ *  - pglite: an in-memory embedded database per test worker.
+ */
+export default async function setup() {
+  process.env.RATE_LIMIT_DISABLED ??= "1";
+  process.env.NODE_ENV = "test";
+  if ((process.env.TEST_DB ?? "pglite") === "pglite") {
+    delete process.env.DATABASE_URL;
+    process.env.PGLITE_DIR = "memory://";
+    return;
+  }
+  const admin = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const name = `keepcard_test_${process.pid}_${Date.now().toString(36)}`;
+  const sql = postgres(admin, { max: 1, onnotice: () => {} });
+  await sql.unsafe(`CREATE DATABASE ${name}`);
+  await sql.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  process.env.DATABASE_URL = url.toString();
+  process.env.DATABASE_POOL_MAX = "20";
+
+  return async () => {
+    const drop = postgres(admin, { max: 1, onnotice: () => {} });
+    await drop.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await drop.end();
+  };
+}
