@@ -5,6 +5,7 @@ CREATE TYPE "public"."card_status" AS ENUM('active', 'closed');--> statement-bre
 CREATE TYPE "public"."actor_type" AS ENUM('user', 'api_key', 'system', 'customer');--> statement-breakpoint
 CREATE TYPE "public"."entry_kind" AS ENUM('earn', 'redeem', 'adjust', 'reverse', 'expire', 'bonus', 'payout');--> statement-breakpoint
 CREATE TYPE "public"."voucher_status" AS ENUM('issued', 'redeemed', 'void');--> statement-breakpoint
+CREATE TYPE "public"."email_status" AS ENUM('outbox', 'sent', 'failed');--> statement-breakpoint
 CREATE TABLE "locations" (
 	"id" text PRIMARY KEY NOT NULL,
 	"merchant_id" text NOT NULL,
@@ -256,6 +257,23 @@ CREATE TABLE "audit_log" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "emails" (
+	"id" text PRIMARY KEY NOT NULL,
+	"merchant_id" text,
+	"to" text NOT NULL,
+	"subject" text NOT NULL,
+	"html" text NOT NULL,
+	"text" text NOT NULL,
+	"kind" text NOT NULL,
+	"dedupe_key" text,
+	"status" "email_status" DEFAULT 'outbox' NOT NULL,
+	"provider_id" text,
+	"error" text,
+	"sent_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "emails_dedupe_key_unique" UNIQUE("dedupe_key")
+);
+--> statement-breakpoint
 ALTER TABLE "locations" ADD CONSTRAINT "locations_merchant_id_merchants_id_fk" FOREIGN KEY ("merchant_id") REFERENCES "public"."merchants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "authenticators" ADD CONSTRAINT "authenticators_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -302,4 +320,6 @@ CREATE UNIQUE INDEX "vouchers_merchant_code_uq" ON "vouchers" USING btree ("merc
 CREATE INDEX "vouchers_card_idx" ON "vouchers" USING btree ("card_id");--> statement-breakpoint
 CREATE INDEX "outbox_pending_idx" ON "outbox_events" USING btree ("dispatched_at","created_at");--> statement-breakpoint
 CREATE INDEX "outbox_merchant_idx" ON "outbox_events" USING btree ("merchant_id","created_at");--> statement-breakpoint
-CREATE INDEX "audit_merchant_created_idx" ON "audit_log" USING btree ("merchant_id","created_at");
+CREATE INDEX "audit_merchant_created_idx" ON "audit_log" USING btree ("merchant_id","created_at");--> statement-breakpoint
+CREATE INDEX "emails_created_idx" ON "emails" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "emails_to_idx" ON "emails" USING btree ("to");

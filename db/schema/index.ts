@@ -8,3 +8,4 @@ export * from "./ledger";
 export * from "./rewards";
 export * from "./outbox";
 export * from "./audit";
+export * from "./emails";

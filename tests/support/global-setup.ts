@@ -7,7 +7,6 @@ import postgres from "postgres";
  */
 export default async function setup() {
   process.env.RATE_LIMIT_DISABLED ??= "1";
-  process.env.NODE_ENV = "test";
   if ((process.env.TEST_DB ?? "pglite") === "pglite") {
     delete process.env.DATABASE_URL;
     process.env.PGLITE_DIR = "memory://";

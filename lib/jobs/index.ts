@@ -1,0 +1,4 @@
+import type { InngestFunction } from "inngest";
+
+/** Every Inngest function, one per file in lib/jobs/. The serve endpoint registers this list. */
+export const functions: InngestFunction.Any[] = [];
