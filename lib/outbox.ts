@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { outboxEvents } from "../db/schema";
 import { newId } from "./ids";
@@ -14,10 +15,22 @@ export type DomainEvent =
 
 export type EventType = DomainEvent["type"];
 
-/** Records events inside the caller's transaction; dispatch happens after commit. */
+/** The Postgres NOTIFY channel live views listen on (dashboard feed, card pages). */
+export const EVENTS_CHANNEL = "keepcard_events";
+
+export type NotifiedEvent = { id: string; merchantId: string; type: EventType; payload: Record<string, unknown>; at: string };
+
+/**
+ * Records events inside the caller's transaction, and NOTIFYs them in the same transaction:
+ * Postgres delivers a notification only when the transaction commits, so listeners never hear
+ * of a change that rolled back. Dispatch to Inngest happens after commit, from the outbox.
+ */
 export async function recordEvents(db: Executor, merchantId: string, events: DomainEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
+  const at = new Date().toISOString();
   const rows = events.map((e) => ({ id: newId("evt"), merchantId, type: e.type, payload: e.payload as Record<string, unknown> }));
   await db.insert(outboxEvents).values(rows);
+  const notices = rows.map((r) => sql`pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ ...r, at } satisfies NotifiedEvent)})`);
+  await db.execute(sql`select ${sql.join(notices, sql`, `)}`);
   return rows.map((r) => r.id);
 }
