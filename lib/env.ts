@@ -43,6 +43,8 @@ const schema = z.object({
   AUTH_GOOGLE_ID: optional,
   AUTH_GOOGLE_SECRET: optional,
   DEMO_LOGIN: flag.default(false),
+  // Shows sent emails at /dev/outbox even in a production build (end-to-end tests). Always on in development.
+  DEV_OUTBOX: flag.default(false),
 
   // Apple Wallet.
   APPLE_PASS_TYPE_ID: optional,

@@ -32,6 +32,10 @@ const TABLE = {
   "payouts:manage": ["owner", "admin"],
   "settings:write": ["owner", "admin"],
   "audit:read": ["owner", "admin"],
+  // Screens: who may open the dashboard at all, its programs and rewards pages, and the staff scanner.
+  "dashboard:view": ["owner", "admin", "marketer", "partner"],
+  "catalog:read": ["owner", "admin", "marketer"],
+  "scanner:use": ["owner", "admin", "staff"],
 } as const satisfies Record<string, readonly Principal[]>;
 
 export type Permission = keyof typeof TABLE;
