@@ -9,3 +9,7 @@ export * from "./rewards";
 export * from "./outbox";
 export * from "./audit";
 export * from "./emails";
+export * from "./campaigns";
+export * from "./payouts";
+export * from "./webhooks";
+export * from "./jobs";

@@ -1,0 +1,89 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { createdAt, id, ts, updatedAt } from "./_common";
+import { cards } from "./cards";
+import { merchants } from "./merchants";
+import { programs } from "./programs";
+
+export const payoutProviderEnum = pgEnum("payout_provider", ["webhook", "manual"]);
+export const payoutScheduleEnum = pgEnum("payout_schedule", ["off", "daily", "weekly", "monthly"]);
+
+// How a cashback program pays out: over which balance, how often, and through which provider.
+export const payoutSettings = pgTable("payout_settings", {
+  programId: text("program_id")
+    .primaryKey()
+    .references(() => programs.id, { onDelete: "cascade" }),
+  merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+  enabled: boolean("enabled").notNull().default(true),
+  provider: payoutProviderEnum("provider").notNull(),
+  // Cards whose cashback balance reaches this (minor units) are paid.
+  thresholdMinor: integer("threshold_minor").notNull(),
+  schedule: payoutScheduleEnum("schedule").notNull().default("off"),
+  // webhook provider: the merchant's payout endpoint and its Standard Webhooks secret (whsec_…).
+  endpointUrl: text("endpoint_url"),
+  secret: text("secret"),
+  updatedAt: updatedAt(),
+});
+
+export const payoutRunStatusEnum = pgEnum("payout_run_status", ["pending", "running", "awaiting_export", "completed", "completed_with_failures"]);
+
+export type PayoutRunReport = { selected: number; retried: number; paid: number; failed: number; pending: number; amountPaid: number; amountFailed: number };
+
+export const payoutRuns = pgTable(
+  "payout_runs",
+  {
+    id: id(),
+    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    programId: text("program_id").notNull().references(() => programs.id, { onDelete: "cascade" }),
+    // schedule:<date> for scheduled runs (one per period), or manual:<id> for "pay now".
+    runKey: text("run_key").notNull(),
+    trigger: text("trigger").notNull(),
+    provider: payoutProviderEnum("provider").notNull(),
+    status: payoutRunStatusEnum("status").notNull().default("pending"),
+    report: jsonb("report").$type<PayoutRunReport | null>(),
+    requestedBy: text("requested_by"),
+    startedAt: ts("started_at"),
+    finishedAt: ts("finished_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("payout_runs_program_key_uq").on(t.programId, t.runKey), index("payout_runs_merchant_idx").on(t.merchantId, t.createdAt)],
+);
+
+export const payoutStatusEnum = pgEnum("payout_status", ["pending", "paid", "failed"]);
+
+// One payment of a card's cashback. The ledger is debited when the row is created (same transaction),
+// so the money is reserved; the provider call may be retried any number of times with the same key.
+export const payouts = pgTable(
+  "payouts",
+  {
+    id: id(),
+    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    programId: text("program_id").notNull(),
+    cardId: text("card_id").notNull().references(() => cards.id, { onDelete: "cascade" }),
+    // The run that last tried it; a failed payout moves to the next run.
+    runId: text("run_id").notNull(),
+    firstRunId: text("first_run_id").notNull(),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    // Sent to the provider as Idempotency-Key on every attempt.
+    idempotencyKey: text("idempotency_key").notNull().unique(),
+    entryId: text("entry_id").notNull(),
+    status: payoutStatusEnum("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    providerReference: text("provider_reference"),
+    paidAt: ts("paid_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("payouts_run_idx").on(t.runId, t.status),
+    // At most one unpaid payout per card: a second run cannot select a card that is still being paid.
+    uniqueIndex("payouts_open_card_uq").on(t.cardId).where(sql`status <> 'paid'`),
+    index("payouts_merchant_idx").on(t.merchantId, t.createdAt),
+  ],
+);
+
+export type PayoutSettings = typeof payoutSettings.$inferSelect;
+export type PayoutRun = typeof payoutRuns.$inferSelect;
+export type Payout = typeof payouts.$inferSelect;
