@@ -36,6 +36,13 @@ const schema = z.object({
   INNGEST_SIGNING_KEY: optional,
   INNGEST_DEV: optional,
   INNGEST_BASE_URL: optional,
+  // How long a background send of outbox events may take before the sweep is left to retry it.
+  INNGEST_SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+  // Cashback payouts: provider calls in flight at once, and the time limit of one call.
+  PAYOUT_CONCURRENCY: z.coerce.number().int().positive().max(200).default(20),
+  PAYOUT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  // Outgoing merchant webhooks: time limit of one delivery attempt.
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 
   // Sign-in.
   AUTH_SECRET: optional,

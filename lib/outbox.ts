@@ -11,7 +11,13 @@ export type DomainEvent =
   | { type: "voucher.issued"; payload: { voucherId: string; cardId: string; rewardId: string | null; title: string } }
   | { type: "voucher.redeemed"; payload: { voucherId: string; cardId: string; title: string } }
   | { type: "program.changed"; payload: { programId: string } }
-  | { type: "reward.changed"; payload: { rewardId: string; programId: string } };
+  | { type: "reward.changed"; payload: { rewardId: string; programId: string } }
+  // Background jobs (lib/jobs): schedules, payout runs, webhook deliveries and wallet messages.
+  | { type: "campaign.scheduled"; payload: { campaignId: string; scheduleVersion: number; startsAt: string; endsAt: string } }
+  | { type: "campaign.cancelled"; payload: { campaignId: string } }
+  | { type: "payout_run.requested"; payload: { runId: string; programId: string } }
+  | { type: "webhook_delivery.requested"; payload: { deliveryId: string } }
+  | { type: "wallet.message_requested"; payload: { cardId: string; programId: string; title: string; body: string; reason: string } };
 
 export type EventType = DomainEvent["type"];
 

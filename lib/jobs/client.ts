@@ -27,4 +27,14 @@ export const events = {
   voucherRedeemed: eventType("voucher.redeemed", { schema: withMerchant({ voucherId: z.string(), cardId: z.string(), title: z.string() }) }),
   programChanged: eventType("program.changed", { schema: withMerchant({ programId: z.string() }) }),
   rewardChanged: eventType("reward.changed", { schema: withMerchant({ rewardId: z.string(), programId: z.string() }) }),
+  campaignScheduled: eventType("campaign.scheduled", {
+    schema: withMerchant({ campaignId: z.string(), scheduleVersion: z.int(), startsAt: z.string(), endsAt: z.string() }),
+  }),
+  campaignCancelled: eventType("campaign.cancelled", { schema: withMerchant({ campaignId: z.string() }) }),
+  payoutRunRequested: eventType("payout_run.requested", { schema: withMerchant({ runId: z.string(), programId: z.string() }) }),
+  webhookDeliveryRequested: eventType("webhook_delivery.requested", { schema: withMerchant({ deliveryId: z.string() }) }),
+  // For the wallet functions: show this message on the card's pass (Apple changeMessage, Google message).
+  walletMessageRequested: eventType("wallet.message_requested", {
+    schema: withMerchant({ cardId: z.string(), programId: z.string(), title: z.string(), body: z.string(), reason: z.string() }),
+  }),
 };
