@@ -62,11 +62,19 @@ const schema = z.object({
   APPLE_WWDR_CERT: optional,
   APNS_BASE_URL: z.string().default("https://api.push.apple.com"),
   APNS_CA: optional,
+  // Where passes call back (Apple's webServiceURL); defaults to APP_URL + /api/wallet/apple.
+  APPLE_WEB_SERVICE_URL: optional,
+  // Development certificates from `npm run wallet:dev-certs`, used when APPLE_*/GOOGLE_* are unset (not in production).
+  WALLET_DEV_CERTS_DIR: optional,
+  // Seconds the wallet sync waits for more changes of the same card before updating the wallets.
+  WALLET_SYNC_DEBOUNCE_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
 
   // Google Wallet.
   GOOGLE_WALLET_ISSUER_ID: optional,
   GOOGLE_WALLET_SERVICE_ACCOUNT: optional,
   GOOGLE_WALLET_BASE_URL: z.string().default("https://walletobjects.googleapis.com/walletobjects/v1"),
+  // Comma-separated origins allowed to show the "Save to Google Wallet" button; defaults to APP_URL's origin.
+  GOOGLE_WALLET_ORIGINS: optional,
 });
 
 export type Env = z.infer<typeof schema>;
