@@ -13,3 +13,4 @@ export * from "./campaigns";
 export * from "./payouts";
 export * from "./webhooks";
 export * from "./jobs";
+export * from "./wallet";
