@@ -1,0 +1,86 @@
+import { InngestTestEngine } from "@inngest/test";
+import { and, eq, isNull } from "drizzle-orm";
+import { afterAll, describe, expect, it, vi } from "vitest";
+
+const fake = await vi.hoisted(async () => {
+  const { useInngestFake } = await import("../support/inngest-fake");
+  return useInngestFake({ sendTimeoutMs: 800 });
+});
+
+import { outboxEvents } from "@/db/schema";
+import { POST as earnRoute } from "@/app/api/v1/cards/[id]/earn/route";
+import { resetDispatchBackoff, settleDispatch } from "@/lib/events/after-commit";
+import { outboxSweep } from "@/lib/jobs/outbox-sweep";
+import { call, makeCard, makeMerchant, makeProgram } from "../support/fixtures";
+
+afterAll(() => fake.close());
+
+async function outboxOf(m: { db: Awaited<ReturnType<typeof makeMerchant>>["db"]; merchantId: string }) {
+  return m.db.select().from(outboxEvents).where(eq(outboxEvents.merchantId, m.merchantId));
+}
+
+async function sweep() {
+  const engine = new InngestTestEngine({ function: outboxSweep });
+  const { result, error } = await engine.execute();
+  expect(error).toBeUndefined();
+  return result as { sent: number; error: string | null };
+}
+
+describe("outbox dispatch", () => {
+  it("keeps requests working while Inngest is away, and the sweep delivers each event once later", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m);
+    const card = await makeCard(m, program.id);
+
+    fake.setMode("down");
+    const first = await call(earnRoute, { key: m.apiKey, params: { id: card.id }, body: { points: 10 } });
+    expect(first.status).toBe(201);
+    await settleDispatch();
+
+    fake.setMode("hang");
+    resetDispatchBackoff();
+    const second = await call(earnRoute, { key: m.apiKey, params: { id: card.id }, body: { points: 5 } });
+    expect(second.status).toBe(201);
+    expect(second.body.card.balance).toBe(15);
+    await settleDispatch();
+
+    const waiting = await m.db
+      .select()
+      .from(outboxEvents)
+      .where(and(eq(outboxEvents.merchantId, m.merchantId), isNull(outboxEvents.dispatchedAt)));
+    expect(waiting.filter((e) => e.type === "card.balance_changed")).toHaveLength(2);
+    expect(waiting.some((e) => e.lastError)).toBe(true);
+    const mine = new Set((await outboxOf(m)).map((e) => e.id));
+    expect(fake.received.filter((e) => e.id && mine.has(e.id))).toHaveLength(0);
+
+    fake.setMode("up");
+    await sweep();
+    const rows = await outboxOf(m);
+    expect(rows.every((e) => e.dispatchedAt !== null)).toBe(true);
+    for (const row of rows) {
+      const posted = fake.received.filter((e) => e.id === row.id);
+      expect(posted).toHaveLength(1);
+      expect(posted[0]).toMatchObject({ name: row.type, data: { ...row.payload, merchantId: m.merchantId } });
+    }
+
+    // A second sweep finds nothing of ours left to send.
+    const before = fake.received.filter((e) => e.id && mine.has(e.id)).length;
+    await sweep();
+    expect(fake.received.filter((e) => e.id && mine.has(e.id)).length).toBe(before);
+  });
+
+  it("sends a request's events right after commit when Inngest is up, with the outbox id as event id", async () => {
+    fake.setMode("up");
+    resetDispatchBackoff();
+    const m = await makeMerchant();
+    const program = await makeProgram(m);
+    const card = await makeCard(m, program.id);
+    const res = await call(earnRoute, { key: m.apiKey, params: { id: card.id }, body: { points: 7 } });
+    expect(res.status).toBe(201);
+    await settleDispatch();
+
+    const [event] = (await outboxOf(m)).filter((e) => e.type === "card.balance_changed");
+    expect(event!.dispatchedAt).not.toBeNull();
+    expect(fake.accepted.get(event!.id)).toMatchObject({ name: "card.balance_changed", data: { cardId: card.id, amount: 7, balance: 7 } });
+  });
+});
