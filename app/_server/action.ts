@@ -1,0 +1,92 @@
+import { unstable_rethrow } from "next/navigation";
+import { z } from "zod";
+import { assertCan, type Permission } from "@/lib/auth/permissions";
+import type { SessionUser } from "@/lib/auth/members";
+import { AppError, isAppError, zodFieldErrors, type ErrorCode } from "@/lib/errors";
+import { currentMember, currentUser, type Member } from "./session";
+
+/** What every server action returns: data, or a message a person can act on (never a raw error). */
+export type ActionResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; code: ErrorCode | "internal"; error: string; fieldErrors?: Record<string, string> };
+
+type Kind = "public" | "user" | "member";
+export type RegisteredAction = { name: string; kind: Kind; permission: Permission | null; run: (input: unknown) => Promise<ActionResult<unknown>> };
+
+const globalForActions = globalThis as unknown as { __keepcardActions?: Map<string, RegisteredAction> };
+/** Every action made with the wrappers below, by name: the permission-matrix test walks this. */
+export const ACTIONS = (globalForActions.__keepcardActions ??= new Map());
+
+const GENERIC = "Something went wrong on our side. Please try again in a moment.";
+
+function toResult(error: unknown): ActionResult<never> {
+  unstable_rethrow(error); // redirect() and notFound() are control flow, not failures
+  if (error instanceof z.ZodError) error = new AppError("invalid", "Please check the highlighted fields.", { errors: zodFieldErrors(error.issues) });
+  if (isAppError(error)) {
+    const fieldErrors = error.errors?.length ? Object.fromEntries(error.errors.map((e) => [e.path, e.message])) : undefined;
+    // Another business's code reads like any unknown code, but the cashier still learns why.
+    return { ok: false, code: error.code, error: error.message, ...(fieldErrors ? { fieldErrors } : {}) };
+  }
+  console.error("[action] unexpected error", error);
+  return { ok: false, code: "internal", error: GENERIC };
+}
+
+function register(name: string, kind: Kind, permission: Permission | null, run: RegisteredAction["run"]) {
+  ACTIONS.set(name, { name, kind, permission, run });
+}
+
+/** An action anyone may call (sign-in): validated input, mapped errors. */
+export function publicAction<S extends z.ZodType, T>(name: string, opts: { input: S }, handler: (args: { input: z.output<S> }) => Promise<T>) {
+  const run = async (raw: z.input<S>): Promise<ActionResult<T>> => {
+    try {
+      const input = opts.input.parse(raw);
+      return { ok: true, data: await handler({ input }) };
+    } catch (error) {
+      return toResult(error);
+    }
+  };
+  register(name, "public", null, run as RegisteredAction["run"]);
+  return run;
+}
+
+/** An action for any signed-in user, member of a business or not (onboarding). */
+export function userAction<S extends z.ZodType, T>(name: string, opts: { input: S }, handler: (args: { input: z.output<S>; user: SessionUser }) => Promise<T>) {
+  const run = async (raw: z.input<S>): Promise<ActionResult<T>> => {
+    try {
+      const user = await currentUser();
+      if (!user) throw new AppError("unauthorized", "Your session has ended. Sign in again to continue.");
+      const input = opts.input.parse(raw);
+      return { ok: true, data: await handler({ input, user }) };
+    } catch (error) {
+      return toResult(error);
+    }
+  };
+  register(name, "user", null, run as RegisteredAction["run"]);
+  return run;
+}
+
+/**
+ * The action wrapper for a business's data: session, membership, the permission from the one
+ * table, then zod. The handler gets a `ctx` for the member's business and calls domain verbs.
+ */
+export function memberAction<S extends z.ZodType, T>(
+  name: string,
+  opts: { input: S; permission: Permission; source?: string },
+  handler: (args: { input: z.output<S>; ctx: Member["ctx"]; member: Member }) => Promise<T>,
+) {
+  const run = async (raw: z.input<S>): Promise<ActionResult<T>> => {
+    try {
+      const { user, member } = await currentMember(opts.source ?? "dashboard");
+      if (!user) throw new AppError("unauthorized", "Your session has ended. Sign in again to continue.");
+      if (!member) throw new AppError("forbidden", "You are not a member of this business any more.");
+      assertCan(member.ctx.actor, opts.permission);
+      const input = opts.input.parse(raw);
+      const ctx = opts.source ? { ...member.ctx, source: opts.source } : member.ctx;
+      return { ok: true, data: await handler({ input, ctx, member }) };
+    } catch (error) {
+      return toResult(error);
+    }
+  };
+  register(name, "member", opts.permission, run as RegisteredAction["run"]);
+  return run;
+}

@@ -1,0 +1,82 @@
+import { DrizzleAdapter } from "@auth/drizzle-adapter";
+import NextAuth, { type NextAuthConfig } from "next-auth";
+import type { Adapter } from "next-auth/adapters";
+import Google from "next-auth/providers/google";
+import Resend from "next-auth/providers/resend";
+import { dbReady, getDb } from "@/db/client";
+import { accounts, sessions, users, verificationTokens } from "@/db/schema";
+import { magicLinkEmail } from "@/lib/auth/magic-link";
+import { sendEmail } from "@/lib/email";
+import { env, isProduction } from "@/lib/env";
+import { enforceRateLimit } from "@/lib/rate-limit";
+import { acceptInvitations } from "@/lib/team/verbs";
+
+/**
+ * The adapter opens the database on first use, not at import: `next build` imports this file in
+ * several workers, and the embedded database allows one process at a time.
+ */
+function lazyAdapter(): Adapter {
+  let adapter: Adapter | undefined;
+  const get = async () => {
+    await dbReady();
+    adapter ??= DrizzleAdapter(getDb(), { usersTable: users, accountsTable: accounts, sessionsTable: sessions, verificationTokensTable: verificationTokens });
+    return adapter;
+  };
+  return new Proxy({} as Adapter, {
+    get(_target, method) {
+      if (typeof method !== "string" || method === "then" || method.toLowerCase().includes("authenticator")) return undefined;
+      return async (...args: unknown[]) => {
+        const a = (await get()) as unknown as Record<string, (...x: unknown[]) => unknown>;
+        return a[method]!(...args);
+      };
+    },
+  });
+}
+
+// A fixed secret is fine for development and tests only; production refuses to start without AUTH_SECRET.
+const secret = env.AUTH_SECRET ?? (isProduction ? undefined : "keepcard-development-secret-do-not-use-in-production");
+
+const providers: NextAuthConfig["providers"] = [
+  Resend({
+    id: "email",
+    name: "Email",
+    from: env.EMAIL_FROM,
+    apiKey: "sent-through-lib-email",
+    maxAge: 15 * 60,
+    async sendVerificationRequest({ identifier, url, request }) {
+      // The sign-in form checks these limits first with a friendly message; this stops direct POSTs.
+      await enforceRateLimit("signIn", `email:${identifier.toLowerCase()}`);
+      const ip = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+      if (ip) await enforceRateLimit("signIn", `ip:${ip}`, { limit: 30, windowSeconds: 600 });
+      const { subject, text, html } = magicLinkEmail(url, new URL(url).host);
+      await sendEmail(await dbReady(), { to: identifier, subject, text, html, kind: "magic_link" });
+    },
+  }),
+];
+if (env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET) {
+  providers.push(Google({ clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET, allowDangerousEmailAccountLinking: true }));
+}
+
+export const googleEnabled = Boolean(env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET);
+
+export const authConfig = {
+  adapter: lazyAdapter(),
+  secret,
+  trustHost: true,
+  session: { strategy: "database", maxAge: 30 * 24 * 60 * 60, updateAge: 24 * 60 * 60 },
+  providers,
+  pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in" },
+  callbacks: {
+    session({ session, user }) {
+      return { ...session, user: { ...session.user, id: user.id } };
+    },
+  },
+  events: {
+    // A verified sign-in (magic link or Google) accepts the open invitations to that address.
+    async signIn({ user }) {
+      if (user.id) await acceptInvitations(await dbReady(), { id: user.id, email: user.email });
+    },
+  },
+} satisfies NextAuthConfig;
+
+export const { handlers, auth, signIn, signOut } = NextAuth(authConfig);

@@ -1,0 +1,55 @@
+import type { Role } from "../../db/schema";
+import { can, type Permission } from "./permissions";
+
+/**
+ * Which permission (from the one table in permissions.ts) opens each dashboard screen.
+ * Every page calls `requirePage(<its route>)`; a test checks that each page does, and that the
+ * answer for every role matches the table.
+ */
+export const PAGE_PERMISSIONS = {
+  "/dashboard": "reports:read",
+  "/dashboard/programs": "catalog:read",
+  "/dashboard/programs/new": "programs:write",
+  "/dashboard/programs/[id]": "catalog:read",
+  "/dashboard/rewards": "catalog:read",
+  "/dashboard/members": "customers:read",
+  "/dashboard/members/[id]": "customers:read",
+  "/dashboard/locations": "locations:write",
+  "/dashboard/team": "team:manage",
+  "/dashboard/api-keys": "api_keys:manage",
+  "/dashboard/audit": "audit:read",
+  "/dashboard/settings": "settings:write",
+  "/dashboard/campaigns": "campaigns:write",
+  "/dashboard/payouts": "payouts:manage",
+  "/dashboard/webhooks": "webhooks:manage",
+  "/dashboard/jobs": "settings:write",
+  "/staff": "scanner:use",
+} as const satisfies Record<string, Permission>;
+
+export type PageRoute = keyof typeof PAGE_PERMISSIONS;
+
+export type PageAccess =
+  | { kind: "ok" }
+  | { kind: "sign-in" }
+  | { kind: "onboarding" }
+  /** Staff have no dashboard: they go to the scanner. */
+  | { kind: "scanner" }
+  | { kind: "denied"; permission: Permission };
+
+/** The decision for a signed-in user (or nobody) with `role` at `merchant` opening `route`. */
+export function pageAccess(signedIn: boolean, role: Role | null, route: PageRoute): PageAccess {
+  if (!signedIn) return { kind: "sign-in" };
+  if (!role) return { kind: "onboarding" };
+  const actor = { type: "user" as const, id: "-", role };
+  const permission = PAGE_PERMISSIONS[route];
+  if (route.startsWith("/dashboard") && !can(actor, "dashboard:view")) {
+    return can(actor, "scanner:use") ? { kind: "scanner" } : { kind: "denied", permission: "dashboard:view" };
+  }
+  return can(actor, permission) ? { kind: "ok" } : { kind: "denied", permission };
+}
+
+/** Where a freshly signed-in member lands. */
+export function homeFor(role: Role): string {
+  const actor = { type: "user" as const, id: "-", role };
+  return can(actor, "dashboard:view") ? "/dashboard" : "/staff";
+}

@@ -1,0 +1,69 @@
+import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { locations, type Location } from "../../db/schema";
+import { audit } from "../audit";
+import { assertCan } from "../auth/permissions";
+import { withTransaction, type Ctx } from "../context";
+import { AppError, notFound } from "../errors";
+import { newId } from "../ids";
+
+const coordinate = (min: number, max: number, what: string) =>
+  z.preprocess(
+    (v) => (v === "" || v === null || v === undefined ? null : typeof v === "string" ? Number(v) : v),
+    z.number({ message: `${what} as a number` }).min(min, `${what} between ${min} and ${max}`).max(max, `${what} between ${min} and ${max}`).nullable(),
+  );
+
+export const LocationInput = z
+  .object({
+    name: z.string().trim().min(1, "give the location a name").max(80),
+    address: z.string().trim().max(200).optional(),
+    latitude: coordinate(-90, 90, "latitude"),
+    longitude: coordinate(-180, 180, "longitude"),
+  })
+  .strict()
+  .refine((v) => (v.latitude === null) === (v.longitude === null), { message: "give both latitude and longitude, or neither", path: ["longitude"] });
+export type LocationInput = z.infer<typeof LocationInput>;
+
+export const UpdateLocationInput = z.object({ locationId: z.string().min(1).max(64), location: LocationInput }).strict();
+export const DeleteLocationInput = z.object({ locationId: z.string().min(1).max(64) }).strict();
+
+export async function listLocations(ctx: Ctx): Promise<Location[]> {
+  return ctx.db.select().from(locations).where(eq(locations.merchantId, ctx.merchantId)).orderBy(asc(locations.createdAt), asc(locations.id));
+}
+
+export async function createLocation(ctx: Ctx, input: LocationInput): Promise<Location> {
+  assertCan(ctx.actor, "locations:write");
+  return withTransaction(ctx, async (tx) => {
+    const [row] = await tx.db
+      .insert(locations)
+      .values({ id: newId("loc"), merchantId: ctx.merchantId, name: input.name, address: input.address || null, latitude: input.latitude, longitude: input.longitude })
+      .returning();
+    await audit(tx.db, ctx.merchantId, ctx.actor, "location.created", { type: "location", id: row!.id }, { name: input.name });
+    return row!;
+  });
+}
+
+export async function updateLocation(ctx: Ctx, locationId: string, input: LocationInput): Promise<Location> {
+  assertCan(ctx.actor, "locations:write");
+  return withTransaction(ctx, async (tx) => {
+    const [row] = await tx.db
+      .update(locations)
+      .set({ name: input.name, address: input.address || null, latitude: input.latitude, longitude: input.longitude })
+      .where(and(eq(locations.id, locationId), eq(locations.merchantId, ctx.merchantId)))
+      .returning();
+    if (!row) throw notFound("Location");
+    await audit(tx.db, ctx.merchantId, ctx.actor, "location.updated", { type: "location", id: locationId }, input);
+    return row;
+  });
+}
+
+export async function deleteLocation(ctx: Ctx, locationId: string): Promise<void> {
+  assertCan(ctx.actor, "locations:write");
+  await withTransaction(ctx, async (tx) => {
+    const all = await listLocations(tx);
+    if (!all.some((l) => l.id === locationId)) throw notFound("Location");
+    if (all.length === 1) throw new AppError("conflict", "Keep at least one location; wallet passes use it to offer the card nearby.");
+    await tx.db.delete(locations).where(and(eq(locations.id, locationId), eq(locations.merchantId, ctx.merchantId)));
+    await audit(tx.db, ctx.merchantId, ctx.actor, "location.deleted", { type: "location", id: locationId });
+  });
+}
