@@ -35,14 +35,16 @@ export function emailConfigured(): boolean {
  * dev outbox, shown at /dev/outbox and printed in development.
  */
 export async function sendEmail(db: Executor, message: OutgoingEmail): Promise<{ email: Email; duplicate: boolean }> {
-  const [recorded] = await db
+  let [recorded] = await db
     .insert(emails)
     .values({ id: newId("eml"), merchantId: message.merchantId ?? null, to: message.to, subject: message.subject, html: message.html, text: message.text, kind: message.kind, dedupeKey: message.dedupeKey ?? null })
     .onConflictDoNothing()
     .returning();
   if (!recorded) {
     const [first] = await db.select().from(emails).where(eq(emails.dedupeKey, message.dedupeKey!));
-    return { email: first!, duplicate: true };
+    // A send that failed is tried again under the same key (Resend deduplicates on it too).
+    if (first!.status !== "failed" || !client()) return { email: first!, duplicate: true };
+    recorded = first!;
   }
 
   const resendClient = client();

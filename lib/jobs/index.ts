@@ -1,5 +1,7 @@
 import type { InngestFunction } from "inngest";
+import { expiryRemindersJob } from "./expiry-reminders";
 import { outboxSweep } from "./outbox-sweep";
+import { pointsExpiry } from "./points-expiry";
 
 /** Every Inngest function, one per file in lib/jobs/. The serve endpoint registers this list. */
-export const functions: InngestFunction.Any[] = [outboxSweep];
+export const functions: InngestFunction.Any[] = [outboxSweep, pointsExpiry, expiryRemindersJob];

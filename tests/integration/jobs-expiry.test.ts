@@ -1,0 +1,99 @@
+import { InngestTestEngine } from "@inngest/test";
+import { and, eq } from "drizzle-orm";
+import { afterAll, describe, expect, it, vi } from "vitest";
+
+const resend = await vi.hoisted(async () => {
+  const { useResendFake } = await import("../support/resend-fake");
+  return useResendFake();
+});
+
+import { cards, customers, emails, expiryReminders, ledgerEntries, outboxEvents } from "@/db/schema";
+import { earn } from "@/lib/ledger/earn";
+import { expiryRemindersJob } from "@/lib/jobs/expiry-reminders";
+import { pointsExpiry } from "@/lib/jobs/points-expiry";
+import { makeCard, makeMerchant, makeProgram, makeReward } from "../support/fixtures";
+
+afterAll(() => resend.close());
+
+const DAY = 86_400_000;
+
+async function run(fn: typeof pointsExpiry | typeof expiryRemindersJob) {
+  const { result, error } = await new InngestTestEngine({ function: fn }).execute();
+  expect(error).toBeUndefined();
+  return result as Record<string, number>;
+}
+
+describe("points expiry", () => {
+  it("closes lots past their date as one expire entry, and a rerun changes nothing", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m, { expiry: { kind: "rolling", days: 30 } });
+    const card = await makeCard(m, program.id);
+    const at = (daysAgo: number) => ({ ...m.ctx, now: () => new Date(Date.now() - daysAgo * DAY) });
+    await earn(at(40), card.id, { points: 100 });
+    await earn(at(5), card.id, { points: 30 });
+
+    await run(pointsExpiry);
+    const [after] = await m.db.select().from(cards).where(eq(cards.id, card.id));
+    expect(after!.balance).toBe(30);
+    await run(pointsExpiry);
+    const entries = await m.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.cardId, card.id), eq(ledgerEntries.kind, "expire")));
+    expect(entries.map((e) => e.amount)).toEqual([-100]);
+    const events = await m.db.select().from(outboxEvents).where(eq(outboxEvents.merchantId, m.merchantId));
+    expect(events.some((e) => e.type === "card.balance_changed" && e.payload.kind === "expire" && e.payload.balance === 30)).toBe(true);
+  });
+});
+
+describe("expiry reminders", () => {
+  it("sends one email per card, expiry day and window even when the job runs twice", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m, { expiry: { kind: "rolling", days: 10 }, reminderDays: [14, 3] });
+    await makeReward(m, program.id, 50);
+    await makeReward(m, program.id, 500);
+    const soon = await makeCard(m, program.id, `soon-${m.merchantId}@example.test`);
+    const later = await makeCard(m, program.id, `later-${m.merchantId}@example.test`);
+    const erased = await makeCard(m, program.id, `gone-${m.merchantId}@example.test`);
+    await m.db.update(customers).set({ name: "Ada <b>" }).where(eq(customers.id, soon.customerId));
+    await m.db.update(customers).set({ erasedAt: new Date() }).where(eq(customers.id, erased.customerId));
+    // Expires in 2 days (inside the 3-day window), and in 10 days (inside the 14-day window only).
+    await earn({ ...m.ctx, now: () => new Date(Date.now() - 8 * DAY) }, soon.id, { points: 80 });
+    await earn(m.ctx, later.id, { points: 20 });
+    await earn({ ...m.ctx, now: () => new Date(Date.now() - 8 * DAY) }, erased.id, { points: 60 });
+
+    await run(expiryRemindersJob);
+    await run(expiryRemindersJob);
+
+    const toSoon = resend.to(`soon-${m.merchantId}@example.test`);
+    const toLater = resend.to(`later-${m.merchantId}@example.test`);
+    expect(toSoon).toHaveLength(1);
+    expect(toLater).toHaveLength(1);
+    expect(resend.to(`gone-${m.merchantId}@example.test`)).toHaveLength(0);
+    expect(toSoon[0]!.subject).toMatch(/^80 points expire on /);
+    expect(toSoon[0]!.html).toContain("Reward 50");
+    expect(toSoon[0]!.html).not.toContain("Reward 500");
+    expect(toSoon[0]!.html).toContain("Ada &lt;b&gt;");
+    expect(toLater[0]!.text).toContain("30 points away from Reward 50");
+
+    const reminders = await m.db.select().from(expiryReminders).where(eq(expiryReminders.merchantId, m.merchantId));
+    expect(reminders.map((r) => [r.cardId, r.windowDays]).sort()).toEqual(
+      [[soon.id, 3], [later.id, 14], [erased.id, 3]].sort(),
+    );
+    const wallet = (await m.db.select().from(outboxEvents).where(eq(outboxEvents.merchantId, m.merchantId))).filter((e) => e.type === "wallet.message_requested");
+    expect(wallet).toHaveLength(3);
+    const sent = await m.db.select().from(emails).where(and(eq(emails.merchantId, m.merchantId), eq(emails.kind, "expiry_reminder")));
+    expect(sent.every((e) => e.status === "sent")).toBe(true);
+  });
+
+  it("retries an email Resend refused on the next run, still only once", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m, { expiry: { kind: "rolling", days: 10 }, reminderDays: [14, 3] });
+    const card = await makeCard(m, program.id, `retry-${m.merchantId}@example.test`);
+    await earn(m.ctx, card.id, { points: 40 });
+    resend.state.failNext = 10;
+    await run(expiryRemindersJob);
+    resend.state.failNext = 0;
+    expect(resend.to(`retry-${m.merchantId}@example.test`)).toHaveLength(0);
+    await run(expiryRemindersJob);
+    await run(expiryRemindersJob);
+    expect(resend.to(`retry-${m.merchantId}@example.test`)).toHaveLength(1);
+  });
+});
