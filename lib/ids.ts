@@ -13,7 +13,7 @@ export function randomString(length: number): string {
   return out;
 }
 
-export type IdPrefix = "mer" | "loc" | "mem" | "inv" | "key" | "prg" | "cus" | "crd" | "ent" | "lot" | "rwd" | "vch" | "evt" | "aud" | "eml" | "cmp" | "seg" | "pay" | "prun" | "whe" | "whd" | "wha";
+export type IdPrefix = "mer" | "loc" | "mem" | "inv" | "key" | "prg" | "cus" | "crd" | "ent" | "lot" | "rwd" | "vch" | "evt" | "aud" | "eml" | "cmp" | "seg" | "pay" | "prun" | "whe" | "whd" | "wha" | "reg" | "gwm";
 
 /** Prefixed, sortable-enough ids such as `crd_3fZ…`: readable in logs and in the API. */
 export function newId(prefix: IdPrefix): string {
