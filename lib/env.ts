@@ -44,6 +44,9 @@ const schema = z.object({
   // Outgoing merchant webhooks: time limit of one delivery attempt.
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 
+  // Exposes /api/bench/reference, the bare-transaction baseline of `npm run bench`. Never in production.
+  BENCH_ROUTES: flag.default(false),
+
   // Sign-in.
   AUTH_SECRET: optional,
   AUTH_URL: optional,

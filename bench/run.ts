@@ -1,0 +1,35 @@
+// npm run bench [-- earn passes dashboard jobs] — run benchmarks; each writes bench/results/<name>.json.
+import fs from "node:fs";
+import path from "node:path";
+
+const BENCHES: Record<string, { file: string; fn: string }> = {
+  earn: { file: "earn.ts", fn: "runEarnBench" },
+  passes: { file: "passes.ts", fn: "runPassesBench" },
+  dashboard: { file: "dashboard.ts", fn: "runDashboardBench" },
+  jobs: { file: "jobs.ts", fn: "runJobsBench" },
+};
+
+async function main() {
+  const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);
+  let failed = false;
+  for (const name of wanted) {
+    const bench = BENCHES[name];
+    if (!bench) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(", ")}`);
+    const file = path.join(__dirname, bench.file);
+    if (!fs.existsSync(file)) {
+      console.warn(`skipping ${name}: ${bench.file} does not exist`);
+      continue;
+    }
+    console.log(`\n── bench/${name} ──`);
+    try {
+      const mod = (await import(file)) as Record<string, () => Promise<unknown>>;
+      await mod[bench.fn]!();
+    } catch (error) {
+      failed = true;
+      console.error(`bench/${name} failed:`, error);
+    }
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+void main();
