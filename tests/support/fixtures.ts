@@ -42,12 +42,12 @@ export async function makeReward(m: TestMerchant, programId: string, cost: numbe
   return createReward(m.ctx, { programId, name: `Reward ${cost}`, cost, inventory });
 }
 
-type Handler = (req: Request, route?: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Handler<P> = (req: Request, route: { params: Promise<P> }) => Promise<Response>;
 
 /** Calls a route handler the way Next would, and returns status, headers and parsed JSON. */
-export async function call(
-  handler: Handler,
-  opts: { key?: string | null; method?: string; path?: string; body?: unknown; rawBody?: string; params?: Record<string, string>; idempotencyKey?: string; query?: Record<string, string> },
+export async function call<P>(
+  handler: Handler<P>,
+  opts: { key?: string | null; method?: string; path?: string; body?: unknown; rawBody?: string; params?: P; idempotencyKey?: string; query?: Record<string, string> },
 ) {
   const url = new URL(`http://localhost:3000${opts.path ?? "/api/v1/test"}`);
   for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
@@ -56,7 +56,7 @@ export async function call(
   if (opts.idempotencyKey) headers["idempotency-key"] = opts.idempotencyKey;
   const method = opts.method ?? (opts.body !== undefined || opts.rawBody !== undefined ? "POST" : "GET");
   const request = new Request(url, { method, headers, body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
-  const response = await handler(request, { params: Promise.resolve(opts.params ?? {}) });
+  const response = await handler(request, { params: Promise.resolve((opts.params ?? {}) as P) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
 }
