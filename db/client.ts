@@ -51,6 +51,9 @@ function open(): Handle {
   return env.DATABASE_URL ? openPostgres(env.DATABASE_URL) : openPglite(env.PGLITE_DIR);
 }
 
+/** Advisory lock key held while migrating ("kcmigrat" as a number). */
+const MIGRATION_LOCK = 7_161_609_234_117;
+
 function openPostgres(url: string): Handle {
   // Loaded lazily so an embedded install never needs the driver's sockets, and vice versa.
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -60,7 +63,17 @@ function openPostgres(url: string): Handle {
   /* eslint-enable @typescript-eslint/no-require-imports */
   const client = postgres(url, { max: env.DATABASE_POOL_MAX, onnotice: () => {} });
   const db = drizzle(client, { schema }) as unknown as Db;
-  const ready = migrate(drizzle(client, { schema }), { migrationsFolder });
+  // Several app instances (or test workers) may start at once: one migrates while the others wait.
+  // The lock lives on its own connection, so it works whatever the pool size.
+  const ready = (async () => {
+    const lock = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migrate(drizzle(client, { schema }), { migrationsFolder });
+    } finally {
+      await lock.end({ timeout: 5 });
+    }
+  })();
   return {
     db,
     kind: "postgres",
