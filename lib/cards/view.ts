@@ -1,0 +1,117 @@
+import { and, asc, desc, eq, isNotNull, sql } from "drizzle-orm";
+import type { Executor } from "../../db/client";
+import {
+  cards,
+  customers,
+  ledgerEntries,
+  locations,
+  merchants,
+  programs,
+  rewards,
+  vouchers,
+  type Card,
+  type LedgerEntry,
+  type Location,
+  type Merchant,
+  type Program,
+  type Reward,
+  type Voucher,
+} from "../../db/schema";
+import { systemActor } from "../context";
+import type { TxCtx } from "../ledger/core";
+import { earnedInWindow } from "../tiers/recompute";
+import { nextTier } from "../tiers/schema";
+
+/** Everything a wallet pass or the card page shows about one card, read in one go. */
+export type CardView = {
+  card: Card;
+  program: Program;
+  merchant: Merchant;
+  customer: { id: string; name: string | null; email: string };
+  /** Active rewards of the program, cheapest first. */
+  rewards: Reward[];
+  /** Up to 10 of the merchant's locations that have coordinates (Apple's limit for a pass). */
+  locations: Location[];
+  /** Points programs: the cheapest reward not yet affordable. Stamp programs: the next full card. */
+  next: { title: string; remaining: number; target: number } | null;
+  tier: { name: string; next: { name: string; remaining: number } | null } | null;
+  /** When anything on the pass last changed: Apple's Last-Modified and the update tag. */
+  modifiedAt: Date;
+};
+
+export const MAX_PASS_LOCATIONS = 10;
+
+export type CardLookup = { cardId: string } | { publicToken: string };
+
+/** Loads a card with its program, merchant and catalog; null when there is no such card. */
+export async function loadCardView(db: Executor, lookup: CardLookup): Promise<CardView | null> {
+  const where = "cardId" in lookup ? eq(cards.id, lookup.cardId) : eq(cards.publicToken, lookup.publicToken);
+  const [row] = await db
+    .select({ card: cards, program: programs, merchant: merchants, customer: { id: customers.id, name: customers.name, email: customers.email } })
+    .from(cards)
+    .innerJoin(programs, eq(programs.id, cards.programId))
+    .innerJoin(merchants, eq(merchants.id, cards.merchantId))
+    .innerJoin(customers, eq(customers.id, cards.customerId))
+    .where(where);
+  if (!row) return null;
+  const { card, program, merchant, customer } = row;
+
+  const [catalog, places] = await Promise.all([
+    db
+      .select()
+      .from(rewards)
+      .where(and(eq(rewards.programId, program.id), eq(rewards.active, true)))
+      .orderBy(asc(rewards.cost), asc(rewards.id)),
+    db
+      .select()
+      .from(locations)
+      .where(and(eq(locations.merchantId, merchant.id), isNotNull(locations.latitude), isNotNull(locations.longitude)))
+      .orderBy(asc(locations.createdAt), asc(locations.id))
+      .limit(MAX_PASS_LOCATIONS),
+  ]);
+
+  let tier: CardView["tier"] = null;
+  if (program.tiers && card.tier) {
+    const ctx = { db, merchantId: merchant.id, actor: systemActor("card-view"), source: "view" } as unknown as TxCtx;
+    const earned = await earnedInWindow(ctx, card.id, program.tiers.windowDays);
+    const up = nextTier(program.tiers, earned);
+    tier = { name: card.tier, next: up ? { name: up.name, remaining: up.threshold - earned } : null };
+  }
+
+  const times = [card.updatedAt, program.updatedAt, merchant.updatedAt].map((d) => d.getTime());
+  return {
+    card,
+    program,
+    merchant,
+    customer,
+    rewards: catalog,
+    locations: places,
+    next: nextGoal(card, program, catalog),
+    tier,
+    modifiedAt: new Date(Math.max(...times)),
+  };
+}
+
+function nextGoal(card: Card, program: Program, catalog: Reward[]): CardView["next"] {
+  if (program.kind === "stamps" && program.stampsRequired) {
+    const reward = catalog.find((r) => r.id === program.stampRewardId);
+    return { title: reward?.name ?? "a full card", remaining: program.stampsRequired - card.balance, target: program.stampsRequired };
+  }
+  if (program.kind === "cashback") return null;
+  const reward = catalog.find((r) => r.cost > card.balance);
+  return reward ? { title: reward.name, remaining: reward.cost - card.balance, target: reward.cost } : null;
+}
+
+/** The card page's extra lists: recent history and vouchers still to use (or recently used). */
+export async function cardActivity(db: Executor, cardId: string, limit = 10): Promise<{ entries: LedgerEntry[]; vouchers: Voucher[] }> {
+  const [entries, owned] = await Promise.all([
+    db.select().from(ledgerEntries).where(eq(ledgerEntries.cardId, cardId)).orderBy(desc(ledgerEntries.seq)).limit(limit),
+    db
+      .select()
+      .from(vouchers)
+      .where(and(eq(vouchers.cardId, cardId), sql`(${vouchers.status} = 'issued' or ${vouchers.createdAt} > now() - interval '30 days')`))
+      .orderBy(desc(vouchers.createdAt))
+      .limit(20),
+  ]);
+  return { entries, vouchers: owned };
+}

@@ -1,0 +1,178 @@
+import { createHash } from "node:crypto";
+import { PKPass, PassType, type Field, type Location, type OverridablePassProps } from "passkit-generator";
+import { cardLinks } from "../../lib/cards/links";
+import { cardQrToken } from "../../lib/cards/token";
+import type { CardView } from "../../lib/cards/view";
+import { currencyExponent } from "../../lib/rules/evaluate";
+import type { AppleConfig } from "../config";
+import { passImages, type PassImages, type StripInput } from "./images";
+import { scratchCertificates, signManifest } from "./sign";
+import { storedZip } from "./zip";
+
+export const PKPASS_MIME = "application/vnd.apple.pkpass";
+
+type Fields = { header: Field[]; primary: Field[]; secondary: Field[]; auxiliary: Field[]; back: Field[] };
+
+/** The pass's contents for a card: pure, so the same database state always gives the same pass. */
+export type PassModel = {
+  props: OverridablePassProps & Record<string, unknown>;
+  fields: Fields;
+  barcode: { message: string; format: "PKBarcodeFormatQR"; messageEncoding: string; altText?: string };
+  locations: Location[];
+  strip: StripInput;
+};
+
+const rgb = (hex: string) => {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
+};
+
+function unit(view: CardView, n: number): string {
+  if (view.program.kind === "stamps") return n === 1 ? "stamp" : "stamps";
+  return n === 1 ? "point" : "points";
+}
+
+function money(view: CardView, minor: number): string {
+  const exp = currencyExponent(view.program.currency);
+  return new Intl.NumberFormat("en-US", { style: "currency", currency: view.program.currency }).format(minor / 10 ** exp);
+}
+
+export function passModel(view: CardView, config: Pick<AppleConfig, "passTypeId" | "teamId" | "webServiceUrl">): PassModel {
+  const { card, program, merchant } = view;
+  const design = program.design;
+  const fields: Fields = { header: [], primary: [], secondary: [], auxiliary: [], back: [] };
+
+  let strip: StripInput;
+  if (program.kind === "stamps") {
+    const total = program.stampsRequired ?? 10;
+    strip = { kind: "stamps", filled: Math.min(card.balance, total), total };
+    fields.header.push({ key: "balance", label: "STAMPS", value: `${card.balance}/${total}`, changeMessage: "Stamps on your card: %@" });
+  } else if (program.kind === "cashback") {
+    strip = { kind: "points", progress: null };
+    const exp = currencyExponent(program.currency);
+    fields.primary.push({
+      key: "balance",
+      label: "Cashback",
+      value: card.balance / 10 ** exp,
+      currencyCode: program.currency,
+      changeMessage: "Your cashback is now %@",
+    });
+  } else {
+    strip = { kind: "points", progress: view.next ? card.balance / view.next.target : 1 };
+    fields.primary.push({ key: "balance", label: "Points", value: card.balance, changeMessage: "You now have %@ points" });
+  }
+
+  if (view.tier) fields.header.push({ key: "tier", label: "TIER", value: view.tier.name, changeMessage: "Welcome to %@!" });
+
+  if (view.next) {
+    const value =
+      program.kind === "stamps"
+        ? `${view.next.title} in ${view.next.remaining} ${unit(view, view.next.remaining)}`
+        : `${view.next.title} · ${view.next.remaining} to go`;
+    fields.secondary.push({ key: "next", label: "Next reward", value, changeMessage: "Next reward: %@" });
+  }
+  const unlocked = program.kind === "points" ? view.rewards.filter((r) => r.cost <= card.balance) : [];
+  fields.secondary.push({
+    key: "ready",
+    label: "Ready to redeem",
+    value: unlocked.length === 0 ? "—" : unlocked.length === 1 ? unlocked[0]!.name : `${unlocked.length} rewards`,
+    changeMessage: "Reward unlocked: %@",
+  });
+  fields.auxiliary.push({ key: "member", label: "Member", value: view.customer.name ?? view.customer.email.split("@")[0]! });
+  if (view.tier?.next) {
+    fields.auxiliary.push({
+      key: "tier_next",
+      label: `To ${view.tier.next.name}`,
+      value: `${view.tier.next.remaining} ${unit(view, view.tier.next.remaining)}`,
+    });
+  }
+
+  const links = cardLinks(card);
+  fields.back.push(
+    { key: "card_page", label: "Your card online", value: links.card, attributedValue: `<a href="${links.card}">Open your card</a>` },
+    {
+      key: "how",
+      label: "How it works",
+      value:
+        program.kind === "stamps"
+          ? `Show this card when you visit ${merchant.name}. Every ${program.stampsRequired ?? 10} stamps give you ${view.next?.title ?? "a reward"}.`
+          : program.kind === "cashback"
+            ? `Show this card when you pay at ${merchant.name} and get cashback on every purchase.`
+            : `Show this card when you pay at ${merchant.name} to collect points, and swap them for rewards on your card page.`,
+    },
+  );
+  if (program.kind === "points" && view.rewards.length > 0) {
+    fields.back.push({ key: "catalog", label: "Rewards", value: view.rewards.map((r) => `${r.name}: ${r.cost} points`).join("\n") });
+  }
+  if (program.kind === "cashback") fields.back.push({ key: "balance_text", label: "Balance", value: money(view, card.balance) });
+  if (view.locations.length > 0) {
+    fields.back.push({ key: "locations", label: "Where", value: view.locations.map((l) => (l.address ? `${l.name}, ${l.address}` : l.name)).join("\n") });
+  }
+  fields.back.push({ key: "referral", label: "Invite a friend", value: `Share your code ${card.referralCode}` });
+
+  const props: PassModel["props"] = {
+    formatVersion: 1,
+    passTypeIdentifier: config.passTypeId,
+    teamIdentifier: config.teamId,
+    serialNumber: card.id,
+    organizationName: merchant.name,
+    description: `${program.name} loyalty card`,
+    logoText: design.logoText ?? program.name,
+    backgroundColor: rgb(design.backgroundColor),
+    foregroundColor: rgb(design.foregroundColor),
+    labelColor: rgb(design.labelColor),
+    webServiceURL: config.webServiceUrl,
+    authenticationToken: card.walletAuthToken,
+    sharingProhibited: true,
+    ...(card.status === "closed" ? { voided: true } : {}),
+  };
+
+  return {
+    props,
+    fields,
+    barcode: { message: cardQrToken(card), format: "PKBarcodeFormatQR", messageEncoding: "iso-8859-1" },
+    locations: view.locations.slice(0, 10).map((l) => ({
+      latitude: l.latitude!,
+      longitude: l.longitude!,
+      relevantText: `${merchant.name} is nearby. Show your ${program.name} card.`,
+    })),
+    strip,
+  };
+}
+
+/** Builds the pass with passkit-generator; `certificates` sign it (the real ones, or the scratch ones we re-sign over). */
+export function buildPKPass(model: PassModel, images: PassImages, certificates: AppleConfig["certificates"]): PKPass {
+  const pass = new PKPass({ ...images }, certificates, model.props);
+  const storeCard = new PassType("storeCard");
+  storeCard.headerFields.push(...model.fields.header);
+  storeCard.primaryFields.push(...model.fields.primary);
+  storeCard.secondaryFields.push(...model.fields.secondary);
+  storeCard.auxiliaryFields.push(...model.fields.auxiliary);
+  storeCard.backFields.push(...model.fields.back);
+  pass.types.push(storeCard);
+  pass.setBarcodes(model.barcode);
+  if (model.locations.length > 0) pass.setLocations(...model.locations);
+  return pass;
+}
+
+export type RenderedPass = { body: Buffer; lastModified: Date; etag: string };
+
+export function modelImages(view: CardView, model: PassModel): PassImages {
+  return passImages(view.program.design, view.program.design.logoText ?? view.program.name, model.strip);
+}
+
+/**
+ * The .pkpass of a card as of `view`: passkit-generator assembles and validates it, then
+ * manifest.json is signed with the Pass Type ID certificate at the pass's modification time.
+ * Same database state in, same bytes out.
+ */
+export function renderPass(view: CardView, config: AppleConfig): RenderedPass {
+  const model = passModel(view, config);
+  const pass = buildPKPass(model, modelImages(view, model), scratchCertificates());
+  const files: Record<string, Buffer> = { ...pass.getAsRaw() };
+  const manifest = files["manifest.json"];
+  if (!manifest) throw new Error("passkit-generator produced no manifest.json");
+  files.signature = signManifest(manifest, config.certificates, view.modifiedAt);
+  const body = storedZip(Object.keys(files).map((path) => ({ path, data: files[path]! })));
+  return { body, lastModified: view.modifiedAt, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
+}
