@@ -1,7 +1,9 @@
 import type { InngestFunction } from "inngest";
 import { expiryRemindersJob } from "./expiry-reminders";
 import { outboxSweep } from "./outbox-sweep";
+import { payoutRun } from "./payout-run";
+import { payoutSchedule } from "./payout-schedule";
 import { pointsExpiry } from "./points-expiry";
 
 /** Every Inngest function, one per file in lib/jobs/. The serve endpoint registers this list. */
-export const functions: InngestFunction.Any[] = [outboxSweep, pointsExpiry, expiryRemindersJob];
+export const functions: InngestFunction.Any[] = [outboxSweep, pointsExpiry, expiryRemindersJob, payoutRun, payoutSchedule];

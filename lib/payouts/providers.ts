@@ -1,0 +1,64 @@
+import type { PayoutSettings } from "../../db/schema";
+import { env } from "../env";
+import { postSigned, signedHeaders } from "../webhooks/sign";
+
+export type PayoutRequest = {
+  payoutId: string;
+  idempotencyKey: string;
+  merchantId: string;
+  programId: string;
+  cardId: string;
+  customerEmail: string | null;
+  amount: number;
+  currency: string;
+};
+
+export type PayoutOutcome = { ok: true; reference: string | null } | { ok: false; retryable: boolean; error: string };
+
+/** Pays one payout. Must be safe to call again with the same idempotency key: the second call pays nothing. */
+export interface PayoutProvider {
+  readonly name: string;
+  /** false for providers paid by hand (the run stops at the CSV export). */
+  readonly automatic: boolean;
+  pay(request: PayoutRequest): Promise<PayoutOutcome>;
+}
+
+/**
+ * The merchant's payout endpoint: a Standard Webhooks-signed POST with an Idempotency-Key of the
+ * payout. Any 2xx means paid; a `reference` in the JSON answer is kept.
+ */
+export function webhookProvider(settings: Pick<PayoutSettings, "endpointUrl" | "secret">, timeoutMs = env.PAYOUT_TIMEOUT_MS): PayoutProvider {
+  if (!settings.endpointUrl || !settings.secret) throw new Error("the webhook payout provider needs an endpoint URL and a secret");
+  const { endpointUrl, secret } = settings;
+  return {
+    name: "webhook",
+    automatic: true,
+    async pay(request) {
+      const body = JSON.stringify({ type: "payout.requested", timestamp: new Date().toISOString(), data: request });
+      const headers = { ...signedHeaders(secret, request.payoutId, body), "idempotency-key": request.idempotencyKey };
+      const outcome = await postSigned(endpointUrl, headers, body, timeoutMs);
+      if (!outcome.ok) return { ok: false, retryable: outcome.retryable, error: outcome.error ?? "failed" };
+      let reference: string | null = null;
+      try {
+        const parsed = JSON.parse(outcome.body ?? "") as { reference?: unknown };
+        if (typeof parsed.reference === "string") reference = parsed.reference.slice(0, 200);
+      } catch {
+        /* an empty or non-JSON 2xx still means paid */
+      }
+      return { ok: true, reference };
+    },
+  };
+}
+
+/** Paid by hand: the run exports a CSV and someone marks the payouts paid. */
+export const manualProvider: PayoutProvider = {
+  name: "manual",
+  automatic: false,
+  async pay() {
+    return { ok: false, retryable: false, error: "manual payouts are marked paid from the dashboard" };
+  },
+};
+
+export function providerFor(settings: PayoutSettings): PayoutProvider {
+  return settings.provider === "webhook" ? webhookProvider(settings) : manualProvider;
+}

@@ -1,0 +1,264 @@
+import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Executor } from "../../db/client";
+import { cards, customers, payoutRuns, payouts, payoutSettings, type Payout, type PayoutRun, type PayoutRunReport, type PayoutSettings } from "../../db/schema";
+import { audit } from "../audit";
+import { assertCan } from "../auth/permissions";
+import { now, systemActor, withTransaction, type Ctx } from "../context";
+import { env } from "../env";
+import { AppError, notFound } from "../errors";
+import { newId } from "../ids";
+import { reservePayouts } from "../ledger/bulk";
+import { loadProgram } from "../ledger/core";
+import { recordEvents } from "../outbox";
+import { newWebhookSecret } from "../webhooks/sign";
+import { providerFor, type PayoutOutcome, type PayoutProvider } from "./providers";
+
+export const PayoutSettingsInput = z
+  .object({
+    programId: z.string().min(1).max(64),
+    enabled: z.boolean().default(true),
+    provider: z.enum(["webhook", "manual"]),
+    thresholdMinor: z.int().min(1).max(100_000_000).describe("Pay cards whose cashback reaches this, in minor units."),
+    schedule: z.enum(["off", "daily", "weekly", "monthly"]).default("off"),
+    endpointUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  })
+  .strict()
+  .refine((v) => v.provider !== "webhook" || v.endpointUrl, { message: "the webhook provider needs an endpoint URL", path: ["endpointUrl"] });
+export type PayoutSettingsInput = z.input<typeof PayoutSettingsInput>;
+
+/** Sets how a cashback program pays out. A webhook provider gets a signing secret the first time. */
+export async function configurePayouts(ctx: Ctx, raw: PayoutSettingsInput): Promise<PayoutSettings> {
+  assertCan(ctx.actor, "payouts:manage");
+  const input = PayoutSettingsInput.parse(raw);
+  return withTransaction(ctx, async (tx) => {
+    const program = await loadProgram(tx, input.programId);
+    if (program.kind !== "cashback") throw new AppError("invalid", "Only cashback programs pay out.", { errors: [{ path: "programId", message: "not a cashback program" }] });
+    const [existing] = await tx.db.select().from(payoutSettings).where(eq(payoutSettings.programId, program.id));
+    const values = { ...input, endpointUrl: input.endpointUrl ?? null, merchantId: ctx.merchantId, secret: existing?.secret ?? (input.provider === "webhook" ? newWebhookSecret() : null), updatedAt: now(ctx) };
+    const [row] = await tx.db.insert(payoutSettings).values(values).onConflictDoUpdate({ target: payoutSettings.programId, set: values }).returning();
+    await audit(tx.db, ctx.merchantId, ctx.actor, "payouts.configured", { type: "program", id: program.id }, { provider: input.provider, thresholdMinor: input.thresholdMinor, schedule: input.schedule });
+    return row!;
+  });
+}
+
+async function settingsFor(db: Executor, merchantId: string, programId: string): Promise<PayoutSettings> {
+  const [settings] = await db
+    .select()
+    .from(payoutSettings)
+    .where(and(eq(payoutSettings.programId, programId), eq(payoutSettings.merchantId, merchantId)));
+  if (!settings) throw new AppError("invalid", "Payouts are not set up for this program.");
+  return settings;
+}
+
+/**
+ * Starts a payout run ("pay now", or a scheduled period when `runKey` is `schedule:<period>`).
+ * The run row and its `payout_run.requested` event commit together; the same run key twice
+ * returns the first run.
+ */
+export async function requestPayoutRun(ctx: Ctx, input: { programId: string; runKey?: string }): Promise<{ run: PayoutRun; created: boolean }> {
+  assertCan(ctx.actor, "payouts:manage");
+  return withTransaction(ctx, async (tx) => {
+    const program = await loadProgram(tx, input.programId);
+    const settings = await settingsFor(tx.db, ctx.merchantId, program.id);
+    if (!settings.enabled) throw new AppError("inactive", "Payouts are switched off for this program.");
+    const id = newId("prun");
+    const runKey = input.runKey ?? `manual:${id}`;
+    const [run] = await tx.db
+      .insert(payoutRuns)
+      .values({ id, merchantId: ctx.merchantId, programId: program.id, runKey, trigger: runKey.split(":")[0]!, provider: settings.provider, requestedBy: ctx.actor.id, createdAt: now(ctx) })
+      .onConflictDoNothing()
+      .returning();
+    if (!run) {
+      const [first] = await tx.db.select().from(payoutRuns).where(and(eq(payoutRuns.programId, program.id), eq(payoutRuns.runKey, runKey)));
+      return { run: first!, created: false };
+    }
+    await recordEvents(tx.db, ctx.merchantId, [{ type: "payout_run.requested", payload: { runId: run.id, programId: program.id } }]);
+    if (ctx.actor.type === "user") await audit(tx.db, ctx.merchantId, ctx.actor, "payouts.run_requested", { type: "payout_run", id: run.id });
+    return { run, created: true };
+  });
+}
+
+async function loadRun(db: Executor, runId: string, merchantId?: string): Promise<PayoutRun> {
+  const [run] = await db
+    .select()
+    .from(payoutRuns)
+    .where(merchantId ? and(eq(payoutRuns.id, runId), eq(payoutRuns.merchantId, merchantId)) : eq(payoutRuns.id, runId));
+  if (!run) throw notFound("Payout run");
+  return run;
+}
+
+/**
+ * Step 1 of a run: moves the program's failed payouts into this run (they are retried), and opens
+ * a payout for every card over the threshold, debiting its balance in the same statement.
+ * Safe to repeat: a card with an unpaid payout is never selected again.
+ */
+export async function preparePayoutRun(db: Executor, runId: string, at = new Date()): Promise<{ selected: number; retried: number; provider: string }> {
+  const run = await loadRun(db, runId);
+  const ctx: Ctx = { db, merchantId: run.merchantId, actor: systemActor("payouts"), source: "job", now: () => at };
+  const settings = await settingsFor(db, run.merchantId, run.programId);
+  const program = await loadProgram(ctx, run.programId);
+  await db.update(payoutRuns).set({ status: "running", startedAt: run.startedAt ?? at }).where(eq(payoutRuns.id, runId));
+  const retried = await db
+    .update(payouts)
+    .set({ runId, status: "pending", updatedAt: at })
+    .where(and(eq(payouts.programId, run.programId), eq(payouts.status, "failed")))
+    .returning({ id: payouts.id });
+  const reserved = await reservePayouts(ctx, { program, runId, thresholdMinor: settings.thresholdMinor });
+  return { selected: reserved.reserved, retried: retried.length, provider: settings.provider };
+}
+
+export type BatchOptions = { provider?: PayoutProvider; concurrency?: number; attempts?: number; backoffMs?: number };
+
+/**
+ * Step 2, repeated: pays up to `limit` pending payouts of the run after `afterId`, at most
+ * `concurrency` provider calls at once, each retried with exponential back-off when the failure is
+ * transient. Every outcome is written as soon as it is known. Repeating a batch resends only what
+ * is still pending, with the same idempotency keys.
+ */
+export async function sendPayoutBatch(
+  db: Executor,
+  runId: string,
+  afterId: string,
+  limit: number,
+  opts: BatchOptions = {},
+): Promise<{ lastId: string | null; count: number; paid: number; failed: number }> {
+  const run = await loadRun(db, runId);
+  const provider = opts.provider ?? providerFor(await settingsFor(db, run.merchantId, run.programId));
+  const batch = await db
+    .select({ payout: payouts, email: customers.email, erased: customers.erasedAt })
+    .from(payouts)
+    .innerJoin(cards, eq(cards.id, payouts.cardId))
+    .innerJoin(customers, eq(customers.id, cards.customerId))
+    .where(and(eq(payouts.runId, runId), eq(payouts.status, "pending"), gt(payouts.id, afterId)))
+    .orderBy(asc(payouts.id))
+    .limit(limit);
+  if (!provider.automatic) return { lastId: batch.at(-1)?.payout.id ?? null, count: batch.length, paid: 0, failed: 0 };
+
+  const attempts = opts.attempts ?? 4;
+  const backoff = opts.backoffMs ?? 200;
+  let paid = 0;
+  let failed = 0;
+  const payOne = async ({ payout, email, erased }: (typeof batch)[number]) => {
+    let outcome: PayoutOutcome = { ok: false, retryable: true, error: "not tried" };
+    let tries = 0;
+    while (tries < attempts) {
+      tries++;
+      outcome = await provider.pay({
+        payoutId: payout.id,
+        idempotencyKey: payout.idempotencyKey,
+        merchantId: payout.merchantId,
+        programId: payout.programId,
+        cardId: payout.cardId,
+        customerEmail: erased ? null : email,
+        amount: payout.amount,
+        currency: payout.currency,
+      });
+      if (outcome.ok || !outcome.retryable) break;
+      if (tries < attempts) await sleep(backoff * 2 ** (tries - 1) * (0.5 + Math.random()));
+    }
+    const at = new Date();
+    await db
+      .update(payouts)
+      .set(
+        outcome.ok
+          ? { status: "paid", paidAt: at, providerReference: outcome.reference, lastError: null, attempts: sql`${payouts.attempts} + ${tries}`, updatedAt: at }
+          : { status: "failed", lastError: outcome.error, attempts: sql`${payouts.attempts} + ${tries}`, updatedAt: at },
+      )
+      .where(and(eq(payouts.id, payout.id), eq(payouts.status, "pending")));
+    if (outcome.ok) paid++;
+    else failed++;
+  };
+  await pool(batch, opts.concurrency ?? env.PAYOUT_CONCURRENCY, payOne);
+  return { lastId: batch.at(-1)?.payout.id ?? null, count: batch.length, paid, failed };
+}
+
+/** Step 3: the run's report from its payouts, and its final status. */
+export async function finishPayoutRun(db: Executor, runId: string, prepared: { selected: number; retried: number }): Promise<PayoutRunReport> {
+  const run = await loadRun(db, runId);
+  const rows = await db
+    .select({ status: payouts.status, count: sql<number>`count(*)::int`, amount: sql<number>`coalesce(sum(${payouts.amount}), 0)::int` })
+    .from(payouts)
+    .where(eq(payouts.runId, runId))
+    .groupBy(payouts.status);
+  const of = (s: string) => rows.find((r) => r.status === s) ?? { count: 0, amount: 0 };
+  const report: PayoutRunReport = {
+    selected: prepared.selected,
+    retried: prepared.retried,
+    paid: Number(of("paid").count),
+    failed: Number(of("failed").count),
+    pending: Number(of("pending").count),
+    amountPaid: Number(of("paid").amount),
+    amountFailed: Number(of("failed").amount),
+  };
+  const status = report.pending > 0 && run.provider === "manual" ? "awaiting_export" : report.failed > 0 || report.pending > 0 ? "completed_with_failures" : "completed";
+  await db
+    .update(payoutRuns)
+    .set({ status, report, finishedAt: status === "awaiting_export" ? null : new Date() })
+    .where(eq(payoutRuns.id, runId));
+  return report;
+}
+
+/** The run's payouts as CSV, for a manual provider: one line per payout, amounts in minor units. */
+export async function payoutsCsv(ctx: Ctx, runId: string): Promise<string> {
+  assertCan(ctx.actor, "payouts:manage");
+  await loadRun(ctx.db, runId, ctx.merchantId);
+  const rows = await ctx.db
+    .select({ payout: payouts, email: customers.email, name: customers.name })
+    .from(payouts)
+    .innerJoin(cards, eq(cards.id, payouts.cardId))
+    .innerJoin(customers, eq(customers.id, cards.customerId))
+    .where(eq(payouts.runId, runId))
+    .orderBy(asc(payouts.id));
+  const cell = (v: string | number | null) => {
+    const s = v === null ? "" : String(v);
+    // Quote always; neutralise spreadsheet formulas.
+    return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
+  };
+  const lines = [["payout_id", "idempotency_key", "card_id", "customer_email", "customer_name", "amount_minor", "currency", "status"].map(cell).join(",")];
+  for (const { payout, email, name } of rows) {
+    lines.push([payout.id, payout.idempotencyKey, payout.cardId, email, name, payout.amount, payout.currency, payout.status].map(cell).join(","));
+  }
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+/** Marks pending payouts of a run as paid by hand (all of them, or the given ids). */
+export async function markPayoutsPaid(ctx: Ctx, runId: string, payoutIds?: string[]): Promise<{ marked: number }> {
+  assertCan(ctx.actor, "payouts:manage");
+  return withTransaction(ctx, async (tx) => {
+    const run = await loadRun(tx.db, runId, ctx.merchantId);
+    const at = now(ctx);
+    const where = and(eq(payouts.runId, run.id), inArray(payouts.status, ["pending", "failed"]), payoutIds ? inArray(payouts.id, payoutIds) : undefined);
+    const marked = await tx.db.update(payouts).set({ status: "paid", paidAt: at, updatedAt: at, lastError: null }).where(where).returning({ id: payouts.id });
+    await audit(tx.db, ctx.merchantId, ctx.actor, "payouts.marked_paid", { type: "payout_run", id: run.id }, { count: marked.length });
+    const report = await finishPayoutRun(tx.db, run.id, { selected: run.report?.selected ?? 0, retried: run.report?.retried ?? 0 });
+    if (report.pending === 0 && report.failed === 0) await tx.db.update(payoutRuns).set({ status: "completed", finishedAt: at }).where(eq(payoutRuns.id, run.id));
+    return { marked: marked.length };
+  });
+}
+
+export async function listPayoutRuns(ctx: Ctx, limit = 50): Promise<PayoutRun[]> {
+  assertCan(ctx.actor, "payouts:manage");
+  return ctx.db.select().from(payoutRuns).where(eq(payoutRuns.merchantId, ctx.merchantId)).orderBy(desc(payoutRuns.createdAt)).limit(limit);
+}
+
+export async function listFailedPayouts(ctx: Ctx, limit = 100): Promise<Payout[]> {
+  assertCan(ctx.actor, "payouts:manage");
+  return ctx.db
+    .select()
+    .from(payouts)
+    .where(and(eq(payouts.merchantId, ctx.merchantId), eq(payouts.status, "failed")))
+    .orderBy(desc(payouts.updatedAt))
+    .limit(limit);
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
