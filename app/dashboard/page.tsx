@@ -1,0 +1,83 @@
+import type { Metadata } from "next";
+import { BarChart, LineChart } from "@/components/charts";
+import { ButtonLink, PageHeader, Stat, formatMoney, formatNumber } from "@/components/ui";
+import { can } from "@/lib/auth/permissions";
+import { recentActivity } from "@/lib/dashboard/feed";
+import { overview } from "@/lib/dashboard/overview";
+import { requirePage } from "../_server/session";
+import { LiveFeed } from "./live-feed";
+
+export const metadata: Metadata = { title: "Overview" };
+
+const RANGES = [7, 30, 90] as const;
+
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const member = await requirePage("/dashboard");
+  const wanted = Number((await searchParams).days);
+  const days = RANGES.includes(wanted as (typeof RANGES)[number]) ? wanted : 30;
+  const [data, feed] = await Promise.all([overview(member.ctx, { days }), recentActivity(member.ctx.db, member.ctx.merchantId)]);
+  const t = data.totals;
+  const labels = data.series.map((d) => d.day.slice(5).replace("-", "/"));
+  const rate = t.redemptionRate === null ? "—" : `${Math.round(t.redemptionRate * 100)}%`;
+
+  return (
+    <>
+      <PageHeader
+        title="Overview"
+        description={`Last ${days} days, in ${data.timezone.replace("_", " ")} time.`}
+        actions={
+          <nav aria-label="Period" className="flex rounded-lg border border-gray-300 bg-white p-0.5 text-sm">
+            {RANGES.map((r) => (
+              <a key={r} href={`/dashboard?days=${r}`} aria-current={r === days ? "page" : undefined} className={`rounded-md px-3 py-1.5 ${r === days ? "bg-ink text-white" : "text-gray-700 hover:bg-gray-100"}`}>
+                {r} days
+              </a>
+            ))}
+          </nav>
+        }
+      />
+      <dl className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6" data-testid="overview-stats">
+        <Stat label="Members" value={formatNumber(t.members)} />
+        <Stat label="Active (30 days)" value={formatNumber(t.active30)} hint={t.members ? `${Math.round((t.active30 / t.members) * 100)}% of members` : undefined} />
+        <Stat label="Points issued" value={formatNumber(t.issued)} />
+        <Stat label="Points redeemed" value={formatNumber(t.redeemed)} hint={`Redemption rate ${rate}`} />
+        <Stat label="Outstanding points" value={formatNumber(t.liabilityPoints)} hint={t.liabilityCashback ? `+ ${formatMoney(t.liabilityCashback, data.currency)} cashback owed` : "Customers can still spend these"} />
+        <Stat label="Cards in a wallet" value={formatNumber(t.walletSaves)} hint="Apple Wallet and Google Wallet" />
+      </dl>
+
+      <div className="mt-6 grid gap-6 xl:grid-cols-[1fr_22rem]">
+        <div className="space-y-6">
+          <section className="rounded-xl border border-gray-200 bg-white p-5 shadow-sm">
+            <h2 className="font-semibold">Members</h2>
+            <LineChart
+              title="Members and active members per day"
+              labels={labels}
+              series={[
+                { name: "Members", color: "#047857", values: data.series.map((d) => d.members) },
+                { name: "Active that day", color: "#0369a1", values: data.series.map((d) => d.active) },
+              ]}
+            />
+          </section>
+          <section className="rounded-xl border border-gray-200 bg-white p-5 shadow-sm">
+            <h2 className="font-semibold">Points issued and redeemed</h2>
+            <BarChart
+              title="Points issued and redeemed per day"
+              labels={labels}
+              series={[
+                { name: "Issued", color: "#10b981", values: data.series.map((d) => d.issued) },
+                { name: "Redeemed", color: "#f59e0b", values: data.series.map((d) => d.redeemed) },
+              ]}
+            />
+          </section>
+        </div>
+        <div className="space-y-4">
+          <LiveFeed initial={feed} />
+          {can(member.ctx.actor, "programs:write") ? (
+            <ButtonLink href="/dashboard/programs/new" variant="secondary" className="w-full">
+              Create a program
+            </ButtonLink>
+          ) : null}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,54 @@
+import { desc } from "drizzle-orm";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { dbReady } from "@/db/client";
+import { emails } from "@/db/schema";
+import { env } from "@/lib/env";
+import { Badge, formatDate } from "@/components/ui";
+
+export const metadata: Metadata = { title: "Dev outbox", robots: { index: false } };
+export const dynamic = "force-dynamic";
+
+/** Links in a plain-text email, made clickable. */
+function linkify(text: string) {
+  return text.split(/(https?:\/\/\S+)/g).map((part, i) =>
+    /^https?:\/\//.test(part) ? (
+      <a key={i} href={part} className="break-all font-medium text-brand-700 underline">
+        {part}
+      </a>
+    ) : (
+      <span key={i}>{part}</span>
+    ),
+  );
+}
+
+// GET /dev/outbox — every email the app "sent" without Resend: development and end-to-end tests only
+export default async function OutboxPage() {
+  if (env.NODE_ENV === "production" && !env.DEV_OUTBOX) notFound();
+  const db = await dbReady();
+  const rows = await db.select().from(emails).orderBy(desc(emails.createdAt)).limit(50);
+  return (
+    <main className="mx-auto max-w-3xl px-4 py-8">
+      <h1 className="text-2xl font-bold">Dev outbox</h1>
+      <p className="mt-1 text-sm text-gray-600">The last 50 emails, newest first. In production these go through Resend.</p>
+      {rows.length === 0 ? <p className="mt-8 text-gray-600">No emails yet.</p> : null}
+      <ol className="mt-6 space-y-4">
+        {rows.map((m) => (
+          <li key={m.id} className="rounded-xl border border-gray-200 bg-white p-4 shadow-sm" data-testid="outbox-email" data-to={m.to}>
+            <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
+              <span>
+                To <strong>{m.to}</strong>
+              </span>
+              <span className="flex items-center gap-2 text-gray-600">
+                <Badge>{m.kind}</Badge>
+                {formatDate(m.createdAt)}
+              </span>
+            </div>
+            <h2 className="mt-2 font-semibold">{m.subject}</h2>
+            <pre className="mt-2 whitespace-pre-wrap font-sans text-sm text-gray-800">{linkify(m.text)}</pre>
+          </li>
+        ))}
+      </ol>
+    </main>
+  );
+}

@@ -1,0 +1,55 @@
+"use server";
+
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { signIn } from "@/auth";
+import { dbReady } from "@/db/client";
+import { demoLoginEnabled, demoSession } from "@/lib/auth/demo";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { enforceRateLimit } from "@/lib/rate-limit";
+import { publicAction } from "../_server/action";
+
+/** Only paths on this site, so a crafted link cannot send someone elsewhere after sign-in. */
+const CallbackUrl = z
+  .string()
+  .max(500)
+  .optional()
+  .transform((v) => (v && v.startsWith("/") && !v.startsWith("//") ? v : "/dashboard"));
+
+const MagicLinkInput = z.object({ email: z.email("Enter an email address such as sam@example.com").max(254).toLowerCase(), callbackUrl: CallbackUrl }).strict();
+
+async function clientIp() {
+  const h = await headers();
+  return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || "local";
+}
+
+export const requestMagicLink = publicAction("auth.requestMagicLink", { input: MagicLinkInput }, async ({ input }) => {
+  const calm = (e: unknown) => {
+    if (e instanceof AppError && e.code === "rate_limited") {
+      throw new AppError("rate_limited", `We have sent several links already. Please check your inbox (and spam folder), or try again in ${Math.ceil((e.retryAfter ?? 60) / 60)} minutes.`);
+    }
+    throw e;
+  };
+  await enforceRateLimit("signIn", `email:${input.email}`).catch(calm);
+  await enforceRateLimit("signIn", `ip:${await clientIp()}`, { limit: 30, windowSeconds: 600 }).catch(calm);
+  const url = await signIn("email", { email: input.email, redirect: false, redirectTo: input.callbackUrl });
+  if (typeof url === "string" && url.includes("error=")) throw new AppError("unavailable", "We could not send the sign-in email just now. Please try again in a minute.");
+  return { email: input.email };
+});
+
+export const signInWithGoogle = publicAction("auth.google", { input: z.object({ callbackUrl: CallbackUrl }).strict() }, async ({ input }) => {
+  if (!env.AUTH_GOOGLE_ID) throw new AppError("unavailable", "Google sign-in is not set up on this server.");
+  await signIn("google", { redirectTo: input.callbackUrl });
+  return null;
+});
+
+export const signInAsDemoOwner = publicAction("auth.demo", { input: z.object({}).strict() }, async () => {
+  if (!demoLoginEnabled()) throw new AppError("forbidden", "The demo sign-in is only available in development.");
+  const { sessionToken, expires } = await demoSession(await dbReady());
+  const proto = env.AUTH_URL ? new URL(env.AUTH_URL).protocol : `${(await headers()).get("x-forwarded-proto") ?? "http"}:`;
+  const secure = proto === "https:";
+  (await cookies()).set(`${secure ? "__Secure-" : ""}authjs.session-token`, sessionToken, { httpOnly: true, sameSite: "lax", path: "/", secure, expires });
+  redirect("/dashboard");
+});
