@@ -4,6 +4,8 @@ import { outboxSweep } from "./outbox-sweep";
 import { payoutRun } from "./payout-run";
 import { payoutSchedule } from "./payout-schedule";
 import { pointsExpiry } from "./points-expiry";
+import { walletSync } from "./wallet-sync";
+import { walletSyncProgram } from "./wallet-sync-program";
 
 /** Every Inngest function, one per file in lib/jobs/. The serve endpoint registers this list. */
-export const functions: InngestFunction.Any[] = [outboxSweep, pointsExpiry, expiryRemindersJob, payoutRun, payoutSchedule];
+export const functions: InngestFunction.Any[] = [outboxSweep, pointsExpiry, expiryRemindersJob, payoutRun, payoutSchedule, walletSync, walletSyncProgram];

@@ -1,0 +1,180 @@
+import { createHash } from "node:crypto";
+import { and, eq, gt, sql } from "drizzle-orm";
+import type { Executor } from "../../db/client";
+import { googleWalletClasses, googleWalletMessages, googleWalletObjects, vouchers } from "../../db/schema";
+import { cardLinks } from "../../lib/cards/links";
+import { cardQrToken } from "../../lib/cards/token";
+import type { CardView } from "../../lib/cards/view";
+import { env } from "../../lib/env";
+import { newId } from "../../lib/ids";
+import { currencyExponent } from "../../lib/rules/evaluate";
+import { GoogleWalletClient, GoogleWalletError } from "./client";
+
+/** Google allows 3 notifications per pass per 24 hours; further messages are added silently. */
+export const NOTIFICATIONS_PER_DAY = 3;
+const DAY = 86_400_000;
+
+const hash = (v: unknown) => createHash("sha256").update(JSON.stringify(v)).digest("hex");
+
+export function loyaltyClass(gw: GoogleWalletClient, view: CardView) {
+  const { program, merchant } = view;
+  return {
+    id: gw.classId(program.id),
+    issuerName: merchant.name.slice(0, 20),
+    programName: program.name,
+    programLogo: {
+      sourceUri: { uri: `${env.APP_URL.replace(/\/$/, "")}/api/wallet/google/logo/${program.id}` },
+      contentDescription: { defaultValue: { language: "en-US", value: `${program.name} logo` } },
+    },
+    hexBackgroundColor: program.design.backgroundColor,
+    reviewStatus: "UNDER_REVIEW",
+    multipleDevicesAndHoldersAllowedStatus: "ONE_USER_ALL_DEVICES",
+    locations: view.locations.map((l) => ({ latitude: l.latitude, longitude: l.longitude })),
+  };
+}
+
+function balance(view: CardView) {
+  const { card, program } = view;
+  if (program.kind === "cashback") {
+    const micros = Math.round((card.balance / 10 ** currencyExponent(program.currency)) * 1_000_000);
+    return { label: "Cashback", balance: { money: { micros: String(micros), currencyCode: program.currency } } };
+  }
+  if (program.kind === "stamps") return { label: "Stamps", balance: { string: `${card.balance}/${program.stampsRequired ?? 10}` } };
+  return { label: "Points", balance: { int: card.balance } };
+}
+
+/** The fields of the loyalty object that follow the card; PATCHed whenever they change. */
+export function loyaltyObjectFields(view: CardView) {
+  const { card } = view;
+  const modules: { id: string; header: string; body: string }[] = [];
+  if (view.next) modules.push({ id: "next", header: "Next reward", body: `${view.next.title}: ${view.next.remaining} to go` });
+  if (view.tier) modules.push({ id: "tier", header: "Tier", body: view.tier.next ? `${view.tier.name} (${view.tier.next.remaining} to ${view.tier.next.name})` : view.tier.name });
+  return {
+    state: card.status === "active" ? "ACTIVE" : "INACTIVE",
+    accountId: card.referralCode,
+    accountName: view.customer.name ?? view.customer.email,
+    loyaltyPoints: balance(view),
+    barcode: { type: "QR_CODE", value: cardQrToken(card) },
+    textModulesData: modules,
+    linksModuleData: { uris: [{ id: "card_page", uri: cardLinks(card).card, description: "Your card and rewards" }] },
+  };
+}
+
+export function loyaltyObject(gw: GoogleWalletClient, view: CardView) {
+  return { id: gw.objectId(view.card.id), classId: gw.classId(view.program.id), ...loyaltyObjectFields(view) };
+}
+
+async function insertOrPatch(gw: GoogleWalletClient, kind: "loyaltyClass" | "loyaltyObject", body: { id: string }) {
+  const inserted = await gw.call("POST", `/${kind}`, body);
+  if (inserted.status === 200) return "inserted" as const;
+  if (inserted.status !== 409) throw new GoogleWalletError(inserted.status, `${kind} insert`, inserted.data);
+  const patched = await gw.call("PATCH", `/${kind}/${encodeURIComponent(body.id)}`, body);
+  if (patched.status !== 200) throw new GoogleWalletError(patched.status, `${kind} patch`, patched.data);
+  return "patched" as const;
+}
+
+/** Inserts the program's loyalty class, or PATCHes it when its design changed since the last time. */
+export async function syncGoogleClass(db: Executor, gw: GoogleWalletClient, view: CardView): Promise<"unchanged" | "inserted" | "patched"> {
+  const body = loyaltyClass(gw, view);
+  const h = hash(body);
+  const [known] = await db.select().from(googleWalletClasses).where(eq(googleWalletClasses.programId, view.program.id));
+  if (known?.syncedHash === h) return "unchanged";
+  const outcome = await insertOrPatch(gw, "loyaltyClass", body);
+  await db
+    .insert(googleWalletClasses)
+    .values({ programId: view.program.id, classId: body.id, syncedHash: h })
+    .onConflictDoUpdate({ target: googleWalletClasses.programId, set: { syncedHash: h, updatedAt: new Date() } });
+  return outcome;
+}
+
+/**
+ * Makes sure the card's class and object exist at Google and returns the save link. Called when
+ * the customer taps "Add to Google Wallet"; from then on the card's changes are PATCHed.
+ */
+export async function googleSaveUrl(db: Executor, gw: GoogleWalletClient, view: CardView): Promise<string> {
+  await syncGoogleClass(db, gw, view);
+  const [known] = await db.select().from(googleWalletObjects).where(eq(googleWalletObjects.cardId, view.card.id));
+  if (!known) {
+    const body = loyaltyObject(gw, view);
+    await insertOrPatch(gw, "loyaltyObject", body);
+    await db
+      .insert(googleWalletObjects)
+      .values({ cardId: view.card.id, objectId: body.id, classId: body.classId, syncedHash: hash(loyaltyObjectFields(view)), syncedBalance: view.card.balance, syncedTier: view.card.tier })
+      .onConflictDoNothing();
+  }
+  return gw.saveUrl(gw.objectId(view.card.id));
+}
+
+type Milestone = { kind: "reward_unlocked" | "tier_up"; header: string; body: string };
+
+async function milestones(db: Executor, view: CardView, synced: { syncedBalance: number; syncedTier: string | null; syncedAt: Date }): Promise<Milestone[]> {
+  const { card, program } = view;
+  const found: Milestone[] = [];
+  const levels = program.tiers?.levels.map((l) => l.name) ?? [];
+  if (card.tier && card.tier !== synced.syncedTier && levels.indexOf(card.tier) > levels.indexOf(synced.syncedTier ?? "")) {
+    found.push({ kind: "tier_up", header: `Welcome to ${card.tier}`, body: `You've reached the ${card.tier} tier of ${program.name}.` });
+  }
+  if (program.kind === "points") {
+    const unlocked = view.rewards.filter((r) => r.cost > synced.syncedBalance && r.cost <= card.balance);
+    if (unlocked.length > 0) {
+      const best = unlocked[unlocked.length - 1]!;
+      found.push({ kind: "reward_unlocked", header: "Reward unlocked", body: `You have enough points for ${best.name}. Redeem it from your card.` });
+    }
+  } else if (program.kind === "stamps") {
+    const [fresh] = await db
+      .select({ title: vouchers.title })
+      .from(vouchers)
+      .where(and(eq(vouchers.cardId, card.id), gt(vouchers.createdAt, synced.syncedAt), eq(vouchers.status, "issued")))
+      .limit(1);
+    if (fresh) found.push({ kind: "reward_unlocked", header: "Your card is full", body: `${fresh.title} is waiting for you. Show the voucher at the counter.` });
+  }
+  return found;
+}
+
+export type GoogleSyncOutcome = { patched: boolean; messages: { kind: string; notify: boolean }[] } | null;
+
+/**
+ * Brings the card's Google object up to date: a PATCH when what it shows changed, and a message
+ * for each milestone since the last sync (with a notification while the daily allowance lasts).
+ * Null when the customer never saved the card to Google Wallet.
+ */
+export async function syncGoogleObject(db: Executor, gw: GoogleWalletClient, view: CardView, now = new Date()): Promise<GoogleSyncOutcome> {
+  const [known] = await db.select().from(googleWalletObjects).where(eq(googleWalletObjects.cardId, view.card.id));
+  if (!known) return null;
+  const fields = loyaltyObjectFields(view);
+  const h = hash(fields);
+  let patched = false;
+  if (h !== known.syncedHash) {
+    const res = await gw.call("PATCH", `/loyaltyObject/${encodeURIComponent(known.objectId)}`, fields);
+    if (res.status !== 200) throw new GoogleWalletError(res.status, "loyaltyObject patch", res.data);
+    patched = true;
+  }
+
+  const sent: { kind: string; notify: boolean }[] = [];
+  const due = await milestones(db, view, known);
+  if (due.length > 0) {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(googleWalletMessages)
+      .where(and(eq(googleWalletMessages.cardId, view.card.id), eq(googleWalletMessages.notify, true), gt(googleWalletMessages.createdAt, new Date(now.getTime() - DAY))));
+    let allowance = NOTIFICATIONS_PER_DAY - Number(row?.n ?? 0);
+    for (const m of due) {
+      const notify = allowance > 0;
+      // The id is derived from the card's version, so a retried job re-sends the same message.
+      const messageId = `${m.kind}_${view.card.id}_${view.card.version}`;
+      const res = await gw.call("POST", `/loyaltyObject/${encodeURIComponent(known.objectId)}/addMessage`, {
+        message: { id: messageId, header: m.header, body: m.body, messageType: notify ? "TEXT_AND_NOTIFY" : "TEXT" },
+      });
+      if (res.status !== 200 && res.status !== 409) throw new GoogleWalletError(res.status, "addMessage", res.data);
+      await db.insert(googleWalletMessages).values({ id: newId("gwm"), cardId: view.card.id, kind: m.kind, header: m.header, body: m.body, notify, createdAt: now });
+      if (notify) allowance--;
+      sent.push({ kind: m.kind, notify });
+    }
+  }
+
+  await db
+    .update(googleWalletObjects)
+    .set({ syncedHash: h, syncedBalance: view.card.balance, syncedTier: view.card.tier, syncedAt: now, updatedAt: now })
+    .where(eq(googleWalletObjects.cardId, view.card.id));
+  return { patched, messages: sent };
+}

@@ -1,0 +1,102 @@
+import { and, eq, inArray, or, sql } from "drizzle-orm";
+import type { Executor } from "../db/client";
+import { appleRegistrations, cards, googleWalletObjects } from "../db/schema";
+import { loadCardView } from "../lib/cards/view";
+import { ApnsSender, pushAll, type ApnsResult } from "./apple/apns";
+import { appleConfig, googleConfig, type AppleConfig } from "./config";
+import { GoogleWalletClient } from "./google/client";
+import { syncGoogleClass, syncGoogleObject, type GoogleSyncOutcome } from "./google/sync";
+
+/** What the wallet sync talks to; the defaults come from configuration, tests hand in fakes. */
+export type WalletDeps = {
+  apple: { config: AppleConfig; sender: Pick<ApnsSender, "send"> } | null;
+  google: GoogleWalletClient | null;
+};
+
+let defaults: WalletDeps | undefined;
+
+export function defaultWalletDeps(): WalletDeps {
+  if (defaults) return defaults;
+  const apple = appleConfig();
+  const google = googleConfig();
+  defaults = {
+    apple: apple
+      ? {
+          config: apple,
+          sender: new ApnsSender({
+            baseUrl: apple.apns.baseUrl,
+            cert: apple.certificates.signerCert,
+            key: apple.certificates.signerKey,
+            passphrase: apple.certificates.signerKeyPassphrase,
+            ca: apple.apns.ca,
+          }),
+        }
+      : null,
+    google: google ? new GoogleWalletClient(google) : null,
+  };
+  return defaults;
+}
+
+export class PushFailedError extends Error {
+  constructor(readonly failed: ApnsResult[]) {
+    super(`APNs did not accept ${failed.length} push(es): ${failed.map((f) => `${f.status} ${f.reason ?? ""}`.trim()).join(", ")}`);
+    this.name = "PushFailedError";
+  }
+}
+
+export type AppleSyncOutcome = { sent: number; unregistered: number; rejected: number } | null;
+
+/**
+ * Tells every device that holds the card's pass to fetch it again (an empty push). A 410 answer
+ * means the device dropped the pass: its registrations go. Throttling and server errors are
+ * retried here and then thrown, so the job retries too.
+ */
+export async function pushAppleUpdate(db: Executor, deps: WalletDeps, cardId: string): Promise<AppleSyncOutcome> {
+  if (!deps.apple) return null;
+  const regs = await db
+    .select({ pushToken: appleRegistrations.pushToken, passTypeId: appleRegistrations.passTypeId })
+    .from(appleRegistrations)
+    .where(and(eq(appleRegistrations.cardId, cardId), eq(appleRegistrations.passTypeId, deps.apple.config.passTypeId)));
+  if (regs.length === 0) return { sent: 0, unregistered: 0, rejected: 0 };
+  const results = await pushAll(deps.apple.sender, deps.apple.config.passTypeId, regs.map((r) => r.pushToken));
+  const gone = results.filter((r) => r.status === 410).map((r) => r.token);
+  if (gone.length > 0) {
+    await db.delete(appleRegistrations).where(and(inArray(appleRegistrations.pushToken, gone), eq(appleRegistrations.passTypeId, deps.apple.config.passTypeId)));
+  }
+  const rejected = results.filter((r) => r.status >= 400 && r.status < 500 && r.status !== 410 && r.status !== 429);
+  for (const r of rejected) console.warn(`[apns] push refused: ${r.status} ${r.reason ?? ""}`);
+  const failed = results.filter((r) => r.status === 0 || r.status === 429 || r.status >= 500);
+  if (failed.length > 0) throw new PushFailedError(failed);
+  return { sent: results.filter((r) => r.status === 200).length, unregistered: gone.length, rejected: rejected.length };
+}
+
+/** PATCHes the card's Google object (and its class when the design changed). */
+export async function syncGoogleCard(db: Executor, deps: WalletDeps, cardId: string): Promise<GoogleSyncOutcome> {
+  if (!deps.google) return null;
+  const view = await loadCardView(db, { cardId });
+  if (!view) return null;
+  const [saved] = await db.select({ cardId: googleWalletObjects.cardId }).from(googleWalletObjects).where(eq(googleWalletObjects.cardId, cardId));
+  if (!saved) return null;
+  await syncGoogleClass(db, deps.google, view);
+  return syncGoogleObject(db, deps.google, view);
+}
+
+/** Cards of a program that live in at least one wallet, for a design change to reach them all. */
+export async function walletCardsOfProgram(db: Executor, programId: string, afterCardId = "", limit = 200): Promise<string[]> {
+  const rows = await db
+    .select({ id: cards.id })
+    .from(cards)
+    .where(
+      and(
+        eq(cards.programId, programId),
+        sql`${cards.id} > ${afterCardId}`,
+        or(
+          sql`exists (select 1 from ${appleRegistrations} where ${appleRegistrations.cardId} = ${cards.id})`,
+          sql`exists (select 1 from ${googleWalletObjects} where ${googleWalletObjects.cardId} = ${cards.id})`,
+        ),
+      ),
+    )
+    .orderBy(cards.id)
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
