@@ -5,7 +5,7 @@ import { enroll } from "@/lib/cards/enroll";
 import { systemActor, type Actor, type Ctx } from "@/lib/context";
 import { newId } from "@/lib/ids";
 import { createProgram } from "@/lib/programs/verbs";
-import type { CreateProgramInput } from "@/lib/programs/schema";
+import { CreateProgramInput } from "@/lib/programs/schema";
 import { createReward } from "@/lib/rewards/verbs";
 import type { Role } from "@/db/schema";
 
@@ -30,8 +30,9 @@ export async function makeUser(m: TestMerchant, role: Role): Promise<Actor & { t
   return { type: "user", id: userId, role };
 }
 
-export async function makeProgram(m: TestMerchant, input: Partial<CreateProgramInput> & { kind?: CreateProgramInput["kind"] } = {}): Promise<Program> {
-  return createProgram(m.ctx, { name: "Rewards", kind: "points", ...input } as CreateProgramInput);
+/** A program made the way the API makes one: the input goes through the same zod schema (defaults filled). */
+export async function makeProgram(m: TestMerchant, input: Record<string, unknown> & { kind?: CreateProgramInput["kind"] } = {}): Promise<Program> {
+  return createProgram(m.ctx, CreateProgramInput.parse({ name: "Rewards", kind: "points", ...input }));
 }
 
 export async function makeCard(m: TestMerchant, programId: string, email = `c${++counter}-${Date.now()}@example.test`) {
