@@ -6,6 +6,8 @@ import { CreateProgramInput, UpdateProgramInput } from "@/lib/programs/schema";
 import { RedeemInput } from "@/lib/rewards/redeem";
 import { CreateRewardInput } from "@/lib/rewards/verbs";
 import { UseVoucherInput } from "@/lib/vouchers/use";
+import { ReverseBody } from "../v1/entries/[id]/reverse/route";
+import { ScanInput } from "../v1/scan/route";
 import { CardOut, EntryOut, ProblemOut, ProgramOut, RewardOut, VoucherOut } from "./present";
 
 type Op = {
@@ -19,8 +21,6 @@ type Op = {
 };
 
 const list = (item: z.ZodType) => z.object({ data: z.array(item) });
-const ScanInput = z.object({ token: z.string() });
-const ReverseBody = z.object({ reason: z.string().min(3).max(500) });
 
 const OPERATIONS: Op[] = [
   { method: "get", path: "/programs", summary: "List programs", ok: { status: 200, schema: list(ProgramOut) }, errors: [401] },
