@@ -1,0 +1,69 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type GoogleRequest = { method: string; path: string; authorization: string | undefined; body: Record<string, unknown> | null };
+
+/**
+ * A local Google Wallet REST API: loyaltyClass and loyaltyObject insert (409 when the id
+ * exists), GET, PATCH (merging fields) and addMessage, with the stores and every request
+ * recorded. It accepts only the bearer token the test injects.
+ */
+export async function startGoogleFake(opts: { token?: string } = {}) {
+  const token = opts.token ?? "test-access-token";
+  const requests: GoogleRequest[] = [];
+  const classes = new Map<string, Record<string, unknown>>();
+  const objects = new Map<string, Record<string, unknown> & { messages?: unknown[] }>();
+
+  const server = http.createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c) => (raw += c));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://x");
+      const path = url.pathname.replace(/^\/walletobjects\/v1/, "");
+      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+      requests.push({ method: req.method ?? "GET", path, authorization: req.headers.authorization, body });
+      const send = (status: number, data: unknown) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(data));
+      };
+      if (req.headers.authorization !== `Bearer ${token}`) return send(401, { error: { code: 401, message: "Request had invalid authentication credentials." } });
+      const m = /^\/(loyaltyClass|loyaltyObject)(?:\/([^/]+))?(\/addMessage)?$/.exec(path);
+      if (!m) return send(404, { error: { code: 404, message: "no such endpoint" } });
+      const store = m[1] === "loyaltyClass" ? classes : objects;
+      const id = m[2] ? decodeURIComponent(m[2]) : undefined;
+      if (req.method === "POST" && !id) {
+        const newId = String(body?.id ?? "");
+        if (!newId) return send(400, { error: { code: 400, message: "id is required" } });
+        if (store.has(newId)) return send(409, { error: { code: 409, message: "Resource already exists" } });
+        store.set(newId, { ...body });
+        return send(200, store.get(newId));
+      }
+      const existing = id ? store.get(id) : undefined;
+      if (!existing) return send(404, { error: { code: 404, message: "Resource not found" } });
+      if (req.method === "GET") return send(200, existing);
+      if (req.method === "PATCH") {
+        Object.assign(existing, body);
+        return send(200, existing);
+      }
+      if (req.method === "POST" && m[3]) {
+        const list = ((existing as { messages?: unknown[] }).messages ??= []);
+        list.push(body?.message);
+        return send(200, { resource: existing });
+      }
+      return send(405, { error: { code: 405, message: "method not allowed" } });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/walletobjects/v1`,
+    token,
+    requests,
+    classes,
+    objects,
+    reset() {
+      requests.length = 0;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
