@@ -1,0 +1,215 @@
+import { createPublicKey, verify } from "node:crypto";
+import fs from "node:fs";
+import { InngestTestEngine } from "@inngest/test";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { appleRegistrations, googleWalletMessages } from "@/db/schema";
+import { cardQrToken } from "@/lib/cards/token";
+import { loadCardView } from "@/lib/cards/view";
+import { earn } from "@/lib/ledger/earn";
+import { createWalletSync } from "@/lib/jobs/wallet-sync";
+import { updateProgram } from "@/lib/programs/verbs";
+import { ApnsSender } from "@/wallet/apple/apns";
+import { registerDevice } from "@/wallet/apple/service";
+import { GoogleWalletClient } from "@/wallet/google/client";
+import { googleSaveUrl } from "@/wallet/google/sync";
+import { PushFailedError, pushAppleUpdate, syncGoogleCard, type WalletDeps } from "@/wallet/sync";
+import { startApnsFake } from "../support/apns-fake";
+import { makeCard, makeMerchant, makeProgram, makeReward, type TestMerchant } from "../support/fixtures";
+import { startGoogleFake } from "../support/google-fake";
+import { testAppleConfig, testGoogleConfig, testWalletCerts } from "../support/wallet-certs";
+
+let apns: Awaited<ReturnType<typeof startApnsFake>>;
+let google: Awaited<ReturnType<typeof startGoogleFake>>;
+let sender: ApnsSender;
+let deps: WalletDeps;
+let m: TestMerchant;
+
+beforeAll(async () => {
+  apns = await startApnsFake();
+  google = await startGoogleFake();
+  const apple = testAppleConfig({ apns: { baseUrl: apns.url, ca: fs.readFileSync(testWalletCerts().files.rootCa, "utf8") } });
+  sender = new ApnsSender({ baseUrl: apns.url, cert: apple.certificates.signerCert, key: apple.certificates.signerKey, ca: apple.apns.ca });
+  const gw = new GoogleWalletClient(testGoogleConfig(google.baseUrl), { credentials: { access_token: google.token, expiry_date: Date.now() + 3600_000 } });
+  deps = { apple: { config: apple, sender }, google: gw };
+  m = await makeMerchant();
+});
+
+afterAll(async () => {
+  sender.close();
+  await apns.close();
+  await google.close();
+});
+
+beforeEach(() => {
+  apns.reset();
+  google.reset();
+});
+
+async function registered(cardId: string, devices: string[]) {
+  const card = await loadCardView(m.db, { cardId });
+  for (const d of devices) {
+    await registerDevice(m.db, deps.apple!.config, {
+      deviceId: `device-${d}`,
+      passTypeId: deps.apple!.config.passTypeId,
+      serial: cardId,
+      pushToken: `token${d}`,
+      authorization: `ApplePass ${card!.card.walletAuthToken}`,
+    });
+  }
+}
+
+describe("APNs", () => {
+  it("pushes {} to every device with the pass type as topic, over TLS with the pass certificate, and drops 410s", async () => {
+    const program = await makeProgram(m);
+    const card = await makeCard(m, program.id);
+    await registered(card.id, ["a", "b"]);
+    apns.answer((token) => (token === "tokena" ? { status: 410, reason: "Unregistered" } : { status: 200 }));
+
+    const outcome = await pushAppleUpdate(m.db, deps, card.id);
+    expect(outcome).toEqual({ sent: 1, unregistered: 1, rejected: 0 });
+    expect(apns.requests.map((r) => r.path).sort()).toEqual(["/3/device/tokena", "/3/device/tokenb"]);
+    for (const r of apns.requests) {
+      expect(r.method).toBe("POST");
+      expect(r.topic).toBe(deps.apple!.config.passTypeId);
+      expect(r.body).toBe("{}");
+      expect(r.clientCertSubject).toBe(`Pass Type ID: ${deps.apple!.config.passTypeId}`);
+    }
+    const left = await m.db.select().from(appleRegistrations).where(eq(appleRegistrations.cardId, card.id));
+    expect(left.map((r) => r.pushToken)).toEqual(["tokenb"]);
+  });
+
+  it("retries throttling and server errors, and fails the step when APNs keeps failing", async () => {
+    const program = await makeProgram(m);
+    const card = await makeCard(m, program.id);
+    await registered(card.id, ["c"]);
+    apns.answer((_token, attempt) => (attempt < 2 ? { status: 503, reason: "ServiceUnavailable" } : { status: 200 }));
+    expect(await pushAppleUpdate(m.db, deps, card.id)).toEqual({ sent: 1, unregistered: 0, rejected: 0 });
+    expect(apns.requests).toHaveLength(2);
+
+    apns.reset();
+    apns.answer(() => ({ status: 500, reason: "InternalServerError" }));
+    await expect(pushAppleUpdate(m.db, deps, card.id)).rejects.toBeInstanceOf(PushFailedError);
+    // The registration stays: only a 410 removes it.
+    expect(await m.db.select().from(appleRegistrations).where(eq(appleRegistrations.cardId, card.id))).toHaveLength(1);
+  });
+});
+
+describe("Google Wallet", () => {
+  it("inserts the class and object, and gives a short save link signed by the service account", async () => {
+    const program = await makeProgram(m, { name: "Google Points" });
+    const card = await makeCard(m, program.id);
+    const view = (await loadCardView(m.db, { cardId: card.id }))!;
+    const url = await googleSaveUrl(m.db, deps.google!, view);
+
+    const gw = deps.google!;
+    expect(google.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /loyaltyClass", "POST /loyaltyObject"]);
+    expect(google.requests.every((r) => r.authorization === `Bearer ${google.token}`)).toBe(true);
+    expect(google.classes.get(gw.classId(program.id))).toMatchObject({ programName: "Google Points", issuerName: expect.stringContaining("Test Shop") });
+    expect(google.objects.get(gw.objectId(card.id))).toMatchObject({
+      classId: gw.classId(program.id),
+      state: "ACTIVE",
+      loyaltyPoints: { balance: { int: 0 } },
+      barcode: { type: "QR_CODE", value: cardQrToken(card) },
+    });
+
+    expect(url.startsWith("https://pay.google.com/gp/v/save/")).toBe(true);
+    const jwt = url.slice("https://pay.google.com/gp/v/save/".length);
+    expect(jwt.length).toBeLessThan(1800);
+    const [h, p, s] = jwt.split(".") as [string, string, string];
+    const sa = JSON.parse(fs.readFileSync(testWalletCerts().files.googleServiceAccount, "utf8")) as { private_key: string; client_email: string };
+    expect(verify("RSA-SHA256", Buffer.from(`${h}.${p}`), createPublicKey(sa.private_key), Buffer.from(s, "base64url"))).toBe(true);
+    expect(JSON.parse(Buffer.from(h, "base64url").toString())).toMatchObject({ alg: "RS256", typ: "JWT" });
+    const claims = JSON.parse(Buffer.from(p, "base64url").toString());
+    expect(claims).toMatchObject({ iss: sa.client_email, aud: "google", typ: "savetowallet", origins: ["http://localhost:3000"], payload: { loyaltyObjects: [{ id: gw.objectId(card.id) }] } });
+    expect(Math.abs(claims.iat - Date.now() / 1000)).toBeLessThan(600);
+
+    // A second save link reuses what Google already has.
+    google.reset();
+    await googleSaveUrl(m.db, gw, view);
+    expect(google.requests).toHaveLength(0);
+  });
+
+  it("PATCHes the object on change only, notifies milestones at most 3 times a day, and follows design changes", async () => {
+    const program = await makeProgram(m, { name: "Milestones" });
+    for (const cost of [10, 20, 30, 40]) await makeReward(m, program.id, cost);
+    const card = await makeCard(m, program.id);
+    const gw = deps.google!;
+    await googleSaveUrl(m.db, gw, (await loadCardView(m.db, { cardId: card.id }))!);
+    google.reset();
+
+    expect(await syncGoogleCard(m.db, deps, card.id)).toEqual({ patched: false, messages: [] });
+    expect(google.requests).toHaveLength(0);
+
+    const notified: boolean[] = [];
+    for (let i = 1; i <= 4; i++) {
+      await earn(m.ctx, card.id, { points: 10 });
+      const outcome = await syncGoogleCard(m.db, deps, card.id);
+      expect(outcome!.patched).toBe(true);
+      notified.push(...outcome!.messages.map((x) => x.notify));
+    }
+    expect(notified).toEqual([true, true, true, false]);
+    const stored = google.objects.get(gw.objectId(card.id)) as { loyaltyPoints: { balance: { int: number } }; messages: { messageType: string }[] };
+    expect(stored.loyaltyPoints.balance.int).toBe(40);
+    expect(stored.messages.map((x) => x.messageType)).toEqual(["TEXT_AND_NOTIFY", "TEXT_AND_NOTIFY", "TEXT_AND_NOTIFY", "TEXT"]);
+    expect(await m.db.select().from(googleWalletMessages).where(eq(googleWalletMessages.cardId, card.id))).toHaveLength(4);
+    expect(google.requests.filter((r) => r.method === "PATCH")).toHaveLength(4);
+
+    google.reset();
+    await updateProgram(m.ctx, program.id, { design: { backgroundColor: "#7c2d12", foregroundColor: "#ffffff", labelColor: "#fed7aa" } });
+    await syncGoogleCard(m.db, deps, card.id);
+    expect(google.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST /loyaltyClass`, `PATCH /loyaltyClass/${gw.classId(program.id)}`]);
+    expect(google.classes.get(gw.classId(program.id))).toMatchObject({ hexBackgroundColor: "#7c2d12" });
+  });
+});
+
+describe("wallet-sync Inngest function", () => {
+  it("is debounced per card, and one run after several changes reaches both wallets once", async () => {
+    const fn = createWalletSync(() => deps);
+    const config = (fn as unknown as { opts: { debounce: { key: string; period: string } } }).opts;
+    expect(config.debounce).toMatchObject({ key: "event.data.cardId", period: "5s" });
+
+    const program = await makeProgram(m, { name: "Inngest" });
+    const card = await makeCard(m, program.id);
+    await registered(card.id, ["x"]);
+    await googleSaveUrl(m.db, deps.google!, (await loadCardView(m.db, { cardId: card.id }))!);
+    apns.reset();
+    google.reset();
+
+    // Three changes inside one window: Inngest runs the function once, with the last event.
+    let last = 0;
+    for (const points of [5, 7, 9]) last = (await earn(m.ctx, card.id, { points })).card.balance;
+    const event = {
+      name: "card.balance_changed" as const,
+      data: { merchantId: m.merchantId, cardId: card.id, programId: program.id, entryId: "ent_x", kind: "earn", amount: 9, balance: last },
+    };
+    const t = new InngestTestEngine({ function: fn, events: [event] });
+    const { result, error } = await t.execute();
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ cardId: card.id, apple: { sent: 1 }, google: { patched: true } });
+    expect(apns.requests).toHaveLength(1);
+    expect(apns.requests[0]).toMatchObject({ path: "/3/device/tokenx", body: "{}" });
+    const patches = google.requests.filter((r) => r.method === "PATCH" && r.path.startsWith("/loyaltyObject/"));
+    expect(patches).toHaveLength(1);
+    expect(patches[0]!.body).toMatchObject({ loyaltyPoints: { balance: { int: 21 } } });
+
+    // The next window with nothing new: the phone is nudged again, Google is left alone.
+    apns.reset();
+    google.reset();
+    const again = await new InngestTestEngine({ function: fn, events: [event] }).execute();
+    expect(again.result).toMatchObject({ google: { patched: false } });
+    expect(google.requests.filter((r) => r.method === "PATCH")).toHaveLength(0);
+  });
+
+  it("retries when APNs is down", async () => {
+    const fn = createWalletSync(() => deps);
+    const program = await makeProgram(m, { name: "Retry" });
+    const card = await makeCard(m, program.id);
+    await registered(card.id, ["r"]);
+    apns.answer(() => ({ status: 500 }));
+    const event = { name: "tier.changed" as const, data: { merchantId: m.merchantId, cardId: card.id, programId: program.id, from: null, to: "Gold" } };
+    const { error } = await new InngestTestEngine({ function: fn, events: [event] }).execute();
+    expect(error).toBeDefined();
+    expect(apns.requests.length).toBeGreaterThanOrEqual(3);
+  });
+});
