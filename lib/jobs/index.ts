@@ -1,4 +1,5 @@
 import type { InngestFunction } from "inngest";
+import { campaignLifecycle } from "./campaign-lifecycle";
 import { expiryRemindersJob } from "./expiry-reminders";
 import { outboxSweep } from "./outbox-sweep";
 import { payoutRun } from "./payout-run";

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ledgerEntries, locations, type Card, type LedgerEntry, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import { activeCampaignMultiplier } from "../campaigns/active";
+import { rewardReferralOnFirstEarn } from "../lifecycle/referral";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { currencyExponent, evaluateEarn, localClock } from "../rules/evaluate";
@@ -72,6 +73,7 @@ export async function earn(ctx: Ctx, cardId: string, input: EarnInput): Promise<
         }
       }
     }
+    card = await rewardReferralOnFirstEarn(tx, card, program);
     card = await recomputeTier(tx, card, program);
     return { entry: result.entry, card, vouchers };
   });
@@ -93,7 +95,11 @@ async function amountToEarn(tx: TxCtx, card: Card, program: Awaited<ReturnType<t
   }
   if (program.kind === "stamps") {
     if (input.points !== undefined) throw invalidField("points", "a stamp program takes stamps, not points");
-    if (input.stamps !== undefined) return { value: input.stamps, details: { stamps: input.stamps } };
+    if (input.stamps !== undefined) {
+      // Double-stamps campaigns apply to stamps too.
+      const factor = await activeCampaignMultiplier(tx, program, card, now(tx));
+      return { value: Math.floor(input.stamps * factor), details: factor === 1 ? { stamps: input.stamps } : { stamps: input.stamps, campaignFactor: factor } };
+    }
   } else {
     if (input.stamps !== undefined) throw invalidField("stamps", "only stamp programs take stamps");
     if (input.points !== undefined) {

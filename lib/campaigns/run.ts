@@ -1,0 +1,176 @@
+import { and, asc, eq, gt, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { queryRows, type Executor } from "../../db/client";
+import { campaigns, cards, customers, merchants, type Campaign } from "../../db/schema";
+import { cardLinks } from "../cards/links";
+import { systemActor, withTransaction, type Ctx } from "../context";
+import { sendEmail } from "../email";
+import { campaignEmail } from "../email/templates/campaign";
+import { creditMany } from "../ledger/bulk";
+import { loadProgram } from "../ledger/core";
+import { EVENTS_CHANNEL } from "../outbox";
+import { utcToZoned } from "./time";
+
+/*
+ * The steps of a campaign's life, called by lib/jobs/campaign-lifecycle.ts. Each checks the
+ * campaign's status and schedule version first, so a cancelled or rescheduled campaign does
+ * nothing, and each is safe to run again.
+ */
+
+function jobCtx(db: Executor, campaign: Pick<Campaign, "merchantId">, at?: Date): Ctx {
+  return { db, merchantId: campaign.merchantId, actor: systemActor("campaigns"), source: "job", now: at ? () => at : undefined };
+}
+
+async function byId(db: Executor, campaignId: string, lock = false): Promise<Campaign | null> {
+  const q = db.select().from(campaigns).where(eq(campaigns.id, campaignId));
+  const [row] = lock ? await q.for("update") : await q;
+  return row ?? null;
+}
+
+/** Cards in the campaign's audience, as a condition over alias `c`. */
+export function audienceCondition(campaign: Campaign, cardId: SQL | AnyColumn = sql`c.id`): SQL {
+  if (campaign.audience.kind === "everyone") return sql`true`;
+  return sql`exists (select 1 from campaign_members cm where cm.campaign_id = ${campaign.id} and cm.card_id = ${cardId})`;
+}
+
+type Activation = { ok: true; bonusCards: number; bonusPoints: number } | { ok: false; reason: string };
+
+/**
+ * Starts the campaign: fixes its audience (everything but `everyone` is resolved now), marks it
+ * active, and pays a one-off bonus to the audience in batches, once per card.
+ */
+export async function activateCampaign(db: Executor, campaignId: string, scheduleVersion: number, at = new Date()): Promise<Activation> {
+  const state = await withTransaction(jobCtx(db, { merchantId: "" }), async (tx) => {
+    const campaign = await byId(tx.db, campaignId, true);
+    if (!campaign) return { ok: false as const, reason: "gone" };
+    if (campaign.scheduleVersion !== scheduleVersion) return { ok: false as const, reason: "rescheduled" };
+    if (campaign.status === "active") return { ok: true as const, campaign };
+    if (campaign.status !== "scheduled") return { ok: false as const, reason: campaign.status };
+    if (campaign.endsAt.getTime() <= at.getTime()) return { ok: false as const, reason: "window passed" };
+    const { timezone } = (await tx.db.select({ timezone: merchants.timezone }).from(merchants).where(eq(merchants.id, campaign.merchantId)))[0]!;
+    const who = audienceSql(campaign, at, timezone);
+    if (who) {
+      await tx.db.execute(sql`
+        insert into campaign_members (campaign_id, card_id)
+        select ${campaign.id}, c.id from cards c
+        where c.program_id = ${campaign.programId} and c.merchant_id = ${campaign.merchantId} and c.status = 'active' and (${who})
+        on conflict do nothing`);
+    }
+    const [active] = await tx.db.update(campaigns).set({ status: "active", activatedAt: at, updatedAt: at }).where(eq(campaigns.id, campaign.id)).returning();
+    return { ok: true as const, campaign: active! };
+  });
+  if (!state.ok) return state;
+  const { campaign } = state;
+  if (campaign.effect.kind !== "bonus") return { ok: true, bonusCards: 0, bonusPoints: 0 };
+  const ctx = jobCtx(db, campaign, at);
+  const program = await loadProgram(ctx, campaign.programId);
+  const paid = await creditMany(ctx, {
+    program,
+    grantKey: `campaign:${campaign.id}`,
+    points: campaign.effect.points,
+    audience: audienceCondition(campaign),
+    reference: campaign.id,
+    details: { campaignId: campaign.id, campaign: campaign.name },
+  });
+  return { ok: true, bonusCards: paid.credited, bonusPoints: paid.points };
+}
+
+function audienceSql(campaign: Campaign, at: Date, timezone: string): SQL | null {
+  const a = campaign.audience;
+  switch (a.kind) {
+    case "everyone":
+      return null;
+    case "tier":
+      return sql`c.tier = ${a.tier}`;
+    case "inactive":
+      return sql`c.last_activity_at <= ${new Date(at.getTime() - a.days * 86_400_000).toISOString()}::timestamptz`;
+    case "birthday_month":
+      return sql`exists (select 1 from customers cu where cu.id = c.customer_id and cu.erased_at is null
+                         and extract(month from cu.birthday) = ${Number(utcToZoned(at, timezone).slice(5, 7))}::int)`;
+    case "segment":
+      return sql`exists (select 1 from segment_members sm where sm.segment_id = ${a.segmentId} and sm.card_id = c.id)`;
+  }
+}
+
+/**
+ * Announces the campaign to up to `limit` audience cards after `afterCardId`: a wallet message for
+ * every card (one outbox event per card and campaign, keyed so a rerun adds none) and an email to
+ * customers who accepted marketing (keyed per card and campaign).
+ */
+export async function announceCampaign(db: Executor, campaignId: string, afterCardId: string, limit = 500): Promise<{ lastId: string | null; count: number; emailed: number; skipped?: string }> {
+  const campaign = await byId(db, campaignId);
+  if (!campaign || campaign.status !== "active") return { lastId: null, count: 0, emailed: 0, skipped: campaign?.status ?? "gone" };
+  const announcement = campaign.announcement;
+  if (!announcement || (!announcement.email && !announcement.wallet)) return { lastId: null, count: 0, emailed: 0 };
+  const batch = await db
+    .select({ card: cards, customer: customers })
+    .from(cards)
+    .innerJoin(customers, eq(customers.id, cards.customerId))
+    .where(and(eq(cards.programId, campaign.programId), eq(cards.status, "active"), gt(cards.id, afterCardId), audienceCondition(campaign, cards.id)))
+    .orderBy(asc(cards.id))
+    .limit(limit);
+  if (batch.length === 0) return { lastId: null, count: 0, emailed: 0 };
+  const [merchant] = await db.select().from(merchants).where(eq(merchants.id, campaign.merchantId));
+  const offer = describeOffer(campaign, merchant!.timezone);
+
+  if (announcement.wallet) {
+    const ids = JSON.stringify(batch.map((b) => b.card.id));
+    await withTransaction(jobCtx(db, campaign), async (tx) => {
+      await queryRows(
+        tx.db,
+        sql`
+        with ins as (
+          insert into outbox_events (id, merchant_id, type, payload)
+          select 'evt_' || substr(md5(${campaign.id} || ':' || x.card_id), 1, 20), ${campaign.merchantId}, 'wallet.message_requested',
+                 jsonb_build_object('cardId', x.card_id, 'programId', ${campaign.programId}::text, 'title', ${announcement.subject}::text,
+                                    'body', ${offer}::text, 'reason', ${`campaign:${campaign.id}`}::text)
+          from jsonb_array_elements_text(${ids}::jsonb) as x(card_id)
+          on conflict (id) do nothing
+          returning id, payload
+        )
+        select pg_notify(${EVENTS_CHANNEL}, json_build_object('id', id, 'merchantId', ${campaign.merchantId}::text, 'type', 'wallet.message_requested',
+                                                      'payload', payload, 'at', now()::text)::text) from ins`,
+      );
+    });
+  }
+  let emailed = 0;
+  if (announcement.email) {
+    for (const { card, customer } of batch) {
+      if (!customer.marketingConsentAt || customer.erasedAt) continue;
+      const message = campaignEmail({
+        merchantName: merchant!.name,
+        brandColor: merchant!.brandColor,
+        subject: announcement.subject,
+        message: announcement.message,
+        offer,
+        customerName: customer.name,
+        cardUrl: cardLinks(card).card,
+      });
+      const sent = await sendEmail(db, { to: customer.email, ...message, kind: "campaign", merchantId: campaign.merchantId, dedupeKey: `campaign:${campaign.id}:${card.id}` });
+      if (!sent.duplicate) emailed++;
+    }
+  }
+  if (batch.length < limit) await db.update(campaigns).set({ announcedAt: new Date() }).where(eq(campaigns.id, campaign.id));
+  return { lastId: batch.at(-1)!.card.id, count: batch.length, emailed };
+}
+
+export function describeOffer(campaign: Campaign, timezone: string): string {
+  const until = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: timezone }).format(campaign.endsAt);
+  switch (campaign.effect.kind) {
+    case "multiplier":
+      return `Earn ${campaign.effect.factor}× points until ${until}.`;
+    case "double_stamps":
+      return `Double stamps until ${until}.`;
+    case "bonus":
+      return `${campaign.effect.points} bonus points are on your card.`;
+  }
+}
+
+/** Ends an active campaign (if this run's schedule is still the current one). */
+export async function endCampaign(db: Executor, campaignId: string, scheduleVersion: number, at = new Date()): Promise<{ ended: boolean }> {
+  const ended = await db
+    .update(campaigns)
+    .set({ status: "ended", endedAt: at, updatedAt: at })
+    .where(and(eq(campaigns.id, campaignId), eq(campaigns.status, "active"), eq(campaigns.scheduleVersion, scheduleVersion)))
+    .returning({ id: campaigns.id });
+  return { ended: ended.length > 0 };
+}
