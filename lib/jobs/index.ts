@@ -9,4 +9,4 @@ import { walletSync } from "./wallet-sync";
 import { walletSyncProgram } from "./wallet-sync-program";
 
 /** Every Inngest function, one per file in lib/jobs/. The serve endpoint registers this list. */
-export const functions: InngestFunction.Any[] = [outboxSweep, pointsExpiry, expiryRemindersJob, payoutRun, payoutSchedule, walletSync, walletSyncProgram];
+export const functions: InngestFunction.Any[] = [outboxSweep, pointsExpiry, expiryRemindersJob, payoutRun, payoutSchedule, campaignLifecycle, walletSync, walletSyncProgram];
