@@ -1,6 +1,7 @@
 import type { InngestFunction } from "inngest";
 import { campaignLifecycle } from "./campaign-lifecycle";
 import { expiryRemindersJob } from "./expiry-reminders";
+import { lifecycleBonuses } from "./lifecycle-bonuses";
 import { outboxSweep } from "./outbox-sweep";
 import { payoutRun } from "./payout-run";
 import { payoutSchedule } from "./payout-schedule";
@@ -9,4 +10,4 @@ import { walletSync } from "./wallet-sync";
 import { walletSyncProgram } from "./wallet-sync-program";
 
 /** Every Inngest function, one per file in lib/jobs/. The serve endpoint registers this list. */
-export const functions: InngestFunction.Any[] = [outboxSweep, pointsExpiry, expiryRemindersJob, payoutRun, payoutSchedule, campaignLifecycle, walletSync, walletSyncProgram];
+export const functions: InngestFunction.Any[] = [outboxSweep, pointsExpiry, expiryRemindersJob, payoutRun, payoutSchedule, campaignLifecycle, lifecycleBonuses, walletSync, walletSyncProgram];
