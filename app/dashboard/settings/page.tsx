@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import { Card, PageHeader } from "@/components/ui";
+import { merchantOf } from "@/lib/merchants";
+import { requirePage } from "../../_server/session";
+import { SettingsForm } from "./settings-form";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const member = await requirePage("/dashboard/settings");
+  const m = await merchantOf(member.ctx);
+  return (
+    <>
+      <PageHeader title="Settings" description="Your business as customers see it on cards, emails and the join page." />
+      <Card>
+        <SettingsForm initial={{ name: m.name, brandColor: m.brandColor, currency: m.currency, timezone: m.timezone, logoUrl: m.logoUrl }} />
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,93 @@
+"use client";
+
+import { useState } from "react";
+import { Field, Input, Select } from "./ui";
+
+export type BusinessValue = { name: string; brandColor: string; currency: string; timezone: string; logoUrl: string | null };
+
+const CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK", "PLN", "JPY", "NZD", "SGD", "BRL", "MXN", "INR", "ZAR"];
+
+function timeZones(): string[] {
+  try {
+    return (Intl as unknown as { supportedValuesOf(k: string): string[] }).supportedValuesOf("timeZone");
+  } catch {
+    return ["UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney"];
+  }
+}
+
+/** Shrinks an uploaded logo to at most 256 px as PNG, so it fits a wallet pass and the database. */
+async function toLogoDataUrl(file: File): Promise<string> {
+  if (file.type === "image/svg+xml") {
+    if (file.size > 100_000) throw new Error("That SVG is too large; use one under 100 KB.");
+    return `data:image/svg+xml;base64,${btoa(String.fromCharCode(...new Uint8Array(await file.arrayBuffer())))}`;
+  }
+  if (!/^image\/(png|jpeg|webp|gif)$/.test(file.type)) throw new Error("Choose a PNG, JPEG, WebP or SVG image.");
+  const bitmap = await createImageBitmap(file);
+  const scale = Math.min(1, 256 / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+  canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+  canvas.getContext("2d")!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  return canvas.toDataURL("image/png");
+}
+
+export function BusinessFields({ value, onChange, errors }: { value: BusinessValue; onChange: (v: BusinessValue) => void; errors: Record<string, string> }) {
+  const [logoError, setLogoError] = useState<string | null>(null);
+  const set = (patch: Partial<BusinessValue>) => onChange({ ...value, ...patch });
+  return (
+    <div className="grid gap-4 sm:grid-cols-2">
+      <Field label="Business name" htmlFor="biz-name" error={errors.name}>
+        <Input id="biz-name" value={value.name} onChange={(e) => set({ name: e.target.value })} maxLength={80} placeholder="Bean There Coffee" aria-invalid={Boolean(errors.name)} />
+      </Field>
+      <Field label="Logo" htmlFor="biz-logo" hint="PNG, JPEG, WebP or SVG. We shrink it for you." error={logoError ?? errors.logoUrl}>
+        <div className="flex items-center gap-3">
+          {value.logoUrl ? (
+            // eslint-disable-next-line @next/next/no-img-element
+            <img src={value.logoUrl} alt="Your logo" className="size-10 rounded-lg border border-gray-200 object-contain" />
+          ) : null}
+          <input
+            id="biz-logo"
+            type="file"
+            accept="image/png,image/jpeg,image/webp,image/svg+xml"
+            className="block w-full text-sm file:mr-3 file:rounded-lg file:border-0 file:bg-gray-100 file:px-3 file:py-2 file:text-sm file:font-medium"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              if (!file) return;
+              try {
+                setLogoError(null);
+                set({ logoUrl: await toLogoDataUrl(file) });
+              } catch (err) {
+                setLogoError(err instanceof Error ? err.message : "That image could not be read.");
+              }
+            }}
+          />
+          {value.logoUrl ? (
+            <button type="button" className="text-sm underline" onClick={() => set({ logoUrl: null })}>
+              Remove
+            </button>
+          ) : null}
+        </div>
+      </Field>
+      <Field label="Brand colour" htmlFor="biz-color" error={errors.brandColor}>
+        <div className="flex items-center gap-2">
+          <input type="color" aria-label="Brand colour picker" value={value.brandColor} onChange={(e) => set({ brandColor: e.target.value })} className="h-9 w-12 cursor-pointer rounded border border-gray-300" />
+          <Input id="biz-color" value={value.brandColor} onChange={(e) => set({ brandColor: e.target.value })} maxLength={7} className="font-mono" />
+        </div>
+      </Field>
+      <Field label="Currency" htmlFor="biz-currency" error={errors.currency}>
+        <Select id="biz-currency" value={value.currency} onChange={(e) => set({ currency: e.target.value })}>
+          {[...new Set([value.currency, ...CURRENCIES])].map((c) => (
+            <option key={c}>{c}</option>
+          ))}
+        </Select>
+      </Field>
+      <Field label="Time zone" htmlFor="biz-tz" hint="Days in reports and happy hours follow it." error={errors.timezone}>
+        <Select id="biz-tz" value={value.timezone} onChange={(e) => set({ timezone: e.target.value })}>
+          {[...new Set([value.timezone, ...timeZones()])].map((tz) => (
+            <option key={tz}>{tz}</option>
+          ))}
+        </Select>
+      </Field>
+    </div>
+  );
+}
