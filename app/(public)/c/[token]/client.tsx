@@ -1,0 +1,92 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect, useState, useTransition } from "react";
+import { redeemFromCardPage } from "./actions";
+
+/** Listens to the card's change feed and re-renders the page when the balance, tier or vouchers move. */
+export function LiveRefresh({ token }: { token: string }) {
+  const router = useRouter();
+  const [live, setLive] = useState(false);
+  useEffect(() => {
+    const source = new EventSource(`/c/${token}/events`);
+    source.addEventListener("ready", () => setLive(true));
+    source.addEventListener("change", () => router.refresh());
+    source.onerror = () => setLive(false);
+    return () => source.close();
+  }, [token, router]);
+  return (
+    <p className="flex items-center gap-2 text-xs text-gray-500" aria-live="polite">
+      <span aria-hidden className={`size-2 rounded-full ${live ? "bg-brand-500" : "bg-gray-300"}`} />
+      {live ? "Live: updates as soon as your balance changes" : "Connecting for live updates…"}
+    </p>
+  );
+}
+
+type Voucher = { id: string; title: string; code: string; expiresAt: string; qr: string };
+
+export function RedeemButton({ token, rewardId, name, cost, unit }: { token: string; rewardId: string; name: string; cost: number; unit: string }) {
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [voucher, setVoucher] = useState<Voucher | null>(null);
+
+  if (voucher) {
+    return (
+      <div className="mt-3 rounded-xl border-2 border-dashed border-brand-500 bg-brand-50 p-4 text-center" role="status">
+        <p className="font-semibold">{voucher.title} is yours</p>
+        <p className="text-sm text-gray-600">Show this code at the counter.</p>
+        <div className="mx-auto mt-3 w-48" dangerouslySetInnerHTML={{ __html: voucher.qr }} />
+        <p className="mt-2 font-mono text-lg tracking-widest">{voucher.code}</p>
+        <p className="text-xs text-gray-500">Valid until {new Date(voucher.expiresAt).toLocaleDateString()}</p>
+      </div>
+    );
+  }
+  return (
+    <div className="mt-3">
+      {confirming ? (
+        <div className="flex flex-wrap items-center gap-2">
+          <span className="text-sm">
+            Spend {cost} {unit} on {name}?
+          </span>
+          <button
+            type="button"
+            disabled={pending}
+            className="rounded-lg bg-brand-700 px-3 py-2 text-sm font-medium text-white hover:bg-brand-800 disabled:bg-gray-400"
+            onClick={() =>
+              start(async () => {
+                setError(null);
+                const result = await redeemFromCardPage({ token, rewardId });
+                if (result.ok) {
+                  setVoucher(result.data);
+                  router.refresh();
+                } else setError(result.error);
+                setConfirming(false);
+              })
+            }
+          >
+            {pending ? "Redeeming…" : "Yes, redeem"}
+          </button>
+          <button type="button" className="rounded-lg px-3 py-2 text-sm text-gray-700 hover:bg-gray-100" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <button
+          type="button"
+          className="rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800"
+          onClick={() => setConfirming(true)}
+          aria-label={`Redeem ${name}`}
+        >
+          Redeem
+        </button>
+      )}
+      {error && (
+        <p className="mt-2 text-sm text-red-700" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
