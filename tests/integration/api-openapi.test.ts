@@ -125,7 +125,7 @@ describe("OpenAPI document", () => {
 
   it("the card response schema describes what GET /cards/{id} returns", async () => {
     const doc = await load();
-    const schema = doc.paths["/cards/{id}"]!.get!.responses["200"]!.content["application/json"].schema as { required: string[] };
+    const schema = doc.paths["/cards/{id}"]!.get!.responses["200"]!.content["application/json"]!.schema as { required: string[] };
     expect(schema.required).toEqual(expect.arrayContaining(["id", "programId", "customerId", "balance", "lifetimeEarned", "tier", "status", "links"]));
   });
 });

@@ -1,0 +1,155 @@
+import { Ratelimit } from "@upstash/ratelimit";
+import { Redis } from "@upstash/redis";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startUpstashFake, type UpstashFake } from "../support/upstash-fake";
+
+// lib/env.ts reads process.env once, at import: each block sets the environment, resets the module
+// graph and imports the app afresh. The global setup disables rate limits for other files; not here.
+const saved = { ...process.env };
+const LIMIT = 5;
+
+async function loadApp(env: Record<string, string | undefined>) {
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  vi.resetModules();
+  const rateLimit = await import("@/lib/rate-limit");
+  rateLimit.resetRateLimiter();
+  return {
+    rateLimit,
+    fixtures: await import("../support/fixtures"),
+    programs: await import("@/app/api/v1/programs/route"),
+    earn: await import("@/app/api/v1/cards/[id]/earn/route"),
+    counts: await import("../support/counts"),
+  };
+}
+
+/** Sliding and fixed windows start on the minute; keep a burst of requests inside one window. */
+async function awayFromWindowEdge() {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 50_000) await new Promise((r) => setTimeout(r, 60_000 - intoMinute + 50));
+}
+
+afterAll(async () => {
+  process.env = saved;
+  (await import("@/lib/rate-limit")).resetRateLimiter();
+});
+
+async function expectLimitedAfter(app: Awaited<ReturnType<typeof loadApp>>) {
+  const m = await app.fixtures.makeMerchant();
+  const other = await app.fixtures.makeMerchant();
+  await awayFromWindowEdge();
+  for (let i = 0; i < LIMIT; i++) {
+    const ok = await app.fixtures.call(app.programs.GET, { key: m.apiKey });
+    expect(ok.status, `request ${i + 1}`).toBe(200);
+    expect(ok.headers.get("x-ratelimit-limit")).toBe(String(LIMIT));
+    expect(ok.headers.get("x-ratelimit-remaining")).toBe(String(LIMIT - i - 1));
+  }
+  const limited = await app.fixtures.call(app.programs.GET, { key: m.apiKey });
+  expect(limited.status).toBe(429);
+  expect(limited.headers.get("content-type")).toBe("application/problem+json");
+  const retryAfter = Number(limited.headers.get("retry-after"));
+  expect(Number.isInteger(retryAfter)).toBe(true);
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(60);
+  expect(limited.body).toMatchObject({ status: 429, code: "rate_limited", title: "Too many requests", detail: expect.stringMatching(/Try again in \d+ seconds/) });
+
+  // A limited write writes nothing.
+  const before = await app.counts.countRows(m.db, m.merchantId);
+  const write = await app.fixtures.call(app.programs.POST, { key: m.apiKey, body: { name: "Late", kind: "points" } });
+  expect(write.status).toBe(429);
+  expect(await app.counts.countRows(m.db, m.merchantId)).toEqual(before);
+
+  // Limits are per API key: another merchant's key is untouched.
+  expect((await app.fixtures.call(app.programs.GET, { key: other.apiKey })).status).toBe(200);
+}
+
+describe("the Upstash fake speaks the REST protocol to the real client", () => {
+  let fake: UpstashFake;
+  beforeAll(async () => {
+    fake = await startUpstashFake();
+  });
+  afterAll(async () => fake.close());
+
+  it("single commands, base64 results, unicode, pipelines, transactions and errors", async () => {
+    const redis = new Redis({ url: fake.url, token: fake.token, enableTelemetry: false, enableAutoPipelining: false });
+    const key = `keepcard:test:${Date.now()}:${Math.random()}`;
+    expect(await redis.set(key, "café ☕", { ex: 60 })).toBe("OK");
+    expect(await redis.get(key)).toBe("café ☕");
+    expect(await redis.incr(`${key}:n`)).toBe(1);
+    expect(await redis.del(`${key}:n`)).toBe(1);
+    expect(await redis.hset(`${key}:h`, { a: "1", b: "two" })).toBe(2);
+    expect(await redis.hgetall(`${key}:h`)).toEqual({ a: 1, b: "two" });
+    expect(await redis.get(`${key}:missing`)).toBeNull();
+
+    const p = redis.pipeline();
+    p.set(`${key}:p`, "x");
+    p.get(`${key}:p`);
+    p.incr(`${key}:p`);
+    await expect(p.exec()).rejects.toThrow(/not an integer/);
+    const kept = await redis.pipeline().get(`${key}:p`).incr(`${key}:p`).exec({ keepErrors: true });
+    expect(kept[0]).toEqual({ error: undefined, result: "x" });
+    expect(kept[1]!.error).toMatch(/not an integer/);
+
+    const tx = redis.multi();
+    tx.set(`${key}:t`, "1");
+    tx.incrby(`${key}:t`, 41);
+    expect(await tx.exec()).toEqual(["OK", 42]);
+
+    await expect(redis.incr(key)).rejects.toThrow(/not an integer/);
+    await redis.del(key, `${key}:h`, `${key}:p`, `${key}:t`);
+
+    const denied = new Redis({ url: fake.url, token: "wrong", enableTelemetry: false, retry: false });
+    await expect(denied.get(key)).rejects.toThrow();
+  });
+
+  it("runs @upstash/ratelimit's scripts on Redis 7.0 (shebang rewritten, EVALSHA mapped)", async () => {
+    const redis = new Redis({ url: fake.url, token: fake.token, enableTelemetry: false });
+    const limiter = new Ratelimit({ redis, limiter: Ratelimit.slidingWindow(3, "60 s"), prefix: `keepcard:test:rl:${Date.now()}`, analytics: false, ephemeralCache: false });
+    await awayFromWindowEdge();
+    const verdicts = [];
+    for (let i = 0; i < 4; i++) verdicts.push(await limiter.limit("someone"));
+    expect(verdicts.map((v) => v.success)).toEqual([true, true, true, false]);
+    expect(verdicts.map((v) => v.remaining)).toEqual([2, 1, 0, 0]);
+    // The first call fell back from EVALSHA to EVAL; later ones found the script by the client's SHA.
+    const evals = fake.commands.filter((c) => c.startsWith("EVAL"));
+    expect(evals.slice(0, 2)).toEqual(["EVALSHA", "EVAL"]);
+    expect(evals.slice(2)).toEqual(["EVALSHA", "EVALSHA", "EVALSHA"]);
+  });
+});
+
+describe("API rate limit through Upstash (the real @upstash/ratelimit against the fake)", () => {
+  let fake: UpstashFake;
+  let app: Awaited<ReturnType<typeof loadApp>>;
+  beforeAll(async () => {
+    fake = await startUpstashFake();
+    app = await loadApp({
+      UPSTASH_REDIS_REST_URL: fake.url,
+      UPSTASH_REDIS_REST_TOKEN: fake.token,
+      RATE_LIMIT_DISABLED: "0",
+      RATE_LIMIT_API_PER_MINUTE: String(LIMIT),
+    });
+  });
+  afterAll(async () => {
+    app.rateLimit.resetRateLimiter();
+    await fake.close();
+  });
+
+  it(`the request after ${LIMIT} in a minute is 429 with Retry-After`, async () => {
+    await expectLimitedAfter(app);
+    expect(fake.commands.filter((c) => c.startsWith("EVAL")).length).toBeGreaterThanOrEqual(LIMIT + 1);
+  });
+});
+
+describe("API rate limit in process (no Upstash configured)", () => {
+  let app: Awaited<ReturnType<typeof loadApp>>;
+  beforeAll(async () => {
+    app = await loadApp({ UPSTASH_REDIS_REST_URL: undefined, UPSTASH_REDIS_REST_TOKEN: undefined, RATE_LIMIT_DISABLED: "0", RATE_LIMIT_API_PER_MINUTE: String(LIMIT) });
+  });
+  afterAll(() => app.rateLimit.resetRateLimiter());
+
+  it(`the request after ${LIMIT} in a minute is 429 with Retry-After`, async () => {
+    await expectLimitedAfter(app);
+  });
+});
