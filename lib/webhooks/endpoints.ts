@@ -1,0 +1,90 @@
+import { and, desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookAttempt, type WebhookDelivery, type WebhookEndpoint } from "../../db/schema";
+import { audit } from "../audit";
+import { assertCan } from "../auth/permissions";
+import { withTransaction, type Ctx } from "../context";
+import { notFound } from "../errors";
+import { newId } from "../ids";
+import { recordEvents } from "../outbox";
+import { newWebhookSecret } from "./sign";
+
+/** Events a merchant can subscribe to. */
+export const WEBHOOK_EVENTS = ["card.enrolled", "card.balance_changed", "tier.changed", "voucher.issued", "voucher.redeemed", "program.changed", "reward.changed"] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+export const EndpointInput = z
+  .object({
+    url: z.url({ protocol: /^https?$/ }).max(2000),
+    description: z.string().trim().max(200).optional(),
+    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length),
+  })
+  .strict();
+export type EndpointInput = z.input<typeof EndpointInput>;
+
+/** Registers an endpoint; its signing secret is returned here and shown once in the dashboard. */
+export async function createEndpoint(ctx: Ctx, raw: EndpointInput): Promise<WebhookEndpoint> {
+  assertCan(ctx.actor, "webhooks:manage");
+  const input = EndpointInput.parse(raw);
+  return withTransaction(ctx, async (tx) => {
+    const [endpoint] = await tx.db
+      .insert(webhookEndpoints)
+      .values({ id: newId("whe"), merchantId: ctx.merchantId, url: input.url, description: input.description ?? null, events: [...new Set(input.events)], secret: newWebhookSecret() })
+      .returning();
+    await audit(tx.db, ctx.merchantId, ctx.actor, "webhook.created", { type: "webhook_endpoint", id: endpoint!.id }, { url: input.url, events: input.events });
+    return endpoint!;
+  });
+}
+
+export async function setEndpointActive(ctx: Ctx, endpointId: string, active: boolean): Promise<WebhookEndpoint> {
+  assertCan(ctx.actor, "webhooks:manage");
+  const [endpoint] = await ctx.db
+    .update(webhookEndpoints)
+    .set({ active })
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.merchantId, ctx.merchantId)))
+    .returning();
+  if (!endpoint) throw notFound("Webhook endpoint");
+  await audit(ctx.db, ctx.merchantId, ctx.actor, active ? "webhook.enabled" : "webhook.disabled", { type: "webhook_endpoint", id: endpointId });
+  return endpoint;
+}
+
+export async function listEndpoints(ctx: Ctx): Promise<WebhookEndpoint[]> {
+  assertCan(ctx.actor, "webhooks:manage");
+  return ctx.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.merchantId, ctx.merchantId)).orderBy(desc(webhookEndpoints.createdAt));
+}
+
+export async function listDeliveries(ctx: Ctx, opts: { endpointId?: string; limit?: number } = {}): Promise<WebhookDelivery[]> {
+  assertCan(ctx.actor, "webhooks:manage");
+  return ctx.db
+    .select()
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.merchantId, ctx.merchantId), opts.endpointId ? eq(webhookDeliveries.endpointId, opts.endpointId) : undefined))
+    .orderBy(desc(webhookDeliveries.createdAt))
+    .limit(opts.limit ?? 100);
+}
+
+export async function deliveryAttempts(ctx: Ctx, deliveryId: string): Promise<WebhookAttempt[]> {
+  assertCan(ctx.actor, "webhooks:manage");
+  const [delivery] = await ctx.db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.merchantId, ctx.merchantId)));
+  if (!delivery) throw notFound("Webhook delivery");
+  return ctx.db.select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, deliveryId)).orderBy(desc(webhookAttempts.createdAt));
+}
+
+/** Sends a delivery again (same webhook-id, so the receiver can tell it is the same event). */
+export async function replayDelivery(ctx: Ctx, deliveryId: string): Promise<WebhookDelivery> {
+  assertCan(ctx.actor, "webhooks:manage");
+  return withTransaction(ctx, async (tx) => {
+    const [delivery] = await tx.db
+      .update(webhookDeliveries)
+      .set({ status: "pending" })
+      .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.merchantId, ctx.merchantId)))
+      .returning();
+    if (!delivery) throw notFound("Webhook delivery");
+    await recordEvents(tx.db, ctx.merchantId, [{ type: "webhook_delivery.requested", payload: { deliveryId } }]);
+    await audit(tx.db, ctx.merchantId, ctx.actor, "webhook.replayed", { type: "webhook_delivery", id: deliveryId });
+    return delivery;
+  });
+}
