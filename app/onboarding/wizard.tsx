@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { BusinessFields, type BusinessValue } from "@/components/business-fields";
 import { Alert, Button, Field, Input, cx } from "@/components/ui";
 import { useAction } from "@/components/use-action";
@@ -23,14 +23,14 @@ export function OnboardingWizard() {
   const router = useRouter();
   const [step, setStep] = useState(0);
   const [business, setBusiness] = useState<BusinessValue>({ name: "", brandColor: "#047857", currency: "USD", timezone: "UTC", logoUrl: null });
-  const [tzGuessed, setTzGuessed] = useState(false);
   const [location, setLocation] = useState({ name: "Main shop", address: "", latitude: "", longitude: "" });
   const [created, setCreated] = useState<{ name: string; currency: string; brandColor: string; logoUrl: string | null } | null>(null);
   const create = useAction(createBusinessAction);
-  if (!tzGuessed) {
-    setTzGuessed(true);
+  useEffect(() => {
+    // The browser knows the owner's time zone; the server-rendered form starts at UTC.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setBusiness((b) => ({ ...b, timezone: guessTimeZone() }));
-  }
+  }, []);
 
   return (
     <div>
