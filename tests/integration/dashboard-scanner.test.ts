@@ -1,0 +1,73 @@
+import "./dashboard-helpers";
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { earnAction, lookupAction, redeemVoucherAction } from "@/app/staff/actions";
+import { cards, ledgerEntries } from "@/db/schema";
+import { earn } from "@/lib/ledger/earn";
+import { redeemReward } from "@/lib/rewards/redeem";
+import { makeCard, makeMerchant, makeProgram, makeReward, makeUser } from "../support/fixtures";
+import { actAs } from "./dashboard-helpers";
+
+async function counter() {
+  const m = await makeMerchant();
+  const program = await makeProgram(m);
+  const card = await makeCard(m, program.id);
+  const cashier = await makeUser(m, "staff");
+  await actAs(m.db, cashier, m.merchantId);
+  return { m, program, card, cashier };
+}
+
+describe("staff scanner", () => {
+  it("finds a card by its member code and awards a purchase", async () => {
+    const { card } = await counter();
+    const found = await lookupAction({ code: card.referralCode.toLowerCase() });
+    expect(found).toMatchObject({ ok: true, data: { kind: "card", card: { cardId: card.id, balance: 0 } } });
+    const r = await earnAction({ cardId: card.id, idempotencyKey: crypto.randomUUID(), purchaseAmount: 1250 });
+    expect(r).toMatchObject({ ok: true, data: { amount: 12, card: { balance: 12 } } });
+  });
+
+  it("an offline action replayed with the same key is counted once", async () => {
+    const { m, card } = await counter();
+    const input = { cardId: card.id, idempotencyKey: "device-key-0001", purchaseAmount: 2000 };
+    const first = await earnAction(input);
+    const again = await earnAction(input);
+    expect(first).toMatchObject({ ok: true, data: { card: { balance: 20 } } });
+    expect(again).toEqual(first);
+    const entries = await m.db.select().from(ledgerEntries).where(eq(ledgerEntries.cardId, card.id));
+    expect(entries).toHaveLength(1);
+    const [row] = await m.db.select({ balance: cards.balance }).from(cards).where(eq(cards.id, card.id));
+    expect(row!.balance).toBe(20);
+  });
+
+  it("a voucher redeems once; a second attempt says it was already used", async () => {
+    const { m, program, card } = await counter();
+    const reward = await makeReward(m, program.id, 10);
+    await earn(m.ctx, card.id, { points: 50 });
+    const { voucher } = await redeemReward(m.ctx, card.id, { rewardId: reward.id });
+
+    const seen = await lookupAction({ code: voucher.code });
+    expect(seen).toMatchObject({ ok: true, data: { kind: "voucher", voucher: { status: "issued" } } });
+    expect(await redeemVoucherAction({ idempotencyKey: crypto.randomUUID(), code: voucher.code })).toMatchObject({ ok: true, data: { title: reward.name } });
+    expect(await redeemVoucherAction({ idempotencyKey: crypto.randomUUID(), code: voucher.code })).toMatchObject({ ok: false, code: "already_redeemed", error: expect.stringMatching(/already used/) });
+    expect(await lookupAction({ code: voucher.code })).toMatchObject({ ok: true, data: { voucher: { status: "redeemed" } } });
+  });
+
+  it("another business's card is refused with a reason the cashier understands", async () => {
+    const { card } = await counter();
+    const other = await makeMerchant();
+    const theirCashier = await makeUser(other, "staff");
+    await actAs(other.db, theirCashier, other.merchantId);
+    expect(await lookupAction({ code: card.referralCode })).toMatchObject({ ok: false, code: "wrong_merchant", error: "This card belongs to another business." });
+    expect(await earnAction({ cardId: card.id, idempotencyKey: crypto.randomUUID(), purchaseAmount: 500 })).toMatchObject({ ok: false, code: "not_found" });
+    const entries = await other.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.cardId, card.id)));
+    expect(entries).toHaveLength(0);
+  });
+
+  it("unknown codes and empty amounts get calm messages", async () => {
+    const { card } = await counter();
+    expect(await lookupAction({ code: "ZZZZ-ZZZZ" })).toMatchObject({ ok: false, code: "not_found", error: expect.stringMatching(/could not find/) });
+    expect(await lookupAction({ code: "kc1.bogus.token" })).toMatchObject({ ok: false, code: "invalid_token" });
+    const r = await earnAction({ cardId: card.id, idempotencyKey: crypto.randomUUID() });
+    expect(r).toMatchObject({ ok: false, code: "invalid" });
+  });
+});
