@@ -1,0 +1,130 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import postgres from "postgres";
+import { drizzle } from "drizzle-orm/postgres-js";
+import type { Db } from "@/db/client";
+import * as schema from "@/db/schema";
+import { testWalletCerts } from "./wallet-certs";
+
+/**
+ * The real app under `next start`, for tests that speak HTTP to it (Apple's web service).
+ * It is built once into its own folder and the build is reused while no source file is newer.
+ *
+ * It always runs on Postgres, even when TEST_DB=pglite: the server and the test are two
+ * processes, and the embedded PGlite cannot be opened by two processes at once. The test gets its
+ * own Postgres database, dropped afterwards, and a drizzle handle on it to seed and change data.
+ */
+export const WALLET_TEST_DIST = ".next-wallet";
+const SOURCES = ["app", "lib", "wallet", "db", "components", "next.config.ts", "instrumentation.ts", "package.json"];
+
+function newestSource(root: string): number {
+  let newest = 0;
+  const walk = (p: string) => {
+    const st = fs.statSync(p, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
+    else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const s of SOURCES) walk(path.join(root, s));
+  return newest;
+}
+
+export function ensureBuild(root = process.cwd()): void {
+  const buildId = path.join(root, WALLET_TEST_DIST, "BUILD_ID");
+  const built = fs.statSync(buildId, { throwIfNoEntry: false });
+  if (built && (process.env.WALLET_TEST_REUSE_BUILD === "1" || built.mtimeMs > newestSource(root))) return;
+  // `next build` rewrites tsconfig.json to include its dist folder; put the shared file back as it was.
+  const tsconfig = path.join(root, "tsconfig.json");
+  const before = fs.readFileSync(tsconfig, "utf8");
+  const result = spawnSync("npx", ["next", "build"], {
+    cwd: root,
+    env: { ...process.env, NEXT_DIST_DIR: WALLET_TEST_DIST, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    encoding: "utf8",
+    timeout: 900_000,
+  });
+  if (fs.readFileSync(tsconfig, "utf8") !== before) fs.writeFileSync(tsconfig, before);
+  if (result.status !== 0) throw new Error(`next build failed:\n${(result.stdout ?? "").slice(-3000)}\n${(result.stderr ?? "").slice(-3000)}`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+export async function startWalletServer(env: Record<string, string> = {}) {
+  ensureBuild();
+  const admin = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const name = `keepcard_wallet_e2e_${process.pid}_${Date.now().toString(36)}`;
+  const adminSql = postgres(admin, { max: 1, onnotice: () => {} });
+  await adminSql.unsafe(`CREATE DATABASE ${name}`);
+  await adminSql.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+
+  const { files, manifest } = testWalletCerts();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_DIST_DIR: WALLET_TEST_DIST,
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: url.toString(),
+      APP_URL: base,
+      RATE_LIMIT_DISABLED: "1",
+      TOKEN_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      DATA_DIR: path.dirname(files.manifest),
+      APPLE_PASS_TYPE_ID: manifest.passTypeId,
+      APPLE_TEAM_ID: manifest.teamId,
+      APPLE_PASS_CERT: files.signerCert,
+      APPLE_PASS_KEY: files.signerKey,
+      APPLE_WWDR_CERT: files.wwdr,
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${base}/api/wallet/apple/v1/log`, { method: "POST", body: JSON.stringify({ logs: [] }) });
+      if (res.status === 200) break;
+    } catch {
+      /* not up yet */
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`next start did not come up:\n${output.slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  const client = postgres(url.toString(), { max: 4, onnotice: () => {} });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    url: base,
+    db,
+    output: () => output,
+    async close() {
+      await client.end({ timeout: 2 });
+      if (child.pid && child.exitCode === null) {
+        process.kill(-child.pid, "SIGTERM");
+        await new Promise((r) => child.once("exit", r));
+      }
+      const drop = postgres(admin, { max: 1, onnotice: () => {} });
+      await drop.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await drop.end();
+    },
+  };
+}
