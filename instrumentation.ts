@@ -1,6 +1,9 @@
 // Runs once per server process: apply migrations before the first request.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // Fail at boot, not on the first scan, when production lacks its QR signing key.
+    const { signingKeys } = await import("./lib/tokens/keys");
+    signingKeys();
     const { dbReady } = await import("./db/client");
     await dbReady();
   }

@@ -35,8 +35,11 @@ export async function recordEvents(db: Executor, merchantId: string, events: Dom
   if (events.length === 0) return [];
   const at = new Date().toISOString();
   const rows = events.map((e) => ({ id: newId("evt"), merchantId, type: e.type, payload: e.payload as Record<string, unknown> }));
-  await db.insert(outboxEvents).values(rows);
+  // One statement: the insert runs as a data-modifying CTE (always executed), the select notifies.
+  const values = rows.map((r) => sql`(${r.id}, ${r.merchantId}, ${r.type}, ${JSON.stringify(r.payload)}::jsonb)`);
   const notices = rows.map((r) => sql`pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ ...r, at } satisfies NotifiedEvent)})`);
-  await db.execute(sql`select ${sql.join(notices, sql`, `)}`);
+  await db.execute(
+    sql`with inserted as (insert into ${outboxEvents} (id, merchant_id, type, payload) values ${sql.join(values, sql`, `)} returning id) select ${sql.join(notices, sql`, `)}`,
+  );
   return rows.map((r) => r.id);
 }

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
@@ -56,7 +57,7 @@ export async function startServer(opts: { port: number; databaseUrl: string; env
       DATABASE_URL: opts.databaseUrl,
       APP_URL: url,
       AUTH_SECRET: process.env.AUTH_SECRET ?? "bench-secret-bench-secret-bench-secret",
-      TOKEN_SIGNING_KEY: process.env.TOKEN_SIGNING_KEY ?? "",
+      TOKEN_SIGNING_KEY: process.env.TOKEN_SIGNING_KEY ?? benchSigningKey(),
       ...opts.env,
     },
     detached: true,
@@ -86,6 +87,14 @@ export async function startServer(opts: { port: number; databaseUrl: string; env
       await new Promise((r) => setTimeout(r, 500));
     },
   };
+}
+
+let signingKey: string | undefined;
+
+/** Production refuses to start without a QR signing key; benchmarks make a throwaway one. */
+function benchSigningKey(): string {
+  signingKey ??= generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  return signingKey;
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -42,6 +42,7 @@ export async function revokeApiKey(ctx: Ctx, apiKeyId: string): Promise<ApiKey> 
       .where(and(eq(apiKeys.id, apiKeyId), eq(apiKeys.merchantId, ctx.merchantId), isNull(apiKeys.revokedAt)))
       .returning();
     if (!apiKey) throw notFound("API key");
+    keyCache.delete(apiKey.hash);
     await audit(tx.db, ctx.merchantId, ctx.actor, "api_key.revoked", { type: "api_key", id: apiKeyId });
     return apiKey;
   });
@@ -52,12 +53,22 @@ export async function listApiKeys(ctx: Ctx): Promise<ApiKey[]> {
   return ctx.db.select().from(apiKeys).where(eq(apiKeys.merchantId, ctx.merchantId)).orderBy(desc(apiKeys.createdAt));
 }
 
+// Every API call authenticates; a few seconds of memory spares the database that lookup on busy
+// keys. A revoked key stops working at once on this instance and within KEY_CACHE_MS on others.
+const KEY_CACHE_MS = 5_000;
+const keyCache = new Map<string, { apiKey: ApiKey | null; until: number }>();
+
 /** The live key matching a presented secret, or null. */
 export async function findApiKey(db: Executor, presented: string): Promise<ApiKey | null> {
   if (!presented.startsWith(KEY_PREFIX) || presented.length > 100) return null;
+  const hash = hashApiKey(presented);
+  const cached = keyCache.get(hash);
+  if (cached && cached.until > Date.now()) return cached.apiKey;
   const [apiKey] = await db
     .select()
     .from(apiKeys)
-    .where(and(eq(apiKeys.hash, hashApiKey(presented)), isNull(apiKeys.revokedAt)));
+    .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)));
+  if (keyCache.size > 10_000) keyCache.clear();
+  keyCache.set(hash, { apiKey: apiKey ?? null, until: Date.now() + KEY_CACHE_MS });
   return apiKey ?? null;
 }

@@ -3,7 +3,7 @@ import type { Card, LedgerEntry } from "../../db/schema";
 import { audit } from "../audit";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
-import { appendEntry, loadProgram, lockCard } from "./core";
+import { appendEntry, lockCardWithProgram } from "./core";
 
 export const AdjustInput = z
   .object({
@@ -21,8 +21,7 @@ export type AdjustInput = z.infer<typeof AdjustInput>;
 export async function adjust(ctx: Ctx, cardId: string, input: AdjustInput): Promise<{ entry: LedgerEntry; card: Card }> {
   assertCan(ctx.actor, "points:adjust");
   return withTransaction(ctx, async (tx) => {
-    const card = await lockCard(tx, cardId);
-    const program = await loadProgram(tx, card.programId);
+    const { card, program } = await lockCardWithProgram(tx, cardId);
     const result = await appendEntry(tx, card, program, { kind: "adjust", amount: input.amount, reference: input.reason, details: { reason: input.reason } });
     await audit(tx.db, ctx.merchantId, ctx.actor, "card.adjusted", { type: "card", id: card.id }, {
       amount: input.amount,

@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { ledgerEntries, locations, type Card, type LedgerEntry, type Voucher } from "../../db/schema";
+import { ledgerEntries, locations, type Card, type LedgerEntry, type Program, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import { activeCampaignMultiplier } from "../campaigns/active";
 import { rewardReferralOnFirstEarn } from "../lifecycle/referral";
@@ -9,8 +9,7 @@ import { AppError, notFound } from "../errors";
 import { currencyExponent, evaluateEarn, localClock } from "../rules/evaluate";
 import { recomputeTier, tierMultiplier } from "../tiers/recompute";
 import { issueVoucher } from "../vouchers/issue";
-import { merchantOf } from "../merchants";
-import { appendEntry, loadProgram, lockCard, type TxCtx } from "./core";
+import { appendEntry, lockCardWithProgram, type TxCtx } from "./core";
 
 export const EarnInput = z
   .object({
@@ -37,13 +36,14 @@ export type EarnOutcome = { entry: LedgerEntry; card: Card; vouchers: Voucher[] 
 export async function earn(ctx: Ctx, cardId: string, input: EarnInput): Promise<EarnOutcome> {
   assertCan(ctx.actor, "points:earn");
   return withTransaction(ctx, async (tx) => {
-    let card = await lockCard(tx, cardId);
+    const locked = await lockCardWithProgram(tx, cardId);
+    const program = locked.program;
+    let card = locked.card;
     if (card.status !== "active") throw new AppError("inactive", "This card is closed.");
-    const program = await loadProgram(tx, card.programId);
     if (program.status !== "active") throw new AppError("inactive", `The program is ${program.status}.`);
     if (input.locationId) await assertLocation(tx, input.locationId);
 
-    const amount = await amountToEarn(tx, card, program, input);
+    const amount = await amountToEarn(tx, card, program, locked.timezone, input);
     const result = await appendEntry(tx, card, program, {
       kind: "earn",
       amount: amount.value,
@@ -87,7 +87,7 @@ async function assertLocation(tx: TxCtx, locationId: string) {
   if (!loc) throw notFound("Location");
 }
 
-async function amountToEarn(tx: TxCtx, card: Card, program: Awaited<ReturnType<typeof loadProgram>>, input: EarnInput) {
+async function amountToEarn(tx: TxCtx, card: Card, program: Program, timezone: string, input: EarnInput) {
   if (input.purchase && input.purchase.currency !== program.currency) {
     throw new AppError("invalid", `This program earns in ${program.currency}, not ${input.purchase.currency}.`, {
       errors: [{ path: "purchase.currency", message: `must be ${program.currency}` }],
@@ -109,9 +109,8 @@ async function amountToEarn(tx: TxCtx, card: Card, program: Awaited<ReturnType<t
     }
   }
 
-  const merchant = await merchantOf(tx);
   const at = now(tx);
-  const clock = localClock(at, merchant.timezone);
+  const clock = localClock(at, timezone);
   const earnedToday = program.rules.capPerDay === null ? 0 : await earnedSince(tx, card.id, startOfLocalDay(at, clock.minuteOfDay));
   const result = evaluateEarn(program.rules, {
     amountMinor: input.purchase?.amount,

@@ -1,7 +1,7 @@
 import { and, eq, gt } from "drizzle-orm";
 import { pointLots, type Card, type LedgerEntry } from "../../db/schema";
 import { now, withTransaction, type Ctx } from "../context";
-import { appendEntry, loadProgram, lockCard } from "./core";
+import { appendEntry, lockCardWithProgram } from "./core";
 import { isLotExpired } from "./expiry";
 
 /**
@@ -10,8 +10,7 @@ import { isLotExpired } from "./expiry";
  */
 export async function expireCard(ctx: Ctx, cardId: string): Promise<{ entry: LedgerEntry; card: Card } | null> {
   return withTransaction(ctx, async (tx) => {
-    const card = await lockCard(tx, cardId);
-    const program = await loadProgram(tx, card.programId);
+    const { card, program } = await lockCardWithProgram(tx, cardId);
     const at = now(ctx);
     const open = await tx.db
       .select()

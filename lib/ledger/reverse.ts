@@ -5,7 +5,7 @@ import { audit } from "../audit";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
-import { appendEntry, loadProgram, lockCard } from "./core";
+import { appendEntry, lockCardWithProgram } from "./core";
 
 export const ReverseInput = z.object({ entryId: z.string().min(1).max(64), reason: z.string().trim().min(3).max(500) }).strict();
 export type ReverseInput = z.infer<typeof ReverseInput>;
@@ -19,14 +19,13 @@ export async function reverse(ctx: Ctx, input: ReverseInput): Promise<{ entry: L
       .from(ledgerEntries)
       .where(and(eq(ledgerEntries.id, input.entryId), eq(ledgerEntries.merchantId, ctx.merchantId)));
     if (!original) throw notFound("Entry");
-    const card = await lockCard(tx, original.cardId);
+    const { card, program } = await lockCardWithProgram(tx, original.cardId);
     if (original.kind === "reverse") throw new AppError("conflict", "A reversal cannot itself be reversed.");
     if (original.kind === "expire") throw new AppError("conflict", "Expired points are restored with an adjustment, not a reversal.");
     if (original.amount === 0) throw new AppError("conflict", "This entry moved no points.");
     const [already] = await tx.db.select({ id: ledgerEntries.id }).from(ledgerEntries).where(eq(ledgerEntries.reversesEntryId, original.id));
     if (already) throw new AppError("conflict", "This entry was already reversed.");
 
-    const program = await loadProgram(tx, card.programId);
     const result = await appendEntry(tx, card, program, {
       kind: "reverse",
       amount: -original.amount,

@@ -4,7 +4,7 @@ import { rewards, type Card, type LedgerEntry, type Voucher } from "../../db/sch
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
-import { appendEntry, loadProgram, lockCard } from "../ledger/core";
+import { appendEntry, lockCardWithProgram } from "../ledger/core";
 import { issueVoucher } from "../vouchers/issue";
 
 export const RedeemInput = z.object({ rewardId: z.string().min(1).max(64) }).strict();
@@ -18,7 +18,7 @@ export async function redeemReward(
 ): Promise<{ voucher: Voucher; entry: LedgerEntry; card: Card }> {
   assertCan(ctx.actor, "rewards:redeem");
   return withTransaction(ctx, async (tx) => {
-    const card = await lockCard(tx, cardId);
+    const { card, program } = await lockCardWithProgram(tx, cardId);
     if (ctx.actor.type === "customer" && ctx.actor.id !== card.customerId) throw notFound("Card");
     if (card.status !== "active") throw new AppError("inactive", "This card is closed.");
     const [reward] = await tx.db
@@ -38,7 +38,6 @@ export async function redeemReward(
       .returning({ id: rewards.id });
     if (!taken) throw new AppError("out_of_stock", `${reward.name} is out of stock.`);
 
-    const program = await loadProgram(tx, card.programId);
     const debit = await appendEntry(tx, card, program, {
       kind: "redeem",
       amount: -reward.cost,
