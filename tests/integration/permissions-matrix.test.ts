@@ -39,7 +39,7 @@ async function makeWorld() {
   const target = await makeUser(m, "staff");
   const invitationId = newId("inv");
   await m.db.insert(invitations).values({ id: invitationId, merchantId: m.merchantId, email: "pending@example.test", role: "staff", tokenHash: newId("inv"), expiresAt: new Date(Date.now() + 86_400_000) });
-  const members = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await makeUser(m, r)] as const))) as Record<Role, { id: string }>;
+  const members = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await makeUser(m, r)] as const))) as unknown as Record<Role, { id: string }>;
   const other = await makeMerchant();
   const outsider = await makeUser(other, "owner");
   return { m, program, reward, card, voucher, loc1, loc2, apiKey, target, invitationId, members, other, outsider };
