@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { queryRows } from "../../db/client";
+import { queryRows, type Executor } from "../../db/client";
 import type { Program } from "../../db/schema";
 import { now, withTransaction, type Ctx } from "../context";
 import { EVENTS_CHANNEL } from "../outbox";
@@ -43,6 +43,7 @@ export async function creditMany(ctx: Ctx, input: CreditManyInput): Promise<{ cr
   let points = 0;
   for (;;) {
     const row = await withTransaction(ctx, async (tx) => {
+      await hashJoinsOnly(tx.db);
       const [r] = await queryRows<BatchResult>(
         tx.db,
         sql`
@@ -115,6 +116,7 @@ export async function reservePayouts(ctx: Ctx, input: ReservePayoutsInput): Prom
   let amount = 0;
   for (;;) {
     const row = await withTransaction(ctx, async (tx) => {
+      await hashJoinsOnly(tx.db);
       const [r] = await queryRows<BatchResult>(
         tx.db,
         sql`
@@ -161,6 +163,15 @@ export async function reservePayouts(ctx: Ctx, input: ReservePayoutsInput): Prom
     after = row.last_id;
   }
   return { reserved, amount };
+}
+
+/**
+ * The CTEs below join each other on thousands of rows, and Postgres cannot estimate their sizes:
+ * left alone it picks nested loops that grow with the square of the batch. Hash joins keep a
+ * batch linear. SET LOCAL ends with the transaction.
+ */
+async function hashJoinsOnly(db: Executor): Promise<void> {
+  await db.execute(sql`set local enable_nestloop = off`);
 }
 
 /** CTEs `evts` and `notes`: one `card.balance_changed` outbox row and NOTIFY per written entry `e`. */

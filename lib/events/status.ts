@@ -1,0 +1,40 @@
+import { asc, count, isNull } from "drizzle-orm";
+import type { Executor } from "../../db/client";
+import { jobHeartbeats, outboxEvents, type JobHeartbeat } from "../../db/schema";
+import { env } from "../env";
+import { inngestConfigured } from "./dispatch";
+
+export type JobSystemStatus = {
+  /** "cloud" (event key), "dev" (local dev server) or "off" (events wait in the outbox). */
+  mode: "cloud" | "dev" | "off";
+  /** Whether the last attempt to hand events to Inngest succeeded. null: none yet. */
+  connected: boolean | null;
+  lastDispatchError: string | null;
+  outboxWaiting: number;
+  oldestWaitingSince: Date | null;
+  lastSweepAt: Date | null;
+  jobs: JobHeartbeat[];
+};
+
+/** What the dashboard's job panel shows: is Inngest reachable, what waits in the outbox, when jobs last ran. */
+export async function jobSystemStatus(db: Executor): Promise<JobSystemStatus> {
+  const [waiting] = await db.select({ n: count() }).from(outboxEvents).where(isNull(outboxEvents.dispatchedAt));
+  const [oldest] = await db
+    .select({ createdAt: outboxEvents.createdAt })
+    .from(outboxEvents)
+    .where(isNull(outboxEvents.dispatchedAt))
+    .orderBy(asc(outboxEvents.createdAt))
+    .limit(1);
+  const jobs = await db.select().from(jobHeartbeats).orderBy(asc(jobHeartbeats.name));
+  const dispatch = jobs.find((j) => j.name === "dispatch" || j.name === "outbox-sweep");
+  const latest = jobs.filter((j) => j.name === "dispatch" || j.name === "outbox-sweep").sort((a, b) => b.lastRunAt.getTime() - a.lastRunAt.getTime())[0];
+  return {
+    mode: !inngestConfigured() ? "off" : env.INNGEST_EVENT_KEY ? "cloud" : "dev",
+    connected: latest ? latest.lastError === null : dispatch ? true : null,
+    lastDispatchError: latest?.lastError ?? null,
+    outboxWaiting: Number(waiting?.n ?? 0),
+    oldestWaitingSince: oldest?.createdAt ?? null,
+    lastSweepAt: jobs.find((j) => j.name === "outbox-sweep")?.lastRunAt ?? null,
+    jobs,
+  };
+}
