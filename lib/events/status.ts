@@ -26,11 +26,10 @@ export async function jobSystemStatus(db: Executor): Promise<JobSystemStatus> {
     .orderBy(asc(outboxEvents.createdAt))
     .limit(1);
   const jobs = await db.select().from(jobHeartbeats).orderBy(asc(jobHeartbeats.name));
-  const dispatch = jobs.find((j) => j.name === "dispatch" || j.name === "outbox-sweep");
   const latest = jobs.filter((j) => j.name === "dispatch" || j.name === "outbox-sweep").sort((a, b) => b.lastRunAt.getTime() - a.lastRunAt.getTime())[0];
   return {
     mode: !inngestConfigured() ? "off" : env.INNGEST_EVENT_KEY ? "cloud" : "dev",
-    connected: latest ? latest.lastError === null : dispatch ? true : null,
+    connected: latest ? latest.lastError === null : null,
     lastDispatchError: latest?.lastError ?? null,
     outboxWaiting: Number(waiting?.n ?? 0),
     oldestWaitingSince: oldest?.createdAt ?? null,
