@@ -1,0 +1,47 @@
+/**
+ * Builds and starts Keepcard for the end-to-end tests: its own build folder, port and a fresh
+ * database every run. Started by playwright.config.ts; not meant to be run by hand.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const root = process.cwd();
+const port = process.env.E2E_PORT ?? "3107";
+const origin = `http://127.0.0.1:${port}`;
+const distDir = process.env.E2E_DIST_DIR ?? ".next-e2e";
+const pgliteDir = path.join(".data", "pglite-e2e");
+
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_ENV: "production",
+  NEXT_TELEMETRY_DISABLED: "1",
+  NEXT_DIST_DIR: distDir,
+  PORT: port,
+  APP_URL: origin,
+  AUTH_URL: origin,
+  AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-only-secret-0123456789abcdef0123456789",
+  DEV_OUTBOX: "1",
+  PGLITE_DIR: pgliteDir,
+};
+// Email goes to the dev outbox, where the test reads the magic link.
+delete env.RESEND_API_KEY;
+if (process.env.E2E_DATABASE_URL) env.DATABASE_URL = process.env.E2E_DATABASE_URL;
+else {
+  delete env.DATABASE_URL;
+  fs.rmSync(path.join(root, pgliteDir), { recursive: true, force: true });
+}
+
+if (process.env.E2E_SKIP_BUILD !== "1" || !fs.existsSync(path.join(root, distDir, "BUILD_ID"))) {
+  // `next build` adds its build folder's type paths to tsconfig.json; put the file back afterwards.
+  const tsconfig = fs.readFileSync(path.join(root, "tsconfig.json"), "utf8");
+  const built = spawnSync("npx", ["next", "build"], { cwd: root, env, stdio: "inherit" });
+  fs.writeFileSync(path.join(root, "tsconfig.json"), tsconfig);
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
+
+const server = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], { cwd: root, env, stdio: "inherit" });
+const stop = () => server.kill("SIGTERM");
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+server.on("exit", (code) => process.exit(code ?? 0));
