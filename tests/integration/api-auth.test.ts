@@ -77,6 +77,15 @@ describe("API authentication", () => {
     expect((await call(listPrograms, { key: m.apiKey })).status).toBe(200);
   });
 
+  it("a key in use stops working as soon as it is revoked", async () => {
+    const m = await makeMerchant();
+    const { apiKey, key } = await createApiKey(m.ctx, { name: "short-lived" });
+    expect((await call(listPrograms, { key })).status).toBe(200);
+    await revokeApiKey(m.ctx, apiKey.id);
+    expect((await call(listPrograms, { key })).status).toBe(401);
+    expect((await call(listPrograms, { key: m.apiKey })).status).toBe(200);
+  });
+
   it("the OpenAPI document needs no key", async () => {
     const res = await openapiRoute();
     expect(res.status).toBe(200);
