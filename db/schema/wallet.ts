@@ -68,6 +68,43 @@ export const googleWalletMessages = pgTable(
   (t) => [index("google_wallet_messages_card_idx").on(t.cardId, t.createdAt)],
 );
 
+// Apple Wallet: what a card's pass looked like when we last looked (a hash of its contents), and
+// since when. `modifiedAt` is the pass's Last-Modified and update tag, taken from the database clock
+// when a new content is first seen, and always in a later whole second than the content before it,
+// so an If-Modified-Since of an older content can never match. `pushedAt` is the `modifiedAt` the
+// devices were last pushed for.
+export const applePassStates = pgTable("apple_pass_states", {
+  cardId: text("card_id")
+    .primaryKey()
+    .references(() => cards.id, { onDelete: "cascade" }),
+  fingerprint: text("fingerprint").notNull(),
+  modifiedAt: ts("modified_at").notNull(),
+  pushedAt: ts("pushed_at"),
+  updatedAt: updatedAt(),
+});
+
+// Messages for the holder of a card (expiry reminders, campaign announcements), shown on both
+// wallets: the newest on the back of the Apple pass, each one added to the Google object once.
+// One per card and reason, so a repeated request adds nothing.
+export const walletMessages = pgTable(
+  "wallet_messages",
+  {
+    id: id(),
+    cardId: text("card_id")
+      .notNull()
+      .references(() => cards.id, { onDelete: "cascade" }),
+    reason: text("reason").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    // When the message was added to the card's Google object (null: not yet, or not saved there).
+    googleSentAt: ts("google_sent_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("wallet_messages_card_reason_uq").on(t.cardId, t.reason), index("wallet_messages_card_idx").on(t.cardId, t.createdAt)],
+);
+
 export type AppleRegistration = typeof appleRegistrations.$inferSelect;
 export type GoogleWalletObject = typeof googleWalletObjects.$inferSelect;
 export type GoogleWalletMessage = typeof googleWalletMessages.$inferSelect;
+export type ApplePassState = typeof applePassStates.$inferSelect;
+export type WalletMessage = typeof walletMessages.$inferSelect;
