@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { outboxEvents } from "../db/schema";
 import { newId } from "./ids";
@@ -12,6 +12,7 @@ export type DomainEvent =
   | { type: "voucher.redeemed"; payload: { voucherId: string; cardId: string; title: string } }
   | { type: "program.changed"; payload: { programId: string } }
   | { type: "reward.changed"; payload: { rewardId: string; programId: string } }
+  | { type: "location.changed"; payload: { locationId: string } }
   // Background jobs (lib/jobs): schedules, payout runs, webhook deliveries and wallet messages.
   | { type: "campaign.scheduled"; payload: { campaignId: string; scheduleVersion: number; startsAt: string; endsAt: string } }
   | { type: "campaign.cancelled"; payload: { campaignId: string } }
@@ -26,6 +27,19 @@ export const EVENTS_CHANNEL = "keepcard_events";
 
 export type NotifiedEvent = { id: string; merchantId: string; type: EventType; payload: Record<string, unknown>; at: string };
 
+/** SQL pieces that record events: an insert for a data-modifying CTE, and the pg_notify calls. */
+export function eventsSql(merchantId: string, events: DomainEvent[]): { ids: string[]; insert: SQL; notify: SQL } {
+  const at = new Date().toISOString();
+  const rows = events.map((e) => ({ id: newId("evt"), merchantId, type: e.type, payload: e.payload as Record<string, unknown> }));
+  const values = rows.map((r) => sql`(${r.id}, ${r.merchantId}, ${r.type}, ${JSON.stringify(r.payload)}::jsonb)`);
+  const notices = rows.map((r) => sql`pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ ...r, at } satisfies NotifiedEvent)})`);
+  return {
+    ids: rows.map((r) => r.id),
+    insert: sql`insert into ${outboxEvents} (id, merchant_id, type, payload) values ${sql.join(values, sql`, `)}`,
+    notify: sql.join(notices, sql`, `),
+  };
+}
+
 /**
  * Records events inside the caller's transaction, and NOTIFYs them in the same transaction:
  * Postgres delivers a notification only when the transaction commits, so listeners never hear
@@ -33,13 +47,8 @@ export type NotifiedEvent = { id: string; merchantId: string; type: EventType; p
  */
 export async function recordEvents(db: Executor, merchantId: string, events: DomainEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
-  const at = new Date().toISOString();
-  const rows = events.map((e) => ({ id: newId("evt"), merchantId, type: e.type, payload: e.payload as Record<string, unknown> }));
   // One statement: the insert runs as a data-modifying CTE (always executed), the select notifies.
-  const values = rows.map((r) => sql`(${r.id}, ${r.merchantId}, ${r.type}, ${JSON.stringify(r.payload)}::jsonb)`);
-  const notices = rows.map((r) => sql`pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ ...r, at } satisfies NotifiedEvent)})`);
-  await db.execute(
-    sql`with inserted as (insert into ${outboxEvents} (id, merchant_id, type, payload) values ${sql.join(values, sql`, `)} returning id) select ${sql.join(notices, sql`, `)}`,
-  );
-  return rows.map((r) => r.id);
+  const { ids, insert, notify } = eventsSql(merchantId, events);
+  await db.execute(sql`with inserted as (${insert}) select ${notify}`);
+  return ids;
 }

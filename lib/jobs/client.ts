@@ -27,6 +27,7 @@ export const events = {
   voucherRedeemed: eventType("voucher.redeemed", { schema: withMerchant({ voucherId: z.string(), cardId: z.string(), title: z.string() }) }),
   programChanged: eventType("program.changed", { schema: withMerchant({ programId: z.string() }) }),
   rewardChanged: eventType("reward.changed", { schema: withMerchant({ rewardId: z.string(), programId: z.string() }) }),
+  locationChanged: eventType("location.changed", { schema: withMerchant({ locationId: z.string() }) }),
   campaignScheduled: eventType("campaign.scheduled", {
     schema: withMerchant({ campaignId: z.string(), scheduleVersion: z.int(), startsAt: z.string(), endsAt: z.string() }),
   }),

@@ -6,6 +6,7 @@ import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
+import { recordEvents } from "../outbox";
 
 const coordinate = (min: number, max: number, what: string) =>
   z.preprocess(
@@ -39,6 +40,7 @@ export async function createLocation(ctx: Ctx, input: LocationInput): Promise<Lo
       .values({ id: newId("loc"), merchantId: ctx.merchantId, name: input.name, address: input.address || null, latitude: input.latitude, longitude: input.longitude })
       .returning();
     await audit(tx.db, ctx.merchantId, ctx.actor, "location.created", { type: "location", id: row!.id }, { name: input.name });
+    await recordEvents(tx.db, ctx.merchantId, [{ type: "location.changed", payload: { locationId: row!.id } }]);
     return row!;
   });
 }
@@ -53,6 +55,7 @@ export async function updateLocation(ctx: Ctx, locationId: string, input: Locati
       .returning();
     if (!row) throw notFound("Location");
     await audit(tx.db, ctx.merchantId, ctx.actor, "location.updated", { type: "location", id: locationId }, input);
+    await recordEvents(tx.db, ctx.merchantId, [{ type: "location.changed", payload: { locationId } }]);
     return row;
   });
 }
@@ -65,5 +68,6 @@ export async function deleteLocation(ctx: Ctx, locationId: string): Promise<void
     if (all.length === 1) throw new AppError("conflict", "Keep at least one location; wallet passes use it to offer the card nearby.");
     await tx.db.delete(locations).where(and(eq(locations.id, locationId), eq(locations.merchantId, ctx.merchantId)));
     await audit(tx.db, ctx.merchantId, ctx.actor, "location.deleted", { type: "location", id: locationId });
+    await recordEvents(tx.db, ctx.merchantId, [{ type: "location.changed", payload: { locationId } }]);
   });
 }
