@@ -1,8 +1,9 @@
-import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { appleRegistrations, cards, googleWalletObjects } from "../db/schema";
 import { loadCardView } from "../lib/cards/view";
 import { ApnsSender, pushAll, type ApnsResult } from "./apple/apns";
+import { loadPass, markPushed, needsPush } from "./apple/state";
 import { appleConfig, googleConfig, type AppleConfig } from "./config";
 import { GoogleWalletClient } from "./google/client";
 import { syncGoogleClass, syncGoogleObject, type GoogleSyncOutcome } from "./google/sync";
@@ -70,6 +71,34 @@ export async function pushAppleUpdate(db: Executor, deps: WalletDeps, cardId: st
   return { sent: results.filter((r) => r.status === 200).length, unregistered: gone.length, rejected: rejected.length };
 }
 
+export type AppleRefreshOutcome = (NonNullable<AppleSyncOutcome> & { changed: boolean; pushed: boolean }) | null;
+
+/**
+ * Looks at the card's pass as it is now (which moves its Last-Modified and update tag when its
+ * content changed, see apple/state.ts) and pushes its devices: always with `force` (a change of
+ * the card itself), otherwise only when they were not pushed for this content yet (a fan-out
+ * after a reward, location or program change, where most passes may not have changed at all).
+ */
+export async function refreshApplePass(db: Executor, deps: WalletDeps, cardId: string, opts: { force?: boolean } = {}): Promise<AppleRefreshOutcome> {
+  if (!deps.apple) return null;
+  const pass = await loadPass(db, deps.apple.config, { cardId });
+  if (!pass) return null;
+  if (!opts.force && !needsPush(pass.state)) return { sent: 0, unregistered: 0, rejected: 0, changed: pass.state.changed, pushed: false };
+  const outcome = (await pushAppleUpdate(db, deps, cardId))!;
+  await markPushed(db, cardId, pass.state.modifiedAt);
+  return { ...outcome, changed: pass.state.changed, pushed: true };
+}
+
+/** A fan-out's page: each card's pass looked at again (pushed when it changed) and its Google object brought up to date. Returns how many passes were pushed. */
+export async function syncWalletCards(db: Executor, deps: WalletDeps, cardIds: string[]): Promise<number> {
+  let pushed = 0;
+  for (const cardId of cardIds) {
+    if ((await refreshApplePass(db, deps, cardId))?.pushed) pushed++;
+    await syncGoogleCard(db, deps, cardId);
+  }
+  return pushed;
+}
+
 /** PATCHes the card's Google object (and its class when the design changed). */
 export async function syncGoogleCard(db: Executor, deps: WalletDeps, cardId: string): Promise<GoogleSyncOutcome> {
   if (!deps.google) return null;
@@ -81,14 +110,22 @@ export async function syncGoogleCard(db: Executor, deps: WalletDeps, cardId: str
   return syncGoogleObject(db, deps.google, view);
 }
 
-/** Cards of a program that live in at least one wallet, for a design change to reach them all. */
+/** Cards of a program (or of a whole merchant) that live in at least one wallet, for a change of what they all show to reach them. */
 export async function walletCardsOfProgram(db: Executor, programId: string, afterCardId = "", limit = 200): Promise<string[]> {
+  return walletCards(db, eq(cards.programId, programId), afterCardId, limit);
+}
+
+export async function walletCardsOfMerchant(db: Executor, merchantId: string, afterCardId = "", limit = 200): Promise<string[]> {
+  return walletCards(db, eq(cards.merchantId, merchantId), afterCardId, limit);
+}
+
+async function walletCards(db: Executor, scope: SQL, afterCardId: string, limit: number): Promise<string[]> {
   const rows = await db
     .select({ id: cards.id })
     .from(cards)
     .where(
       and(
-        eq(cards.programId, programId),
+        scope,
         sql`${cards.id} > ${afterCardId}`,
         or(
           sql`exists (select 1 from ${appleRegistrations} where ${appleRegistrations.cardId} = ${cards.id})`,

@@ -9,7 +9,9 @@ import { pointsExpiry } from "./points-expiry";
 import { walletSync } from "./wallet-sync";
 import { webhookDeliver } from "./webhook-deliver";
 import { webhookFanout } from "./webhook-fanout";
+import { walletSyncMerchant } from "./wallet-sync-merchant";
+import { walletSyncMessage } from "./wallet-sync-message";
 import { walletSyncProgram } from "./wallet-sync-program";
 
 /** Every Inngest function, one per file in lib/jobs/. The serve endpoint registers this list. */
-export const functions: InngestFunction.Any[] = [outboxSweep, pointsExpiry, expiryRemindersJob, payoutRun, payoutSchedule, campaignLifecycle, lifecycleBonuses, webhookFanout, webhookDeliver, walletSync, walletSyncProgram];
+export const functions: InngestFunction.Any[] = [outboxSweep, pointsExpiry, expiryRemindersJob, payoutRun, payoutSchedule, campaignLifecycle, lifecycleBonuses, webhookFanout, webhookDeliver, walletSync, walletSyncProgram, walletSyncMerchant, walletSyncMessage];

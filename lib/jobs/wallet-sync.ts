@@ -1,12 +1,13 @@
 import { dbReady } from "../../db/client";
 import { env } from "../env";
-import { defaultWalletDeps, pushAppleUpdate, syncGoogleCard, type WalletDeps } from "../../wallet/sync";
+import { defaultWalletDeps, refreshApplePass, syncGoogleCard, type WalletDeps } from "../../wallet/sync";
 import { events, inngest } from "./client";
 
 /**
  * Keeps every wallet copy of a card true. Any change that shows on the pass (balance, tier, a
  * voucher issued or used) starts it; changes of one card within the debounce window collapse into
- * one run, which then pushes Apple devices to refetch the pass and PATCHes the Google object.
+ * one run, which notes the pass's new content (its Last-Modified and update tag move), pushes Apple
+ * devices to refetch it and PATCHes the Google object.
  * Each step is safe to repeat: a second push only makes a phone ask again, and the Google PATCH
  * and messages are keyed by what was last sent.
  */
@@ -21,7 +22,7 @@ export function createWalletSync(deps: () => WalletDeps = defaultWalletDeps) {
     },
     async ({ event, step }) => {
       const cardId = event.data.cardId;
-      const apple = await step.run("apple-push", async () => pushAppleUpdate(await dbReady(), deps(), cardId));
+      const apple = await step.run("apple-push", async () => refreshApplePass(await dbReady(), deps(), cardId, { force: true }));
       const google = await step.run("google-patch", async () => syncGoogleCard(await dbReady(), deps(), cardId));
       return { cardId, apple, google };
     },

@@ -37,7 +37,10 @@ function money(view: CardView, minor: number): string {
   return new Intl.NumberFormat("en-US", { style: "currency", currency: view.program.currency }).format(minor / 10 ** exp);
 }
 
-export function passModel(view: CardView, config: Pick<AppleConfig, "passTypeId" | "teamId" | "webServiceUrl">): PassModel {
+/** A message for the holder (an expiry reminder, a campaign), shown on the back of the pass. */
+export type PassMessage = { title: string; body: string };
+
+export function passModel(view: CardView, config: Pick<AppleConfig, "passTypeId" | "teamId" | "webServiceUrl">, message: PassMessage | null = null): PassModel {
   const { card, program, merchant } = view;
   const design = program.design;
   const fields: Fields = { header: [], primary: [], secondary: [], auxiliary: [], back: [] };
@@ -71,7 +74,8 @@ export function passModel(view: CardView, config: Pick<AppleConfig, "passTypeId"
         : `${view.next.title} · ${view.next.remaining} to go`;
     fields.secondary.push({ key: "next", label: "Next reward", value, changeMessage: "Next reward: %@" });
   }
-  const unlocked = program.kind === "points" ? view.rewards.filter((r) => r.cost <= card.balance) : [];
+  // What the customer can redeem right now: affordable and in stock, as on the card page.
+  const unlocked = program.kind === "points" ? view.rewards.filter((r) => r.cost <= card.balance && (r.inventory === null || r.inventory > 0)) : [];
   fields.secondary.push({
     key: "ready",
     label: "Ready to redeem",
@@ -88,6 +92,10 @@ export function passModel(view: CardView, config: Pick<AppleConfig, "passTypeId"
   }
 
   const links = cardLinks(card);
+  if (message) {
+    // A changed value with a changeMessage is what makes the phone show a notification.
+    fields.back.push({ key: "message", label: message.title, value: message.body, changeMessage: `${message.title.replace(/%/g, "")}: %@` });
+  }
   fields.back.push(
     { key: "card_page", label: "Your card online", value: links.card, attributedValue: `<a href="${links.card}">Open your card</a>` },
     {
@@ -102,7 +110,11 @@ export function passModel(view: CardView, config: Pick<AppleConfig, "passTypeId"
     },
   );
   if (program.kind === "points" && view.rewards.length > 0) {
-    fields.back.push({ key: "catalog", label: "Rewards", value: view.rewards.map((r) => `${r.name}: ${r.cost} points`).join("\n") });
+    fields.back.push({
+      key: "catalog",
+      label: "Rewards",
+      value: view.rewards.map((r) => `${r.name}: ${r.cost} points${r.inventory === 0 ? " (out of stock)" : ""}`).join("\n"),
+    });
   }
   if (program.kind === "cashback") fields.back.push({ key: "balance_text", label: "Balance", value: money(view, card.balance) });
   if (view.locations.length > 0) {
@@ -162,17 +174,29 @@ export function modelImages(view: CardView, model: PassModel): PassImages {
 }
 
 /**
- * The .pkpass of a card as of `view`: passkit-generator assembles and validates it, then
- * manifest.json is signed with the Pass Type ID certificate at the pass's modification time.
- * Same database state in, same bytes out.
+ * A hash of everything the pass shows (fields, barcode, locations, design and images' inputs),
+ * without any time in it: it changes exactly when the pass a device would download changes.
  */
-export function renderPass(view: CardView, config: AppleConfig): RenderedPass {
-  const model = passModel(view, config);
+export function passFingerprint(view: CardView, model: PassModel): string {
+  const design = view.program.design;
+  return createHash("sha256")
+    .update(JSON.stringify({ model, design, logoText: design.logoText ?? view.program.name }))
+    .digest("base64url");
+}
+
+/**
+ * The .pkpass of a card as of `view`: passkit-generator assembles and validates it, then
+ * manifest.json is signed with the Pass Type ID certificate at the pass's modification time
+ * (`modifiedAt`, by default the view's). Same database state in, same bytes out.
+ */
+export function renderPass(view: CardView, config: AppleConfig, opts: { model?: PassModel; modifiedAt?: Date } = {}): RenderedPass {
+  const model = opts.model ?? passModel(view, config);
+  const modifiedAt = opts.modifiedAt ?? view.modifiedAt;
   const pass = buildPKPass(model, modelImages(view, model), scratchCertificates());
   const files: Record<string, Buffer> = { ...pass.getAsRaw() };
   const manifest = files["manifest.json"];
   if (!manifest) throw new Error("passkit-generator produced no manifest.json");
-  files.signature = signManifest(manifest, config.certificates, view.modifiedAt);
+  files.signature = signManifest(manifest, config.certificates, modifiedAt);
   const body = storedZip(Object.keys(files).map((path) => ({ path, data: files[path]! })));
-  return { body, lastModified: view.modifiedAt, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
+  return { body, lastModified: modifiedAt, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
 }

@@ -3,11 +3,11 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Executor } from "../../db/client";
 import { appleRegistrations, cards } from "../../db/schema";
-import { loadCardView } from "../../lib/cards/view";
 import { AppError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { AppleConfig } from "../config";
-import { renderPass, type RenderedPass } from "./pass";
+import type { RenderedPass } from "./pass";
+import { loadPass, notModifiedSince, renderLoadedPass } from "./state";
 
 /**
  * Apple's pass web service (developer.apple.com/documentation/walletpasses): devices register for
@@ -69,9 +69,10 @@ export async function unregisterDevice(
     .where(and(eq(appleRegistrations.deviceLibraryId, input.deviceId), eq(appleRegistrations.passTypeId, input.passTypeId), eq(appleRegistrations.serialNumber, input.serial)));
 }
 
-// A pass changes when its card, program or merchant does. The tag is that moment in microseconds
-// since the epoch: exact, so a pass is never reported twice nor missed.
-const modifiedMicros = sql`floor(extract(epoch from greatest(c.updated_at, p.updated_at, m.updated_at)) * 1000000)::bigint`;
+// A pass changes when its card, program or merchant does, or when we saw its content move
+// (apple_pass_states: rewards, locations, messages; see state.ts). The tag is that moment in
+// microseconds since the epoch.
+const modifiedMicros = sql`floor(extract(epoch from greatest(c.updated_at, p.updated_at, m.updated_at, s.modified_at)) * 1000000)::bigint`;
 
 export const UpdatedSinceQuery = z.object({ passesUpdatedSince: z.string().regex(/^\d{1,20}$/, "a tag from a previous answer").optional() });
 
@@ -81,18 +82,23 @@ export async function serialsUpdatedSince(
   input: { deviceId: string; passTypeId: string; since?: string },
 ): Promise<{ serialNumbers: string[]; lastUpdated: string } | null> {
   const since = input.since ? sql`and ${modifiedMicros} > ${input.since}::bigint` : sql``;
-  const rows = await queryRows<{ serial: string; tag: string }>(
+  const rows = await queryRows<{ serial: string; tag: string; now: string }>(
     db,
-    sql`select r.serial_number as serial, ${modifiedMicros}::text as tag
+    sql`select r.serial_number as serial, ${modifiedMicros}::text as tag,
+               floor(extract(epoch from clock_timestamp()) * 1000000)::bigint::text as now
         from apple_registrations r
         join cards c on c.id = r.card_id
         join programs p on p.id = c.program_id
         join merchants m on m.id = c.merchant_id
+        left join apple_pass_states s on s.card_id = c.id
         where r.device_library_id = ${input.deviceId} and r.pass_type_id = ${input.passTypeId} ${since}
         order by r.serial_number`,
   );
   if (rows.length === 0) return null;
-  const lastUpdated = rows.reduce((max, r) => (BigInt(r.tag) > BigInt(max) ? r.tag : max), rows[0]!.tag);
+  const newest = rows.reduce((max, r) => (BigInt(r.tag) > BigInt(max) ? r.tag : max), rows[0]!.tag);
+  // A pass's time can be up to a second ahead of the clock (state.ts); a tag never is, or a pass
+  // changing before the clock catches up would be missed.
+  const lastUpdated = BigInt(newest) > BigInt(rows[0]!.now) ? rows[0]!.now : newest;
   return { serialNumbers: rows.map((r) => r.serial), lastUpdated };
 }
 
@@ -101,7 +107,7 @@ export const httpDate = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1
 
 /**
  * GET /v1/passes/{passTypeId}/{serial}: the pass as of now, or `notModified` when the device's
- * If-Modified-Since is not older than the pass (compared in whole seconds, as HTTP dates are).
+ * If-Modified-Since is not older than the second its current content was first seen (state.ts).
  */
 export async function latestPass(
   db: Executor,
@@ -109,11 +115,10 @@ export async function latestPass(
   input: { passTypeId: string; serial: string; authorization: string | null; ifModifiedSince: string | null },
 ): Promise<{ notModified: true; lastModified: Date } | ({ notModified: false } & RenderedPass)> {
   const card = await authenticatePass(db, config, input.passTypeId, input.serial, input.authorization);
-  const view = await loadCardView(db, { cardId: card.id });
-  if (!view) throw new AppError("unauthorized", "The pass is gone.");
-  const since = input.ifModifiedSince ? Date.parse(input.ifModifiedSince) : Number.NaN;
-  if (!Number.isNaN(since) && Math.floor(view.modifiedAt.getTime() / 1000) * 1000 <= since) return { notModified: true, lastModified: view.modifiedAt };
-  return { notModified: false, ...renderPass(view, config) };
+  const pass = await loadPass(db, config, { cardId: card.id });
+  if (!pass) throw new AppError("unauthorized", "The pass is gone.");
+  if (notModifiedSince(pass.state.modifiedAt, input.ifModifiedSince)) return { notModified: true, lastModified: pass.state.modifiedAt };
+  return { notModified: false, ...renderLoadedPass(pass, config) };
 }
 
 /** POST /v1/log: Wallet reports problems with our web service here. Kept short in the server log. */

@@ -1,8 +1,8 @@
 import { dbReady } from "@/db/client";
-import { loadCardView } from "@/lib/cards/view";
 import { AppError } from "@/lib/errors";
-import { PKPASS_MIME, renderPass } from "@/wallet/apple/pass";
+import { PKPASS_MIME } from "@/wallet/apple/pass";
 import { httpDate } from "@/wallet/apple/service";
+import { loadPass, renderLoadedPass } from "@/wallet/apple/state";
 import { appleConfig } from "@/wallet/config";
 import { problemResponse } from "@/app/api/_http/problem";
 import { ipFrom, limitCardTraffic } from "../../../_public";
@@ -17,10 +17,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ toke
     const config = appleConfig();
     if (!config) throw new AppError("unavailable", "Apple Wallet is not set up on this server yet.");
     const db = await dbReady();
-    const view = await loadCardView(db, { publicToken: token });
-    if (!view) throw new AppError("not_found", "No such card.");
+    const loaded = await loadPass(db, config, { publicToken: token });
+    if (!loaded) throw new AppError("not_found", "No such card.");
+    const { view } = loaded;
     await limitCardTraffic(ipFrom(request.headers), view.card.id, "pkpass");
-    const pass = renderPass(view, config);
+    const pass = renderLoadedPass(loaded, config);
     const filename = `${view.program.name.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "card"}.pkpass`;
     return new Response(new Uint8Array(pass.body), {
       status: 200,
