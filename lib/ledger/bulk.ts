@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { queryRows, type Executor } from "../../db/client";
+import { queryRows, type Tx } from "../../db/client";
 import type { Program } from "../../db/schema";
 import { now, withTransaction, type Ctx } from "../context";
 import { EVENTS_CHANNEL } from "../outbox";
@@ -8,18 +8,28 @@ import { lotExpiry } from "./expiry";
 /*
  * Set-based ledger writes for jobs that touch thousands of cards at once (campaign bonuses,
  * birthday bonuses, payout reservations). Each batch is one statement that does, for every card,
- * what appendEntry does for one: lock the card, write the entry with its balance after, open or
- * close lots, update the cached balance and version, and record `card.balance_changed` in the
- * outbox with its NOTIFY. The guard against paying twice is a unique row written in the same
- * statement (a bonus grant, an open payout), so a rerun or a concurrent run writes nothing twice.
+ * what appendEntry does for one: write the entry with its balance after, open or close lots,
+ * update the cached balance and version, and record `card.balance_changed` in the outbox. The
+ * guard against paying twice is a unique row written in the same statement (a bonus grant, an
+ * open payout), so a rerun or a concurrent run writes nothing twice.
+ *
+ * Live views hear one summary NOTIFY per batch (`cards.bulk_changed`), not one per card: a
+ * hundred thousand notifications would flood every listener for no use. The per-card outbox
+ * events still go to Inngest (wallet updates, webhooks).
  */
 
-const DEFAULT_BATCH = 5000;
+const DEFAULT_BATCH = 10_000;
+/** Batches in flight at once (each on its own connection, over disjoint ranges of cards). */
+const PARALLEL = 2;
 
 // Prefixed random ids in SQL, same shape as lib/ids.ts (prefix + 20 characters).
 const rid = (prefix: string) => sql.raw(`'${prefix}_' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 20)`);
+// Another prefixed id from one made by rid(): unique because its source is, and no second uuid.
+const sibling = (prefix: string, id: SQL) => sql`${sql.raw(`'${prefix}_'`)} || substr(${id}, 5)`;
 
-type BatchResult = { last_id: string | null; seen: number; written: number; amount: number };
+type BatchResult = { written: number; amount: number };
+/** A batch: the cards with `from < id <= to` (no upper bound for the last one). */
+type Range = { from: string; to: string | null };
 
 export type CreditManyInput = {
   program: Program;
@@ -36,63 +46,53 @@ export type CreditManyInput = {
 /** Credits `points` as a `bonus` entry to every active card of the program in the audience, once per grant key. */
 export async function creditMany(ctx: Ctx, input: CreditManyInput): Promise<{ credited: number; points: number }> {
   const at = now(ctx);
+  const stamp = at.toISOString();
   const expires = lotExpiry(input.program.expiry, at);
-  const size = input.batchSize ?? DEFAULT_BATCH;
-  let after = "";
-  let credited = 0;
-  let points = 0;
-  for (;;) {
-    const row = await withTransaction(ctx, async (tx) => {
-      await hashJoinsOnly(tx.db);
-      const [r] = await queryRows<BatchResult>(
-        tx.db,
-        sql`
-        with target as (
-          select c.id, c.balance, c.program_id from cards c
-          where c.merchant_id = ${ctx.merchantId} and c.program_id = ${input.program.id} and c.status = 'active'
-            and c.id > ${after} and (${input.audience ?? sql`true`})
-          order by c.id limit ${size}::int for update of c
-        ),
-        fresh as (select t.id, t.balance, t.program_id, ${rid("ent")} as entry_id from target t),
-        grants as (
-          insert into bonus_grants (key, card_id, merchant_id, entry_id, points, created_at)
-          select ${input.grantKey}, f.id, ${ctx.merchantId}, f.entry_id, ${input.points}::int, ${at.toISOString()}::timestamptz from fresh f
-          on conflict do nothing
-          returning card_id, entry_id
-        ),
-        entries as (
-          insert into ledger_entries (id, merchant_id, card_id, kind, amount, balance_after, actor_type, actor_id, source, reference, details, created_at)
-          select g.entry_id, ${ctx.merchantId}, g.card_id, 'bonus', ${input.points}::int, f.balance + ${input.points}::int,
-                 ${ctx.actor.type}::actor_type, ${ctx.actor.id}, ${ctx.source}, ${input.reference ?? input.grantKey},
-                 ${JSON.stringify(input.details ?? { grant: input.grantKey })}::jsonb, ${at.toISOString()}::timestamptz
-          from grants g join fresh f on f.id = g.card_id
-          returning id, card_id, balance_after
-        ),
-        lots as (
-          insert into point_lots (id, merchant_id, card_id, entry_id, amount, remaining, expires_at, created_at)
-          select ${rid("lot")}, ${ctx.merchantId}, e.card_id, e.id, ${input.points}::int, ${input.points}::int, ${expires?.toISOString() ?? null}::timestamptz, ${at.toISOString()}::timestamptz
-          from entries e
-          returning id
-        ),
-        moved as (
-          update cards c set balance = e.balance_after, lifetime_earned = c.lifetime_earned + ${input.points}::int,
-                 version = c.version + 1, updated_at = ${at.toISOString()}::timestamptz
-          from entries e where c.id = e.card_id
-          returning c.id
-        ),
-        ${balanceEvents(ctx, sql`entries`, input.program.id, "bonus", sql`${input.points}::int`)}
-        select (select max(id) from target) as last_id, (select count(*) from target)::int as seen,
-               (select count(*) from entries)::int as written, (select count(*) from entries)::int * ${input.points}::int as amount,
-               (select count(*) from lots)::int as lots, (select count(*) from moved)::int as moved, (select count(*) from notes)::int as notes`,
-      );
-      return r!;
-    });
-    credited += Number(row.written);
-    points += Number(row.amount);
-    if (Number(row.seen) < size || !row.last_id) break;
-    after = row.last_id;
-  }
-  return { credited, points };
+  const eligible = sql`c.merchant_id = ${ctx.merchantId} and c.program_id = ${input.program.id} and c.status = 'active' and (${input.audience ?? sql`true`})`;
+  const ranges = await batchRanges(ctx, eligible, input.batchSize ?? DEFAULT_BATCH);
+  const rows = await inBatches(ctx, ranges, async (tx, range) => {
+    // The card row is updated (and so locked) first: its balance after the credit comes from that
+    // update, so an earn committed a moment ago by the counter is never overwritten.
+    const [r] = await queryRows<BatchResult>(
+      tx.db,
+      sql`
+      with target as (
+        select c.id from cards c
+        where ${eligible} and ${inRange(range)}
+      ),
+      grants as (
+        insert into bonus_grants (key, card_id, merchant_id, entry_id, points, created_at)
+        select ${input.grantKey}, t.id, ${ctx.merchantId}, ${rid("ent")}, ${input.points}::int, ${stamp}::timestamptz from target t
+        on conflict do nothing
+        returning card_id, entry_id
+      ),
+      moved as (
+        update cards c set balance = c.balance + ${input.points}::int, lifetime_earned = c.lifetime_earned + ${input.points}::int,
+               version = c.version + 1, updated_at = ${stamp}::timestamptz
+        from grants g where c.id = g.card_id
+        returning c.id as card_id, g.entry_id as id, c.balance as balance_after
+      ),
+      entries as (
+        insert into ledger_entries (id, merchant_id, card_id, kind, amount, balance_after, actor_type, actor_id, source, reference, details, created_at)
+        select m.id, ${ctx.merchantId}, m.card_id, 'bonus', ${input.points}::int, m.balance_after,
+               ${ctx.actor.type}::actor_type, ${ctx.actor.id}, ${ctx.source}, ${input.reference ?? input.grantKey},
+               ${JSON.stringify(input.details ?? { grant: input.grantKey })}::jsonb, ${stamp}::timestamptz
+        from moved m
+        returning id
+      ),
+      lots as (
+        insert into point_lots (id, merchant_id, card_id, entry_id, amount, remaining, expires_at, created_at)
+        select ${sibling("lot", sql`m.id`)}, ${ctx.merchantId}, m.card_id, m.id, ${input.points}::int, ${input.points}::int, ${expires?.toISOString() ?? null}::timestamptz, ${stamp}::timestamptz
+        from moved m
+        returning id
+      ),
+      ${balanceEvents(ctx, sql`moved`, input.program.id, "bonus", sql`${input.points}::int`)}
+      select (select count(*) from entries)::int as written, (select count(*) from entries)::int * ${input.points}::int as amount,
+             (select count(*) from lots)::int as lots, (select count(*) from notes)::int as notes`,
+    );
+    return r!;
+  });
+  return { credited: sum(rows, "written"), points: sum(rows, "amount") };
 }
 
 export type ReservePayoutsInput = {
@@ -108,87 +108,114 @@ export type ReservePayoutsInput = {
  * statement. The money is reserved from then on; sending it is retried with the payout's key.
  */
 export async function reservePayouts(ctx: Ctx, input: ReservePayoutsInput): Promise<{ reserved: number; amount: number }> {
-  const at = now(ctx);
-  const size = input.batchSize ?? DEFAULT_BATCH;
+  const at = now(ctx).toISOString();
   const threshold = Math.max(1, input.thresholdMinor);
-  let after = "";
-  let reserved = 0;
-  let amount = 0;
-  for (;;) {
-    const row = await withTransaction(ctx, async (tx) => {
-      await hashJoinsOnly(tx.db);
-      const [r] = await queryRows<BatchResult>(
-        tx.db,
-        sql`
-        with target as (
-          select c.id, c.balance from cards c
-          where c.merchant_id = ${ctx.merchantId} and c.program_id = ${input.program.id} and c.status = 'active'
-            and c.balance >= ${threshold}::int and c.id > ${after}
-          order by c.id limit ${size}::int for update of c
-        ),
-        fresh as (select t.id, t.balance, ${rid("pay")} as payout_id, ${rid("ent")} as entry_id from target t),
-        opened as (
-          insert into payouts (id, merchant_id, program_id, card_id, run_id, first_run_id, amount, currency, idempotency_key, entry_id, status, created_at, updated_at)
-          select f.payout_id, ${ctx.merchantId}, ${input.program.id}, f.id, ${input.runId}, ${input.runId}, f.balance, ${input.program.currency},
-                 f.payout_id, f.entry_id, 'pending', ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz
-          from fresh f
-          on conflict do nothing
-          returning id, card_id, amount, entry_id
-        ),
-        entries as (
-          insert into ledger_entries (id, merchant_id, card_id, kind, amount, balance_after, actor_type, actor_id, source, reference, details, created_at)
-          select o.entry_id, ${ctx.merchantId}, o.card_id, 'payout', -o.amount, 0, ${ctx.actor.type}::actor_type, ${ctx.actor.id}, ${ctx.source},
-                 o.id, jsonb_build_object('payoutId', o.id, 'runId', ${input.runId}::text), ${at.toISOString()}::timestamptz
-          from opened o
-          returning id, card_id, amount, balance_after
-        ),
-        closed_lots as (
-          update point_lots l set remaining = 0 from entries e where l.card_id = e.card_id and l.remaining > 0 returning l.id
-        ),
-        moved as (
-          update cards c set balance = 0, version = c.version + 1, updated_at = ${at.toISOString()}::timestamptz
-          from entries e where c.id = e.card_id
-          returning c.id
-        ),
-        ${balanceEvents(ctx, sql`entries`, input.program.id, "payout", sql`e.amount`)}
-        select (select max(id) from target) as last_id, (select count(*) from target)::int as seen,
-               (select count(*) from entries)::int as written, coalesce((select -sum(amount) from entries), 0)::int as amount,
-               (select count(*) from closed_lots)::int as lots, (select count(*) from moved)::int as moved, (select count(*) from notes)::int as notes`,
-      );
-      return r!;
-    });
-    reserved += Number(row.written);
-    amount += Number(row.amount);
-    if (Number(row.seen) < size || !row.last_id) break;
-    after = row.last_id;
-  }
-  return { reserved, amount };
+  const eligible = sql`c.merchant_id = ${ctx.merchantId} and c.program_id = ${input.program.id} and c.status = 'active' and c.balance >= ${threshold}::int`;
+  const ranges = await batchRanges(ctx, eligible, input.batchSize ?? DEFAULT_BATCH);
+  const rows = await inBatches(ctx, ranges, async (tx, range) => {
+    // The whole balance is paid, so the cards are locked before it is read.
+    const [r] = await queryRows<BatchResult>(
+      tx.db,
+      sql`
+      with target as (
+        select c.id, c.balance from cards c
+        where ${eligible} and ${inRange(range)}
+        for update of c
+      ),
+      opened as (
+        insert into payouts (id, merchant_id, program_id, card_id, run_id, first_run_id, amount, currency, idempotency_key, entry_id, status, created_at, updated_at)
+        select p.id, ${ctx.merchantId}, ${input.program.id}, p.card_id, ${input.runId}, ${input.runId}, p.amount, ${input.program.currency},
+               p.id, ${sibling("ent", sql`p.id`)}, 'pending', ${at}::timestamptz, ${at}::timestamptz
+        from (select ${rid("pay")} as id, t.id as card_id, t.balance as amount from target t) p
+        on conflict do nothing
+        returning id, card_id, amount, entry_id
+      ),
+      entries as (
+        insert into ledger_entries (id, merchant_id, card_id, kind, amount, balance_after, actor_type, actor_id, source, reference, details, created_at)
+        select o.entry_id, ${ctx.merchantId}, o.card_id, 'payout', -o.amount, 0, ${ctx.actor.type}::actor_type, ${ctx.actor.id}, ${ctx.source},
+               o.id, jsonb_build_object('payoutId', o.id, 'runId', ${input.runId}::text), ${at}::timestamptz
+        from opened o
+        returning id, card_id, amount, balance_after
+      ),
+      closed_lots as (
+        update point_lots l set remaining = 0 from opened o where l.card_id = o.card_id and l.remaining > 0 returning l.id
+      ),
+      moved as (
+        update cards c set balance = 0, version = c.version + 1, updated_at = ${at}::timestamptz
+        from opened o where c.id = o.card_id
+        returning c.id
+      ),
+      ${balanceEvents(ctx, sql`entries`, input.program.id, "payout", sql`e.amount`)}
+      select (select count(*) from entries)::int as written, coalesce((select -sum(amount) from entries), 0)::int as amount,
+             (select count(*) from closed_lots)::int as lots, (select count(*) from moved)::int as moved, (select count(*) from notes)::int as notes`,
+    );
+    return r!;
+  });
+  return { reserved: sum(rows, "written"), amount: sum(rows, "amount") };
 }
 
 /**
- * The CTEs below join each other on thousands of rows, and Postgres cannot estimate their sizes:
- * left alone it picks nested loops that grow with the square of the batch. Hash joins keep a
- * batch linear. SET LOCAL ends with the transaction.
+ * Splits the cards matching `eligible` (over alias `c`) into ranges of about `size` by id. The last
+ * range is open-ended, so a card that joins while the job runs is still included.
  */
-async function hashJoinsOnly(db: Executor): Promise<void> {
-  await db.execute(sql`set local enable_nestloop = off`);
+async function batchRanges(ctx: Ctx, eligible: SQL, size: number): Promise<Range[]> {
+  const bounds = await queryRows<{ id: string }>(
+    ctx.db,
+    sql`select id from (select c.id, row_number() over (order by c.id) as n from cards c where ${eligible}) s
+        where n % ${Math.max(1, size)}::int = 0 order by id`,
+  );
+  const ranges: Range[] = [];
+  let from = "";
+  for (const { id } of bounds) {
+    ranges.push({ from, to: id });
+    from = id;
+  }
+  ranges.push({ from, to: null });
+  return ranges;
 }
 
-/** CTEs `evts` and `notes`: one `card.balance_changed` outbox row and NOTIFY per written entry `e`. */
+function inRange(range: Range): SQL {
+  return range.to === null ? sql`c.id > ${range.from}` : sql`c.id > ${range.from} and c.id <= ${range.to}`;
+}
+
+/**
+ * Runs one transaction per range, PARALLEL at a time (ranges are disjoint, so batches never wait
+ * for each other's locks). Inside a caller's transaction they run one after another on it.
+ */
+async function inBatches<T>(ctx: Ctx, ranges: Range[], fn: (tx: Ctx & { db: Tx }, range: Range) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < ranges.length) {
+      const range = ranges[next++]!;
+      results.push(await withTransaction(ctx, (tx) => fn(tx, range)));
+    }
+  };
+  await Promise.all(Array.from({ length: ctx.inTransaction ? 1 : Math.min(PARALLEL, ranges.length) }, worker));
+  return results;
+}
+
+const sum = <K extends string>(rows: Array<Record<K, number | string>>, key: K) => rows.reduce((total, r) => total + Number(r[key]), 0);
+
+/**
+ * CTE `evts`: one `card.balance_changed` outbox row per written entry `e` (with `card_id`, `id`,
+ * `balance_after`), and `notes`: one summary NOTIFY for the whole batch.
+ */
 function balanceEvents(ctx: Ctx, entries: SQL, programId: string, kind: string, amount: SQL): SQL {
   const at = new Date().toISOString();
   return sql`
     evts as (
       insert into outbox_events (id, merchant_id, type, payload)
-      select ${rid("evt")}, ${ctx.merchantId}, 'card.balance_changed',
+      select ${sibling("evt", sql`e.id`)}, ${ctx.merchantId}, 'card.balance_changed',
              jsonb_build_object('cardId', e.card_id, 'programId', ${programId}::text, 'entryId', e.id, 'kind', ${kind}::text,
                                 'amount', (${amount})::int, 'balance', e.balance_after)
       from ${entries} e
-      returning id, payload
+      returning id
     ),
     notes as (
-      select pg_notify(${EVENTS_CHANNEL}, json_build_object('id', v.id, 'merchantId', ${ctx.merchantId}::text, 'type', 'card.balance_changed',
-                                                    'payload', v.payload, 'at', ${at}::text)::text)
-      from evts v
+      select pg_notify(${EVENTS_CHANNEL}, json_build_object('id', min(v.id), 'merchantId', ${ctx.merchantId}::text, 'type', 'cards.bulk_changed',
+                                                    'payload', json_build_object('programId', ${programId}::text, 'kind', ${kind}::text, 'cards', count(*)),
+                                                    'at', ${at}::text)::text)
+      from evts v having count(*) > 0
     )`;
 }

@@ -110,11 +110,16 @@ export async function preparePayoutRun(db: Executor, runId: string, at = new Dat
 
 export type BatchOptions = { provider?: PayoutProvider; concurrency?: number; attempts?: number; backoffMs?: number };
 
+/** Outcomes written per UPDATE: one statement for about a hundred payouts instead of one each. */
+const WRITE_EVERY = 100;
+
 /**
  * Step 2, repeated: pays up to `limit` pending payouts of the run after `afterId`, at most
- * `concurrency` provider calls at once, each retried with exponential back-off when the failure is
- * transient. Every outcome is written as soon as it is known. Repeating a batch resends only what
- * is still pending, with the same idempotency keys.
+ * `concurrency` provider calls at once (a worker takes the next payout as soon as it is free),
+ * each retried with exponential back-off when the failure is transient. Outcomes are written about
+ * a hundred at a time, while the calls go on; all are written before this returns. Repeating a
+ * batch (after a crash between a payment and its write) resends only what is still pending, with
+ * the same idempotency keys, so the provider pays nothing twice.
  */
 export async function sendPayoutBatch(
   db: Executor,
@@ -139,6 +144,7 @@ export async function sendPayoutBatch(
   const backoff = opts.backoffMs ?? 200;
   let paid = 0;
   let failed = 0;
+  const outcomes = new OutcomeWriter(db);
   const payOne = async ({ payout, email, erased }: (typeof batch)[number]) => {
     let outcome: PayoutOutcome = { ok: false, retryable: true, error: "not tried" };
     let tries = 0;
@@ -157,20 +163,63 @@ export async function sendPayoutBatch(
       if (outcome.ok || !outcome.retryable) break;
       if (tries < attempts) await sleep(backoff * 2 ** (tries - 1) * (0.5 + Math.random()));
     }
-    const at = new Date();
-    await db
-      .update(payouts)
-      .set(
-        outcome.ok
-          ? { status: "paid", paidAt: at, providerReference: outcome.reference, lastError: null, attempts: sql`${payouts.attempts} + ${tries}`, updatedAt: at }
-          : { status: "failed", lastError: outcome.error, attempts: sql`${payouts.attempts} + ${tries}`, updatedAt: at },
-      )
-      .where(and(eq(payouts.id, payout.id), eq(payouts.status, "pending")));
+    outcomes.add({ id: payout.id, ok: outcome.ok, reference: outcome.ok ? outcome.reference : null, error: outcome.ok ? null : outcome.error, tries, at: new Date().toISOString() });
     if (outcome.ok) paid++;
     else failed++;
   };
-  await pool(batch, opts.concurrency ?? env.PAYOUT_CONCURRENCY, payOne);
+  try {
+    await pool(batch, opts.concurrency ?? env.PAYOUT_CONCURRENCY, payOne);
+  } finally {
+    // Even when a call throws, what is known is written; the rest stays pending for the retry.
+    await outcomes.close();
+  }
   return { lastId: batch.at(-1)?.payout.id ?? null, count: batch.length, paid, failed };
+}
+
+type Outcome = { id: string; ok: boolean; reference: string | null; error: string | null; tries: number; at: string };
+
+/** Collects payout outcomes and writes them WRITE_EVERY at a time, one statement each, without holding up the calls. */
+class OutcomeWriter {
+  private buffer: Outcome[] = [];
+  private writes: Promise<void>[] = [];
+  private failure: unknown = null;
+  constructor(private readonly db: Executor) {}
+
+  add(outcome: Outcome) {
+    this.buffer.push(outcome);
+    if (this.buffer.length >= WRITE_EVERY) this.flush();
+  }
+
+  async close() {
+    this.flush();
+    await Promise.all(this.writes);
+    if (this.failure) throw this.failure;
+  }
+
+  private flush() {
+    if (this.buffer.length === 0) return;
+    const rows = this.buffer;
+    this.buffer = [];
+    this.writes.push(
+      writeOutcomes(this.db, rows).catch((error: unknown) => {
+        this.failure ??= error;
+      }),
+    );
+  }
+}
+
+/** Marks pending payouts paid or failed from their outcomes, in one UPDATE. */
+async function writeOutcomes(db: Executor, rows: Outcome[]): Promise<void> {
+  await db.execute(sql`
+    update payouts p set
+      status = case when o.ok then 'paid' else 'failed' end::payout_status,
+      paid_at = case when o.ok then o.at end,
+      provider_reference = case when o.ok then o.reference else p.provider_reference end,
+      last_error = o.error,
+      attempts = p.attempts + o.tries,
+      updated_at = o.at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as o(id text, ok boolean, reference text, error text, tries int, at timestamptz)
+    where p.id = o.id and p.status = 'pending'`);
 }
 
 /** Step 3: the run's report from its payouts, and its final status. */
