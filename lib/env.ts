@@ -65,6 +65,10 @@ const schema = z.object({
   APPLE_WWDR_CERT: optional,
   APNS_BASE_URL: z.string().default("https://api.push.apple.com"),
   APNS_CA: optional,
+  // APNs token auth (ES256 provider tokens) instead of the pass certificate, when all three are set.
+  APNS_KEY_ID: optional,
+  APNS_TEAM_ID: optional,
+  APNS_AUTH_KEY: optional,
   // Where passes call back (Apple's webServiceURL); defaults to APP_URL + /api/wallet/apple.
   APPLE_WEB_SERVICE_URL: optional,
   // Development certificates from `npm run wallet:dev-certs`, used when APPLE_*/GOOGLE_* are unset (not in production).
