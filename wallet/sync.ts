@@ -30,10 +30,12 @@ export function defaultWalletDeps(): WalletDeps {
             key: apple.certificates.signerKey,
             passphrase: apple.certificates.signerKeyPassphrase,
             ca: apple.apns.ca,
+            token: apple.apns.token,
           }),
         }
       : null,
-    google: google ? new GoogleWalletClient(google) : null,
+    // Development credentials with Google's real host: no calls at all (see GoogleConfig.mode).
+    google: google && google.mode === "api" ? new GoogleWalletClient(google) : null,
   };
   return defaults;
 }

@@ -3,12 +3,13 @@ import type { AddressInfo } from "node:net";
 import { issueServerCert } from "@/wallet/dev-certs";
 import { testWalletCerts } from "./wallet-certs";
 
-export type ApnsRequest = { path: string; method: string; topic: string | undefined; body: string; clientCertSubject: string | null };
+export type ApnsRequest = { path: string; method: string; topic: string | undefined; body: string; clientCertSubject: string | null; authorization: string | undefined };
 
 /**
  * A local APNs: HTTP/2 over TLS with a certificate from the test CA, asking for the client
- * certificate like Apple does. It records every push and answers 200, or whatever `answer`
- * decides per device token (410 Unregistered, 429, 500…).
+ * certificate like Apple does (a sender with token auth sends none but an `authorization: bearer
+ * <JWT>` header, recorded for the test to verify). It records every push and answers 200, or
+ * whatever `answer` decides per device token (410 Unregistered, 429, 500…).
  */
 export async function startApnsFake() {
   const { files } = testWalletCerts();
@@ -32,6 +33,7 @@ export async function startApnsFake() {
         topic: headers["apns-topic"] as string | undefined,
         body,
         clientCertSubject: peer && peer.subject ? String(peer.subject.CN) : null,
+        authorization: headers.authorization as string | undefined,
       });
       const token = decodeURIComponent(path.replace(/^\/3\/device\//, ""));
       const n = (attempts.get(token) ?? 0) + 1;

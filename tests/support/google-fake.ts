@@ -5,7 +5,7 @@ export type GoogleRequest = { method: string; path: string; authorization: strin
 
 /**
  * A local Google Wallet REST API: loyaltyClass and loyaltyObject insert (409 when the id
- * exists), GET, PATCH (merging fields) and addMessage, with the stores and every request
+ * exists), GET, PATCH (merging fields) and addMessage (409 for a message id already there), with the stores and every request
  * recorded. It accepts only the bearer token the test injects.
  */
 export async function startGoogleFake(opts: { token?: string } = {}) {
@@ -46,8 +46,11 @@ export async function startGoogleFake(opts: { token?: string } = {}) {
         return send(200, existing);
       }
       if (req.method === "POST" && m[3]) {
-        const list = ((existing as { messages?: unknown[] }).messages ??= []);
-        list.push(body?.message);
+        const list = ((existing as { messages?: { id?: string }[] }).messages ??= []);
+        const message = body?.message as { id?: string } | undefined;
+        // Like Google: a message id is unique within the object.
+        if (message?.id && list.some((m) => m.id === message.id)) return send(409, { error: { code: 409, message: "Message with this id already exists" } });
+        list.push(message ?? {});
         return send(200, { resource: existing });
       }
       return send(405, { error: { code: 405, message: "method not allowed" } });

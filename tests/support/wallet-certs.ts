@@ -38,7 +38,7 @@ export function testAppleConfig(overrides: Partial<AppleConfig> = {}): AppleConf
 export function testGoogleConfig(baseUrl: string): GoogleConfig {
   const { files, manifest } = testWalletCerts();
   const sa = JSON.parse(fs.readFileSync(files.googleServiceAccount, "utf8")) as { client_email: string; private_key: string; private_key_id: string };
-  return { source: "dev", issuerId: manifest.googleIssuerId, serviceAccount: sa, baseUrl, origins: ["http://localhost:3000"] };
+  return { source: "dev", issuerId: manifest.googleIssuerId, serviceAccount: sa, baseUrl, origins: ["http://localhost:3000"], mode: "api" };
 }
 
 /** Reads a zip of stored entries (what a .pkpass is) into a name → bytes map. */

@@ -33,6 +33,7 @@ export class GoogleWalletClient {
   }
 
   async call<T = unknown>(method: "GET" | "POST" | "PATCH", path: string, data?: unknown): Promise<GoogleResponse<T>> {
+    if (this.config.mode === "development") throw new GoogleWalletDevelopmentError();
     const res = await this.client.request<T>({
       url: `${this.config.baseUrl.replace(/\/$/, "")}${path}`,
       method,
@@ -65,6 +66,14 @@ export class GoogleWalletClient {
 
   saveUrl(objectId: string, now?: Date): string {
     return SAVE_URL + this.saveJwt(objectId, now);
+  }
+}
+
+/** Development credentials are never sent to Google (GoogleConfig.mode). */
+export class GoogleWalletDevelopmentError extends Error {
+  constructor() {
+    super("Google Wallet is in development mode: the test service account is not sent to Google");
+    this.name = "GoogleWalletDevelopmentError";
   }
 }
 

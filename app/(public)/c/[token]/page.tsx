@@ -138,7 +138,11 @@ export default async function CardPage({ params, searchParams }: { params: Promi
         ) : (
           <p className="rounded-xl border border-dashed border-gray-300 px-4 py-3 text-center text-sm text-gray-600">Apple Wallet is not set up for this business yet.</p>
         )}
-        {wallets.google.configured ? (
+        {wallets.google.mode === "development" ? (
+          <p className="rounded-xl border border-dashed border-amber-400 bg-amber-50 px-4 py-3 text-center text-sm text-amber-900" data-testid="google-wallet-development">
+            Google Wallet is in development mode on this server: cards can&apos;t be saved to a real Google Wallet yet.
+          </p>
+        ) : wallets.google.configured ? (
           <a href={`/c/${token}/google`} className="flex items-center justify-center gap-2 rounded-xl border border-gray-300 bg-white px-4 py-3 font-medium text-gray-900 hover:bg-gray-50">
             <span aria-hidden className="font-bold text-[#4285f4]">G</span> Add to Google Wallet
           </a>

@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 let client: GoogleWalletClient | undefined;
 
-// GET /c/{token}/google — makes sure the card exists in Google Wallet, then redirects to the save link
+// GET /c/{token}/google — makes sure the card exists in Google Wallet, then redirects to the save link (in development mode, back to the card page)
 export async function GET(request: Request, { params }: { params: Promise<{ token: string }> }): Promise<Response> {
   const { token } = await params;
   try {
@@ -22,6 +22,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ toke
     const view = await loadCardView(db, { publicToken: token });
     if (!view) throw new AppError("not_found", "No such card.");
     await limitCardTraffic(ipFrom(request.headers), view.card.id, "google");
+    // Development credentials: no call to Google, back to the card page, which explains.
+    if (config.mode === "development") return Response.redirect(new URL(`/c/${token}?wallet=google-development`, request.url), 303);
     client ??= new GoogleWalletClient(config);
     try {
       return Response.redirect(await googleSaveUrl(db, client, view), 303);
