@@ -187,3 +187,9 @@ function checkWindow(startsAt: Date, endsAt: Date, at: Date) {
 function invalid(path: string, message: string) {
   return new AppError("invalid", message, { errors: [{ path, message }] });
 }
+
+/** Saved segments of the merchant, for the campaign form. */
+export async function listSegments(ctx: Ctx): Promise<Segment[]> {
+  assertCan(ctx.actor, "reports:read");
+  return ctx.db.select().from(segments).where(eq(segments.merchantId, ctx.merchantId)).orderBy(asc(segments.name));
+}

@@ -311,3 +311,8 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function listPayoutSettings(ctx: Ctx): Promise<PayoutSettings[]> {
+  assertCan(ctx.actor, "payouts:manage");
+  return ctx.db.select().from(payoutSettings).where(eq(payoutSettings.merchantId, ctx.merchantId));
+}

@@ -1,0 +1,216 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Alert, Button, Field, Input, Select } from "@/components/ui";
+import { useAction } from "@/components/use-action";
+import { cancelCampaignAction, createCampaignAction } from "./actions";
+
+type ProgramOption = { id: string; name: string; kind: "points" | "stamps" | "cashback"; tiers: string[] };
+type SegmentOption = { id: string; name: string; programId: string };
+type AudienceKind = "everyone" | "tier" | "inactive" | "birthday_month" | "segment";
+type EffectKind = "multiplier" | "bonus" | "double_stamps";
+type Input = Parameters<typeof createCampaignAction>[0];
+
+export function CampaignForm({ programs, segments, timezone, defaults }: { programs: ProgramOption[]; segments: SegmentOption[]; timezone: string; defaults: { startsAt: string; endsAt: string } }) {
+  const router = useRouter();
+  const { run, pending, error, fieldErrors } = useAction(createCampaignAction);
+  const [programId, setProgramId] = useState(programs[0]!.id);
+  const program = programs.find((p) => p.id === programId)!;
+  const [audience, setAudience] = useState<AudienceKind>("everyone");
+  const effects: EffectKind[] = program.kind === "stamps" ? ["double_stamps", "bonus"] : ["multiplier", "bonus"];
+  const [effect, setEffect] = useState<EffectKind>(effects[0]!);
+  const effectKind = effects.includes(effect) ? effect : effects[0]!;
+  const [announce, setAnnounce] = useState(true);
+  const [done, setDone] = useState<string | null>(null);
+  const ownSegments = segments.filter((s) => s.programId === programId);
+  const fe = (path: string) => fieldErrors[path];
+
+  return (
+    <form
+      noValidate
+      className="space-y-5"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const form = e.currentTarget;
+        const d = new FormData(form);
+        const text = (k: string) => String(d.get(k) ?? "");
+        const input = {
+          programId,
+          name: text("name"),
+          startsAt: text("startsAt"),
+          endsAt: text("endsAt"),
+          schedule: true,
+          audience:
+            audience === "tier"
+              ? { kind: "tier", tier: text("tier") }
+              : audience === "inactive"
+                ? { kind: "inactive", days: Number(text("days")) }
+                : audience === "segment"
+                  ? { kind: "segment", segmentId: text("segmentId") }
+                  : { kind: audience },
+          effect: effectKind === "multiplier" ? { kind: "multiplier", factor: Number(text("factor")) } : effectKind === "bonus" ? { kind: "bonus", points: Number(text("points")) } : { kind: "double_stamps" },
+          announcement: announce ? { subject: text("subject"), message: text("message"), email: d.get("email") === "on", wallet: d.get("wallet") === "on" } : null,
+        } as Input;
+        const r = await run(input);
+        if (r.ok) {
+          setDone(input.name);
+          form.reset();
+          router.refresh();
+        } else setDone(null);
+      }}
+    >
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field label="Name" htmlFor="c-name" error={fe("name")} hint="Only your team sees it.">
+          <Input id="c-name" name="name" maxLength={80} required placeholder="Double points weekend" aria-invalid={Boolean(fe("name"))} />
+        </Field>
+        <Field label="Program" htmlFor="c-program" error={fe("programId")}>
+          <Select id="c-program" value={programId} onChange={(e) => setProgramId(e.target.value)}>
+            {programs.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Starts" htmlFor="c-start" error={fe("startsAt")} hint={`${timezone.replace(/_/g, " ")} time`}>
+          <Input id="c-start" name="startsAt" type="datetime-local" defaultValue={defaults.startsAt} required aria-invalid={Boolean(fe("startsAt"))} />
+        </Field>
+        <Field label="Ends" htmlFor="c-end" error={fe("endsAt")} hint={`${timezone.replace(/_/g, " ")} time`}>
+          <Input id="c-end" name="endsAt" type="datetime-local" defaultValue={defaults.endsAt} required aria-invalid={Boolean(fe("endsAt"))} />
+        </Field>
+      </div>
+
+      <fieldset className="grid gap-4 sm:grid-cols-2">
+        <legend className="mb-2 text-sm font-semibold">Who gets it</legend>
+        <Field label="Audience" htmlFor="c-audience" error={fe("audience") ?? fe("audience.kind")}>
+          <Select id="c-audience" value={audience} onChange={(e) => setAudience(e.target.value as AudienceKind)}>
+            <option value="everyone">Every member</option>
+            <option value="tier" disabled={program.tiers.length === 0}>
+              Members of a tier
+            </option>
+            <option value="inactive">Members who have not visited for a while</option>
+            <option value="birthday_month">Members with a birthday this month</option>
+            <option value="segment" disabled={ownSegments.length === 0}>
+              A saved segment
+            </option>
+          </Select>
+        </Field>
+        {audience === "tier" ? (
+          <Field label="Tier" htmlFor="c-tier" error={fe("audience.tier")}>
+            <Select id="c-tier" name="tier">
+              {program.tiers.map((t) => (
+                <option key={t}>{t}</option>
+              ))}
+            </Select>
+          </Field>
+        ) : audience === "inactive" ? (
+          <Field label="No visit for (days)" htmlFor="c-days" error={fe("audience.days")}>
+            <Input id="c-days" name="days" type="number" min={1} max={3650} defaultValue={60} aria-invalid={Boolean(fe("audience.days"))} />
+          </Field>
+        ) : audience === "segment" ? (
+          <Field label="Segment" htmlFor="c-segment" error={fe("audience.segmentId")}>
+            <Select id="c-segment" name="segmentId">
+              {ownSegments.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        ) : (
+          <p className="self-end text-xs text-gray-600">The audience is fixed when the campaign starts.</p>
+        )}
+      </fieldset>
+
+      <fieldset className="grid gap-4 sm:grid-cols-2">
+        <legend className="mb-2 text-sm font-semibold">What they get</legend>
+        <Field label="Effect" htmlFor="c-effect" error={fe("effect") ?? fe("effect.kind")}>
+          <Select id="c-effect" value={effectKind} onChange={(e) => setEffect(e.target.value as EffectKind)}>
+            {effects.map((k) => (
+              <option key={k} value={k}>
+                {k === "multiplier" ? "More points on every purchase" : k === "bonus" ? "A one-off bonus when it starts" : "Double stamps on every visit"}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        {effectKind === "multiplier" ? (
+          <Field label="Multiplier" htmlFor="c-factor" error={fe("effect.factor")} hint="2 means double points, 1.5 half as many again.">
+            <Input id="c-factor" name="factor" type="number" min={1.1} max={10} step={0.1} defaultValue={2} aria-invalid={Boolean(fe("effect.factor"))} />
+          </Field>
+        ) : effectKind === "bonus" ? (
+          <Field label={program.kind === "stamps" ? "Bonus stamps" : program.kind === "cashback" ? "Bonus (minor units)" : "Bonus points"} htmlFor="c-points" error={fe("effect.points")}>
+            <Input id="c-points" name="points" type="number" min={1} step={1} defaultValue={program.kind === "stamps" ? 1 : 50} aria-invalid={Boolean(fe("effect.points"))} />
+          </Field>
+        ) : (
+          <p className="self-end text-xs text-gray-600">Each visit during the campaign gives two stamps.</p>
+        )}
+      </fieldset>
+
+      <fieldset className="space-y-4">
+        <legend className="mb-2 text-sm font-semibold">Tell members</legend>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={announce} onChange={(e) => setAnnounce(e.target.checked)} className="size-4 accent-brand-700" />
+          Announce it when it starts
+        </label>
+        {announce ? (
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="Subject" htmlFor="c-subject" error={fe("announcement.subject")} hint="The email subject and the title of the wallet message.">
+              <Input id="c-subject" name="subject" maxLength={120} placeholder="Double points this weekend" aria-invalid={Boolean(fe("announcement.subject"))} />
+            </Field>
+            <Field label="Message" htmlFor="c-message" error={fe("announcement.message")}>
+              <textarea
+                id="c-message"
+                name="message"
+                rows={3}
+                maxLength={2000}
+                className="block w-full rounded-lg border border-gray-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:ring-2 focus:ring-brand-600/30 focus:outline-none aria-[invalid=true]:border-red-600"
+                aria-invalid={Boolean(fe("announcement.message"))}
+                placeholder="Come by on Saturday or Sunday and every coffee counts twice."
+              />
+            </Field>
+            <div className="flex flex-wrap gap-6 text-sm sm:col-span-2">
+              <label className="flex items-center gap-2">
+                <input type="checkbox" name="email" defaultChecked className="size-4 accent-brand-700" /> Email (to members who accepted marketing)
+              </label>
+              <label className="flex items-center gap-2">
+                <input type="checkbox" name="wallet" defaultChecked className="size-4 accent-brand-700" /> Wallet message on the card
+              </label>
+            </div>
+          </div>
+        ) : null}
+      </fieldset>
+
+      <div aria-live="polite" className="space-y-2">
+        {error ? <Alert>{error}</Alert> : null}
+        {done ? <Alert tone="success">“{done}” is scheduled. It starts and ends by itself.</Alert> : null}
+      </div>
+      <Button type="submit" disabled={pending}>
+        {pending ? "Scheduling…" : "Schedule campaign"}
+      </Button>
+    </form>
+  );
+}
+
+export function CancelCampaign({ campaignId, name, running }: { campaignId: string; name: string; running: boolean }) {
+  const router = useRouter();
+  const { run, pending, error } = useAction(cancelCampaignAction);
+  return (
+    <>
+      <Button
+        variant="ghost"
+        disabled={pending}
+        aria-label={`Cancel ${name}`}
+        onClick={async () => {
+          const question = running ? `Stop “${name}” now? Earns from now on get no extra points.` : `Cancel “${name}”? Nothing will happen and nobody is told.`;
+          if (!window.confirm(question)) return;
+          const r = await run({ campaignId });
+          if (r.ok) router.refresh();
+        }}
+      >
+        {running ? "Stop" : "Cancel"}
+      </Button>
+      {error ? <Alert>{error}</Alert> : null}
+    </>
+  );
+}

@@ -1,0 +1,272 @@
+import type { Metadata } from "next";
+import { Badge, Card, EmptyState, PageHeader, formatDate, formatNumber } from "@/components/ui";
+import type { Campaign, Program } from "@/db/schema";
+import { campaignResults, type CampaignResults } from "@/lib/campaigns/results";
+import { describeOffer } from "@/lib/campaigns/run";
+import { utcToZoned } from "@/lib/campaigns/time";
+import { listCampaigns, listSegments } from "@/lib/campaigns/verbs";
+import { merchantOf } from "@/lib/merchants";
+import { listPrograms } from "@/lib/programs/verbs";
+import { requirePage } from "../../_server/session";
+import { CampaignForm, CancelCampaign } from "./campaign-controls";
+
+export const metadata: Metadata = { title: "Campaigns" };
+
+const DAY = 86_400_000;
+const STATUS_TONE = { draft: "gray", scheduled: "blue", active: "green", ended: "gray", cancelled: "red" } as const;
+const BAR = { draft: "bg-gray-300", scheduled: "bg-sky-500", active: "bg-emerald-600", ended: "bg-gray-400", cancelled: "bg-red-300" } as const;
+/** Results are worked out for this many of the latest campaigns that have run. */
+const RESULTS_FOR = 6;
+
+export default async function CampaignsPage() {
+  const member = await requirePage("/dashboard/campaigns");
+  const [campaigns, programs, segments, merchant] = await Promise.all([listCampaigns(member.ctx), listPrograms(member.ctx), listSegments(member.ctx), merchantOf(member.ctx)]);
+  const tz = merchant.timezone;
+  const nowMs = requestTime();
+  const programName = new Map(programs.map((p) => [p.id, p.name]));
+  const ran = campaigns
+    .filter((c) => c.activatedAt)
+    .sort((a, b) => b.startsAt.getTime() - a.startsAt.getTime())
+    .slice(0, RESULTS_FOR);
+  const results = await Promise.all(ran.map((c) => campaignResults(member.ctx, c.id)));
+  const live = programs.filter((p) => p.status !== "archived");
+
+  return (
+    <>
+      <PageHeader title="Campaigns" description={`Bonus points, multipliers and double stamps for a while, for some or all members. Times are in ${tz.replace(/_/g, " ")} time.`} />
+      <div className="space-y-6">
+        <Card aria-labelledby="timeline-title">
+          <h2 id="timeline-title" className="font-semibold">
+            Timeline
+          </h2>
+          <p className="mt-1 text-sm text-gray-600">Two weeks back and six weeks ahead.</p>
+          <Timeline campaigns={campaigns} programName={programName} tz={tz} nowMs={nowMs} />
+        </Card>
+
+        <Card aria-labelledby="new-campaign-title">
+          <h2 id="new-campaign-title" className="mb-4 font-semibold">
+            Schedule a campaign
+          </h2>
+          {live.length === 0 ? (
+            <p className="text-sm text-gray-600">Create a program first: a campaign runs on one program.</p>
+          ) : (
+            <CampaignForm
+              timezone={tz}
+              defaults={{ startsAt: utcToZoned(new Date(Math.ceil(nowMs / 3_600_000) * 3_600_000 + DAY), tz), endsAt: utcToZoned(new Date(Math.ceil(nowMs / 3_600_000) * 3_600_000 + 8 * DAY), tz) }}
+              programs={live.map((p) => ({ id: p.id, name: p.name, kind: p.kind, tiers: tierNames(p) }))}
+              segments={segments.map((s) => ({ id: s.id, name: s.name, programId: s.programId }))}
+            />
+          )}
+        </Card>
+
+        <Card aria-labelledby="all-title">
+          <h2 id="all-title" className="mb-3 font-semibold">
+            All campaigns
+          </h2>
+          {campaigns.length === 0 ? (
+            <EmptyState title="No campaigns yet">Schedule one above: it starts and ends by itself.</EmptyState>
+          ) : (
+            <div className="-mx-5 overflow-x-auto">
+              <table className="w-full text-sm">
+                <caption className="sr-only">Campaigns, earliest start first</caption>
+                <thead className="bg-gray-50 text-left text-gray-600">
+                  <tr>
+                    <th scope="col" className="px-5 py-2 font-medium">
+                      Campaign
+                    </th>
+                    <th scope="col" className="px-3 py-2 font-medium">
+                      When
+                    </th>
+                    <th scope="col" className="px-3 py-2 font-medium">
+                      Who
+                    </th>
+                    <th scope="col" className="px-3 py-2 font-medium">
+                      Status
+                    </th>
+                    <th scope="col" className="px-5 py-2">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {[...campaigns].reverse().map((c) => (
+                    <tr key={c.id} className="border-t border-gray-100 align-top">
+                      <td className="px-5 py-3">
+                        <p className="font-medium">{c.name}</p>
+                        <p className="text-gray-600">
+                          {programName.get(c.programId) ?? "—"} · {describeOffer(c, tz)}
+                        </p>
+                      </td>
+                      <td className="px-3 py-3 whitespace-nowrap">
+                        {formatDate(c.startsAt, tz)}
+                        <br />
+                        <span className="text-gray-600">to {formatDate(c.endsAt, tz)}</span>
+                      </td>
+                      <td className="px-3 py-3">{describeAudience(c, segments)}</td>
+                      <td className="px-3 py-3">
+                        <Badge tone={STATUS_TONE[c.status]}>{c.status}</Badge>
+                      </td>
+                      <td className="px-5 py-3 text-right">{c.status === "draft" || c.status === "scheduled" || c.status === "active" ? <CancelCampaign campaignId={c.id} name={c.name} running={c.status === "active"} /> : null}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Card>
+
+        {results.length > 0 ? (
+          <section aria-labelledby="results-title">
+            <h2 id="results-title" className="mb-3 text-lg font-semibold">
+              Results
+            </h2>
+            <ul className="grid gap-4 md:grid-cols-2">
+              {results.map((r) => (
+                <li key={r.campaignId}>
+                  <ResultCard result={r} campaign={ran.find((c) => c.id === r.campaignId)!} tz={tz} />
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+      </div>
+    </>
+  );
+}
+
+/** The time of this request: the page is rendered per request, never cached. */
+function requestTime(): number {
+  return Date.now();
+}
+
+function tierNames(p: Program): string[] {
+  return p.tiers?.levels.map((l) => l.name) ?? [];
+}
+
+function describeAudience(c: Campaign, segments: { id: string; name: string }[]): string {
+  const a = c.audience;
+  switch (a.kind) {
+    case "everyone":
+      return "Everyone";
+    case "tier":
+      return `${a.tier} tier`;
+    case "inactive":
+      return `No visit for ${a.days} days`;
+    case "birthday_month":
+      return "Birthday this month";
+    case "segment":
+      return `Segment: ${segments.find((s) => s.id === a.segmentId)?.name ?? "deleted"}`;
+  }
+}
+
+/** Campaigns as bars over eight weeks, with a marker for now. A list for screen readers says the same. */
+function Timeline({ campaigns, programName, tz, nowMs }: { campaigns: Campaign[]; programName: Map<string, string>; tz: string; nowMs: number }) {
+  const from = Math.floor(nowMs / DAY) * DAY - 14 * DAY;
+  const to = from + 56 * DAY;
+  const shown = campaigns.filter((c) => c.startsAt.getTime() < to && c.endsAt.getTime() > from);
+  const pct = (ms: number) => `${(((Math.min(Math.max(ms, from), to) - from) / (to - from)) * 100).toFixed(2)}%`;
+  const weeks = Array.from({ length: 8 }, (_, i) => from + i * 7 * DAY);
+  const dayLabel = (ms: number) => new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: tz }).format(ms);
+  if (shown.length === 0) return <p className="mt-4 text-sm text-gray-600">Nothing runs in these eight weeks.</p>;
+  return (
+    <div className="mt-4">
+      <div aria-hidden className="overflow-x-auto">
+        <div className="relative min-w-[40rem]">
+          <div className="relative ml-40 h-6 border-b border-gray-200 text-xs text-gray-600">
+            {weeks.map((w) => (
+              <span key={w} className="absolute top-0 -translate-x-1/2 whitespace-nowrap" style={{ left: pct(w) }}>
+                {dayLabel(w)}
+              </span>
+            ))}
+          </div>
+          <ul className="relative">
+            {shown.map((c) => (
+              <li key={c.id} className="flex h-9 items-center border-b border-gray-100">
+                <span className="w-40 shrink-0 truncate pr-3 text-sm" title={c.name}>
+                  {c.name}
+                </span>
+                <span className="relative h-full flex-1">
+                  <span
+                    className={`absolute top-2 h-5 rounded ${BAR[c.status]} ${c.status === "cancelled" ? "opacity-70" : ""}`}
+                    style={{ left: pct(c.startsAt.getTime()), width: `max(0.4rem, calc(${pct(c.endsAt.getTime())} - ${pct(c.startsAt.getTime())}))` }}
+                    title={`${c.name}: ${formatDate(c.startsAt, tz)} – ${formatDate(c.endsAt, tz)} (${c.status})`}
+                  />
+                </span>
+              </li>
+            ))}
+          </ul>
+          <div className="pointer-events-none absolute inset-y-0 right-0 left-40">
+            <div className="absolute inset-y-0 w-px bg-red-500" style={{ left: pct(nowMs) }} />
+            <span className="absolute -top-0.5 -translate-x-1/2 rounded bg-red-600 px-1 text-[10px] font-medium text-white" style={{ left: pct(nowMs) }}>
+              now
+            </span>
+          </div>
+        </div>
+      </div>
+      <ul className="sr-only">
+        {shown.map((c) => (
+          <li key={c.id}>
+            {c.name} ({programName.get(c.programId)}), {c.status}, from {formatDate(c.startsAt, tz)} to {formatDate(c.endsAt, tz)}
+          </li>
+        ))}
+      </ul>
+      <ul className="mt-3 flex flex-wrap gap-4 text-xs text-gray-700" aria-label="Legend">
+        {(["scheduled", "active", "ended", "cancelled"] as const).map((s) => (
+          <li key={s} className="inline-flex items-center gap-1.5">
+            <span aria-hidden className={`inline-block size-2.5 rounded-sm ${BAR[s]}`} />
+            {s}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** What a campaign did; redemptions in the window against the same length of time before it, as two bars. */
+function ResultCard({ result, campaign, tz }: { result: CampaignResults; campaign: Campaign; tz: string }) {
+  const max = Math.max(1, result.redemptions, result.redemptionsBefore);
+  const change = result.redemptionsBefore === 0 ? null : Math.round(((result.redemptions - result.redemptionsBefore) / result.redemptionsBefore) * 100);
+  const days = Math.max(1, Math.round((new Date(result.to).getTime() - new Date(result.from).getTime()) / DAY));
+  return (
+    <Card className="h-full">
+      <div className="flex items-start justify-between gap-2">
+        <h3 className="font-semibold">{campaign.name}</h3>
+        <Badge tone={STATUS_TONE[campaign.status]}>{campaign.status}</Badge>
+      </div>
+      <p className="text-xs text-gray-600">
+        {formatDate(result.from, tz)} – {formatDate(result.to, tz)}
+      </p>
+      <dl className="mt-3 grid grid-cols-2 gap-3 text-sm">
+        <div>
+          <dt className="text-gray-600">Participants</dt>
+          <dd className="text-xl font-semibold tabular-nums">{formatNumber(result.participants)}</dd>
+        </div>
+        <div>
+          <dt className="text-gray-600">Points issued</dt>
+          <dd className="text-xl font-semibold tabular-nums">{formatNumber(result.pointsIssued)}</dd>
+          {result.bonusPoints ? <dd className="text-xs text-gray-600">{formatNumber(result.bonusPoints)} as the campaign bonus</dd> : null}
+        </div>
+      </dl>
+      <figure className="mt-4">
+        <figcaption className="text-sm text-gray-600">
+          Redemptions: {days} {days === 1 ? "day" : "days"} of the campaign against the {days} before
+          {change === null ? "" : ` (${change >= 0 ? "+" : ""}${change}%)`}
+        </figcaption>
+        <dl className="mt-2 space-y-1.5 text-sm">
+          {[
+            { label: "During", value: result.redemptions, color: "bg-emerald-600" },
+            { label: "Before", value: result.redemptionsBefore, color: "bg-gray-400" },
+          ].map((row) => (
+            <div key={row.label} className="grid grid-cols-[4rem_1fr_3rem] items-center gap-2">
+              <dt className="text-gray-700">{row.label}</dt>
+              <dd aria-hidden className="h-3 rounded bg-gray-100">
+                <span className={`block h-3 rounded ${row.color}`} style={{ width: `${(row.value / max) * 100}%` }} />
+              </dd>
+              <dd className="text-right tabular-nums">{formatNumber(row.value)}</dd>
+            </div>
+          ))}
+        </dl>
+      </figure>
+    </Card>
+  );
+}

@@ -1,0 +1,32 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { afterCommit } from "@/lib/events/after-commit";
+import { PayoutSettingsInput, configurePayouts, markPayoutsPaid, requestPayoutRun } from "@/lib/payouts/runs";
+import { memberAction } from "../../_server/action";
+
+const id = z.string().min(1).max(64);
+
+export const configurePayoutsAction = memberAction("payouts.configure", { input: PayoutSettingsInput, permission: "payouts:manage" }, async ({ ctx, input }) => {
+  const settings = await configurePayouts(ctx, input);
+  revalidatePath("/dashboard/payouts");
+  return { programId: settings.programId, provider: settings.provider };
+});
+
+export const payNowAction = memberAction("payouts.payNow", { input: z.object({ programId: id }).strict(), permission: "payouts:manage" }, async ({ ctx, input }) => {
+  const { run } = await requestPayoutRun(ctx, { programId: input.programId });
+  afterCommit(ctx.merchantId);
+  revalidatePath("/dashboard/payouts");
+  return { runId: run.id };
+});
+
+export const markPaidAction = memberAction(
+  "payouts.markPaid",
+  { input: z.object({ runId: id, payoutIds: z.array(id).min(1).max(10_000).optional() }).strict(), permission: "payouts:manage" },
+  async ({ ctx, input }) => {
+    const result = await markPayoutsPaid(ctx, input.runId, input.payoutIds);
+    revalidatePath("/dashboard/payouts");
+    return result;
+  },
+);

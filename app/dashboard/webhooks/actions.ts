@@ -1,0 +1,33 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { afterCommit } from "@/lib/events/after-commit";
+import { EndpointInput, createEndpoint, replayDelivery, setEndpointActive } from "@/lib/webhooks/endpoints";
+import { memberAction } from "../../_server/action";
+
+const id = z.string().min(1).max(64);
+
+export const createEndpointAction = memberAction("webhooks.create", { input: EndpointInput, permission: "webhooks:manage" }, async ({ ctx, input }) => {
+  const endpoint = await createEndpoint(ctx, input);
+  revalidatePath("/dashboard/webhooks");
+  // The only time the signing secret leaves the server.
+  return { id: endpoint.id, url: endpoint.url, secret: endpoint.secret };
+});
+
+export const setEndpointActiveAction = memberAction(
+  "webhooks.setActive",
+  { input: z.object({ endpointId: id, active: z.boolean() }).strict(), permission: "webhooks:manage" },
+  async ({ ctx, input }) => {
+    const endpoint = await setEndpointActive(ctx, input.endpointId, input.active);
+    revalidatePath("/dashboard/webhooks");
+    return { id: endpoint.id, active: endpoint.active };
+  },
+);
+
+export const replayDeliveryAction = memberAction("webhooks.replay", { input: z.object({ deliveryId: id }).strict(), permission: "webhooks:manage" }, async ({ ctx, input }) => {
+  const delivery = await replayDelivery(ctx, input.deliveryId);
+  afterCommit(ctx.merchantId);
+  revalidatePath("/dashboard/webhooks");
+  return { id: delivery.id, status: delivery.status };
+});
