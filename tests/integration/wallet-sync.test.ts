@@ -1,4 +1,4 @@
-import { createPublicKey, verify } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, verify } from "node:crypto";
 import fs from "node:fs";
 import { InngestTestEngine } from "@inngest/test";
 import { eq } from "drizzle-orm";
@@ -9,9 +9,10 @@ import { loadCardView } from "@/lib/cards/view";
 import { earn } from "@/lib/ledger/earn";
 import { createWalletSync } from "@/lib/jobs/wallet-sync";
 import { updateProgram } from "@/lib/programs/verbs";
-import { ApnsSender } from "@/wallet/apple/apns";
+import { ApnsProviderToken, ApnsSender } from "@/wallet/apple/apns";
 import { registerDevice } from "@/wallet/apple/service";
-import { GoogleWalletClient } from "@/wallet/google/client";
+import { isGoogleApiHost } from "@/wallet/config";
+import { GoogleWalletClient, GoogleWalletDevelopmentError } from "@/wallet/google/client";
 import { googleSaveUrl } from "@/wallet/google/sync";
 import { PushFailedError, pushAppleUpdate, syncGoogleCard, type WalletDeps } from "@/wallet/sync";
 import { startApnsFake } from "../support/apns-fake";
@@ -74,6 +75,7 @@ describe("APNs", () => {
       expect(r.topic).toBe(deps.apple!.config.passTypeId);
       expect(r.body).toBe("{}");
       expect(r.clientCertSubject).toBe(`Pass Type ID: ${deps.apple!.config.passTypeId}`);
+      expect(r.authorization).toBeUndefined();
     }
     const left = await m.db.select().from(appleRegistrations).where(eq(appleRegistrations.cardId, card.id));
     expect(left.map((r) => r.pushToken)).toEqual(["tokenb"]);
@@ -95,7 +97,83 @@ describe("APNs", () => {
   });
 });
 
+describe("APNs token auth", () => {
+  // An APNs auth key is a P-256 key in a .p8 (PKCS#8 PEM) file.
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const p8 = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const auth = { keyId: "ABC123DEFG", teamId: "TEAM123456", key: p8 };
+
+  it("sends a bearer ES256 JWT with kid and iss that verifies with the key's public half, and no client certificate", async () => {
+    const program = await makeProgram(m);
+    const card = await makeCard(m, program.id);
+    await registered(card.id, ["jwt1", "jwt2"]);
+    const tokenSender = new ApnsSender({ baseUrl: apns.url, token: auth, ca: deps.apple!.config.apns.ca });
+    expect(tokenSender.auth).toBe("token");
+    try {
+      const outcome = await pushAppleUpdate(m.db, { ...deps, apple: { config: deps.apple!.config, sender: tokenSender } }, card.id);
+      expect(outcome).toEqual({ sent: 2, unregistered: 0, rejected: 0 });
+    } finally {
+      tokenSender.close();
+    }
+    expect(apns.requests).toHaveLength(2);
+    for (const r of apns.requests) {
+      expect(r.clientCertSubject).toBeNull();
+      expect(r.topic).toBe(deps.apple!.config.passTypeId);
+      const jwt = /^bearer (\S+)$/.exec(r.authorization ?? "")?.[1];
+      expect(jwt, "authorization: bearer <jwt>").toBeDefined();
+      const [h, p, s] = jwt!.split(".") as [string, string, string];
+      expect(JSON.parse(Buffer.from(h, "base64url").toString())).toEqual({ alg: "ES256", kid: "ABC123DEFG" });
+      const claims = JSON.parse(Buffer.from(p, "base64url").toString()) as { iss: string; iat: number };
+      expect(claims.iss).toBe("TEAM123456");
+      expect(Math.abs(claims.iat - Date.now() / 1000)).toBeLessThan(60);
+      // JOSE ES256: a raw 64-byte r||s signature over "header.claims".
+      expect(Buffer.from(s, "base64url")).toHaveLength(64);
+      expect(verify("sha256", Buffer.from(`${h}.${p}`), { key: publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(s, "base64url"))).toBe(true);
+      // Any other key does not verify it.
+      expect(verify("sha256", Buffer.from(`${h}.${p}`), { key: generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey, dsaEncoding: "ieee-p1363" }, Buffer.from(s, "base64url"))).toBe(false);
+    }
+    // One token for both pushes.
+    expect(apns.requests[0]!.authorization).toBe(apns.requests[1]!.authorization);
+  });
+
+  it("reuses a token between 20 and 60 minutes, then signs a new one; and one APNs calls expired is replaced at once", async () => {
+    const token = new ApnsProviderToken(auth, 50 * 60_000);
+    const t0 = Date.UTC(2030, 0, 1, 12, 0, 0);
+    const first = token.get(t0);
+    expect(token.get(t0 + 49 * 60_000)).toBe(first);
+    const renewed = token.get(t0 + 50 * 60_000);
+    expect(renewed).not.toBe(first);
+    expect((JSON.parse(Buffer.from(renewed.split(".")[1]!, "base64url").toString()) as { iat: number }).iat).toBe((t0 + 50 * 60_000) / 1000);
+    expect(() => new ApnsProviderToken(auth, 10 * 60_000)).toThrow(/20 to 60 minutes/);
+    expect(() => new ApnsProviderToken(auth, 61 * 60_000)).toThrow(/20 to 60 minutes/);
+    expect(() => new ApnsProviderToken({ ...auth, key: generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString() })).toThrow(/EC/);
+
+    const program = await makeProgram(m);
+    const card = await makeCard(m, program.id);
+    await registered(card.id, ["exp"]);
+    apns.answer((_t, attempt) => (attempt === 1 ? { status: 403, reason: "ExpiredProviderToken" } : { status: 200 }));
+    const tokenSender = new ApnsSender({ baseUrl: apns.url, token: auth, ca: deps.apple!.config.apns.ca });
+    try {
+      expect(await pushAppleUpdate(m.db, { ...deps, apple: { config: deps.apple!.config, sender: tokenSender } }, card.id)).toEqual({ sent: 1, unregistered: 0, rejected: 0 });
+    } finally {
+      tokenSender.close();
+    }
+    expect(apns.requests).toHaveLength(2);
+  });
+});
+
 describe("Google Wallet", () => {
+  it("never calls Google's real API with development credentials", async () => {
+    expect(isGoogleApiHost("https://walletobjects.googleapis.com/walletobjects/v1")).toBe(true);
+    expect(isGoogleApiHost(google.baseUrl)).toBe(false);
+    expect(isGoogleApiHost("not a url")).toBe(true);
+    const gw = new GoogleWalletClient({ ...testGoogleConfig(google.baseUrl), mode: "development" }, { credentials: { access_token: google.token, expiry_date: Date.now() + 3600_000 } });
+    const program = await makeProgram(m);
+    const card = await makeCard(m, program.id);
+    await expect(googleSaveUrl(m.db, gw, (await loadCardView(m.db, { cardId: card.id }))!)).rejects.toBeInstanceOf(GoogleWalletDevelopmentError);
+    expect(google.requests).toHaveLength(0);
+  });
+
   it("inserts the class and object, and gives a short save link signed by the service account", async () => {
     const program = await makeProgram(m, { name: "Google Points" });
     const card = await makeCard(m, program.id);

@@ -67,8 +67,8 @@ describe("Apple Wallet web service over HTTP", () => {
     expect(balanceOf(before)).toBe(0);
     expect((await fetch(passPath, { headers: { ...auth, "if-modified-since": lastModified } })).status).toBe(304);
 
-    // A balance change (a second later, so the HTTP date moves): the serial shows up and the pass has it.
-    await new Promise((r) => setTimeout(r, 1100));
+    // A balance change at once (most likely within the same second as the fetch): the serial shows
+    // up, and the device's If-Modified-Since gets the new pass, not a 304.
     await earn(ctx, card.id, { points: 120 });
     const changed = await fetch(`${listPath}?passesUpdatedSince=${listed.lastUpdated}`);
     expect(changed.status).toBe(200);
@@ -78,6 +78,9 @@ describe("Apple Wallet web service over HTTP", () => {
     const fresh = await fetch(passPath, { headers: { ...auth, "if-modified-since": lastModified } });
     expect(fresh.status).toBe(200);
     expect(balanceOf(readStoredZip(Buffer.from(await fresh.arrayBuffer())))).toBe(120);
+    const freshModified = fresh.headers.get("last-modified")!;
+    expect(Date.parse(freshModified)).toBeGreaterThan(Date.parse(lastModified));
+    expect((await fetch(passPath, { headers: { ...auth, "if-modified-since": freshModified } })).status).toBe(304);
 
     // The log endpoint takes Wallet's reports.
     expect((await fetch(`${base}/log`, { method: "POST", headers: json, body: JSON.stringify({ logs: ["test log line"] }) })).status).toBe(200);
@@ -92,5 +95,21 @@ describe("Apple Wallet web service over HTTP", () => {
     const download = await fetch(`${server.url}/c/${card.publicToken}/apple.pkpass`);
     expect(download.status).toBe(200);
     expect(balanceOf(readStoredZip(Buffer.from(await download.arrayBuffer())))).toBe(120);
+    expect(download.headers.get("last-modified")).toBe(freshModified);
+  });
+
+  it("with development Google credentials, says so on the card page and never calls Google", async () => {
+    // The server has the test service account of wallet:dev-certs and Google's real API host.
+    const program = await createProgram(ctx, { name: "Dev Google", kind: "points" });
+    const { card } = await enroll(ctx, { programId: program.id, customer: { email: "google-dev@example.test" } });
+    const page = await fetch(`${server.url}/c/${card.publicToken}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Google Wallet is in development mode");
+    expect(html).not.toContain(`/c/${card.publicToken}/google`);
+    const save = await fetch(`${server.url}/c/${card.publicToken}/google`, { redirect: "manual" });
+    expect(save.status).toBe(303);
+    expect(save.headers.get("location")).toContain(`/c/${card.publicToken}?wallet=google-development`);
+    expect(server.output()).not.toMatch(/google-wallet\] save link failed/);
   });
 });
