@@ -136,7 +136,7 @@ describe("APNs token auth", () => {
     expect(apns.requests[0]!.authorization).toBe(apns.requests[1]!.authorization);
   });
 
-  it("reuses a token between 20 and 60 minutes, then signs a new one; and one APNs calls expired is replaced at once", async () => {
+  it("reuses a token between 20 and 60 minutes, then signs a new one; a token APNs calls expired is replaced at once", async () => {
     const token = new ApnsProviderToken(auth, 50 * 60_000);
     const t0 = Date.UTC(2030, 0, 1, 12, 0, 0);
     const first = token.get(t0);
