@@ -1,10 +1,11 @@
-import { and, eq, sql } from "drizzle-orm";
-import type { Tx } from "../../db/client";
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import { queryRows, type Tx } from "../../db/client";
 import { cards, ledgerEntries, merchants, pointLots, programs, type Card, type EntryKind, type LedgerEntry, type Program } from "../../db/schema";
 import { now, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
-import { recordEvents } from "../outbox";
+import { eventsSql } from "../outbox";
+import { parseRunning, runningCampaignsSql, type RunningCampaign } from "../campaigns/active";
 import { lotExpiry } from "./expiry";
 
 export type TxCtx = Ctx & { db: Tx };
@@ -20,17 +21,27 @@ export async function lockCard(ctx: TxCtx, cardId: string): Promise<Card> {
   return card;
 }
 
-/** lockCard, with the card's program and the merchant's time zone read in the same statement. */
-export async function lockCardWithProgram(ctx: TxCtx, cardId: string): Promise<{ card: Card; program: Program; timezone: string }> {
+export type LockedCard = { card: Card; program: Program; timezone: string; campaigns: RunningCampaign[] };
+
+/**
+ * lockCard, with the card's program, the merchant's time zone and (given `campaignsAt`) the
+ * campaigns running for the card read in the same statement.
+ */
+export async function lockCardWithProgram(ctx: TxCtx, cardId: string, opts: { campaignsAt?: Date } = {}): Promise<LockedCard> {
   const [row] = await ctx.db
-    .select({ card: cards, program: programs, timezone: merchants.timezone })
+    .select({
+      card: cards,
+      program: programs,
+      timezone: merchants.timezone,
+      campaigns: opts.campaignsAt ? runningCampaignsSql(opts.campaignsAt) : sql<null>`null`,
+    })
     .from(cards)
     .innerJoin(programs, eq(programs.id, cards.programId))
     .innerJoin(merchants, eq(merchants.id, cards.merchantId))
     .where(and(eq(cards.id, cardId), eq(cards.merchantId, ctx.merchantId)))
     .for("update", { of: cards });
   if (!row) throw notFound("Card");
-  return row;
+  return { card: row.card, program: row.program, timezone: row.timezone, campaigns: parseRunning(row.campaigns) };
 }
 
 export async function loadProgram(ctx: Ctx, programId: string): Promise<Program> {
@@ -56,95 +67,122 @@ export type EntryInput = {
 };
 
 /**
- * Appends one entry to a locked card and moves its cached balance and lots with it.
- * Positive amounts open a lot expiring under the program's policy; negative amounts consume
- * the oldest open lots. The balance never goes below zero.
+ * Appends one entry to a locked card and moves its cached balance and lots with it, in a single
+ * statement (one round trip): the entry, the lot change, the card update and the outbox row with its
+ * NOTIFY are data-modifying CTEs of one query. Positive amounts open a lot expiring under the
+ * program's policy; negative amounts consume the oldest open lots; the balance never goes below zero.
+ *
+ * `earnedInWindow` is what the card earned (earn and bonus entries) inside the program's tier window,
+ * this entry included, read in the same statement so a tier decision needs no further query.
  */
-export async function appendEntry(ctx: TxCtx, card: Card, program: Program, input: EntryInput): Promise<{ entry: LedgerEntry; card: Card }> {
+export async function appendEntry(
+  ctx: TxCtx,
+  card: Card,
+  program: Program,
+  input: EntryInput,
+): Promise<{ entry: LedgerEntry; card: Card; earnedInWindow: number | null }> {
   const at = now(ctx);
   const balanceAfter = card.balance + input.amount;
   if (balanceAfter < 0) {
     throw new AppError("insufficient_balance", `The card has ${card.balance}; this needs ${-input.amount}.`);
   }
-
   const entryId = newId("ent");
-  // The writes below do not depend on each other (ids are made here), so they are sent together:
-  // on postgres.js they pipeline over the transaction's connection in about one round trip.
-  const [[entry], , [updated]] = await Promise.all([
-    ctx.db
-      .insert(ledgerEntries)
-      .values({
-        id: entryId,
-        merchantId: ctx.merchantId,
-        cardId: card.id,
-        kind: input.kind,
-        amount: input.amount,
-        balanceAfter,
-        actorType: ctx.actor.type,
-        actorId: ctx.actor.id,
-        source: ctx.source,
-        reference: input.reference ?? null,
-        locationId: input.locationId ?? null,
-        reversesEntryId: input.reversesEntryId ?? null,
-        details: input.details ?? null,
-        createdAt: at,
-      })
-      .returning(),
-    moveLots(ctx, card, program, entryId, input, at),
-    ctx.db
-      .update(cards)
-      .set({
-        balance: balanceAfter,
-        lifetimeEarned: input.earned && input.amount > 0 ? sql`${cards.lifetimeEarned} + ${input.amount}` : cards.lifetimeEarned,
-        lastActivityAt: input.activity ? at : cards.lastActivityAt,
-        version: sql`${cards.version} + 1`,
-        updatedAt: at,
-      })
-      .where(eq(cards.id, card.id))
-      .returning(),
-    input.amount === 0
-      ? Promise.resolve([])
-      : recordEvents(ctx.db, ctx.merchantId, [
-          {
-            type: "card.balance_changed",
-            payload: { cardId: card.id, programId: card.programId, entryId, kind: input.kind, amount: input.amount, balance: balanceAfter },
-          },
-        ]),
+  const atSql = sql`${at.toISOString()}::timestamptz`;
+  const earnedDelta = input.earned && input.amount > 0 ? input.amount : 0;
+  const events = input.amount === 0 ? null : eventsSql(ctx.merchantId, [
+    {
+      type: "card.balance_changed",
+      payload: { cardId: card.id, programId: card.programId, entryId, kind: input.kind, amount: input.amount, balance: balanceAfter },
+    },
   ]);
-  return { entry: entry!, card: updated! };
-}
+  const windowStart = program.tiers ? new Date(at.getTime() - program.tiers.windowDays * 86_400_000).toISOString() : null;
 
-async function moveLots(ctx: TxCtx, card: Card, program: Program, entryId: string, input: EntryInput, at: Date): Promise<unknown> {
-  if (input.amount > 0) {
-    return ctx.db.insert(pointLots).values({
-      id: newId("lot"),
-      merchantId: ctx.merchantId,
-      cardId: card.id,
-      entryId,
-      amount: input.amount,
-      remaining: input.amount,
-      expiresAt: lotExpiry(program.expiry, at),
-      createdAt: at,
-    });
-  }
-  // Expiry closes its own lots; every other debit takes from the oldest.
-  if (input.amount < 0 && input.kind !== "expire") return consumeLots(ctx, card.id, -input.amount);
+  const [row] = await queryRows<{ seq: number | string; version: number; lifetime_earned: number; earned_in_window: number | null }>(
+    ctx.db,
+    sql`
+    with entry as (
+      insert into ${ledgerEntries} (id, merchant_id, card_id, kind, amount, balance_after, actor_type, actor_id, source, reference, reverses_entry_id, location_id, details, created_at)
+      values (${entryId}, ${ctx.merchantId}, ${card.id}, ${input.kind}::entry_kind, ${input.amount}::int, ${balanceAfter}::int, ${ctx.actor.type}::actor_type,
+              ${ctx.actor.id}, ${ctx.source}, ${input.reference ?? null}, ${input.reversesEntryId ?? null}, ${input.locationId ?? null},
+              ${input.details ? JSON.stringify(input.details) : null}::jsonb, ${atSql})
+      returning seq
+    ),
+    lots as (${lotChange(ctx, card, program, entryId, input, at)}),
+    card as (
+      update ${cards} set
+        balance = ${balanceAfter}::int,
+        lifetime_earned = lifetime_earned + ${earnedDelta}::int,
+        last_activity_at = ${input.activity ? atSql : sql`last_activity_at`},
+        version = version + 1,
+        updated_at = ${atSql}
+      where id = ${card.id}
+      returning version, lifetime_earned
+    )${events ? sql`, events as (${events.insert})` : sql``}
+    select
+      (select seq from entry) as seq,
+      (select version from card) as version,
+      (select lifetime_earned from card) as lifetime_earned,
+      ${
+        windowStart
+          ? sql`(select coalesce(sum(amount), 0)::int from ${ledgerEntries}
+                 where card_id = ${card.id} and kind in ('earn', 'bonus') and created_at > ${windowStart}::timestamptz)`
+          : sql`null::int`
+      } as earned_in_window
+      ${events ? sql`, ${events.notify}` : sql``}`,
+  );
+
+  const entry: LedgerEntry = {
+    id: entryId,
+    seq: Number(row!.seq),
+    merchantId: ctx.merchantId,
+    cardId: card.id,
+    kind: input.kind,
+    amount: input.amount,
+    balanceAfter,
+    actorType: ctx.actor.type,
+    actorId: ctx.actor.id,
+    source: ctx.source,
+    reference: input.reference ?? null,
+    reversesEntryId: input.reversesEntryId ?? null,
+    locationId: input.locationId ?? null,
+    details: input.details ?? null,
+    createdAt: at,
+  };
+  const updated: Card = {
+    ...card,
+    balance: balanceAfter,
+    lifetimeEarned: Number(row!.lifetime_earned),
+    lastActivityAt: input.activity ? at : card.lastActivityAt,
+    version: Number(row!.version),
+    updatedAt: at,
+  };
+  // The window sum was read beside the insert, which a statement cannot see itself: add this entry.
+  const counts = input.kind === "earn" || input.kind === "bonus";
+  const earnedInWindow = row!.earned_in_window === null ? null : Number(row!.earned_in_window) + (counts ? input.amount : 0);
+  return { entry, card: updated, earnedInWindow };
 }
 
 /**
- * Takes `amount` from the card's open lots, oldest first, in one statement: each lot's running
- * total says how much of the debit is still uncovered when it is reached. The card row is locked,
- * and lots always sum to the balance that was checked, so the debit is always covered.
+ * The lot side of an entry, as a CTE body: a new lot for a credit; for a debit, the oldest open lots
+ * reduced in one update (each lot's running total says how much of the debit is still uncovered when
+ * it is reached — the card row is locked, and lots always sum to the balance that was checked).
+ * Expiry closes its own lots beforehand.
  */
-async function consumeLots(ctx: TxCtx, cardId: string, amount: number): Promise<void> {
-  await ctx.db.execute(sql`
-    with ordered as (
-      select id, remaining, sum(remaining) over (order by created_at, id) as running
-      from ${pointLots}
-      where card_id = ${cardId} and remaining > 0
-    )
-    update ${pointLots} as lot
-    set remaining = greatest(0, ordered.running - ${amount})
-    from ordered
-    where lot.id = ordered.id and ordered.running - ordered.remaining < ${amount}`);
+function lotChange(ctx: TxCtx, card: Card, program: Program, entryId: string, input: EntryInput, at: Date): SQL {
+  if (input.amount > 0) {
+    const expiresAt = lotExpiry(program.expiry, at);
+    return sql`insert into ${pointLots} (id, merchant_id, card_id, entry_id, amount, remaining, expires_at, created_at)
+      values (${newId("lot")}, ${ctx.merchantId}, ${card.id}, ${entryId}, ${input.amount}::int, ${input.amount}::int,
+              ${expiresAt ? expiresAt.toISOString() : null}::timestamptz, ${at.toISOString()}::timestamptz)`;
+  }
+  if (input.amount < 0 && input.kind !== "expire") {
+    return sql`update ${pointLots} as lot
+      set remaining = greatest(0, ordered.running - ${-input.amount}::int)
+      from (
+        select id, remaining, sum(remaining) over (order by created_at, id) as running
+        from ${pointLots} where card_id = ${card.id} and remaining > 0
+      ) as ordered
+      where lot.id = ordered.id and ordered.running - ordered.remaining < ${-input.amount}::int`;
+  }
+  return sql`select 1`;
 }

@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { ledgerEntries, locations, type Card, type LedgerEntry, type Program, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
-import { activeCampaignMultiplier } from "../campaigns/active";
+import { campaignFactor } from "../campaigns/active";
 import { rewardReferralOnFirstEarn } from "../lifecycle/referral";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
@@ -36,14 +36,14 @@ export type EarnOutcome = { entry: LedgerEntry; card: Card; vouchers: Voucher[] 
 export async function earn(ctx: Ctx, cardId: string, input: EarnInput): Promise<EarnOutcome> {
   assertCan(ctx.actor, "points:earn");
   return withTransaction(ctx, async (tx) => {
-    const locked = await lockCardWithProgram(tx, cardId);
+    const locked = await lockCardWithProgram(tx, cardId, { campaignsAt: now(tx) });
     const program = locked.program;
     let card = locked.card;
     if (card.status !== "active") throw new AppError("inactive", "This card is closed.");
     if (program.status !== "active") throw new AppError("inactive", `The program is ${program.status}.`);
     if (input.locationId) await assertLocation(tx, input.locationId);
 
-    const amount = await amountToEarn(tx, card, program, locked.timezone, input);
+    const amount = await amountToEarn(tx, card, program, locked.timezone, campaignFactor(program, locked.campaigns), input);
     const result = await appendEntry(tx, card, program, {
       kind: "earn",
       amount: amount.value,
@@ -73,8 +73,10 @@ export async function earn(ctx: Ctx, cardId: string, input: EarnInput): Promise<
         }
       }
     }
+    const beforeReferral = card;
     card = await rewardReferralOnFirstEarn(tx, card, program);
-    card = await recomputeTier(tx, card, program);
+    // A referral bonus adds to the window; then the tier reads it afresh.
+    card = await recomputeTier(tx, card, program, card === beforeReferral ? result.earnedInWindow : null);
     return { entry: result.entry, card, vouchers };
   });
 }
@@ -87,7 +89,7 @@ async function assertLocation(tx: TxCtx, locationId: string) {
   if (!loc) throw notFound("Location");
 }
 
-async function amountToEarn(tx: TxCtx, card: Card, program: Program, timezone: string, input: EarnInput) {
+async function amountToEarn(tx: TxCtx, card: Card, program: Program, timezone: string, campaignMultiplier: number, input: EarnInput) {
   if (input.purchase && input.purchase.currency !== program.currency) {
     throw new AppError("invalid", `This program earns in ${program.currency}, not ${input.purchase.currency}.`, {
       errors: [{ path: "purchase.currency", message: `must be ${program.currency}` }],
@@ -97,7 +99,7 @@ async function amountToEarn(tx: TxCtx, card: Card, program: Program, timezone: s
     if (input.points !== undefined) throw invalidField("points", "a stamp program takes stamps, not points");
     if (input.stamps !== undefined) {
       // Double-stamps campaigns apply to stamps too.
-      const factor = await activeCampaignMultiplier(tx, program, card, now(tx));
+      const factor = campaignMultiplier;
       return { value: Math.floor(input.stamps * factor), details: factor === 1 ? { stamps: input.stamps } : { stamps: input.stamps, campaignFactor: factor } };
     }
   } else {
@@ -119,7 +121,7 @@ async function amountToEarn(tx: TxCtx, card: Card, program: Program, timezone: s
     minuteOfDay: clock.minuteOfDay,
     locationId: input.locationId,
     tierMultiplier: tierMultiplier(program, card.tier),
-    campaignMultiplier: await activeCampaignMultiplier(tx, program, card, at),
+    campaignMultiplier,
     earnedToday,
   });
   return {

@@ -82,17 +82,26 @@ export function evaluateEarn(rules: EarningRules, ctx: EarnContext): EarnResult 
 }
 
 /** Local weekday and minute of day of `at` in an IANA time zone. */
+// Building an Intl formatter costs far more than using one: keep one per time zone (and currency).
+const clocks = new Map<string, Intl.DateTimeFormat>();
+const exponents = new Map<string, number>();
+
 export function localClock(at: Date, timeZone: string): { weekday: number; minuteOfDay: number; date: string } {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    weekday: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(at);
+  let format = clocks.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hourCycle: "h23",
+    });
+    clocks.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
   const weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].indexOf(get("weekday"));
   return {
@@ -103,5 +112,10 @@ export function localClock(at: Date, timeZone: string): { weekday: number; minut
 }
 
 export function currencyExponent(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let exponent = exponents.get(currency);
+  if (exponent === undefined) {
+    exponent = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    exponents.set(currency, exponent);
+  }
+  return exponent;
 }

@@ -18,9 +18,10 @@ export async function earnedInWindow(ctx: TxCtx, cardId: string, windowDays: num
 }
 
 /** Puts the card in the tier its recent earning reaches; a change is an event and an audit entry. */
-export async function recomputeTier(ctx: TxCtx, card: Card, program: Program): Promise<Card> {
+export async function recomputeTier(ctx: TxCtx, card: Card, program: Program, known?: number | null): Promise<Card> {
   if (!program.tiers) return card;
-  const earned = await earnedInWindow(ctx, card.id, program.tiers.windowDays);
+  // appendEntry reads the window sum in its own statement; only query when it is not at hand.
+  const earned = typeof known === "number" ? known : await earnedInWindow(ctx, card.id, program.tiers.windowDays);
   const tier = tierFor(program.tiers, earned)?.name ?? null;
   if (tier === card.tier) return card;
   const [updated] = await ctx.db
