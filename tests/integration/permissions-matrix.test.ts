@@ -13,6 +13,7 @@ import { earn } from "@/lib/ledger/earn";
 import { createLocation } from "@/lib/locations/verbs";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { makeCard, makeMerchant, makeProgram, makeReward, makeUser, type TestMerchant } from "../support/fixtures";
+import { campaignInput, makeJobsWorld } from "../support/jobs-world";
 import { actAs } from "./dashboard-helpers";
 
 const ROLES: Role[] = ["owner", "admin", "marketer", "staff", "partner"];
@@ -42,7 +43,8 @@ async function makeWorld() {
   const members = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await makeUser(m, r)] as const))) as unknown as Record<Role, { id: string }>;
   const other = await makeMerchant();
   const outsider = await makeUser(other, "owner");
-  return { m, program, reward, card, voucher, loc1, loc2, apiKey, target, invitationId, members, other, outsider };
+  const jobs = await makeJobsWorld(m, program);
+  return { m, program, reward, card, voucher, loc1, loc2, apiKey, target, invitationId, members, other, outsider, jobs };
 }
 
 /** A valid input for each action against the first business. `reachesIn`: it names that business's objects. */
@@ -68,6 +70,14 @@ const SAMPLES: Record<string, { input: (w: World) => unknown; reachesIn: boolean
   "staff.lookup": { input: (w) => ({ code: w.voucher.code }), reachesIn: true },
   "staff.earn": { input: (w) => ({ cardId: w.card.id, idempotencyKey: crypto.randomUUID(), purchaseAmount: 1250 }), reachesIn: true },
   "staff.redeemVoucher": { input: (w) => ({ idempotencyKey: crypto.randomUUID(), code: w.voucher.code }), reachesIn: true },
+  "campaigns.create": { input: (w) => campaignInput(w.program.id), reachesIn: true },
+  "campaigns.cancel": { input: (w) => ({ campaignId: w.jobs.campaign.id }), reachesIn: true },
+  "payouts.configure": { input: (w) => ({ programId: w.jobs.cashback.id, provider: "manual", thresholdMinor: 700 }), reachesIn: true },
+  "payouts.payNow": { input: (w) => ({ programId: w.jobs.cashback.id }), reachesIn: true },
+  "payouts.markPaid": { input: (w) => ({ runId: w.jobs.runId }), reachesIn: true },
+  "webhooks.create": { input: () => ({ url: "https://example.test/other", events: ["voucher.redeemed"] }), reachesIn: false },
+  "webhooks.setActive": { input: (w) => ({ endpointId: w.jobs.endpoint.id, active: false }), reachesIn: true },
+  "webhooks.replay": { input: (w) => ({ deliveryId: w.jobs.deliveryId }), reachesIn: true },
 };
 
 beforeAll(async () => {
@@ -93,7 +103,7 @@ describe("server actions", () => {
     for (const a of member) expect(a.permission, a.name).toBeTruthy();
     const mine = member.filter((a) => !SAMPLES[a.name]);
     // Actions of other sections fall back to the generic check below; ours all have real samples.
-    expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff)\./.test(a.name)).map((a) => a.name)).toEqual([]);
+    expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff|campaigns|payouts|webhooks)\./.test(a.name)).map((a) => a.name)).toEqual([]);
   });
 
   const memberActions = () => [...ACTIONS.values()].filter((a) => a.kind === "member");
