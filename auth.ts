@@ -11,6 +11,23 @@ import { env, isProduction } from "@/lib/env";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { acceptInvitations } from "@/lib/team/verbs";
 
+const ADAPTER_METHODS = [
+  "createUser",
+  "getUser",
+  "getUserByEmail",
+  "getUserByAccount",
+  "updateUser",
+  "deleteUser",
+  "linkAccount",
+  "unlinkAccount",
+  "createSession",
+  "getSessionAndUser",
+  "updateSession",
+  "deleteSession",
+  "createVerificationToken",
+  "useVerificationToken",
+] as const;
+
 /**
  * The adapter opens the database on first use, not at import: `next build` imports this file in
  * several workers, and the embedded database allows one process at a time.
@@ -20,17 +37,9 @@ function lazyAdapter(): Adapter {
   const get = async () => {
     await dbReady();
     adapter ??= DrizzleAdapter(getDb(), { usersTable: users, accountsTable: accounts, sessionsTable: sessions, verificationTokensTable: verificationTokens });
-    return adapter;
+    return adapter as unknown as Record<string, (...args: unknown[]) => unknown>;
   };
-  return new Proxy({} as Adapter, {
-    get(_target, method) {
-      if (typeof method !== "string" || method === "then" || method.toLowerCase().includes("authenticator")) return undefined;
-      return async (...args: unknown[]) => {
-        const a = (await get()) as unknown as Record<string, (...x: unknown[]) => unknown>;
-        return a[method]!(...args);
-      };
-    },
-  });
+  return Object.fromEntries(ADAPTER_METHODS.map((name) => [name, async (...args: unknown[]) => (await get())[name]!(...args)])) as unknown as Adapter;
 }
 
 // A fixed secret is fine for development and tests only; production refuses to start without AUTH_SECRET.

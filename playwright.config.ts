@@ -29,7 +29,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: {
-    command: "npx tsx tests/e2e/server.ts",
+    command: "node --import tsx tests/e2e/server.ts",
     url: `${baseURL}/sign-in`,
     timeout: 20 * 60_000,
     reuseExistingServer: false,

@@ -3,6 +3,7 @@
  * database every run. Started by playwright.config.ts; not meant to be run by hand.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -11,6 +12,7 @@ const port = process.env.E2E_PORT ?? "3107";
 const origin = `http://127.0.0.1:${port}`;
 const distDir = process.env.E2E_DIST_DIR ?? ".next-e2e";
 const pgliteDir = path.join(".data", "pglite-e2e");
+const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -22,6 +24,9 @@ const env: NodeJS.ProcessEnv = {
   AUTH_URL: origin,
   AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-only-secret-0123456789abcdef0123456789",
   DEV_OUTBOX: "1",
+  // A throwaway QR signing key: production refuses to start without one.
+  TOKEN_SIGNING_KEY:
+    process.env.TOKEN_SIGNING_KEY ?? Buffer.from(generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString()).toString("base64"),
   PGLITE_DIR: pgliteDir,
 };
 // Email goes to the dev outbox, where the test reads the magic link.
@@ -35,13 +40,16 @@ else {
 if (process.env.E2E_SKIP_BUILD !== "1" || !fs.existsSync(path.join(root, distDir, "BUILD_ID"))) {
   // `next build` adds its build folder's type paths to tsconfig.json; put the file back afterwards.
   const tsconfig = fs.readFileSync(path.join(root, "tsconfig.json"), "utf8");
-  const built = spawnSync("npx", ["next", "build"], { cwd: root, env, stdio: "inherit" });
+  const built = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, env, stdio: "inherit" });
   fs.writeFileSync(path.join(root, "tsconfig.json"), tsconfig);
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
 
-const server = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], { cwd: root, env, stdio: "inherit" });
-const stop = () => server.kill("SIGTERM");
-process.on("SIGTERM", stop);
-process.on("SIGINT", stop);
+// Started without npx in between, so stopping this process stops the server too.
+const server = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", "127.0.0.1"], { cwd: root, env, stdio: "inherit" });
+const stop = () => {
+  server.kill("SIGTERM");
+};
+for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, stop);
+process.on("exit", stop);
 server.on("exit", (code) => process.exit(code ?? 0));
