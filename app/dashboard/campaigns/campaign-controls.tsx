@@ -200,7 +200,7 @@ export function CancelCampaign({ campaignId, name, running }: { campaignId: stri
       <Button
         variant="ghost"
         disabled={pending}
-        aria-label={`Cancel ${name}`}
+        aria-label={`${running ? "Stop" : "Cancel"} ${name}`}
         onClick={async () => {
           const question = running ? `Stop “${name}” now? Earns from now on get no extra points.` : `Cancel “${name}”? Nothing will happen and nobody is told.`;
           if (!window.confirm(question)) return;

@@ -91,7 +91,7 @@ export default async function CampaignsPage() {
                 <tbody>
                   {[...campaigns].reverse().map((c) => (
                     <tr key={c.id} className="border-t border-gray-100 align-top">
-                      <td className="px-5 py-3">
+                      <td className="min-w-[14rem] px-5 py-3">
                         <p className="font-medium">{c.name}</p>
                         <p className="text-gray-600">
                           {programName.get(c.programId) ?? "—"} · {describeOffer(c, tz)}
@@ -197,7 +197,7 @@ function Timeline({ campaigns, programName, tz, nowMs }: { campaigns: Campaign[]
           </ul>
           <div className="pointer-events-none absolute inset-y-0 right-0 left-40">
             <div className="absolute inset-y-0 w-px bg-red-500" style={{ left: pct(nowMs) }} />
-            <span className="absolute -top-0.5 -translate-x-1/2 rounded bg-red-600 px-1 text-[10px] font-medium text-white" style={{ left: pct(nowMs) }}>
+            <span className="absolute bottom-0 -translate-x-1/2 translate-y-full rounded bg-red-600 px-1 text-[10px] font-medium text-white" style={{ left: pct(nowMs) }}>
               now
             </span>
           </div>
@@ -210,7 +210,7 @@ function Timeline({ campaigns, programName, tz, nowMs }: { campaigns: Campaign[]
           </li>
         ))}
       </ul>
-      <ul className="mt-3 flex flex-wrap gap-4 text-xs text-gray-700" aria-label="Legend">
+      <ul className="mt-5 flex flex-wrap gap-4 text-xs text-gray-700" aria-label="Legend">
         {(["scheduled", "active", "ended", "cancelled"] as const).map((s) => (
           <li key={s} className="inline-flex items-center gap-1.5">
             <span aria-hidden className={`inline-block size-2.5 rounded-sm ${BAR[s]}`} />
