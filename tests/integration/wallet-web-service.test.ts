@@ -97,19 +97,4 @@ describe("Apple Wallet web service over HTTP", () => {
     expect(balanceOf(readStoredZip(Buffer.from(await download.arrayBuffer())))).toBe(120);
     expect(download.headers.get("last-modified")).toBe(freshModified);
   });
-
-  it("with development Google credentials, says so on the card page and never calls Google", async () => {
-    // The server has the test service account of wallet:dev-certs and Google's real API host.
-    const program = await createProgram(ctx, { name: "Dev Google", kind: "points" });
-    const { card } = await enroll(ctx, { programId: program.id, customer: { email: "google-dev@example.test" } });
-    const page = await fetch(`${server.url}/c/${card.publicToken}`);
-    expect(page.status).toBe(200);
-    const html = await page.text();
-    expect(html).toContain("Google Wallet is in development mode");
-    expect(html).not.toContain(`/c/${card.publicToken}/google`);
-    const save = await fetch(`${server.url}/c/${card.publicToken}/google`, { redirect: "manual" });
-    expect(save.status).toBe(303);
-    expect(save.headers.get("location")).toContain(`/c/${card.publicToken}?wallet=google-development`);
-    expect(server.output()).not.toMatch(/google-wallet\] save link failed/);
-  });
 });
