@@ -10,7 +10,7 @@ import { createMerchant } from "../merchants";
 import { createProgram, updateProgram } from "../programs/verbs";
 import { redeemReward } from "../rewards/redeem";
 import { createReward } from "../rewards/verbs";
-import { useVoucher } from "../vouchers/use";
+import { redeemVoucher } from "../vouchers/redeem";
 
 export const DEMO_OWNER_EMAIL = "owner@beanthere.test";
 export const DEMO_MERCHANT_NAME = "Bean There Coffee";
@@ -131,7 +131,7 @@ export async function seedDemo(db: Db, opts: { customers?: number; log?: (line: 
       const locationId = random() < 0.7 ? downtown!.id : harbor!.id;
       if (onStamps) {
         const r = await earn(at(when.getTime()), card.id, { stamps: 1, locationId });
-        for (const v of r.vouchers) if (random() < 0.7) await useVoucher(at(when.getTime() + 10 * 60_000), { code: v.code, locationId });
+        for (const v of r.vouchers) if (random() < 0.7) await redeemVoucher(at(when.getTime() + 10 * 60_000), { code: v.code, locationId });
       } else {
         const amount = 300 + Math.floor(random() * 1800);
         const r = await earn(at(when.getTime()), card.id, { purchase: { amount, currency: "USD" }, locationId, reference: `POS-${Math.floor(random() * 1e6)}` });
@@ -140,7 +140,7 @@ export async function seedDemo(db: Db, opts: { customers?: number; log?: (line: 
           const reward = affordable[Math.floor(random() * affordable.length)]!;
           const { voucher } = await redeemReward(at(when.getTime() + 60_000), card.id, { rewardId: reward.id });
           if (reward.inventory !== null) reward.inventory--;
-          if (random() < 0.8) await useVoucher(at(when.getTime() + 5 * 60_000), { code: voucher.code, locationId });
+          if (random() < 0.8) await redeemVoucher(at(when.getTime() + 5 * 60_000), { code: voucher.code, locationId });
         }
       }
     }

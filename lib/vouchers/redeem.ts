@@ -8,17 +8,17 @@ import { normalizeCode } from "../ids";
 import { recordEvents } from "../outbox";
 import { verifyQr } from "../tokens/qr";
 
-export const UseVoucherInput = z.union([
+export const RedeemVoucherInput = z.union([
   z.object({ code: z.string().min(4).max(20), locationId: z.string().max(64).optional() }).strict(),
   z.object({ token: z.string().min(10).max(1000), locationId: z.string().max(64).optional() }).strict(),
 ]);
-export type UseVoucherInput = z.infer<typeof UseVoucherInput>;
+export type RedeemVoucherInput = z.infer<typeof RedeemVoucherInput>;
 
 /**
  * Marks a voucher used. Succeeds once, whatever the concurrency: the status flips in a single
  * conditional UPDATE, so of many simultaneous attempts exactly one finds it still `issued`.
  */
-export async function useVoucher(ctx: Ctx, input: UseVoucherInput): Promise<Voucher> {
+export async function redeemVoucher(ctx: Ctx, input: RedeemVoucherInput): Promise<Voucher> {
   assertCan(ctx.actor, "vouchers:use");
   const at = now(ctx);
   const lookup =

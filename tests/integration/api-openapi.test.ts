@@ -9,7 +9,7 @@ import { EnrollInput } from "@/lib/cards/enroll";
 import { CreateProgramInput, UpdateProgramInput } from "@/lib/programs/schema";
 import { RedeemInput } from "@/lib/rewards/redeem";
 import { CreateRewardInput } from "@/lib/rewards/verbs";
-import { UseVoucherInput } from "@/lib/vouchers/use";
+import { RedeemVoucherInput } from "@/lib/vouchers/redeem";
 
 type Doc = {
   openapi: string;
@@ -40,7 +40,7 @@ const CONTRACT: [string, string, number, z.ZodType | null][] = [
   ["post", "/cards/{id}/adjust", 201, AdjustInput],
   ["post", "/cards/{id}/redemptions", 201, RedeemInput],
   ["post", "/entries/{id}/reverse", 201, ReverseBody],
-  ["post", "/vouchers/redeem", 200, UseVoucherInput],
+  ["post", "/vouchers/redeem", 200, RedeemVoucherInput],
   ["post", "/scan", 200, ScanInput],
 ];
 

@@ -5,7 +5,7 @@ import { EnrollInput } from "@/lib/cards/enroll";
 import { CreateProgramInput, UpdateProgramInput } from "@/lib/programs/schema";
 import { RedeemInput } from "@/lib/rewards/redeem";
 import { CreateRewardInput } from "@/lib/rewards/verbs";
-import { UseVoucherInput } from "@/lib/vouchers/use";
+import { RedeemVoucherInput } from "@/lib/vouchers/redeem";
 import { ReverseBody } from "../v1/entries/[id]/reverse/route";
 import { ScanInput } from "../v1/scan/route";
 import { CardOut, EntryOut, ProblemOut, ProgramOut, RewardOut, VoucherOut } from "./present";
@@ -81,7 +81,7 @@ const OPERATIONS: Op[] = [
     ok: { status: 201, schema: z.object({ entry: EntryOut, card: CardOut }) },
     errors: [401, 404, 409, 422],
   },
-  { method: "post", path: "/vouchers/redeem", summary: "Use a voucher (once)", body: UseVoucherInput, ok: { status: 200, schema: z.object({ voucher: VoucherOut }) }, errors: [401, 404, 409, 410, 422] },
+  { method: "post", path: "/vouchers/redeem", summary: "Use a voucher (once)", body: RedeemVoucherInput, ok: { status: 200, schema: z.object({ voucher: VoucherOut }) }, errors: [401, 404, 409, 410, 422] },
   {
     method: "post",
     path: "/scan",
