@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import { onceForKey, requestHash } from "@/lib/idempotency";
 import { earn } from "@/lib/ledger/earn";
 import { enforceRateLimit } from "@/lib/rate-limit";
-import { useVoucher } from "@/lib/vouchers/use";
+import { redeemVoucher } from "@/lib/vouchers/redeem";
 import { memberAction } from "../_server/action";
 
 /** Every counter action carries a key made on the device at tap time: an offline replay never doubles. */
@@ -64,7 +64,7 @@ export const redeemVoucherAction = memberAction("staff.redeemVoucher", { input: 
   await calmLimit("voucherUse", ctx.actor.id);
   const { body } = await withTransaction(ctx, (tx) =>
     onceForKey<{ title: string; code: string; redeemedAt: string }>(tx, `scanner:${input.idempotencyKey}`, requestHash(["voucher", input]), async () => {
-      const voucher = await useVoucher(tx, input.code.startsWith("kc1.") ? { token: input.code, locationId: input.locationId } : { code: input.code, locationId: input.locationId });
+      const voucher = await redeemVoucher(tx, input.code.startsWith("kc1.") ? { token: input.code, locationId: input.locationId } : { code: input.code, locationId: input.locationId });
       return { status: 200, body: { title: voucher.title, code: voucher.code, redeemedAt: voucher.redeemedAt!.toISOString() } };
     }),
   );
