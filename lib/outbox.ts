@@ -25,7 +25,8 @@ export type EventType = DomainEvent["type"];
 /** The Postgres NOTIFY channel live views listen on (dashboard feed, card pages). */
 export const EVENTS_CHANNEL = "keepcard_events";
 
-export type NotifiedEvent = { id: string; merchantId: string; type: EventType; payload: Record<string, unknown>; at: string };
+/** What live views hear: every domain event, plus one summary per batch of a bulk credit (lib/ledger/bulk.ts). */
+export type NotifiedEvent = { id: string; merchantId: string; type: EventType | "cards.bulk_changed"; payload: Record<string, unknown>; at: string };
 
 /** SQL pieces that record events: an insert for a data-modifying CTE, and the pg_notify calls. */
 export function eventsSql(merchantId: string, events: DomainEvent[]): { ids: string[]; insert: SQL; notify: SQL } {

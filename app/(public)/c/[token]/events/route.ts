@@ -9,7 +9,8 @@ export const dynamic = "force-dynamic";
 
 const CARD_EVENTS = new Set(["card.balance_changed", "tier.changed", "voucher.issued", "voucher.redeemed"]);
 
-// GET /c/{token}/events — Server-Sent Events: `change` whenever this card (or its program) changes
+// GET /c/{token}/events — Server-Sent Events: `change` whenever this card (or its program) changes.
+// A bulk credit (campaign bonus) sends one summary per batch for the program; the page refetches.
 export async function GET(request: Request, { params }: { params: Promise<{ token: string }> }): Promise<Response> {
   try {
     const { token } = await params;
@@ -32,7 +33,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ toke
         };
         const unsubscribe = await subscribeToEvents((e) => {
           const p = e.payload as { cardId?: string; programId?: string };
-          if ((CARD_EVENTS.has(e.type) && p.cardId === card.id) || (e.type === "program.changed" && p.programId === card.programId)) {
+          if ((CARD_EVENTS.has(e.type) && p.cardId === card.id) || ((e.type === "program.changed" || e.type === "cards.bulk_changed") && p.programId === card.programId)) {
             send("change", { type: e.type, at: e.at, ...(e.type === "card.balance_changed" ? { balance: (e.payload as { balance: number }).balance } : {}) });
           }
         });
