@@ -1,4 +1,4 @@
-import { asc, count, isNull } from "drizzle-orm";
+import { and, asc, count, eq, isNull } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { jobHeartbeats, outboxEvents, type JobHeartbeat } from "../../db/schema";
 import { env } from "../env";
@@ -16,13 +16,17 @@ export type JobSystemStatus = {
   jobs: JobHeartbeat[];
 };
 
-/** What the dashboard's job panel shows: is Inngest reachable, what waits in the outbox, when jobs last ran. */
-export async function jobSystemStatus(db: Executor): Promise<JobSystemStatus> {
-  const [waiting] = await db.select({ n: count() }).from(outboxEvents).where(isNull(outboxEvents.dispatchedAt));
+/**
+ * What the dashboard's job panel shows: is Inngest reachable, what of this merchant's waits in the
+ * outbox, when the (shared) jobs last ran.
+ */
+export async function jobSystemStatus(db: Executor, merchantId: string): Promise<JobSystemStatus> {
+  const pending = and(eq(outboxEvents.merchantId, merchantId), isNull(outboxEvents.dispatchedAt));
+  const [waiting] = await db.select({ n: count() }).from(outboxEvents).where(pending);
   const [oldest] = await db
     .select({ createdAt: outboxEvents.createdAt })
     .from(outboxEvents)
-    .where(isNull(outboxEvents.dispatchedAt))
+    .where(pending)
     .orderBy(asc(outboxEvents.createdAt))
     .limit(1);
   const jobs = await db.select().from(jobHeartbeats).orderBy(asc(jobHeartbeats.name));

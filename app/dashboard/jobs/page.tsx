@@ -25,7 +25,7 @@ const MODE = {
 
 export default async function JobsPage() {
   const member = await requirePage("/dashboard/jobs");
-  const [status, merchant] = await Promise.all([jobSystemStatus(member.ctx.db), merchantOf(member.ctx)]);
+  const [status, merchant] = await Promise.all([jobSystemStatus(member.ctx.db, member.ctx.merchantId), merchantOf(member.ctx)]);
   const tz = merchant.timezone;
   const beats = new Map(status.jobs.map((j) => [j.name, j]));
   const health = overall(status);
