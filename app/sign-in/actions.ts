@@ -35,8 +35,8 @@ export const requestMagicLink = publicAction("auth.requestMagicLink", { input: M
   await enforceRateLimit("signIn", `email:${input.email}`).catch(calm);
   await enforceRateLimit("signIn", `ip:${await clientIp()}`, { limit: 30, windowSeconds: 600 }).catch(calm);
   const url = await signIn("email", { email: input.email, redirect: false, redirectTo: input.callbackUrl });
-  // next-auth answers with the "check your email" page when the link went out, and an error page otherwise.
-  if (typeof url !== "string" || !url.includes("/sign-in/check-email")) throw new AppError("unavailable", "We could not send the sign-in email just now. Please try again in a minute.");
+  // next-auth answers with its verify-request page when the link went out, and an error page otherwise.
+  if (typeof url !== "string" || url.includes("error=") || !/\/verify-request|\/sign-in\/check-email/.test(url)) throw new AppError("unavailable", "We could not send the sign-in email just now. Please try again in a minute.");
   return { email: input.email };
 });
 
