@@ -45,7 +45,7 @@ export async function enroll(ctx: Ctx, input: EnrollInput): Promise<{ card: Card
 
     await tx.db
       .insert(customers)
-      .values({ id: newId("cus"), merchantId: ctx.merchantId, email, ...details, marketingConsentAt: input.marketingConsent ? at : null })
+      .values({ id: newId("cus"), merchantId: ctx.merchantId, email, ...details, marketingConsentAt: input.marketingConsent ? at : null, createdAt: at, updatedAt: at })
       .onConflictDoNothing();
     const [customer] = await tx.db
       .select()
@@ -67,6 +67,8 @@ export async function enroll(ctx: Ctx, input: EnrollInput): Promise<{ card: Card
         referralCode: humanCode(2, 4),
         referredByCardId: referrer?.id ?? null,
         lastActivityAt: at,
+        createdAt: at,
+        updatedAt: at,
       })
       .onConflictDoNothing({ target: [cards.programId, cards.customerId] })
       .returning();
