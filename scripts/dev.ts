@@ -2,6 +2,8 @@
 import { spawn } from "node:child_process";
 import { closeDb, dbReady, getDbHandle } from "../db/client";
 import { env } from "../lib/env";
+import { generateDevWalletCerts } from "../wallet/dev-certs";
+import path from "node:path";
 import { readDemoKey } from "./demo-key";
 import { seedIfEmpty } from "./seed";
 
@@ -10,6 +12,8 @@ async function main() {
   await dbReady();
   if (handle.kind === "pglite") await seedIfEmpty();
   await closeDb();
+  // Passes and save links work locally out of the box: development certificates, made once.
+  if (!env.APPLE_PASS_CERT && !env.GOOGLE_WALLET_SERVICE_ACCOUNT) generateDevWalletCerts(env.WALLET_DEV_CERTS_DIR ?? path.join(env.DATA_DIR, "wallet"));
 
   const key = readDemoKey();
   console.log(
