@@ -2,6 +2,7 @@ import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { assertCan, type Permission } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/members";
+import { afterCommit } from "@/lib/events/after-commit";
 import { AppError, isAppError, zodFieldErrors, type ErrorCode } from "@/lib/errors";
 import { currentMember, currentUser, type Member } from "./session";
 
@@ -82,7 +83,10 @@ export function memberAction<S extends z.ZodType, T>(
       assertCan(member.ctx.actor, opts.permission);
       const input = opts.input.parse(raw);
       const ctx = opts.source ? { ...member.ctx, source: opts.source } : member.ctx;
-      return { ok: true, data: await handler({ input, ctx, member }) };
+      const data = await handler({ input, ctx, member });
+      // Whatever the action committed goes on to Inngest now (in the background; never fails the action).
+      afterCommit(ctx.merchantId);
+      return { ok: true, data };
     } catch (error) {
       return toResult(error);
     }

@@ -11,16 +11,20 @@ import { dispatchPending, inngestConfigured } from "./dispatch";
 
 const BACKOFF_MS = 30_000;
 
-const state = globalThis as unknown as { __keepcardDispatch?: { running: Promise<void> | null; again: boolean; pausedUntil: number } };
-const s = (state.__keepcardDispatch ??= { running: null, again: false, pausedUntil: 0 });
+type DispatchState = { running: Promise<void> | null; merchants: Set<string>; all: boolean; pausedUntil: number };
+const state = globalThis as unknown as { __keepcardDispatch?: DispatchState };
+const s = (state.__keepcardDispatch ??= { running: null, merchants: new Set(), all: false, pausedUntil: 0 });
 
-export function afterCommit(_merchantId?: string): void {
+/**
+ * `merchantId`: whose commit this was. Their pending events go first, so one merchant's backlog
+ * (say, while Inngest was away) never holds up another's fresh events; the sweep sends the rest.
+ */
+export function afterCommit(merchantId?: string): void {
   if (!inngestConfigured()) return;
   if (Date.now() < s.pausedUntil) return; // Inngest failed a moment ago: leave it to the sweep.
-  if (s.running) {
-    s.again = true;
-    return;
-  }
+  if (merchantId) s.merchants.add(merchantId);
+  else s.all = true;
+  if (s.running) return;
   s.running = drain()
     .catch((error) => console.error("[outbox] dispatch failed:", error instanceof Error ? error.message : error))
     .finally(() => {
@@ -30,14 +34,19 @@ export function afterCommit(_merchantId?: string): void {
 
 async function drain(): Promise<void> {
   const db = await dbReady();
-  do {
-    s.again = false;
-    const result = await dispatchPending(db, { limit: 200 });
-    if (result.error) {
-      s.pausedUntil = Date.now() + BACKOFF_MS;
-      return;
+  while (s.all || s.merchants.size > 0) {
+    const targets: (string | undefined)[] = s.all ? [undefined] : [...s.merchants];
+    s.all = false;
+    s.merchants.clear();
+    for (const merchantId of targets) {
+      const result = await dispatchPending(db, { limit: 200, merchantId });
+      if (result.error) {
+        s.pausedUntil = Date.now() + BACKOFF_MS;
+        s.merchants.clear();
+        return;
+      }
     }
-  } while (s.again);
+  }
 }
 
 /** Resolves when the background dispatch started by afterCommit (if any) has finished. For tests and scripts. */

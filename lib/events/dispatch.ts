@@ -1,4 +1,4 @@
-import { asc, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { outboxEvents, type OutboxEvent } from "../../db/schema";
 import { env } from "../env";
@@ -19,12 +19,12 @@ const CHUNK = 100;
  * the Inngest event id: sending one twice (a sweep racing a request, a timeout after delivery) is
  * deduplicated by Inngest. Marks what was accepted; what failed stays pending for the next sweep.
  */
-export async function dispatchPending(db: Executor, opts: { limit?: number; timeoutMs?: number } = {}): Promise<DispatchResult> {
+export async function dispatchPending(db: Executor, opts: { limit?: number; timeoutMs?: number; merchantId?: string } = {}): Promise<DispatchResult> {
   if (!inngestConfigured()) return { sent: 0, failed: 0, error: "Inngest is not configured" };
   const pending = await db
     .select()
     .from(outboxEvents)
-    .where(isNull(outboxEvents.dispatchedAt))
+    .where(opts.merchantId ? and(isNull(outboxEvents.dispatchedAt), eq(outboxEvents.merchantId, opts.merchantId)) : isNull(outboxEvents.dispatchedAt))
     .orderBy(asc(outboxEvents.createdAt), asc(outboxEvents.id))
     .limit(opts.limit ?? 500);
   const result: DispatchResult = { sent: 0, failed: 0 };

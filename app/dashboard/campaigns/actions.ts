@@ -3,12 +3,10 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { CampaignInput, cancelCampaign, createCampaign } from "@/lib/campaigns/verbs";
-import { afterCommit } from "@/lib/events/after-commit";
 import { memberAction } from "../../_server/action";
 
 export const createCampaignAction = memberAction("campaigns.create", { input: CampaignInput, permission: "campaigns:write" }, async ({ ctx, input }) => {
   const campaign = await createCampaign(ctx, input);
-  afterCommit(ctx.merchantId);
   revalidatePath("/dashboard/campaigns");
   return { id: campaign.id, status: campaign.status };
 });
@@ -18,7 +16,6 @@ export const cancelCampaignAction = memberAction(
   { input: z.object({ campaignId: z.string().min(1).max(64) }).strict(), permission: "campaigns:write" },
   async ({ ctx, input }) => {
     const campaign = await cancelCampaign(ctx, input.campaignId);
-    afterCommit(ctx.merchantId);
     revalidatePath("/dashboard/campaigns");
     return { id: campaign.id, status: campaign.status };
   },

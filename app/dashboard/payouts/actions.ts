@@ -2,7 +2,6 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { afterCommit } from "@/lib/events/after-commit";
 import { PayoutSettingsInput, configurePayouts, markPayoutsPaid, requestPayoutRun } from "@/lib/payouts/runs";
 import { memberAction } from "../../_server/action";
 
@@ -16,7 +15,6 @@ export const configurePayoutsAction = memberAction("payouts.configure", { input:
 
 export const payNowAction = memberAction("payouts.payNow", { input: z.object({ programId: id }).strict(), permission: "payouts:manage" }, async ({ ctx, input }) => {
   const { run } = await requestPayoutRun(ctx, { programId: input.programId });
-  afterCommit(ctx.merchantId);
   revalidatePath("/dashboard/payouts");
   return { runId: run.id };
 });

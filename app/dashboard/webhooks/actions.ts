@@ -2,7 +2,6 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { afterCommit } from "@/lib/events/after-commit";
 import { EndpointInput, createEndpoint, replayDelivery, setEndpointActive } from "@/lib/webhooks/endpoints";
 import { memberAction } from "../../_server/action";
 
@@ -27,7 +26,6 @@ export const setEndpointActiveAction = memberAction(
 
 export const replayDeliveryAction = memberAction("webhooks.replay", { input: z.object({ deliveryId: id }).strict(), permission: "webhooks:manage" }, async ({ ctx, input }) => {
   const delivery = await replayDelivery(ctx, input.deliveryId);
-  afterCommit(ctx.merchantId);
   revalidatePath("/dashboard/webhooks");
   return { id: delivery.id, status: delivery.status };
 });
