@@ -7,7 +7,8 @@ import { defineConfig, devices } from "@playwright/test";
  * embedded database, PLAYWRIGHT_CHROMIUM_PATH for another browser, E2E_SKIP_BUILD=1 to reuse a build.
  */
 const port = Number(process.env.E2E_PORT ?? 3107);
-const baseURL = `http://127.0.0.1:${port}`;
+// localhost, not 127.0.0.1: Next builds request URLs on localhost, and the session cookie must match.
+const baseURL = `http://localhost:${port}`;
 
 export default defineConfig({
   testDir: "tests/e2e",

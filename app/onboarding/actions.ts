@@ -1,6 +1,7 @@
 "use server";
 
 import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { dbReady } from "@/db/client";
 import { brandColor, currencyCode, logoDataUrl, timeZone } from "@/lib/dashboard/settings";
@@ -43,5 +44,5 @@ export const createBusinessAction = userAction("onboarding.createBusiness", { in
     undefined,
   );
   (await cookies()).set(MERCHANT_COOKIE, merchant.id, { httpOnly: true, sameSite: "lax", path: "/", maxAge: 365 * 86_400 });
-  return { merchantId: merchant.id, name: merchant.name, currency: merchant.currency, brandColor: merchant.brandColor, logoUrl: merchant.logoUrl };
+  redirect("/onboarding?step=program");
 });

@@ -19,12 +19,13 @@ function guessTimeZone() {
   }
 }
 
-export function OnboardingWizard() {
+type Business = { name: string; currency: string; brandColor: string; logoUrl: string | null };
+
+/** The three steps of onboarding; which one shows is decided by the page (and survives a reload). */
+export function OnboardingWizard({ step, business: created }: { step: 0 | 1 | 2; business?: Business }) {
   const router = useRouter();
-  const [step, setStep] = useState(0);
   const [business, setBusiness] = useState<BusinessValue>({ name: "", brandColor: "#047857", currency: "USD", timezone: "UTC", logoUrl: null });
   const [location, setLocation] = useState({ name: "Main shop", address: "", latitude: "", longitude: "" });
-  const [created, setCreated] = useState<{ name: string; currency: string; brandColor: string; logoUrl: string | null } | null>(null);
   const create = useAction(createBusinessAction);
   useEffect(() => {
     // The browser knows the owner's time zone; the server-rendered form starts at UTC.
@@ -48,11 +49,8 @@ export function OnboardingWizard() {
           noValidate
           onSubmit={async (e) => {
             e.preventDefault();
-            const r = await create.run({ ...business, location: location as never });
-            if (r.ok) {
-              setCreated(r.data);
-              setStep(1);
-            }
+            // On success the action moves on to the program step itself.
+            await create.run({ ...business, location: location as never });
           }}
         >
           <section className="space-y-4 rounded-xl border border-gray-200 bg-white p-5 shadow-sm">
@@ -87,7 +85,7 @@ export function OnboardingWizard() {
       {step === 1 && created ? (
         <div className="space-y-4">
           <h2 className="text-lg font-semibold">Create your first program</h2>
-          <ProgramEditor initial={defaultDraft("points", created.currency, created.brandColor, created.name)} businessName={created.name} logoUrl={created.logoUrl} locations={[]} canEdit onSaved={() => setStep(2)} />
+          <ProgramEditor initial={defaultDraft("points", created.currency, created.brandColor, created.name)} businessName={created.name} logoUrl={created.logoUrl} locations={[]} canEdit onSaved={() => router.push("/onboarding?step=invite")} />
         </div>
       ) : null}
 

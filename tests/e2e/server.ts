@@ -9,7 +9,7 @@ import path from "node:path";
 
 const root = process.cwd();
 const port = process.env.E2E_PORT ?? "3107";
-const origin = `http://127.0.0.1:${port}`;
+const origin = `http://localhost:${port}`;
 const distDir = process.env.E2E_DIST_DIR ?? ".next-e2e";
 const pgliteDir = path.join(".data", "pglite-e2e");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
@@ -46,7 +46,7 @@ if (process.env.E2E_SKIP_BUILD !== "1" || !fs.existsSync(path.join(root, distDir
 }
 
 // Started without npx in between, so stopping this process stops the server too.
-const server = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", "127.0.0.1"], { cwd: root, env, stdio: "inherit" });
+const server = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, env, stdio: "inherit" });
 const stop = () => {
   server.kill("SIGTERM");
 };
