@@ -117,7 +117,7 @@ test("a customer joins from the join page and gets a card", async ({ browser }, 
   await cardPage.getByLabel("Your name").fill("Ava Customer");
   await cardPage.getByLabel("Email").fill(customerEmail);
   await cardPage.getByRole("checkbox", { name: /I want to join/ }).check();
-  await cardPage.getByRole("button").filter({ hasText: /join/i }).first().click();
+  await cardPage.getByRole("button", { name: "Get my card" }).click();
   await expect(cardPage).toHaveURL(/\/c\//);
   await expect(cardPage.getByTestId("balance")).toHaveText(/^0/);
   await shot(cardPage, info, "04-card-page");
