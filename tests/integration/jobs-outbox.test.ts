@@ -57,10 +57,16 @@ describe("outbox dispatch", () => {
     await sweep();
     const rows = await outboxOf(m);
     expect(rows.every((e) => e.dispatchedAt !== null)).toBe(true);
+    // The SDK keeps retrying a send that lost our timeout, so the hung request's events may also land
+    // late. That is safe only because every post carries the outbox id, which Inngest deduplicates on:
+    // check exactly that — each event arrived, always under its own id, never as an id-less copy.
+    const ours = fake.received.filter((e) => e.data.merchantId === m.merchantId);
+    expect(ours.every((e) => e.id && mine.has(e.id))).toBe(true);
     for (const row of rows) {
       const posted = fake.received.filter((e) => e.id === row.id);
-      expect(posted).toHaveLength(1);
-      expect(posted[0]).toMatchObject({ name: row.type, data: { ...row.payload, merchantId: m.merchantId } });
+      expect(posted.length).toBeGreaterThanOrEqual(1);
+      expect(posted.length).toBeLessThanOrEqual(2);
+      expect(fake.accepted.get(row.id)).toMatchObject({ name: row.type, data: { ...row.payload, merchantId: m.merchantId } });
     }
 
     // A second sweep finds nothing of ours left to send.
