@@ -20,7 +20,8 @@ async function shot(page: Page, info: TestInfo, name: string) {
 
 /** No serious or critical accessibility violations on the page as it is now. */
 async function accessible(page: Page, what: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
+  // The wallet-card preview shows the merchant's own colours (the editor warns about weak contrast there).
+  const { violations } = await new AxeBuilder({ page }).exclude('[aria-label^="Preview of the"]').analyze();
   const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`), `axe on ${what}`).toEqual([]);
 }

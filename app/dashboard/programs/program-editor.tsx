@@ -40,7 +40,7 @@ export function defaultDraft(kind: Kind, currency: string, brandColor: string, b
     expiry: { kind: "never" },
     stampsRequired: kind === "stamps" ? 10 : null,
     reminderDays: [14, 3],
-    design: { backgroundColor: brandColor, foregroundColor: "#ffffff", labelColor: "#e5e7eb", logoText: businessName },
+    design: { backgroundColor: brandColor, foregroundColor: "#ffffff", labelColor: "#f3f4f6", logoText: businessName },
   };
 }
 
@@ -242,7 +242,8 @@ export function ProgramEditor({
               <Input id="d-logo" value={d.design.logoText ?? ""} maxLength={40} onChange={(e) => setDesign({ logoText: e.target.value })} />
             </Field>
           </div>
-          <Contrast bg={d.design.backgroundColor} fg={d.design.foregroundColor} />
+          <Contrast bg={d.design.backgroundColor} fg={d.design.foregroundColor} what="The text" />
+          <Contrast bg={d.design.backgroundColor} fg={d.design.labelColor} what="The labels" />
         </Section>
 
         {error ? <Alert>{error}</Alert> : null}
@@ -302,11 +303,11 @@ function luminance(hex: string) {
   return 0.2126 * c[0]! + 0.7152 * c[1]! + 0.0722 * c[2]!;
 }
 
-function Contrast({ bg, fg }: { bg: string; fg: string }) {
+function Contrast({ bg, fg, what }: { bg: string; fg: string; what: string }) {
   if (!/^#[0-9a-f]{6}$/i.test(bg) || !/^#[0-9a-f]{6}$/i.test(fg)) return null;
   const [a, b] = [luminance(bg), luminance(fg)].sort((x, y) => y - x) as [number, number];
   const ratio = (a + 0.05) / (b + 0.05);
-  return ratio < 4.5 ? <p className="text-sm text-amber-800">The text may be hard to read on this background (contrast {ratio.toFixed(1)}:1). Aim for 4.5:1 or more.</p> : null;
+  return ratio < 4.5 ? <p className="text-sm text-amber-800">{what} may be hard to read on this background (contrast {ratio.toFixed(1)}:1). Aim for 4.5:1 or more.</p> : null;
 }
 
 function Multipliers({ value, locations, onChange }: { value: Multiplier[]; locations: { id: string; name: string }[]; onChange: (v: Multiplier[]) => void }) {
