@@ -116,7 +116,7 @@ test("a customer joins from the join page and gets a card", async ({ browser }, 
   cardPage = await customer.newPage();
   await cardPage.goto(`/join/${programId}`);
   await cardPage.getByLabel("Your name").fill("Ava Customer");
-  await cardPage.getByLabel("Email").fill(customerEmail);
+  await cardPage.getByLabel("Email", { exact: true }).fill(customerEmail);
   await cardPage.getByRole("checkbox", { name: /I want to join/ }).check();
   await cardPage.getByRole("button", { name: "Get my card" }).click();
   await expect(cardPage).toHaveURL(/\/c\//);
