@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import type { FeedItem } from "@/lib/dashboard/feed";
 
 const ICON: Record<FeedItem["kind"], string> = {
-  earn: "＋",
+  earn: "+",
   bonus: "★",
   redeem: "🎁",
   adjust: "✎",
