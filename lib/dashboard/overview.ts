@@ -47,7 +47,7 @@ export async function overview(ctx: Ctx, opts: { days?: number } = {}): Promise<
   const [members, ledger, cardTotals, joins, wallet] = await Promise.all([
     queryRows<{ total: number; before: number }>(
       ctx.db,
-      sql`select count(*)::int as total, count(*) filter (where created_at < ${since})::int as before
+      sql`select count(*)::int as total, count(*) filter (where created_at < ${since.toISOString()}::timestamptz)::int as before
           from customers where merchant_id = ${m} and erased_at is null`,
     ),
     queryRows<{ day: string; issued: number; redeemed: number; active: number }>(
@@ -57,21 +57,21 @@ export async function overview(ctx: Ctx, opts: { days?: number } = {}): Promise<
                  coalesce(-sum(amount) filter (where kind = 'redeem'), 0)::int as redeemed,
                  count(distinct card_id)::int as active
           from ledger_entries
-          where merchant_id = ${m} and created_at >= ${since}
+          where merchant_id = ${m} and created_at >= ${since.toISOString()}::timestamptz
           group by 1 order by 1`,
     ),
     queryRows<{ points: number; cashback: number; active30: number }>(
       ctx.db,
       sql`select coalesce(sum(c.balance) filter (where p.kind <> 'cashback'), 0)::bigint as points,
                  coalesce(sum(c.balance) filter (where p.kind = 'cashback'), 0)::bigint as cashback,
-                 count(distinct c.customer_id) filter (where c.last_activity_at >= ${active30Since})::int as active30
+                 count(distinct c.customer_id) filter (where c.last_activity_at >= ${active30Since.toISOString()}::timestamptz)::int as active30
           from cards c join programs p on p.id = c.program_id
           where c.merchant_id = ${m} and c.status = 'active'`,
     ),
     queryRows<{ day: string; joined: number }>(
       ctx.db,
       sql`select to_char((created_at at time zone ${tz})::date, 'YYYY-MM-DD') as day, count(*)::int as joined
-          from customers where merchant_id = ${m} and created_at >= ${since} and erased_at is null
+          from customers where merchant_id = ${m} and created_at >= ${since.toISOString()}::timestamptz and erased_at is null
           group by 1 order by 1`,
     ),
     walletSaves(ctx),
