@@ -14,3 +14,4 @@ export * from "./payouts";
 export * from "./webhooks";
 export * from "./jobs";
 export * from "./wallet";
+export * from "./dashboard";
