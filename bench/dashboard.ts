@@ -12,7 +12,7 @@ const TARGET_P95_MS = 300;
 type Timing = { ttfb: number; full: number; bytes: number };
 
 /** Seeds a merchant with its owner, a points program and `members` cards, set-based: seconds, not minutes. */
-async function seedMerchant(sql: postgres.Sql, label: string, members: number, entries: number) {
+export async function seedMerchant(sql: postgres.Sql, label: string, members: number, entries: number) {
   const m = `mer_bench_${label}`;
   const p = `prg_bench_${label}`;
   const user = `usr_bench_${label}`;
@@ -88,7 +88,7 @@ export async function runDashboardBench() {
     const result = {
       benchmark: "dashboard",
       at: new Date().toISOString(),
-      what: "GET /dashboard (overview, 30 days) as the owner, one request at a time after warm-up; TTFB = response headers, full = whole HTML document",
+      what: "GET /dashboard (overview, 30 days) as the owner, one request at a time after 5 warm-up requests (the first of which stores the finished days in dashboard_daily_stats); TTFB = response headers, full = whole HTML document",
       database: "PostgreSQL via postgres.js, next start",
       seed: { members: MEMBERS, ledgerEntries: ENTRIES, seconds: seedSeconds },
       large,

@@ -37,7 +37,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       />
       <dl className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6" data-testid="overview-stats">
         <Stat label="Members" value={formatNumber(t.members)} />
-        <Stat label="Active (30 days)" value={formatNumber(t.active30)} hint={t.members ? `${Math.round((t.active30 / t.members) * 100)}% of members` : undefined} />
+        <Stat label="Active cards (30 days)" value={formatNumber(t.active30)} hint="Used at least once in 30 days" />
         <Stat label="Points issued" value={formatNumber(t.issued)} />
         <Stat label="Points redeemed" value={formatNumber(t.redeemed)} hint={`Redemption rate ${rate}`} />
         <Stat label="Outstanding points" value={formatNumber(t.liabilityPoints)} hint={t.liabilityCashback ? `+ ${formatMoney(t.liabilityCashback, data.currency)} cashback owed` : "Customers can still spend these"} />

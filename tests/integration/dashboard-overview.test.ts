@@ -28,6 +28,26 @@ describe("dashboard overview", () => {
     expect(feed[0]!.text).toMatch(/spent 30 points on a reward/);
   });
 
+  it("counts a finished day once, and today live", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m);
+    const card = await makeCard(m, program.id);
+    const owner = await makeUser(m, "owner");
+    const yesterday = new Date(Date.now() - 86_400_000);
+    await earn({ ...m.ctx, now: () => yesterday }, card.id, { points: 40 });
+    await earn(m.ctx, card.id, { points: 7 });
+
+    const first = await overview({ ...m.ctx, actor: owner }, { days: 7 });
+    expect(first.series.at(-2)).toMatchObject({ issued: 40, active: 1 });
+    expect(first.series.at(-1)).toMatchObject({ issued: 7, active: 1 });
+    expect(first.totals).toMatchObject({ issued: 47, liabilityPoints: 47 });
+
+    await earn(m.ctx, card.id, { points: 3 });
+    const second = await overview({ ...m.ctx, actor: owner }, { days: 7 });
+    expect(second.series.at(-2)).toMatchObject({ issued: 40 });
+    expect(second.series.at(-1)).toMatchObject({ issued: 10 });
+  });
+
   it("is a report: partners see it, staff do not", async () => {
     const m = await makeMerchant();
     const partner = await makeUser(m, "partner");
