@@ -1,5 +1,6 @@
 // Runs once per server process: apply migrations before the first request.
 export async function register() {
+  // NEXT_RUNTIME is Next's own switch, set before any module loads; lib/env.ts cannot carry it.
   if (process.env.NEXT_RUNTIME === "nodejs") {
     // Fail at boot, not on the first scan, when production lacks its QR signing key.
     const { signingKeys } = await import("./lib/tokens/keys");
