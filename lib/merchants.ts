@@ -13,7 +13,7 @@ export async function merchantOf(ctx: Ctx): Promise<Merchant> {
   return merchant;
 }
 
-const timeZone = z.string().refine((tz) => {
+export const timeZone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });
     return true;

@@ -5,15 +5,10 @@ import { audit } from "../audit";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
+import { timeZone } from "../merchants";
 
-export const timeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, "an IANA time zone such as Europe/Berlin");
+// One definition of a valid time zone, owned by the merchant verbs; re-exported for the forms here.
+export { timeZone };
 
 export const currencyCode = z
   .string()

@@ -1,8 +1,6 @@
-import { dbReady } from "../../db/client";
-import { defaultWalletDeps, syncWalletCards, walletCardsOfMerchant, type WalletDeps } from "../../wallet/sync";
+import { defaultWalletDeps, walletCardsOfMerchant, type WalletDeps } from "../../wallet/sync";
+import { syncWalletCardsInPages } from "../../wallet/sync-pages";
 import { events, inngest } from "./client";
-
-const PAGE = 100;
 
 /**
  * A location of the merchant was added, moved, renamed or removed: every pass of the merchant
@@ -20,21 +18,8 @@ export function createWalletSyncMerchant(deps: () => WalletDeps = defaultWalletD
       retries: 6,
     },
     async ({ event, step }) => {
-      let after = "";
-      let updated = 0;
-      let pushed = 0;
-      for (let page = 0; ; page++) {
-        const batch = await step.run(`page-${page}`, async () => {
-          const db = await dbReady();
-          const ids = await walletCardsOfMerchant(db, event.data.merchantId, after, PAGE);
-          return { ids, pushed: await syncWalletCards(db, deps(), ids) };
-        });
-        updated += batch.ids.length;
-        pushed += batch.pushed;
-        if (batch.ids.length < PAGE) break;
-        after = batch.ids[batch.ids.length - 1]!;
-      }
-      return { merchantId: event.data.merchantId, updated, pushed };
+      const result = await syncWalletCardsInPages(step, deps, (db, after, size) => walletCardsOfMerchant(db, event.data.merchantId, after, size));
+      return { merchantId: event.data.merchantId, ...result };
     },
   );
 }

@@ -1,8 +1,6 @@
-import { dbReady } from "../../db/client";
-import { defaultWalletDeps, syncWalletCards, walletCardsOfProgram, type WalletDeps } from "../../wallet/sync";
+import { defaultWalletDeps, walletCardsOfProgram, type WalletDeps } from "../../wallet/sync";
+import { syncWalletCardsInPages } from "../../wallet/sync-pages";
 import { events, inngest } from "./client";
-
-const PAGE = 100;
 
 /**
  * A program's design or rules, or one of its rewards (name, cost, stock, active), changed: its
@@ -21,21 +19,8 @@ export function createWalletSyncProgram(deps: () => WalletDeps = defaultWalletDe
       retries: 6,
     },
     async ({ event, step }) => {
-      let after = "";
-      let updated = 0;
-      let pushed = 0;
-      for (let page = 0; ; page++) {
-        const batch = await step.run(`page-${page}`, async () => {
-          const db = await dbReady();
-          const ids = await walletCardsOfProgram(db, event.data.programId, after, PAGE);
-          return { ids, pushed: await syncWalletCards(db, deps(), ids) };
-        });
-        updated += batch.ids.length;
-        pushed += batch.pushed;
-        if (batch.ids.length < PAGE) break;
-        after = batch.ids[batch.ids.length - 1]!;
-      }
-      return { programId: event.data.programId, updated, pushed };
+      const result = await syncWalletCardsInPages(step, deps, (db, after, size) => walletCardsOfProgram(db, event.data.programId, after, size));
+      return { programId: event.data.programId, ...result };
     },
   );
 }
