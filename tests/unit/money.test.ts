@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { currencyExponent, formatDecimal, formatMoney, inputStep, parseAmount, toMajor, toMinor } from "@/lib/money";
+
+describe("money", () => {
+  it("knows ISO 4217 exponents", () => {
+    expect(currencyExponent("JPY")).toBe(0);
+    expect(currencyExponent("usd")).toBe(2);
+    expect(currencyExponent("KWD")).toBe(3);
+    expect(currencyExponent("EUR")).toBe(2);
+  });
+
+  it("parses typed amounts into minor units of the currency", () => {
+    expect(parseAmount("1250", "JPY")).toBe(1250);
+    expect(parseAmount("1,250", "JPY")).toBe(1250);
+    expect(parseAmount("¥1,250", "JPY")).toBe(1250);
+    expect(parseAmount("12.50", "USD")).toBe(1250);
+    expect(parseAmount("12,5", "EUR")).toBe(1250);
+    expect(parseAmount("1.234,56", "EUR")).toBe(123456);
+    expect(parseAmount("1,234.56", "USD")).toBe(123456);
+    expect(parseAmount("$ 7", "USD")).toBe(700);
+    expect(parseAmount("3.125", "KWD")).toBe(3125);
+    expect(parseAmount("3,125", "KWD")).toBe(3125);
+    expect(parseAmount("1,000,000", "USD")).toBe(100000000);
+    expect(parseAmount("-2.5", "USD")).toBe(-250);
+  });
+
+  it("refuses what is not an amount or has too many decimals", () => {
+    expect(parseAmount("", "USD")).toBeNull();
+    expect(parseAmount("abc", "USD")).toBeNull();
+    expect(parseAmount("12.5", "JPY")).toBeNull();
+    expect(parseAmount("1.2345", "KWD")).toBeNull();
+    expect(parseAmount("12.345", "USD")).toBeNull(); // a typo, not twelve thousand dollars
+    expect(parseAmount("1,23,4", "USD")).toBeNull();
+    expect(parseAmount("1.2.3", "USD")).toBeNull();
+  });
+
+  it("converts and formats for a locale", () => {
+    expect(toMajor(125000, "JPY")).toBe(125000);
+    expect(toMajor(1250, "USD")).toBe(12.5);
+    expect(toMinor(12.345, "KWD")).toBe(12345);
+    expect(toMinor(0.29, "USD")).toBe(29);
+    expect(formatMoney(1250, "JPY")).toBe("¥1,250");
+    expect(formatMoney(1250, "USD")).toBe("$12.50");
+    expect(formatMoney(3125, "KWD")).toMatch(/KWD\s?3\.125/);
+    expect(formatMoney(1250, "EUR", "de-DE")).toBe("12,50\u00a0€");
+    expect(formatDecimal(1250, "USD")).toBe("12.50");
+    expect(formatDecimal(5, "USD")).toBe("0.05");
+    expect(formatDecimal(1250, "JPY")).toBe("1250");
+    expect(formatDecimal(3125, "KWD")).toBe("3.125");
+    expect(formatDecimal(-7, "KWD")).toBe("-0.007");
+    expect(inputStep("JPY")).toBe("1");
+    expect(inputStep("USD")).toBe("0.01");
+    expect(inputStep("KWD")).toBe("0.001");
+  });
+});
