@@ -1,21 +1,13 @@
 import { z } from "zod";
 import { ExpiryPolicy } from "../ledger/expiry";
+import { CurrencyCode } from "../money";
 import { EarningRules } from "../rules/schema";
 import { TierLadder } from "../tiers/schema";
 import { PassDesign } from "./design";
 
-// Intl.NumberFormat accepts any three letters (even "XYZ"); the runtime's list of currencies does not.
-const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
-
-const currency = z
-  .string()
-  .length(3)
-  .toUpperCase()
-  .refine((c) => CURRENCIES.has(c), "an ISO 4217 currency code");
-
 const common = {
   name: z.string().trim().min(1).max(80),
-  currency: currency.optional().describe("Defaults to the merchant's currency."),
+  currency: CurrencyCode.optional().describe("Defaults to the merchant's currency."),
   rules: EarningRules.optional(),
   tiers: TierLadder.nullable().optional(),
   expiry: ExpiryPolicy.optional(),
