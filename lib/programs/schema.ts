@@ -49,3 +49,21 @@ export const UpdateProgramInput = z
   })
   .strict();
 export type UpdateProgramInput = z.infer<typeof UpdateProgramInput>;
+
+export type ProgramKind = CreateProgramInput["kind"];
+
+/**
+ * What a program's editor holds: every setting in its parsed shape (the schemas' outputs, defaults
+ * filled in), so a form and a stored program are the same type.
+ */
+export type ProgramSettings = {
+  name: string;
+  kind: ProgramKind;
+  currency: string;
+  rules: z.output<typeof EarningRules>;
+  tiers: z.output<typeof TierLadder> | null;
+  expiry: z.output<typeof ExpiryPolicy>;
+  stampsRequired: number | null;
+  reminderDays: number[];
+  design: z.output<typeof PassDesign>;
+};
