@@ -9,7 +9,10 @@ import { findChromium, NoBrowserError } from "./tests/e2e/browser";
  */
 const browser = (() => {
   try {
-    return findChromium();
+    const found = findChromium();
+    // Said once, by the runner (the workers load this file too).
+    if (process.env.TEST_WORKER_INDEX === undefined) console.log(`Browser: ${found.source} (${found.executablePath})`);
+    return found;
   } catch (error) {
     if (!(error instanceof NoBrowserError)) throw error;
     // Before the build starts: one line that says what to install, and a failed run.

@@ -37,9 +37,20 @@ export const defaultSources = (): BrowserSources => ({
 export const BASE_ARGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"];
 
 // @sparticuz/chromium's flags are made for AWS Lambda. Its graphics (SwiftShader) and font flags are
-// kept; Playwright decides headless itself; the browser runs multi-process like a person's (it starts
-// so here); and the flags that lift the same-origin policy would hide bugs the tests are there to catch.
-const SPARTICUZ_DROPPED = ["--headless", "--single-process", "--no-zygote", "--disable-web-security", "--allow-running-insecure-content"];
+// kept. Dropped: headless, which Playwright decides; single-process and no-zygote, so the browser runs
+// multi-process like a person's (it starts so on this kind of machine); its feature lists, which would
+// replace Playwright's own (Chromium keeps the last --disable-features); and the flags that lift the
+// same-origin policy and site isolation, which would hide bugs the tests are there to catch.
+const SPARTICUZ_DROPPED = [
+  "--headless",
+  "--single-process",
+  "--no-zygote",
+  "--disable-features=",
+  "--enable-features=",
+  "--disable-web-security",
+  "--allow-running-insecure-content",
+  "--disable-site-isolation-trials",
+];
 
 export class NoBrowserError extends Error {}
 
