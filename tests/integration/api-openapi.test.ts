@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -6,7 +6,7 @@ import { HTTP_METHODS } from "@/app/api/_http/openapi";
 import { apiRoute, type ApiContract, type ApiHandler } from "@/app/api/_http/route";
 import { GET as listPrograms } from "@/app/api/v1/programs/route";
 import { GET as openapiRoute } from "@/app/api/v1/openapi.json/route";
-import { REGISTRY_FILE, V1_DIR, registrySource, urlPath, v1RouteFiles } from "@/scripts/api-registry";
+import { REGISTRY_FILE, V1_DIR, registrySource } from "@/scripts/api-registry";
 import { call, makeMerchant, makeProgram } from "../support/fixtures";
 
 type Doc = {
@@ -36,10 +36,15 @@ async function load(): Promise<Doc> {
   return (await res.json()) as Doc;
 }
 
-/** Each route file on disk with its module, imported the way Next would. */
+/** Each route.ts under app/api/v1 on disk, its URL path ([id] → {id}) and its module, imported the way Next would. */
 async function routeFiles() {
+  const files = readdirSync(V1_DIR, { recursive: true, encoding: "utf8" }).filter((file) => path.basename(file) === "route.ts");
   return Promise.all(
-    v1RouteFiles().map(async (file) => ({ file, path: urlPath(file), module: (await import(path.join(V1_DIR, file))) as Record<string, unknown> })),
+    files.map(async (file) => ({
+      file,
+      path: `/${path.dirname(file).split(path.sep).join("/")}`.replace(/\[(\w+)\]/g, "{$1}"),
+      module: (await import(path.join(V1_DIR, file))) as Record<string, unknown>,
+    })),
   );
 }
 
