@@ -175,11 +175,13 @@ describe("responses are held to their route's contract", () => {
   });
 
   it("types a handler's answer from the declared response", () => {
-    const contract = { summary: "A number", response: { status: 200, schema: z.object({ n: z.int() }) } } as const;
-    expect(apiRoute(contract, async () => ({ status: 200, body: { n: 1 } })).contract.summary).toBe("A number");
+    const contract = { summary: "Two numbers", response: { status: 200, schema: z.object({ n: z.int(), m: z.int() }) } } as const;
+    expect(apiRoute(contract, async () => ({ status: 200, body: { n: 1, m: 2 } })).contract.summary).toBe("Two numbers");
     // @ts-expect-error the body has a string where the contract says a number
-    apiRoute(contract, async () => ({ status: 200, body: { n: "1" } }));
+    apiRoute(contract, async () => ({ status: 200, body: { n: "1", m: 2 } }));
+    // @ts-expect-error the body lacks a declared field
+    apiRoute(contract, async () => ({ status: 200, body: { n: 1 } }));
     // @ts-expect-error 201 is not the declared status
-    apiRoute(contract, async () => ({ status: 201, body: { n: 1 } }));
+    apiRoute(contract, async () => ({ status: 201, body: { n: 1, m: 2 } }));
   });
 });

@@ -72,6 +72,8 @@ export function apiRoute<
   const Also extends number = never,
 >(
   contract: ApiContract<Params, BS, QS, RS, St, Also>,
+  // The answer is checked against the declared schema's type. TypeScript widens string literals
+  // written inline in the answer ({ kind: "card" }) to string here: write them `as const`.
   handler: (args: { ctx: Ctx; body: Infer<BS>; query: Infer<QS>; params: ParamsOf<Params>; request: Request }) => Promise<{ status: NoInfer<St | Also>; body: NoInfer<z.output<RS>> }>,
 ): ApiHandler<ParamsOf<Params>> {
   const route = async (request: Request, route?: { params: Promise<ParamsOf<Params>> }): Promise<Response> => {

@@ -18,12 +18,7 @@ export const POST = apiRoute(
   async ({ ctx, body }) => {
     await enforceRateLimit("scan", ctx.actor.id);
     const found = await scan(ctx, body.token);
-    return {
-      status: 200,
-      body:
-        found.kind === "card"
-          ? { kind: "card" as const, card: presentCard(found.card) }
-          : { kind: "voucher" as const, card: presentCard(found.card), voucher: presentVoucher(found.voucher) },
-    };
+    if (found.kind === "card") return { status: 200, body: { kind: "card" as const, card: presentCard(found.card) } };
+    return { status: 200, body: { kind: "voucher" as const, card: presentCard(found.card), voucher: presentVoucher(found.voucher) } };
   },
 );
