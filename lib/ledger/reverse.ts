@@ -9,6 +9,8 @@ import { appendEntry, lockCardWithProgram } from "./core";
 
 export const ReverseInput = z.object({ entryId: z.string().min(1).max(64), reason: z.string().trim().min(3).max(500) }).strict();
 export type ReverseInput = z.infer<typeof ReverseInput>;
+/** The input when the entry is named elsewhere (the API's path): only the reason. */
+export const ReverseReasonInput = ReverseInput.omit({ entryId: true });
 
 /** Undoes an entry with an opposite one. An entry is reversed at most once; reversals are not reversed. */
 export async function reverse(ctx: Ctx, input: ReverseInput): Promise<{ entry: LedgerEntry; card: Card }> {

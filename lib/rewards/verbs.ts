@@ -52,6 +52,9 @@ export async function updateReward(ctx: Ctx, rewardId: string, input: UpdateRewa
   });
 }
 
+export const ListRewardsInput = z.object({ programId: z.string().max(64).optional().describe("Only this program's rewards") });
+export type ListRewardsInput = z.infer<typeof ListRewardsInput>;
+
 export async function listRewards(ctx: Ctx, programId?: string): Promise<Reward[]> {
   assertCan(ctx.actor, "programs:read");
   const where = programId

@@ -75,6 +75,9 @@ export const VoucherOut = z.object({
   createdAt: z.iso.datetime(),
 });
 
+/** A list response: `{ data: [...] }`. */
+export const listOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item) });
+
 export const ProblemOut = z.object({
   type: z.string(),
   title: z.string(),
