@@ -2,8 +2,8 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { outboxEvents, type OutboxEvent } from "../../db/schema";
 import { env } from "../env";
-import { beat } from "../jobs/heartbeat";
-import { inngest } from "../jobs/client";
+import { beat } from "./heartbeat";
+import { inngest } from "./inngest";
 
 /** Whether events can go anywhere: an Inngest event key (cloud) or the dev server. */
 export function inngestConfigured(): boolean {

@@ -9,8 +9,8 @@ const resend = await vi.hoisted(async () => {
 
 import { cards, customers, emails, expiryReminders, ledgerEntries, outboxEvents } from "@/db/schema";
 import { earn } from "@/lib/ledger/earn";
-import { expiryRemindersJob } from "@/lib/jobs/expiry-reminders";
-import { pointsExpiry } from "@/lib/jobs/points-expiry";
+import { expiryRemindersJob } from "@/jobs/expiry-reminders";
+import { pointsExpiry } from "@/jobs/points-expiry";
 import { makeCard, makeMerchant, makeProgram, makeReward } from "../support/fixtures";
 
 afterAll(() => resend.close());

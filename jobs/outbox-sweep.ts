@@ -1,7 +1,7 @@
-import { dbReady } from "../../db/client";
-import { dispatchPending } from "../events/dispatch";
-import { beat } from "./heartbeat";
-import { inngest } from "./client";
+import { dbReady } from "../db/client";
+import { dispatchPending } from "../lib/events/dispatch";
+import { beat } from "../lib/events/heartbeat";
+import { inngest } from "../lib/events/inngest";
 
 const MAX_ROUNDS = 50;
 

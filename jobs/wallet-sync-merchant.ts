@@ -1,6 +1,6 @@
-import { defaultWalletDeps, walletCardsOfMerchant, type WalletDeps } from "../../wallet/sync";
-import { syncWalletCardsInPages } from "../../wallet/sync-pages";
-import { events, inngest } from "./client";
+import { defaultWalletDeps, walletCardsOfMerchant, type WalletDeps } from "../wallet/sync";
+import { syncWalletCardsInPages } from "../wallet/sync-pages";
+import { events, inngest } from "../lib/events/inngest";
 
 /**
  * A location of the merchant was added, moved, renamed or removed: every pass of the merchant

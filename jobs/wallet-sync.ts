@@ -1,7 +1,7 @@
-import { dbReady } from "../../db/client";
-import { env } from "../env";
-import { defaultWalletDeps, refreshApplePass, syncGoogleCard, type WalletDeps } from "../../wallet/sync";
-import { events, inngest } from "./client";
+import { dbReady } from "../db/client";
+import { env } from "../lib/env";
+import { defaultWalletDeps, refreshApplePass, syncGoogleCard, type WalletDeps } from "../wallet/sync";
+import { events, inngest } from "../lib/events/inngest";
 
 /**
  * Keeps every wallet copy of a card true. Any change that shows on the pass (balance, tier, a

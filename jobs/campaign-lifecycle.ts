@@ -1,7 +1,7 @@
-import { dbReady } from "../../db/client";
-import { activateCampaign, announceCampaign, endCampaign } from "../campaigns/run";
-import { afterCommit } from "../events/after-commit";
-import { events, inngest } from "./client";
+import { dbReady } from "../db/client";
+import { activateCampaign, announceCampaign, endCampaign } from "../lib/campaigns/run";
+import { afterCommit } from "../lib/events/after-commit";
+import { events, inngest } from "../lib/events/inngest";
 
 const MAX_ANNOUNCE_BATCHES = 1000;
 

@@ -1,6 +1,6 @@
-import { dbReady } from "../../db/client";
-import { planDeliveries } from "../webhooks/deliver";
-import { events, inngest } from "./client";
+import { dbReady } from "../db/client";
+import { planDeliveries } from "../lib/webhooks/deliver";
+import { events, inngest } from "../lib/events/inngest";
 
 /** For each domain event a merchant may subscribe to: one delivery per subscribed endpoint, each sent by webhook-deliver. */
 export const webhookFanout = inngest.createFunction(

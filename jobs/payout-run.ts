@@ -1,8 +1,8 @@
-import { dbReady } from "../../db/client";
-import { afterCommit } from "../events/after-commit";
-import { finishPayoutRun, preparePayoutRun, sendPayoutBatch } from "../payouts/runs";
-import { events, inngest } from "./client";
-import { beat } from "./heartbeat";
+import { dbReady } from "../db/client";
+import { afterCommit } from "../lib/events/after-commit";
+import { finishPayoutRun, preparePayoutRun, sendPayoutBatch } from "../lib/payouts/runs";
+import { events, inngest } from "../lib/events/inngest";
+import { beat } from "../lib/events/heartbeat";
 
 const BATCH = 1000;
 const MAX_BATCHES = 500;

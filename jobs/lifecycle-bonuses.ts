@@ -1,8 +1,8 @@
-import { dbReady } from "../../db/client";
-import { afterCommit } from "../events/after-commit";
-import { grantBirthdayBonuses, grantWinbackBonuses } from "../lifecycle/bonuses";
-import { inngest } from "./client";
-import { beat } from "./heartbeat";
+import { dbReady } from "../db/client";
+import { afterCommit } from "../lib/events/after-commit";
+import { grantBirthdayBonuses, grantWinbackBonuses } from "../lib/lifecycle/bonuses";
+import { inngest } from "../lib/events/inngest";
+import { beat } from "../lib/events/heartbeat";
 
 /** Hourly (so every time zone gets its day): birthday bonuses and win-back offers, each paid once. */
 export const lifecycleBonuses = inngest.createFunction(

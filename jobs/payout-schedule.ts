@@ -1,11 +1,11 @@
 import { ne } from "drizzle-orm";
-import { dbReady } from "../../db/client";
-import { payoutSettings } from "../../db/schema";
-import { systemActor } from "../context";
-import { afterCommit } from "../events/after-commit";
-import { requestPayoutRun } from "../payouts/runs";
-import { inngest } from "./client";
-import { beat } from "./heartbeat";
+import { dbReady } from "../db/client";
+import { payoutSettings } from "../db/schema";
+import { systemActor } from "../lib/context";
+import { afterCommit } from "../lib/events/after-commit";
+import { requestPayoutRun } from "../lib/payouts/runs";
+import { inngest } from "../lib/events/inngest";
+import { beat } from "../lib/events/heartbeat";
 
 /** The period a scheduled run belongs to on `at` (UTC), or null when the schedule has no run that day. */
 export function schedulePeriod(schedule: "off" | "daily" | "weekly" | "monthly", at: Date): string | null {

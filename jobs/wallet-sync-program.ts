@@ -1,6 +1,6 @@
-import { defaultWalletDeps, walletCardsOfProgram, type WalletDeps } from "../../wallet/sync";
-import { syncWalletCardsInPages } from "../../wallet/sync-pages";
-import { events, inngest } from "./client";
+import { defaultWalletDeps, walletCardsOfProgram, type WalletDeps } from "../wallet/sync";
+import { syncWalletCardsInPages } from "../wallet/sync-pages";
+import { events, inngest } from "../lib/events/inngest";
 
 /**
  * A program's design or rules, or one of its rewards (name, cost, stock, active), changed: its

@@ -1,7 +1,7 @@
-import { dbReady } from "../../db/client";
-import { addGoogleMessage, recordWalletMessage } from "../../wallet/messages";
-import { defaultWalletDeps, refreshApplePass, type WalletDeps } from "../../wallet/sync";
-import { events, inngest } from "./client";
+import { dbReady } from "../db/client";
+import { addGoogleMessage, recordWalletMessage } from "../wallet/messages";
+import { defaultWalletDeps, refreshApplePass, type WalletDeps } from "../wallet/sync";
+import { events, inngest } from "../lib/events/inngest";
 
 /**
  * Shows a message (an expiry reminder, a campaign announcement) on every wallet copy of a card:

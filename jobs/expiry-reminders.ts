@@ -1,8 +1,8 @@
-import { dbReady } from "../../db/client";
-import { afterCommit } from "../events/after-commit";
-import { sendExpiryReminders } from "../reminders/expiry-reminders";
-import { inngest } from "./client";
-import { beat } from "./heartbeat";
+import { dbReady } from "../db/client";
+import { afterCommit } from "../lib/events/after-commit";
+import { sendExpiryReminders } from "../lib/reminders/expiry-reminders";
+import { inngest } from "../lib/events/inngest";
+import { beat } from "../lib/events/heartbeat";
 
 /** Daily: emails and wallet messages for points expiring inside the programs' reminder windows, once per window. */
 export const expiryRemindersJob = inngest.createFunction(

@@ -1,8 +1,8 @@
-import { dbReady } from "../../db/client";
-import { afterCommit } from "../events/after-commit";
-import { expireDueCards } from "../lifecycle/expire-due";
-import { inngest } from "./client";
-import { beat } from "./heartbeat";
+import { dbReady } from "../db/client";
+import { afterCommit } from "../lib/events/after-commit";
+import { expireDueCards } from "../lib/lifecycle/expire-due";
+import { inngest } from "../lib/events/inngest";
+import { beat } from "../lib/events/heartbeat";
 
 const BATCH = 500;
 const MAX_BATCHES = 400;

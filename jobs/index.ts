@@ -13,5 +13,5 @@ import { walletSyncMerchant } from "./wallet-sync-merchant";
 import { walletSyncMessage } from "./wallet-sync-message";
 import { walletSyncProgram } from "./wallet-sync-program";
 
-/** Every Inngest function, one per file in lib/jobs/. The serve endpoint registers this list. */
+/** Every Inngest function, one per file in jobs/. The serve endpoint registers this list. */
 export const functions: InngestFunction.Any[] = [outboxSweep, pointsExpiry, expiryRemindersJob, payoutRun, payoutSchedule, campaignLifecycle, lifecycleBonuses, webhookFanout, webhookDeliver, walletSync, walletSyncProgram, walletSyncMerchant, walletSyncMessage];

@@ -1,7 +1,7 @@
 import { NonRetriableError } from "inngest";
-import { dbReady } from "../../db/client";
-import { attemptDelivery, markDeliveryFailed } from "../webhooks/deliver";
-import { events, inngest } from "./client";
+import { dbReady } from "../db/client";
+import { attemptDelivery, markDeliveryFailed } from "../lib/webhooks/deliver";
+import { events, inngest } from "../lib/events/inngest";
 
 /**
  * Delivers one webhook. A failed attempt is logged and thrown, so Inngest retries it with its
