@@ -3,10 +3,11 @@ import { afterCommit } from "../lib/events/after-commit";
 import { sendExpiryReminders } from "../lib/reminders/expiry-reminders";
 import { inngest } from "../lib/events/inngest";
 import { beat } from "../lib/events/heartbeat";
+import { describeJob } from "./job";
 
 /** Daily: emails and wallet messages for points expiring inside the programs' reminder windows, once per window. */
-export const expiryRemindersJob = inngest.createFunction(
-  { id: "expiry-reminders", triggers: [{ cron: "0 8 * * *" }], concurrency: { limit: 1 }, retries: 3 },
+export const expiryReminders = inngest.createFunction(
+  { id: "expiry-reminders", name: "Reminders before points expire", triggers: [{ cron: "0 8 * * *" }], concurrency: { limit: 1 }, retries: 3 },
   async ({ step }) => {
     return step.run("remind", async () => {
       const db = await dbReady();
@@ -17,3 +18,5 @@ export const expiryRemindersJob = inngest.createFunction(
     });
   },
 );
+
+export const expiryRemindersJob = describeJob(expiryReminders, { reportsRuns: true });

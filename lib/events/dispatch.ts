@@ -10,6 +10,9 @@ export function inngestConfigured(): boolean {
   return Boolean(env.INNGEST_EVENT_KEY || env.INNGEST_DEV);
 }
 
+/** The heartbeat name the send after each commit (and each sweep round) reports under. */
+export const DISPATCH_HEARTBEAT = "dispatch";
+
 export type DispatchResult = { sent: number; failed: number; error?: string };
 
 const CHUNK = 100;
@@ -49,7 +52,7 @@ export async function dispatchPending(db: Executor, opts: { limit?: number; time
       break; // Inngest is away: leave the rest for the sweep.
     }
   }
-  if (pending.length > 0) await beat(db, "dispatch", { ok: !result.error, error: result.error, details: { sent: result.sent, failed: result.failed } });
+  if (pending.length > 0) await beat(db, DISPATCH_HEARTBEAT, { ok: !result.error, error: result.error, details: { sent: result.sent, failed: result.failed } });
   return result;
 }
 
