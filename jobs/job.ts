@@ -2,7 +2,7 @@ import type { InngestFunction } from "inngest";
 import { eventLabel } from "../lib/events/catalogue";
 
 /** When a job runs: its cron expression or the events that start it, and the same in words. */
-export type JobSchedule = { cron?: string; events?: string[]; text: string };
+type JobSchedule = { cron?: string; events?: string[]; text: string };
 
 /** What the Jobs page shows of a background job. `id` is also the name its heartbeat is recorded under. */
 export type JobInfo = { id: string; label: string; schedule: JobSchedule; reportsRuns: boolean };

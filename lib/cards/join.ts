@@ -22,7 +22,7 @@ export const JoinInput = z
   .strict();
 export type JoinInput = z.input<typeof JoinInput>;
 
-export type JoinResult = { merchantId: string } & ({ created: true; card: Card } | { created: false; emailed: true });
+type JoinResult = { merchantId: string } & ({ created: true; card: Card } | { created: false; emailed: true });
 
 /**
  * Someone joins a program from its public page (anyone with the link may: the page is the

@@ -85,7 +85,7 @@ export type EventPayload<T extends EventType> = z.infer<Catalogue[T]["payload"]>
 export type DomainEvent = { [T in EventType]: { type: T; payload: EventPayload<T> } }[EventType];
 
 /** Events merchants can subscribe to as webhooks. */
-export type WebhookEventType = { [T in EventType]: Catalogue[T]["webhook"] extends true ? T : never }[EventType];
+type WebhookEventType = { [T in EventType]: Catalogue[T]["webhook"] extends true ? T : never }[EventType];
 /** Events the dashboard's live feed shows. */
 export type FeedEventType = { [T in EventType]: Catalogue[T]["feed"] extends true ? T : never }[EventType];
 
@@ -96,7 +96,7 @@ export const WEBHOOK_EVENTS = EVENT_TYPES.filter((t) => EVENT_CATALOGUE[t].webho
 
 export const FEED_EVENTS: ReadonlySet<string> = new Set(EVENT_TYPES.filter((t) => EVENT_CATALOGUE[t].feed));
 
-export function isEventType(type: string): type is EventType {
+function isEventType(type: string): type is EventType {
   return Object.hasOwn(EVENT_CATALOGUE, type);
 }
 

@@ -12,7 +12,7 @@ export const inngest = new Inngest({
 });
 
 /** What an Inngest event carries: the catalogue's payload plus the merchant (lib/events/dispatch.ts adds it). */
-export type InngestEventData<T extends EventType> = EventPayload<T> & { merchantId: string };
+type InngestEventData<T extends EventType> = EventPayload<T> & { merchantId: string };
 
 /**
  * The typed Inngest events, one per catalogue entry and keyed by its name (`events["card.enrolled"]`):
