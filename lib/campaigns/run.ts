@@ -11,7 +11,7 @@ import { EVENTS_CHANNEL } from "../outbox";
 import { utcToZoned } from "./time";
 
 /*
- * The steps of a campaign's life, called by lib/jobs/campaign-lifecycle.ts. Each checks the
+ * The steps of a campaign's life, called by jobs/campaign-lifecycle.ts. Each checks the
  * campaign's status and schedule version first, so a cancelled or rescheduled campaign does
  * nothing, and each is safe to run again.
  */

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { cards, customers, ledgerEntries, programs, vouchers } from "../../db/schema";
+import { EVENT_CATALOGUE, FEED_EVENTS, type FeedEventType } from "../events/catalogue";
 import { formatMoney } from "../money";
 import type { NotifiedEvent } from "../outbox";
 
@@ -9,17 +10,20 @@ export type FeedItem = {
   id: string;
   at: string;
   kind: "earn" | "redeem" | "adjust" | "expire" | "reverse" | "bonus" | "payout" | "joined" | "voucher_used" | "voucher_issued";
+  /** The event behind the line, in the catalogue's words (lib/events/catalogue.ts). */
+  label: string;
   who: string;
   text: string;
   /** A reward handed over at the counter: the dashboard celebrates these. */
   celebrate: boolean;
 };
 
-const SHOWN = new Set(["card.balance_changed", "card.enrolled", "voucher.redeemed", "voucher.issued"]);
-
+/** Whether the feed shows an event: the catalogue marks those with `feed`. */
 export function isFeedEvent(event: Pick<NotifiedEvent, "type">): boolean {
-  return SHOWN.has(event.type);
+  return FEED_EVENTS.has(event.type);
 }
+
+const label = (type: FeedEventType) => EVENT_CATALOGUE[type].label;
 
 function displayName(c: { name: string | null; email: string; erasedAt: Date | null }) {
   if (c.erasedAt) return "Erased customer";
@@ -56,13 +60,13 @@ export async function describeEvent(db: Executor, event: NotifiedEvent): Promise
   const base = { id: event.id, at: event.at, who };
   switch (event.type) {
     case "card.enrolled":
-      return { ...base, kind: "joined", text: `joined ${card.programName}`, celebrate: false };
+      return { ...base, kind: "joined", label: label(event.type), text: `joined ${card.programName}`, celebrate: false };
     case "voucher.redeemed":
-      return { ...base, kind: "voucher_used", text: `redeemed ${String(p.title)}`, celebrate: true };
+      return { ...base, kind: "voucher_used", label: label(event.type), text: `redeemed ${String(p.title)}`, celebrate: true };
     case "voucher.issued":
-      return { ...base, kind: "voucher_issued", text: `unlocked ${String(p.title)}`, celebrate: false };
+      return { ...base, kind: "voucher_issued", label: label(event.type), text: `unlocked ${String(p.title)}`, celebrate: false };
     case "card.balance_changed":
-      return { ...base, ...entryText(String(p.kind), Number(p.amount), Number(p.balance), card) };
+      return { ...base, label: label(event.type), ...entryText(String(p.kind), Number(p.amount), Number(p.balance), card) };
     default:
       return null;
   }
@@ -111,12 +115,12 @@ export async function recentActivity(db: Executor, merchantId: string, limit = 1
   for (const e of entries) {
     const c = byCard.get(e.cardId);
     if (!c) continue;
-    items.push({ id: e.id, at: e.at.toISOString(), who: displayName(c), ...entryText(e.kind, e.amount, e.balance, c) });
+    items.push({ id: e.id, at: e.at.toISOString(), who: displayName(c), label: label("card.balance_changed"), ...entryText(e.kind, e.amount, e.balance, c) });
   }
   for (const v of used) {
     const c = byCard.get(v.cardId);
     if (!c || !v.at) continue;
-    items.push({ id: v.id, at: v.at.toISOString(), who: displayName(c), kind: "voucher_used", text: `redeemed ${v.title}`, celebrate: false });
+    items.push({ id: v.id, at: v.at.toISOString(), who: displayName(c), kind: "voucher_used", label: label("voucher.redeemed"), text: `redeemed ${v.title}`, celebrate: false });
   }
   return items.sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
 }

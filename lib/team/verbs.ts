@@ -7,6 +7,7 @@ import { audit } from "../audit";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { sendEmail } from "../email";
+import { invitationEmail } from "../email/templates/invitation";
 import { env } from "../env";
 import { AppError, notFound } from "../errors";
 import { newId, randomString } from "../ids";
@@ -94,9 +95,7 @@ export async function inviteMember(ctx: Ctx, input: InviteInput): Promise<{ invi
     const role = ROLE_LABELS[input.role].name.toLowerCase();
     await sendEmail(tx.db, {
       to: input.email,
-      subject: `You're invited to ${merchant.name} on Keepcard`,
-      text: `You have been invited to join ${merchant.name} as ${role}.\n\nSign in with this address to accept:\n${link}\n\nThe invitation is valid for ${INVITE_TTL_DAYS} days.`,
-      html: `<p>You have been invited to join <strong>${escapeHtml(merchant.name)}</strong> as ${role}.</p><p><a href="${link}">Accept the invitation</a></p><p>Sign in with ${escapeHtml(input.email)}. The invitation is valid for ${INVITE_TTL_DAYS} days.</p>`,
+      ...invitationEmail({ merchantName: merchant.name, role, email: input.email, link, validDays: INVITE_TTL_DAYS }),
       kind: "invitation",
       merchantId: ctx.merchantId,
     });
@@ -196,8 +195,4 @@ export async function removeMember(ctx: Ctx, input: z.infer<typeof RemoveMemberI
     const ended = await tx.db.delete(sessions).where(eq(sessions.userId, input.userId)).returning({ t: sessions.sessionToken });
     await audit(tx.db, ctx.merchantId, ctx.actor, "team.removed", { type: "user", id: input.userId }, { role: member.role, sessionsEnded: ended.length });
   });
-}
-
-function escapeHtml(s: string) {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }

@@ -4,14 +4,14 @@ import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookAttem
 import { audit } from "../audit";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
+import { WEBHOOK_EVENTS } from "../events/catalogue";
 import { notFound } from "../errors";
 import { newId } from "../ids";
 import { recordEvents } from "../outbox";
 import { newWebhookSecret } from "./sign";
 
-/** Events a merchant can subscribe to. */
-export const WEBHOOK_EVENTS = ["card.enrolled", "card.balance_changed", "tier.changed", "voucher.issued", "voucher.redeemed", "program.changed", "reward.changed"] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+/** Events a merchant can subscribe to: those the catalogue marks `webhook`. */
+export { WEBHOOK_EVENTS };
 
 export const EndpointInput = z
   .object({

@@ -6,7 +6,7 @@ import { activateCampaign } from "@/lib/campaigns/run";
 import { campaignResults } from "@/lib/campaigns/results";
 import { cancelCampaign, createCampaign, createSegment, scheduleCampaign } from "@/lib/campaigns/verbs";
 import { enroll } from "@/lib/cards/enroll";
-import { campaignLifecycle } from "@/lib/jobs/campaign-lifecycle";
+import { campaignLifecycle } from "@/jobs/campaign-lifecycle";
 import { earn } from "@/lib/ledger/earn";
 import { makeCard, makeMerchant, makeProgram, makeUser, type TestMerchant } from "../support/fixtures";
 

@@ -9,15 +9,15 @@ const resend = await vi.hoisted(async () => {
 
 import { cards, customers, emails, expiryReminders, ledgerEntries, outboxEvents } from "@/db/schema";
 import { earn } from "@/lib/ledger/earn";
-import { expiryRemindersJob } from "@/lib/jobs/expiry-reminders";
-import { pointsExpiry } from "@/lib/jobs/points-expiry";
+import { expiryReminders as expiryRemindersFn } from "@/jobs/expiry-reminders";
+import { pointsExpiry } from "@/jobs/points-expiry";
 import { makeCard, makeMerchant, makeProgram, makeReward } from "../support/fixtures";
 
 afterAll(() => resend.close());
 
 const DAY = 86_400_000;
 
-async function run(fn: typeof pointsExpiry | typeof expiryRemindersJob) {
+async function run(fn: typeof pointsExpiry | typeof expiryRemindersFn) {
   const { result, error } = await new InngestTestEngine({ function: fn }).execute();
   expect(error).toBeUndefined();
   return result as Record<string, number>;
@@ -59,8 +59,8 @@ describe("expiry reminders", () => {
     await earn(m.ctx, later.id, { points: 20 });
     await earn({ ...m.ctx, now: () => new Date(Date.now() - 8 * DAY) }, erased.id, { points: 60 });
 
-    await run(expiryRemindersJob);
-    await run(expiryRemindersJob);
+    await run(expiryRemindersFn);
+    await run(expiryRemindersFn);
 
     const toSoon = resend.to(`soon-${m.merchantId}@example.test`);
     const toLater = resend.to(`later-${m.merchantId}@example.test`);
@@ -89,11 +89,11 @@ describe("expiry reminders", () => {
     const card = await makeCard(m, program.id, `retry-${m.merchantId}@example.test`);
     await earn(m.ctx, card.id, { points: 40 });
     resend.state.failNext = 10;
-    await run(expiryRemindersJob);
+    await run(expiryRemindersFn);
     resend.state.failNext = 0;
     expect(resend.to(`retry-${m.merchantId}@example.test`)).toHaveLength(0);
-    await run(expiryRemindersJob);
-    await run(expiryRemindersJob);
+    await run(expiryRemindersFn);
+    await run(expiryRemindersFn);
     expect(resend.to(`retry-${m.merchantId}@example.test`)).toHaveLength(1);
   });
 });

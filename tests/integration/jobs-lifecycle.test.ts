@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { cards, customers, emails, ledgerEntries } from "@/db/schema";
 import { enroll } from "@/lib/cards/enroll";
-import { lifecycleBonuses } from "@/lib/jobs/lifecycle-bonuses";
+import { lifecycleBonuses } from "@/jobs/lifecycle-bonuses";
 import { earn } from "@/lib/ledger/earn";
 import { setLifecycle } from "@/lib/lifecycle/settings";
 import { makeCard, makeMerchant, makeProgram, type TestMerchant } from "../support/fixtures";

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cards, ledgerEntries, payoutRuns, payouts, type PayoutRunReport } from "@/db/schema";
 import { env } from "@/lib/env";
-import { payoutRun } from "@/lib/jobs/payout-run";
+import { payoutRun } from "@/jobs/payout-run";
 import { earn } from "@/lib/ledger/earn";
 import { configurePayouts, markPayoutsPaid, payoutsCsv, preparePayoutRun, requestPayoutRun } from "@/lib/payouts/runs";
 import { makeCard, makeMerchant, makeProgram, makeUser, type TestMerchant } from "../support/fixtures";

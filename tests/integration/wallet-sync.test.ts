@@ -7,7 +7,7 @@ import { appleRegistrations, googleWalletMessages } from "@/db/schema";
 import { cardQrToken } from "@/lib/cards/token";
 import { loadCardView } from "@/lib/cards/view";
 import { earn } from "@/lib/ledger/earn";
-import { createWalletSync } from "@/lib/jobs/wallet-sync";
+import { createWalletSync } from "@/jobs/wallet-sync";
 import { updateProgram } from "@/lib/programs/verbs";
 import { ApnsProviderToken, ApnsSender } from "@/wallet/apple/apns";
 import { registerDevice } from "@/wallet/apple/service";

@@ -1,6 +1,7 @@
-import { defaultWalletDeps, walletCardsOfMerchant, type WalletDeps } from "../../wallet/sync";
-import { syncWalletCardsInPages } from "../../wallet/sync-pages";
-import { events, inngest } from "./client";
+import { defaultWalletDeps, walletCardsOfMerchant, type WalletDeps } from "../wallet/sync";
+import { syncWalletCardsInPages } from "../wallet/sync-pages";
+import { events, inngest } from "../lib/events/inngest";
+import { describeJob } from "./job";
 
 /**
  * A location of the merchant was added, moved, renamed or removed: every pass of the merchant
@@ -13,7 +14,7 @@ export function createWalletSyncMerchant(deps: () => WalletDeps = defaultWalletD
     {
       id: "wallet-sync-merchant",
       name: "Wallet pass sync (whole merchant)",
-      triggers: [{ event: events.locationChanged }],
+      triggers: [{ event: events["location.changed"] }],
       debounce: { key: "event.data.merchantId", period: "30s", timeout: "5m" },
       retries: 6,
     },
@@ -25,3 +26,5 @@ export function createWalletSyncMerchant(deps: () => WalletDeps = defaultWalletD
 }
 
 export const walletSyncMerchant = createWalletSyncMerchant();
+
+export const walletSyncMerchantJob = describeJob(walletSyncMerchant, { reportsRuns: false });

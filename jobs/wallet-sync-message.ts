@@ -1,7 +1,8 @@
-import { dbReady } from "../../db/client";
-import { addGoogleMessage, recordWalletMessage } from "../../wallet/messages";
-import { defaultWalletDeps, refreshApplePass, type WalletDeps } from "../../wallet/sync";
-import { events, inngest } from "./client";
+import { dbReady } from "../db/client";
+import { addGoogleMessage, recordWalletMessage } from "../wallet/messages";
+import { defaultWalletDeps, refreshApplePass, type WalletDeps } from "../wallet/sync";
+import { events, inngest } from "../lib/events/inngest";
+import { describeJob } from "./job";
 
 /**
  * Shows a message (an expiry reminder, a campaign announcement) on every wallet copy of a card:
@@ -15,7 +16,7 @@ export function createWalletSyncMessage(deps: () => WalletDeps = defaultWalletDe
     {
       id: "wallet-sync-message",
       name: "Wallet message (reminders, campaigns)",
-      triggers: [{ event: events.walletMessageRequested }],
+      triggers: [{ event: events["wallet.message_requested"] }],
       retries: 6,
     },
     async ({ event, step }) => {
@@ -31,3 +32,5 @@ export function createWalletSyncMessage(deps: () => WalletDeps = defaultWalletDe
 }
 
 export const walletSyncMessage = createWalletSyncMessage();
+
+export const walletSyncMessageJob = describeJob(walletSyncMessage, { reportsRuns: false });

@@ -1,12 +1,13 @@
-import { dbReady } from "../../db/client";
-import { afterCommit } from "../events/after-commit";
-import { grantBirthdayBonuses, grantWinbackBonuses } from "../lifecycle/bonuses";
-import { inngest } from "./client";
-import { beat } from "./heartbeat";
+import { dbReady } from "../db/client";
+import { afterCommit } from "../lib/events/after-commit";
+import { grantBirthdayBonuses, grantWinbackBonuses } from "../lib/lifecycle/bonuses";
+import { inngest } from "../lib/events/inngest";
+import { beat } from "../lib/events/heartbeat";
+import { describeJob } from "./job";
 
 /** Hourly (so every time zone gets its day): birthday bonuses and win-back offers, each paid once. */
 export const lifecycleBonuses = inngest.createFunction(
-  { id: "lifecycle-bonuses", triggers: [{ cron: "30 * * * *" }], concurrency: { limit: 1 }, retries: 3 },
+  { id: "lifecycle-bonuses", name: "Birthday and win-back bonuses", triggers: [{ cron: "30 * * * *" }], concurrency: { limit: 1 }, retries: 3 },
   async ({ step }) => {
     const birthday = await step.run("birthday", async () => {
       const result = await grantBirthdayBonuses(await dbReady(), new Date());
@@ -22,3 +23,5 @@ export const lifecycleBonuses = inngest.createFunction(
     return { birthday, winback };
   },
 );
+
+export const lifecycleBonusesJob = describeJob(lifecycleBonuses, { reportsRuns: true });

@@ -1,7 +1,8 @@
-import { dbReady } from "../../db/client";
-import { env } from "../env";
-import { defaultWalletDeps, refreshApplePass, syncGoogleCard, type WalletDeps } from "../../wallet/sync";
-import { events, inngest } from "./client";
+import { dbReady } from "../db/client";
+import { env } from "../lib/env";
+import { defaultWalletDeps, refreshApplePass, syncGoogleCard, type WalletDeps } from "../wallet/sync";
+import { events, inngest } from "../lib/events/inngest";
+import { describeJob } from "./job";
 
 /**
  * Keeps every wallet copy of a card true. Any change that shows on the pass (balance, tier, a
@@ -16,7 +17,7 @@ export function createWalletSync(deps: () => WalletDeps = defaultWalletDeps) {
     {
       id: "wallet-sync",
       name: "Wallet pass sync (per card)",
-      triggers: [{ event: events.cardBalanceChanged }, { event: events.tierChanged }, { event: events.voucherIssued }, { event: events.voucherRedeemed }],
+      triggers: [{ event: events["card.balance_changed"] }, { event: events["tier.changed"] }, { event: events["voucher.issued"] }, { event: events["voucher.redeemed"] }],
       debounce: { key: "event.data.cardId", period: `${env.WALLET_SYNC_DEBOUNCE_SECONDS}s`, timeout: "1m" },
       retries: 6,
     },
@@ -30,3 +31,5 @@ export function createWalletSync(deps: () => WalletDeps = defaultWalletDeps) {
 }
 
 export const walletSync = createWalletSync();
+
+export const walletSyncJob = describeJob(walletSync, { reportsRuns: false });

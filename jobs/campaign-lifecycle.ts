@@ -1,7 +1,8 @@
-import { dbReady } from "../../db/client";
-import { activateCampaign, announceCampaign, endCampaign } from "../campaigns/run";
-import { afterCommit } from "../events/after-commit";
-import { events, inngest } from "./client";
+import { dbReady } from "../db/client";
+import { activateCampaign, announceCampaign, endCampaign } from "../lib/campaigns/run";
+import { afterCommit } from "../lib/events/after-commit";
+import { events, inngest } from "../lib/events/inngest";
+import { describeJob } from "./job";
 
 const MAX_ANNOUNCE_BATCHES = 1000;
 
@@ -13,8 +14,9 @@ const MAX_ANNOUNCE_BATCHES = 1000;
 export const campaignLifecycle = inngest.createFunction(
   {
     id: "campaign-lifecycle",
-    triggers: [events.campaignScheduled],
-    cancelOn: [{ event: events.campaignCancelled, match: "data.campaignId" }],
+    name: "Campaigns (start, announce, end)",
+    triggers: [events["campaign.scheduled"]],
+    cancelOn: [{ event: events["campaign.cancelled"], match: "data.campaignId" }],
     retries: 5,
   },
   async ({ event, step }) => {
@@ -46,3 +48,5 @@ export const campaignLifecycle = inngest.createFunction(
     return { campaignId, bonusCards: activated.bonusCards, announced, ended: ended.ended };
   },
 );
+
+export const campaignLifecycleJob = describeJob(campaignLifecycle, { reportsRuns: false });

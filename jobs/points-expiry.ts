@@ -1,15 +1,16 @@
-import { dbReady } from "../../db/client";
-import { afterCommit } from "../events/after-commit";
-import { expireDueCards } from "../lifecycle/expire-due";
-import { inngest } from "./client";
-import { beat } from "./heartbeat";
+import { dbReady } from "../db/client";
+import { afterCommit } from "../lib/events/after-commit";
+import { expireDueCards } from "../lib/lifecycle/expire-due";
+import { inngest } from "../lib/events/inngest";
+import { beat } from "../lib/events/heartbeat";
+import { describeJob } from "./job";
 
 const BATCH = 500;
 const MAX_BATCHES = 400;
 
 /** Hourly: closes lots past their expiry as `expire` entries, in batches of cards (passes follow the balance events). */
 export const pointsExpiry = inngest.createFunction(
-  { id: "points-expiry", triggers: [{ cron: "5 * * * *" }], concurrency: { limit: 1 }, retries: 3 },
+  { id: "points-expiry", name: "Expiring old points", triggers: [{ cron: "5 * * * *" }], concurrency: { limit: 1 }, retries: 3 },
   async ({ step }) => {
     const at = new Date(await step.run("clock", () => new Date().toISOString()));
     let cards = 0;
@@ -29,3 +30,5 @@ export const pointsExpiry = inngest.createFunction(
     return { cards, points };
   },
 );
+
+export const pointsExpiryJob = describeJob(pointsExpiry, { reportsRuns: true });

@@ -1,8 +1,9 @@
-import { dbReady } from "../../db/client";
-import { afterCommit } from "../events/after-commit";
-import { finishPayoutRun, preparePayoutRun, sendPayoutBatch } from "../payouts/runs";
-import { events, inngest } from "./client";
-import { beat } from "./heartbeat";
+import { dbReady } from "../db/client";
+import { afterCommit } from "../lib/events/after-commit";
+import { finishPayoutRun, preparePayoutRun, sendPayoutBatch } from "../lib/payouts/runs";
+import { events, inngest } from "../lib/events/inngest";
+import { beat } from "../lib/events/heartbeat";
+import { describeJob } from "./job";
 
 const BATCH = 1000;
 const MAX_BATCHES = 500;
@@ -12,7 +13,7 @@ const MAX_BATCHES = 500;
  * program's provider, then write the report. One run per program at a time.
  */
 export const payoutRun = inngest.createFunction(
-  { id: "payout-run", triggers: [events.payoutRunRequested], concurrency: { key: "event.data.programId", limit: 1 }, retries: 5 },
+  { id: "payout-run", name: "Payout runs", triggers: [events["payout_run.requested"]], concurrency: { key: "event.data.programId", limit: 1 }, retries: 5 },
   async ({ event, step }) => {
     const { runId } = event.data;
     const prepared = await step.run("reserve", async () => {
@@ -36,3 +37,5 @@ export const payoutRun = inngest.createFunction(
     });
   },
 );
+
+export const payoutRunJob = describeJob(payoutRun, { reportsRuns: true });

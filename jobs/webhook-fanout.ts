@@ -1,12 +1,15 @@
-import { dbReady } from "../../db/client";
-import { planDeliveries } from "../webhooks/deliver";
-import { events, inngest } from "./client";
+import { dbReady } from "../db/client";
+import { planDeliveries } from "../lib/webhooks/deliver";
+import { WEBHOOK_EVENTS } from "../lib/events/catalogue";
+import { events, inngest } from "../lib/events/inngest";
+import { describeJob } from "./job";
 
 /** For each domain event a merchant may subscribe to: one delivery per subscribed endpoint, each sent by webhook-deliver. */
 export const webhookFanout = inngest.createFunction(
   {
     id: "webhook-fanout",
-    triggers: [events.cardEnrolled, events.cardBalanceChanged, events.tierChanged, events.voucherIssued, events.voucherRedeemed, events.programChanged, events.rewardChanged],
+    name: "Webhook fan-out (one delivery per subscribed endpoint)",
+    triggers: WEBHOOK_EVENTS.map((name) => events[name]),
     retries: 5,
   },
   async ({ event, step }) => {
@@ -21,3 +24,5 @@ export const webhookFanout = inngest.createFunction(
     return { deliveries: deliveryIds.length };
   },
 );
+
+export const webhookFanoutJob = describeJob(webhookFanout, { reportsRuns: false });

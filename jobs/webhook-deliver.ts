@@ -1,7 +1,8 @@
 import { NonRetriableError } from "inngest";
-import { dbReady } from "../../db/client";
-import { attemptDelivery, markDeliveryFailed } from "../webhooks/deliver";
-import { events, inngest } from "./client";
+import { dbReady } from "../db/client";
+import { attemptDelivery, markDeliveryFailed } from "../lib/webhooks/deliver";
+import { events, inngest } from "../lib/events/inngest";
+import { describeJob } from "./job";
 
 /**
  * Delivers one webhook. A failed attempt is logged and thrown, so Inngest retries it with its
@@ -11,7 +12,8 @@ import { events, inngest } from "./client";
 export const webhookDeliver = inngest.createFunction(
   {
     id: "webhook-deliver",
-    triggers: [events.webhookDeliveryRequested],
+    name: "Webhook deliveries",
+    triggers: [events["webhook_delivery.requested"]],
     retries: 10,
     concurrency: { key: "event.data.merchantId", limit: 10 },
     onFailure: async ({ event, error }) => {
@@ -27,3 +29,5 @@ export const webhookDeliver = inngest.createFunction(
     });
   },
 );
+
+export const webhookDeliverJob = describeJob(webhookDeliver, { reportsRuns: false });

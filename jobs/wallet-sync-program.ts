@@ -1,6 +1,7 @@
-import { defaultWalletDeps, walletCardsOfProgram, type WalletDeps } from "../../wallet/sync";
-import { syncWalletCardsInPages } from "../../wallet/sync-pages";
-import { events, inngest } from "./client";
+import { defaultWalletDeps, walletCardsOfProgram, type WalletDeps } from "../wallet/sync";
+import { syncWalletCardsInPages } from "../wallet/sync-pages";
+import { events, inngest } from "../lib/events/inngest";
+import { describeJob } from "./job";
 
 /**
  * A program's design or rules, or one of its rewards (name, cost, stock, active), changed: its
@@ -14,7 +15,7 @@ export function createWalletSyncProgram(deps: () => WalletDeps = defaultWalletDe
     {
       id: "wallet-sync-program",
       name: "Wallet pass sync (whole program)",
-      triggers: [{ event: events.programChanged }, { event: events.rewardChanged }],
+      triggers: [{ event: events["program.changed"] }, { event: events["reward.changed"] }],
       debounce: { key: "event.data.programId", period: "30s", timeout: "5m" },
       retries: 6,
     },
@@ -26,3 +27,5 @@ export function createWalletSyncProgram(deps: () => WalletDeps = defaultWalletDe
 }
 
 export const walletSyncProgram = createWalletSyncProgram();
+
+export const walletSyncProgramJob = describeJob(walletSyncProgram, { reportsRuns: false });

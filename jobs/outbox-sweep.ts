@@ -1,13 +1,14 @@
-import { dbReady } from "../../db/client";
-import { dispatchPending } from "../events/dispatch";
-import { beat } from "./heartbeat";
-import { inngest } from "./client";
+import { dbReady } from "../db/client";
+import { dispatchPending } from "../lib/events/dispatch";
+import { beat } from "../lib/events/heartbeat";
+import { inngest } from "../lib/events/inngest";
+import { describeJob } from "./job";
 
 const MAX_ROUNDS = 50;
 
 /** Every minute: resends outbox events that did not reach Inngest after their commit. */
 export const outboxSweep = inngest.createFunction(
-  { id: "outbox-sweep", triggers: [{ cron: "* * * * *" }], concurrency: { limit: 1 }, retries: 1 },
+  { id: "outbox-sweep", name: "Resending what did not go out", triggers: [{ cron: "* * * * *" }], concurrency: { limit: 1 }, retries: 1 },
   async ({ step }) => {
     return step.run("dispatch-pending", async () => {
       const db = await dbReady();
@@ -24,3 +25,5 @@ export const outboxSweep = inngest.createFunction(
     });
   },
 );
+
+export const outboxSweepJob = describeJob(outboxSweep, { reportsRuns: true });

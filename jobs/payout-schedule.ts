@@ -1,11 +1,12 @@
 import { ne } from "drizzle-orm";
-import { dbReady } from "../../db/client";
-import { payoutSettings } from "../../db/schema";
-import { systemActor } from "../context";
-import { afterCommit } from "../events/after-commit";
-import { requestPayoutRun } from "../payouts/runs";
-import { inngest } from "./client";
-import { beat } from "./heartbeat";
+import { dbReady } from "../db/client";
+import { payoutSettings } from "../db/schema";
+import { systemActor } from "../lib/context";
+import { afterCommit } from "../lib/events/after-commit";
+import { requestPayoutRun } from "../lib/payouts/runs";
+import { inngest } from "../lib/events/inngest";
+import { beat } from "../lib/events/heartbeat";
+import { describeJob } from "./job";
 
 /** The period a scheduled run belongs to on `at` (UTC), or null when the schedule has no run that day. */
 export function schedulePeriod(schedule: "off" | "daily" | "weekly" | "monthly", at: Date): string | null {
@@ -18,7 +19,7 @@ export function schedulePeriod(schedule: "off" | "daily" | "weekly" | "monthly",
 
 /** Daily: starts the scheduled payout run of every program whose schedule falls today (once per period). */
 export const payoutSchedule = inngest.createFunction(
-  { id: "payout-schedule", triggers: [{ cron: "0 2 * * *" }], concurrency: { limit: 1 }, retries: 3 },
+  { id: "payout-schedule", name: "Scheduled cashback payouts", triggers: [{ cron: "0 2 * * *" }], concurrency: { limit: 1 }, retries: 3 },
   async ({ step }) => {
     return step.run("start-runs", async () => {
       const db = await dbReady();
@@ -44,3 +45,4 @@ export const payoutSchedule = inngest.createFunction(
   },
 );
 
+export const payoutScheduleJob = describeJob(payoutSchedule, { reportsRuns: true });
