@@ -70,11 +70,6 @@ const config = [
     },
   },
   ...layerRules,
-  {
-    // Known breach, being moved into lib/api-keys (issue 8): the API wrapper still writes api_keys.last_used_at itself.
-    files: ["app/api/_http/route.ts"],
-    rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: layers.app.filter((p) => p.regex !== top(["db/schema"]) && p.regex !== "^drizzle-orm(/|$)") }] },
-  },
 ];
 
 export default config;

@@ -2,7 +2,7 @@ import { InngestTestEngine } from "@inngest/test";
 import { describe, expect, it } from "vitest";
 import { loadCardView } from "@/lib/cards/view";
 import { recentActivity } from "@/lib/dashboard/feed";
-import { payoutRun } from "@/lib/jobs/payout-run";
+import { payoutRun } from "@/jobs/payout-run";
 import { earn } from "@/lib/ledger/earn";
 import { configurePayouts, payoutsCsv, requestPayoutRun } from "@/lib/payouts/runs";
 import { renderPass } from "@/wallet/apple/pass";
