@@ -1,6 +1,6 @@
 import { index, integer, jsonb, pgEnum, pgTable, text } from "drizzle-orm/pg-core";
 import type { EarningRules } from "../../lib/rules/schema";
-import type { ExpiryPolicy } from "../../lib/ledger/expiry";
+import type { ExpiryPolicy } from "../../lib/expiry/policy";
 import type { TierLadder } from "../../lib/tiers/schema";
 import type { PassDesign } from "../../lib/programs/design";
 import { createdAt, id, updatedAt } from "./_common";

@@ -5,7 +5,7 @@ import { createApiKey } from "../api-keys/verbs";
 import { enroll } from "../cards/enroll";
 import { systemActor, type Ctx } from "../context";
 import { earn } from "../ledger/earn";
-import { expireCard } from "../ledger/expire";
+import { expireCard } from "../expiry/expire";
 import { createMerchant } from "../merchants";
 import { createProgram, updateProgram } from "../programs/verbs";
 import { redeemReward } from "../rewards/redeem";

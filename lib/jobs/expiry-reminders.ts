@@ -1,6 +1,6 @@
 import { dbReady } from "../../db/client";
 import { afterCommit } from "../events/after-commit";
-import { sendExpiryReminders } from "../reminders/expiry-reminders";
+import { sendExpiryReminders } from "../expiry/reminders";
 import { inngest } from "./client";
 import { beat } from "./heartbeat";
 

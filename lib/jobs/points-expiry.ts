@@ -1,6 +1,6 @@
 import { dbReady } from "../../db/client";
 import { afterCommit } from "../events/after-commit";
-import { expireDueCards } from "../lifecycle/expire-due";
+import { expireDueCards } from "../expiry/due";
 import { inngest } from "./client";
 import { beat } from "./heartbeat";
 

@@ -3,7 +3,7 @@ import { queryRows, type Tx } from "../../db/client";
 import type { Program } from "../../db/schema";
 import { now, withTransaction, type Ctx } from "../context";
 import { EVENTS_CHANNEL } from "../outbox";
-import { lotExpiry } from "./expiry";
+import { lotExpiry } from "../expiry/policy";
 
 /*
  * Set-based ledger writes for jobs that touch thousands of cards at once (campaign bonuses,

@@ -6,7 +6,7 @@ import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
 import { eventsSql } from "../outbox";
 import { parseRunning, runningCampaignsSql, type RunningCampaign } from "../campaigns/active";
-import { lotExpiry } from "./expiry";
+import { lotExpiry } from "../expiry/policy";
 
 export type TxCtx = Ctx & { db: Tx };
 

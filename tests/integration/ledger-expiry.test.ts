@@ -4,7 +4,7 @@ import { ledgerEntries, pointLots } from "@/db/schema";
 import type { Ctx } from "@/lib/context";
 import { adjust } from "@/lib/ledger/adjust";
 import { earn } from "@/lib/ledger/earn";
-import { expireCard } from "@/lib/ledger/expire";
+import { expireCard } from "@/lib/expiry/expire";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { makeCard, makeMerchant, makeProgram, makeReward, type TestMerchant } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/invariants";
