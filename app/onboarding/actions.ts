@@ -4,10 +4,10 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { dbReady } from "@/db/client";
-import { brandColor, currencyCode, logoDataUrl, timeZone } from "@/lib/dashboard/settings";
+import { brandColor, currencyCode, logoDataUrl, timeZone } from "@/lib/merchants/settings";
 import { AppError } from "@/lib/errors";
 import { LocationInput } from "@/lib/locations/verbs";
-import { createMerchant } from "@/lib/merchants";
+import { createMerchant } from "@/lib/merchants/verbs";
 import { userAction } from "../_server/action";
 import { MERCHANT_COOKIE } from "../_server/session";
 

@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { withTransaction } from "@/lib/context";
-import { LookupInput, lookupCode, scannedCard, type ScannedCard } from "@/lib/dashboard/scanner";
+import { LookupInput, lookupCode, scannedCard, type ScannedCard } from "@/lib/cards/lookup";
 import { AppError } from "@/lib/errors";
 import { onceForKey, requestHash } from "@/lib/idempotency";
 import { earn } from "@/lib/ledger/earn";

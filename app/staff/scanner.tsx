@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { ScanResult, ScannedCard } from "@/lib/dashboard/scanner";
+import type { ScanResult, ScannedCard } from "@/lib/cards/lookup";
 import { earnAction, lookupAction, redeemVoucherAction } from "./actions";
 import { Camera } from "./camera";
 import { loadQueue, newKey, peekToken, saveQueue, type Queued } from "./queue";

@@ -1,13 +1,13 @@
 import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { campaigns, segmentMembers, segments, cards, type Campaign, type Segment } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
 import { loadProgram } from "../ledger/core";
-import { merchantOf } from "../merchants";
+import { merchantOf } from "../merchants/verbs";
 import { recordEvents } from "../outbox";
 import { zonedToUtc } from "./time";
 

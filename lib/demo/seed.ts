@@ -6,7 +6,7 @@ import { enroll } from "../cards/enroll";
 import { systemActor, type Ctx } from "../context";
 import { earn } from "../ledger/earn";
 import { expireCard } from "../expiry/expire";
-import { createMerchant } from "../merchants";
+import { createMerchant } from "../merchants/verbs";
 import { createProgram, updateProgram } from "../programs/verbs";
 import { redeemReward } from "../rewards/redeem";
 import { createReward } from "../rewards/verbs";

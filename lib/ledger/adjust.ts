@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Card, LedgerEntry } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { appendEntry, lockCardWithProgram } from "./core";

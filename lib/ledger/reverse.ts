@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { ledgerEntries, type Card, type LedgerEntry } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { lifecycleSettings, type LifecycleSettings } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { loadProgram } from "../ledger/core";

@@ -1,7 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { locations, type Location } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";

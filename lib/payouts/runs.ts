@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "../../db/client";
 import { cards, customers, payoutRuns, payouts, payoutSettings, type Payout, type PayoutRun, type PayoutRunReport, type PayoutSettings } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, systemActor, withTransaction, type Ctx } from "../context";
 import { env } from "../env";

@@ -1,11 +1,11 @@
-import { and, asc, eq } from "drizzle-orm";
-import { programs, rewards, type Program } from "../../db/schema";
-import { audit } from "../audit";
+import { and, asc, count, eq } from "drizzle-orm";
+import { cards, programs, rewards, type Program } from "../../db/schema";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
-import { merchantOf } from "../merchants";
+import { merchantOf } from "../merchants/verbs";
 import { recordEvents } from "../outbox";
 import { EarningRules } from "../rules/schema";
 import { PassDesign } from "./design";
@@ -82,6 +82,13 @@ export async function getProgram(ctx: Ctx, programId: string): Promise<Program> 
 export async function listPrograms(ctx: Ctx): Promise<Program[]> {
   assertCan(ctx.actor, "programs:read");
   return ctx.db.select().from(programs).where(eq(programs.merchantId, ctx.merchantId)).orderBy(asc(programs.createdAt), asc(programs.id));
+}
+
+/** Cards per program, for the programs list. */
+export async function programMemberCounts(ctx: Ctx): Promise<Map<string, number>> {
+  assertCan(ctx.actor, "programs:read");
+  const rows = await ctx.db.select({ programId: cards.programId, n: count() }).from(cards).where(eq(cards.merchantId, ctx.merchantId)).groupBy(cards.programId);
+  return new Map(rows.map((r) => [r.programId, Number(r.n)]));
 }
 
 async function assertReward(ctx: Ctx, programId: string, rewardId: string) {

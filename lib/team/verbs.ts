@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "../../db/client";
 import { invitations, memberships, merchants, roleEnum, sessions, users, type Role } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { sendEmail } from "../email";

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { cards, ledgerEntries, type Card, type Program } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { now } from "../context";
 import type { TxCtx } from "../ledger/core";
 import { recordEvents } from "../outbox";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { recentActivity } from "@/lib/dashboard/feed";
-import { overview } from "@/lib/dashboard/overview";
+import { overview } from "@/lib/insights/overview";
 import { earn } from "@/lib/ledger/earn";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { makeCard, makeMerchant, makeProgram, makeReward, makeUser } from "../support/fixtures";

@@ -5,7 +5,7 @@ import { Alert, Badge, PageHeader } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { isAppError } from "@/lib/errors";
 import { listLocations } from "@/lib/locations/verbs";
-import { merchantOf } from "@/lib/merchants";
+import { merchantOf } from "@/lib/merchants/verbs";
 import { getProgram } from "@/lib/programs/verbs";
 import { listRewards } from "@/lib/rewards/verbs";
 import { requirePage } from "../../../_server/session";

@@ -1,11 +1,11 @@
-import { desc, eq, lt, and } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { auditLog, merchants, users, type Merchant } from "../../db/schema";
-import { audit } from "../audit";
+import { merchants, type Merchant } from "../../db/schema";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
-import { AppError, notFound } from "../errors";
-import { timeZone } from "../merchants";
+import { notFound } from "../errors";
+import { timeZone } from "./verbs";
 
 // One definition of a valid time zone, owned by the merchant verbs; re-exported for the forms here.
 export { timeZone };
@@ -60,20 +60,4 @@ export async function updateSettings(ctx: Ctx, input: SettingsInput): Promise<Me
     await audit(tx.db, ctx.merchantId, ctx.actor, "settings.updated", { type: "merchant", id: ctx.merchantId }, changed);
     return after!;
   });
-}
-
-export type AuditRow = typeof auditLog.$inferSelect & { actorEmail: string | null };
-
-/** The audit log, newest first, 50 at a time before `before`. */
-export async function listAudit(ctx: Ctx, opts: { before?: Date } = {}): Promise<AuditRow[]> {
-  assertCan(ctx.actor, "audit:read");
-  if (opts.before && Number.isNaN(opts.before.getTime())) throw new AppError("invalid", "That page of the log does not exist.");
-  const rows = await ctx.db
-    .select({ entry: auditLog, actorEmail: users.email })
-    .from(auditLog)
-    .leftJoin(users, eq(users.id, auditLog.actorId))
-    .where(and(eq(auditLog.merchantId, ctx.merchantId), opts.before ? lt(auditLog.createdAt, opts.before) : undefined))
-    .orderBy(desc(auditLog.createdAt))
-    .limit(50);
-  return rows.map((r) => ({ ...r.entry, actorEmail: r.actorEmail }));
 }

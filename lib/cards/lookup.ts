@@ -2,7 +2,7 @@ import { and, desc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import { cards, customers, programs, vouchers, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
-import { scan } from "../cards/read";
+import { scan } from "./read";
 import { now, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { normalizeCode } from "../ids";

@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Executor } from "../db/client";
-import { locations, memberships, merchants, users, type Merchant } from "../db/schema";
-import { audit } from "./audit";
-import type { Actor, Ctx } from "./context";
-import { notFound } from "./errors";
-import { newId } from "./ids";
+import type { Executor } from "../../db/client";
+import { locations, memberships, merchants, users, type Merchant } from "../../db/schema";
+import { audit } from "../audit/log";
+import type { Actor, Ctx } from "../context";
+import { notFound } from "../errors";
+import { newId } from "../ids";
 
 export async function merchantOf(ctx: Ctx): Promise<Merchant> {
   const [merchant] = await ctx.db.select().from(merchants).where(eq(merchants.id, ctx.merchantId));
