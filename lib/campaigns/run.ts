@@ -27,7 +27,7 @@ async function byId(db: Executor, campaignId: string, lock = false): Promise<Cam
 }
 
 /** Cards in the campaign's audience, as a condition over alias `c`. */
-export function audienceCondition(campaign: Campaign, cardId: SQL | AnyColumn = sql`c.id`): SQL {
+function audienceCondition(campaign: Campaign, cardId: SQL | AnyColumn = sql`c.id`): SQL {
   if (campaign.audience.kind === "everyone") return sql`true`;
   return sql`exists (select 1 from campaign_members cm where cm.campaign_id = ${campaign.id} and cm.card_id = ${cardId})`;
 }

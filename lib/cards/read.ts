@@ -1,10 +1,9 @@
 import { and, desc, eq, lt } from "drizzle-orm";
-import { cards, ledgerEntries, type Card, type LedgerEntry } from "../../db/schema";
+import { cards, ledgerEntries, vouchers, type Card, type LedgerEntry, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import type { Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { verifyQr } from "../tokens/qr";
-import { vouchers, type Voucher } from "../../db/schema";
 
 export async function getCard(ctx: Ctx, cardId: string): Promise<Card> {
   assertCan(ctx.actor, "cards:read");
@@ -45,11 +44,6 @@ function decodeCursor(cursor: string): number {
   const match = /^s:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
   if (!match) throw new AppError("invalid", "cursor is not one this API gave out", { errors: [{ path: "cursor", message: "unknown cursor" }] });
   return Number(match[1]);
-}
-
-export async function listVouchers(ctx: Ctx, cardId: string): Promise<Voucher[]> {
-  await getCard(ctx, cardId);
-  return ctx.db.select().from(vouchers).where(eq(vouchers.cardId, cardId)).orderBy(desc(vouchers.createdAt));
 }
 
 /** What a scanned QR is: a card, or a voucher with its card. Verifies signature, merchant and expiry. */

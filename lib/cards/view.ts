@@ -17,8 +17,7 @@ import {
   type Reward,
   type Voucher,
 } from "../../db/schema";
-import { systemActor } from "../context";
-import type { TxCtx } from "../ledger/core";
+import { systemActor, type TxCtx } from "../context";
 import { earnedInWindow } from "../tiers/recompute";
 import { nextTier } from "../tiers/schema";
 
@@ -39,7 +38,7 @@ export type CardView = {
   modifiedAt: Date;
 };
 
-export const MAX_PASS_LOCATIONS = 10;
+const MAX_PASS_LOCATIONS = 10;
 
 export type CardLookup = { cardId: string } | { publicToken: string };
 

@@ -13,7 +13,7 @@ import { createReward } from "../rewards/verbs";
 import { redeemVoucher } from "../vouchers/redeem";
 
 export const DEMO_OWNER_EMAIL = "owner@beanthere.test";
-export const DEMO_MERCHANT_NAME = "Bean There Coffee";
+const DEMO_MERCHANT_NAME = "Bean There Coffee";
 
 const FIRST = ["Ava", "Noah", "Mia", "Liam", "Zoe", "Ethan", "Lena", "Omar", "Iris", "Jonas", "Maya", "Theo", "Nora", "Felix", "Sara", "Leo", "Aiko", "Ravi", "Elif", "Hugo"];
 const LAST = ["Nguyen", "Schmidt", "Garcia", "Okafor", "Rossi", "Kowalski", "Silva", "Tanaka", "Haddad", "Berg"];

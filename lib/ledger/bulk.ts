@@ -1,7 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
-import { queryRows, type Tx } from "../../db/client";
+import { queryRows } from "../../db/client";
 import type { Program } from "../../db/schema";
-import { now, withTransaction, type Ctx } from "../context";
+import { now, withTransaction, type Ctx, type TxCtx } from "../context";
 import { EVENTS_CHANNEL } from "../outbox";
 import { lotExpiry } from "../expiry/policy";
 
@@ -182,7 +182,7 @@ function inRange(range: Range): SQL {
  * Runs one transaction per range, PARALLEL at a time (ranges are disjoint, so batches never wait
  * for each other's locks). Inside a caller's transaction they run one after another on it.
  */
-async function inBatches<T>(ctx: Ctx, ranges: Range[], fn: (tx: Ctx & { db: Tx }, range: Range) => Promise<T>): Promise<T[]> {
+async function inBatches<T>(ctx: Ctx, ranges: Range[], fn: (tx: TxCtx, range: Range) => Promise<T>): Promise<T[]> {
   const results: T[] = [];
   let next = 0;
   const worker = async () => {

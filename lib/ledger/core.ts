@@ -1,14 +1,12 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import { queryRows, type Tx } from "../../db/client";
+import { queryRows } from "../../db/client";
 import { cards, ledgerEntries, merchants, pointLots, programs, type Card, type EntryKind, type LedgerEntry, type Program } from "../../db/schema";
-import { now, type Ctx } from "../context";
+import { now, type TxCtx, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
 import { eventsSql } from "../outbox";
 import { parseRunning, runningCampaignsSql, type RunningCampaign } from "../campaigns/active";
 import { lotExpiry } from "../expiry/policy";
-
-export type TxCtx = Ctx & { db: Tx };
 
 /** Locks the card row for the rest of the transaction: every balance change on a card is serialized here. */
 export async function lockCard(ctx: TxCtx, cardId: string): Promise<Card> {

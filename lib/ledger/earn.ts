@@ -4,12 +4,12 @@ import { ledgerEntries, locations, type Card, type LedgerEntry, type Program, ty
 import { assertCan } from "../auth/permissions";
 import { campaignFactor } from "../campaigns/active";
 import { rewardReferralOnFirstEarn } from "../lifecycle/referral";
-import { now, withTransaction, type Ctx } from "../context";
+import { now, withTransaction, type Ctx, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
 import { currencyExponent, evaluateEarn, localClock } from "../rules/evaluate";
 import { recomputeTier, tierMultiplier } from "../tiers/recompute";
 import { issueVoucher } from "../vouchers/issue";
-import { appendEntry, lockCardWithProgram, type TxCtx } from "./core";
+import { appendEntry, lockCardWithProgram } from "./core";
 
 export const EarnInput = z
   .object({

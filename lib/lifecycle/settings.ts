@@ -1,4 +1,3 @@
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { lifecycleSettings, type LifecycleSettings } from "../../db/schema";
 import { audit } from "../audit/log";
@@ -29,9 +28,4 @@ export async function setLifecycle(ctx: Ctx, raw: LifecycleInput): Promise<Lifec
     await audit(tx.db, ctx.merchantId, ctx.actor, "lifecycle.updated", { type: "program", id: input.programId }, input);
     return row!;
   });
-}
-
-export async function getLifecycle(ctx: Ctx, programId: string): Promise<LifecycleSettings | null> {
-  const [row] = await ctx.db.select().from(lifecycleSettings).where(eq(lifecycleSettings.programId, programId));
-  return row && row.merchantId === ctx.merchantId ? row : null;
 }

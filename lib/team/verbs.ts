@@ -61,7 +61,7 @@ function assertMayGrant(ctx: Ctx, role: Role) {
   }
 }
 
-export function hashInviteToken(token: string) {
+function hashInviteToken(token: string) {
   return createHash("sha256").update(token).digest("hex");
 }
 
