@@ -9,7 +9,8 @@ import { afterCommit } from "@/lib/events/after-commit";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { voucherToken } from "@/lib/vouchers/token";
 import { qrSvg } from "@/app/(public)/qr";
-import { clientIp, limitCardTraffic } from "@/app/(public)/_public";
+import { limitCardTraffic } from "@/app/(public)/_public";
+import { clientIp } from "@/app/_server/client-ip";
 
 const RedeemFromPage = z.object({ token: z.string().min(16).max(64), rewardId: z.string().min(1).max(64) }).strict();
 

@@ -7,7 +7,8 @@ import { isAppError } from "@/lib/errors";
 import { currencyExponent } from "@/lib/rules/evaluate";
 import { voucherToken } from "@/lib/vouchers/token";
 import { walletStatus } from "@/wallet/config";
-import { clientIp, limitCardTraffic } from "../../_public";
+import { clientIp } from "../../../_server/client-ip";
+import { limitCardTraffic } from "../../_public";
 import { qrSvg } from "../../qr";
 import { LiveRefresh, RedeemButton } from "./client";
 

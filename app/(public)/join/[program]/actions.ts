@@ -12,7 +12,7 @@ import { AppError } from "@/lib/errors";
 import { afterCommit } from "@/lib/events/after-commit";
 import { loadPublicProgram } from "@/lib/programs/public";
 import { enforceRateLimit } from "@/lib/rate-limit";
-import { clientIp } from "@/app/(public)/_public";
+import { clientIp } from "@/app/_server/client-ip";
 
 const JoinInput = z
   .object({
