@@ -5,32 +5,7 @@ import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { notFound } from "../errors";
-import { timeZone } from "./verbs";
-
-// One definition of a valid time zone, owned by the merchant verbs; re-exported for the forms here.
-export { timeZone };
-
-export const currencyCode = z
-  .string()
-  .trim()
-  .length(3, "a three-letter code such as USD or EUR")
-  .toUpperCase()
-  .refine((c) => {
-    try {
-      new Intl.NumberFormat("en", { style: "currency", currency: c });
-      return true;
-    } catch {
-      return false;
-    }
-  }, "an ISO 4217 currency code such as USD or EUR");
-
-export const brandColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #3b2f2f");
-
-/** A logo as a small PNG/JPEG/WebP/SVG data URL (the browser resizes it before upload). */
-export const logoDataUrl = z
-  .string()
-  .max(200_000, "the logo is too large; use an image under 150 KB")
-  .regex(/^data:image\/(png|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/, "a PNG, JPEG, WebP or SVG image");
+import { brandColor, currencyCode, logoDataUrl, timeZone } from "./verbs";
 
 export const SettingsInput = z
   .object({
@@ -41,10 +16,11 @@ export const SettingsInput = z
     logoUrl: logoDataUrl.nullable().optional(),
   })
   .strict();
-export type SettingsInput = z.infer<typeof SettingsInput>;
+export type SettingsInput = z.input<typeof SettingsInput>;
 
-export async function updateSettings(ctx: Ctx, input: SettingsInput): Promise<Merchant> {
+export async function updateSettings(ctx: Ctx, raw: SettingsInput): Promise<Merchant> {
   assertCan(ctx.actor, "settings:write");
+  const input = SettingsInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const [before] = await tx.db.select().from(merchants).where(eq(merchants.id, ctx.merchantId));
     if (!before) throw notFound("Business");
