@@ -24,7 +24,7 @@ async function calmLimit(name: "scan" | "voucherUse", key: string) {
 
 export const lookupAction = memberAction("staff.lookup", { input: LookupInput, permission: "scanner:use", source: "scanner" }, async ({ ctx, input }) => {
   await calmLimit("scan", ctx.actor.id);
-  return lookupCode(ctx, input.code);
+  return lookupCode(ctx, input);
 });
 
 const EarnAtCounter = z
@@ -46,7 +46,8 @@ export const earnAction = memberAction("staff.earn", { input: EarnAtCounter, per
   const { body } = await withTransaction(ctx, (tx) =>
     onceForKey<EarnResult>(tx, `scanner:${input.idempotencyKey}`, requestHash(["earn", input]), async () => {
       const card = await scannedCard(tx, input.cardId);
-      const result = await earn(tx, input.cardId, {
+      const result = await earn(tx, {
+        cardId: input.cardId,
         ...(input.stamps !== undefined ? { stamps: input.stamps } : { purchase: { amount: input.purchaseAmount!, currency: card.currency } }),
         locationId: input.locationId,
       });

@@ -6,7 +6,7 @@ import { systemActor, withTransaction, type Ctx } from "../context";
 import { sendEmail } from "../email";
 import { campaignEmail } from "../email/templates/campaign";
 import { creditMany } from "../ledger/bulk";
-import { loadProgram } from "../ledger/core";
+import { loadProgram } from "../programs/verbs";
 import { EVENTS_CHANNEL } from "../outbox";
 import { utcToZoned } from "./time";
 

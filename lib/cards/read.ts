@@ -20,12 +20,11 @@ const PAGE = 50;
 /** Entries newest first, `limit` at a time; `cursor` is the opaque `nextCursor` of the previous page. */
 export async function listEntries(
   ctx: Ctx,
-  cardId: string,
-  opts: { cursor?: string; limit?: number } = {},
+  { cardId, cursor, limit: asked }: { cardId: string; cursor?: string; limit?: number },
 ): Promise<{ data: LedgerEntry[]; nextCursor: string | null }> {
   await getCard(ctx, cardId);
-  const limit = Math.min(Math.max(opts.limit ?? PAGE, 1), 200);
-  const before = opts.cursor ? decodeCursor(opts.cursor) : null;
+  const limit = Math.min(Math.max(asked ?? PAGE, 1), 200);
+  const before = cursor ? decodeCursor(cursor) : null;
   const rows = await ctx.db
     .select()
     .from(ledgerEntries)

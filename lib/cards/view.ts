@@ -102,7 +102,7 @@ function nextGoal(card: Card, program: Program, catalog: Reward[]): CardView["ne
 }
 
 /** The card page's extra lists: recent history and vouchers still to use (or recently used). */
-export async function cardActivity(db: Executor, cardId: string, limit = 10): Promise<{ entries: LedgerEntry[]; vouchers: Voucher[] }> {
+export async function cardActivity(db: Executor, { cardId, limit = 10 }: { cardId: string; limit?: number }): Promise<{ entries: LedgerEntry[]; vouchers: Voucher[] }> {
   const [entries, owned] = await Promise.all([
     db.select().from(ledgerEntries).where(eq(ledgerEntries.cardId, cardId)).orderBy(desc(ledgerEntries.seq)).limit(limit),
     db

@@ -3,11 +3,12 @@ import { lifecycleSettings, type LifecycleSettings } from "../../db/schema";
 import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
-import { loadProgram } from "../ledger/core";
+import { EntityId } from "../ids";
+import { loadProgram } from "../programs/verbs";
 
 export const LifecycleInput = z
   .object({
-    programId: z.string().min(1).max(64),
+    programId: EntityId,
     birthdayBonus: z.int().min(0).max(1_000_000).default(0),
     referrerBonus: z.int().min(0).max(1_000_000).default(0),
     refereeBonus: z.int().min(0).max(1_000_000).default(0),

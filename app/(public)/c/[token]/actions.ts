@@ -21,8 +21,7 @@ const redeem = publicAction("card_page.redeem", { input: RedeemFromPage }, async
   await limitCardTraffic(await clientIp(), view.card.id, "redeem");
   const { voucher } = await redeemReward(
     { db, merchantId: view.card.merchantId, actor: { type: "customer", id: view.card.customerId }, source: "card_page" },
-    view.card.id,
-    { rewardId: input.rewardId },
+    { cardId: view.card.id, rewardId: input.rewardId },
   );
   afterCommit(view.card.merchantId);
   return { id: voucher.id, title: voucher.title, code: voucher.code, expiresAt: voucher.expiresAt.toISOString(), qr: await qrSvg(voucherToken(voucher)) };

@@ -8,7 +8,7 @@ export const RewardsQuery = z.object({ programId: z.string().max(64).optional() 
 // GET /api/v1/rewards?programId= — the reward catalog
 export const GET = apiRoute({ query: RewardsQuery }, async ({ ctx, query }) => ({
   status: 200,
-  body: { data: (await listRewards(ctx, query.programId)).map(presentReward) },
+  body: { data: (await listRewards(ctx, { programId: query.programId })).map(presentReward) },
 }));
 
 // POST /api/v1/rewards — add a reward, with optional stock

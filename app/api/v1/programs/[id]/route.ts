@@ -9,5 +9,5 @@ export const GET = apiRoute<{ id: string }>({}, async ({ ctx, params }) => ({ st
 // PATCH /api/v1/programs/{id} — change rules, tiers, expiry, design or status; applies to the next transaction
 export const PATCH = apiRoute<{ id: string }, typeof UpdateProgramInput>({ body: UpdateProgramInput }, async ({ ctx, params, body }) => ({
   status: 200,
-  body: presentProgram(await updateProgram(ctx, params.id, body)),
+  body: presentProgram(await updateProgram(ctx, { programId: params.id, ...body })),
 }));

@@ -4,6 +4,6 @@ import { apiRoute } from "../../../../_http/route";
 
 // POST /api/v1/cards/{id}/adjust — a manual correction with a reason (audited)
 export const POST = apiRoute<{ id: string }, typeof AdjustInput>({ body: AdjustInput }, async ({ ctx, params, body }) => {
-  const { entry, card } = await adjust(ctx, params.id, body);
+  const { entry, card } = await adjust(ctx, { cardId: params.id, ...body });
   return { status: 201, body: { entry: presentEntry(entry), card: presentCard(card) } };
 });

@@ -10,6 +10,6 @@ export const TransactionsQuery = z.object({
 
 // GET /api/v1/cards/{id}/transactions?cursor= — ledger entries, newest first
 export const GET = apiRoute<{ id: string }, undefined, typeof TransactionsQuery>({ query: TransactionsQuery }, async ({ ctx, params, query }) => {
-  const page = await listEntries(ctx, params.id, query);
+  const page = await listEntries(ctx, { cardId: params.id, ...query });
   return { status: 200, body: { data: page.data.map(presentEntry), nextCursor: page.nextCursor } };
 });
