@@ -74,7 +74,9 @@ export function Select({ className, ...props }: ComponentProps<"select">) {
   return <select className={cx(inputClass, className)} {...props} />;
 }
 
-export function Badge({ tone = "gray", children }: { tone?: "gray" | "green" | "amber" | "red" | "blue"; children: ReactNode }) {
+export type BadgeTone = "gray" | "green" | "amber" | "red" | "blue";
+
+export function Badge({ tone = "gray", children }: { tone?: BadgeTone; children: ReactNode }) {
   const tones = {
     gray: "bg-gray-100 text-gray-800",
     green: "bg-emerald-100 text-emerald-900",
@@ -115,11 +117,6 @@ export function Stat({ label, value, hint }: { label: string; value: ReactNode; 
 
 export function formatNumber(n: number) {
   return n.toLocaleString("en-US");
-}
-
-export function formatMoney(minor: number, currency: string) {
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(minor / 10 ** digits);
 }
 
 export function formatDate(d: Date | string, timeZone?: string) {
