@@ -7,9 +7,9 @@ import { Alert, Button } from "./ui";
 import { useAction } from "./use-action";
 
 /** The form's submit button, with its own words while the action runs. */
-export function SubmitButton({ pending, pendingLabel, children, ...props }: { pending: boolean; pendingLabel?: string } & ComponentProps<typeof Button>) {
+export function SubmitButton({ pending, pendingLabel, children, disabled, ...props }: { pending: boolean; pendingLabel?: string } & ComponentProps<typeof Button>) {
   return (
-    <Button type="submit" disabled={pending} {...props}>
+    <Button type="submit" {...props} disabled={pending || disabled}>
       {pending && pendingLabel ? pendingLabel : children}
     </Button>
   );
@@ -38,6 +38,7 @@ export function ActionButton<I, T>({
   onDone,
   children,
   variant = "ghost",
+  disabled,
   ...props
 }: {
   action: (input: I) => Promise<ActionResult<T>>;
@@ -50,9 +51,9 @@ export function ActionButton<I, T>({
   return (
     <>
       <Button
-        variant={variant}
-        disabled={pending || props.disabled}
         {...props}
+        variant={variant}
+        disabled={pending || disabled}
         onClick={async () => {
           if (confirm && !window.confirm(confirm)) return;
           const r = await run(input);

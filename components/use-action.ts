@@ -48,15 +48,16 @@ export function useAction<I, T>(action: (input: I) => Promise<ActionResult<T>>, 
  */
 export function useFormAction<I, T>(
   action: (input: I) => Promise<ActionResult<T>>,
-  options: { input: (data: FormData) => I; onSuccess?: (data: T) => void; onFailure?: () => void; reset?: boolean },
+  options: { input: (data: FormData) => I; onSuccess?: (data: T, input: I) => void; onFailure?: () => void; reset?: boolean },
 ) {
   const state = useAction(action, { refresh: true });
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
-    const result = await state.run(options.input(new FormData(form)));
+    const input = options.input(new FormData(form));
+    const result = await state.run(input);
     if (!result.ok) return options.onFailure?.();
-    options.onSuccess?.(result.data);
+    options.onSuccess?.(result.data, input);
     if (options.reset ?? true) form.reset();
   };
   return { ...state, onSubmit };

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { BarChart, LineChart } from "@/components/charts";
-import { ButtonLink, PageHeader, Stat, formatMoney, formatNumber } from "@/components/ui";
+import { ButtonLink, PageHeader, Stat, formatNumber } from "@/components/ui";
+import { formatMoney } from "@/lib/money";
 import { can } from "@/lib/auth/permissions";
 import { recentActivity } from "@/lib/dashboard/feed";
 import { overview } from "@/lib/dashboard/overview";

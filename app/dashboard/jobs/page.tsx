@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
-import { Alert, Badge, Card, PageHeader, Stat, formatDate, formatNumber } from "@/components/ui";
+import { DateCell, StatusBadge } from "@/components/cells";
+import { DataTable, type Column } from "@/components/data-table";
+import { Alert, Card, PageHeader, Stat, formatDate, formatNumber } from "@/components/ui";
 import { jobSystemStatus, type JobSystemStatus } from "@/lib/events/status";
 import { merchantOf } from "@/lib/merchants";
 import { requirePage } from "../../_server/session";
@@ -22,6 +24,42 @@ const MODE = {
   dev: { label: "Inngest dev server", text: "Events go to a local Inngest dev server (INNGEST_DEV)." },
   off: { label: "Not configured", text: "No Inngest event key and no dev server are set, so background jobs do not run here." },
 } as const;
+
+type JobRow = (typeof JOBS)[number] & { beat?: JobSystemStatus["jobs"][number] };
+
+const jobColumns = (tz: string): Column<JobRow>[] => [
+  {
+    id: "job",
+    header: "Job",
+    cell: (job) => (
+      <>
+        <p className="font-medium">{job.label}</p>
+        <p className="font-mono text-xs text-gray-600">{job.name}</p>
+      </>
+    ),
+    sort: (job) => job.label,
+  },
+  { id: "runs", header: "Runs", cell: (job) => job.when, className: "text-gray-700" },
+  { id: "last", header: "Last run", cell: (job) => <DateCell value={job.beat?.lastRunAt} timeZone={tz} empty="never" />, sort: (job) => job.beat?.lastRunAt },
+  {
+    id: "result",
+    header: "Result",
+    cell: ({ beat }) =>
+      !beat ? (
+        <StatusBadge status="none" label="no run yet" />
+      ) : beat.lastError ? (
+        <>
+          <StatusBadge status="failed" />
+          <p className="mt-1 text-xs break-words text-gray-700">{beat.lastError}</p>
+          {beat.lastOkAt ? <p className="text-xs text-gray-600">Last good run {formatDate(beat.lastOkAt, tz)}</p> : null}
+        </>
+      ) : (
+        <StatusBadge status="ok" />
+      ),
+    sort: ({ beat }) => (!beat ? null : beat.lastError ? "failed" : "ok"),
+    className: "min-w-[12rem]",
+  },
+];
 
 export default async function JobsPage() {
   const member = await requirePage("/dashboard/jobs");
@@ -60,55 +98,14 @@ export default async function JobsPage() {
           <p className="mt-1 mb-3 text-sm text-gray-600">
             {status.lastSweepAt ? `The last sweep ran ${formatDate(status.lastSweepAt, tz)}.` : "The sweep has never run: nothing has called the job server yet."}
           </p>
-          <div className="-mx-5 overflow-x-auto">
-            <table className="w-full text-sm">
-              <caption className="sr-only">When each background job last ran, and how it went</caption>
-              <thead className="bg-gray-50 text-left text-gray-600">
-                <tr>
-                  <th scope="col" className="px-5 py-2 font-medium">
-                    Job
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    Runs
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    Last run
-                  </th>
-                  <th scope="col" className="px-5 py-2 font-medium">
-                    Result
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {JOBS.map((job) => {
-                  const beat = beats.get(job.name);
-                  return (
-                    <tr key={job.name} className="border-t border-gray-100 align-top">
-                      <td className="px-5 py-3">
-                        <p className="font-medium">{job.label}</p>
-                        <p className="font-mono text-xs text-gray-600">{job.name}</p>
-                      </td>
-                      <td className="px-3 py-3 text-gray-700">{job.when}</td>
-                      <td className="px-3 py-3 whitespace-nowrap">{beat ? formatDate(beat.lastRunAt, tz) : "never"}</td>
-                      <td className="px-5 py-3">
-                        {!beat ? (
-                          <Badge>no run yet</Badge>
-                        ) : beat.lastError ? (
-                          <>
-                            <Badge tone="red">failed</Badge>
-                            <p className="mt-1 text-xs break-words text-gray-700">{beat.lastError}</p>
-                            {beat.lastOkAt ? <p className="text-xs text-gray-600">Last good run {formatDate(beat.lastOkAt, tz)}</p> : null}
-                          </>
-                        ) : (
-                          <Badge tone="green">ok</Badge>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="When each background job last ran, and how it went"
+            columns={jobColumns(tz)}
+            rows={JOBS.map((job) => ({ ...job, beat: beats.get(job.name) }))}
+            rowKey={(job) => job.name}
+            empty={null}
+            inset
+          />
         </Card>
 
         <Card aria-labelledby="help-title">
