@@ -27,7 +27,7 @@ export function FormMessages({ error, success, className }: { error?: string | n
 
 /**
  * A button that runs one server action with a fixed input, asks `confirm` first when given,
- * refreshes the page on success and shows the error next to itself. Server pages can use it with
+ * refreshes the page on success and shows the error under itself. Server pages can use it with
  * an action from an actions.ts file.
  */
 export function ActionButton<I, T>({
@@ -36,6 +36,7 @@ export function ActionButton<I, T>({
   confirm,
   pendingLabel,
   onDone,
+  refresh = true,
   children,
   variant = "ghost",
   disabled,
@@ -46,11 +47,14 @@ export function ActionButton<I, T>({
   confirm?: string;
   pendingLabel?: string;
   onDone?: (data: T) => void;
+  /** Fetch the page's data again after a success (default); off for actions that change nothing on it. */
+  refresh?: boolean;
 } & Omit<ComponentProps<typeof Button>, "onClick">) {
-  const { run, pending, error } = useAction(action, { refresh: true });
+  const { run, pending, error } = useAction(action, { refresh });
   return (
-    <>
+    <span className="inline-flex flex-col items-end gap-2">
       <Button
+        type="button"
         {...props}
         variant={variant}
         disabled={pending || disabled}
@@ -63,7 +67,7 @@ export function ActionButton<I, T>({
         {pending && pendingLabel ? pendingLabel : children}
       </Button>
       {error ? <Alert>{error}</Alert> : null}
-    </>
+    </span>
   );
 }
 
