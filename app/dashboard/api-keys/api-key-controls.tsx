@@ -21,8 +21,8 @@ export function CreateApiKey() {
         <SubmitButton pending={pending} pendingLabel="Creating…">
           Create key
         </SubmitButton>
+        <FormMessages className="sm:col-span-2" error={formError} />
       </form>
-      <FormMessages error={formError} />
       {created ? <OneTimeSecret title={`Copy the key for “${created.name}” now. It is shown only once.`} value={created.key} testId="new-api-key" /> : null}
     </div>
   );

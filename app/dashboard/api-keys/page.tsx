@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { DateCell, StatusBadge } from "@/components/cells";
 import { DataTable, type Column } from "@/components/data-table";
 import { ActionButton } from "@/components/form";
-import { Card, PageHeader } from "@/components/ui";
+import { Card, CardSection, PageHeader } from "@/components/ui";
 import type { ApiKey } from "@/db/schema";
 import { listApiKeys } from "@/lib/api-keys/verbs";
 import { merchantOf } from "@/lib/merchants";
@@ -49,12 +49,9 @@ export default async function ApiKeysPage() {
         <Card>
           <CreateApiKey />
         </Card>
-        <Card aria-labelledby="keys-title">
-          <h2 id="keys-title" className="mb-3 font-semibold">
-            Keys
-          </h2>
+        <CardSection id="keys" title="Keys">
           <DataTable caption="API keys, newest first" columns={columns(merchant.timezone)} rows={keys} rowKey={(k) => k.id} empty={<p className="text-sm text-gray-600">No keys yet.</p>} inset />
-        </Card>
+        </CardSection>
       </div>
     </>
   );

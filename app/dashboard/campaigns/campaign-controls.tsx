@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { ActionButton, Checkbox, FormMessages, SubmitButton } from "@/components/form";
-import { Field, Input, Select, inputClass } from "@/components/ui";
+import { Field, Input, Select, byName, inputClass } from "@/components/ui";
 import { useFormAction } from "@/components/use-action";
 import { cancelCampaignAction, createCampaignAction } from "./actions";
 
@@ -55,13 +55,7 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
           <Input id="c-name" name="name" maxLength={80} required placeholder="Double points weekend" aria-invalid={Boolean(fe("name"))} />
         </Field>
         <Field label="Program" htmlFor="c-program" error={fe("programId")}>
-          <Select id="c-program" value={programId} onChange={(e) => setProgramId(e.target.value)}>
-            {programs.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </Select>
+          <Select id="c-program" value={programId} onChange={(e) => setProgramId(e.target.value)} options={byName(programs)} />
         </Field>
         <Field label="Starts" htmlFor="c-start" error={fe("startsAt")} hint={`${timezone.replace(/_/g, " ")} time`}>
           <Input id="c-start" name="startsAt" type="datetime-local" defaultValue={defaults.startsAt} required aria-invalid={Boolean(fe("startsAt"))} />
@@ -88,11 +82,7 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
         </Field>
         {audience === "tier" ? (
           <Field label="Tier" htmlFor="c-tier" error={fe("audience.tier")}>
-            <Select id="c-tier" name="tier">
-              {program.tiers.map((t) => (
-                <option key={t}>{t}</option>
-              ))}
-            </Select>
+            <Select id="c-tier" name="tier" options={program.tiers.map((t) => ({ value: t, label: t }))} />
           </Field>
         ) : audience === "inactive" ? (
           <Field label="No visit for (days)" htmlFor="c-days" error={fe("audience.days")}>
@@ -100,13 +90,7 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
           </Field>
         ) : audience === "segment" ? (
           <Field label="Segment" htmlFor="c-segment" error={fe("audience.segmentId")}>
-            <Select id="c-segment" name="segmentId">
-              {ownSegments.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </Select>
+            <Select id="c-segment" name="segmentId" options={byName(ownSegments)} />
           </Field>
         ) : (
           <p className="self-end text-xs text-gray-600">The audience is fixed when the campaign starts.</p>

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { DateCell, StatusBadge } from "@/components/cells";
 import { DataTable, type Column } from "@/components/data-table";
-import { Card, EmptyState, PageHeader, formatDate, formatNumber } from "@/components/ui";
+import { Card, CardSection, EmptyState, PageHeader, formatDate, formatNumber } from "@/components/ui";
 import type { Campaign, Program } from "@/db/schema";
 import { campaignResults, type CampaignResults } from "@/lib/campaigns/results";
 import { describeOffer } from "@/lib/campaigns/run";
@@ -36,18 +36,11 @@ export default async function CampaignsPage() {
     <>
       <PageHeader title="Campaigns" description={`Bonus points, multipliers and double stamps for a while, for some or all members. Times are in ${tz.replace(/_/g, " ")} time.`} />
       <div className="space-y-6">
-        <Card aria-labelledby="timeline-title">
-          <h2 id="timeline-title" className="font-semibold">
-            Timeline
-          </h2>
-          <p className="mt-1 text-sm text-gray-600">Two weeks back and six weeks ahead.</p>
+        <CardSection id="timeline" title="Timeline" description="Two weeks back and six weeks ahead.">
           <Timeline campaigns={campaigns} programName={programName} tz={tz} nowMs={nowMs} />
-        </Card>
+        </CardSection>
 
-        <Card aria-labelledby="new-campaign-title">
-          <h2 id="new-campaign-title" className="mb-4 font-semibold">
-            Schedule a campaign
-          </h2>
+        <CardSection id="new-campaign" title="Schedule a campaign">
           {live.length === 0 ? (
             <p className="text-sm text-gray-600">Create a program first: a campaign runs on one program.</p>
           ) : (
@@ -58,12 +51,9 @@ export default async function CampaignsPage() {
               segments={segments.map((s) => ({ id: s.id, name: s.name, programId: s.programId }))}
             />
           )}
-        </Card>
+        </CardSection>
 
-        <Card aria-labelledby="all-title">
-          <h2 id="all-title" className="mb-3 font-semibold">
-            All campaigns
-          </h2>
+        <CardSection id="all" title="All campaigns">
           <DataTable
             caption="Campaigns, latest start first"
             columns={campaignColumns(tz, programName, segments)}
@@ -73,7 +63,7 @@ export default async function CampaignsPage() {
             empty={<EmptyState title="No campaigns yet">Schedule one above: it starts and ends by itself.</EmptyState>}
             inset
           />
-        </Card>
+        </CardSection>
 
         {results.length > 0 ? (
           <section aria-labelledby="results-title">

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { DateCell, StatusBadge } from "@/components/cells";
 import { DataTable, type Column } from "@/components/data-table";
-import { Alert, Card, PageHeader, Stat, formatDate, formatNumber } from "@/components/ui";
+import { Alert, CardSection, PageHeader, Stat, formatDate, formatNumber } from "@/components/ui";
 import { jobSystemStatus, type JobSystemStatus } from "@/lib/events/status";
 import { merchantOf } from "@/lib/merchants";
 import { requirePage } from "../../_server/session";
@@ -91,13 +91,11 @@ export default async function JobsPage() {
           />
         </dl>
 
-        <Card aria-labelledby="runs-title">
-          <h2 id="runs-title" className="font-semibold">
-            Last runs
-          </h2>
-          <p className="mt-1 mb-3 text-sm text-gray-600">
-            {status.lastSweepAt ? `The last sweep ran ${formatDate(status.lastSweepAt, tz)}.` : "The sweep has never run: nothing has called the job server yet."}
-          </p>
+        <CardSection
+          id="runs"
+          title="Last runs"
+          description={status.lastSweepAt ? `The last sweep ran ${formatDate(status.lastSweepAt, tz)}.` : "The sweep has never run: nothing has called the job server yet."}
+        >
           <DataTable
             caption="When each background job last ran, and how it went"
             columns={jobColumns(tz)}
@@ -106,13 +104,10 @@ export default async function JobsPage() {
             empty={null}
             inset
           />
-        </Card>
+        </CardSection>
 
-        <Card aria-labelledby="help-title">
-          <h2 id="help-title" className="font-semibold">
-            Nothing runs on my computer
-          </h2>
-          <div className="mt-2 space-y-3 text-sm text-gray-700">
+        <CardSection id="help" title="Nothing runs on my computer">
+          <div className="space-y-3 text-sm text-gray-700">
             <p>
               That is expected without a job server. Every change is saved, and its events wait in the outbox; nothing is lost. Campaigns will not start, points will not expire, payouts and
               webhooks will not go out, and wallet passes will not update, until a job server picks the events up.
@@ -134,7 +129,7 @@ export default async function JobsPage() {
               address.
             </p>
           </div>
-        </Card>
+        </CardSection>
       </div>
     </>
   );

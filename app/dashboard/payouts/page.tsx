@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { DateCell, MoneyCell, NumberCell, StatusBadge } from "@/components/cells";
 import { DataTable, type Column } from "@/components/data-table";
-import { Card, EmptyState, PageHeader } from "@/components/ui";
+import { Card, CardSection, EmptyState, PageHeader } from "@/components/ui";
 import type { Payout, PayoutRun } from "@/db/schema";
 import { formatMoney } from "@/lib/money";
 import { merchantOf } from "@/lib/merchants";
@@ -155,18 +155,11 @@ export default async function PayoutsPage() {
           )}
         </section>
 
-        <Card aria-labelledby="runs-title">
-          <h2 id="runs-title" className="mb-3 font-semibold">
-            Payout runs
-          </h2>
+        <CardSection id="runs" title="Payout runs">
           <DataTable caption="Payout runs, newest first, with their report" columns={runColumns(ctx)} rows={runs} rowKey={(r) => r.id} empty={<p className="text-sm text-gray-600">No runs yet.</p>} inset />
-        </Card>
+        </CardSection>
 
-        <Card aria-labelledby="failed-title">
-          <h2 id="failed-title" className="font-semibold">
-            Failed payouts
-          </h2>
-          <p className="mt-1 mb-3 text-sm text-gray-600">The money stays reserved for these members. The next run sends them again with the same key, so nobody is paid twice.</p>
+        <CardSection id="failed" title="Failed payouts" description="The money stays reserved for these members. The next run sends them again with the same key, so nobody is paid twice.">
           <DataTable
             caption="Failed payouts, latest attempt first"
             columns={failedColumns(ctx)}
@@ -175,7 +168,7 @@ export default async function PayoutsPage() {
             empty={<p className="text-sm text-gray-600">None. Everything that was due has been paid.</p>}
             inset
           />
-        </Card>
+        </CardSection>
       </div>
     </>
   );

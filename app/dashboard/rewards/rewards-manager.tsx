@@ -4,7 +4,7 @@ import { useState } from "react";
 import { StatusBadge } from "@/components/cells";
 import { DataTable, type Column } from "@/components/data-table";
 import { ActionButton, FormMessages, SubmitButton } from "@/components/form";
-import { EmptyState, Field, Input, Select } from "@/components/ui";
+import { EmptyState, Field, Input, Select, byName } from "@/components/ui";
 import { useAction, useFormAction } from "@/components/use-action";
 import { createRewardAction, updateRewardAction } from "../programs/actions";
 
@@ -66,13 +66,7 @@ export function RewardsManager({ programs, rewards, canEdit, title }: { programs
         <form className="grid items-end gap-3 border-t border-gray-200 pt-4 sm:grid-cols-[repeat(4,minmax(0,1fr))_auto]" noValidate onSubmit={create.onSubmit}>
           {programs.length > 1 ? (
             <Field label="Program" htmlFor="rw-program">
-              <Select id="rw-program" value={programId} onChange={(e) => setProgramId(e.target.value)}>
-                {programs.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
-              </Select>
+              <Select id="rw-program" value={programId} onChange={(e) => setProgramId(e.target.value)} options={byName(programs)} />
             </Field>
           ) : null}
           <Field label="New reward" htmlFor="rw-name" error={create.fieldErrors.name}>

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { DateCell } from "@/components/cells";
 import { DataTable, type Column } from "@/components/data-table";
 import { ActionButton } from "@/components/form";
-import { Badge, Card, PageHeader } from "@/components/ui";
+import { Badge, CardSection, PageHeader } from "@/components/ui";
 import { merchantOf } from "@/lib/merchants";
 import { ROLE_LABELS, listTeam, type TeamMember } from "@/lib/team/verbs";
 import { requirePage } from "../../_server/session";
@@ -80,14 +80,10 @@ export default async function TeamPage() {
     <>
       <PageHeader title="Team" description="Who can use Keepcard for your business, and what they can do." />
       <div className="space-y-6">
-        <Card>
-          <h2 className="mb-3 font-semibold">Invite someone</h2>
+        <CardSection id="invite" title="Invite someone">
           <InviteForm canGrantOwner={canGrantOwner} />
-        </Card>
-        <Card aria-labelledby="members-title">
-          <h2 id="members-title" className="mb-3 font-semibold">
-            Members
-          </h2>
+        </CardSection>
+        <CardSection id="members" title="Members">
           <DataTable
             caption="Team members and their roles"
             columns={memberColumns({ tz, selfId: member.user.id, canGrantOwner })}
@@ -96,14 +92,11 @@ export default async function TeamPage() {
             empty={null}
             inset
           />
-        </Card>
+        </CardSection>
         {team.invitations.length > 0 ? (
-          <Card aria-labelledby="invitations-title">
-            <h2 id="invitations-title" className="mb-3 font-semibold">
-              Waiting to accept
-            </h2>
+          <CardSection id="invitations" title="Waiting to accept">
             <DataTable caption="Invitations waiting to be accepted" columns={invitationColumns(tz)} rows={team.invitations} rowKey={(i) => i.id} empty={null} inset />
-          </Card>
+          </CardSection>
         ) : null}
       </div>
     </>

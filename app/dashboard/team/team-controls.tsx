@@ -15,6 +15,9 @@ const ROLES = [
 ] as const;
 type Role = (typeof ROLES)[number][0];
 
+/** The roles one may hand out: the owner role only by an owner (or where it is already held). */
+const roleOptions = (withOwner: boolean) => ROLES.filter(([r]) => withOwner || r !== "owner").map(([value, label]) => ({ value, label }));
+
 export function InviteForm({ canGrantOwner, compact }: { canGrantOwner: boolean; compact?: boolean }) {
   const [sent, setSent] = useState<string | null>(null);
   const { onSubmit, pending, error, fieldErrors } = useFormAction(inviteMemberAction, {
@@ -28,13 +31,7 @@ export function InviteForm({ canGrantOwner, compact }: { canGrantOwner: boolean;
         <Input id="invite-email" name="email" type="email" placeholder="sam@yourshop.com" aria-invalid={Boolean(fieldErrors.email)} />
       </Field>
       <Field label="Role" htmlFor="invite-role">
-        <Select id="invite-role" name="role" defaultValue="staff">
-          {ROLES.filter(([r]) => canGrantOwner || r !== "owner").map(([r, label]) => (
-            <option key={r} value={r}>
-              {label}
-            </option>
-          ))}
-        </Select>
+        <Select id="invite-role" name="role" defaultValue="staff" options={roleOptions(canGrantOwner)} />
       </Field>
       <SubmitButton pending={pending} pendingLabel="Sending…">
         Send invitation
@@ -62,13 +59,8 @@ export function RoleSelect({ userId, role, isSelf, canGrantOwner, label }: { use
         value={role}
         disabled={isSelf || change.pending || (role === "owner" && !canGrantOwner)}
         onChange={(e) => change.run({ userId, role: e.target.value as Role })}
-      >
-        {ROLES.filter(([r]) => canGrantOwner || r !== "owner" || role === "owner").map(([r, l]) => (
-          <option key={r} value={r}>
-            {l}
-          </option>
-        ))}
-      </Select>
+        options={roleOptions(canGrantOwner || role === "owner")}
+      />
       {change.error ? <Alert>{change.error}</Alert> : null}
     </>
   );

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { DateCell, NumberCell, StatusBadge } from "@/components/cells";
 import { DataTable, type Column } from "@/components/data-table";
 import { ActionButton } from "@/components/form";
-import { Card, PageHeader, formatDate } from "@/components/ui";
+import { CardSection, PageHeader, formatDate } from "@/components/ui";
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from "@/db/schema";
 import { merchantOf } from "@/lib/merchants";
 import { WEBHOOK_EVENTS, deliveryAttempts, listDeliveries, listEndpoints } from "@/lib/webhooks/endpoints";
@@ -95,27 +95,17 @@ export default async function WebhooksPage() {
         description="Keepcard tells your systems when something happens: a signed POST (Standard Webhooks) for each event you pick, retried with back-off until your endpoint answers 2xx."
       />
       <div className="space-y-6">
-        <Card aria-labelledby="new-endpoint-title">
-          <h2 id="new-endpoint-title" className="mb-3 font-semibold">
-            Add an endpoint
-          </h2>
+        <CardSection id="new-endpoint" title="Add an endpoint">
           <CreateEndpoint events={[...WEBHOOK_EVENTS]} />
-        </Card>
+        </CardSection>
 
-        <Card aria-labelledby="endpoints-title">
-          <h2 id="endpoints-title" className="mb-3 font-semibold">
-            Endpoints
-          </h2>
+        <CardSection id="endpoints" title="Endpoints">
           <DataTable caption="Webhook endpoints, newest first" columns={endpointColumns(tz)} rows={endpoints} rowKey={(e) => e.id} empty={<p className="text-sm text-gray-600">No endpoints yet.</p>} inset />
-        </Card>
+        </CardSection>
 
-        <Card aria-labelledby="deliveries-title">
-          <h2 id="deliveries-title" className="font-semibold">
-            Recent deliveries
-          </h2>
-          <p className="mt-1 mb-3 text-sm text-gray-600">The latest 50. A replay sends the same event again with the same webhook-id, so your endpoint can tell it has seen it.</p>
+        <CardSection id="deliveries" title="Recent deliveries" description="The latest 50. A replay sends the same event again with the same webhook-id, so your endpoint can tell it has seen it.">
           <DataTable caption="Recent webhook deliveries, newest first" columns={deliveryColumns(tz)} rows={rows} rowKey={(d) => d.id} empty={<p className="text-sm text-gray-600">Nothing sent yet.</p>} inset />
-        </Card>
+        </CardSection>
       </div>
     </>
   );
