@@ -28,13 +28,17 @@ export function formatRelative(date: Date | string, now: number = Date.now()): s
   return formatDate(date);
 }
 
-/** A point in time: relative text ("3 hours ago") with the full date as its title, or the full date with `absolute`. */
-export function DateCell({ value, timeZone, absolute, empty = "—" }: { value: Date | string | null | undefined; timeZone?: string; absolute?: boolean; empty?: string }) {
+/**
+ * A point in time, with the full date and time as its title. `show`: "relative" ("3 hours ago",
+ * the default), "date" ("Mar 4, 2026") or "datetime" ("Mar 4, 2026, 9:30 AM"), in `timeZone`.
+ */
+export function DateCell({ value, timeZone, show = "relative", empty = "—" }: { value: Date | string | null | undefined; timeZone?: string; show?: "relative" | "date" | "datetime"; empty?: string }) {
   if (!value) return <span className="text-gray-600">{empty}</span>;
   const full = formatDate(value, timeZone);
+  const text = show === "relative" ? formatRelative(value) : show === "date" ? new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone }).format(new Date(value)) : full;
   return (
     <time dateTime={new Date(value).toISOString()} title={full} className="whitespace-nowrap">
-      {absolute ? full : formatRelative(value)}
+      {text}
     </time>
   );
 }

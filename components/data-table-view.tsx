@@ -64,7 +64,8 @@ export function DataTableView({
 
   return (
     <div className={inset ? "-mx-5" : "overflow-hidden rounded-xl border border-gray-200 bg-white shadow-sm"}>
-      <div className="overflow-x-auto">
+      {/* relative: sr-only text in a header is positioned absolutely and must scroll with the table, not widen the page. */}
+      <div className="relative overflow-x-auto">
         <table className="w-full text-sm">
           <caption className={showCaption ? "px-5 pt-4 pb-2 text-left font-semibold" : "sr-only"}>
             {caption}

@@ -11,7 +11,7 @@
  *   ];
  *   <DataTable caption="Payout runs" columns={columns} rows={runs} rowKey={(r) => r.id} empty={<p>No runs yet.</p>} />
  */
-import type { ReactNode } from "react";
+import { Fragment, type ReactNode } from "react";
 import { DataTableView, type PageLinks, type SortDirection, type ViewColumn, type ViewRow } from "./data-table-view";
 
 export type { SortDirection };
@@ -70,7 +70,7 @@ export function DataTable<Row>({ columns, rows, rowKey, caption, showCaption, em
   }));
   const viewRows: ViewRow[] = rows.map((row) => ({
     key: rowKey(row),
-    cells: columns.map((c) => c.cell(row)),
+    cells: columns.map((c) => <Fragment key={c.id}>{c.cell(row)}</Fragment>),
     sort: columns.map((c) => (sortable && c.sort ? sortKey(c.sort(row)) : null)),
   }));
   const links: PageLinks | undefined = pages

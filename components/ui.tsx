@@ -112,7 +112,7 @@ export function Badge({ tone = "gray", children }: { tone?: BadgeTone; children:
     red: "bg-red-100 text-red-900",
     blue: "bg-sky-100 text-sky-900",
   };
-  return <span className={cx("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium", tones[tone])}>{children}</span>;
+  return <span className={cx("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap", tones[tone])}>{children}</span>;
 }
 
 export function Alert({ tone = "error", children }: { tone?: "error" | "success" | "info"; children: ReactNode }) {

@@ -104,10 +104,10 @@ const campaignColumns = (tz: string, programName: Map<string, string>, segments:
     header: "When",
     cell: (c) => (
       <>
-        <DateCell value={c.startsAt} timeZone={tz} absolute />
+        <DateCell value={c.startsAt} timeZone={tz} show="datetime" />
         <br />
         <span className="text-gray-600">
-          to <DateCell value={c.endsAt} timeZone={tz} absolute />
+          to <DateCell value={c.endsAt} timeZone={tz} show="datetime" />
         </span>
       </>
     ),

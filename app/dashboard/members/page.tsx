@@ -22,7 +22,7 @@ const columns = (tz: string): Column<MemberRow>[] => [
       </>
     ),
   },
-  { id: "joined", header: "Joined", cell: (r) => <DateCell value={r.joinedAt} timeZone={tz} /> },
+  { id: "joined", header: "Joined", cell: (r) => <DateCell value={r.joinedAt} timeZone={tz} show="date" /> },
   { id: "cards", header: "Cards", align: "right", cell: (r) => <NumberCell value={r.cards} /> },
   { id: "balance", header: "Balance", align: "right", cell: (r) => <NumberCell value={r.balance} /> },
   { id: "last", header: "Last visit", cell: (r) => <DateCell value={r.lastActivityAt} timeZone={tz} /> },

@@ -55,7 +55,7 @@ export function RoleSelect({ userId, role, isSelf, canGrantOwner, label }: { use
       </label>
       <Select
         id={`role-${userId}`}
-        className="w-auto"
+        className="max-w-64"
         value={role}
         disabled={isSelf || change.pending || (role === "owner" && !canGrantOwner)}
         onChange={(e) => change.run({ userId, role: e.target.value as Role })}

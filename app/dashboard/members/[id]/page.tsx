@@ -19,7 +19,7 @@ const KIND_LABEL: Record<string, string> = { earn: "Earned", redeem: "Redeemed",
 const note = (e: LedgerEntry) => (typeof e.details?.reason === "string" ? e.details.reason : typeof e.details?.reward === "string" ? e.details.reward : (e.reference ?? ""));
 
 const ledgerColumns = (tz: string): Column<LedgerEntry>[] => [
-  { id: "when", header: "When", cell: (e) => <DateCell value={e.createdAt} timeZone={tz} absolute />, sort: (e) => e.seq },
+  { id: "when", header: "When", cell: (e) => <DateCell value={e.createdAt} timeZone={tz} show="datetime" />, sort: (e) => e.seq },
   {
     id: "what",
     header: "What",
