@@ -15,6 +15,9 @@ export type ViewRow = { key: string; cells: ReactNode[]; sort: Array<string | nu
 export type PageLinks = { from: number; to: number; total?: number; prev: { href: string; label: string } | null; next: { href: string; label: string } | null };
 type Sort = { index: number; direction: SortDirection };
 
+/** Cells line up with the card's padding at the table's outer edges. */
+const EDGE = "first:pl-5 last:pr-5";
+
 const collator = new Intl.Collator("en-US", { numeric: true, sensitivity: "base" });
 
 function compare(a: string | number | null, b: string | number | null, direction: SortDirection): number {
@@ -55,7 +58,6 @@ export function DataTableView({
   const current = Math.min(page, pageCount - 1);
   const shown = links ? sorted : sorted.slice(current * pageSize, (current + 1) * pageSize);
   const anySortable = columns.some((c) => c.sortable);
-  const edge = "first:pl-5 last:pr-5";
 
   const toggle = (index: number) => {
     setSort((s) => ({ index, direction: s?.index === index && s.direction === "ascending" ? "descending" : "ascending" }));
@@ -76,7 +78,7 @@ export function DataTableView({
               {columns.map((c, i) => {
                 const sortedHere = sort?.index === i ? sort.direction : undefined;
                 return (
-                  <th key={c.id} scope="col" aria-sort={sortedHere} className={cx("px-3 py-2 font-medium whitespace-nowrap", edge, c.align === "right" ? "text-right" : "text-left")}>
+                  <th key={c.id} scope="col" aria-sort={sortedHere} className={cx("px-3 py-2 font-medium whitespace-nowrap", EDGE, c.align === "right" ? "text-right" : "text-left")}>
                     {c.hideHeader ? (
                       <span className="sr-only">{c.header}</span>
                     ) : c.sortable ? (
@@ -106,7 +108,7 @@ export function DataTableView({
                 {row.cells.map((cell, i) => {
                   const c = columns[i]!;
                   return (
-                    <td key={c.id} className={cx("px-3 py-3", edge, c.align === "right" && "text-right tabular-nums", c.className)}>
+                    <td key={c.id} className={cx("px-3 py-3", EDGE, c.align === "right" && "text-right tabular-nums", c.className)}>
                       {cell}
                     </td>
                   );

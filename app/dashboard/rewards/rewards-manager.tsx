@@ -29,7 +29,7 @@ function rewardColumns(programs: ProgramOption[], canEdit: boolean): Column<Rewa
             header: "Actions",
             hideHeader: true,
             cell: (r: RewardRow) => (
-              <ActionButton action={updateRewardAction} input={{ rewardId: r.id, patch: { active: !r.active } }} aria-label={`${r.active ? "Hide" : "Offer again"} ${r.name}`}>
+              <ActionButton action={updateRewardAction} input={{ rewardId: r.id, patch: { active: !r.active } }}>
                 {r.active ? "Hide" : "Offer again"}
               </ActionButton>
             ),
