@@ -5,9 +5,10 @@ import Google from "next-auth/providers/google";
 import Resend from "next-auth/providers/resend";
 import { dbReady, getDb } from "@/db/client";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
-import { magicLinkEmail } from "@/lib/auth/magic-link";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
+import { magicLinkEmail, publicSignInLink } from "@/lib/auth/magic-link";
 import { sendEmail } from "@/lib/email";
-import { env, isProduction } from "@/lib/env";
+import { appOrigin, env, isProduction } from "@/lib/env";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { acceptInvitations } from "@/lib/team/verbs";
 
@@ -57,7 +58,9 @@ const providers: NextAuthConfig["providers"] = [
       await enforceRateLimit("signIn", `email:${identifier.toLowerCase()}`);
       const ip = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
       if (ip) await enforceRateLimit("signIn", `ip:${ip}`, { limit: 30, windowSeconds: 600 });
-      const { subject, text, html } = magicLinkEmail(url, new URL(url).host);
+      // The link is rebuilt on APP_URL: request headers (Host, X-Forwarded-Host) never choose where the token goes.
+      const link = publicSignInLink(url);
+      const { subject, text, html } = magicLinkEmail(link, new URL(link).host);
       await sendEmail(await dbReady(), { to: identifier, subject, text, html, kind: "magic_link" });
     },
   }),
@@ -71,11 +74,17 @@ export const googleEnabled = Boolean(env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRE
 export const authConfig = {
   adapter: lazyAdapter(),
   secret,
+  // Auth.js takes its origin from AUTH_URL, which lib/env.ts pins to APP_URL, so trusting the host
+  // only lets it accept requests addressed to a proxy name; the links it builds stay on APP_URL.
   trustHost: true,
   session: { strategy: "database", maxAge: 30 * 24 * 60 * 60, updateAge: 24 * 60 * 60 },
   providers,
   pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in" },
   callbacks: {
+    // After sign-in, only a path on APP_URL: never another origin, whatever callbackUrl says.
+    redirect({ url }) {
+      return `${appOrigin}${safeCallbackPath(url)}`;
+    },
     session({ session, user }) {
       return { ...session, user: { ...session.user, id: user.id } };
     },

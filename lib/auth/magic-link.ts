@@ -1,3 +1,14 @@
+import { appOrigin } from "../env";
+
+/**
+ * The emailed sign-in link on the public origin: Auth.js's path and query (token, callbackUrl)
+ * under APP_URL, whatever origin the request that asked for it claimed.
+ */
+export function publicSignInLink(authUrl: string): string {
+  const url = new URL(authUrl);
+  return `${appOrigin}${url.pathname}${url.search}`;
+}
+
 /** The sign-in email: plain words, one button, and the link in text for mail clients without HTML. */
 export function magicLinkEmail(url: string, host: string) {
   const subject = `Your Keepcard sign-in link`;
