@@ -11,6 +11,7 @@ import { newId } from "../ids";
 import { reservePayouts } from "../ledger/bulk";
 import { loadProgram } from "../ledger/core";
 import { recordEvents } from "../outbox";
+import { OutboundUrl } from "../outbound/fetch";
 import { newWebhookSecret } from "../webhooks/sign";
 import { providerFor, type PayoutOutcome, type PayoutProvider } from "./providers";
 
@@ -21,7 +22,7 @@ export const PayoutSettingsInput = z
     provider: z.enum(["webhook", "manual"]),
     thresholdMinor: z.int().min(1).max(100_000_000).describe("Pay cards whose cashback reaches this, in minor units."),
     schedule: z.enum(["off", "daily", "weekly", "monthly"]).default("off"),
-    endpointUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    endpointUrl: OutboundUrl.optional(),
   })
   .strict()
   .refine((v) => v.provider !== "webhook" || v.endpointUrl, { message: "the webhook provider needs an endpoint URL", path: ["endpointUrl"] });

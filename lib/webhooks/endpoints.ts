@@ -1,12 +1,14 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, count, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookAttempt, type WebhookDelivery, type WebhookEndpoint } from "../../db/schema";
 import { audit } from "../audit";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
-import { notFound } from "../errors";
+import { env } from "../env";
+import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
 import { recordEvents } from "../outbox";
+import { OutboundUrl } from "../outbound/fetch";
 import { newWebhookSecret } from "./sign";
 
 /** Events a merchant can subscribe to. */
@@ -15,7 +17,7 @@ export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 
 export const EndpointInput = z
   .object({
-    url: z.url({ protocol: /^https?$/ }).max(2000),
+    url: OutboundUrl,
     description: z.string().trim().max(200).optional(),
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length),
   })
@@ -27,6 +29,8 @@ export async function createEndpoint(ctx: Ctx, raw: EndpointInput): Promise<Webh
   assertCan(ctx.actor, "webhooks:manage");
   const input = EndpointInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
+    const [{ n } = { n: 0 }] = await tx.db.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.merchantId, ctx.merchantId));
+    if (n >= env.WEBHOOK_ENDPOINTS_MAX) throw new AppError("conflict", `A business can have at most ${env.WEBHOOK_ENDPOINTS_MAX} webhook endpoints.`);
     const [endpoint] = await tx.db
       .insert(webhookEndpoints)
       .values({ id: newId("whe"), merchantId: ctx.merchantId, url: input.url, description: input.description ?? null, events: [...new Set(input.events)], secret: newWebhookSecret() })
