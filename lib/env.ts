@@ -56,6 +56,11 @@ const schema = z.object({
   ENCRYPTION_KEY: optional,
   ENCRYPTION_KEYS: optional,
 
+  // A production build started by the test suites or the benchmark on this machine: unsafe settings
+  // (DEV_OUTBOX, an http APP_URL…) are warned about instead of refused, and only while APP_URL is a
+  // loopback origin, which no real user can reach.
+  LOCAL_TEST_SERVER: flag.default(false),
+
   // Exposes /api/bench/reference, the bare-transaction baseline of `npm run bench`. Never in production.
   BENCH_ROUTES: flag.default(false),
 
@@ -157,7 +162,8 @@ export function productionProblems(e: Env): string[] {
   const problems: string[] = [];
   for (const [name, message] of Object.entries(UNSAFE_FLAGS)) if (e[name as keyof typeof UNSAFE_FLAGS]) problems.push(message);
   for (const [name, message] of Object.entries(REQUIRED_SECRETS)) if (!e[name as keyof typeof REQUIRED_SECRETS]) problems.push(message);
-  if (!isHttps(e.APP_URL)) problems.push(`APP_URL must be an https URL in production (it is ${e.APP_URL}).`);
+  if (e.LOCAL_TEST_SERVER) problems.push("LOCAL_TEST_SERVER is only for test servers on this machine (a loopback APP_URL); unset it.");
+  if (!isHttps(e.APP_URL)) problems.push(`APP_URL must be set to the public https origin in production (it is ${e.APP_URL}).`);
   if (e.AUTH_URL !== undefined && (!isHttps(e.AUTH_URL) || new URL(e.AUTH_URL).origin !== new URL(e.APP_URL).origin)) {
     problems.push(`AUTH_URL must be unset or on APP_URL's https origin (it is ${e.AUTH_URL}).`);
   }
@@ -167,8 +173,22 @@ export function productionProblems(e: Env): string[] {
   return problems;
 }
 
-/** Stops a production server at boot when a setting is unsafe, naming every one. */
-export function assertProductionSafe(e: Env = env): void {
+function loopbackOrigin(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Stops a production server at boot when a setting is unsafe, naming every one. A local test
+ * server (LOCAL_TEST_SERVER=1 with a loopback APP_URL) only prints them.
+ */
+export function assertProductionSafe(e: Env = env, warn: (message: string) => void = console.warn): void {
   const problems = productionProblems(e);
-  if (problems.length) throw new Error(`Refusing to start in production with unsafe settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  if (problems.length === 0) return;
+  const list = problems.map((p) => `  - ${p}`).join("\n");
+  if (e.LOCAL_TEST_SERVER && loopbackOrigin(e.APP_URL)) {
+    warn(`Local test server: these settings would stop a production server:\n${list}`);
+    return;
+  }
+  throw new Error(`Refusing to start in production with unsafe settings:\n${list}`);
 }

@@ -19,7 +19,8 @@ export function buildOnce(): void {
   const result = spawnSync("npx", ["next", "build"], {
     cwd: ROOT,
     stdio: "inherit",
-    env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    // BENCH_ROUTES at build time compiles the reference route (next.config.ts); no other build has it.
+    env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", BENCH_ROUTES: "1" },
   });
   fs.writeFileSync(path.join(ROOT, "tsconfig.json"), tsconfig);
   if (result.status !== 0) throw new Error("next build failed");
@@ -59,6 +60,8 @@ export async function startServer(opts: { port: number; databaseUrl: string; env
       NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_URL: opts.databaseUrl,
       APP_URL: url,
+      // A production build on loopback for measuring: BENCH_ROUTES and the http origin are warned about, not refused.
+      LOCAL_TEST_SERVER: "1",
       AUTH_SECRET: process.env.AUTH_SECRET ?? "bench-secret-bench-secret-bench-secret",
       TOKEN_SIGNING_KEY: process.env.TOKEN_SIGNING_KEY ?? benchSigningKey(),
       ...opts.env,

@@ -24,6 +24,8 @@ const env: NodeJS.ProcessEnv = {
   AUTH_URL: origin,
   AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-only-secret-0123456789abcdef0123456789",
   DEV_OUTBOX: "1",
+  // A production build on loopback for tests: DEV_OUTBOX and the http origin are warned about, not refused.
+  LOCAL_TEST_SERVER: "1",
   // A throwaway QR signing key: production refuses to start without one.
   TOKEN_SIGNING_KEY:
     process.env.TOKEN_SIGNING_KEY ?? Buffer.from(generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString()).toString("base64"),

@@ -82,6 +82,8 @@ export async function startWalletServer(env: Record<string, string> = {}) {
       DATABASE_URL: url.toString(),
       APP_URL: base,
       RATE_LIMIT_DISABLED: "1",
+      // A production build on loopback for tests: the http origin and test settings are warned about, not refused.
+      LOCAL_TEST_SERVER: "1",
       TOKEN_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
       DATA_DIR: path.dirname(files.manifest),
       APPLE_PASS_TYPE_ID: manifest.passTypeId,
