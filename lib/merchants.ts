@@ -6,6 +6,7 @@ import { audit } from "./audit";
 import type { Actor, Ctx } from "./context";
 import { notFound } from "./errors";
 import { newId } from "./ids";
+import { SafeMultilineText, SafeText } from "./input";
 
 export async function merchantOf(ctx: Ctx): Promise<Merchant> {
   const [merchant] = await ctx.db.select().from(merchants).where(eq(merchants.id, ctx.merchantId));
@@ -23,9 +24,9 @@ export const timeZone = z.string().refine((tz) => {
 }, "an IANA time zone such as Europe/Berlin");
 
 export const CreateMerchantInput = z.object({
-  name: z.string().trim().min(1).max(80),
+  name: SafeText.trim().min(1).max(80),
   ownerEmail: z.email().toLowerCase(),
-  ownerName: z.string().trim().max(120).optional(),
+  ownerName: SafeText.trim().max(120).optional(),
   currency: z.string().length(3).toUpperCase().default("USD"),
   timezone: timeZone.default("UTC"),
   brandColor: z
@@ -34,7 +35,7 @@ export const CreateMerchantInput = z.object({
     .default("#1f2937"),
   logoUrl: z.string().max(200_000).optional(),
   location: z
-    .object({ name: z.string().trim().min(1).max(80), address: z.string().max(200).optional(), latitude: z.number().min(-90).max(90).optional(), longitude: z.number().min(-180).max(180).optional() })
+    .object({ name: SafeText.trim().min(1).max(80), address: SafeMultilineText.max(200).optional(), latitude: z.number().min(-90).max(90).optional(), longitude: z.number().min(-180).max(180).optional() })
     .optional(),
 });
 export type CreateMerchantInput = z.input<typeof CreateMerchantInput>;

@@ -7,11 +7,12 @@ import { AppError } from "../errors";
 import { humanCode, newId, randomString } from "../ids";
 import { recordEvents } from "../outbox";
 import { getProgram } from "../programs/verbs";
+import { Id, SafeText } from "../input";
 
 export const CustomerInput = z
   .object({
     email: z.email().max(254).toLowerCase(),
-    name: z.string().trim().min(1).max(120).optional(),
+    name: SafeText.trim().min(1).max(120).optional(),
     phone: z
       .string()
       .trim()
@@ -23,10 +24,10 @@ export const CustomerInput = z
 
 export const EnrollInput = z
   .object({
-    programId: z.string().min(1).max(64),
+    programId: Id,
     customer: CustomerInput,
     marketingConsent: z.boolean().optional(),
-    referralCode: z.string().max(40).optional(),
+    referralCode: SafeText.max(40).optional(),
   })
   .strict();
 export type EnrollInput = z.infer<typeof EnrollInput>;

@@ -5,8 +5,9 @@ import { audit } from "../audit";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
+import { Id } from "../input";
 
-export const CustomerRef = z.object({ customerId: z.string().min(1).max(64) }).strict();
+export const CustomerRef = z.object({ customerId: Id }).strict();
 
 async function loadCustomer(ctx: Ctx, customerId: string): Promise<Customer> {
   const [customer] = await ctx.db

@@ -10,6 +10,7 @@ import { currencyExponent, evaluateEarn, localClock } from "../rules/evaluate";
 import { recomputeTier, tierMultiplier } from "../tiers/recompute";
 import { issueVoucher } from "../vouchers/issue";
 import { appendEntry, lockCardWithProgram, type TxCtx } from "./core";
+import { Id, SafeText } from "../input";
 
 export const EarnInput = z
   .object({
@@ -21,8 +22,8 @@ export const EarnInput = z
       })
       .optional(),
     stamps: z.int().positive().max(100).optional().describe("Stamps to add (stamp programs)."),
-    locationId: z.string().max(64).optional(),
-    reference: z.string().max(200).optional().describe("Your receipt or order number."),
+    locationId: Id.optional(),
+    reference: SafeText.max(200).optional().describe("Your receipt or order number."),
   })
   .strict()
   .refine((v) => v.points !== undefined || v.purchase !== undefined || v.stamps !== undefined, {

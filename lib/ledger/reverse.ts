@@ -6,8 +6,9 @@ import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { appendEntry, lockCardWithProgram } from "./core";
+import { Id, SafeMultilineText } from "../input";
 
-export const ReverseInput = z.object({ entryId: z.string().min(1).max(64), reason: z.string().trim().min(3).max(500) }).strict();
+export const ReverseInput = z.object({ entryId: Id, reason: SafeMultilineText.trim().min(3).max(500) }).strict();
 export type ReverseInput = z.infer<typeof ReverseInput>;
 
 /** Undoes an entry with an opposite one. An entry is reversed at most once; reversals are not reversed. */

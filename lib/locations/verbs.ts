@@ -7,6 +7,7 @@ import { withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
 import { recordEvents } from "../outbox";
+import { Id, SafeMultilineText, SafeText } from "../input";
 
 const coordinate = (min: number, max: number, what: string) =>
   z.preprocess(
@@ -16,8 +17,8 @@ const coordinate = (min: number, max: number, what: string) =>
 
 export const LocationInput = z
   .object({
-    name: z.string().trim().min(1, "give the location a name").max(80),
-    address: z.string().trim().max(200).optional(),
+    name: SafeText.trim().min(1, "give the location a name").max(80),
+    address: SafeMultilineText.trim().max(200).optional(),
     latitude: coordinate(-90, 90, "latitude"),
     longitude: coordinate(-180, 180, "longitude"),
   })
@@ -25,8 +26,8 @@ export const LocationInput = z
   .refine((v) => (v.latitude === null) === (v.longitude === null), { message: "give both latitude and longitude, or neither", path: ["longitude"] });
 export type LocationInput = z.infer<typeof LocationInput>;
 
-export const UpdateLocationInput = z.object({ locationId: z.string().min(1).max(64), location: LocationInput }).strict();
-export const DeleteLocationInput = z.object({ locationId: z.string().min(1).max(64) }).strict();
+export const UpdateLocationInput = z.object({ locationId: Id, location: LocationInput }).strict();
+export const DeleteLocationInput = z.object({ locationId: Id }).strict();
 
 export async function listLocations(ctx: Ctx): Promise<Location[]> {
   return ctx.db.select().from(locations).where(eq(locations.merchantId, ctx.merchantId)).orderBy(asc(locations.createdAt), asc(locations.id));

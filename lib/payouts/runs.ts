@@ -14,10 +14,11 @@ import { recordEvents } from "../outbox";
 import { OutboundUrl } from "../outbound/fetch";
 import { newWebhookSecret } from "../webhooks/sign";
 import { providerFor, type PayoutOutcome, type PayoutProvider } from "./providers";
+import { Id } from "../input";
 
 export const PayoutSettingsInput = z
   .object({
-    programId: z.string().min(1).max(64),
+    programId: Id,
     enabled: z.boolean().default(true),
     provider: z.enum(["webhook", "manual"]),
     thresholdMinor: z.int().min(1).max(100_000_000).describe("Pay cards whose cashback reaches this, in minor units."),

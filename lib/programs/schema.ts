@@ -3,6 +3,7 @@ import { ExpiryPolicy } from "../ledger/expiry";
 import { EarningRules } from "../rules/schema";
 import { TierLadder } from "../tiers/schema";
 import { PassDesign } from "./design";
+import { Id, SafeText } from "../input";
 
 // Intl.NumberFormat accepts any three letters (even "XYZ"); the runtime's list of currencies does not.
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
@@ -14,7 +15,7 @@ const currency = z
   .refine((c) => CURRENCIES.has(c), "an ISO 4217 currency code");
 
 const common = {
-  name: z.string().trim().min(1).max(80),
+  name: SafeText.trim().min(1).max(80),
   currency: currency.optional().describe("Defaults to the merchant's currency."),
   rules: EarningRules.optional(),
   tiers: TierLadder.nullable().optional(),
@@ -30,7 +31,7 @@ export const CreateProgramInput = z.discriminatedUnion("kind", [
       kind: z.literal("stamps"),
       ...common,
       stampsRequired: z.int().min(2).max(50).default(10),
-      stampRewardId: z.string().optional(),
+      stampRewardId: Id.optional(),
     })
     .strict(),
   z
@@ -53,7 +54,7 @@ export const UpdateProgramInput = z
     reminderDays: common.reminderDays,
     design: PassDesign.optional(),
     stampsRequired: z.int().min(2).max(50).optional(),
-    stampRewardId: z.string().nullable().optional(),
+    stampRewardId: Id.nullable().optional(),
   })
   .strict();
 export type UpdateProgramInput = z.infer<typeof UpdateProgramInput>;

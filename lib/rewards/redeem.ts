@@ -6,8 +6,9 @@ import { withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { appendEntry, lockCardWithProgram } from "../ledger/core";
 import { issueVoucher } from "../vouchers/issue";
+import { Id } from "../input";
 
-export const RedeemInput = z.object({ rewardId: z.string().min(1).max(64) }).strict();
+export const RedeemInput = z.object({ rewardId: Id }).strict();
 export type RedeemInput = z.infer<typeof RedeemInput>;
 
 /** Spends points on a catalog reward: debit, stock and voucher move together or not at all. */

@@ -8,12 +8,13 @@ import { notFound } from "../errors";
 import { newId } from "../ids";
 import { recordEvents } from "../outbox";
 import { getProgram } from "../programs/verbs";
+import { Id, SafeMultilineText, SafeText } from "../input";
 
 export const CreateRewardInput = z
   .object({
-    programId: z.string().min(1).max(64),
-    name: z.string().trim().min(1).max(80),
-    description: z.string().max(500).optional(),
+    programId: Id,
+    name: SafeText.trim().min(1).max(80),
+    description: SafeMultilineText.max(500).optional(),
     cost: z.int().positive().max(10_000_000).describe("Points (or stamps) it costs."),
     inventory: z.int().min(0).max(10_000_000).nullable().optional().describe("Stock; null or absent for unlimited."),
   })

@@ -10,6 +10,7 @@ import { sendEmail } from "../email";
 import { env } from "../env";
 import { AppError, notFound } from "../errors";
 import { newId, randomString } from "../ids";
+import { Id } from "../input";
 
 const INVITE_TTL_DAYS = 7;
 const DAY = 86_400_000;
@@ -24,9 +25,9 @@ export const InviteInput = z
   .strict();
 export type InviteInput = z.infer<typeof InviteInput>;
 
-export const ChangeRoleInput = z.object({ userId: z.string().min(1).max(64), role: RoleInput }).strict();
-export const RemoveMemberInput = z.object({ userId: z.string().min(1).max(64) }).strict();
-export const RevokeInvitationInput = z.object({ invitationId: z.string().min(1).max(64) }).strict();
+export const ChangeRoleInput = z.object({ userId: Id, role: RoleInput }).strict();
+export const RemoveMemberInput = z.object({ userId: Id }).strict();
+export const RevokeInvitationInput = z.object({ invitationId: Id }).strict();
 
 export const ROLE_LABELS: Record<Role, { name: string; description: string }> = {
   owner: { name: "Owner", description: "Everything, including billing and other owners." },

@@ -10,6 +10,7 @@ import { newId } from "../ids";
 import { recordEvents } from "../outbox";
 import { OutboundUrl } from "../outbound/fetch";
 import { newWebhookSecret } from "./sign";
+import { SafeText } from "../input";
 
 /** Events a merchant can subscribe to. */
 export const WEBHOOK_EVENTS = ["card.enrolled", "card.balance_changed", "tier.changed", "voucher.issued", "voucher.redeemed", "program.changed", "reward.changed"] as const;
@@ -18,7 +19,7 @@ export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 export const EndpointInput = z
   .object({
     url: OutboundUrl,
-    description: z.string().trim().max(200).optional(),
+    description: SafeText.trim().max(200).optional(),
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length),
   })
   .strict();

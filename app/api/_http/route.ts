@@ -7,6 +7,7 @@ import { withTransaction, type Ctx } from "@/lib/context";
 import { AppError } from "@/lib/errors";
 import { onceForKey, requestHash } from "@/lib/idempotency";
 import { afterCommit } from "@/lib/events/after-commit";
+import { hasControlChars } from "@/lib/input";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { json, problemResponse } from "./problem";
 
@@ -39,7 +40,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       const limit = await enforceRateLimit("api", apiKey.id);
       touch(apiKey.id);
 
-      const params = (route ? await route.params : {}) as P;
+      const params = safeParams((route ? await route.params : {}) as P);
       const url = new URL(request.url);
       const query = (options.query ? options.query.parse(Object.fromEntries(url.searchParams)) : undefined) as Infer<QS>;
       const raw = options.body ? await readJson(request) : undefined;
@@ -67,6 +68,14 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       return problemResponse(error);
     }
   };
+}
+
+/** Path parameters arrive URL-decoded: a NUL or other control character is refused before it reaches the database. */
+function safeParams<P>(params: P): P {
+  for (const [name, value] of Object.entries(params as Record<string, unknown>)) {
+    if (typeof value === "string" && hasControlChars(value)) throw new AppError("malformed", `The path parameter ${name} must not contain control characters.`);
+  }
+  return params;
 }
 
 async function readJson(request: Request): Promise<unknown> {
