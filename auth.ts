@@ -1,11 +1,12 @@
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import NextAuth, { type NextAuthConfig } from "next-auth";
-import type { Adapter } from "next-auth/adapters";
+import type { Adapter, AdapterAccount } from "next-auth/adapters";
 import Google from "next-auth/providers/google";
 import Resend from "next-auth/providers/resend";
 import { dbReady, getDb } from "@/db/client";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
+import { encryptAccountTokens } from "@/lib/crypto/accounts";
 import { magicLinkEmail, publicSignInLink } from "@/lib/auth/magic-link";
 import { sendEmail } from "@/lib/email";
 import { appOrigin, env, isProduction } from "@/lib/env";
@@ -40,7 +41,10 @@ function lazyAdapter(): Adapter {
     adapter ??= DrizzleAdapter(getDb(), { usersTable: users, accountsTable: accounts, sessionsTable: sessions, verificationTokensTable: verificationTokens });
     return adapter as unknown as Record<string, (...args: unknown[]) => unknown>;
   };
-  return Object.fromEntries(ADAPTER_METHODS.map((name) => [name, async (...args: unknown[]) => (await get())[name]!(...args)])) as unknown as Adapter;
+  const methods = Object.fromEntries(ADAPTER_METHODS.map((name) => [name, async (...args: unknown[]) => (await get())[name]!(...args)]));
+  // OAuth tokens are stored encrypted (lib/crypto/secrets.ts); Keepcard never reads them back.
+  methods.linkAccount = async (account: unknown) => (await get()).linkAccount!(encryptAccountTokens(account as AdapterAccount));
+  return methods as unknown as Adapter;
 }
 
 // A fixed secret is fine for development and tests only; production refuses to start without AUTH_SECRET.
@@ -61,7 +65,7 @@ const providers: NextAuthConfig["providers"] = [
       // The link is rebuilt on APP_URL: request headers (Host, X-Forwarded-Host) never choose where the token goes.
       const link = publicSignInLink(url);
       const { subject, text, html } = magicLinkEmail(link, new URL(link).host);
-      await sendEmail(await dbReady(), { to: identifier, subject, text, html, kind: "magic_link" });
+      await sendEmail(await dbReady(), { to: identifier, subject, text, html, kind: "magic_link", secretLinks: [link] });
     },
   }),
 ];

@@ -30,6 +30,8 @@ const schema = z.object({
   RESEND_API_KEY: optional,
   RESEND_BASE_URL: optional,
   EMAIL_FROM: z.string().default("Keepcard <cards@keepcard.local>"),
+  // Days a sent email is kept (the outbox sweep deletes older ones). Sign-in and invitation links are never stored.
+  EMAIL_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
 
   // Background jobs.
   INNGEST_EVENT_KEY: optional,

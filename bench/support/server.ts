@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
@@ -64,6 +64,8 @@ export async function startServer(opts: { port: number; databaseUrl: string; env
       LOCAL_TEST_SERVER: "1",
       AUTH_SECRET: process.env.AUTH_SECRET ?? "bench-secret-bench-secret-bench-secret",
       TOKEN_SIGNING_KEY: process.env.TOKEN_SIGNING_KEY ?? benchSigningKey(),
+      // A throwaway key for secrets at rest: production refuses to start without one.
+      ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? `test:${randomBytes(32).toString("base64")}`,
       ...opts.env,
     },
     detached: true,

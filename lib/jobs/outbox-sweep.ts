@@ -1,11 +1,12 @@
 import { dbReady } from "../../db/client";
+import { expireStoredEmails } from "../email";
 import { dispatchPending } from "../events/dispatch";
 import { beat } from "./heartbeat";
 import { inngest } from "./client";
 
 const MAX_ROUNDS = 50;
 
-/** Every minute: resends outbox events that did not reach Inngest after their commit. */
+/** Every minute: resends outbox events that did not reach Inngest after their commit, and deletes emails past their retention. */
 export const outboxSweep = inngest.createFunction(
   { id: "outbox-sweep", triggers: [{ cron: "* * * * *" }], concurrency: { limit: 1 }, retries: 1 },
   async ({ step }) => {
@@ -19,8 +20,9 @@ export const outboxSweep = inngest.createFunction(
         error = result.error;
         if (error || result.sent === 0) break;
       }
-      await beat(db, "outbox-sweep", { ok: !error, error, details: { sent } });
-      return { sent, error: error ?? null };
+      const expiredEmails = await expireStoredEmails(db);
+      await beat(db, "outbox-sweep", { ok: !error, error, details: { sent, expiredEmails } });
+      return { sent, expiredEmails, error: error ?? null };
     });
   },
 );

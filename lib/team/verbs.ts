@@ -100,6 +100,7 @@ export async function inviteMember(ctx: Ctx, input: InviteInput): Promise<{ invi
       html: `<p>You have been invited to join <strong>${escapeHtml(merchant.name)}</strong> as ${role}.</p><p><a href="${link}">Accept the invitation</a></p><p>Sign in with ${escapeHtml(input.email)}. The invitation is valid for ${INVITE_TTL_DAYS} days.</p>`,
       kind: "invitation",
       merchantId: ctx.merchantId,
+      secretLinks: [link],
     });
     await audit(tx.db, ctx.merchantId, ctx.actor, "team.invited", { type: "invitation", id }, { email: input.email, role: input.role });
     return { invitationId: id, link };

@@ -4,6 +4,7 @@ import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookAttem
 import { audit } from "../audit";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
+import { encryptSecret } from "../crypto/secrets";
 import { env } from "../env";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
@@ -25,20 +26,35 @@ export const EndpointInput = z
   .strict();
 export type EndpointInput = z.input<typeof EndpointInput>;
 
-/** Registers an endpoint; its signing secret is returned here and shown once in the dashboard. */
+/** Registers an endpoint; its signing secret is stored encrypted and returned here, shown once in the dashboard. */
 export async function createEndpoint(ctx: Ctx, raw: EndpointInput): Promise<WebhookEndpoint> {
   assertCan(ctx.actor, "webhooks:manage");
   const input = EndpointInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const [{ n } = { n: 0 }] = await tx.db.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.merchantId, ctx.merchantId));
     if (n >= env.WEBHOOK_ENDPOINTS_MAX) throw new AppError("conflict", `A business can have at most ${env.WEBHOOK_ENDPOINTS_MAX} webhook endpoints.`);
+    const secret = newWebhookSecret();
     const [endpoint] = await tx.db
       .insert(webhookEndpoints)
-      .values({ id: newId("whe"), merchantId: ctx.merchantId, url: input.url, description: input.description ?? null, events: [...new Set(input.events)], secret: newWebhookSecret() })
+      .values({ id: newId("whe"), merchantId: ctx.merchantId, url: input.url, description: input.description ?? null, events: [...new Set(input.events)], secret: encryptSecret(secret) })
       .returning();
     await audit(tx.db, ctx.merchantId, ctx.actor, "webhook.created", { type: "webhook_endpoint", id: endpoint!.id }, { url: input.url, events: input.events });
-    return endpoint!;
+    return { ...endpoint!, secret };
   });
+}
+
+/** A new signing secret for an endpoint; the old one stops working at once. Shown only here. */
+export async function rotateEndpointSecret(ctx: Ctx, endpointId: string): Promise<{ secret: string }> {
+  assertCan(ctx.actor, "webhooks:manage");
+  const secret = newWebhookSecret();
+  const [endpoint] = await ctx.db
+    .update(webhookEndpoints)
+    .set({ secret: encryptSecret(secret) })
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.merchantId, ctx.merchantId)))
+    .returning({ id: webhookEndpoints.id });
+  if (!endpoint) throw notFound("Webhook endpoint");
+  await audit(ctx.db, ctx.merchantId, ctx.actor, "webhook.secret_rotated", { type: "webhook_endpoint", id: endpointId });
+  return { secret };
 }
 
 export async function setEndpointActive(ctx: Ctx, endpointId: string, active: boolean): Promise<WebhookEndpoint> {

@@ -3,7 +3,7 @@
  * database every run. Started by playwright.config.ts; not meant to be run by hand.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -30,6 +30,8 @@ const env: NodeJS.ProcessEnv = {
   TOKEN_SIGNING_KEY:
     process.env.TOKEN_SIGNING_KEY ?? Buffer.from(generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString()).toString("base64"),
   PGLITE_DIR: pgliteDir,
+  // A throwaway key for secrets at rest: production refuses to start without one.
+  ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? `test:${randomBytes(32).toString("base64")}`,
 };
 // Email goes to the dev outbox, where the test reads the magic link.
 delete env.RESEND_API_KEY;

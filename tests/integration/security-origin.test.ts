@@ -1,12 +1,12 @@
 import { createActionURL } from "@auth/core";
 import { desc, eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { authConfig, handlers } from "@/auth";
 import { dbReady } from "@/db/client";
 import { emails } from "@/db/schema";
 import { findSignInLink } from "@/lib/auth/magic-link";
-import { appOrigin } from "@/lib/env";
+import { appOrigin, env } from "@/lib/env";
 
 const ATTACKER = "attacker.example";
 
@@ -19,6 +19,11 @@ function attackerRequest(path: string, init: { method?: string; body?: string; c
 }
 
 describe("one public origin", () => {
+  beforeAll(() => {
+    // The dev outbox keeps the link (elsewhere it is never stored), so the test can read where it points.
+    env.DEV_OUTBOX = true;
+  });
+
   it("emails a sign-in link on APP_URL even when the request says X-Forwarded-Host: attacker.example", async () => {
     const csrf = await handlers.GET(attackerRequest("/api/auth/csrf"));
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };

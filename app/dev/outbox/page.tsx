@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { dbReady } from "@/db/client";
 import { emails } from "@/db/schema";
-import { env } from "@/lib/env";
+import { devOutboxEnabled } from "@/lib/email";
 import { Badge, formatDate } from "@/components/ui";
 
 export const metadata: Metadata = { title: "Dev outbox", robots: { index: false } };
@@ -24,7 +24,7 @@ function linkify(text: string) {
 
 // GET /dev/outbox — every email the app "sent" without Resend: development and end-to-end tests only
 export default async function OutboxPage() {
-  if (env.NODE_ENV === "production" && !env.DEV_OUTBOX) notFound();
+  if (!devOutboxEnabled()) notFound();
   const db = await dbReady();
   const rows = await db.select().from(emails).orderBy(desc(emails.createdAt)).limit(50);
   return (
