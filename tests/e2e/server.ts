@@ -50,7 +50,8 @@ if (process.env.E2E_SKIP_BUILD !== "1" || !fs.existsSync(path.join(root, distDir
 }
 
 // Started without npx in between, so stopping this process stops the server too.
-const server = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, env, stdio: "inherit" });
+// BENCH_ROUTES at run time only: the build above was made without it, so the bench route must not exist (a 404).
+const server = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, env: { ...env, BENCH_ROUTES: "1" }, stdio: "inherit" });
 const stop = () => {
   server.kill("SIGTERM");
 };
