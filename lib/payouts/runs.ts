@@ -49,12 +49,11 @@ export async function configurePayouts(ctx: Ctx, raw: PayoutSettingsInput): Prom
   });
 }
 
-/** A new signing secret for a program's payout endpoint; the old one stops working at once. Shown only here. */
+/** A new signing secret for a program's payout endpoint (kept ready when payouts are by hand); the old one stops working at once. Shown only here. */
 export async function rotatePayoutSecret(ctx: Ctx, programId: string): Promise<{ secret: string }> {
   assertCan(ctx.actor, "payouts:manage");
   return withTransaction(ctx, async (tx) => {
     const settings = await settingsFor(tx.db, ctx.merchantId, programId);
-    if (settings.provider !== "webhook") throw new AppError("invalid", "Only the webhook payout provider has a signing secret.");
     const secret = newWebhookSecret();
     await tx.db.update(payoutSettings).set({ secret: encryptSecret(secret), updatedAt: now(ctx) }).where(eq(payoutSettings.programId, settings.programId));
     await audit(tx.db, ctx.merchantId, ctx.actor, "payouts.secret_rotated", { type: "program", id: programId });
