@@ -3,12 +3,13 @@ import NextAuth, { type NextAuthConfig } from "next-auth";
 import type { Adapter, AdapterAccount } from "next-auth/adapters";
 import Google from "next-auth/providers/google";
 import Resend from "next-auth/providers/resend";
+import { proxiedIp } from "@/app/_server/client-ip";
 import { dbReady, getDb } from "@/db/client";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
-import { safeCallbackPath } from "@/lib/auth/callback-url";
+import { publicSignInLink, safeCallbackPath } from "@/lib/auth/callback-url";
 import { encryptAccountTokens } from "@/lib/crypto/accounts";
-import { magicLinkEmail, publicSignInLink } from "@/lib/auth/magic-link";
 import { sendEmail } from "@/lib/email";
+import { magicLinkEmail } from "@/lib/email/templates/magic-link";
 import { appOrigin, env, isProduction } from "@/lib/env";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { acceptInvitations } from "@/lib/team/verbs";
@@ -60,7 +61,7 @@ const providers: NextAuthConfig["providers"] = [
     async sendVerificationRequest({ identifier, url, request }) {
       // The sign-in form checks these limits first with a friendly message; this stops direct POSTs.
       await enforceRateLimit("signIn", `email:${identifier.toLowerCase()}`);
-      const ip = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+      const ip = proxiedIp(request.headers);
       if (ip) await enforceRateLimit("signIn", `ip:${ip}`, { limit: 30, windowSeconds: 600 });
       // The link is rebuilt on APP_URL: request headers (Host, X-Forwarded-Host) never choose where the token goes.
       const link = publicSignInLink(url);

@@ -14,13 +14,6 @@ export function hasControlChars(value: string, opts: { multiline?: boolean } = {
   return (opts.multiline ? CONTROL_EXCEPT_TAB_NEWLINE : ANY_CONTROL).test(value);
 }
 
-/** An id such as `crd_3fZ…` or a UUID: letters, digits, `_` and `-`, at most 64 characters. */
-export const Id = z
-  .string()
-  .min(1, "an id is required")
-  .max(64, "an id has at most 64 characters")
-  .regex(/^[A-Za-z0-9_-]+$/, "an id has only letters, digits, _ and -");
-
 /** One line of text without control characters (names, labels, reasons). Add .trim().min().max() as needed. */
 export const SafeText = z.string().refine((v) => !hasControlChars(v), "must not contain control characters");
 

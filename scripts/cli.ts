@@ -6,7 +6,7 @@ import { merchants } from "../db/schema";
 import { createApiKey } from "../lib/api-keys/verbs";
 import { systemActor } from "../lib/context";
 import { rotateStoredSecrets } from "../lib/crypto/rotate";
-import { createMerchant } from "../lib/merchants";
+import { createMerchant } from "../lib/merchants/verbs";
 
 const USAGE = `Usage:
   npm run cli -- merchant create --name "Shop name" --owner owner@example.com [--currency EUR] [--timezone Europe/Berlin]

@@ -2,10 +2,11 @@
 
 import { z } from "zod";
 import { withTransaction } from "@/lib/context";
-import { LookupInput, lookupCode, scannedCard, type ScannedCard } from "@/lib/dashboard/scanner";
+import { LookupInput, lookupCode, scannedCard, type ScannedCard } from "@/lib/cards/lookup";
 import { AppError } from "@/lib/errors";
 import { onceForKey, requestHash } from "@/lib/idempotency";
 import { earn } from "@/lib/ledger/earn";
+import { CurrencyCode } from "@/lib/money";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { redeemVoucher } from "@/lib/vouchers/redeem";
 import { memberAction } from "../_server/action";
@@ -24,15 +25,17 @@ async function calmLimit(name: "scan" | "voucherUse", key: string) {
 
 export const lookupAction = memberAction("staff.lookup", { input: LookupInput, permission: "scanner:use", source: "scanner" }, async ({ ctx, input }) => {
   await calmLimit("scan", ctx.actor.id);
-  return lookupCode(ctx, input.code);
+  return lookupCode(ctx, input);
 });
 
 const EarnAtCounter = z
   .object({
     cardId: z.string().min(1).max(64),
     idempotencyKey: IdempotencyKey,
-    /** Purchase total in minor units (cents). */
+    /** Purchase total in minor units of `currency` (cents, yen, fils). */
     purchaseAmount: z.int().min(1, "Enter the purchase amount").max(100_000_000, "That amount looks too large").optional(),
+    /** The currency the cashier typed the amount in; the card's program currency when absent. */
+    currency: CurrencyCode.optional(),
     stamps: z.int().min(1).max(20).optional(),
     locationId: z.string().max(64).optional(),
   })
@@ -46,8 +49,9 @@ export const earnAction = memberAction("staff.earn", { input: EarnAtCounter, per
   const { body } = await withTransaction(ctx, (tx) =>
     onceForKey<EarnResult>(tx, `scanner:${input.idempotencyKey}`, requestHash(["earn", input]), async () => {
       const card = await scannedCard(tx, input.cardId);
-      const result = await earn(tx, input.cardId, {
-        ...(input.stamps !== undefined ? { stamps: input.stamps } : { purchase: { amount: input.purchaseAmount!, currency: card.currency } }),
+      const result = await earn(tx, {
+        cardId: input.cardId,
+        ...(input.stamps !== undefined ? { stamps: input.stamps } : { purchase: { amount: input.purchaseAmount!, currency: input.currency ?? card.currency } }),
         locationId: input.locationId,
       });
       return { status: 200, body: { amount: result.entry.amount, card: await scannedCard(tx, input.cardId), vouchersUnlocked: result.vouchers.map((v) => v.title) } };

@@ -23,3 +23,12 @@ export function safeCallbackPath(value: unknown, fallback: string = FALLBACK): s
   const path = `${url.pathname}${url.search}${url.hash}`;
   return path.startsWith("//") ? fallback : path;
 }
+
+/**
+ * The emailed sign-in link on the public origin: Auth.js's path and query (token, callbackUrl)
+ * under APP_URL, whatever origin the request that asked for it claimed.
+ */
+export function publicSignInLink(authUrl: string): string {
+  const url = new URL(authUrl);
+  return `${appOrigin}${url.pathname}${url.search}`;
+}

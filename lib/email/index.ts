@@ -3,6 +3,7 @@ import { Resend } from "resend";
 import type { Executor } from "../../db/client";
 import { emails, type Email } from "../../db/schema";
 import { env } from "../env";
+import { devOutboxEnabled } from "./dev-outbox";
 import { newId } from "../ids";
 
 export type OutgoingEmail = {
@@ -20,14 +21,6 @@ export type OutgoingEmail = {
    */
   secretLinks?: string[];
 };
-
-/**
- * The dev outbox (/dev/outbox, emails kept with their links): development, or DEV_OUTBOX on a
- * production build that tests start on this machine (production refuses DEV_OUTBOX otherwise).
- */
-export function devOutboxEnabled(): boolean {
-  return env.NODE_ENV === "development" || env.DEV_OUTBOX;
-}
 
 /** The copy of a message that is stored: its credential links removed unless the dev outbox needs them. */
 export function storedCopy(message: OutgoingEmail): { html: string; text: string } {

@@ -4,13 +4,14 @@ import { ledgerEntries, locations, type Card, type LedgerEntry, type Program, ty
 import { assertCan } from "../auth/permissions";
 import { campaignFactor } from "../campaigns/active";
 import { rewardReferralOnFirstEarn } from "../lifecycle/referral";
-import { now, withTransaction, type Ctx } from "../context";
+import { now, withTransaction, type Ctx, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
-import { currencyExponent, evaluateEarn, localClock } from "../rules/evaluate";
+import { EntityId } from "../ids";
+import { evaluateEarn, localClock } from "../rules/evaluate";
 import { recomputeTier, tierMultiplier } from "../tiers/recompute";
 import { issueVoucher } from "../vouchers/issue";
-import { appendEntry, lockCardWithProgram, type TxCtx } from "./core";
-import { Id, SafeText } from "../input";
+import { appendEntry, lockCardWithProgram } from "./core";
+import { SafeText } from "../input";
 
 export const EarnInput = z
   .object({
@@ -22,7 +23,7 @@ export const EarnInput = z
       })
       .optional(),
     stamps: z.int().positive().max(100).optional().describe("Stamps to add (stamp programs)."),
-    locationId: Id.optional(),
+    locationId: EntityId.optional(),
     reference: SafeText.max(200).optional().describe("Your receipt or order number."),
   })
   .strict()
@@ -31,11 +32,15 @@ export const EarnInput = z
   });
 export type EarnInput = z.infer<typeof EarnInput>;
 
+/** What earn takes: the card, and what to award (the API's request body). */
+const EarnOnCard = EarnInput.extend({ cardId: EntityId });
+
 export type EarnOutcome = { entry: LedgerEntry; card: Card; vouchers: Voucher[] };
 
 /** Awards points, stamps or cashback for a visit or purchase, under the program's rules. */
-export async function earn(ctx: Ctx, cardId: string, input: EarnInput): Promise<EarnOutcome> {
+export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<EarnOutcome> {
   assertCan(ctx.actor, "points:earn");
+  const { cardId, ...input } = EarnOnCard.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const locked = await lockCardWithProgram(tx, cardId, { campaignsAt: now(tx) });
     const program = locked.program;
@@ -117,7 +122,7 @@ async function amountToEarn(tx: TxCtx, card: Card, program: Program, timezone: s
   const earnedToday = program.rules.capPerDay === null ? 0 : await earnedSince(tx, card.id, startOfLocalDay(at, clock.minuteOfDay));
   const result = evaluateEarn(program.rules, {
     amountMinor: input.purchase?.amount,
-    currencyExponent: currencyExponent(program.currency),
+    currency: program.currency,
     weekday: clock.weekday,
     minuteOfDay: clock.minuteOfDay,
     locationId: input.locationId,

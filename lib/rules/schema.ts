@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { Id, SafeText } from "../input";
+import { EntityId } from "../ids";
+import { SafeText } from "../input";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "time as HH:MM");
 
@@ -16,7 +17,7 @@ export const Multiplier = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("location"),
     label: SafeText.max(80).optional(),
-    locationIds: z.array(Id).min(1),
+    locationIds: z.array(EntityId).min(1),
     factor: z.number().positive().max(100),
   }),
 ]);

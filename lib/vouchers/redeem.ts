@@ -4,14 +4,14 @@ import { cards, vouchers, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
-import { normalizeCode } from "../ids";
+import { EntityId, normalizeCode } from "../ids";
 import { recordEvents } from "../outbox";
 import { verifyQr } from "../tokens/qr";
-import { Id, SafeText } from "../input";
+import { SafeText } from "../input";
 
 export const RedeemVoucherInput = z.union([
-  z.object({ code: SafeText.min(4).max(20), locationId: Id.optional() }).strict(),
-  z.object({ token: SafeText.min(10).max(1000), locationId: Id.optional() }).strict(),
+  z.object({ code: SafeText.min(4).max(20), locationId: EntityId.optional() }).strict(),
+  z.object({ token: SafeText.min(10).max(1000), locationId: EntityId.optional() }).strict(),
 ]);
 export type RedeemVoucherInput = z.infer<typeof RedeemVoucherInput>;
 
@@ -19,8 +19,9 @@ export type RedeemVoucherInput = z.infer<typeof RedeemVoucherInput>;
  * Marks a voucher used. Succeeds once, whatever the concurrency: the status flips in a single
  * conditional UPDATE, so of many simultaneous attempts exactly one finds it still `issued`.
  */
-export async function redeemVoucher(ctx: Ctx, input: RedeemVoucherInput): Promise<Voucher> {
+export async function redeemVoucher(ctx: Ctx, raw: RedeemVoucherInput): Promise<Voucher> {
   assertCan(ctx.actor, "vouchers:use");
+  const input = RedeemVoucherInput.parse(raw);
   const at = now(ctx);
   const lookup =
     "token" in input

@@ -1,11 +1,12 @@
 import { and, count, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookAttempt, type WebhookDelivery, type WebhookEndpoint } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { encryptSecret } from "../crypto/secrets";
 import { env } from "../env";
+import { WEBHOOK_EVENTS } from "../events/catalogue";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
 import { recordEvents } from "../outbox";
@@ -13,9 +14,8 @@ import { OutboundUrl } from "../outbound/fetch";
 import { newWebhookSecret } from "./sign";
 import { SafeText } from "../input";
 
-/** Events a merchant can subscribe to. */
-export const WEBHOOK_EVENTS = ["card.enrolled", "card.balance_changed", "tier.changed", "voucher.issued", "voucher.redeemed", "program.changed", "reward.changed"] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+/** Events a merchant can subscribe to: those the catalogue marks `webhook`. */
+export { WEBHOOK_EVENTS };
 
 export const EndpointInput = z
   .object({

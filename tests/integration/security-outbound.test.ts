@@ -7,7 +7,8 @@ import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "@/db/schem
 import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { OUTBOUND_MAX_BODY_BYTES, outboundPost } from "@/lib/outbound/fetch";
-import { webhookProvider } from "@/lib/payouts/providers";
+import { providerFor } from "@/lib/payouts/providers";
+import type { PayoutSettings } from "@/db/schema";
 import { attemptDelivery } from "@/lib/webhooks/deliver";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
 import { newWebhookSecret } from "@/lib/webhooks/sign";
@@ -74,7 +75,7 @@ describe("outbound requests cannot reach inside", () => {
   });
 
   it("refuses the payout provider's call to loopback", async () => {
-    const provider = webhookProvider({ endpointUrl: `http://127.0.0.1:${port}/payouts`, secret: newWebhookSecret() }, 2000);
+    const provider = providerFor({ provider: "webhook", endpointUrl: `http://127.0.0.1:${port}/payouts`, secret: newWebhookSecret() } as PayoutSettings);
     const before = got.length;
     const outcome = await provider.pay({ payoutId: "pay_1", idempotencyKey: "k", merchantId: "m", programId: "p", cardId: "c", customerEmail: null, amount: 100, currency: "USD" });
     expect(outcome).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/^refused/) });

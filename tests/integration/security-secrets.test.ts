@@ -11,7 +11,7 @@ import { decryptSecret, isEncrypted, keyRing, resetKeyRing } from "@/lib/crypto/
 import { expireStoredEmails, sendEmail } from "@/lib/email";
 import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
-import { webhookProvider } from "@/lib/payouts/providers";
+import { providerFor } from "@/lib/payouts/providers";
 import { configurePayouts, rotatePayoutSecret } from "@/lib/payouts/runs";
 import { inviteMember } from "@/lib/team/verbs";
 import { attemptDelivery } from "@/lib/webhooks/deliver";
@@ -42,7 +42,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const pay = (p: ReturnType<typeof webhookProvider>) =>
+const pay = (p: ReturnType<typeof providerFor>) =>
   p.pay({ payoutId: newId("pay"), idempotencyKey: newId("pay"), merchantId: "m", programId: "p", cardId: "c", customerEmail: null, amount: 100, currency: "USD" });
 
 describe("secrets at rest", () => {
@@ -83,12 +83,12 @@ describe("secrets at rest", () => {
 
     receiver.secret = first.newSecret!;
     const load = async () => (await m.db.select().from(payoutSettings).where(eq(payoutSettings.programId, program.id)))[0]!;
-    expect(await pay(webhookProvider(await load(), 5000))).toMatchObject({ ok: true });
+    expect(await pay(providerFor(await load()))).toMatchObject({ ok: true });
 
     const { secret } = await rotatePayoutSecret(m.ctx, program.id);
-    expect(await pay(webhookProvider(await load(), 5000))).toMatchObject({ ok: false });
+    expect(await pay(providerFor(await load()))).toMatchObject({ ok: false });
     receiver.secret = secret;
-    expect(await pay(webhookProvider(await load(), 5000))).toMatchObject({ ok: true });
+    expect(await pay(providerFor(await load()))).toMatchObject({ ok: true });
   });
 
   it("reads legacy plain rows, and `secrets rotate` encrypts them and moves old keys to the current one", async () => {

@@ -7,7 +7,7 @@ import { cardQrToken } from "../../lib/cards/token";
 import type { CardView } from "../../lib/cards/view";
 import { env } from "../../lib/env";
 import { newId } from "../../lib/ids";
-import { currencyExponent } from "../../lib/rules/evaluate";
+import { toMicros } from "../../lib/money";
 import { GoogleWalletClient, GoogleWalletError } from "./client";
 
 /** Google allows 3 notifications per pass per 24 hours; further messages are added silently. */
@@ -36,8 +36,7 @@ export function loyaltyClass(gw: GoogleWalletClient, view: CardView) {
 function balance(view: CardView) {
   const { card, program } = view;
   if (program.kind === "cashback") {
-    const micros = Math.round((card.balance / 10 ** currencyExponent(program.currency)) * 1_000_000);
-    return { label: "Cashback", balance: { money: { micros: String(micros), currencyCode: program.currency } } };
+    return { label: "Cashback", balance: { money: { micros: String(toMicros(card.balance, program.currency)), currencyCode: program.currency } } };
   }
   if (program.kind === "stamps") return { label: "Stamps", balance: { string: `${card.balance}/${program.stampsRequired ?? 10}` } };
   return { label: "Points", balance: { int: card.balance } };

@@ -1,10 +1,8 @@
-import { desc } from "drizzle-orm";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { dbReady } from "@/db/client";
-import { emails } from "@/db/schema";
-import { devOutboxEnabled } from "@/lib/email";
 import { Badge, formatDate } from "@/components/ui";
+import { devOutboxEnabled, listDevOutbox } from "@/lib/email/dev-outbox";
 
 export const metadata: Metadata = { title: "Dev outbox", robots: { index: false } };
 export const dynamic = "force-dynamic";
@@ -25,8 +23,7 @@ function linkify(text: string) {
 // GET /dev/outbox — every email the app "sent" without Resend: development and end-to-end tests only
 export default async function OutboxPage() {
   if (!devOutboxEnabled()) notFound();
-  const db = await dbReady();
-  const rows = await db.select().from(emails).orderBy(desc(emails.createdAt)).limit(50);
+  const rows = await listDevOutbox(await dbReady(), { limit: 50 });
   return (
     <main className="mx-auto max-w-3xl px-4 py-8">
       <h1 className="text-2xl font-bold">Dev outbox</h1>

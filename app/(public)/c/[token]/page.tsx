@@ -4,10 +4,11 @@ import { dbReady } from "@/db/client";
 import { cardQrToken } from "@/lib/cards/token";
 import { cardActivity, loadCardView, type CardView } from "@/lib/cards/view";
 import { isAppError } from "@/lib/errors";
-import { currencyExponent } from "@/lib/rules/evaluate";
+import { formatMoney } from "@/lib/money";
 import { voucherToken } from "@/lib/vouchers/token";
 import { walletStatus } from "@/wallet/config";
-import { clientIp, limitCardTraffic } from "../../_public";
+import { clientIp } from "../../../_server/client-ip";
+import { limitCardTraffic } from "../../_public";
 import { qrSvg } from "../../qr";
 import { LiveRefresh, RedeemButton } from "./client";
 
@@ -18,10 +19,8 @@ export const metadata: Metadata = { title: "Your card", robots: { index: false, 
 const KIND_LABEL: Record<string, string> = { earn: "Earned", redeem: "Redeemed", adjust: "Adjusted", reverse: "Reversed", expire: "Expired", bonus: "Bonus", payout: "Paid out" };
 
 function amount(view: CardView, n: number): string {
-  if (view.program.kind === "cashback") {
-    return new Intl.NumberFormat("en-US", { style: "currency", currency: view.program.currency }).format(n / 10 ** currencyExponent(view.program.currency));
-  }
-  return new Intl.NumberFormat("en-US").format(n);
+  if (view.program.kind === "cashback") return formatMoney(n, view.program.currency);
+  return n.toLocaleString("en-US");
 }
 
 const unitOf = (view: CardView) => (view.program.kind === "stamps" ? "stamps" : view.program.kind === "cashback" ? "" : "points");
@@ -41,7 +40,7 @@ export default async function CardPage({ params, searchParams }: { params: Promi
   }
 
   const { card, program, merchant, design } = { ...view, design: view.program.design };
-  const [{ entries, vouchers }, cardQr] = await Promise.all([cardActivity(db, card.id), qrSvg(cardQrToken(card))]);
+  const [{ entries, vouchers }, cardQr] = await Promise.all([cardActivity(db, { cardId: card.id }), qrSvg(cardQrToken(card))]);
   const open = vouchers.filter((v) => v.status === "issued" && v.expiresAt > new Date());
   const voucherQrs = await Promise.all(open.map((v) => qrSvg(voucherToken(v))));
   const affordable = program.kind === "points" ? view.rewards.filter((r) => r.cost <= card.balance && (r.inventory === null || r.inventory > 0)) : [];
