@@ -48,13 +48,15 @@ export type ApiHandler<P = Record<string, string>> = ((request: Request, route?:
 
 /**
  * Statuses the wrapper itself answers with, on top of the contract's `errors`: 401 (API key) and
- * 429 (rate limit) always; 400 and 422 when it reads a body; 422 for a query; on writes 422 (an
- * Idempotency-Key out of bounds) and 409 (a key reused with another request).
+ * 429 (rate limit) always; 400 and 422 when it reads a body; 400 for a path parameter with a
+ * control character; 422 for a query; on writes 422 (an Idempotency-Key out of bounds) and 409
+ * (a key reused with another request).
  */
 export function errorStatuses(contract: ApiContract, method: string): ErrorStatus[] {
   const write = method !== "GET" && method !== "HEAD";
   const own: ErrorStatus[] = [401, 429];
   if (contract.body) own.push(400, 422);
+  if (contract.params?.length) own.push(400);
   if (contract.query) own.push(422);
   if (write) own.push(409, 422);
   return [...new Set([...own, ...(contract.errors ?? [])])].sort((a, b) => a - b);
