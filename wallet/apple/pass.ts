@@ -186,17 +186,22 @@ export function passFingerprint(view: CardView, model: PassModel): string {
 
 /**
  * The .pkpass of a card as of `view`: passkit-generator assembles and validates it, then
- * manifest.json is signed with the Pass Type ID certificate at the pass's modification time
- * (`modifiedAt`, by default the view's). Same database state in, same bytes out.
+ * manifest.json is signed with the Pass Type ID certificate at the current time (`signedAt`, for
+ * tests). Last-Modified stays the pass's modification time (`modifiedAt`, by default the view's),
+ * which is also the date of the zip entries. Same database state in, same pass.json and
+ * manifest.json out (so the same ETag, a hash of the manifest); only the signature differs.
  */
-export function renderPass(view: CardView, config: AppleConfig, opts: { model?: PassModel; modifiedAt?: Date } = {}): RenderedPass {
+export function renderPass(view: CardView, config: AppleConfig, opts: { model?: PassModel; modifiedAt?: Date; signedAt?: Date } = {}): RenderedPass {
   const model = opts.model ?? passModel(view, config);
   const modifiedAt = opts.modifiedAt ?? view.modifiedAt;
   const pass = buildPKPass(model, modelImages(view, model), scratchCertificates());
   const files: Record<string, Buffer> = { ...pass.getAsRaw() };
   const manifest = files["manifest.json"];
   if (!manifest) throw new Error("passkit-generator produced no manifest.json");
-  files.signature = signManifest(manifest, config.certificates, modifiedAt);
-  const body = storedZip(Object.keys(files).map((path) => ({ path, data: files[path]! })));
-  return { body, lastModified: modifiedAt, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
+  files.signature = signManifest(manifest, config.certificates, opts.signedAt ?? new Date());
+  const body = storedZip(
+    Object.keys(files).map((path) => ({ path, data: files[path]! })),
+    modifiedAt,
+  );
+  return { body, lastModified: modifiedAt, etag: `W/"${createHash("sha1").update(manifest).digest("base64url")}"` };
 }
