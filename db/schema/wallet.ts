@@ -51,7 +51,11 @@ export const googleWalletObjects = pgTable("google_wallet_objects", {
   updatedAt: updatedAt(),
 });
 
-// Messages added to Google loyalty objects. `notify` ones count toward Google's 3 per pass per 24 hours.
+// Notifications and messages of Google loyalty objects, one row per logical message (its id is the
+// message id at Google). `notify` ones count toward Google's 3 per pass per 24 hours; the row is
+// written, under a lock of the card's object row, before the message is posted, so concurrent jobs
+// never exceed the budget and a retry reuses the decision. `quotaLimited`: Google answered with a
+// quota error and the message went without a notification. `sentAt`: when Google took it.
 export const googleWalletMessages = pgTable(
   "google_wallet_messages",
   {
@@ -63,6 +67,8 @@ export const googleWalletMessages = pgTable(
     header: text("header").notNull(),
     body: text("body").notNull(),
     notify: boolean("notify").notNull(),
+    quotaLimited: boolean("quota_limited").notNull().default(false),
+    sentAt: ts("sent_at"),
     createdAt: createdAt(),
   },
   (t) => [index("google_wallet_messages_card_idx").on(t.cardId, t.createdAt)],

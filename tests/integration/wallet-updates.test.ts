@@ -15,7 +15,7 @@ import { httpDate, latestPass, registerDevice, serialsUpdatedSince } from "@/wal
 import { observePass } from "@/wallet/apple/state";
 import { GoogleWalletClient } from "@/wallet/google/client";
 import { googleSaveUrl } from "@/wallet/google/sync";
-import { addGoogleMessage } from "@/wallet/messages";
+import { addGoogleMessage, walletMessageId } from "@/wallet/messages";
 import type { WalletDeps } from "@/wallet/sync";
 import { startApnsFake } from "../support/apns-fake";
 import { makeCard, makeMerchant, makeProgram, makeReward, type TestMerchant } from "../support/fixtures";
@@ -144,15 +144,39 @@ describe("wallet.message_requested", () => {
     // Apple shows the newest.
     expect(field((await fetchPass(card)).pass!, "message")).toMatchObject({ label: "News 4", value: "Offer 4" });
 
-    // A retry after Google took the message but before we noted it: Google answers 409, we note it, nothing doubles.
-    const [fourth] = await m.db.select().from(walletMessages).where(and(eq(walletMessages.cardId, card.id), eq(walletMessages.reason, "campaign:c4")));
-    await m.db.update(walletMessages).set({ googleSentAt: null }).where(eq(walletMessages.id, fourth!.id));
-    await m.db.delete(googleWalletMessages).where(eq(googleWalletMessages.id, fourth!.id));
+    // A retry after Google took the message but its answer was lost: Google keeps a repeated id,
+    // so the retry looks at the object's messages first and adds nothing.
+    google.behave({ loseAnswers: 1 });
+    expect((await send(5)).error).toBeDefined();
+    expect(stored()).toHaveLength(5);
     google.reset();
-    expect(await addGoogleMessage(m.db, deps.google, fourth!.id)).toEqual({ added: true, notify: false });
-    expect(google.requests.map((r) => r.path)).toEqual([`/loyaltyObject/${objectId}/addMessage`]);
-    expect(stored()).toHaveLength(4);
-    expect(await m.db.select().from(googleWalletMessages).where(eq(googleWalletMessages.cardId, card.id))).toHaveLength(4);
+    const retry = await send(5);
+    expect(retry.error).toBeUndefined();
+    expect(retry.result).toMatchObject({ google: { added: false, notify: false } });
+    expect(google.requests.filter((r) => r.path.endsWith("/addMessage"))).toHaveLength(0);
+    expect(google.requests.filter((r) => r.method === "GET")).toHaveLength(1);
+    const fifth = walletMessageId(card.id, "campaign:c5");
+    expect(stored().filter((x) => x.id === fifth)).toHaveLength(1);
+    // One record per logical message, however often it was tried.
+    expect(await m.db.select().from(googleWalletMessages).where(eq(googleWalletMessages.cardId, card.id))).toHaveLength(5);
+    expect(await addGoogleMessage(m.db, deps.google, fifth)).toEqual({ added: false, notify: false, quotaLimited: false });
+  });
+
+  it("falls back to a message without notification when Google answers with a quota error, and records it", async () => {
+    const program = await makeProgram(m, { name: "Quota" });
+    const card = await walletCard(program.id, "quota");
+    google.behave({ quota: true });
+    const { result, error } = await new InngestTestEngine({
+      function: createWalletSyncMessage(() => deps),
+      events: [{ name: "wallet.message_requested" as const, data: { merchantId: m.merchantId, cardId: card.id, programId: program.id, title: "Hello", body: "Hi", reason: "campaign:q" } }],
+    }).execute();
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ google: { added: true, notify: false, quotaLimited: true } });
+    const adds = google.requests.filter((r) => r.path.endsWith("/addMessage")).map((r) => (r.body as { message: { messageType: string } }).message.messageType);
+    expect(adds).toEqual(["TEXT_AND_NOTIFY", "TEXT"]);
+    const [row] = await m.db.select().from(googleWalletMessages).where(eq(googleWalletMessages.cardId, card.id));
+    expect(row).toMatchObject({ notify: false, quotaLimited: true });
+    expect(row!.sentAt).not.toBeNull();
   });
 
   it("skips a card that is gone, and a card that is in no Google Wallet", async () => {
