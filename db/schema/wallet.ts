@@ -86,6 +86,11 @@ export const applePassStates = pgTable("apple_pass_states", {
   fingerprint: text("fingerprint").notNull(),
   modifiedAt: ts("modified_at").notNull(),
   pushedAt: ts("pushed_at"),
+  // The balance and tier this content shows, and whether its balance field is silent because the
+  // tier moved in the same change (one notification per visit; see NotifyPolicy in apple/pass.ts).
+  shownBalance: integer("shown_balance"),
+  shownTier: text("shown_tier"),
+  quietBalance: boolean("quiet_balance").notNull().default(false),
   updatedAt: updatedAt(),
 });
 
