@@ -13,6 +13,10 @@ export type DomainEvent =
   | { type: "program.changed"; payload: { programId: string } }
   | { type: "reward.changed"; payload: { rewardId: string; programId: string } }
   | { type: "location.changed"; payload: { locationId: string } }
+  // The business's name, colour or logo changed: every pass and Google class shows them.
+  | { type: "merchant.changed"; payload: { fields: string[] } }
+  // A card was closed (the customer's data erased): its passes are voided / expired.
+  | { type: "card.closed"; payload: { cardId: string; programId: string } }
   // Background jobs (lib/jobs): schedules, payout runs, webhook deliveries and wallet messages.
   | { type: "campaign.scheduled"; payload: { campaignId: string; scheduleVersion: number; startsAt: string; endsAt: string } }
   | { type: "campaign.cancelled"; payload: { campaignId: string } }

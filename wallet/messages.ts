@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Executor } from "../db/client";
 import { cards, googleWalletObjects, walletMessages, type WalletMessage } from "../db/schema";
 import type { GoogleWalletClient } from "./google/client";
+import { PASS_MESSAGE_DAYS } from "./apple/state";
 import { postGoogleMessage } from "./google/notify";
 
 /**
@@ -34,6 +35,9 @@ export async function recordWalletMessage(db: Executor, raw: WalletMessageInput)
   return row ?? null;
 }
 
+/** When a message leaves the passes: PASS_MESSAGE_DAYS after it was recorded. */
+export const walletMessageExpiry = (message: Pick<WalletMessage, "createdAt">) => new Date(message.createdAt.getTime() + PASS_MESSAGE_DAYS * 86_400_000);
+
 export type GoogleMessageOutcome = { added: boolean; notify: boolean; quotaLimited: boolean } | null;
 
 /**
@@ -47,7 +51,7 @@ export async function addGoogleMessage(db: Executor, gw: GoogleWalletClient | nu
   if (!message) return null;
   const [object] = await db.select().from(googleWalletObjects).where(eq(googleWalletObjects.cardId, message.cardId));
   if (!object) return null;
-  const outcome = await postGoogleMessage(db, gw, object.objectId, { id: message.id, cardId: message.cardId, kind: "message", header: message.title, body: message.body, wantNotify: true }, now);
+  const outcome = await postGoogleMessage(db, gw, object.objectId, { id: message.id, cardId: message.cardId, kind: "message", header: message.title, body: message.body, wantNotify: true, endsAt: walletMessageExpiry(message) }, now);
   if (!message.googleSentAt) await db.update(walletMessages).set({ googleSentAt: now }).where(eq(walletMessages.id, message.id));
   return outcome;
 }

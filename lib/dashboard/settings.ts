@@ -6,6 +6,7 @@ import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { timeZone } from "../merchants";
+import { recordEvents } from "../outbox";
 
 // One definition of a valid time zone, owned by the merchant verbs; re-exported for the forms here.
 export { timeZone };
@@ -57,6 +58,9 @@ export async function updateSettings(ctx: Ctx, input: SettingsInput): Promise<Me
     for (const k of ["name", "brandColor", "currency", "timezone"] as const) if (before[k] !== after![k]) changed[k] = { from: before[k], to: after![k] };
     if (input.logoUrl !== undefined && input.logoUrl !== before.logoUrl) changed.logo = "changed";
     if (Object.keys(changed).length === 0) return after!;
+    // What the passes show (name, colour, logo): re-sync every wallet card of the business.
+    const shown = ["name", "brandColor", "logo"].filter((k) => k in changed);
+    if (shown.length > 0) await recordEvents(tx.db, ctx.merchantId, [{ type: "merchant.changed", payload: { fields: shown } }]);
     await audit(tx.db, ctx.merchantId, ctx.actor, "settings.updated", { type: "merchant", id: ctx.merchantId }, changed);
     return after!;
   });

@@ -28,6 +28,8 @@ export const events = {
   programChanged: eventType("program.changed", { schema: withMerchant({ programId: z.string() }) }),
   rewardChanged: eventType("reward.changed", { schema: withMerchant({ rewardId: z.string(), programId: z.string() }) }),
   locationChanged: eventType("location.changed", { schema: withMerchant({ locationId: z.string() }) }),
+  merchantChanged: eventType("merchant.changed", { schema: withMerchant({ fields: z.array(z.string()) }) }),
+  cardClosed: eventType("card.closed", { schema: withMerchant({ cardId: z.string(), programId: z.string() }) }),
   campaignScheduled: eventType("campaign.scheduled", {
     schema: withMerchant({ campaignId: z.string(), scheduleVersion: z.int(), startsAt: z.string(), endsAt: z.string() }),
   }),

@@ -3,8 +3,9 @@ import { syncWalletCardsInPages } from "../../wallet/sync-pages";
 import { events, inngest } from "./client";
 
 /**
- * A location of the merchant was added, moved, renamed or removed: every pass of the merchant
- * lists its locations (Apple) and every loyalty class has them (Google). The merchant's wallet
+ * A location of the merchant was added, moved, renamed or removed, or the business's name, colour
+ * or logo changed (merchant.changed): every pass of the merchant shows them (Apple) and every
+ * loyalty class has them (Google). The merchant's wallet
  * cards are looked at again, a page per step; passes that changed get a push, the Google classes
  * a PATCH.
  */
@@ -13,7 +14,7 @@ export function createWalletSyncMerchant(deps: () => WalletDeps = defaultWalletD
     {
       id: "wallet-sync-merchant",
       name: "Wallet pass sync (whole merchant)",
-      triggers: [{ event: events.locationChanged }],
+      triggers: [{ event: events.locationChanged }, { event: events.merchantChanged }],
       debounce: { key: "event.data.merchantId", period: "30s", timeout: "5m" },
       retries: 6,
     },

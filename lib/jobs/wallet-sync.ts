@@ -5,7 +5,8 @@ import { events, inngest } from "./client";
 
 /**
  * Keeps every wallet copy of a card true. Any change that shows on the pass (balance, tier, a
- * voucher issued or used) starts it; changes of one card within the debounce window collapse into
+ * voucher issued or used, the card closed when its customer is erased: the Apple pass is voided,
+ * the Google object expired without personal data) starts it; changes of one card within the debounce window collapse into
  * one run, which notes the pass's new content (its Last-Modified and update tag move), pushes Apple
  * devices to refetch it and PATCHes the Google object.
  * Each step is safe to repeat: a second push only makes a phone ask again, and the Google PATCH
@@ -16,7 +17,7 @@ export function createWalletSync(deps: () => WalletDeps = defaultWalletDeps) {
     {
       id: "wallet-sync",
       name: "Wallet pass sync (per card)",
-      triggers: [{ event: events.cardBalanceChanged }, { event: events.tierChanged }, { event: events.voucherIssued }, { event: events.voucherRedeemed }],
+      triggers: [{ event: events.cardBalanceChanged }, { event: events.tierChanged }, { event: events.voucherIssued }, { event: events.voucherRedeemed }, { event: events.cardClosed }],
       debounce: { key: "event.data.cardId", period: `${env.WALLET_SYNC_DEBOUNCE_SECONDS}s`, timeout: "1m" },
       retries: 6,
     },

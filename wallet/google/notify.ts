@@ -8,7 +8,7 @@ export const NOTIFICATIONS_PER_DAY = 3;
 const DAY = 86_400_000;
 
 /** One logical message or notifying update of a card's Google object; `id` is its id at Google and in google_wallet_messages. */
-export type GoogleNotice = { id: string; cardId: string; kind: string; header: string; body: string; wantNotify: boolean };
+export type GoogleNotice = { id: string; cardId: string; kind: string; header: string; body: string; wantNotify: boolean; endsAt?: Date };
 
 /**
  * Records the notice once (its id is the key) and decides whether it notifies: under a lock of the
@@ -73,8 +73,9 @@ export async function postGoogleMessage(db: Executor, gw: GoogleWalletClient, ob
     await markNoticeSent(db, row.id, now);
     return { added: false, notify: row.notify, quotaLimited: row.quotaLimited };
   }
+  const displayInterval = notice.endsAt ? { displayInterval: { end: { date: notice.endsAt.toISOString() } } } : {};
   const post = (notify: boolean) =>
-    gw.call("POST", `${path}/addMessage`, { message: { id: row.id, header: row.header, body: row.body, messageType: notify ? "TEXT_AND_NOTIFY" : "TEXT" } });
+    gw.call("POST", `${path}/addMessage`, { message: { id: row.id, header: row.header, body: row.body, messageType: notify ? "TEXT_AND_NOTIFY" : "TEXT", ...displayInterval } });
   let res = await post(row.notify);
   if (row.notify && isQuotaAnswer(res)) {
     await noteQuotaFallback(db, row.id);

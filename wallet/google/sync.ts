@@ -41,9 +41,27 @@ function balance(view: CardView) {
   return { label: "Points", balance: { int: card.balance } };
 }
 
+/**
+ * What the object of a closed card (its customer erased) keeps at Google: expired (moved to the
+ * holder's expired passes), without the name, member id, modules, links or messages. Sent as a
+ * PATCH, so every field that held personal data is given explicitly empty.
+ */
+function closedObjectFields(view: CardView) {
+  return {
+    state: "EXPIRED",
+    accountName: "",
+    accountId: "",
+    barcode: { type: "QR_CODE", value: view.card.id, alternateText: "" },
+    textModulesData: [],
+    linksModuleData: { uris: [] },
+    messages: [],
+  };
+}
+
 /** The fields of the loyalty object that follow the card; PATCHed whenever they change. */
 export function loyaltyObjectFields(view: CardView) {
   const { card } = view;
+  if (card.status === "closed") return closedObjectFields(view);
   const modules: { id: string; header: string; body: string }[] = [];
   if (view.next) modules.push({ id: "next", header: "Next reward", body: `${view.next.title}: ${view.next.remaining} to go` });
   if (view.tier) modules.push({ id: "tier", header: "Tier", body: view.tier.next ? `${view.tier.name} (${view.tier.next.remaining} to ${view.tier.next.name})` : view.tier.name });
