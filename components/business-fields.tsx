@@ -5,7 +5,8 @@ import { Field, Input, Select } from "./ui";
 
 export type BusinessValue = { name: string; brandColor: string; currency: string; timezone: string; logoUrl: string | null };
 
-const CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK", "PLN", "JPY", "NZD", "SGD", "BRL", "MXN", "INR", "ZAR"];
+// The usual ones first; lib/money knows the decimals of each (JPY none, KWD three).
+const CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "JPY", "KRW", "CNY", "HKD", "TWD", "NZD", "SGD", "INR", "AED", "SAR", "KWD", "BHD", "OMR", "JOD", "BRL", "MXN", "CLP", "ZAR"];
 
 function timeZones(): string[] {
   try {

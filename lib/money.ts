@@ -103,3 +103,21 @@ export function inputStep(currency: string): string {
   const exponent = currencyExponent(currency);
   return exponent === 0 ? "1" : `0.${"0".repeat(exponent - 1)}1`;
 }
+
+/** Minor units as millionths of the major unit (Google Wallet's `micros`), exactly: 1250 JPY is 1,250,000,000. */
+export function toMicros(minor: number, currency: string): number {
+  const exponent = currencyExponent(currency);
+  return exponent <= 6 ? minor * 10 ** (6 - exponent) : Math.round(minor / 10 ** (exponent - 6));
+}
+
+/** An example of a typed amount in this currency, for placeholders: "12.50", "13", "12.500". */
+export function amountExample(currency: string): string {
+  return formatDecimal(toMinor(12.5, currency), currency);
+}
+
+/** How many decimals a typed amount may have, in words: "JPY amounts have no decimals", "KWD amounts have up to 3 decimals". */
+export function decimalsRule(currency: string): string {
+  const code = currency.toUpperCase();
+  const exponent = currencyExponent(code);
+  return exponent === 0 ? `${code} amounts have no decimals` : `${code} amounts have up to ${exponent} decimals`;
+}

@@ -6,6 +6,7 @@ import { LookupInput, lookupCode, scannedCard, type ScannedCard } from "@/lib/da
 import { AppError } from "@/lib/errors";
 import { onceForKey, requestHash } from "@/lib/idempotency";
 import { earn } from "@/lib/ledger/earn";
+import { CurrencyCode } from "@/lib/money";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { redeemVoucher } from "@/lib/vouchers/redeem";
 import { memberAction } from "../_server/action";
@@ -31,8 +32,10 @@ const EarnAtCounter = z
   .object({
     cardId: z.string().min(1).max(64),
     idempotencyKey: IdempotencyKey,
-    /** Purchase total in minor units (cents). */
+    /** Purchase total in minor units of `currency` (cents, yen, fils). */
     purchaseAmount: z.int().min(1, "Enter the purchase amount").max(100_000_000, "That amount looks too large").optional(),
+    /** The currency the cashier typed the amount in; the card's program currency when absent. */
+    currency: CurrencyCode.optional(),
     stamps: z.int().min(1).max(20).optional(),
     locationId: z.string().max(64).optional(),
   })
@@ -47,7 +50,7 @@ export const earnAction = memberAction("staff.earn", { input: EarnAtCounter, per
     onceForKey<EarnResult>(tx, `scanner:${input.idempotencyKey}`, requestHash(["earn", input]), async () => {
       const card = await scannedCard(tx, input.cardId);
       const result = await earn(tx, input.cardId, {
-        ...(input.stamps !== undefined ? { stamps: input.stamps } : { purchase: { amount: input.purchaseAmount!, currency: card.currency } }),
+        ...(input.stamps !== undefined ? { stamps: input.stamps } : { purchase: { amount: input.purchaseAmount!, currency: input.currency ?? card.currency } }),
         locationId: input.locationId,
       });
       return { status: 200, body: { amount: result.entry.amount, card: await scannedCard(tx, input.cardId), vouchersUnlocked: result.vouchers.map((v) => v.title) } };

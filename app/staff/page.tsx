@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { listLocations } from "@/lib/locations/verbs";
+import { merchantOf } from "@/lib/merchants";
 import { pageAccess } from "@/lib/auth/routes";
 import { requirePage } from "../_server/session";
 import { Scanner } from "./scanner";
@@ -17,11 +18,11 @@ export const viewport: Viewport = { themeColor: "#111827", width: "device-width"
 
 export default async function StaffPage() {
   const member = await requirePage("/staff");
-  const locations = await listLocations(member.ctx);
+  const [locations, merchant] = await Promise.all([listLocations(member.ctx), merchantOf(member.ctx)]);
   const dashboard = pageAccess(true, member.role, "/dashboard").kind === "ok";
   return (
     <div className="min-h-dvh bg-gray-900">
-      <Scanner merchantName={member.membership.merchantName} locations={locations.map((l) => ({ id: l.id, name: l.name }))} />
+      <Scanner merchantName={member.membership.merchantName} currency={merchant.currency} locations={locations.map((l) => ({ id: l.id, name: l.name }))} />
       {dashboard ? (
         <p className="pb-6 text-center">
           <Link href="/dashboard" className="text-sm text-gray-300 underline">

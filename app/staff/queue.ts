@@ -2,7 +2,7 @@
 
 /** Counter actions waiting for the network, kept on the device until they sync. */
 export type Queued =
-  | { id: string; kind: "earn"; at: string; label: string; input: { cardId: string; idempotencyKey: string; purchaseAmount?: number; stamps?: number; locationId?: string } }
+  | { id: string; kind: "earn"; at: string; label: string; input: { cardId: string; idempotencyKey: string; purchaseAmount?: number; currency?: string; stamps?: number; locationId?: string } }
   | { id: string; kind: "voucher"; at: string; label: string; input: { idempotencyKey: string; code: string; locationId?: string } };
 
 const KEY = "keepcard.staff.queue.v1";

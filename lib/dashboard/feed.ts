@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { cards, customers, ledgerEntries, programs, vouchers } from "../../db/schema";
+import { formatMoney } from "../money";
 import type { NotifiedEvent } from "../outbox";
 
 /** One line of the live activity feed. */
@@ -27,16 +28,17 @@ function displayName(c: { name: string | null; email: string; erasedAt: Date | n
   return local ? `${local.slice(0, 2)}…@${c.email.split("@")[1] ?? ""}` : "A customer";
 }
 
-function unit(kind: string, amount: number) {
+function unit(program: { programKind: string; currency: string }, amount: number) {
   const abs = Math.abs(amount);
+  const kind = program.programKind;
   if (kind === "stamps") return `${abs} stamp${abs === 1 ? "" : "s"}`;
-  if (kind === "cashback") return `${(abs / 100).toFixed(2)} cashback`;
+  if (kind === "cashback") return `${formatMoney(abs, program.currency)} cashback`;
   return `${abs.toLocaleString("en")} point${abs === 1 ? "" : "s"}`;
 }
 
 async function cardContext(db: Executor, merchantId: string, cardId: string) {
   const [row] = await db
-    .select({ name: customers.name, email: customers.email, erasedAt: customers.erasedAt, programKind: programs.kind, programName: programs.name })
+    .select({ name: customers.name, email: customers.email, erasedAt: customers.erasedAt, programKind: programs.kind, currency: programs.currency, programName: programs.name })
     .from(cards)
     .innerJoin(customers, eq(customers.id, cards.customerId))
     .innerJoin(programs, eq(programs.id, cards.programId))
@@ -60,15 +62,15 @@ export async function describeEvent(db: Executor, event: NotifiedEvent): Promise
     case "voucher.issued":
       return { ...base, kind: "voucher_issued", text: `unlocked ${String(p.title)}`, celebrate: false };
     case "card.balance_changed":
-      return { ...base, ...entryText(String(p.kind), Number(p.amount), Number(p.balance), card.programKind) };
+      return { ...base, ...entryText(String(p.kind), Number(p.amount), Number(p.balance), card) };
     default:
       return null;
   }
 }
 
-function entryText(kind: string, amount: number, balance: number, programKind: string): Pick<FeedItem, "kind" | "text" | "celebrate"> {
-  const what = unit(programKind, amount);
-  const now = `now ${unit(programKind, balance)}`;
+function entryText(kind: string, amount: number, balance: number, program: { programKind: string; currency: string }): Pick<FeedItem, "kind" | "text" | "celebrate"> {
+  const what = unit(program, amount);
+  const now = `now ${unit(program, balance)}`;
   const verbs: Record<string, string> = {
     earn: `earned ${what}`,
     bonus: `got a bonus of ${what}`,
@@ -98,7 +100,7 @@ export async function recentActivity(db: Executor, merchantId: string, limit = 1
   const cardIds = [...new Set([...entries.map((e) => e.cardId), ...used.map((v) => v.cardId)])];
   const info = cardIds.length
     ? await db
-        .select({ cardId: cards.id, name: customers.name, email: customers.email, erasedAt: customers.erasedAt, programKind: programs.kind })
+        .select({ cardId: cards.id, name: customers.name, email: customers.email, erasedAt: customers.erasedAt, programKind: programs.kind, currency: programs.currency })
         .from(cards)
         .innerJoin(customers, eq(customers.id, cards.customerId))
         .innerJoin(programs, eq(programs.id, cards.programId))
@@ -109,7 +111,7 @@ export async function recentActivity(db: Executor, merchantId: string, limit = 1
   for (const e of entries) {
     const c = byCard.get(e.cardId);
     if (!c) continue;
-    items.push({ id: e.id, at: e.at.toISOString(), who: displayName(c), ...entryText(e.kind, e.amount, e.balance, c.programKind) });
+    items.push({ id: e.id, at: e.at.toISOString(), who: displayName(c), ...entryText(e.kind, e.amount, e.balance, c) });
   }
   for (const v of used) {
     const c = byCard.get(v.cardId);

@@ -6,6 +6,7 @@ import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { timeZone } from "../merchants";
+import { CurrencyCode } from "../money";
 import { recordEvents } from "../outbox";
 
 // One definition of a valid time zone, owned by the merchant verbs; re-exported for the forms here.
@@ -16,14 +17,7 @@ export const currencyCode = z
   .trim()
   .length(3, "a three-letter code such as USD or EUR")
   .toUpperCase()
-  .refine((c) => {
-    try {
-      new Intl.NumberFormat("en", { style: "currency", currency: c });
-      return true;
-    } catch {
-      return false;
-    }
-  }, "an ISO 4217 currency code such as USD or EUR");
+  .refine((c) => CurrencyCode.safeParse(c).success, "an ISO 4217 currency code such as USD or EUR");
 
 export const brandColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #3b2f2f");
 

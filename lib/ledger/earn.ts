@@ -6,7 +6,7 @@ import { campaignFactor } from "../campaigns/active";
 import { rewardReferralOnFirstEarn } from "../lifecycle/referral";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
-import { currencyExponent, evaluateEarn, localClock } from "../rules/evaluate";
+import { evaluateEarn, localClock } from "../rules/evaluate";
 import { recomputeTier, tierMultiplier } from "../tiers/recompute";
 import { issueVoucher } from "../vouchers/issue";
 import { appendEntry, lockCardWithProgram, type TxCtx } from "./core";
@@ -116,7 +116,7 @@ async function amountToEarn(tx: TxCtx, card: Card, program: Program, timezone: s
   const earnedToday = program.rules.capPerDay === null ? 0 : await earnedSince(tx, card.id, startOfLocalDay(at, clock.minuteOfDay));
   const result = evaluateEarn(program.rules, {
     amountMinor: input.purchase?.amount,
-    currencyExponent: currencyExponent(program.currency),
+    currency: program.currency,
     weekday: clock.weekday,
     minuteOfDay: clock.minuteOfDay,
     locationId: input.locationId,

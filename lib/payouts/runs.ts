@@ -8,6 +8,7 @@ import { now, systemActor, withTransaction, type Ctx } from "../context";
 import { env } from "../env";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
+import { formatDecimal } from "../money";
 import { reservePayouts } from "../ledger/bulk";
 import { loadProgram } from "../ledger/core";
 import { recordEvents } from "../outbox";
@@ -248,7 +249,7 @@ export async function finishPayoutRun(db: Executor, runId: string, prepared: { s
   return report;
 }
 
-/** The run's payouts as CSV, for a manual provider: one line per payout, amounts in minor units. */
+/** The run's payouts as CSV, for a manual provider: one line per payout, the amount with the currency's decimals ("12.50", "1250", "3.125") and in minor units. */
 export async function payoutsCsv(ctx: Ctx, runId: string): Promise<string> {
   assertCan(ctx.actor, "payouts:manage");
   await loadRun(ctx.db, runId, ctx.merchantId);
@@ -264,9 +265,9 @@ export async function payoutsCsv(ctx: Ctx, runId: string): Promise<string> {
     // Quote always; neutralise spreadsheet formulas.
     return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
   };
-  const lines = [["payout_id", "idempotency_key", "card_id", "customer_email", "customer_name", "amount_minor", "currency", "status"].map(cell).join(",")];
+  const lines = [["payout_id", "idempotency_key", "card_id", "customer_email", "customer_name", "amount", "amount_minor", "currency", "status"].map(cell).join(",")];
   for (const { payout, email, name } of rows) {
-    lines.push([payout.id, payout.idempotencyKey, payout.cardId, email, name, payout.amount, payout.currency, payout.status].map(cell).join(","));
+    lines.push([payout.id, payout.idempotencyKey, payout.cardId, email, name, formatDecimal(payout.amount, payout.currency), payout.amount, payout.currency, payout.status].map(cell).join(","));
   }
   return `${lines.join("\r\n")}\r\n`;
 }

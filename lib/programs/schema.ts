@@ -1,21 +1,13 @@
 import { z } from "zod";
 import { ExpiryPolicy } from "../ledger/expiry";
+import { CurrencyCode } from "../money";
 import { EarningRules } from "../rules/schema";
 import { TierLadder } from "../tiers/schema";
 import { PassDesign } from "./design";
 
-// Intl.NumberFormat accepts any three letters (even "XYZ"); the runtime's list of currencies does not.
-const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
-
-const currency = z
-  .string()
-  .length(3)
-  .toUpperCase()
-  .refine((c) => CURRENCIES.has(c), "an ISO 4217 currency code");
-
 const common = {
   name: z.string().trim().min(1).max(80),
-  currency: currency.optional().describe("Defaults to the merchant's currency."),
+  currency: CurrencyCode.optional().describe("Defaults to the merchant's currency."),
   rules: EarningRules.optional(),
   tiers: TierLadder.nullable().optional(),
   expiry: ExpiryPolicy.optional(),
@@ -57,3 +49,21 @@ export const UpdateProgramInput = z
   })
   .strict();
 export type UpdateProgramInput = z.infer<typeof UpdateProgramInput>;
+
+export type ProgramKind = CreateProgramInput["kind"];
+
+/**
+ * What a program's editor holds: every setting in its parsed shape (the schemas' outputs, defaults
+ * filled in), so a form and a stored program are the same type.
+ */
+export type ProgramSettings = {
+  name: string;
+  kind: ProgramKind;
+  currency: string;
+  rules: z.output<typeof EarningRules>;
+  tiers: z.output<typeof TierLadder> | null;
+  expiry: z.output<typeof ExpiryPolicy>;
+  stampsRequired: number | null;
+  reminderDays: number[];
+  design: z.output<typeof PassDesign>;
+};

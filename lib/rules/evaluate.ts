@@ -1,10 +1,11 @@
+import { toMajor } from "../money";
 import type { EarningRules } from "./schema";
 
 export type EarnContext = {
   /** Purchase in minor units; absent for a plain visit. */
   amountMinor?: number;
-  /** Digits after the decimal point of the program's currency (2 for USD, 0 for JPY). */
-  currencyExponent: number;
+  /** The program's ISO 4217 currency: "amount" rules count whole units of it (dollars, yen, dinars). */
+  currency: string;
   /** Local weekday (0 = Sunday) and minutes since midnight in the merchant's time zone. */
   weekday: number;
   minuteOfDay: number;
@@ -47,7 +48,7 @@ export function evaluateEarn(rules: EarningRules, ctx: EarnContext): EarnResult 
     if (ctx.amountMinor < rules.minSpend) return none("below_min_spend");
     base =
       rules.basis === "amount"
-        ? (ctx.amountMinor / 10 ** ctx.currencyExponent) * rules.rate
+        ? toMajor(ctx.amountMinor, ctx.currency) * rules.rate
         : (ctx.amountMinor * rules.rate) / 100;
   }
 
@@ -82,9 +83,8 @@ export function evaluateEarn(rules: EarningRules, ctx: EarnContext): EarnResult 
 }
 
 /** Local weekday and minute of day of `at` in an IANA time zone. */
-// Building an Intl formatter costs far more than using one: keep one per time zone (and currency).
+// Building an Intl formatter costs far more than using one: keep one per time zone.
 const clocks = new Map<string, Intl.DateTimeFormat>();
-const exponents = new Map<string, number>();
 
 export function localClock(at: Date, timeZone: string): { weekday: number; minuteOfDay: number; date: string } {
   let format = clocks.get(timeZone);
@@ -109,13 +109,4 @@ export function localClock(at: Date, timeZone: string): { weekday: number; minut
     minuteOfDay: Number(get("hour")) * 60 + Number(get("minute")),
     date: `${get("year")}-${get("month")}-${get("day")}`,
   };
-}
-
-export function currencyExponent(currency: string): number {
-  let exponent = exponents.get(currency);
-  if (exponent === undefined) {
-    exponent = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    exponents.set(currency, exponent);
-  }
-  return exponent;
 }

@@ -70,4 +70,18 @@ describe("staff scanner", () => {
     const r = await earnAction({ cardId: card.id, idempotencyKey: crypto.randomUUID() });
     expect(r).toMatchObject({ ok: false, code: "invalid" });
   });
+
+  it("takes amounts in the card's currency, and refuses an offline amount typed in another", async () => {
+    const m = await makeMerchant({ currency: "JPY" });
+    const program = await makeProgram(m);
+    const card = await makeCard(m, program.id);
+    await actAs(m.db, await makeUser(m, "staff"), m.merchantId);
+    // ¥1,250 is 1250 minor units and earns 1,250 points at one point per yen.
+    expect(await earnAction({ cardId: card.id, idempotencyKey: crypto.randomUUID(), purchaseAmount: 1250, currency: "JPY" })).toMatchObject({ ok: true, data: { amount: 1250, card: { balance: 1250 } } });
+    // A queued amount typed as dinars for a yen card is refused rather than read as yen.
+    const wrong = await earnAction({ cardId: card.id, idempotencyKey: crypto.randomUUID(), purchaseAmount: 3125, currency: "KWD" });
+    expect(wrong).toMatchObject({ ok: false, code: "invalid", error: "This program earns in JPY, not KWD." });
+    const [row] = await m.db.select({ balance: cards.balance }).from(cards).where(eq(cards.id, card.id));
+    expect(row!.balance).toBe(1250);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currencyExponent, formatDecimal, formatMoney, inputStep, parseAmount, toMajor, toMinor } from "@/lib/money";
+import { amountExample, currencyExponent, decimalsRule, formatDecimal, formatMoney, inputStep, parseAmount, toMajor, toMicros, toMinor } from "@/lib/money";
 
 describe("money", () => {
   it("knows ISO 4217 exponents", () => {
@@ -51,5 +51,16 @@ describe("money", () => {
     expect(inputStep("JPY")).toBe("1");
     expect(inputStep("USD")).toBe("0.01");
     expect(inputStep("KWD")).toBe("0.001");
+  });
+
+  it("gives Google's micros exactly, and tells a cashier what the currency allows", () => {
+    expect(toMicros(1250, "JPY")).toBe(1_250_000_000);
+    expect(toMicros(1250, "USD")).toBe(12_500_000);
+    expect(toMicros(3125, "KWD")).toBe(3_125_000);
+    expect(amountExample("USD")).toBe("12.50");
+    expect(amountExample("JPY")).toBe("13");
+    expect(amountExample("KWD")).toBe("12.500");
+    expect(decimalsRule("jpy")).toBe("JPY amounts have no decimals");
+    expect(decimalsRule("KWD")).toBe("KWD amounts have up to 3 decimals");
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { currencyExponent, evaluateEarn, localClock, type EarnContext } from "@/lib/rules/evaluate";
+import { evaluateEarn, localClock, type EarnContext } from "@/lib/rules/evaluate";
 import { EarningRules, type EarningRulesInput } from "@/lib/rules/schema";
 
 const rules = (input: EarningRulesInput = {}) => EarningRules.parse(input);
 // Wednesday 12:00 unless a test says otherwise.
-const at = (over: Partial<EarnContext> = {}): EarnContext => ({ currencyExponent: 2, weekday: 3, minuteOfDay: 12 * 60, earnedToday: 0, ...over });
+const at = (over: Partial<EarnContext> = {}): EarnContext => ({ currency: "USD", weekday: 3, minuteOfDay: 12 * 60, earnedToday: 0, ...over });
 
 describe("evaluateEarn: bases", () => {
   it("amount basis earns rate points per whole currency unit, rounded down by default", () => {
@@ -12,11 +12,10 @@ describe("evaluateEarn: bases", () => {
     expect(evaluateEarn(rules({ rate: 2 }), at({ amountMinor: 1250 })).points).toBe(25);
   });
 
-  it("amount basis respects the currency's minor unit (JPY has none)", () => {
-    expect(currencyExponent("USD")).toBe(2);
-    expect(currencyExponent("JPY")).toBe(0);
-    expect(currencyExponent("BHD")).toBe(3);
-    expect(evaluateEarn(rules(), at({ amountMinor: 1250, currencyExponent: 0 })).points).toBe(1250);
+  it("amount basis respects the currency's minor unit (JPY has none, KWD three digits)", () => {
+    expect(evaluateEarn(rules(), at({ amountMinor: 1250, currency: "JPY" })).points).toBe(1250);
+    expect(evaluateEarn(rules(), at({ amountMinor: 3125, currency: "KWD" })).points).toBe(3);
+    expect(evaluateEarn(rules({ rate: 10 }), at({ amountMinor: 3125, currency: "BHD" })).points).toBe(31);
   });
 
   it("amount basis without a purchase earns nothing and says why", () => {

@@ -3,7 +3,7 @@ import { PKPass, PassType, type Field, type Location, type OverridablePassProps 
 import { cardLinks } from "../../lib/cards/links";
 import { cardQrToken } from "../../lib/cards/token";
 import type { CardView } from "../../lib/cards/view";
-import { currencyExponent } from "../../lib/rules/evaluate";
+import { formatMoney, toMajor } from "../../lib/money";
 import type { AppleConfig } from "../config";
 import { passImages, type PassImages, type StripInput } from "./images";
 import { scratchCertificates, signManifest } from "./sign";
@@ -30,11 +30,6 @@ const rgb = (hex: string) => {
 function unit(view: CardView, n: number): string {
   if (view.program.kind === "stamps") return n === 1 ? "stamp" : "stamps";
   return n === 1 ? "point" : "points";
-}
-
-function money(view: CardView, minor: number): string {
-  const exp = currencyExponent(view.program.currency);
-  return new Intl.NumberFormat("en-US", { style: "currency", currency: view.program.currency }).format(minor / 10 ** exp);
 }
 
 /** A message for the holder (an expiry reminder, a campaign), shown on the back of the pass. */
@@ -68,11 +63,11 @@ export function passModel(
     fields.header.push({ key: "balance", label: "STAMPS", value: `${card.balance}/${total}`, ...changeMessage("Stamps on your card: %@") });
   } else if (program.kind === "cashback") {
     strip = { kind: "points", progress: null };
-    const exp = currencyExponent(program.currency);
     fields.primary.push({
       key: "balance",
       label: "Cashback",
-      value: card.balance / 10 ** exp,
+      // Wallet formats a number with currencyCode itself; it wants major units (¥1,250, KWD 3.125).
+      value: toMajor(card.balance, program.currency),
       currencyCode: program.currency,
       ...changeMessage("Your cashback is now %@"),
     });
@@ -131,7 +126,7 @@ export function passModel(
       value: view.rewards.map((r) => `${r.name}: ${r.cost} points${r.inventory === 0 ? " (out of stock)" : ""}`).join("\n"),
     });
   }
-  if (program.kind === "cashback") fields.back.push({ key: "balance_text", label: "Balance", value: money(view, card.balance) });
+  if (program.kind === "cashback") fields.back.push({ key: "balance_text", label: "Balance", value: formatMoney(card.balance, program.currency) });
   if (view.locations.length > 0) {
     fields.back.push({ key: "locations", label: "Where", value: view.locations.map((l) => (l.address ? `${l.name}, ${l.address}` : l.name)).join("\n") });
   }

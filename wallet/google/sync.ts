@@ -6,7 +6,7 @@ import { cardLinks } from "../../lib/cards/links";
 import { cardQrToken } from "../../lib/cards/token";
 import type { CardView } from "../../lib/cards/view";
 import { env } from "../../lib/env";
-import { currencyExponent } from "../../lib/rules/evaluate";
+import { toMicros } from "../../lib/money";
 import { GoogleWalletClient, GoogleWalletError } from "./client";
 import { isQuotaAnswer, markNoticeSent, noteQuotaFallback, postGoogleMessage, reserveGoogleNotice } from "./notify";
 
@@ -34,8 +34,7 @@ export function loyaltyClass(gw: GoogleWalletClient, view: CardView) {
 function balance(view: CardView) {
   const { card, program } = view;
   if (program.kind === "cashback") {
-    const micros = Math.round((card.balance / 10 ** currencyExponent(program.currency)) * 1_000_000);
-    return { label: "Cashback", balance: { money: { micros: String(micros), currencyCode: program.currency } } };
+    return { label: "Cashback", balance: { money: { micros: String(toMicros(card.balance, program.currency)), currencyCode: program.currency } } };
   }
   if (program.kind === "stamps") return { label: "Stamps", balance: { string: `${card.balance}/${program.stampsRequired ?? 10}` } };
   return { label: "Points", balance: { int: card.balance } };
@@ -51,6 +50,7 @@ function closedObjectFields(view: CardView) {
     state: "EXPIRED",
     accountName: "",
     accountId: "",
+    loyaltyPoints: balance(view),
     barcode: { type: "QR_CODE", value: view.card.id, alternateText: "" },
     textModulesData: [],
     linksModuleData: { uris: [] },

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert, Button, Field, Input, Select } from "@/components/ui";
 import { useAction } from "@/components/use-action";
+import { decimalsRule, formatDecimal, inputStep, parseAmount, toMinor } from "@/lib/money";
 import { configurePayoutsAction, markPaidAction, payNowAction } from "./actions";
 
 type Settings = { provider: "webhook" | "manual"; thresholdMinor: number; schedule: "off" | "daily" | "weekly" | "monthly"; endpointUrl: string; enabled: boolean };
@@ -60,7 +61,7 @@ export function PayoutSettingsForm({ programId, currency, initial, hasSecret }: 
   const { run, pending, error, fieldErrors } = useAction(configurePayoutsAction);
   const [provider, setProvider] = useState<Settings["provider"]>(initial?.provider ?? "manual");
   const [saved, setSaved] = useState(false);
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const [thresholdError, setThresholdError] = useState<string | null>(null);
   const pre = `ps-${programId}`;
   return (
     <form
@@ -69,7 +70,9 @@ export function PayoutSettingsForm({ programId, currency, initial, hasSecret }: 
       onSubmit={async (e) => {
         e.preventDefault();
         const d = new FormData(e.currentTarget);
-        const threshold = Math.round(Number(d.get("threshold")) * 10 ** digits);
+        const threshold = parseAmount(String(d.get("threshold") ?? ""), currency);
+        setThresholdError(threshold === null || threshold < 0 ? `Enter an amount in ${currency}; ${decimalsRule(currency)}.` : null);
+        if (threshold === null || threshold < 0) return;
         const r = await run({
           programId,
           provider,
@@ -88,8 +91,16 @@ export function PayoutSettingsForm({ programId, currency, initial, hasSecret }: 
           <option value="webhook">Automatically, through your payout endpoint</option>
         </Select>
       </Field>
-      <Field label={`Pay from (${currency})`} htmlFor={`${pre}-threshold`} error={fieldErrors.thresholdMinor} hint="Cards with at least this much cashback are paid.">
-        <Input id={`${pre}-threshold`} name="threshold" type="number" min={0} step={1 / 10 ** digits} defaultValue={initial ? initial.thresholdMinor / 10 ** digits : 5} aria-invalid={Boolean(fieldErrors.thresholdMinor)} />
+      <Field label={`Pay from (${currency})`} htmlFor={`${pre}-threshold`} error={thresholdError ?? fieldErrors.thresholdMinor} hint="Cards with at least this much cashback are paid.">
+        <Input
+          id={`${pre}-threshold`}
+          name="threshold"
+          type="number"
+          min={0}
+          step={inputStep(currency)}
+          defaultValue={formatDecimal(initial ? initial.thresholdMinor : toMinor(5, currency), currency)}
+          aria-invalid={Boolean(thresholdError ?? fieldErrors.thresholdMinor)}
+        />
       </Field>
       {provider === "webhook" ? (
         <Field

@@ -4,7 +4,7 @@ import { dbReady } from "@/db/client";
 import { cardQrToken } from "@/lib/cards/token";
 import { cardActivity, loadCardView, type CardView } from "@/lib/cards/view";
 import { isAppError } from "@/lib/errors";
-import { currencyExponent } from "@/lib/rules/evaluate";
+import { formatMoney } from "@/lib/money";
 import { voucherToken } from "@/lib/vouchers/token";
 import { walletStatus } from "@/wallet/config";
 import { clientIp, limitCardTraffic } from "../../_public";
@@ -18,10 +18,8 @@ export const metadata: Metadata = { title: "Your card", robots: { index: false, 
 const KIND_LABEL: Record<string, string> = { earn: "Earned", redeem: "Redeemed", adjust: "Adjusted", reverse: "Reversed", expire: "Expired", bonus: "Bonus", payout: "Paid out" };
 
 function amount(view: CardView, n: number): string {
-  if (view.program.kind === "cashback") {
-    return new Intl.NumberFormat("en-US", { style: "currency", currency: view.program.currency }).format(n / 10 ** currencyExponent(view.program.currency));
-  }
-  return new Intl.NumberFormat("en-US").format(n);
+  if (view.program.kind === "cashback") return formatMoney(n, view.program.currency);
+  return n.toLocaleString("en-US");
 }
 
 const unitOf = (view: CardView) => (view.program.kind === "stamps" ? "stamps" : view.program.kind === "cashback" ? "" : "points");
