@@ -97,8 +97,10 @@ export function checkAppleCredentials(
   } catch {
     errors.push(`The pass web service URL ${config.webServiceUrl} is not a URL.`);
   }
+  // A loopback address is a local production build (tests, a laptop): no iPhone reaches it anyway.
+  const loopback = url !== null && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
   if (url && url.protocol !== "https:") {
-    if (production) errors.push(`The pass web service URL ${config.webServiceUrl} is not https: iPhones never register for updates over http.`);
+    if (production && !loopback) errors.push(`The pass web service URL ${config.webServiceUrl} is not https: iPhones never register for updates over http.`);
     else warnings.push(`The pass web service URL ${config.webServiceUrl} is not https: real iPhones will not register for updates (fine for local development).`);
   }
 
