@@ -1,11 +1,25 @@
 import { defineConfig, devices } from "@playwright/test";
+import { findChromium, NoBrowserError } from "./tests/e2e/browser";
 
 /**
- * End-to-end tests in Debian's Chromium against a production build of the app, started here on
- * its own port, build folder and fresh database (tests/e2e/server.ts), so `npm run test:e2e`
- * works from a clean clone. Set E2E_DATABASE_URL to use a Postgres server instead of the
- * embedded database, PLAYWRIGHT_CHROMIUM_PATH for another browser, E2E_SKIP_BUILD=1 to reuse a build.
+ * End-to-end tests in Chromium (found by tests/e2e/browser.ts) against a production build of the
+ * app, started here on its own port, build folder and fresh database (tests/e2e/server.ts), so
+ * `npm run test:e2e` works from a clean clone. Set E2E_DATABASE_URL to use a Postgres server instead
+ * of the embedded database, PLAYWRIGHT_CHROMIUM_PATH for another browser, E2E_SKIP_BUILD=1 to reuse a build.
  */
+const browser = (() => {
+  try {
+    const found = findChromium();
+    // Said once, by the runner (the workers load this file too).
+    if (process.env.TEST_WORKER_INDEX === undefined) console.log(`Browser: ${found.source} (${found.executablePath})`);
+    return found;
+  } catch (error) {
+    if (!(error instanceof NoBrowserError)) throw error;
+    // Before the build starts: one line that says what to install, and a failed run.
+    console.error(error.message);
+    process.exit(1);
+  }
+})();
 const port = Number(process.env.E2E_PORT ?? 3107);
 // localhost, not 127.0.0.1: Next builds request URLs on localhost, and the session cookie must match.
 const baseURL = `http://localhost:${port}`;
@@ -23,10 +37,7 @@ export default defineConfig({
     baseURL,
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
-    launchOptions: {
-      executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"],
-    },
+    launchOptions: { executablePath: browser.executablePath, args: browser.args },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: {

@@ -1,4 +1,18 @@
+import type { Metadata } from "next";
 import Link from "next/link";
+
+// What a link to the site shows in chats and social posts (public/og.png, absolute through the layout's metadataBase).
+export const metadata: Metadata = {
+  openGraph: {
+    type: "website",
+    siteName: "Keepcard",
+    url: "/",
+    title: "Keepcard — the loyalty card your customers never lose",
+    description: "Points, stamps and rewards in Apple Wallet and Google Wallet, updated live.",
+    images: [{ url: "/og.png", width: 1200, height: 630, alt: "Keepcard: a points card in the wallet, with a QR code to scan at the counter" }],
+  },
+  twitter: { card: "summary_large_image" },
+};
 
 const FEATURES = [
   { title: "Cards in the wallet", text: "Customers scan a poster, tap once, and the card sits in Apple Wallet or Google Wallet — no app to install." },

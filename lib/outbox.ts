@@ -1,30 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { outboxEvents } from "../db/schema";
+import type { DomainEvent, EventType } from "./events/catalogue";
 import { newId } from "./ids";
-
-/** Domain events. Names are `<noun>.<past tense>`; payloads stay small and carry ids. */
-export type DomainEvent =
-  | { type: "card.enrolled"; payload: { cardId: string; programId: string; customerId: string } }
-  | { type: "card.balance_changed"; payload: { cardId: string; programId: string; entryId: string; kind: string; amount: number; balance: number } }
-  | { type: "tier.changed"; payload: { cardId: string; programId: string; from: string | null; to: string | null } }
-  | { type: "voucher.issued"; payload: { voucherId: string; cardId: string; rewardId: string | null; title: string } }
-  | { type: "voucher.redeemed"; payload: { voucherId: string; cardId: string; title: string } }
-  | { type: "program.changed"; payload: { programId: string } }
-  | { type: "reward.changed"; payload: { rewardId: string; programId: string } }
-  | { type: "location.changed"; payload: { locationId: string } }
-  // The business's name, colour or logo changed: every pass and Google class shows them.
-  | { type: "merchant.changed"; payload: { fields: string[] } }
-  // A card was closed (the customer's data erased): its passes are voided / expired.
-  | { type: "card.closed"; payload: { cardId: string; programId: string } }
-  // Background jobs (lib/jobs): schedules, payout runs, webhook deliveries and wallet messages.
-  | { type: "campaign.scheduled"; payload: { campaignId: string; scheduleVersion: number; startsAt: string; endsAt: string } }
-  | { type: "campaign.cancelled"; payload: { campaignId: string } }
-  | { type: "payout_run.requested"; payload: { runId: string; programId: string } }
-  | { type: "webhook_delivery.requested"; payload: { deliveryId: string } }
-  | { type: "wallet.message_requested"; payload: { cardId: string; programId: string; title: string; body: string; reason: string } };
-
-export type EventType = DomainEvent["type"];
 
 /** The Postgres NOTIFY channel live views listen on (dashboard feed, card pages). */
 export const EVENTS_CHANNEL = "keepcard_events";
@@ -32,7 +10,11 @@ export const EVENTS_CHANNEL = "keepcard_events";
 /** What live views hear: every domain event, plus one summary per batch of a bulk credit (lib/ledger/bulk.ts). */
 export type NotifiedEvent = { id: string; merchantId: string; type: EventType | "cards.bulk_changed"; payload: Record<string, unknown>; at: string };
 
-/** SQL pieces that record events: an insert for a data-modifying CTE, and the pg_notify calls. */
+/**
+ * SQL pieces that record events (their names and payloads are defined in lib/events/catalogue.ts;
+ * here they are only types, so the earn path pays nothing for validation): an insert for a
+ * data-modifying CTE, and the pg_notify calls.
+ */
 export function eventsSql(merchantId: string, events: DomainEvent[]): { ids: string[]; insert: SQL; notify: SQL } {
   const at = new Date().toISOString();
   const rows = events.map((e) => ({ id: newId("evt"), merchantId, type: e.type, payload: e.payload as Record<string, unknown> }));

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import type { FeedItem } from "@/lib/dashboard/feed";
+import type { FeedItem } from "@/lib/insights/feed";
 
 const ICON: Record<FeedItem["kind"], string> = {
   earn: "+",
@@ -80,7 +80,7 @@ export function LiveFeed({ initial }: { initial: FeedItem[] }) {
         {items.length === 0 ? <li className="py-6 text-center text-sm text-gray-600">Nothing yet. Scans, joins and rewards show up here the moment they happen.</li> : null}
         {items.map((item) => (
           <li key={item.id} className="kc-in flex items-start gap-3 py-2.5 text-sm">
-            <span aria-hidden className="mt-0.5 grid size-7 shrink-0 place-items-center rounded-full bg-gray-100">
+            <span aria-hidden title={item.label} className="mt-0.5 grid size-7 shrink-0 place-items-center rounded-full bg-gray-100">
               {ICON[item.kind]}
             </span>
             <span className="min-w-0 flex-1">

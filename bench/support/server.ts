@@ -5,7 +5,8 @@ import path from "node:path";
 import postgres from "postgres";
 
 export const ROOT = path.resolve(__dirname, "../..");
-export const DIST_DIR = ".next-bench";
+// Inside .next, which `next dev` does not watch (a build beside it made dev reload every page).
+export const DIST_DIR = ".next/bench";
 export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** Builds the app once per benchmark run, into its own folder. */

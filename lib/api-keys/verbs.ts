@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { apiKeys, type ApiKey } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import type { Executor } from "../../db/client";
@@ -71,4 +71,17 @@ export async function findApiKey(db: Executor, presented: string): Promise<ApiKe
   if (keyCache.size > 10_000) keyCache.clear();
   keyCache.set(hash, { apiKey: apiKey ?? null, until: Date.now() + KEY_CACHE_MS });
   return apiKey ?? null;
+}
+
+// The dashboard shows when a key was last used; a minute's precision is enough, so each instance
+// writes it at most once a minute per key instead of on every call.
+const USE_PRECISION_MS = 60_000;
+const lastRecorded = new Map<string, number>();
+
+/** Records that a key was used at `at`; skips the write when this instance recorded one less than a minute before. */
+export async function recordKeyUse(db: Executor, apiKeyId: string, at: Date): Promise<void> {
+  if ((lastRecorded.get(apiKeyId) ?? -Infinity) > at.getTime() - USE_PRECISION_MS) return;
+  if (lastRecorded.size > 10_000) lastRecorded.clear();
+  lastRecorded.set(apiKeyId, at.getTime());
+  await db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, apiKeyId));
 }

@@ -6,12 +6,12 @@ import { systemActor, withTransaction, type Ctx } from "../context";
 import { sendEmail } from "../email";
 import { campaignEmail } from "../email/templates/campaign";
 import { creditMany } from "../ledger/bulk";
-import { loadProgram } from "../ledger/core";
+import { loadProgram } from "../programs/verbs";
 import { EVENTS_CHANNEL } from "../outbox";
 import { utcToZoned } from "./time";
 
 /*
- * The steps of a campaign's life, called by lib/jobs/campaign-lifecycle.ts. Each checks the
+ * The steps of a campaign's life, called by jobs/campaign-lifecycle.ts. Each checks the
  * campaign's status and schedule version first, so a cancelled or rescheduled campaign does
  * nothing, and each is safe to run again.
  */
@@ -27,7 +27,7 @@ async function byId(db: Executor, campaignId: string, lock = false): Promise<Cam
 }
 
 /** Cards in the campaign's audience, as a condition over alias `c`. */
-export function audienceCondition(campaign: Campaign, cardId: SQL | AnyColumn = sql`c.id`): SQL {
+function audienceCondition(campaign: Campaign, cardId: SQL | AnyColumn = sql`c.id`): SQL {
   if (campaign.audience.kind === "everyone") return sql`true`;
   return sql`exists (select 1 from campaign_members cm where cm.campaign_id = ${campaign.id} and cm.card_id = ${cardId})`;
 }

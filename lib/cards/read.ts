@@ -1,10 +1,10 @@
 import { and, desc, eq, lt } from "drizzle-orm";
-import { cards, ledgerEntries, type Card, type LedgerEntry } from "../../db/schema";
+import { z } from "zod";
+import { cards, ledgerEntries, vouchers, type Card, type LedgerEntry, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import type { Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { verifyQr } from "../tokens/qr";
-import { vouchers, type Voucher } from "../../db/schema";
 
 export async function getCard(ctx: Ctx, cardId: string): Promise<Card> {
   assertCan(ctx.actor, "cards:read");
@@ -18,15 +18,18 @@ export async function getCard(ctx: Ctx, cardId: string): Promise<Card> {
 
 const PAGE = 50;
 
+/** A page of entries; strings are read as numbers, so a query string parses too. */
+export const ListEntriesInput = z.object({
+  cursor: z.string().max(100).optional().describe("nextCursor of the previous page"),
+  limit: z.coerce.number().int().min(1).max(200).optional().describe(`Page size (default ${PAGE})`),
+});
+export type ListEntriesInput = z.output<typeof ListEntriesInput>;
+
 /** Entries newest first, `limit` at a time; `cursor` is the opaque `nextCursor` of the previous page. */
-export async function listEntries(
-  ctx: Ctx,
-  cardId: string,
-  opts: { cursor?: string; limit?: number } = {},
-): Promise<{ data: LedgerEntry[]; nextCursor: string | null }> {
+export async function listEntries(ctx: Ctx, { cardId, cursor, limit: asked }: { cardId: string } & ListEntriesInput): Promise<{ data: LedgerEntry[]; nextCursor: string | null }> {
   await getCard(ctx, cardId);
-  const limit = Math.min(Math.max(opts.limit ?? PAGE, 1), 200);
-  const before = opts.cursor ? decodeCursor(opts.cursor) : null;
+  const limit = Math.min(Math.max(asked ?? PAGE, 1), 200);
+  const before = cursor ? decodeCursor(cursor) : null;
   const rows = await ctx.db
     .select()
     .from(ledgerEntries)
@@ -47,10 +50,8 @@ function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
-export async function listVouchers(ctx: Ctx, cardId: string): Promise<Voucher[]> {
-  await getCard(ctx, cardId);
-  return ctx.db.select().from(vouchers).where(eq(vouchers.cardId, cardId)).orderBy(desc(vouchers.createdAt));
-}
+export const ScanInput = z.object({ token: z.string().min(10).max(1000) }).strict();
+export type ScanInput = z.infer<typeof ScanInput>;
 
 /** What a scanned QR is: a card, or a voucher with its card. Verifies signature, merchant and expiry. */
 export async function scan(ctx: Ctx, token: string): Promise<{ kind: "card"; card: Card } | { kind: "voucher"; card: Card; voucher: Voucher }> {

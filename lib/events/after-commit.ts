@@ -5,7 +5,7 @@ import { dispatchPending, inngestConfigured } from "./dispatch";
  * Called after a transaction that wrote outbox events has committed: by the API wrapper, server
  * actions, the card page, scripts. NOTIFY already went out with the commit; this sends the events
  * to Inngest in the background. It never throws and never makes the caller wait: when Inngest is
- * away the events stay in the outbox and the sweep (lib/jobs/outbox-sweep.ts) resends them.
+ * away the events stay in the outbox and the sweep (jobs/outbox-sweep.ts) resends them.
  * The state below is a per-process optimisation only; correctness rests on the outbox.
  */
 

@@ -2,13 +2,16 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { outboxEvents, type OutboxEvent } from "../../db/schema";
 import { env } from "../env";
-import { beat } from "../jobs/heartbeat";
-import { inngest } from "../jobs/client";
+import { beat } from "./heartbeat";
+import { inngest } from "./inngest";
 
 /** Whether events can go anywhere: an Inngest event key (cloud) or the dev server. */
 export function inngestConfigured(): boolean {
   return Boolean(env.INNGEST_EVENT_KEY || env.INNGEST_DEV);
 }
+
+/** The heartbeat name the send after each commit (and each sweep round) reports under. */
+export const DISPATCH_HEARTBEAT = "dispatch";
 
 export type DispatchResult = { sent: number; failed: number; error?: string };
 
@@ -49,7 +52,7 @@ export async function dispatchPending(db: Executor, opts: { limit?: number; time
       break; // Inngest is away: leave the rest for the sweep.
     }
   }
-  if (pending.length > 0) await beat(db, "dispatch", { ok: !result.error, error: result.error, details: { sent: result.sent, failed: result.failed } });
+  if (pending.length > 0) await beat(db, DISPATCH_HEARTBEAT, { ok: !result.error, error: result.error, details: { sent: result.sent, failed: result.failed } });
   return result;
 }
 

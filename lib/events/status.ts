@@ -2,7 +2,7 @@ import { and, asc, count, eq, isNull } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { jobHeartbeats, outboxEvents, type JobHeartbeat } from "../../db/schema";
 import { env } from "../env";
-import { inngestConfigured } from "./dispatch";
+import { DISPATCH_HEARTBEAT, inngestConfigured } from "./dispatch";
 
 export type JobSystemStatus = {
   /** "cloud" (event key), "dev" (local dev server) or "off" (events wait in the outbox). */
@@ -30,7 +30,7 @@ export async function jobSystemStatus(db: Executor, merchantId: string): Promise
     .orderBy(asc(outboxEvents.createdAt))
     .limit(1);
   const jobs = await db.select().from(jobHeartbeats).orderBy(asc(jobHeartbeats.name));
-  const latest = jobs.filter((j) => j.name === "dispatch" || j.name === "outbox-sweep").sort((a, b) => b.lastRunAt.getTime() - a.lastRunAt.getTime())[0];
+  const latest = jobs.filter((j) => j.name === DISPATCH_HEARTBEAT || j.name === "outbox-sweep").sort((a, b) => b.lastRunAt.getTime() - a.lastRunAt.getTime())[0];
   return {
     mode: !inngestConfigured() ? "off" : env.INNGEST_EVENT_KEY ? "cloud" : "dev",
     connected: latest ? latest.lastError === null : null,

@@ -1,17 +1,17 @@
 import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookAttempt, type WebhookDelivery, type WebhookEndpoint } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
+import { WEBHOOK_EVENTS } from "../events/catalogue";
 import { notFound } from "../errors";
 import { newId } from "../ids";
 import { recordEvents } from "../outbox";
 import { newWebhookSecret } from "./sign";
 
-/** Events a merchant can subscribe to. */
-export const WEBHOOK_EVENTS = ["card.enrolled", "card.balance_changed", "tier.changed", "voucher.issued", "voucher.redeemed", "program.changed", "reward.changed"] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+/** Events a merchant can subscribe to: those the catalogue marks `webhook`. */
+export { WEBHOOK_EVENTS };
 
 export const EndpointInput = z
   .object({

@@ -10,7 +10,8 @@ import path from "node:path";
 const root = process.cwd();
 const port = process.env.E2E_PORT ?? "3107";
 const origin = `http://localhost:${port}`;
-const distDir = process.env.E2E_DIST_DIR ?? ".next-e2e";
+// Inside .next, which `next dev` does not watch (a test build beside it made dev reload every page).
+const distDir = process.env.E2E_DIST_DIR ?? ".next/e2e";
 const pgliteDir = path.join(".data", "pglite-e2e");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 

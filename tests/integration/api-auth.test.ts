@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { describe, expect, it, vi } from "vitest";
 import { GET as getCard } from "@/app/api/v1/cards/[id]/route";
 import { POST as adjustRoute } from "@/app/api/v1/cards/[id]/adjust/route";
 import { POST as earnRoute } from "@/app/api/v1/cards/[id]/earn/route";
@@ -12,7 +13,8 @@ import { GET as listPrograms, POST as createProgram } from "@/app/api/v1/program
 import { GET as listRewards, POST as createReward } from "@/app/api/v1/rewards/route";
 import { POST as scanRoute } from "@/app/api/v1/scan/route";
 import { POST as useVoucherRoute } from "@/app/api/v1/vouchers/redeem/route";
-import { revokeApiKey, createApiKey } from "@/lib/api-keys/verbs";
+import { apiKeys } from "@/db/schema";
+import { revokeApiKey, createApiKey, recordKeyUse } from "@/lib/api-keys/verbs";
 import { countRows } from "../support/counts";
 import { call, makeCard, makeMerchant, makeProgram } from "../support/fixtures";
 
@@ -84,6 +86,23 @@ describe("API authentication", () => {
     await revokeApiKey(m.ctx, apiKey.id);
     expect((await call(listPrograms, { key })).status).toBe(401);
     expect((await call(listPrograms, { key: m.apiKey })).status).toBe(200);
+  });
+
+  it("records when a key was last used, for the dashboard, at most once a minute", async () => {
+    const m = await makeMerchant();
+    const lastUsed = async (id: string) => (await m.db.select({ at: apiKeys.lastUsedAt }).from(apiKeys).where(eq(apiKeys.id, id)))[0]!.at;
+    const used = await createApiKey(m.ctx, { name: "used" });
+    expect(await lastUsed(used.apiKey.id)).toBeNull();
+    expect((await call(listPrograms, { key: used.key })).status).toBe(200);
+    await vi.waitFor(async () => expect(await lastUsed(used.apiKey.id)).not.toBeNull());
+
+    const { apiKey } = await createApiKey(m.ctx, { name: "timed" });
+    const at = (seconds: number) => new Date(Date.UTC(2031, 0, 1, 9, 0, seconds));
+    await recordKeyUse(m.db, apiKey.id, at(0));
+    await recordKeyUse(m.db, apiKey.id, at(59));
+    expect(await lastUsed(apiKey.id)).toEqual(at(0));
+    await recordKeyUse(m.db, apiKey.id, at(60));
+    expect(await lastUsed(apiKey.id)).toEqual(at(60));
   });
 
   it("the OpenAPI document needs no key", async () => {

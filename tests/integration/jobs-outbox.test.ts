@@ -10,7 +10,7 @@ const fake = await vi.hoisted(async () => {
 import { outboxEvents } from "@/db/schema";
 import { POST as earnRoute } from "@/app/api/v1/cards/[id]/earn/route";
 import { resetDispatchBackoff, settleDispatch } from "@/lib/events/after-commit";
-import { outboxSweep } from "@/lib/jobs/outbox-sweep";
+import { outboxSweep } from "@/jobs/outbox-sweep";
 import { call, makeCard, makeMerchant, makeProgram } from "../support/fixtures";
 
 afterAll(() => fake.close());

@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { appleRegistrations } from "@/db/schema";
 import { loadCardView } from "@/lib/cards/view";
-import { createWalletSync } from "@/lib/jobs/wallet-sync";
+import { createWalletSync } from "@/jobs/wallet-sync";
 import { ApnsSender } from "@/wallet/apple/apns";
 import { checkAppleCredentials } from "@/wallet/apple/credentials";
 import { registerDevice } from "@/wallet/apple/service";

@@ -45,7 +45,7 @@ describe("Google notifications", () => {
     const program = await makeProgram(m, { name: "Lost answer" });
     await makeReward(m, program.id, 10);
     const card = await savedCard(program.id);
-    await earn(m.ctx, card.id, { points: 10 });
+    await earn(m.ctx, { cardId: card.id, points: 10 });
     google.behave({ loseAnswers: 1 });
     await expect(syncGoogleCard(m.db, deps, card.id)).rejects.toThrow(/503/);
     google.reset();
@@ -61,7 +61,7 @@ describe("Google notifications", () => {
     const card = await savedCard(program.id);
     const notifies: boolean[] = [];
     for (let i = 0; i < NOTIFICATIONS_PER_DAY + 1; i++) {
-      await earn(m.ctx, card.id, { points: 5 });
+      await earn(m.ctx, { cardId: card.id, points: 5 });
       google.reset();
       const outcome = await syncGoogleCard(m.db, deps, card.id);
       const patch = google.requests.find((r) => r.method === "PATCH")!;
@@ -74,7 +74,7 @@ describe("Google notifications", () => {
     // A visit that unlocks a reward: the message notifies, the PATCH does not as well.
     await makeReward(m, program.id, 25);
     const other = await savedCard(program.id);
-    await earn(m.ctx, other.id, { points: 30 });
+    await earn(m.ctx, { cardId: other.id, points: 30 });
     google.reset();
     const outcome = await syncGoogleCard(m.db, deps, other.id);
     expect(outcome).toMatchObject({ patched: true, notified: true, messages: [{ kind: "reward_unlocked", notify: true }] });
@@ -84,7 +84,7 @@ describe("Google notifications", () => {
   it("a quota answer to a notifying PATCH falls back to a silent one, recorded", async () => {
     const program = await makeProgram(m, { name: "Quota patch" });
     const card = await savedCard(program.id);
-    await earn(m.ctx, card.id, { points: 5 });
+    await earn(m.ctx, { cardId: card.id, points: 5 });
     google.behave({ quota: true });
     const outcome = await syncGoogleCard(m.db, deps, card.id);
     expect(outcome).toMatchObject({ patched: true, notified: false });

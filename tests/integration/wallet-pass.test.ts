@@ -50,7 +50,7 @@ describe("Apple .pkpass", () => {
     await makeReward(m, program.id, 50);
     await makeReward(m, program.id, 200);
     const card = await makeCard(m, program.id);
-    await earn(m.ctx, card.id, { points: 60 });
+    await earn(m.ctx, { cardId: card.id, points: 60 });
 
     const { body } = await render(card.id);
     const files = readStoredZip(body);
@@ -118,7 +118,7 @@ describe("Apple .pkpass", () => {
     const m = await makeMerchantDb();
     const program = await makeProgram(m, { name: "Stamp Club", kind: "stamps", stampsRequired: 8 } as never);
     const card = await makeCard(m, program.id);
-    await earn(m.ctx, card.id, { stamps: 3 });
+    await earn(m.ctx, { cardId: card.id, stamps: 3 });
 
     const view = (await loadCardView(m.db, { cardId: card.id }))!;
     const first = renderPass(view, testAppleConfig(), { signedAt: new Date("2030-01-01T00:00:00Z") });
@@ -131,7 +131,7 @@ describe("Apple .pkpass", () => {
     expect(first.etag).toBe(second.etag);
     expect(first.lastModified.getTime()).toBe(second.lastModified.getTime());
 
-    await earn(m.ctx, card.id, { stamps: 1 });
+    await earn(m.ctx, { cardId: card.id, stamps: 1 });
     const third = await render(card.id);
     expect(third.etag).not.toBe(first.etag);
     expect(third.lastModified.getTime()).toBeGreaterThanOrEqual(first.lastModified.getTime());

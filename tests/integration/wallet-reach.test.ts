@@ -4,11 +4,11 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { googleWalletObjects, outboxEvents, walletMessages } from "@/db/schema";
 import { eraseCustomer } from "@/lib/customers/gdpr";
-import { updateSettings } from "@/lib/dashboard/settings";
+import { updateSettings } from "@/lib/merchants/settings";
 import { loadCardView } from "@/lib/cards/view";
-import { createWalletSync } from "@/lib/jobs/wallet-sync";
-import { createWalletSyncMerchant } from "@/lib/jobs/wallet-sync-merchant";
-import { createWalletSyncMessage } from "@/lib/jobs/wallet-sync-message";
+import { createWalletSync } from "@/jobs/wallet-sync";
+import { createWalletSyncMerchant } from "@/jobs/wallet-sync-merchant";
+import { createWalletSyncMessage } from "@/jobs/wallet-sync-message";
 import { ApnsSender } from "@/wallet/apple/apns";
 import { httpDate, latestPass, registerDevice } from "@/wallet/apple/service";
 import type { GoogleConfig } from "@/wallet/config";
@@ -80,7 +80,7 @@ describe("changes that reach both wallets", () => {
     const objectId = deps.google!.objectId(card.id);
     expect(google.objects.get(objectId)).toMatchObject({ state: "ACTIVE", accountName: expect.stringContaining("erase-") });
 
-    await eraseCustomer(m.ctx, card.customerId);
+    await eraseCustomer(m.ctx, { customerId: card.customerId });
     const events = await m.db.select().from(outboxEvents).where(and(eq(outboxEvents.merchantId, m.merchantId), eq(outboxEvents.type, "card.closed")));
     expect(events.map((e) => e.payload)).toEqual([{ cardId: card.id, programId: program.id }]);
 

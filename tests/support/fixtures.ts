@@ -8,6 +8,7 @@ import { createProgram } from "@/lib/programs/verbs";
 import { CreateProgramInput } from "@/lib/programs/schema";
 import { createReward } from "@/lib/rewards/verbs";
 import type { Role } from "@/db/schema";
+import { checkContract } from "./api-contract";
 
 export type TestMerchant = { merchantId: string; apiKey: string; ctx: Ctx; db: Db };
 
@@ -45,7 +46,7 @@ export async function makeReward(m: TestMerchant, programId: string, cost: numbe
 
 type Handler<P> = (req: Request, route: { params: Promise<P> }) => Promise<Response>;
 
-/** Calls a route handler the way Next would, and returns status, headers and parsed JSON. */
+/** Calls a route handler the way Next would, and returns status, headers and parsed JSON; fails on a response its contract does not declare. */
 export async function call<P>(
   handler: Handler<P>,
   opts: { key?: string | null; method?: string; path?: string; body?: unknown; rawBody?: string; params?: P; idempotencyKey?: string; query?: Record<string, string> },
@@ -59,5 +60,7 @@ export async function call<P>(
   const request = new Request(url, { method, headers, body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
   const response = await handler(request, { params: Promise.resolve((opts.params ?? {}) as P) });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+  const body = text ? JSON.parse(text) : null;
+  checkContract(handler, method, response.status, body);
+  return { status: response.status, headers: response.headers, body };
 }

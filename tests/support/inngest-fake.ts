@@ -66,7 +66,7 @@ export async function startInngestFake() {
 
 /**
  * Starts the fake and points the app's Inngest client at it. Call it inside `vi.hoisted`, before
- * lib/jobs/client.ts is imported: the client reads its options once.
+ * lib/events/inngest.ts is imported: the client reads its options once.
  */
 export async function useInngestFake(overrides: { sendTimeoutMs?: number } = {}) {
   const fake = await startInngestFake();

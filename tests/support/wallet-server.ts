@@ -17,7 +17,8 @@ import { testWalletCerts } from "./wallet-certs";
  * processes, and the embedded PGlite cannot be opened by two processes at once. The test gets its
  * own Postgres database, dropped afterwards, and a drizzle handle on it to seed and change data.
  */
-export const WALLET_TEST_DIST = ".next-wallet";
+// Inside .next, which `next dev` does not watch (a test build beside it made dev reload every page).
+export const WALLET_TEST_DIST = ".next/wallet";
 const SOURCES = ["app", "lib", "wallet", "db", "components", "next.config.ts", "instrumentation.ts", "package.json"];
 
 function newestSource(root: string): number {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Card, LedgerEntry, Program, Reward, Voucher } from "@/db/schema";
 import { cardLinks } from "@/lib/cards/links";
-import { ExpiryPolicy } from "@/lib/ledger/expiry";
+import { ExpiryPolicy } from "@/lib/expiry/policy";
 import { PassDesign } from "@/lib/programs/design";
 import { EarningRules } from "@/lib/rules/schema";
 import { TierLadder } from "@/lib/tiers/schema";
@@ -74,6 +74,9 @@ export const VoucherOut = z.object({
   redeemedAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
 });
+
+/** A list response: `{ data: [...] }`. */
+export const listOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item) });
 
 export const ProblemOut = z.object({
   type: z.string(),

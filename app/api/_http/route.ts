@@ -1,35 +1,82 @@
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { dbReady } from "@/db/client";
-import { apiKeys } from "@/db/schema";
-import { findApiKey } from "@/lib/api-keys/verbs";
+import { findApiKey, recordKeyUse } from "@/lib/api-keys/verbs";
 import { withTransaction, type Ctx } from "@/lib/context";
 import { AppError } from "@/lib/errors";
 import { onceForKey, requestHash } from "@/lib/idempotency";
 import { afterCommit } from "@/lib/events/after-commit";
 import { enforceRateLimit } from "@/lib/rate-limit";
+import { readJson } from "./body";
 import { json, problemResponse } from "./problem";
 
-export type ApiResult = { status: number; body: unknown };
+/** Error statuses a verb can answer with; the wrapper adds its own (see `errorStatuses`). */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 422 | 429 | 503;
 
-type Handler<B, Q, P> = (args: { ctx: Ctx; body: B; query: Q; params: P; request: Request }) => Promise<ApiResult>;
-
-type Options<BS extends z.ZodType | undefined, QS extends z.ZodType | undefined> = {
+/**
+ * What a v1 route promises, declared once beside its handler. The wrapper validates with `body`
+ * and `query`, the handler's return value is typed from `response`, and the OpenAPI document is
+ * built from it (app/api/v1/openapi.json). Request schemas come from lib/, next to their verb.
+ */
+export type ApiContract<
+  Params extends readonly string[] = readonly string[],
+  BS extends z.ZodType | undefined = z.ZodType | undefined,
+  QS extends z.ZodObject | undefined = z.ZodObject | undefined,
+  RS extends z.ZodType = z.ZodType,
+  St extends number = number,
+  Also extends number = number,
+> = {
+  /** One line for the document, e.g. "Get a card". */
+  summary: string;
+  /** The dynamic segments of the route's folder path, e.g. ["id"] for cards/[id]. */
+  params?: Params;
+  /** The JSON body's schema. */
   body?: BS;
+  /** The query string's schema; every field carries a `.describe()` for the document. */
   query?: QS;
+  /** The success status and body; `also` lists other success statuses with the same body. */
+  response: { status: St; schema: RS; also?: readonly Also[] };
+  /** Error statuses of the verb, besides those the wrapper answers with itself. */
+  errors?: readonly ErrorStatus[];
 };
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+type ParamsOf<Params extends readonly string[]> = { [K in Params[number]]: string };
+
+/** A v1 route handler as Next calls it, carrying its contract. */
+export type ApiHandler<P = Record<string, string>> = ((request: Request, route?: { params: Promise<P> }) => Promise<Response>) & { contract: ApiContract };
+
+/**
+ * Statuses the wrapper itself answers with, on top of the contract's `errors`: 401 (API key) and
+ * 429 (rate limit) always; 400 and 422 when it reads a body; 422 for a query; on writes 422 (an
+ * Idempotency-Key out of bounds) and 409 (a key reused with another request).
+ */
+export function errorStatuses(contract: ApiContract, method: string): ErrorStatus[] {
+  const write = method !== "GET" && method !== "HEAD";
+  const own: ErrorStatus[] = [401, 429];
+  if (contract.body) own.push(400, 422);
+  if (contract.query) own.push(422);
+  if (write) own.push(409, 422);
+  return [...new Set([...own, ...(contract.errors ?? [])])].sort((a, b) => a - b);
+}
 
 /**
  * Every /api/v1 route goes through here: API-key auth, per-key rate limit, zod parsing of body
  * and query, one transaction per write with Idempotency-Key replay, and problem+json errors.
  */
-export function apiRoute<P extends Record<string, string> = Record<string, never>, BS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined>(
-  options: Options<BS, QS>,
-  handler: Handler<Infer<BS>, Infer<QS>, P>,
-) {
-  return async (request: Request, route?: { params: Promise<P> }): Promise<Response> => {
+export function apiRoute<
+  const Params extends readonly string[] = readonly [],
+  BS extends z.ZodType | undefined = undefined,
+  QS extends z.ZodObject | undefined = undefined,
+  RS extends z.ZodType = z.ZodType,
+  const St extends number = number,
+  const Also extends number = never,
+>(
+  contract: ApiContract<Params, BS, QS, RS, St, Also>,
+  // The answer is checked against the declared schema's type. TypeScript widens string literals
+  // written inline in the answer ({ kind: "card" }) to string here: write them `as const`.
+  handler: (args: { ctx: Ctx; body: Infer<BS>; query: Infer<QS>; params: ParamsOf<Params>; request: Request }) => Promise<{ status: NoInfer<St | Also>; body: NoInfer<z.output<RS>> }>,
+): ApiHandler<ParamsOf<Params>> {
+  const route = async (request: Request, route?: { params: Promise<ParamsOf<Params>> }): Promise<Response> => {
     try {
       const db = await dbReady();
       const presented = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1]?.trim();
@@ -37,13 +84,14 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       const apiKey = await findApiKey(db, presented);
       if (!apiKey) throw new AppError("unauthorized", "This API key is not valid or was revoked.");
       const limit = await enforceRateLimit("api", apiKey.id);
-      touch(apiKey.id);
+      // Off the request's path: the response does not wait for this write, nor fail with it.
+      void recordKeyUse(db, apiKey.id, new Date()).catch((error: unknown) => console.warn("[api] could not record the key's use", error));
 
-      const params = (route ? await route.params : {}) as P;
+      const params = (route ? await route.params : {}) as ParamsOf<Params>;
       const url = new URL(request.url);
-      const query = (options.query ? options.query.parse(Object.fromEntries(url.searchParams)) : undefined) as Infer<QS>;
-      const raw = options.body ? await readJson(request) : undefined;
-      const body = (options.body ? options.body.parse(raw) : undefined) as Infer<BS>;
+      const query = (contract.query ? contract.query.parse(Object.fromEntries(url.searchParams)) : undefined) as Infer<QS>;
+      const raw = contract.body ? await readJson(request) : undefined;
+      const body = (contract.body ? contract.body.parse(raw) : undefined) as Infer<BS>;
       const ctx: Ctx = { db, merchantId: apiKey.merchantId, actor: { type: "api_key", id: apiKey.id }, source: "api" };
       const rateHeaders = { "x-ratelimit-limit": String(limit.limit), "x-ratelimit-remaining": String(limit.remaining) };
 
@@ -57,7 +105,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
         throw new AppError("invalid", "Idempotency-Key must be 1 to 255 characters.", { errors: [{ path: "Idempotency-Key", message: "1 to 255 characters" }] });
       }
       const result = await withTransaction(ctx, async (tx) => {
-        const run = () => handler({ ctx: tx, body, query, params, request });
+        const run = async (): Promise<{ status: number; body: unknown }> => handler({ ctx: tx, body, query, params, request });
         if (!key) return { ...(await run()), replayed: false };
         return onceForKey(tx, key, requestHash([request.method, url.pathname, raw ?? null]), run);
       });
@@ -67,26 +115,5 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       return problemResponse(error);
     }
   };
-}
-
-async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (!text.trim()) return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError("malformed", "The body is not valid JSON.");
-  }
-}
-
-const lastTouched = new Map<string, number>();
-
-/** Records when a key was last used, at most once a minute per key and never on the request's path. */
-function touch(apiKeyId: string) {
-  const nowMs = Date.now();
-  if ((lastTouched.get(apiKeyId) ?? 0) > nowMs - 60_000) return;
-  lastTouched.set(apiKeyId, nowMs);
-  void dbReady()
-    .then((db) => db.update(apiKeys).set({ lastUsedAt: new Date(nowMs) }).where(eq(apiKeys.id, apiKeyId)))
-    .catch(() => {});
+  return Object.assign(route, { contract: contract as ApiContract });
 }

@@ -1,6 +1,6 @@
 import { serve } from "inngest/next";
-import { inngest } from "@/lib/jobs/client";
-import { functions } from "@/lib/jobs";
+import { functions } from "@/jobs";
+import { inngest } from "@/lib/events/inngest";
 
 // GET/POST/PUT /api/inngest — Inngest's serve endpoint (introspection, registration, function calls)
 export const { GET, POST, PUT } = serve({ client: inngest, functions });

@@ -1,21 +1,14 @@
 import type { Metadata } from "next";
 import { Alert, Badge, Card, PageHeader, Stat, formatDate, formatNumber } from "@/components/ui";
+import { reportingJobs } from "@/jobs";
 import { jobSystemStatus, type JobSystemStatus } from "@/lib/events/status";
-import { merchantOf } from "@/lib/merchants";
+import { merchantOf } from "@/lib/merchants/verbs";
 import { requirePage } from "../../_server/session";
 
 export const metadata: Metadata = { title: "Jobs" };
 
-/** Background jobs that report each run, in the words a merchant would use. */
-const JOBS: Array<{ name: string; label: string; when: string }> = [
-  { name: "dispatch", label: "Sending events", when: "right after each change" },
-  { name: "outbox-sweep", label: "Resending what did not go out", when: "every minute" },
-  { name: "points-expiry", label: "Expiring old points", when: "daily" },
-  { name: "expiry-reminders", label: "Reminders before points expire", when: "daily" },
-  { name: "lifecycle-bonuses", label: "Birthday and win-back bonuses", when: "hourly" },
-  { name: "payout-schedule", label: "Scheduled cashback payouts", when: "daily" },
-  { name: "payout-run", label: "Last payout run", when: "when one is requested" },
-];
+/** Background jobs that report each run: labels and schedules as each job's file declares them (jobs/). */
+const JOBS: Array<{ name: string; label: string; when: string }> = reportingJobs.map((job) => ({ name: job.id, label: job.label, when: job.schedule.text }));
 
 const MODE = {
   cloud: { label: "Inngest Cloud", text: "Events go to Inngest Cloud with your event key." },

@@ -1,10 +1,8 @@
-import { desc } from "drizzle-orm";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { dbReady } from "@/db/client";
-import { emails } from "@/db/schema";
-import { env } from "@/lib/env";
 import { Badge, formatDate } from "@/components/ui";
+import { devOutboxEnabled, listDevOutbox } from "@/lib/email/dev-outbox";
 
 export const metadata: Metadata = { title: "Dev outbox", robots: { index: false } };
 export const dynamic = "force-dynamic";
@@ -24,9 +22,8 @@ function linkify(text: string) {
 
 // GET /dev/outbox — every email the app "sent" without Resend: development and end-to-end tests only
 export default async function OutboxPage() {
-  if (env.NODE_ENV === "production" && !env.DEV_OUTBOX) notFound();
-  const db = await dbReady();
-  const rows = await db.select().from(emails).orderBy(desc(emails.createdAt)).limit(50);
+  if (!devOutboxEnabled()) notFound();
+  const rows = await listDevOutbox(await dbReady(), { limit: 50 });
   return (
     <main className="mx-auto max-w-3xl px-4 py-8">
       <h1 className="text-2xl font-bold">Dev outbox</h1>

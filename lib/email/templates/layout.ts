@@ -1,13 +1,17 @@
-/** Escapes text for HTML element content and attribute values. */
+/** Escapes text for HTML element content and attribute values: the one HTML escape of Keepcard's emails. */
 export function esc(value: string | number): string {
   return String(value).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
+/** Keepcard's own colour, for emails Keepcard sends on its own behalf (invitations, sign-in). */
+export const KEEPCARD_COLOR = "#059669";
+
 /**
  * A plain, single-column email that reads well in every client: inline styles only, system fonts,
- * the merchant's colour on the button. `body` is already-escaped HTML.
+ * the merchant's colour on the button. `body` is already-escaped HTML; `footer` is plain text and
+ * says why the reader gets the email (by default: a loyalty card with the merchant).
  */
-export function emailLayout(opts: { merchantName: string; brandColor: string; preheader: string; body: string; button?: { label: string; url: string } }): string {
+export function emailLayout(opts: { merchantName: string; brandColor: string; preheader: string; body: string; button?: { label: string; url: string }; footer?: string }): string {
   const color = /^#[0-9a-fA-F]{3,8}$/.test(opts.brandColor) ? opts.brandColor : "#1f2937";
   const button = opts.button
     ? `<p style="margin:28px 0"><a href="${esc(opts.button.url)}" style="background:${color};color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:8px;font-weight:600;display:inline-block">${esc(opts.button.label)}</a></p>`
@@ -20,7 +24,7 @@ export function emailLayout(opts: { merchantName: string; brandColor: string; pr
 <table role="presentation" width="560" cellpadding="0" cellspacing="0" style="max-width:560px;width:100%;background:#ffffff;border-radius:12px;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#111827;font-size:16px;line-height:1.5">
 <tr><td style="padding:20px 28px;border-bottom:4px solid ${color};font-weight:700;font-size:18px">${esc(opts.merchantName)}</td></tr>
 <tr><td style="padding:24px 28px">${opts.body}${button}</td></tr>
-<tr><td style="padding:16px 28px;color:#6b7280;font-size:13px">You get this email because you have a loyalty card with ${esc(opts.merchantName)}.</td></tr>
+<tr><td style="padding:16px 28px;color:#6b7280;font-size:13px">${esc(opts.footer ?? `You get this email because you have a loyalty card with ${opts.merchantName}.`)}</td></tr>
 </table></td></tr></table>
 </body></html>`;
 }

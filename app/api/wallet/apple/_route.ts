@@ -2,6 +2,7 @@ import { z } from "zod";
 import { dbReady, type Db } from "@/db/client";
 import { AppError } from "@/lib/errors";
 import { appleConfig, type AppleConfig } from "@/wallet/config";
+import { readJson } from "@/app/api/_http/body";
 import { problemResponse } from "@/app/api/_http/problem";
 
 type Handler<P> = (args: { db: Db; config: AppleConfig; params: P; request: Request }) => Promise<Response>;
@@ -26,14 +27,9 @@ export function appleRoute<S extends z.ZodType>(paramsSchema: S, handler: Handle
   };
 }
 
+/** The body as `schema` reads it; Apple gets a plain 400 for a body that is not JSON or lacks fields. */
 export async function readJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await request.text());
-  } catch {
-    throw new AppError("malformed", "The body is not valid JSON.");
-  }
-  const parsed = schema.safeParse(raw);
+  const parsed = schema.safeParse(await readJson(request));
   if (!parsed.success) throw new AppError("malformed", "The body does not have the expected fields.");
   return parsed.data;
 }

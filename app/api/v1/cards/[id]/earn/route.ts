@@ -1,9 +1,19 @@
+import { z } from "zod";
 import { EarnInput, earn } from "@/lib/ledger/earn";
-import { presentCard, presentEntry, presentVoucher } from "../../../../_http/present";
+import { CardOut, EntryOut, VoucherOut, presentCard, presentEntry, presentVoucher } from "../../../../_http/present";
 import { apiRoute } from "../../../../_http/route";
 
 // POST /api/v1/cards/{id}/earn — award points for a purchase or visit, stamps, or cashback
-export const POST = apiRoute<{ id: string }, typeof EarnInput>({ body: EarnInput }, async ({ ctx, params, body }) => {
-  const { entry, card, vouchers } = await earn(ctx, params.id, body);
-  return { status: 201, body: { entry: presentEntry(entry), card: presentCard(card), vouchers: vouchers.map(presentVoucher) } };
-});
+export const POST = apiRoute(
+  {
+    summary: "Award points, stamps or cashback",
+    params: ["id"],
+    body: EarnInput,
+    response: { status: 201, schema: z.object({ entry: EntryOut, card: CardOut, vouchers: z.array(VoucherOut) }) },
+    errors: [404, 409],
+  },
+  async ({ ctx, params, body }) => {
+    const { entry, card, vouchers } = await earn(ctx, { cardId: params.id, ...body });
+    return { status: 201, body: { entry: presentEntry(entry), card: presentCard(card), vouchers: vouchers.map(presentVoucher) } };
+  },
+);

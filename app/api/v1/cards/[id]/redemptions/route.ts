@@ -1,9 +1,19 @@
+import { z } from "zod";
 import { RedeemInput, redeemReward } from "@/lib/rewards/redeem";
-import { presentCard, presentEntry, presentVoucher } from "../../../../_http/present";
+import { CardOut, EntryOut, VoucherOut, presentCard, presentEntry, presentVoucher } from "../../../../_http/present";
 import { apiRoute } from "../../../../_http/route";
 
 // POST /api/v1/cards/{id}/redemptions — spend points on a reward and get its voucher
-export const POST = apiRoute<{ id: string }, typeof RedeemInput>({ body: RedeemInput }, async ({ ctx, params, body }) => {
-  const { voucher, entry, card } = await redeemReward(ctx, params.id, body);
-  return { status: 201, body: { voucher: presentVoucher(voucher), entry: presentEntry(entry), card: presentCard(card) } };
-});
+export const POST = apiRoute(
+  {
+    summary: "Redeem a reward for a voucher",
+    params: ["id"],
+    body: RedeemInput,
+    response: { status: 201, schema: z.object({ voucher: VoucherOut, entry: EntryOut, card: CardOut }) },
+    errors: [404, 409],
+  },
+  async ({ ctx, params, body }) => {
+    const { voucher, entry, card } = await redeemReward(ctx, { cardId: params.id, ...body });
+    return { status: 201, body: { voucher: presentVoucher(voucher), entry: presentEntry(entry), card: presentCard(card) } };
+  },
+);

@@ -1,15 +1,19 @@
 import { z } from "zod";
-import { listEntries } from "@/lib/cards/read";
-import { presentEntry } from "../../../../_http/present";
+import { ListEntriesInput, listEntries } from "@/lib/cards/read";
+import { EntryOut, presentEntry } from "../../../../_http/present";
 import { apiRoute } from "../../../../_http/route";
 
-export const TransactionsQuery = z.object({
-  cursor: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-});
-
-// GET /api/v1/cards/{id}/transactions?cursor= — ledger entries, newest first
-export const GET = apiRoute<{ id: string }, undefined, typeof TransactionsQuery>({ query: TransactionsQuery }, async ({ ctx, params, query }) => {
-  const page = await listEntries(ctx, params.id, query);
-  return { status: 200, body: { data: page.data.map(presentEntry), nextCursor: page.nextCursor } };
-});
+// GET /api/v1/cards/{id}/transactions?cursor=&limit= — ledger entries, newest first
+export const GET = apiRoute(
+  {
+    summary: "Ledger entries, newest first",
+    params: ["id"],
+    query: ListEntriesInput,
+    response: { status: 200, schema: z.object({ data: z.array(EntryOut), nextCursor: z.string().nullable() }) },
+    errors: [404],
+  },
+  async ({ ctx, params, query }) => {
+    const page = await listEntries(ctx, { cardId: params.id, ...query });
+    return { status: 200, body: { data: page.data.map(presentEntry), nextCursor: page.nextCursor } };
+  },
+);

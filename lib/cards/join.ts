@@ -1,0 +1,55 @@
+import { z } from "zod";
+import type { Executor } from "../../db/client";
+import type { Card } from "../../db/schema";
+import { systemActor, type Ctx } from "../context";
+import { sendEmail } from "../email";
+import { cardLinkEmail } from "../email/templates/card-link";
+import { AppError } from "../errors";
+import { loadPublicProgram } from "../programs/public";
+import { CustomerInput, enroll } from "./enroll";
+import { cardLinks } from "./links";
+
+/** What the public join page sends. */
+export const JoinInput = z
+  .object({
+    programId: z.string().min(1).max(64),
+    name: CustomerInput.shape.name.unwrap(),
+    email: CustomerInput.shape.email,
+    birthday: z.union([z.literal(""), z.iso.date("a date like 1990-04-23")]).optional(),
+    consent: z.literal(true, { error: "Please agree to join." }),
+    marketing: z.boolean().optional(),
+  })
+  .strict();
+export type JoinInput = z.input<typeof JoinInput>;
+
+type JoinResult = { merchantId: string } & ({ created: true; card: Card } | { created: false; emailed: true });
+
+/**
+ * Someone joins a program from its public page (anyone with the link may: the page is the
+ * program's front door). A new member gets a card, which the page then shows. An email that
+ * already has a card gets the link to it in that inbox instead (at most one such email an hour),
+ * so the page never shows a card to whoever typed someone else's address.
+ */
+export async function joinFromPublicPage(db: Executor, raw: JoinInput): Promise<JoinResult> {
+  const input = JoinInput.parse(raw);
+  const found = await loadPublicProgram(db, input.programId);
+  if (!found) throw new AppError("not_found", "This program does not exist.");
+  const { merchant, program } = found;
+  const ctx: Ctx = { db, merchantId: merchant.id, actor: systemActor("join_page"), source: "join_page" };
+  const { card, created } = await enroll(ctx, {
+    programId: program.id,
+    customer: { email: input.email, name: input.name, ...(input.birthday ? { birthday: input.birthday } : {}) },
+    marketingConsent: input.marketing ?? false,
+  });
+  if (created) return { merchantId: merchant.id, created: true, card };
+
+  const hour = new Date().toISOString().slice(0, 13);
+  await sendEmail(db, {
+    to: input.email,
+    ...cardLinkEmail({ merchantName: merchant.name, brandColor: merchant.brandColor, programName: program.name, cardUrl: cardLinks(card).card }),
+    kind: "card_link",
+    merchantId: merchant.id,
+    dedupeKey: `card_link:${card.id}:${hour}`,
+  });
+  return { merchantId: merchant.id, created: false, emailed: true };
+}

@@ -1,0 +1,113 @@
+import { and, desc, eq, gt } from "drizzle-orm";
+import { z } from "zod";
+import { cards, customers, programs, vouchers, type Voucher } from "../../db/schema";
+import { assertCan } from "../auth/permissions";
+import { scan } from "./read";
+import { now, type Ctx } from "../context";
+import { AppError, notFound } from "../errors";
+import { normalizeCode } from "../ids";
+
+export const LookupInput = z
+  .object({
+    code: z
+      .string()
+      .trim()
+      .min(4, "Type the member code, voucher code or customer email")
+      .max(1000),
+  })
+  .strict();
+
+export type ScannedCard = {
+  cardId: string;
+  customer: string;
+  programName: string;
+  kind: "points" | "stamps" | "cashback";
+  currency: string;
+  balance: number;
+  tier: string | null;
+  stampsRequired: number | null;
+  status: "active" | "closed";
+  programStatus: "active" | "paused" | "archived";
+  openVouchers: Array<{ id: string; code: string; title: string; expiresAt: string }>;
+};
+
+export type ScannedVoucher = { id: string; code: string; title: string; status: Voucher["status"]; expiresAt: string; redeemedAt: string | null; expired: boolean };
+
+export type ScanResult = { kind: "card"; card: ScannedCard } | { kind: "voucher"; voucher: ScannedVoucher; card: ScannedCard };
+
+async function cardView(ctx: Ctx, cardId: string): Promise<ScannedCard> {
+  const [row] = await ctx.db
+    .select({ card: cards, program: programs, name: customers.name, email: customers.email, erasedAt: customers.erasedAt })
+    .from(cards)
+    .innerJoin(programs, eq(programs.id, cards.programId))
+    .innerJoin(customers, eq(customers.id, cards.customerId))
+    .where(and(eq(cards.id, cardId), eq(cards.merchantId, ctx.merchantId)));
+  if (!row) throw notFound("Card");
+  const open = await ctx.db
+    .select()
+    .from(vouchers)
+    .where(and(eq(vouchers.cardId, cardId), eq(vouchers.status, "issued"), gt(vouchers.expiresAt, now(ctx))))
+    .orderBy(desc(vouchers.createdAt))
+    .limit(10);
+  return {
+    cardId,
+    customer: row.erasedAt ? "Erased customer" : (row.name ?? row.email),
+    programName: row.program.name,
+    kind: row.program.kind,
+    currency: row.program.currency,
+    balance: row.card.balance,
+    tier: row.card.tier,
+    stampsRequired: row.program.stampsRequired,
+    status: row.card.status,
+    programStatus: row.program.status,
+    openVouchers: open.map((v) => ({ id: v.id, code: v.code, title: v.title, expiresAt: v.expiresAt.toISOString() })),
+  };
+}
+
+function voucherView(ctx: Ctx, v: Voucher): ScannedVoucher {
+  return { id: v.id, code: v.code, title: v.title, status: v.status, expiresAt: v.expiresAt.toISOString(), redeemedAt: v.redeemedAt?.toISOString() ?? null, expired: v.expiresAt <= now(ctx) };
+}
+
+/**
+ * What the cashier scanned or typed: a QR token (card or voucher, signature checked), a voucher
+ * code, a member code (shown under the card's QR), or a customer's email.
+ */
+export async function lookupCode(ctx: Ctx, raw: z.input<typeof LookupInput>): Promise<ScanResult> {
+  assertCan(ctx.actor, "cards:read");
+  const { code } = LookupInput.parse(raw);
+  if (code.startsWith("kc1.")) {
+    const found = await scan(ctx, code);
+    if (found.kind === "card") return { kind: "card", card: await cardView(ctx, found.card.id) };
+    return { kind: "voucher", voucher: voucherView(ctx, found.voucher), card: await cardView(ctx, found.card.id) };
+  }
+  if (code.includes("@")) {
+    const email = code.toLowerCase();
+    const [card] = await ctx.db
+      .select({ id: cards.id })
+      .from(cards)
+      .innerJoin(customers, eq(customers.id, cards.customerId))
+      .where(and(eq(cards.merchantId, ctx.merchantId), eq(customers.email, email), eq(cards.status, "active")))
+      .orderBy(desc(cards.lastActivityAt))
+      .limit(1);
+    if (!card) throw new AppError("not_found", "No member with that email here.");
+    return { kind: "card", card: await cardView(ctx, card.id) };
+  }
+  const normalized = normalizeCode(code);
+  if (normalized.replace(/-/g, "").length < 6) throw new AppError("invalid", "That code is too short. Member and voucher codes look like K7QM-3XPA.");
+  const [voucher] = await ctx.db
+    .select()
+    .from(vouchers)
+    .where(and(eq(vouchers.merchantId, ctx.merchantId), eq(vouchers.code, normalized)));
+  if (voucher) return { kind: "voucher", voucher: voucherView(ctx, voucher), card: await cardView(ctx, voucher.cardId) };
+  const [card] = await ctx.db
+    .select({ id: cards.id, merchantId: cards.merchantId })
+    .from(cards)
+    .where(eq(cards.referralCode, normalized));
+  if (card && card.merchantId !== ctx.merchantId) throw new AppError("wrong_merchant", "This card belongs to another business.");
+  if (card) return { kind: "card", card: await cardView(ctx, card.id) };
+  throw new AppError("not_found", "We could not find that code. Check it, or scan the QR instead.");
+}
+
+export async function scannedCard(ctx: Ctx, cardId: string) {
+  return cardView(ctx, cardId);
+}

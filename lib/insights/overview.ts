@@ -1,0 +1,169 @@
+import { sql } from "drizzle-orm";
+import { queryRows } from "../../db/client";
+import { dashboardDailyStats } from "../../db/schema";
+import { assertCan } from "../auth/permissions";
+import { now, type Ctx } from "../context";
+import { merchantOf } from "../merchants/verbs";
+
+export type DayPoint = { day: string; members: number; newMembers: number; active: number; issued: number; redeemed: number };
+
+export type Overview = {
+  currency: string;
+  timezone: string;
+  days: number;
+  totals: {
+    members: number;
+    /** Cards used (earn, spend, visit) in the last 30 days. */
+    active30: number;
+    issued: number;
+    redeemed: number;
+    /** Redeemed ÷ issued over the period, 0–1; null when nothing was issued. */
+    redemptionRate: number | null;
+    /** Points and stamps customers hold and may still spend. */
+    liabilityPoints: number;
+    /** Cashback owed, in minor units of the currency. */
+    liabilityCashback: number;
+    /** Cards saved to Apple or Google Wallet. */
+    walletSaves: number;
+  };
+  series: DayPoint[];
+};
+
+const DAY = 86_400_000;
+const n = (v: unknown) => Number(v ?? 0);
+
+/**
+ * The overview's numbers and daily series, in the merchant's time zone. Finished days come from
+ * dashboard_daily_stats (counted once, on the first visit after the day ends); today is counted
+ * live, so the page costs the same for a merchant with a million ledger entries as for a new one.
+ */
+export async function overview(ctx: Ctx, opts: { days?: number } = {}): Promise<Overview> {
+  assertCan(ctx.actor, "reports:read");
+  const days = Math.min(Math.max(opts.days ?? 30, 7), 365);
+  const merchant = await merchantOf(ctx);
+  const tz = merchant.timezone;
+  const at = now(ctx);
+  const today = localDay(at, tz);
+  const first = localDay(new Date(at.getTime() - (days - 1) * DAY), tz);
+  const active30Since = new Date(at.getTime() - 30 * DAY).toISOString();
+  const m = ctx.merchantId;
+
+  await fillFinishedDays(ctx, tz, first, today);
+  const [members, stored, live, cardTotals, wallet] = await Promise.all([
+    queryRows<{ total: number }>(ctx.db, sql`select count(*)::int as total from customers where merchant_id = ${m} and erased_at is null`),
+    queryRows<{ day: string; issued: number; redeemed: number; active: number; joined: number }>(
+      ctx.db,
+      sql`select to_char(day, 'YYYY-MM-DD') as day, issued, redeemed, active_cards as active, new_members as joined
+          from dashboard_daily_stats
+          where merchant_id = ${m} and timezone = ${tz} and day >= ${first}::date and day < ${today}::date`,
+    ),
+    dayStats(ctx, tz, today, today),
+    queryRows<{ points: number; cashback: number; active30: number }>(
+      ctx.db,
+      sql`select coalesce(sum(c.balance) filter (where p.kind <> 'cashback'), 0)::bigint as points,
+                 coalesce(sum(c.balance) filter (where p.kind = 'cashback'), 0)::bigint as cashback,
+                 count(*) filter (where c.last_activity_at >= ${active30Since}::timestamptz)::int as active30
+          from cards c join programs p on p.id = c.program_id
+          where c.merchant_id = ${m} and c.status = 'active'`,
+    ),
+    walletSaves(ctx),
+  ]);
+
+  const byDay = new Map([...stored, ...live].map((r) => [r.day, r]));
+  const series: DayPoint[] = [];
+  for (let i = days - 1; i >= 0; i--) {
+    const day = localDay(new Date(at.getTime() - i * DAY), tz);
+    const row = byDay.get(day);
+    series.push({ day, members: 0, newMembers: n(row?.joined), active: n(row?.active), issued: n(row?.issued), redeemed: n(row?.redeemed) });
+  }
+  // Members over time, counted back from today's total.
+  let running = n(members[0]?.total);
+  for (let i = series.length - 1; i >= 0; i--) {
+    series[i]!.members = running;
+    running -= series[i]!.newMembers;
+  }
+  const issued = series.reduce((s, d) => s + d.issued, 0);
+  const redeemed = series.reduce((s, d) => s + d.redeemed, 0);
+  return {
+    currency: merchant.currency,
+    timezone: tz,
+    days,
+    totals: {
+      members: n(members[0]?.total),
+      active30: n(cardTotals[0]?.active30),
+      issued,
+      redeemed,
+      redemptionRate: issued > 0 ? redeemed / issued : null,
+      liabilityPoints: n(cardTotals[0]?.points),
+      liabilityCashback: n(cardTotals[0]?.cashback),
+      walletSaves: wallet,
+    },
+    series,
+  };
+}
+
+/** Per local day from `from` to `to` (inclusive): points issued and redeemed, cards used, members who joined. */
+function dayStats(ctx: Ctx, tz: string, from: string, to: string) {
+  const m = ctx.merchantId;
+  // Bounds as instants, so the (merchant_id, created_at) indexes do the work.
+  const start = sql`(${from}::date::timestamp at time zone ${tz})`;
+  const end = sql`((${to}::date + 1)::timestamp at time zone ${tz})`;
+  return queryRows<{ day: string; issued: number; redeemed: number; active: number; joined: number }>(
+    ctx.db,
+    sql`select to_char(d.day, 'YYYY-MM-DD') as day, coalesce(l.issued, 0)::int as issued, coalesce(l.redeemed, 0)::int as redeemed,
+               coalesce(l.active, 0)::int as active, coalesce(c.joined, 0)::int as joined
+        from generate_series(${from}::date, ${to}::date, interval '1 day') as d(day)
+        left join (
+          select (created_at at time zone ${tz})::date as day,
+                 sum(amount) filter (where kind in ('earn', 'bonus') and amount > 0) as issued,
+                 -sum(amount) filter (where kind = 'redeem') as redeemed,
+                 count(distinct card_id) as active
+          from ledger_entries where merchant_id = ${m} and created_at >= ${start} and created_at < ${end}
+          group by 1
+        ) l on l.day = d.day::date
+        left join (
+          select (created_at at time zone ${tz})::date as day, count(*) as joined
+          from customers where merchant_id = ${m} and created_at >= ${start} and created_at < ${end} and erased_at is null
+          group by 1
+        ) c on c.day = d.day::date
+        order by d.day`,
+  );
+}
+
+/** Counts the finished days of the range that are not stored yet, once, and stores them. */
+async function fillFinishedDays(ctx: Ctx, tz: string, first: string, today: string): Promise<void> {
+  const [gap] = await queryRows<{ from: string | null; to: string | null }>(
+    ctx.db,
+    sql`select to_char(min(d.day), 'YYYY-MM-DD') as "from", to_char(max(d.day), 'YYYY-MM-DD') as "to"
+        from generate_series(${first}::date, ${today}::date - 1, interval '1 day') as d(day)
+        where not exists (select 1 from dashboard_daily_stats s
+                          where s.merchant_id = ${ctx.merchantId} and s.timezone = ${tz} and s.day = d.day::date)`,
+  );
+  if (!gap?.from || !gap.to) return;
+  const rows = await dayStats(ctx, tz, gap.from, gap.to);
+  if (rows.length === 0) return;
+  await ctx.db
+    .insert(dashboardDailyStats)
+    .values(rows.map((r) => ({ merchantId: ctx.merchantId, timezone: tz, day: r.day, issued: n(r.issued), redeemed: n(r.redeemed), activeCards: n(r.active), newMembers: n(r.joined) })))
+    .onConflictDoNothing();
+}
+
+function localDay(at: Date, timeZone: string): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+}
+
+/**
+ * Cards in a wallet: an Apple device registered for the pass, or a Google loyalty object made by a
+ * save link. Counted once per card.
+ */
+async function walletSaves(ctx: Ctx): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(
+    ctx.db,
+    sql`select count(distinct s.card_id)::int as n
+        from (select card_id from apple_registrations union all select card_id from google_wallet_objects) s
+        join cards c on c.id = s.card_id
+        where c.merchant_id = ${ctx.merchantId}`,
+  );
+  return n(row?.n);
+}
