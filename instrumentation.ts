@@ -8,6 +8,10 @@ export async function register() {
     // Fail at boot, not on the first scan, when production lacks its QR signing key.
     const { signingKeys } = await import("./lib/tokens/keys");
     signingKeys();
+    // Apple credentials that do not fit together make passes that never install: say so at boot
+    // (and refuse to start in production).
+    const { assertAppleCredentialsAtStartup } = await import("./wallet/apple/credentials");
+    assertAppleCredentialsAtStartup();
     const { dbReady } = await import("./db/client");
     await dbReady();
   }

@@ -6,6 +6,7 @@ import { ROLE_LABELS } from "@/lib/team/verbs";
 import { currentMember } from "../_server/session";
 import { AccountMenu } from "./account-menu";
 import { NavLinks, type NavItem } from "./nav";
+import { WalletCredentialsBanner } from "./settings/wallet-credentials";
 
 export const metadata: Metadata = { title: { default: "Dashboard", template: "%s · Keepcard" }, robots: { index: false } };
 
@@ -75,7 +76,10 @@ export default async function DashboardLayout({ children }: { children: React.Re
         </div>
       </aside>
       <main id="main" className="min-w-0 px-4 py-6 sm:px-8 lg:py-8">
-        <div className="mx-auto max-w-6xl">{children}</div>
+        <div className="mx-auto max-w-6xl">
+          <WalletCredentialsBanner />
+          {children}
+        </div>
       </main>
     </div>
   );

@@ -3,6 +3,7 @@ import { Card, PageHeader } from "@/components/ui";
 import { merchantOf } from "@/lib/merchants/verbs";
 import { requirePage } from "../../_server/session";
 import { SettingsForm } from "./settings-form";
+import { WalletCredentials } from "./wallet-credentials";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -15,6 +16,7 @@ export default async function SettingsPage() {
       <Card>
         <SettingsForm initial={{ name, brandColor, currency, timezone, logoUrl }} />
       </Card>
+      <WalletCredentials />
     </>
   );
 }
