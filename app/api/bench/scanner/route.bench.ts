@@ -11,7 +11,8 @@ import { json, problemResponse } from "../../_http/problem";
 // POST /api/bench/scanner {merchantId, code, amount, key} — the scanner's counter path for `npm run
 // bench -- scanner`: look the scanned QR up, then earn, with the verbs and in the order of
 // app/staff/actions.ts (lookupAction, then earnAction). No session: a fixed cashier of `merchantId`.
-// The limiter is still consulted (with a bench-sized limit). 404 unless BENCH_ROUTES=1.
+// The limiter is still consulted (with a bench-sized limit). Compiled only into builds made with
+// BENCH_ROUTES=1 (next.config.ts pageExtensions), and 404 unless BENCH_ROUTES=1 at run time too.
 const BENCH_LIMIT = { limit: 1_000_000_000, windowSeconds: 60 };
 
 export async function POST(request: Request): Promise<Response> {
