@@ -49,9 +49,13 @@ export async function freshDatabase(label: string): Promise<{ url: string; drop:
 export type Server = { url: string; stop: () => Promise<void> };
 
 /** `next start` on the benchmark build, waiting until it answers. */
-export async function startServer(opts: { port: number; databaseUrl: string; env?: Record<string, string> }): Promise<Server> {
+export async function startServer(opts: { port: number; databaseUrl: string; env?: Record<string, string>; nodeArgs?: string[] }): Promise<Server> {
   const url = `http://127.0.0.1:${opts.port}`;
-  const child: ChildProcess = spawn("npx", ["next", "start", "--port", String(opts.port), "--hostname", "127.0.0.1"], {
+  // With node flags (say --cpu-prof), next's own entry point runs in this node, not through npx.
+  const [command, args] = opts.nodeArgs
+    ? [process.execPath, [...opts.nodeArgs, path.join(ROOT, "node_modules", "next", "dist", "bin", "next")]]
+    : ["npx", ["next"]];
+  const child: ChildProcess = spawn(command, [...args, "start", "--port", String(opts.port), "--hostname", "127.0.0.1"], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
     env: {

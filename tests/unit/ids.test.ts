@@ -9,6 +9,16 @@ describe("ids and human codes", () => {
     expect(randomString(40)).toHaveLength(40);
   });
 
+  it("random strings stay base62 and distinct across many draws (bytes come from a pool)", () => {
+    const seen = new Set(Array.from({ length: 2_000 }, () => randomString(12)));
+    expect(seen.size).toBe(2_000);
+    const all = Array.from(seen).join("");
+    expect(all).toMatch(/^[0-9A-Za-z]{24000}$/);
+    const chars = [...all];
+    // Every one of the 62 characters shows up: no part of the alphabet is lost to the pooling.
+    expect(new Set(chars).size).toBe(62);
+  });
+
   it("human codes are two groups of four, without look-alike characters", () => {
     for (let i = 0; i < 500; i++) {
       const code = humanCode();

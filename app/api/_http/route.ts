@@ -91,8 +91,10 @@ export function apiRoute<
       void recordKeyUse(db, apiKey.id, new Date()).catch((error: unknown) => console.warn("[api] could not record the key's use", error));
 
       const params = safeParams((route ? await route.params : {}) as ParamsOf<Params>);
-      const url = new URL(request.url);
-      const query = (contract.query ? contract.query.parse(Object.fromEntries(url.searchParams)) : undefined) as Infer<QS>;
+      // Parsed only when needed (a query schema, an Idempotency-Key): the earn path needs neither.
+      let url: URL | undefined;
+      const requestUrl = () => (url ??= new URL(request.url));
+      const query = (contract.query ? contract.query.parse(Object.fromEntries(requestUrl().searchParams)) : undefined) as Infer<QS>;
       const raw = contract.body ? await readJson(request) : undefined;
       const body = (contract.body ? contract.body.parse(raw) : undefined) as Infer<BS>;
       const ctx: Ctx = { db, merchantId: apiKey.merchantId, actor: { type: "api_key", id: apiKey.id }, source: "api" };
@@ -110,7 +112,7 @@ export function apiRoute<
       const result = await withTransaction(ctx, async (tx) => {
         const run = async (): Promise<{ status: number; body: unknown }> => handler({ ctx: tx, body, query, params, request });
         if (!key) return { ...(await run()), replayed: false };
-        return onceForKey(tx, key, requestHash([request.method, url.pathname, raw ?? null]), run);
+        return onceForKey(tx, key, requestHash([request.method, requestUrl().pathname, raw ?? null]), run);
       });
       if (!result.replayed) afterCommit(ctx.merchantId);
       return json(result.status, result.body, { ...rateHeaders, ...(result.replayed ? { "idempotent-replayed": "true" } : {}) });

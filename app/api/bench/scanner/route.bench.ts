@@ -1,0 +1,42 @@
+import { dbReady } from "@/db/client";
+import { withTransaction, type Ctx } from "@/lib/context";
+import { lookupCode, scannedCard } from "@/lib/cards/lookup";
+import { env } from "@/lib/env";
+import { afterCommit } from "@/lib/events/after-commit";
+import { onceForKey, requestHash } from "@/lib/idempotency";
+import { earn } from "@/lib/ledger/earn";
+import { enforceRateLimit } from "@/lib/rate-limit";
+import { json, problemResponse } from "../../_http/problem";
+
+// POST /api/bench/scanner {merchantId, code, amount, key} — the scanner's counter path for `npm run
+// bench -- scanner`: look the scanned QR up, then earn, with the verbs and in the order of
+// app/staff/actions.ts (lookupAction, then earnAction). No session: a fixed cashier of `merchantId`.
+// The limiter is still consulted (with a bench-sized limit). Compiled only into builds made with
+// BENCH_ROUTES=1 (next.config.ts pageExtensions), and 404 unless BENCH_ROUTES=1 at run time too.
+const BENCH_LIMIT = { limit: 1_000_000_000, windowSeconds: 60 };
+
+export async function POST(request: Request): Promise<Response> {
+  if (!env.BENCH_ROUTES) return new Response(null, { status: 404 });
+  try {
+    const input = (await request.json()) as { merchantId: string; code: string; amount: number; key: string };
+    const ctx: Ctx = { db: await dbReady(), merchantId: input.merchantId, actor: { type: "user", id: "bench-cashier", role: "staff" }, source: "scanner" };
+    // lookupAction
+    await enforceRateLimit("scan", ctx.actor.id, BENCH_LIMIT);
+    const found = await lookupCode(ctx, { code: input.code });
+    // earnAction
+    await enforceRateLimit("scan", ctx.actor.id, BENCH_LIMIT);
+    const cardId = found.card.cardId;
+    const earnInput = { cardId, idempotencyKey: input.key, purchaseAmount: input.amount };
+    const { body } = await withTransaction(ctx, (tx) =>
+      onceForKey(tx, `scanner:${input.key}`, requestHash(["earn", earnInput]), async () => {
+        const card = await scannedCard(tx, cardId);
+        const result = await earn(tx, { cardId, purchase: { amount: input.amount, currency: card.currency } });
+        return { status: 200, body: { amount: result.entry.amount, card: await scannedCard(tx, cardId), vouchersUnlocked: result.vouchers.map((v) => v.title) } };
+      }),
+    );
+    afterCommit(ctx.merchantId);
+    return json(200, { lookup: found, earn: body });
+  } catch (error) {
+    return problemResponse(error);
+  }
+}

@@ -1,0 +1,114 @@
+// Shared load driver of the HTTP benchmarks: autocannon rounds, interleaved subject/reference, medians.
+import { spawnSync } from "node:child_process";
+import os from "node:os";
+import autocannon from "autocannon";
+import { ROOT } from "./server";
+
+export type Measure = { requests: number; errors: number; non2xx: number; rps: number; p50: number; p90: number; p99: number };
+
+export type Target = {
+  /** One request: method, path (fresh per request), headers and body. */
+  request: () => { method?: "GET" | "POST"; path: string; headers?: Record<string, string>; body?: string };
+};
+
+export const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 6);
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/** One autocannon round of `seconds` at `connections` against `target`. */
+export function measure(url: string, target: Target, connections: number, seconds = ROUND_SECONDS): Promise<Measure> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url,
+        connections,
+        duration: seconds,
+        requests: [
+          {
+            method: "POST",
+            setupRequest: (req) => {
+              const r = target.request();
+              return { ...req, method: r.method ?? "POST", path: r.path, headers: { ...req.headers, ...r.headers }, body: r.body };
+            },
+          },
+        ],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        resolve({
+          requests: result.requests.total,
+          errors: result.errors,
+          non2xx: result.non2xx,
+          rps: result.requests.average,
+          p50: result.latency.p50,
+          p90: result.latency.p90,
+          p99: result.latency.p99,
+        });
+      },
+    );
+  });
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Medians over rounds (throughput and each percentile), with the round-by-round numbers kept. */
+export function summarize(rounds: Measure[]) {
+  const m = (k: keyof Measure) => Number(median(rounds.map((r) => r[k])).toFixed(1));
+  return {
+    rps: m("rps"),
+    p50: m("p50"),
+    p90: m("p90"),
+    p99: m("p99"),
+    requests: rounds.reduce((s, r) => s + r.requests, 0),
+    errors: rounds.reduce((s, r) => s + r.errors, 0),
+    non2xx: rounds.reduce((s, r) => s + r.non2xx, 0),
+    rounds: rounds.map((r) => ({ rps: Number(r.rps.toFixed(1)), p50: r.p50, p99: r.p99 })),
+  };
+}
+
+/**
+ * Reference and subject alternately (reference, subject, reference, subject, …) so the machine's
+ * noise hits both alike; the ratio is the median of the per-round ratios.
+ */
+export async function interleaved(url: string, reference: Target, subject: Target, connections: number, rounds = ROUNDS) {
+  const ref: Measure[] = [];
+  const sub: Measure[] = [];
+  for (let r = 0; r < rounds; r++) {
+    ref.push(await measure(url, reference, connections));
+    sub.push(await measure(url, subject, connections));
+  }
+  const ratios = sub.map((s, i) => s.rps / ref[i]!.rps);
+  return {
+    connections,
+    subject: summarize(sub),
+    reference: summarize(ref),
+    ratio: Number(median(ratios).toFixed(3)),
+    roundRatios: ratios.map((r) => Number(r.toFixed(3))),
+  };
+}
+
+/** The bare two-statement transaction route of the same build: every ratio's denominator. */
+export function referenceTarget(pick: () => string): Target {
+  return { request: () => ({ path: `/api/bench/reference?card=${pick()}` }) };
+}
+
+/** What the machine looked like during a run: results from a loaded, shared machine say so. */
+export function machine() {
+  return { cpus: os.cpus().length, loadAverageAtStart: os.loadavg().map((l) => Number(l.toFixed(1))), node: process.version };
+}
+
+/** A merchant with an API key, through the CLI, as a real install makes one. */
+export function createMerchant(databaseUrl: string, env: Record<string, string> = {}): { key: string; merchantId: string } {
+  const cli = spawnSync("npx", ["tsx", "scripts/cli.ts", "merchant", "create", "--name", "Bench Cafe", "--owner", "bench@example.test"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: databaseUrl, ...env },
+  });
+  if (cli.status !== 0) throw new Error(`cli failed: ${cli.stderr}`);
+  const out = JSON.parse(cli.stdout.slice(cli.stdout.indexOf("{")));
+  return { key: out.apiKey.key, merchantId: out.merchant.id };
+}
