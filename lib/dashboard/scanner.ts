@@ -6,6 +6,7 @@ import { scan } from "../cards/read";
 import { now, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { normalizeCode } from "../ids";
+import { isQrToken } from "../tokens/qr";
 
 export const LookupInput = z
   .object({
@@ -75,7 +76,7 @@ function voucherView(ctx: Ctx, v: Voucher): ScannedVoucher {
 export async function lookupCode(ctx: Ctx, raw: string): Promise<ScanResult> {
   assertCan(ctx.actor, "cards:read");
   const code = raw.trim();
-  if (code.startsWith("kc1.")) {
+  if (isQrToken(code)) {
     const found = await scan(ctx, code);
     if (found.kind === "card") return { kind: "card", card: await cardView(ctx, found.card.id) };
     return { kind: "voucher", voucher: voucherView(ctx, found.voucher), card: await cardView(ctx, found.card.id) };

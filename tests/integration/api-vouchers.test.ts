@@ -29,7 +29,7 @@ describe("redeeming rewards", () => {
     expect(res.status).toBe(201);
     expect(res.body.entry).toMatchObject({ kind: "redeem", amount: -200, balanceAfter: 300, reference: reward.id });
     expect(res.body.card.balance).toBe(300);
-    expect(res.body.voucher).toMatchObject({ cardId: card.id, rewardId: reward.id, title: reward.name, status: "issued", redeemedAt: null, code: expect.stringMatching(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/), token: expect.stringMatching(/^kc1\./) });
+    expect(res.body.voucher).toMatchObject({ cardId: card.id, rewardId: reward.id, title: reward.name, status: "issued", redeemedAt: null, code: expect.stringMatching(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/), token: expect.stringMatching(/^KC2[A-Z2-7]+$/) });
     const days = (Date.parse(res.body.voucher.expiresAt) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(29);
     expect(days).toBeLessThanOrEqual(30);
