@@ -3,6 +3,7 @@ import NextAuth, { type NextAuthConfig } from "next-auth";
 import type { Adapter } from "next-auth/adapters";
 import Google from "next-auth/providers/google";
 import Resend from "next-auth/providers/resend";
+import { proxiedIp } from "@/app/_server/client-ip";
 import { dbReady, getDb } from "@/db/client";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { sendEmail } from "@/lib/email";
@@ -55,7 +56,7 @@ const providers: NextAuthConfig["providers"] = [
     async sendVerificationRequest({ identifier, url, request }) {
       // The sign-in form checks these limits first with a friendly message; this stops direct POSTs.
       await enforceRateLimit("signIn", `email:${identifier.toLowerCase()}`);
-      const ip = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+      const ip = proxiedIp(request.headers);
       if (ip) await enforceRateLimit("signIn", `ip:${ip}`, { limit: 30, windowSeconds: 600 });
       const { subject, text, html } = magicLinkEmail(url, new URL(url).host);
       await sendEmail(await dbReady(), { to: identifier, subject, text, html, kind: "magic_link" });

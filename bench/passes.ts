@@ -88,7 +88,7 @@ export async function runPassesBench() {
     });
     for (const cost of [50, 150, 400]) await createReward(ctx, { programId: program.id, name: `Treat ${cost}`, cost });
     const { card } = await enroll(ctx, { programId: program.id, customer: { email: "bench@example.test", name: "Bench Customer" } });
-    await earn(ctx, card.id, { points: 120 });
+    await earn(ctx, { cardId: card.id, points: 120 });
 
     const config: AppleConfig = {
       source: "env",

@@ -1,6 +1,6 @@
 import { dbReady } from "../db/client";
 import { afterCommit } from "../lib/events/after-commit";
-import { sendExpiryReminders } from "../lib/reminders/expiry-reminders";
+import { sendExpiryReminders } from "../lib/expiry/reminders";
 import { inngest } from "../lib/events/inngest";
 import { beat } from "../lib/events/heartbeat";
 import { describeJob } from "./job";

@@ -1,6 +1,6 @@
 import { dbReady } from "../db/client";
 import { afterCommit } from "../lib/events/after-commit";
-import { expireDueCards } from "../lib/lifecycle/expire-due";
+import { expireDueCards } from "../lib/expiry/due";
 import { inngest } from "../lib/events/inngest";
 import { beat } from "../lib/events/heartbeat";
 import { describeJob } from "./job";

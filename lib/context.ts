@@ -20,6 +20,9 @@ export type Ctx = {
   now?: () => Date;
 };
 
+/** A Ctx inside a transaction (what withTransaction hands its callback): row locks hold until it ends. */
+export type TxCtx = Ctx & { db: Tx };
+
 export function now(ctx: Pick<Ctx, "now">): Date {
   return ctx.now ? ctx.now() : new Date();
 }
@@ -32,8 +35,8 @@ export function actorType(actor: Actor): ActorType {
  * Runs `fn` in a transaction, or in the caller's transaction when there already is one,
  * so verbs compose and a test can wrap a whole scenario.
  */
-export async function withTransaction<T>(ctx: Ctx, fn: (tx: Ctx & { db: Tx }) => Promise<T>): Promise<T> {
-  if (ctx.inTransaction) return fn(ctx as Ctx & { db: Tx });
+export async function withTransaction<T>(ctx: Ctx, fn: (tx: TxCtx) => Promise<T>): Promise<T> {
+  if (ctx.inTransaction) return fn(ctx as TxCtx);
   return (ctx.db as Db).transaction((tx) => fn({ ...ctx, db: tx, inTransaction: true }));
 }
 

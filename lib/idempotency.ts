@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { idempotencyKeys } from "../db/schema";
-import type { Ctx } from "./context";
+import type { TxCtx } from "./context";
 import { AppError } from "./errors";
-import type { TxCtx } from "./ledger/core";
 
 export type Stored<T> = { status: number; body: T };
 
@@ -44,8 +43,4 @@ export async function onceForKey<T>(
     .set({ status: result.status, response: result.body as object })
     .where(and(eq(idempotencyKeys.merchantId, ctx.merchantId), eq(idempotencyKeys.key, key)));
   return { ...result, replayed: false };
-}
-
-export function isTxCtx(ctx: Ctx): ctx is TxCtx {
-  return ctx.inTransaction === true;
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { z } from "zod";
 
 const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
@@ -14,6 +15,9 @@ export function randomString(length: number): string {
 }
 
 export type IdPrefix = "mer" | "loc" | "mem" | "inv" | "key" | "prg" | "cus" | "crd" | "ent" | "lot" | "rwd" | "vch" | "evt" | "aud" | "eml" | "cmp" | "seg" | "pay" | "prun" | "whe" | "whd" | "wha" | "reg" | "gwm";
+
+/** Any of our ids in an input: what verbs and forms accept before looking the row up. */
+export const EntityId = z.string().min(1).max(64);
 
 /** Prefixed, sortable-enough ids such as `crd_3fZ…`: readable in logs and in the API. */
 export function newId(prefix: IdPrefix): string {

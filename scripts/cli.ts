@@ -5,7 +5,7 @@ import { closeDb, dbReady, EmbeddedDbBusyError } from "../db/client";
 import { merchants } from "../db/schema";
 import { createApiKey } from "../lib/api-keys/verbs";
 import { systemActor } from "../lib/context";
-import { createMerchant } from "../lib/merchants";
+import { createMerchant } from "../lib/merchants/verbs";
 
 const USAGE = `Usage:
   npm run cli -- merchant create --name "Shop name" --owner owner@example.com [--currency EUR] [--timezone Europe/Berlin]

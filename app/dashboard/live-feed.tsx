@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import type { FeedItem } from "@/lib/dashboard/feed";
+import type { FeedItem } from "@/lib/insights/feed";
 
 const ICON: Record<FeedItem["kind"], string> = {
   earn: "+",

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { BarChart, LineChart } from "@/components/charts";
 import { ButtonLink, PageHeader, Stat, formatMoney, formatNumber } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
-import { recentActivity } from "@/lib/dashboard/feed";
-import { overview } from "@/lib/dashboard/overview";
+import { recentActivity } from "@/lib/insights/feed";
+import { overview } from "@/lib/insights/overview";
 import { requirePage } from "../_server/session";
 import { LiveFeed } from "./live-feed";
 

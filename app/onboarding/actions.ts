@@ -2,25 +2,16 @@
 
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { z } from "zod";
 import { dbReady } from "@/db/client";
-import { brandColor, currencyCode, logoDataUrl, timeZone } from "@/lib/dashboard/settings";
+import { SettingsInput } from "@/lib/merchants/settings";
 import { AppError } from "@/lib/errors";
 import { LocationInput } from "@/lib/locations/verbs";
-import { createMerchant } from "@/lib/merchants";
+import { createMerchant } from "@/lib/merchants/verbs";
 import { userAction } from "../_server/action";
 import { MERCHANT_COOKIE } from "../_server/session";
 
-const CreateBusinessInput = z
-  .object({
-    name: z.string().trim().min(1, "your business needs a name").max(80),
-    brandColor,
-    currency: currencyCode,
-    timezone: timeZone,
-    logoUrl: logoDataUrl.nullable().optional(),
-    location: LocationInput,
-  })
-  .strict();
+/** The settings form's fields, and a first location. */
+const CreateBusinessInput = SettingsInput.extend({ location: LocationInput });
 
 /** Step one of onboarding: the business, with its signed-in creator as owner and a first location. */
 export const createBusinessAction = userAction("onboarding.createBusiness", { input: CreateBusinessInput }, async ({ input, user }) => {

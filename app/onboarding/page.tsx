@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { merchantOf } from "@/lib/merchants";
+import { merchantOf } from "@/lib/merchants/verbs";
 import { currentMember } from "../_server/session";
 import { OnboardingWizard } from "./wizard";
 

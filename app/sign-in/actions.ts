@@ -10,6 +10,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { publicAction } from "../_server/action";
+import { clientIp } from "../_server/client-ip";
 
 /** Only paths on this site, so a crafted link cannot send someone elsewhere after sign-in. */
 const CallbackUrl = z
@@ -19,11 +20,6 @@ const CallbackUrl = z
   .transform((v) => (v && v.startsWith("/") && !v.startsWith("//") ? v : "/dashboard"));
 
 const MagicLinkInput = z.object({ email: z.email("Enter an email address such as sam@example.com").max(254).toLowerCase(), callbackUrl: CallbackUrl }).strict();
-
-async function clientIp() {
-  const h = await headers();
-  return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || "local";
-}
 
 export const requestMagicLink = publicAction("auth.requestMagicLink", { input: MagicLinkInput }, async ({ input }) => {
   const calm = (e: unknown) => {

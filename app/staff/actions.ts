@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { withTransaction } from "@/lib/context";
-import { LookupInput, lookupCode, scannedCard, type ScannedCard } from "@/lib/dashboard/scanner";
+import { LookupInput, lookupCode, scannedCard, type ScannedCard } from "@/lib/cards/lookup";
 import { AppError } from "@/lib/errors";
 import { onceForKey, requestHash } from "@/lib/idempotency";
 import { earn } from "@/lib/ledger/earn";
@@ -26,7 +26,7 @@ async function calmLimit(name: "scan" | "voucherUse", key: string) {
 
 export const lookupAction = memberAction("staff.lookup", { input: LookupInput, permission: "scanner:use", source: "scanner" }, async ({ ctx, input }) => {
   await calmLimit("scan", ctx.actor.id);
-  return lookupCode(ctx, input.code);
+  return lookupCode(ctx, input);
 });
 
 const EarnAtCounter = z
@@ -50,7 +50,8 @@ export const earnAction = memberAction("staff.earn", { input: EarnAtCounter, per
   const { body } = await withTransaction(ctx, (tx) =>
     onceForKey<EarnResult>(tx, `scanner:${input.idempotencyKey}`, requestHash(["earn", input]), async () => {
       const card = await scannedCard(tx, input.cardId);
-      const result = await earn(tx, input.cardId, {
+      const result = await earn(tx, {
+        cardId: input.cardId,
         ...(input.stamps !== undefined ? { stamps: input.stamps } : { purchase: { amount: input.purchaseAmount!, currency: input.currency ?? card.currency } }),
         locationId: input.locationId,
       });

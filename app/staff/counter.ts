@@ -1,5 +1,5 @@
 import type { ActionResult } from "@/components/use-action";
-import type { ScannedCard } from "@/lib/dashboard/scanner";
+import type { ScannedCard } from "@/lib/cards/lookup";
 import { formatMoney } from "@/lib/money";
 
 /** A cashier-facing title for each error code a counter action can answer with. */

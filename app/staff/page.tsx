@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { listLocations } from "@/lib/locations/verbs";
-import { merchantOf } from "@/lib/merchants";
+import { merchantOf } from "@/lib/merchants/verbs";
 import { pageAccess } from "@/lib/auth/routes";
 import { requirePage } from "../_server/session";
 import { Scanner } from "./scanner";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useRef, useState } from "react";
-import type { ScannedCard } from "@/lib/dashboard/scanner";
+import type { ScannedCard } from "@/lib/cards/lookup";
 import { formatMoney } from "@/lib/money";
 import { earnAction, lookupAction, redeemVoucherAction } from "./actions";
 import { callOnline, ERROR_TITLES, unitOf } from "./counter";

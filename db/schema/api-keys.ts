@@ -1,12 +1,11 @@
 import { index, pgTable, text } from "drizzle-orm/pg-core";
-import { createdAt, id, ts } from "./_common";
-import { merchants } from "./merchants";
+import { createdAt, ts } from "./_common";
+import { merchantOwned } from "./merchants";
 
 export const apiKeys = pgTable(
   "api_keys",
   {
-    id: id(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    ...merchantOwned(),
     name: text("name").notNull(),
     // First characters of the key, shown in the dashboard to tell keys apart.
     prefix: text("prefix").notNull(),

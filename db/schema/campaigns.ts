@@ -1,7 +1,7 @@
 import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import { createdAt, id, ts, updatedAt } from "./_common";
+import { belongsTo, createdAt, extensionOf, timestamps, ts, updatedAt } from "./_common";
 import { cards } from "./cards";
-import { merchants } from "./merchants";
+import { merchantOwned } from "./merchants";
 import { programs } from "./programs";
 
 export const campaignStatusEnum = pgEnum("campaign_status", ["draft", "scheduled", "active", "ended", "cancelled"]);
@@ -22,9 +22,8 @@ export type CampaignAnnouncement = { subject: string; message: string; email: bo
 export const campaigns = pgTable(
   "campaigns",
   {
-    id: id(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
-    programId: text("program_id").notNull().references(() => programs.id, { onDelete: "cascade" }),
+    ...merchantOwned(),
+    programId: belongsTo("program_id", () => programs.id),
     name: text("name").notNull(),
     status: campaignStatusEnum("status").notNull().default("draft"),
     audience: jsonb("audience").$type<CampaignAudience>().notNull(),
@@ -39,8 +38,7 @@ export const campaigns = pgTable(
     endedAt: ts("ended_at"),
     cancelledAt: ts("cancelled_at"),
     createdBy: text("created_by"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [index("campaigns_merchant_starts_idx").on(t.merchantId, t.startsAt), index("campaigns_program_status_idx").on(t.programId, t.status)],
 );
@@ -49,8 +47,8 @@ export const campaigns = pgTable(
 export const campaignMembers = pgTable(
   "campaign_members",
   {
-    campaignId: text("campaign_id").notNull().references(() => campaigns.id, { onDelete: "cascade" }),
-    cardId: text("card_id").notNull().references(() => cards.id, { onDelete: "cascade" }),
+    campaignId: belongsTo("campaign_id", () => campaigns.id),
+    cardId: belongsTo("card_id", () => cards.id),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.cardId] })],
 );
@@ -59,9 +57,8 @@ export const campaignMembers = pgTable(
 export const segments = pgTable(
   "segments",
   {
-    id: id(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
-    programId: text("program_id").notNull().references(() => programs.id, { onDelete: "cascade" }),
+    ...merchantOwned(),
+    programId: belongsTo("program_id", () => programs.id),
     name: text("name").notNull(),
     createdAt: createdAt(),
   },
@@ -71,8 +68,8 @@ export const segments = pgTable(
 export const segmentMembers = pgTable(
   "segment_members",
   {
-    segmentId: text("segment_id").notNull().references(() => segments.id, { onDelete: "cascade" }),
-    cardId: text("card_id").notNull().references(() => cards.id, { onDelete: "cascade" }),
+    segmentId: belongsTo("segment_id", () => segments.id),
+    cardId: belongsTo("card_id", () => cards.id),
   },
   (t) => [primaryKey({ columns: [t.segmentId, t.cardId] })],
 );
@@ -85,7 +82,7 @@ export const bonusGrants = pgTable(
   "bonus_grants",
   {
     key: text("key").notNull(),
-    cardId: text("card_id").notNull().references(() => cards.id, { onDelete: "cascade" }),
+    cardId: belongsTo("card_id", () => cards.id),
     merchantId: text("merchant_id").notNull(),
     entryId: text("entry_id").notNull(),
     points: integer("points").notNull(),
@@ -96,9 +93,7 @@ export const bonusGrants = pgTable(
 
 /** Birthday, referral and win-back settings of a program; absent or zero means off. */
 export const lifecycleSettings = pgTable("lifecycle_settings", {
-  programId: text("program_id")
-    .primaryKey()
-    .references(() => programs.id, { onDelete: "cascade" }),
+  programId: extensionOf("program_id", () => programs.id),
   merchantId: text("merchant_id").notNull(),
   birthdayBonus: integer("birthday_bonus").notNull().default(0),
   referrerBonus: integer("referrer_bonus").notNull().default(0),

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { createdAt, id, ts, updatedAt } from "./_common";
+import { belongsTo, timestamps, ts } from "./_common";
 import { customers } from "./customers";
-import { merchants } from "./merchants";
+import { merchantOwned } from "./merchants";
 import { programs } from "./programs";
 
 export const cardStatusEnum = pgEnum("card_status", ["active", "closed"]);
@@ -10,10 +10,9 @@ export const cardStatusEnum = pgEnum("card_status", ["active", "closed"]);
 export const cards = pgTable(
   "cards",
   {
-    id: id(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
-    programId: text("program_id").notNull().references(() => programs.id, { onDelete: "cascade" }),
-    customerId: text("customer_id").notNull().references(() => customers.id, { onDelete: "cascade" }),
+    ...merchantOwned(),
+    programId: belongsTo("program_id", () => programs.id),
+    customerId: belongsTo("customer_id", () => customers.id),
     // Points, stamps on the current card, or cashback in minor units: cached sum of the ledger.
     balance: integer("balance").notNull().default(0),
     lifetimeEarned: integer("lifetime_earned").notNull().default(0),
@@ -28,8 +27,7 @@ export const cards = pgTable(
     lastActivityAt: ts("last_activity_at").notNull().defaultNow(),
     // Bumped on every change that shows on a pass; Apple's Last-Modified and Google's PATCH follow it.
     version: integer("version").notNull().default(1),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [
     check("cards_balance_non_negative", sql`${t.balance} >= 0`),

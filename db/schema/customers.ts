@@ -1,12 +1,11 @@
 import { date, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { createdAt, id, ts, updatedAt } from "./_common";
-import { merchants } from "./merchants";
+import { timestamps, ts } from "./_common";
+import { merchantOwned } from "./merchants";
 
 export const customers = pgTable(
   "customers",
   {
-    id: id(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    ...merchantOwned(),
     // Lower-cased. Erasure replaces it with a placeholder so the ledger stays whole.
     email: text("email").notNull(),
     name: text("name"),
@@ -14,8 +13,7 @@ export const customers = pgTable(
     birthday: date("birthday", { mode: "string" }),
     marketingConsentAt: ts("marketing_consent_at"),
     erasedAt: ts("erased_at"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [uniqueIndex("customers_merchant_email_uq").on(t.merchantId, t.email), index("customers_merchant_created_idx").on(t.merchantId, t.createdAt)],
 );

@@ -1,5 +1,5 @@
 import { date, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import { createdAt } from "./_common";
+import { belongsTo, createdAt } from "./_common";
 import { merchants } from "./merchants";
 
 // The overview's numbers for days that are over, in the merchant's time zone at the time. The
@@ -8,9 +8,7 @@ import { merchants } from "./merchants";
 export const dashboardDailyStats = pgTable(
   "dashboard_daily_stats",
   {
-    merchantId: text("merchant_id")
-      .notNull()
-      .references(() => merchants.id, { onDelete: "cascade" }),
+    merchantId: belongsTo("merchant_id", () => merchants.id),
     timezone: text("timezone").notNull(),
     day: date("day", { mode: "string" }).notNull(),
     issued: integer("issued").notNull(),

@@ -1,12 +1,12 @@
 import { date, integer, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import { createdAt, ts } from "./_common";
+import { belongsTo, createdAt, ts } from "./_common";
 import { cards } from "./cards";
 
 // Points expiring on one day on one card, reminded once per window (for example 14 and 3 days before).
 export const expiryReminders = pgTable(
   "expiry_reminders",
   {
-    cardId: text("card_id").notNull().references(() => cards.id, { onDelete: "cascade" }),
+    cardId: belongsTo("card_id", () => cards.id),
     expiresOn: date("expires_on", { mode: "string" }).notNull(),
     windowDays: integer("window_days").notNull(),
     merchantId: text("merchant_id").notNull(),

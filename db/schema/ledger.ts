@@ -1,7 +1,7 @@
 import { bigint, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { createdAt, id, ts } from "./_common";
+import { belongsTo, createdAt, id, ts } from "./_common";
 import { cards } from "./cards";
-import { merchants } from "./merchants";
+import { merchantOwned, merchants } from "./merchants";
 
 export const entryKindEnum = pgEnum("entry_kind", ["earn", "redeem", "adjust", "reverse", "expire", "bonus", "payout"]);
 export const actorTypeEnum = pgEnum("actor_type", ["user", "api_key", "system", "customer"]);
@@ -13,8 +13,8 @@ export const ledgerEntries = pgTable(
     id: id(),
     // Monotonic order for cursors and "newest first".
     seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity().notNull(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
-    cardId: text("card_id").notNull().references(() => cards.id, { onDelete: "cascade" }),
+    merchantId: belongsTo("merchant_id", () => merchants.id),
+    cardId: belongsTo("card_id", () => cards.id),
     kind: entryKindEnum("kind").notNull(),
     amount: integer("amount").notNull(),
     balanceAfter: integer("balance_after").notNull(),
@@ -40,9 +40,8 @@ export const ledgerEntries = pgTable(
 export const pointLots = pgTable(
   "point_lots",
   {
-    id: id(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
-    cardId: text("card_id").notNull().references(() => cards.id, { onDelete: "cascade" }),
+    ...merchantOwned(),
+    cardId: belongsTo("card_id", () => cards.id),
     entryId: text("entry_id").notNull(),
     amount: integer("amount").notNull(),
     remaining: integer("remaining").notNull(),
@@ -56,7 +55,7 @@ export const pointLots = pgTable(
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
   {
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    merchantId: belongsTo("merchant_id", () => merchants.id),
     key: text("key").notNull(),
     requestHash: text("request_hash").notNull(),
     status: integer("status"),

@@ -1,5 +1,5 @@
 import { doublePrecision, index, pgTable, text } from "drizzle-orm/pg-core";
-import { createdAt, id, updatedAt } from "./_common";
+import { belongsTo, createdAt, id, timestamps } from "./_common";
 
 export const merchants = pgTable("merchants", {
   id: id(),
@@ -8,15 +8,16 @@ export const merchants = pgTable("merchants", {
   timezone: text("timezone").notNull().default("UTC"),
   brandColor: text("brand_color").notNull().default("#1f2937"),
   logoUrl: text("logo_url"),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  ...timestamps(),
 });
+
+/** The first columns of a row a merchant owns: its id, and the merchant (the row goes with it). */
+export const merchantOwned = () => ({ id: id(), merchantId: belongsTo("merchant_id", () => merchants.id) });
 
 export const locations = pgTable(
   "locations",
   {
-    id: id(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    ...merchantOwned(),
     name: text("name").notNull(),
     address: text("address"),
     latitude: doublePrecision("latitude"),

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { createdAt, id, ts, updatedAt } from "./_common";
+import { belongsTo, createdAt, extensionOf, timestamps, ts, updatedAt } from "./_common";
 import { cards } from "./cards";
-import { merchants } from "./merchants";
+import { merchantOwned, merchants } from "./merchants";
 import { programs } from "./programs";
 
 export const payoutProviderEnum = pgEnum("payout_provider", ["webhook", "manual"]);
@@ -10,10 +10,8 @@ export const payoutScheduleEnum = pgEnum("payout_schedule", ["off", "daily", "we
 
 // How a cashback program pays out: over which balance, how often, and through which provider.
 export const payoutSettings = pgTable("payout_settings", {
-  programId: text("program_id")
-    .primaryKey()
-    .references(() => programs.id, { onDelete: "cascade" }),
-  merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+  programId: extensionOf("program_id", () => programs.id),
+  merchantId: belongsTo("merchant_id", () => merchants.id),
   enabled: boolean("enabled").notNull().default(true),
   provider: payoutProviderEnum("provider").notNull(),
   // Cards whose cashback balance reaches this (minor units) are paid.
@@ -32,9 +30,8 @@ export type PayoutRunReport = { selected: number; retried: number; paid: number;
 export const payoutRuns = pgTable(
   "payout_runs",
   {
-    id: id(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
-    programId: text("program_id").notNull().references(() => programs.id, { onDelete: "cascade" }),
+    ...merchantOwned(),
+    programId: belongsTo("program_id", () => programs.id),
     // schedule:<date> for scheduled runs (one per period), or manual:<id> for "pay now".
     runKey: text("run_key").notNull(),
     trigger: text("trigger").notNull(),
@@ -56,10 +53,9 @@ export const payoutStatusEnum = pgEnum("payout_status", ["pending", "paid", "fai
 export const payouts = pgTable(
   "payouts",
   {
-    id: id(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    ...merchantOwned(),
     programId: text("program_id").notNull(),
-    cardId: text("card_id").notNull().references(() => cards.id, { onDelete: "cascade" }),
+    cardId: belongsTo("card_id", () => cards.id),
     // The run that last tried it; a failed payout moves to the next run.
     runId: text("run_id").notNull(),
     firstRunId: text("first_run_id").notNull(),
@@ -73,8 +69,7 @@ export const payouts = pgTable(
     lastError: text("last_error"),
     providerReference: text("provider_reference"),
     paidAt: ts("paid_at"),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [
     index("payouts_run_idx").on(t.runId, t.status),

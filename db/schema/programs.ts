@@ -1,10 +1,10 @@
 import { index, integer, jsonb, pgEnum, pgTable, text } from "drizzle-orm/pg-core";
 import type { EarningRules } from "../../lib/rules/schema";
-import type { ExpiryPolicy } from "../../lib/ledger/expiry";
+import type { ExpiryPolicy } from "../../lib/expiry/policy";
 import type { TierLadder } from "../../lib/tiers/schema";
 import type { PassDesign } from "../../lib/programs/design";
-import { createdAt, id, updatedAt } from "./_common";
-import { merchants } from "./merchants";
+import { timestamps } from "./_common";
+import { merchantOwned } from "./merchants";
 
 export const programKindEnum = pgEnum("program_kind", ["points", "stamps", "cashback"]);
 export const programStatusEnum = pgEnum("program_status", ["active", "paused", "archived"]);
@@ -12,8 +12,7 @@ export const programStatusEnum = pgEnum("program_status", ["active", "paused", "
 export const programs = pgTable(
   "programs",
   {
-    id: id(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    ...merchantOwned(),
     name: text("name").notNull(),
     kind: programKindEnum("kind").notNull(),
     status: programStatusEnum("status").notNull().default("active"),
@@ -27,8 +26,7 @@ export const programs = pgTable(
     // Days before expiry when a reminder goes out, for example [14, 3].
     reminderDays: jsonb("reminder_days").$type<number[]>().notNull().default([14, 3]),
     design: jsonb("design").$type<PassDesign>().notNull(),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [index("programs_merchant_idx").on(t.merchantId)],
 );

@@ -1,16 +1,15 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { createdAt, id, ts } from "./_common";
+import { belongsTo, createdAt, ts } from "./_common";
 import { cards } from "./cards";
-import { merchants } from "./merchants";
+import { merchantOwned } from "./merchants";
 import { programs } from "./programs";
 
 export const rewards = pgTable(
   "rewards",
   {
-    id: id(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
-    programId: text("program_id").notNull().references(() => programs.id, { onDelete: "cascade" }),
+    ...merchantOwned(),
+    programId: belongsTo("program_id", () => programs.id),
     name: text("name").notNull(),
     description: text("description"),
     cost: integer("cost").notNull(),
@@ -27,9 +26,8 @@ export const voucherStatusEnum = pgEnum("voucher_status", ["issued", "redeemed",
 export const vouchers = pgTable(
   "vouchers",
   {
-    id: id(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
-    cardId: text("card_id").notNull().references(() => cards.id, { onDelete: "cascade" }),
+    ...merchantOwned(),
+    cardId: belongsTo("card_id", () => cards.id),
     rewardId: text("reward_id").references(() => rewards.id, { onDelete: "set null" }),
     title: text("title").notNull(),
     // Short human code, unique per merchant, e.g. K7QM-3XPA.

@@ -1,6 +1,6 @@
 import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-import { createdAt, id, ts } from "./_common";
-import { merchants } from "./merchants";
+import { belongsTo, createdAt, ts } from "./_common";
+import { merchantOwned } from "./merchants";
 
 // Tables used by next-auth's drizzle adapter (user, account, session, verificationToken, authenticator).
 export const users = pgTable("users", {
@@ -15,7 +15,7 @@ export const users = pgTable("users", {
 export const accounts = pgTable(
   "accounts",
   {
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: belongsTo("user_id", () => users.id),
     type: text("type").notNull(),
     provider: text("provider").notNull(),
     providerAccountId: text("provider_account_id").notNull(),
@@ -34,7 +34,7 @@ export const sessions = pgTable(
   "sessions",
   {
     sessionToken: text("session_token").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: belongsTo("user_id", () => users.id),
     expires: timestamp("expires", { withTimezone: true, mode: "date" }).notNull(),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
@@ -54,7 +54,7 @@ export const authenticators = pgTable(
   "authenticators",
   {
     credentialID: text("credential_id").notNull().unique(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: belongsTo("user_id", () => users.id),
     providerAccountId: text("provider_account_id").notNull(),
     credentialPublicKey: text("credential_public_key").notNull(),
     counter: integer("counter").notNull(),
@@ -70,9 +70,8 @@ export const roleEnum = pgEnum("member_role", ["owner", "admin", "marketer", "st
 export const memberships = pgTable(
   "memberships",
   {
-    id: id(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    ...merchantOwned(),
+    userId: belongsTo("user_id", () => users.id),
     role: roleEnum("role").notNull(),
     createdAt: createdAt(),
   },
@@ -82,8 +81,7 @@ export const memberships = pgTable(
 export const invitations = pgTable(
   "invitations",
   {
-    id: id(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    ...merchantOwned(),
     email: text("email").notNull(),
     role: roleEnum("role").notNull(),
     tokenHash: text("token_hash").notNull().unique(),

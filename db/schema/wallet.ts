@@ -1,5 +1,5 @@
 import { boolean, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { createdAt, id, ts, updatedAt } from "./_common";
+import { belongsTo, createdAt, extensionOf, id, timestamps, ts, updatedAt } from "./_common";
 import { cards } from "./cards";
 import { programs } from "./programs";
 
@@ -12,10 +12,9 @@ export const appleRegistrations = pgTable(
     passTypeId: text("pass_type_id").notNull(),
     // The pass's serialNumber: the card id.
     serialNumber: text("serial_number").notNull(),
-    cardId: text("card_id").notNull().references(() => cards.id, { onDelete: "cascade" }),
+    cardId: belongsTo("card_id", () => cards.id),
     pushToken: text("push_token").notNull(),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex("apple_registrations_device_pass_uq").on(t.deviceLibraryId, t.passTypeId, t.serialNumber),
@@ -26,29 +25,23 @@ export const appleRegistrations = pgTable(
 
 // Google Wallet: the loyalty class of a program, once inserted; `syncedHash` tells whether it needs a PATCH.
 export const googleWalletClasses = pgTable("google_wallet_classes", {
-  programId: text("program_id")
-    .primaryKey()
-    .references(() => programs.id, { onDelete: "cascade" }),
+  programId: extensionOf("program_id", () => programs.id),
   classId: text("class_id").notNull().unique(),
   syncedHash: text("synced_hash").notNull(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  ...timestamps(),
 });
 
 // Google Wallet: the loyalty object of a card, once a save link was made. What was last sent, for
 // PATCH-only-on-change and for spotting milestones (reward unlocked, tier up) between syncs.
 export const googleWalletObjects = pgTable("google_wallet_objects", {
-  cardId: text("card_id")
-    .primaryKey()
-    .references(() => cards.id, { onDelete: "cascade" }),
+  cardId: extensionOf("card_id", () => cards.id),
   objectId: text("object_id").notNull().unique(),
   classId: text("class_id").notNull(),
   syncedHash: text("synced_hash").notNull(),
   syncedBalance: integer("synced_balance").notNull(),
   syncedTier: text("synced_tier"),
   syncedAt: ts("synced_at").notNull().defaultNow(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
+  ...timestamps(),
 });
 
 // Messages added to Google loyalty objects. `notify` ones count toward Google's 3 per pass per 24 hours.
@@ -56,9 +49,7 @@ export const googleWalletMessages = pgTable(
   "google_wallet_messages",
   {
     id: id(),
-    cardId: text("card_id")
-      .notNull()
-      .references(() => cards.id, { onDelete: "cascade" }),
+    cardId: belongsTo("card_id", () => cards.id),
     kind: text("kind").notNull(),
     header: text("header").notNull(),
     body: text("body").notNull(),
@@ -74,9 +65,7 @@ export const googleWalletMessages = pgTable(
 // so an If-Modified-Since of an older content can never match. `pushedAt` is the `modifiedAt` the
 // devices were last pushed for.
 export const applePassStates = pgTable("apple_pass_states", {
-  cardId: text("card_id")
-    .primaryKey()
-    .references(() => cards.id, { onDelete: "cascade" }),
+  cardId: extensionOf("card_id", () => cards.id),
   fingerprint: text("fingerprint").notNull(),
   modifiedAt: ts("modified_at").notNull(),
   pushedAt: ts("pushed_at"),
@@ -90,9 +79,7 @@ export const walletMessages = pgTable(
   "wallet_messages",
   {
     id: id(),
-    cardId: text("card_id")
-      .notNull()
-      .references(() => cards.id, { onDelete: "cascade" }),
+    cardId: belongsTo("card_id", () => cards.id),
     reason: text("reason").notNull(),
     title: text("title").notNull(),
     body: text("body").notNull(),

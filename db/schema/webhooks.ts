@@ -1,13 +1,12 @@
 import { boolean, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { createdAt, id, ts } from "./_common";
-import { merchants } from "./merchants";
+import { belongsTo, createdAt, id, ts } from "./_common";
+import { merchantOwned } from "./merchants";
 
 // A merchant's endpoint and the event types it wants; signed per Standard Webhooks with `secret`.
 export const webhookEndpoints = pgTable(
   "webhook_endpoints",
   {
-    id: id(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id, { onDelete: "cascade" }),
+    ...merchantOwned(),
     url: text("url").notNull(),
     description: text("description"),
     events: jsonb("events").$type<string[]>().notNull(),
@@ -26,9 +25,7 @@ export const webhookDeliveries = pgTable(
   {
     id: id(),
     merchantId: text("merchant_id").notNull(),
-    endpointId: text("endpoint_id")
-      .notNull()
-      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    endpointId: belongsTo("endpoint_id", () => webhookEndpoints.id),
     eventId: text("event_id").notNull(),
     eventType: text("event_type").notNull(),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
@@ -48,9 +45,7 @@ export const webhookAttempts = pgTable(
   "webhook_attempts",
   {
     id: id(),
-    deliveryId: text("delivery_id")
-      .notNull()
-      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    deliveryId: belongsTo("delivery_id", () => webhookDeliveries.id),
     statusCode: integer("status_code"),
     error: text("error"),
     durationMs: integer("duration_ms").notNull(),

@@ -1,6 +1,6 @@
-import { and, asc, eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { Executor } from "../../db/client";
-import { memberships, merchants, users, type Role } from "../../db/schema";
+import { memberships, merchants, type Role } from "../../db/schema";
 
 export type Membership = { merchantId: string; merchantName: string; brandColor: string; logoUrl: string | null; role: Role };
 export type SessionUser = { id: string; email: string | null; name: string | null };
@@ -21,17 +21,4 @@ export async function membershipsOf(db: Executor, userId: string): Promise<Membe
  */
 export function pickMembership(all: Membership[], preferredMerchantId: string | undefined): Membership | null {
   return all.find((m) => m.merchantId === preferredMerchantId) ?? all[0] ?? null;
-}
-
-export async function roleAt(db: Executor, userId: string, merchantId: string): Promise<Role | null> {
-  const [row] = await db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.userId, userId), eq(memberships.merchantId, merchantId)));
-  return row?.role ?? null;
-}
-
-export async function userById(db: Executor, userId: string): Promise<SessionUser | null> {
-  const [user] = await db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, userId));
-  return user ?? null;
 }

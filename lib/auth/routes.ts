@@ -47,9 +47,3 @@ export function pageAccess(signedIn: boolean, role: Role | null, route: PageRout
   }
   return can(actor, permission) ? { kind: "ok" } : { kind: "denied", permission };
 }
-
-/** Where a freshly signed-in member lands. */
-export function homeFor(role: Role): string {
-  const actor = { type: "user" as const, id: "-", role };
-  return can(actor, "dashboard:view") ? "/dashboard" : "/staff";
-}

@@ -1,8 +1,5 @@
-import { eq, sql, type SQL } from "drizzle-orm";
-import { queryRows } from "../../db/client";
-import { campaignMembers, campaigns, cards, type Card, type Program } from "../../db/schema";
-import type { CampaignEffect } from "../../db/schema";
-import type { TxCtx } from "../ledger/core";
+import { sql, type SQL } from "drizzle-orm";
+import { campaignMembers, campaigns, cards, type CampaignEffect, type Program } from "../../db/schema";
 
 export type RunningCampaign = { effect: CampaignEffect; member: boolean };
 
@@ -38,12 +35,6 @@ export function campaignFactor(program: Program, running: RunningCampaign[]): nu
     else if (effect.kind === "double_stamps" && program.kind === "stamps") factor *= 2;
   }
   return factor;
-}
-
-/** campaignFactor for a card, read on its own (when the card was not locked with its campaigns). */
-export async function activeCampaignMultiplier(tx: TxCtx, program: Program, card: Card, at: Date): Promise<number> {
-  const [row] = await queryRows<{ running: RunningCampaign[] | string }>(tx.db, sql`select ${runningCampaignsSql(at)} as running from ${cards} where ${eq(cards.id, card.id)}`);
-  return campaignFactor(program, parseRunning(row?.running));
 }
 
 export function parseRunning(value: RunningCampaign[] | string | null | undefined): RunningCampaign[] {

@@ -6,7 +6,7 @@ import { systemActor, withTransaction, type Ctx } from "../context";
 import { sendEmail } from "../email";
 import { campaignEmail } from "../email/templates/campaign";
 import { creditMany } from "../ledger/bulk";
-import { loadProgram } from "../ledger/core";
+import { loadProgram } from "../programs/verbs";
 import { EVENTS_CHANNEL } from "../outbox";
 import { utcToZoned } from "./time";
 
@@ -27,7 +27,7 @@ async function byId(db: Executor, campaignId: string, lock = false): Promise<Cam
 }
 
 /** Cards in the campaign's audience, as a condition over alias `c`. */
-export function audienceCondition(campaign: Campaign, cardId: SQL | AnyColumn = sql`c.id`): SQL {
+function audienceCondition(campaign: Campaign, cardId: SQL | AnyColumn = sql`c.id`): SQL {
   if (campaign.audience.kind === "everyone") return sql`true`;
   return sql`exists (select 1 from campaign_members cm where cm.campaign_id = ${campaign.id} and cm.card_id = ${cardId})`;
 }

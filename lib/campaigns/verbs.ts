@@ -1,13 +1,13 @@
 import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { campaigns, segmentMembers, segments, cards, type Campaign, type Segment } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
-import { newId } from "../ids";
-import { loadProgram } from "../ledger/core";
-import { merchantOf } from "../merchants";
+import { EntityId, newId } from "../ids";
+import { loadProgram } from "../programs/verbs";
+import { merchantOf } from "../merchants/verbs";
 import { recordEvents } from "../outbox";
 import { zonedToUtc } from "./time";
 
@@ -21,7 +21,7 @@ export const CampaignAudience = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("tier"), tier: z.string().min(1).max(40) }),
   z.object({ kind: z.literal("inactive"), days: z.int().min(1).max(3650) }),
   z.object({ kind: z.literal("birthday_month") }),
-  z.object({ kind: z.literal("segment"), segmentId: z.string().min(1).max(64) }),
+  z.object({ kind: z.literal("segment"), segmentId: EntityId }),
 ]);
 
 export const CampaignEffect = z.discriminatedUnion("kind", [
@@ -39,7 +39,7 @@ export const CampaignAnnouncement = z.object({
 
 export const CampaignInput = z
   .object({
-    programId: z.string().min(1).max(64),
+    programId: EntityId,
     name: z.string().trim().min(1).max(80),
     audience: CampaignAudience,
     effect: CampaignEffect,
@@ -50,6 +50,16 @@ export const CampaignInput = z
   })
   .strict();
 export type CampaignInput = z.input<typeof CampaignInput>;
+
+export const CampaignRef = z.object({ campaignId: EntityId }).strict();
+
+/** A campaign to schedule: at its saved times, or at new ones (both, in the merchant's time zone). */
+export const ScheduleCampaignInput = z
+  .object({ campaignId: EntityId, startsAt: localDateTime.optional(), endsAt: localDateTime.optional() })
+  .strict()
+  .refine((v) => (v.startsAt === undefined) === (v.endsAt === undefined), { message: "give both times, or neither", path: ["endsAt"] });
+
+export const SegmentInput = z.object({ programId: EntityId, name: z.string().trim().min(1).max(80), cardIds: z.array(z.string()).max(100_000) }).strict();
 
 /** Creates a campaign (and schedules it, unless it is a draft). Times are in the merchant's time zone. */
 export async function createCampaign(ctx: Ctx, raw: CampaignInput): Promise<Campaign> {
@@ -84,21 +94,22 @@ export async function createCampaign(ctx: Ctx, raw: CampaignInput): Promise<Camp
       })
       .returning();
     await audit(tx.db, ctx.merchantId, ctx.actor, "campaign.created", { type: "campaign", id: campaign!.id }, { name: input.name });
-    return input.schedule ? scheduleCampaign(tx, campaign!.id) : campaign!;
+    return input.schedule ? scheduleCampaign(tx, { campaignId: campaign!.id }) : campaign!;
   });
 }
 
 /** Schedules a draft, or moves a scheduled campaign to new times; a run started for the old times stops. */
-export async function scheduleCampaign(ctx: Ctx, campaignId: string, times?: { startsAt: string; endsAt: string }): Promise<Campaign> {
+export async function scheduleCampaign(ctx: Ctx, raw: z.input<typeof ScheduleCampaignInput>): Promise<Campaign> {
   assertCan(ctx.actor, "campaigns:write");
+  const { campaignId, ...times } = ScheduleCampaignInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const current = await loadCampaign(tx, campaignId, true);
     if (current.status !== "draft" && current.status !== "scheduled") throw new AppError("conflict", `The campaign is ${current.status}; it can no longer be scheduled.`);
     let { startsAt, endsAt } = current;
-    if (times) {
+    if (times.startsAt && times.endsAt) {
       const { timezone } = await merchantOf(tx);
-      startsAt = zonedToUtc(localDateTime.parse(times.startsAt), timezone);
-      endsAt = zonedToUtc(localDateTime.parse(times.endsAt), timezone);
+      startsAt = zonedToUtc(times.startsAt, timezone);
+      endsAt = zonedToUtc(times.endsAt, timezone);
     }
     checkWindow(startsAt, endsAt, now(ctx));
     const [campaign] = await tx.db
@@ -118,8 +129,9 @@ export async function scheduleCampaign(ctx: Ctx, campaignId: string, times?: { s
 }
 
 /** Cancels a campaign at any point: before the start nothing happens; while it runs, its multiplier stops at once. */
-export async function cancelCampaign(ctx: Ctx, campaignId: string): Promise<Campaign> {
+export async function cancelCampaign(ctx: Ctx, raw: z.input<typeof CampaignRef>): Promise<Campaign> {
   assertCan(ctx.actor, "campaigns:write");
+  const { campaignId } = CampaignRef.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const current = await loadCampaign(tx, campaignId, true);
     if (current.status === "cancelled" || current.status === "ended") return current;
@@ -153,9 +165,9 @@ export async function loadCampaign(ctx: Ctx, campaignId: string, forUpdate = fal
 }
 
 /** A saved segment: a named list of cards of one program. */
-export async function createSegment(ctx: Ctx, input: { programId: string; name: string; cardIds: string[] }): Promise<Segment> {
+export async function createSegment(ctx: Ctx, raw: z.input<typeof SegmentInput>): Promise<Segment> {
   assertCan(ctx.actor, "campaigns:write");
-  const parsed = z.object({ programId: z.string().min(1), name: z.string().trim().min(1).max(80), cardIds: z.array(z.string()).max(100_000) }).parse(input);
+  const parsed = SegmentInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     await loadProgram(tx, parsed.programId);
     const [segment] = await tx.db.insert(segments).values({ id: newId("seg"), merchantId: ctx.merchantId, programId: parsed.programId, name: parsed.name }).returning();

@@ -4,7 +4,7 @@ import { cards, customers, type Card, type Customer } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError } from "../errors";
-import { humanCode, newId, randomString } from "../ids";
+import { EntityId, humanCode, newId, randomString } from "../ids";
 import { recordEvents } from "../outbox";
 import { getProgram } from "../programs/verbs";
 
@@ -23,20 +23,21 @@ export const CustomerInput = z
 
 export const EnrollInput = z
   .object({
-    programId: z.string().min(1).max(64),
+    programId: EntityId,
     customer: CustomerInput,
     marketingConsent: z.boolean().optional(),
     referralCode: z.string().max(40).optional(),
   })
   .strict();
-export type EnrollInput = z.infer<typeof EnrollInput>;
+export type EnrollInput = z.input<typeof EnrollInput>;
 
 /**
  * Gives a customer a card in a program. Idempotent per (program, email): a second call returns
  * the existing card with `created: false`, even when two calls race.
  */
-export async function enroll(ctx: Ctx, input: EnrollInput): Promise<{ card: Card; customer: Customer; created: boolean }> {
+export async function enroll(ctx: Ctx, raw: EnrollInput): Promise<{ card: Card; customer: Customer; created: boolean }> {
   assertCan(ctx.actor, "cards:enroll");
+  const input = EnrollInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const program = await getProgram({ ...tx, actor: { type: "system", id: "enroll" } }, input.programId);
     if (program.status !== "active") throw new AppError("inactive", `The program is ${program.status}; it takes no new members.`);

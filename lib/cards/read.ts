@@ -1,11 +1,10 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import { z } from "zod";
-import { cards, ledgerEntries, type Card, type LedgerEntry } from "../../db/schema";
+import { cards, ledgerEntries, vouchers, type Card, type LedgerEntry, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import type { Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { verifyQr } from "../tokens/qr";
-import { vouchers, type Voucher } from "../../db/schema";
 
 export async function getCard(ctx: Ctx, cardId: string): Promise<Card> {
   assertCan(ctx.actor, "cards:read");
@@ -27,10 +26,10 @@ export const ListEntriesInput = z.object({
 export type ListEntriesInput = z.output<typeof ListEntriesInput>;
 
 /** Entries newest first, `limit` at a time; `cursor` is the opaque `nextCursor` of the previous page. */
-export async function listEntries(ctx: Ctx, cardId: string, opts: ListEntriesInput = {}): Promise<{ data: LedgerEntry[]; nextCursor: string | null }> {
+export async function listEntries(ctx: Ctx, { cardId, cursor, limit: asked }: { cardId: string } & ListEntriesInput): Promise<{ data: LedgerEntry[]; nextCursor: string | null }> {
   await getCard(ctx, cardId);
-  const limit = Math.min(Math.max(opts.limit ?? PAGE, 1), 200);
-  const before = opts.cursor ? decodeCursor(opts.cursor) : null;
+  const limit = Math.min(Math.max(asked ?? PAGE, 1), 200);
+  const before = cursor ? decodeCursor(cursor) : null;
   const rows = await ctx.db
     .select()
     .from(ledgerEntries)
@@ -49,11 +48,6 @@ function decodeCursor(cursor: string): number {
   const match = /^s:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
   if (!match) throw new AppError("invalid", "cursor is not one this API gave out", { errors: [{ path: "cursor", message: "unknown cursor" }] });
   return Number(match[1]);
-}
-
-export async function listVouchers(ctx: Ctx, cardId: string): Promise<Voucher[]> {
-  await getCard(ctx, cardId);
-  return ctx.db.select().from(vouchers).where(eq(vouchers.cardId, cardId)).orderBy(desc(vouchers.createdAt));
 }
 
 export const ScanInput = z.object({ token: z.string().min(10).max(1000) }).strict();

@@ -17,8 +17,7 @@ import {
   type Reward,
   type Voucher,
 } from "../../db/schema";
-import { systemActor } from "../context";
-import type { TxCtx } from "../ledger/core";
+import { systemActor, type TxCtx } from "../context";
 import { earnedInWindow } from "../tiers/recompute";
 import { nextTier } from "../tiers/schema";
 
@@ -39,7 +38,7 @@ export type CardView = {
   modifiedAt: Date;
 };
 
-export const MAX_PASS_LOCATIONS = 10;
+const MAX_PASS_LOCATIONS = 10;
 
 export type CardLookup = { cardId: string } | { publicToken: string };
 
@@ -103,7 +102,7 @@ function nextGoal(card: Card, program: Program, catalog: Reward[]): CardView["ne
 }
 
 /** The card page's extra lists: recent history and vouchers still to use (or recently used). */
-export async function cardActivity(db: Executor, cardId: string, limit = 10): Promise<{ entries: LedgerEntry[]; vouchers: Voucher[] }> {
+export async function cardActivity(db: Executor, { cardId, limit = 10 }: { cardId: string; limit?: number }): Promise<{ entries: LedgerEntry[]; vouchers: Voucher[] }> {
   const [entries, owned] = await Promise.all([
     db.select().from(ledgerEntries).where(eq(ledgerEntries.cardId, cardId)).orderBy(desc(ledgerEntries.seq)).limit(limit),
     db

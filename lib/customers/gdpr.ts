@@ -1,12 +1,13 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { cards, customers, ledgerEntries, programs, vouchers, type Customer } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
+import { EntityId } from "../ids";
 
-export const CustomerRef = z.object({ customerId: z.string().min(1).max(64) }).strict();
+export const CustomerRef = z.object({ customerId: EntityId }).strict();
 
 async function loadCustomer(ctx: Ctx, customerId: string): Promise<Customer> {
   const [customer] = await ctx.db
@@ -25,8 +26,9 @@ export type CustomerExport = {
 };
 
 /** Everything Keepcard holds about one customer, as plain JSON (GDPR art. 15 / 20). */
-export async function exportCustomer(ctx: Ctx, customerId: string): Promise<CustomerExport> {
+export async function exportCustomer(ctx: Ctx, raw: z.input<typeof CustomerRef>): Promise<CustomerExport> {
   assertCan(ctx.actor, "customers:export");
+  const { customerId } = CustomerRef.parse(raw);
   const customer = await loadCustomer(ctx, customerId);
   const rows = await ctx.db
     .select({ card: cards, program: programs.name })
@@ -57,8 +59,9 @@ export async function exportCustomer(ctx: Ctx, customerId: string): Promise<Cust
  * Erases a customer's personal data (GDPR art. 17). The ledger stays whole, for the books, but no
  * longer points to a person: email becomes a placeholder, name, phone and birthday go, cards close.
  */
-export async function eraseCustomer(ctx: Ctx, customerId: string): Promise<Customer> {
+export async function eraseCustomer(ctx: Ctx, raw: z.input<typeof CustomerRef>): Promise<Customer> {
   assertCan(ctx.actor, "customers:erase");
+  const { customerId } = CustomerRef.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const customer = await loadCustomer(tx, customerId);
     if (customer.erasedAt) throw new AppError("conflict", "This customer's data was already erased.");

@@ -5,15 +5,15 @@ import { createApiKey } from "../api-keys/verbs";
 import { enroll } from "../cards/enroll";
 import { systemActor, type Ctx } from "../context";
 import { earn } from "../ledger/earn";
-import { expireCard } from "../ledger/expire";
-import { createMerchant } from "../merchants";
+import { expireCard } from "../expiry/expire";
+import { createMerchant } from "../merchants/verbs";
 import { createProgram, updateProgram } from "../programs/verbs";
 import { redeemReward } from "../rewards/redeem";
 import { createReward } from "../rewards/verbs";
 import { redeemVoucher } from "../vouchers/redeem";
 
 export const DEMO_OWNER_EMAIL = "owner@beanthere.test";
-export const DEMO_MERCHANT_NAME = "Bean There Coffee";
+const DEMO_MERCHANT_NAME = "Bean There Coffee";
 
 const FIRST = ["Ava", "Noah", "Mia", "Liam", "Zoe", "Ethan", "Lena", "Omar", "Iris", "Jonas", "Maya", "Theo", "Nora", "Felix", "Sara", "Leo", "Aiko", "Ravi", "Elif", "Hugo"];
 const LAST = ["Nguyen", "Schmidt", "Garcia", "Okafor", "Rossi", "Kowalski", "Silva", "Tanaka", "Haddad", "Berg"];
@@ -98,7 +98,7 @@ export async function seedDemo(db: Db, opts: { customers?: number; log?: (line: 
     await createReward(ctx, { programId: points.id, name: "Barista class for two", cost: 2500, inventory: 4 }),
   ];
   const freeCoffee = await createReward(ctx, { programId: stamps.id, name: "Free coffee (any size)", cost: 8 });
-  await updateProgram(ctx, stamps.id, { stampRewardId: freeCoffee.id });
+  await updateProgram(ctx, { programId: stamps.id, stampRewardId: freeCoffee.id });
 
   for (let i = 0; i < total; i++) {
     // One transaction per customer: the history lands whole, and the embedded database flushes once.
@@ -130,15 +130,15 @@ export async function seedDemo(db: Db, opts: { customers?: number; log?: (line: 
       if (when.getTime() > Date.now()) break;
       const locationId = random() < 0.7 ? downtown!.id : harbor!.id;
       if (onStamps) {
-        const r = await earn(at(when.getTime()), card.id, { stamps: 1, locationId });
+        const r = await earn(at(when.getTime()), { cardId: card.id, stamps: 1, locationId });
         for (const v of r.vouchers) if (random() < 0.7) await redeemVoucher(at(when.getTime() + 10 * 60_000), { code: v.code, locationId });
       } else {
         const amount = 300 + Math.floor(random() * 1800);
-        const r = await earn(at(when.getTime()), card.id, { purchase: { amount, currency: "USD" }, locationId, reference: `POS-${Math.floor(random() * 1e6)}` });
+        const r = await earn(at(when.getTime()), { cardId: card.id, purchase: { amount, currency: "USD" }, locationId, reference: `POS-${Math.floor(random() * 1e6)}` });
         const affordable = catalog.filter((c) => c.cost <= r.card.balance && (c.inventory === null || c.inventory > 0));
         if (affordable.length && random() < 0.25) {
           const reward = affordable[Math.floor(random() * affordable.length)]!;
-          const { voucher } = await redeemReward(at(when.getTime() + 60_000), card.id, { rewardId: reward.id });
+          const { voucher } = await redeemReward(at(when.getTime() + 60_000), { cardId: card.id, rewardId: reward.id });
           if (reward.inventory !== null) reward.inventory--;
           if (random() < 0.8) await redeemVoucher(at(when.getTime() + 5 * 60_000), { code: voucher.code, locationId });
         }

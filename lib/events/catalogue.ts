@@ -5,7 +5,7 @@ import { z } from "zod";
  * merchant reads, whether a merchant may subscribe to it as a webhook and whether the dashboard's
  * live feed shows it. The outbox types (lib/outbox.ts), the Inngest client's typed events
  * (lib/events/inngest.ts), the webhook event list (lib/webhooks/endpoints.ts) and the feed
- * (lib/dashboard/feed.ts) all derive from this table: add an event here and nowhere else.
+ * (lib/insights/feed.ts) all derive from this table: add an event here and nowhere else.
  *
  * Names are `<noun>.<past tense>`; payloads stay small and carry ids. `merchantId` is not part of
  * a payload: the outbox row carries it, and it rides along on every Inngest event.

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { Card, LedgerEntry } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
+import { EntityId } from "../ids";
 import { appendEntry, lockCardWithProgram } from "./core";
 
 export const AdjustInput = z
@@ -17,9 +18,12 @@ export const AdjustInput = z
   .strict();
 export type AdjustInput = z.infer<typeof AdjustInput>;
 
+const AdjustCard = AdjustInput.extend({ cardId: EntityId });
+
 /** A manual correction, positive or negative, always with a reason and an audit entry. */
-export async function adjust(ctx: Ctx, cardId: string, input: AdjustInput): Promise<{ entry: LedgerEntry; card: Card }> {
+export async function adjust(ctx: Ctx, raw: z.input<typeof AdjustCard>): Promise<{ entry: LedgerEntry; card: Card }> {
   assertCan(ctx.actor, "points:adjust");
+  const { cardId, ...input } = AdjustCard.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const { card, program } = await lockCardWithProgram(tx, cardId);
     const result = await appendEntry(tx, card, program, { kind: "adjust", amount: input.amount, reference: input.reason, details: { reason: input.reason } });

@@ -1,9 +1,9 @@
 import { sql, type SQL } from "drizzle-orm";
-import { queryRows, type Tx } from "../../db/client";
+import { queryRows } from "../../db/client";
 import type { Program } from "../../db/schema";
-import { now, withTransaction, type Ctx } from "../context";
+import { now, withTransaction, type Ctx, type TxCtx } from "../context";
 import { EVENTS_CHANNEL } from "../outbox";
-import { lotExpiry } from "./expiry";
+import { lotExpiry } from "../expiry/policy";
 
 /*
  * Set-based ledger writes for jobs that touch thousands of cards at once (campaign bonuses,
@@ -48,17 +48,12 @@ export async function creditMany(ctx: Ctx, input: CreditManyInput): Promise<{ cr
   const at = now(ctx);
   const stamp = at.toISOString();
   const expires = lotExpiry(input.program.expiry, at);
-  const eligible = sql`c.merchant_id = ${ctx.merchantId} and c.program_id = ${input.program.id} and c.status = 'active' and (${input.audience ?? sql`true`})`;
-  const ranges = await batchRanges(ctx, eligible, input.batchSize ?? DEFAULT_BATCH);
-  const rows = await inBatches(ctx, ranges, async (tx, range) => {
-    // The card row is updated (and so locked) first: its balance after the credit comes from that
-    // update, so an earn committed a moment ago by the counter is never overwritten.
-    const [r] = await queryRows<BatchResult>(
-      tx.db,
-      sql`
+  // The card row is updated (and so locked) first: its balance after the credit comes from that
+  // update, so an earn committed a moment ago by the counter is never overwritten.
+  const done = await inCardBatches(ctx, input.program, input.audience ?? sql`true`, input.batchSize, (batch) => sql`
       with target as (
         select c.id from cards c
-        where ${eligible} and ${inRange(range)}
+        where ${batch}
       ),
       grants as (
         insert into bonus_grants (key, card_id, merchant_id, entry_id, points, created_at)
@@ -88,11 +83,8 @@ export async function creditMany(ctx: Ctx, input: CreditManyInput): Promise<{ cr
       ),
       ${balanceEvents(ctx, sql`moved`, input.program.id, "bonus", sql`${input.points}::int`)}
       select (select count(*) from entries)::int as written, (select count(*) from entries)::int * ${input.points}::int as amount,
-             (select count(*) from lots)::int as lots, (select count(*) from notes)::int as notes`,
-    );
-    return r!;
-  });
-  return { credited: sum(rows, "written"), points: sum(rows, "amount") };
+             (select count(*) from lots)::int as lots, (select count(*) from notes)::int as notes`);
+  return { credited: done.written, points: done.amount };
 }
 
 export type ReservePayoutsInput = {
@@ -110,16 +102,11 @@ export type ReservePayoutsInput = {
 export async function reservePayouts(ctx: Ctx, input: ReservePayoutsInput): Promise<{ reserved: number; amount: number }> {
   const at = now(ctx).toISOString();
   const threshold = Math.max(1, input.thresholdMinor);
-  const eligible = sql`c.merchant_id = ${ctx.merchantId} and c.program_id = ${input.program.id} and c.status = 'active' and c.balance >= ${threshold}::int`;
-  const ranges = await batchRanges(ctx, eligible, input.batchSize ?? DEFAULT_BATCH);
-  const rows = await inBatches(ctx, ranges, async (tx, range) => {
-    // The whole balance is paid, so the cards are locked before it is read.
-    const [r] = await queryRows<BatchResult>(
-      tx.db,
-      sql`
+  // The whole balance is paid, so the cards are locked before it is read.
+  const done = await inCardBatches(ctx, input.program, sql`c.balance >= ${threshold}::int`, input.batchSize, (batch) => sql`
       with target as (
         select c.id, c.balance from cards c
-        where ${eligible} and ${inRange(range)}
+        where ${batch}
         for update of c
       ),
       opened as (
@@ -147,11 +134,23 @@ export async function reservePayouts(ctx: Ctx, input: ReservePayoutsInput): Prom
       ),
       ${balanceEvents(ctx, sql`entries`, input.program.id, "payout", sql`e.amount`)}
       select (select count(*) from entries)::int as written, coalesce((select -sum(amount) from entries), 0)::int as amount,
-             (select count(*) from closed_lots)::int as lots, (select count(*) from moved)::int as moved, (select count(*) from notes)::int as notes`,
-    );
+             (select count(*) from closed_lots)::int as lots, (select count(*) from moved)::int as moved, (select count(*) from notes)::int as notes`);
+  return { reserved: done.written, amount: done.amount };
+}
+
+/**
+ * Runs `statement` over the program's active cards that match `where` (over alias `c`), one batch
+ * of cards at a time, each batch in its own transaction; `statement` gets the condition that picks
+ * the batch's cards. Returns what the batches wrote, added up.
+ */
+async function inCardBatches(ctx: Ctx, program: Program, where: SQL, batchSize: number | undefined, statement: (batch: SQL) => SQL): Promise<BatchResult> {
+  const eligible = sql`c.merchant_id = ${ctx.merchantId} and c.program_id = ${program.id} and c.status = 'active' and (${where})`;
+  const ranges = await batchRanges(ctx, eligible, batchSize ?? DEFAULT_BATCH);
+  const rows = await inBatches(ctx, ranges, async (tx, range) => {
+    const [r] = await queryRows<BatchResult>(tx.db, statement(sql`${eligible} and ${inRange(range)}`));
     return r!;
   });
-  return { reserved: sum(rows, "written"), amount: sum(rows, "amount") };
+  return { written: sum(rows, "written"), amount: sum(rows, "amount") };
 }
 
 /**
@@ -182,7 +181,7 @@ function inRange(range: Range): SQL {
  * Runs one transaction per range, PARALLEL at a time (ranges are disjoint, so batches never wait
  * for each other's locks). Inside a caller's transaction they run one after another on it.
  */
-async function inBatches<T>(ctx: Ctx, ranges: Range[], fn: (tx: Ctx & { db: Tx }, range: Range) => Promise<T>): Promise<T[]> {
+async function inBatches<T>(ctx: Ctx, ranges: Range[], fn: (tx: TxCtx, range: Range) => Promise<T>): Promise<T[]> {
   const results: T[] = [];
   let next = 0;
   const worker = async () => {

@@ -1,14 +1,12 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import { queryRows, type Tx } from "../../db/client";
+import { queryRows } from "../../db/client";
 import { cards, ledgerEntries, merchants, pointLots, programs, type Card, type EntryKind, type LedgerEntry, type Program } from "../../db/schema";
-import { now, type Ctx } from "../context";
+import { now, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
 import { eventsSql } from "../outbox";
 import { parseRunning, runningCampaignsSql, type RunningCampaign } from "../campaigns/active";
-import { lotExpiry } from "./expiry";
-
-export type TxCtx = Ctx & { db: Tx };
+import { lotExpiry } from "../expiry/policy";
 
 /** Locks the card row for the rest of the transaction: every balance change on a card is serialized here. */
 export async function lockCard(ctx: TxCtx, cardId: string): Promise<Card> {
@@ -42,15 +40,6 @@ export async function lockCardWithProgram(ctx: TxCtx, cardId: string, opts: { ca
     .for("update", { of: cards });
   if (!row) throw notFound("Card");
   return { card: row.card, program: row.program, timezone: row.timezone, campaigns: parseRunning(row.campaigns) };
-}
-
-export async function loadProgram(ctx: Ctx, programId: string): Promise<Program> {
-  const [program] = await ctx.db
-    .select()
-    .from(programs)
-    .where(and(eq(programs.id, programId), eq(programs.merchantId, ctx.merchantId)));
-  if (!program) throw notFound("Program");
-  return program;
 }
 
 export type EntryInput = {

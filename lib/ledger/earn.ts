@@ -4,12 +4,13 @@ import { ledgerEntries, locations, type Card, type LedgerEntry, type Program, ty
 import { assertCan } from "../auth/permissions";
 import { campaignFactor } from "../campaigns/active";
 import { rewardReferralOnFirstEarn } from "../lifecycle/referral";
-import { now, withTransaction, type Ctx } from "../context";
+import { now, withTransaction, type Ctx, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
+import { EntityId } from "../ids";
 import { evaluateEarn, localClock } from "../rules/evaluate";
 import { recomputeTier, tierMultiplier } from "../tiers/recompute";
 import { issueVoucher } from "../vouchers/issue";
-import { appendEntry, lockCardWithProgram, type TxCtx } from "./core";
+import { appendEntry, lockCardWithProgram } from "./core";
 
 export const EarnInput = z
   .object({
@@ -30,11 +31,15 @@ export const EarnInput = z
   });
 export type EarnInput = z.infer<typeof EarnInput>;
 
+/** What earn takes: the card, and what to award (the API's request body). */
+const EarnOnCard = EarnInput.extend({ cardId: EntityId });
+
 export type EarnOutcome = { entry: LedgerEntry; card: Card; vouchers: Voucher[] };
 
 /** Awards points, stamps or cashback for a visit or purchase, under the program's rules. */
-export async function earn(ctx: Ctx, cardId: string, input: EarnInput): Promise<EarnOutcome> {
+export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<EarnOutcome> {
   assertCan(ctx.actor, "points:earn");
+  const { cardId, ...input } = EarnOnCard.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const locked = await lockCardWithProgram(tx, cardId, { campaignsAt: now(tx) });
     const program = locked.program;

@@ -1,20 +1,22 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { ledgerEntries, type Card, type LedgerEntry } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
+import { EntityId } from "../ids";
 import { appendEntry, lockCardWithProgram } from "./core";
 
-export const ReverseInput = z.object({ entryId: z.string().min(1).max(64), reason: z.string().trim().min(3).max(500) }).strict();
+export const ReverseInput = z.object({ entryId: EntityId, reason: z.string().trim().min(3).max(500) }).strict();
 export type ReverseInput = z.infer<typeof ReverseInput>;
 /** The input when the entry is named elsewhere (the API's path): only the reason. */
 export const ReverseReasonInput = ReverseInput.omit({ entryId: true });
 
 /** Undoes an entry with an opposite one. An entry is reversed at most once; reversals are not reversed. */
-export async function reverse(ctx: Ctx, input: ReverseInput): Promise<{ entry: LedgerEntry; card: Card }> {
+export async function reverse(ctx: Ctx, raw: ReverseInput): Promise<{ entry: LedgerEntry; card: Card }> {
   assertCan(ctx.actor, "points:reverse");
+  const input = ReverseInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const [original] = await tx.db
       .select()

@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { bonusGrants, cards, ledgerEntries, lifecycleSettings, type Card, type Program } from "../../db/schema";
-import { appendEntry, lockCard, type TxCtx } from "../ledger/core";
+import type { TxCtx } from "../context";
+import { appendEntry, lockCard } from "../ledger/core";
 
 /**
  * Called inside the earn transaction, with the referee's card locked: on a referred member's first

@@ -1,14 +1,14 @@
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { lifecycleSettings, type LifecycleSettings } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
-import { loadProgram } from "../ledger/core";
+import { EntityId } from "../ids";
+import { loadProgram } from "../programs/verbs";
 
 export const LifecycleInput = z
   .object({
-    programId: z.string().min(1).max(64),
+    programId: EntityId,
     birthdayBonus: z.int().min(0).max(1_000_000).default(0),
     referrerBonus: z.int().min(0).max(1_000_000).default(0),
     refereeBonus: z.int().min(0).max(1_000_000).default(0),
@@ -29,9 +29,4 @@ export async function setLifecycle(ctx: Ctx, raw: LifecycleInput): Promise<Lifec
     await audit(tx.db, ctx.merchantId, ctx.actor, "lifecycle.updated", { type: "program", id: input.programId }, input);
     return row!;
   });
-}
-
-export async function getLifecycle(ctx: Ctx, programId: string): Promise<LifecycleSettings | null> {
-  const [row] = await ctx.db.select().from(lifecycleSettings).where(eq(lifecycleSettings.programId, programId));
-  return row && row.merchantId === ctx.merchantId ? row : null;
 }

@@ -1,11 +1,11 @@
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { locations, type Location } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
-import { newId } from "../ids";
+import { EntityId, newId } from "../ids";
 import { recordEvents } from "../outbox";
 
 const coordinate = (min: number, max: number, what: string) =>
@@ -23,17 +23,18 @@ export const LocationInput = z
   })
   .strict()
   .refine((v) => (v.latitude === null) === (v.longitude === null), { message: "give both latitude and longitude, or neither", path: ["longitude"] });
-export type LocationInput = z.infer<typeof LocationInput>;
+export type LocationInput = z.input<typeof LocationInput>;
 
-export const UpdateLocationInput = z.object({ locationId: z.string().min(1).max(64), location: LocationInput }).strict();
-export const DeleteLocationInput = z.object({ locationId: z.string().min(1).max(64) }).strict();
+export const UpdateLocationInput = z.object({ locationId: EntityId, location: LocationInput }).strict();
+export const DeleteLocationInput = z.object({ locationId: EntityId }).strict();
 
 export async function listLocations(ctx: Ctx): Promise<Location[]> {
   return ctx.db.select().from(locations).where(eq(locations.merchantId, ctx.merchantId)).orderBy(asc(locations.createdAt), asc(locations.id));
 }
 
-export async function createLocation(ctx: Ctx, input: LocationInput): Promise<Location> {
+export async function createLocation(ctx: Ctx, raw: LocationInput): Promise<Location> {
   assertCan(ctx.actor, "locations:write");
+  const input = LocationInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx.db
       .insert(locations)
@@ -45,8 +46,9 @@ export async function createLocation(ctx: Ctx, input: LocationInput): Promise<Lo
   });
 }
 
-export async function updateLocation(ctx: Ctx, locationId: string, input: LocationInput): Promise<Location> {
+export async function updateLocation(ctx: Ctx, raw: z.input<typeof UpdateLocationInput>): Promise<Location> {
   assertCan(ctx.actor, "locations:write");
+  const { locationId, location: input } = UpdateLocationInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const [row] = await tx.db
       .update(locations)
@@ -60,8 +62,9 @@ export async function updateLocation(ctx: Ctx, locationId: string, input: Locati
   });
 }
 
-export async function deleteLocation(ctx: Ctx, locationId: string): Promise<void> {
+export async function deleteLocation(ctx: Ctx, raw: z.input<typeof DeleteLocationInput>): Promise<void> {
   assertCan(ctx.actor, "locations:write");
+  const { locationId } = DeleteLocationInput.parse(raw);
   await withTransaction(ctx, async (tx) => {
     const all = await listLocations(tx);
     if (!all.some((l) => l.id === locationId)) throw notFound("Location");

@@ -27,7 +27,7 @@ export interface PayoutProvider {
  * The merchant's payout endpoint: a Standard Webhooks-signed POST with an Idempotency-Key of the
  * payout. Any 2xx means paid; a `reference` in the JSON answer is kept.
  */
-export function webhookProvider(settings: Pick<PayoutSettings, "endpointUrl" | "secret">, timeoutMs = env.PAYOUT_TIMEOUT_MS): PayoutProvider {
+function webhookProvider(settings: Pick<PayoutSettings, "endpointUrl" | "secret">, timeoutMs = env.PAYOUT_TIMEOUT_MS): PayoutProvider {
   if (!settings.endpointUrl || !settings.secret) throw new Error("the webhook payout provider needs an endpoint URL and a secret");
   const { endpointUrl, secret } = settings;
   return {
@@ -51,7 +51,7 @@ export function webhookProvider(settings: Pick<PayoutSettings, "endpointUrl" | "
 }
 
 /** Paid by hand: the run exports a CSV and someone marks the payouts paid. */
-export const manualProvider: PayoutProvider = {
+const manualProvider: PayoutProvider = {
   name: "manual",
   automatic: false,
   async pay() {

@@ -2,22 +2,22 @@ import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "../../db/client";
 import { cards, customers, payoutRuns, payouts, payoutSettings, type Payout, type PayoutRun, type PayoutRunReport, type PayoutSettings } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, systemActor, withTransaction, type Ctx } from "../context";
 import { env } from "../env";
 import { AppError, notFound } from "../errors";
-import { newId } from "../ids";
+import { EntityId, newId } from "../ids";
 import { formatDecimal } from "../money";
 import { reservePayouts } from "../ledger/bulk";
-import { loadProgram } from "../ledger/core";
+import { loadProgram } from "../programs/verbs";
 import { recordEvents } from "../outbox";
 import { newWebhookSecret } from "../webhooks/sign";
 import { providerFor, type PayoutOutcome, type PayoutProvider } from "./providers";
 
 export const PayoutSettingsInput = z
   .object({
-    programId: z.string().min(1).max(64),
+    programId: EntityId,
     enabled: z.boolean().default(true),
     provider: z.enum(["webhook", "manual"]),
     thresholdMinor: z.int().min(1).max(100_000_000).describe("Pay cards whose cashback reaches this, in minor units."),
@@ -27,6 +27,11 @@ export const PayoutSettingsInput = z
   .strict()
   .refine((v) => v.provider !== "webhook" || v.endpointUrl, { message: "the webhook provider needs an endpoint URL", path: ["endpointUrl"] });
 export type PayoutSettingsInput = z.input<typeof PayoutSettingsInput>;
+
+export const PayoutRunInput = z.object({ programId: EntityId, runKey: z.string().min(1).max(200).optional() }).strict();
+
+/** Pending payouts of a run to mark paid: all of them, or the given ones. */
+export const MarkPaidInput = z.object({ runId: EntityId, payoutIds: z.array(EntityId).min(1).max(10_000).optional() }).strict();
 
 /** Sets how a cashback program pays out. A webhook provider gets a signing secret the first time. */
 export async function configurePayouts(ctx: Ctx, raw: PayoutSettingsInput): Promise<PayoutSettings> {
@@ -57,8 +62,9 @@ async function settingsFor(db: Executor, merchantId: string, programId: string):
  * The run row and its `payout_run.requested` event commit together; the same run key twice
  * returns the first run.
  */
-export async function requestPayoutRun(ctx: Ctx, input: { programId: string; runKey?: string }): Promise<{ run: PayoutRun; created: boolean }> {
+export async function requestPayoutRun(ctx: Ctx, raw: z.input<typeof PayoutRunInput>): Promise<{ run: PayoutRun; created: boolean }> {
   assertCan(ctx.actor, "payouts:manage");
+  const input = PayoutRunInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const program = await loadProgram(tx, input.programId);
     const settings = await settingsFor(tx.db, ctx.merchantId, program.id);
@@ -273,8 +279,9 @@ export async function payoutsCsv(ctx: Ctx, runId: string): Promise<string> {
 }
 
 /** Marks pending payouts of a run as paid by hand (all of them, or the given ids). */
-export async function markPayoutsPaid(ctx: Ctx, runId: string, payoutIds?: string[]): Promise<{ marked: number }> {
+export async function markPayoutsPaid(ctx: Ctx, raw: z.input<typeof MarkPaidInput>): Promise<{ marked: number }> {
   assertCan(ctx.actor, "payouts:manage");
+  const { runId, payoutIds } = MarkPaidInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const run = await loadRun(tx.db, runId, ctx.merchantId);
     const at = now(ctx);
@@ -287,12 +294,12 @@ export async function markPayoutsPaid(ctx: Ctx, runId: string, payoutIds?: strin
   });
 }
 
-export async function listPayoutRuns(ctx: Ctx, limit = 50): Promise<PayoutRun[]> {
+export async function listPayoutRuns(ctx: Ctx, { limit = 50 }: { limit?: number } = {}): Promise<PayoutRun[]> {
   assertCan(ctx.actor, "payouts:manage");
   return ctx.db.select().from(payoutRuns).where(eq(payoutRuns.merchantId, ctx.merchantId)).orderBy(desc(payoutRuns.createdAt)).limit(limit);
 }
 
-export async function listFailedPayouts(ctx: Ctx, limit = 100): Promise<Payout[]> {
+export async function listFailedPayouts(ctx: Ctx, { limit = 100 }: { limit?: number } = {}): Promise<Payout[]> {
   assertCan(ctx.actor, "payouts:manage");
   return ctx.db
     .select()

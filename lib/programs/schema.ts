@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ExpiryPolicy } from "../ledger/expiry";
+import { ExpiryPolicy } from "../expiry/policy";
 import { CurrencyCode } from "../money";
 import { EarningRules } from "../rules/schema";
 import { TierLadder } from "../tiers/schema";

@@ -1,18 +1,20 @@
-import { and, asc, eq } from "drizzle-orm";
-import { programs, rewards, type Program } from "../../db/schema";
-import { audit } from "../audit";
+import { and, asc, count, eq } from "drizzle-orm";
+import type { z } from "zod";
+import { cards, programs, rewards, type Program } from "../../db/schema";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
-import { newId } from "../ids";
-import { merchantOf } from "../merchants";
+import { EntityId, newId } from "../ids";
+import { merchantOf } from "../merchants/verbs";
 import { recordEvents } from "../outbox";
 import { EarningRules } from "../rules/schema";
 import { PassDesign } from "./design";
-import type { CreateProgramInput, UpdateProgramInput } from "./schema";
+import { CreateProgramInput, UpdateProgramInput } from "./schema";
 
-export async function createProgram(ctx: Ctx, input: CreateProgramInput): Promise<Program> {
+export async function createProgram(ctx: Ctx, raw: z.input<typeof CreateProgramInput>): Promise<Program> {
   assertCan(ctx.actor, "programs:write");
+  const input = CreateProgramInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const merchant = await merchantOf(tx);
     const rules = defaultRules(input);
@@ -49,8 +51,12 @@ function defaultRules(input: CreateProgramInput): EarningRules {
   return EarningRules.parse({ basis: "amount", rate: 1 });
 }
 
-export async function updateProgram(ctx: Ctx, programId: string, input: UpdateProgramInput): Promise<Program> {
+/** What updateProgram takes: the program, and the fields to change. */
+const ProgramPatch = UpdateProgramInput.extend({ programId: EntityId });
+
+export async function updateProgram(ctx: Ctx, raw: z.input<typeof ProgramPatch>): Promise<Program> {
   assertCan(ctx.actor, "programs:write");
+  const { programId, ...input } = ProgramPatch.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const before = await getProgram(tx, programId);
     if (input.rules && (before.kind === "cashback") !== (input.rules.basis === "percent")) {
@@ -71,6 +77,11 @@ export async function updateProgram(ctx: Ctx, programId: string, input: UpdatePr
 
 export async function getProgram(ctx: Ctx, programId: string): Promise<Program> {
   assertCan(ctx.actor, "programs:read");
+  return loadProgram(ctx, programId);
+}
+
+/** getProgram for a verb that has checked its own permission (campaigns, payouts, lifecycle). */
+export async function loadProgram(ctx: Ctx, programId: string): Promise<Program> {
   const [program] = await ctx.db
     .select()
     .from(programs)
@@ -82,6 +93,13 @@ export async function getProgram(ctx: Ctx, programId: string): Promise<Program> 
 export async function listPrograms(ctx: Ctx): Promise<Program[]> {
   assertCan(ctx.actor, "programs:read");
   return ctx.db.select().from(programs).where(eq(programs.merchantId, ctx.merchantId)).orderBy(asc(programs.createdAt), asc(programs.id));
+}
+
+/** Cards per program, for the programs list. */
+export async function programMemberCounts(ctx: Ctx): Promise<Map<string, number>> {
+  assertCan(ctx.actor, "programs:read");
+  const rows = await ctx.db.select({ programId: cards.programId, n: count() }).from(cards).where(eq(cards.merchantId, ctx.merchantId)).groupBy(cards.programId);
+  return new Map(rows.map((r) => [r.programId, Number(r.n)]));
 }
 
 async function assertReward(ctx: Ctx, programId: string, rewardId: string) {

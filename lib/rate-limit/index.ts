@@ -7,7 +7,7 @@ export type Policy = { limit: number; windowSeconds: number };
 export type Verdict = { success: boolean; limit: number; remaining: number; reset: number };
 
 /** Named policies; one per thing we protect. */
-export const POLICIES = {
+const POLICIES = {
   api: { limit: env.RATE_LIMIT_API_PER_MINUTE, windowSeconds: 60 },
   publicIp: { limit: env.RATE_LIMIT_PUBLIC_PER_MINUTE, windowSeconds: 60 },
   publicCard: { limit: env.RATE_LIMIT_PUBLIC_PER_MINUTE, windowSeconds: 60 },
@@ -75,7 +75,7 @@ function limiter(): Limiter {
   return globalForLimiter.__keepcardLimiter;
 }
 
-export async function checkRateLimit(name: PolicyName, key: string, policy: Policy = POLICIES[name]): Promise<Verdict> {
+async function checkRateLimit(name: PolicyName, key: string, policy: Policy = POLICIES[name]): Promise<Verdict> {
   if (env.RATE_LIMIT_DISABLED) return { success: true, limit: policy.limit, remaining: policy.limit, reset: Date.now() };
   return limiter().check(name, policy, key);
 }

@@ -4,19 +4,19 @@ import { rewards, type Card, type LedgerEntry, type Voucher } from "../../db/sch
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
+import { EntityId } from "../ids";
 import { appendEntry, lockCardWithProgram } from "../ledger/core";
 import { issueVoucher } from "../vouchers/issue";
 
-export const RedeemInput = z.object({ rewardId: z.string().min(1).max(64) }).strict();
+export const RedeemInput = z.object({ rewardId: EntityId }).strict();
 export type RedeemInput = z.infer<typeof RedeemInput>;
 
+const RedeemOnCard = RedeemInput.extend({ cardId: EntityId });
+
 /** Spends points on a catalog reward: debit, stock and voucher move together or not at all. */
-export async function redeemReward(
-  ctx: Ctx,
-  cardId: string,
-  input: RedeemInput,
-): Promise<{ voucher: Voucher; entry: LedgerEntry; card: Card }> {
+export async function redeemReward(ctx: Ctx, raw: z.input<typeof RedeemOnCard>): Promise<{ voucher: Voucher; entry: LedgerEntry; card: Card }> {
   assertCan(ctx.actor, "rewards:redeem");
+  const { cardId, ...input } = RedeemOnCard.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const { card, program } = await lockCardWithProgram(tx, cardId);
     if (ctx.actor.type === "customer" && ctx.actor.id !== card.customerId) throw notFound("Card");

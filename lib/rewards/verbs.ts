@@ -1,17 +1,17 @@
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { rewards, type Reward } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { notFound } from "../errors";
-import { newId } from "../ids";
+import { EntityId, newId } from "../ids";
 import { recordEvents } from "../outbox";
 import { getProgram } from "../programs/verbs";
 
 export const CreateRewardInput = z
   .object({
-    programId: z.string().min(1).max(64),
+    programId: EntityId,
     name: z.string().trim().min(1).max(80),
     description: z.string().max(500).optional(),
     cost: z.int().positive().max(10_000_000).describe("Points (or stamps) it costs."),
@@ -23,8 +23,9 @@ export type CreateRewardInput = z.infer<typeof CreateRewardInput>;
 export const UpdateRewardInput = CreateRewardInput.omit({ programId: true }).partial().extend({ active: z.boolean().optional() }).strict();
 export type UpdateRewardInput = z.infer<typeof UpdateRewardInput>;
 
-export async function createReward(ctx: Ctx, input: CreateRewardInput): Promise<Reward> {
+export async function createReward(ctx: Ctx, raw: z.input<typeof CreateRewardInput>): Promise<Reward> {
   assertCan(ctx.actor, "rewards:write");
+  const input = CreateRewardInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     await getProgram(tx, input.programId);
     const [reward] = await tx.db
@@ -37,8 +38,11 @@ export async function createReward(ctx: Ctx, input: CreateRewardInput): Promise<
   });
 }
 
-export async function updateReward(ctx: Ctx, rewardId: string, input: UpdateRewardInput): Promise<Reward> {
+const RewardPatch = UpdateRewardInput.extend({ rewardId: EntityId });
+
+export async function updateReward(ctx: Ctx, raw: z.input<typeof RewardPatch>): Promise<Reward> {
   assertCan(ctx.actor, "rewards:write");
+  const { rewardId, ...input } = RewardPatch.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const [reward] = await tx.db
       .update(rewards)
@@ -55,7 +59,7 @@ export async function updateReward(ctx: Ctx, rewardId: string, input: UpdateRewa
 export const ListRewardsInput = z.object({ programId: z.string().max(64).optional().describe("Only this program's rewards") });
 export type ListRewardsInput = z.infer<typeof ListRewardsInput>;
 
-export async function listRewards(ctx: Ctx, programId?: string): Promise<Reward[]> {
+export async function listRewards(ctx: Ctx, { programId }: ListRewardsInput = {}): Promise<Reward[]> {
   assertCan(ctx.actor, "programs:read");
   const where = programId
     ? and(eq(rewards.merchantId, ctx.merchantId), eq(rewards.programId, programId))

@@ -3,14 +3,14 @@ import { and, asc, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "../../db/client";
 import { invitations, memberships, merchants, roleEnum, sessions, users, type Role } from "../../db/schema";
-import { audit } from "../audit";
+import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { sendEmail } from "../email";
 import { invitationEmail } from "../email/templates/invitation";
 import { env } from "../env";
 import { AppError, notFound } from "../errors";
-import { newId, randomString } from "../ids";
+import { EntityId, newId, randomString } from "../ids";
 
 const INVITE_TTL_DAYS = 7;
 const DAY = 86_400_000;
@@ -25,9 +25,9 @@ export const InviteInput = z
   .strict();
 export type InviteInput = z.infer<typeof InviteInput>;
 
-export const ChangeRoleInput = z.object({ userId: z.string().min(1).max(64), role: RoleInput }).strict();
-export const RemoveMemberInput = z.object({ userId: z.string().min(1).max(64) }).strict();
-export const RevokeInvitationInput = z.object({ invitationId: z.string().min(1).max(64) }).strict();
+export const ChangeRoleInput = z.object({ userId: EntityId, role: RoleInput }).strict();
+export const RemoveMemberInput = z.object({ userId: EntityId }).strict();
+export const RevokeInvitationInput = z.object({ invitationId: EntityId }).strict();
 
 export const ROLE_LABELS: Record<Role, { name: string; description: string }> = {
   owner: { name: "Owner", description: "Everything, including billing and other owners." },
@@ -62,13 +62,14 @@ function assertMayGrant(ctx: Ctx, role: Role) {
   }
 }
 
-export function hashInviteToken(token: string) {
+function hashInviteToken(token: string) {
   return createHash("sha256").update(token).digest("hex");
 }
 
 /** Invites someone by email. They join when they sign in with that address (magic link or Google). */
-export async function inviteMember(ctx: Ctx, input: InviteInput): Promise<{ invitationId: string; link: string }> {
+export async function inviteMember(ctx: Ctx, raw: z.input<typeof InviteInput>): Promise<{ invitationId: string; link: string }> {
   assertCan(ctx.actor, "team:manage");
+  const input = InviteInput.parse(raw);
   assertMayGrant(ctx, input.role);
   return withTransaction(ctx, async (tx) => {
     const [existing] = await tx.db
@@ -104,8 +105,9 @@ export async function inviteMember(ctx: Ctx, input: InviteInput): Promise<{ invi
   });
 }
 
-export async function revokeInvitation(ctx: Ctx, invitationId: string): Promise<void> {
+export async function revokeInvitation(ctx: Ctx, raw: z.input<typeof RevokeInvitationInput>): Promise<void> {
   assertCan(ctx.actor, "team:manage");
+  const { invitationId } = RevokeInvitationInput.parse(raw);
   await withTransaction(ctx, async (tx) => {
     const [gone] = await tx.db
       .delete(invitations)
@@ -167,8 +169,9 @@ async function otherOwners(ctx: Ctx, userId: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-export async function changeRole(ctx: Ctx, input: z.infer<typeof ChangeRoleInput>): Promise<void> {
+export async function changeRole(ctx: Ctx, raw: z.input<typeof ChangeRoleInput>): Promise<void> {
   assertCan(ctx.actor, "team:manage");
+  const input = ChangeRoleInput.parse(raw);
   await withTransaction(ctx, async (tx) => {
     const member = await membershipFor(tx, input.userId);
     if (member.role === input.role) return;
@@ -183,8 +186,9 @@ export async function changeRole(ctx: Ctx, input: z.infer<typeof ChangeRoleInput
 }
 
 /** Removes someone from the team and signs them out everywhere, at once. */
-export async function removeMember(ctx: Ctx, input: z.infer<typeof RemoveMemberInput>): Promise<void> {
+export async function removeMember(ctx: Ctx, raw: z.input<typeof RemoveMemberInput>): Promise<void> {
   assertCan(ctx.actor, "team:manage");
+  const input = RemoveMemberInput.parse(raw);
   await withTransaction(ctx, async (tx) => {
     const member = await membershipFor(tx, input.userId);
     if (member.role === "owner") {

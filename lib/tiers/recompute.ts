@@ -1,8 +1,7 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { cards, ledgerEntries, type Card, type Program } from "../../db/schema";
-import { audit } from "../audit";
-import { now } from "../context";
-import type { TxCtx } from "../ledger/core";
+import { audit } from "../audit/log";
+import { now, type TxCtx } from "../context";
 import { recordEvents } from "../outbox";
 import { tierFor } from "./schema";
 

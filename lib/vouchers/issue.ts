@@ -1,9 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { rewards, vouchers, type Card, type Voucher } from "../../db/schema";
-import { now } from "../context";
+import { now, type TxCtx } from "../context";
 import { env } from "../env";
 import { humanCode, newId, randomString } from "../ids";
-import type { TxCtx } from "../ledger/core";
 import { recordEvents } from "../outbox";
 
 const DAY = 86_400_000;

@@ -18,8 +18,9 @@ export type RedeemVoucherInput = z.infer<typeof RedeemVoucherInput>;
  * Marks a voucher used. Succeeds once, whatever the concurrency: the status flips in a single
  * conditional UPDATE, so of many simultaneous attempts exactly one finds it still `issued`.
  */
-export async function redeemVoucher(ctx: Ctx, input: RedeemVoucherInput): Promise<Voucher> {
+export async function redeemVoucher(ctx: Ctx, raw: RedeemVoucherInput): Promise<Voucher> {
   assertCan(ctx.actor, "vouchers:use");
+  const input = RedeemVoucherInput.parse(raw);
   const at = now(ctx);
   const lookup =
     "token" in input

@@ -71,7 +71,7 @@ describe("reading cards", () => {
     const b = await makeMerchant();
     const program = await makeProgram(a);
     const card = await makeCard(a, program.id);
-    await earn(a.ctx, card.id, { points: 40 });
+    await earn(a.ctx, { cardId: card.id, points: 40 });
     const res = await call(getCard, { key: a.apiKey, params: { id: card.id } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: card.id, programId: program.id, customerId: card.customerId, balance: 40, lifetimeEarned: 40, tier: null, status: "active" });
@@ -89,7 +89,7 @@ describe("reading cards", () => {
     const m = await makeMerchant();
     const program = await makeProgram(m);
     const card = await makeCard(m, program.id);
-    for (let i = 1; i <= 7; i++) await earn(m.ctx, card.id, { points: i, reference: `r${i}` });
+    for (let i = 1; i <= 7; i++) await earn(m.ctx, { cardId: card.id, points: i, reference: `r${i}` });
 
     const seen: number[] = [];
     let cursor: string | undefined;

@@ -30,7 +30,7 @@ describe("Idempotency-Key", () => {
     const m = await makeMerchant();
     const program = await makeProgram(m);
     const card = await makeCard(m, program.id);
-    await earn(m.ctx, card.id, { points: 100 });
+    await earn(m.ctx, { cardId: card.id, points: 100 });
     const reward = await makeReward(m, program.id, 30);
     const writes = [
       [createProgram, { body: { name: "Once", kind: "points" } }],
@@ -81,7 +81,7 @@ describe("Idempotency-Key", () => {
     const reward = await makeReward(m, program.id, 50);
     const poor = await call(redeemRoute, { key: m.apiKey, params: { id: card.id }, body: { rewardId: reward.id }, idempotencyKey: "redeem-1" });
     expect(poor.status).toBe(409);
-    await earn(m.ctx, card.id, { points: 60 });
+    await earn(m.ctx, { cardId: card.id, points: 60 });
     const retry = await call(redeemRoute, { key: m.apiKey, params: { id: card.id }, body: { rewardId: reward.id }, idempotencyKey: "redeem-1" });
     expect(retry.status).toBe(201);
     expect(retry.body.card.balance).toBe(10);

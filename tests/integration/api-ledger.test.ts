@@ -105,7 +105,7 @@ describe("stamp programs", () => {
     const program = await makeProgram(m, { kind: "stamps", stampsRequired: 5 });
     const reward = await makeReward(m, program.id, 5);
     const { updateProgram } = await import("@/lib/programs/verbs");
-    await updateProgram(m.ctx, program.id, { stampRewardId: reward.id });
+    await updateProgram(m.ctx, { programId: program.id, stampRewardId: reward.id });
     const card = await makeCard(m, program.id);
 
     const four = await earn(m, card.id, { stamps: 4 });
@@ -192,11 +192,11 @@ describe("tiers", () => {
     const card = await makeCard(m, program.id);
     const { earn: earnVerb } = await import("@/lib/ledger/earn");
     const start = Date.now();
-    await earnVerb({ ...m.ctx, now: () => new Date(start - 40 * 86_400_000) }, card.id, { points: 90 });
-    const res = await earnVerb(m.ctx, card.id, { points: 20 });
+    await earnVerb({ ...m.ctx, now: () => new Date(start - 40 * 86_400_000) }, { cardId: card.id, points: 90 });
+    const res = await earnVerb(m.ctx, { cardId: card.id, points: 20 });
     expect(res.card.tier).toBeNull();
     expect(res.card.lifetimeEarned).toBe(110);
-    const res2 = await earnVerb(m.ctx, card.id, { points: 80 });
+    const res2 = await earnVerb(m.ctx, { cardId: card.id, points: 80 });
     expect(res2.card.tier).toBe("Gold");
     await expectLedgerConsistent(m.db, { cardId: card.id });
   });

@@ -14,7 +14,7 @@ import { expectLedgerConsistent } from "../support/invariants";
 async function cardWith(m: TestMerchant, points: number) {
   const program = await makeProgram(m);
   const card = await makeCard(m, program.id);
-  if (points) await earn(m.ctx, card.id, { points });
+  if (points) await earn(m.ctx, { cardId: card.id, points });
   return { program, card };
 }
 
@@ -52,8 +52,8 @@ describe("redeeming rewards", () => {
     expect(empty.body.code).toBe("out_of_stock");
     expect(await countRows(m.db, m.merchantId)).toEqual(before);
 
-    await updateReward(m.ctx, pricey.id, { active: false });
-    await earn(m.ctx, card.id, { points: 100 });
+    await updateReward(m.ctx, { rewardId: pricey.id, active: false });
+    await earn(m.ctx, { cardId: card.id, points: 100 });
     expect((await redeem(m, card.id, pricey.id)).body.code).toBe("inactive");
     await expectLedgerConsistent(m.db, { cardId: card.id });
   });

@@ -25,7 +25,7 @@ describe.runIf(onPostgres)("concurrency on Postgres", () => {
     const cards = [];
     for (let i = 0; i < 50; i++) {
       const card = await makeCard(m, program.id);
-      await earn(m.ctx, card.id, { points: 10 });
+      await earn(m.ctx, { cardId: card.id, points: 10 });
       cards.push(card);
     }
     const results = await Promise.all(cards.map((c) => call(redeemRoute, { key: m.apiKey, params: { id: c.id }, body: { rewardId: reward.id } })));
@@ -70,7 +70,7 @@ describe.runIf(onPostgres)("concurrency on Postgres", () => {
     const m = await makeMerchant();
     const program = await makeProgram(m);
     const card = await makeCard(m, program.id);
-    await earn(m.ctx, card.id, { points: 100 });
+    await earn(m.ctx, { cardId: card.id, points: 100 });
     const reward = await makeReward(m, program.id, 40);
     const redeemed = await call(redeemRoute, { key: m.apiKey, params: { id: card.id }, body: { rewardId: reward.id } });
     const { code, token } = redeemed.body.voucher;

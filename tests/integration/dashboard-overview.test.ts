@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { recentActivity } from "@/lib/dashboard/feed";
-import { overview } from "@/lib/dashboard/overview";
+import { recentActivity } from "@/lib/insights/feed";
+import { overview } from "@/lib/insights/overview";
 import { earn } from "@/lib/ledger/earn";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { makeCard, makeMerchant, makeProgram, makeReward, makeUser } from "../support/fixtures";
@@ -13,9 +13,9 @@ describe("dashboard overview", () => {
     const a = await makeCard(m, program.id);
     const b = await makeCard(m, program.id);
     await makeCard(m, program.id);
-    await earn(m.ctx, a.id, { points: 100 });
-    await earn(m.ctx, b.id, { purchase: { amount: 2599, currency: "USD" } });
-    await redeemReward(m.ctx, a.id, { rewardId: reward.id });
+    await earn(m.ctx, { cardId: a.id, points: 100 });
+    await earn(m.ctx, { cardId: b.id, purchase: { amount: 2599, currency: "USD" } });
+    await redeemReward(m.ctx, { cardId: a.id, rewardId: reward.id });
 
     const owner = await makeUser(m, "owner");
     const data = await overview({ ...m.ctx, actor: owner }, { days: 30 });
@@ -34,15 +34,15 @@ describe("dashboard overview", () => {
     const card = await makeCard(m, program.id);
     const owner = await makeUser(m, "owner");
     const yesterday = new Date(Date.now() - 86_400_000);
-    await earn({ ...m.ctx, now: () => yesterday }, card.id, { points: 40 });
-    await earn(m.ctx, card.id, { points: 7 });
+    await earn({ ...m.ctx, now: () => yesterday }, { cardId: card.id, points: 40 });
+    await earn(m.ctx, { cardId: card.id, points: 7 });
 
     const first = await overview({ ...m.ctx, actor: owner }, { days: 7 });
     expect(first.series.at(-2)).toMatchObject({ issued: 40, active: 1 });
     expect(first.series.at(-1)).toMatchObject({ issued: 7, active: 1 });
     expect(first.totals).toMatchObject({ issued: 47, liabilityPoints: 47 });
 
-    await earn(m.ctx, card.id, { points: 3 });
+    await earn(m.ctx, { cardId: card.id, points: 3 });
     const second = await overview({ ...m.ctx, actor: owner }, { days: 7 });
     expect(second.series.at(-2)).toMatchObject({ issued: 40 });
     expect(second.series.at(-1)).toMatchObject({ issued: 10 });

@@ -42,8 +42,8 @@ describe("staff scanner", () => {
   it("a voucher redeems once; a second attempt says it was already used", async () => {
     const { m, program, card } = await counter();
     const reward = await makeReward(m, program.id, 10);
-    await earn(m.ctx, card.id, { points: 50 });
-    const { voucher } = await redeemReward(m.ctx, card.id, { rewardId: reward.id });
+    await earn(m.ctx, { cardId: card.id, points: 50 });
+    const { voucher } = await redeemReward(m.ctx, { cardId: card.id, rewardId: reward.id });
 
     const seen = await lookupAction({ code: voucher.code });
     expect(seen).toMatchObject({ ok: true, data: { kind: "voucher", voucher: { status: "issued" } } });

@@ -50,7 +50,7 @@ describe("campaigns", () => {
   it("multiplies earns inside the window only, announces once, and reports its results", async () => {
     const m = await makeMerchant({ timezone: "Europe/Paris" });
     const program = await makeProgram(m);
-    const fan = (await enroll(m.ctx, { programId: program.id, customer: { email: `fan-${m.merchantId}@example.test`, name: "Fan" }, marketingConsent: true })).card;
+    const fan = (await enroll(m.ctx, { programId: program.id, customer: { email: `fan-${m.merchantId.toLowerCase()}@example.test`, name: "Fan" }, marketingConsent: true })).card;
     const quiet = await makeCard(m, program.id);
     const startsAt = new Date(Date.now() + DAY);
     const endsAt = new Date(Date.now() + 3 * DAY);
@@ -66,14 +66,14 @@ describe("campaigns", () => {
     });
     expect(campaign.status).toBe("scheduled");
 
-    const early = await earn(at(m, new Date(startsAt.getTime() - HOUR)), fan.id, purchase);
+    const early = await earn(at(m, new Date(startsAt.getTime() - HOUR)), { cardId: fan.id, ...purchase });
     let inside = 0;
     const result = await runLifecycle(m, campaign, {
       "wait-for-end": async () => {
-        inside = (await earn(at(m, new Date(startsAt.getTime() + HOUR)), fan.id, purchase)).entry.amount;
+        inside = (await earn(at(m, new Date(startsAt.getTime() + HOUR)), { cardId: fan.id, ...purchase })).entry.amount;
       },
     });
-    const late = await earn(at(m, new Date(endsAt.getTime() + HOUR)), fan.id, purchase);
+    const late = await earn(at(m, new Date(endsAt.getTime() + HOUR)), { cardId: fan.id, ...purchase });
 
     expect(early.entry.amount).toBe(12);
     expect(inside).toBe(37); // $12.50 × 3 = 37.5, rounded down like every earn
@@ -84,7 +84,7 @@ describe("campaigns", () => {
 
     // One email, to the customer who accepted marketing; a wallet message for each card.
     const sent = await m.db.select().from(emails).where(and(eq(emails.merchantId, m.merchantId), eq(emails.kind, "campaign")));
-    expect(sent.map((e) => e.to)).toEqual([`fan-${m.merchantId}@example.test`]);
+    expect(sent.map((e) => e.to)).toEqual([`fan-${m.merchantId.toLowerCase()}@example.test`]);
     expect(sent[0]!.text).toContain("Earn 3× points until");
     expect((await walletMessages(m)).map((e) => e.payload.cardId).sort()).toEqual([fan.id, quiet.id].sort());
 
@@ -95,19 +95,19 @@ describe("campaigns", () => {
   it("does nothing and announces nothing when cancelled before the start", async () => {
     const m = await makeMerchant();
     const program = await makeProgram(m);
-    const card = (await enroll(m.ctx, { programId: program.id, customer: { email: `c-${m.merchantId}@example.test` }, marketingConsent: true })).card;
+    const card = (await enroll(m.ctx, { programId: program.id, customer: { email: `c-${m.merchantId.toLowerCase()}@example.test` }, marketingConsent: true })).card;
     const startsAt = new Date(Date.now() + DAY);
     const endsAt = new Date(Date.now() + 2 * DAY);
     const announcement = { subject: "Big news", message: "Soon", email: true, wallet: true };
     const base = { programId: program.id, audience: { kind: "everyone" as const }, announcement, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() };
     const triple = await createCampaign(m.ctx, { ...base, name: "Triple", effect: { kind: "multiplier", factor: 3 } });
     const gift = await createCampaign(m.ctx, { ...base, name: "Gift", effect: { kind: "bonus", points: 50 } });
-    await cancelCampaign(m.ctx, triple.id);
-    await cancelCampaign(m.ctx, gift.id);
+    await cancelCampaign(m.ctx, { campaignId: triple.id });
+    await cancelCampaign(m.ctx, { campaignId: gift.id });
 
     expect(await runLifecycle(m, triple)).toMatchObject({ skipped: "cancelled" });
     expect(await runLifecycle(m, gift)).toMatchObject({ skipped: "cancelled" });
-    const inside = await earn(at(m, new Date(startsAt.getTime() + HOUR)), card.id, purchase);
+    const inside = await earn(at(m, new Date(startsAt.getTime() + HOUR)), { cardId: card.id, ...purchase });
     expect(inside.entry.amount).toBe(12);
     expect(await m.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.cardId, card.id), eq(ledgerEntries.kind, "bonus")))).toHaveLength(0);
     expect(await m.db.select().from(emails).where(eq(emails.merchantId, m.merchantId))).toHaveLength(0);
@@ -150,12 +150,12 @@ describe("campaigns", () => {
       startsAt: new Date(Date.now() + DAY).toISOString(),
       endsAt: new Date(Date.now() + 2 * DAY).toISOString(),
     });
-    const moved = await scheduleCampaign(m.ctx, campaign.id, { startsAt: new Date(Date.now() + 2 * DAY).toISOString(), endsAt: new Date(Date.now() + 4 * DAY).toISOString() });
+    const moved = await scheduleCampaign(m.ctx, { campaignId: campaign.id, startsAt: new Date(Date.now() + 2 * DAY).toISOString(), endsAt: new Date(Date.now() + 4 * DAY).toISOString() });
     expect(await runLifecycle(m, campaign)).toMatchObject({ skipped: "rescheduled" });
     let stamps = 0;
     await runLifecycle(m, moved, {
       "wait-for-end": async () => {
-        stamps = (await earn(at(m, new Date(moved.startsAt.getTime() + HOUR)), card.id, { stamps: 1 })).entry.amount;
+        stamps = (await earn(at(m, new Date(moved.startsAt.getTime() + HOUR)), { cardId: card.id, stamps: 1 })).entry.amount;
       },
     });
     expect(stamps).toBe(2);
@@ -177,6 +177,6 @@ describe("campaigns", () => {
     expect(draft.startsAt.toISOString()).toBe("2030-01-10T14:00:00.000Z");
     expect(draft.endsAt.toISOString()).toBe("2030-01-13T02:30:00.000Z");
     const staff = await makeUser(m, "staff");
-    await expect(cancelCampaign({ ...m.ctx, actor: staff }, draft.id)).rejects.toMatchObject({ code: "forbidden" });
+    await expect(cancelCampaign({ ...m.ctx, actor: staff }, { campaignId: draft.id })).rejects.toMatchObject({ code: "forbidden" });
   });
 });

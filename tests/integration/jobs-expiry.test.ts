@@ -29,8 +29,8 @@ describe("points expiry", () => {
     const program = await makeProgram(m, { expiry: { kind: "rolling", days: 30 } });
     const card = await makeCard(m, program.id);
     const at = (daysAgo: number) => ({ ...m.ctx, now: () => new Date(Date.now() - daysAgo * DAY) });
-    await earn(at(40), card.id, { points: 100 });
-    await earn(at(5), card.id, { points: 30 });
+    await earn(at(40), { cardId: card.id, points: 100 });
+    await earn(at(5), { cardId: card.id, points: 30 });
 
     await run(pointsExpiry);
     const [after] = await m.db.select().from(cards).where(eq(cards.id, card.id));
@@ -49,24 +49,24 @@ describe("expiry reminders", () => {
     const program = await makeProgram(m, { expiry: { kind: "rolling", days: 10 }, reminderDays: [14, 3] });
     await makeReward(m, program.id, 50);
     await makeReward(m, program.id, 500);
-    const soon = await makeCard(m, program.id, `soon-${m.merchantId}@example.test`);
-    const later = await makeCard(m, program.id, `later-${m.merchantId}@example.test`);
-    const erased = await makeCard(m, program.id, `gone-${m.merchantId}@example.test`);
+    const soon = await makeCard(m, program.id, `soon-${m.merchantId.toLowerCase()}@example.test`);
+    const later = await makeCard(m, program.id, `later-${m.merchantId.toLowerCase()}@example.test`);
+    const erased = await makeCard(m, program.id, `gone-${m.merchantId.toLowerCase()}@example.test`);
     await m.db.update(customers).set({ name: "Ada <b>" }).where(eq(customers.id, soon.customerId));
     await m.db.update(customers).set({ erasedAt: new Date() }).where(eq(customers.id, erased.customerId));
     // Expires in 2 days (inside the 3-day window), and in 10 days (inside the 14-day window only).
-    await earn({ ...m.ctx, now: () => new Date(Date.now() - 8 * DAY) }, soon.id, { points: 80 });
-    await earn(m.ctx, later.id, { points: 20 });
-    await earn({ ...m.ctx, now: () => new Date(Date.now() - 8 * DAY) }, erased.id, { points: 60 });
+    await earn({ ...m.ctx, now: () => new Date(Date.now() - 8 * DAY) }, { cardId: soon.id, points: 80 });
+    await earn(m.ctx, { cardId: later.id, points: 20 });
+    await earn({ ...m.ctx, now: () => new Date(Date.now() - 8 * DAY) }, { cardId: erased.id, points: 60 });
 
     await run(expiryRemindersFn);
     await run(expiryRemindersFn);
 
-    const toSoon = resend.to(`soon-${m.merchantId}@example.test`);
-    const toLater = resend.to(`later-${m.merchantId}@example.test`);
+    const toSoon = resend.to(`soon-${m.merchantId.toLowerCase()}@example.test`);
+    const toLater = resend.to(`later-${m.merchantId.toLowerCase()}@example.test`);
     expect(toSoon).toHaveLength(1);
     expect(toLater).toHaveLength(1);
-    expect(resend.to(`gone-${m.merchantId}@example.test`)).toHaveLength(0);
+    expect(resend.to(`gone-${m.merchantId.toLowerCase()}@example.test`)).toHaveLength(0);
     expect(toSoon[0]!.subject).toMatch(/^80 points expire on /);
     expect(toSoon[0]!.html).toContain("Reward 50");
     expect(toSoon[0]!.html).not.toContain("Reward 500");
@@ -86,14 +86,14 @@ describe("expiry reminders", () => {
   it("retries an email Resend refused on the next run, still only once", async () => {
     const m = await makeMerchant();
     const program = await makeProgram(m, { expiry: { kind: "rolling", days: 10 }, reminderDays: [14, 3] });
-    const card = await makeCard(m, program.id, `retry-${m.merchantId}@example.test`);
-    await earn(m.ctx, card.id, { points: 40 });
+    const card = await makeCard(m, program.id, `retry-${m.merchantId.toLowerCase()}@example.test`);
+    await earn(m.ctx, { cardId: card.id, points: 40 });
     resend.state.failNext = 10;
     await run(expiryRemindersFn);
     resend.state.failNext = 0;
-    expect(resend.to(`retry-${m.merchantId}@example.test`)).toHaveLength(0);
+    expect(resend.to(`retry-${m.merchantId.toLowerCase()}@example.test`)).toHaveLength(0);
     await run(expiryRemindersFn);
     await run(expiryRemindersFn);
-    expect(resend.to(`retry-${m.merchantId}@example.test`)).toHaveLength(1);
+    expect(resend.to(`retry-${m.merchantId.toLowerCase()}@example.test`)).toHaveLength(1);
   });
 });

@@ -27,8 +27,8 @@ describe("lifecycle bonuses", () => {
     await setLifecycle(m.ctx, { programId: program.id, birthdayBonus: 40 });
     const today = new Date().toISOString().slice(5, 10);
     const other = today === "06-15" ? "07-15" : "06-15";
-    const birthday = (await enroll(m.ctx, { programId: program.id, customer: { email: `bday-${m.merchantId}@example.test`, birthday: `1990-${today}` } })).card;
-    const notToday = (await enroll(m.ctx, { programId: program.id, customer: { email: `other-${m.merchantId}@example.test`, birthday: `1990-${other}` } })).card;
+    const birthday = (await enroll(m.ctx, { programId: program.id, customer: { email: `bday-${m.merchantId.toLowerCase()}@example.test`, birthday: `1990-${today}` } })).card;
+    const notToday = (await enroll(m.ctx, { programId: program.id, customer: { email: `other-${m.merchantId.toLowerCase()}@example.test`, birthday: `1990-${other}` } })).card;
 
     await runJob();
     await runJob();
@@ -41,12 +41,12 @@ describe("lifecycle bonuses", () => {
     const program = await makeProgram(m);
     await setLifecycle(m.ctx, { programId: program.id, referrerBonus: 100, refereeBonus: 50 });
     const referrer = await makeCard(m, program.id);
-    const newcomer = (await enroll(m.ctx, { programId: program.id, customer: { email: `new-${m.merchantId}@example.test` }, referralCode: referrer.referralCode })).card;
+    const newcomer = (await enroll(m.ctx, { programId: program.id, customer: { email: `new-${m.merchantId.toLowerCase()}@example.test` }, referralCode: referrer.referralCode })).card;
     expect(newcomer.referredByCardId).toBe(referrer.id);
 
-    const first = await earn(m.ctx, newcomer.id, { points: 10 });
+    const first = await earn(m.ctx, { cardId: newcomer.id, points: 10 });
     expect(first.card.balance).toBe(60);
-    await earn(m.ctx, newcomer.id, { points: 10 });
+    await earn(m.ctx, { cardId: newcomer.id, points: 10 });
     expect((await bonuses(m, newcomer.id)).map((e) => e.amount)).toEqual([50]);
     expect((await bonuses(m, referrer.id)).map((e) => e.amount)).toEqual([100]);
     const [r] = await m.db.select().from(cards).where(eq(cards.id, referrer.id));
@@ -57,7 +57,7 @@ describe("lifecycle bonuses", () => {
     const m = await makeMerchant();
     const program = await makeProgram(m);
     await setLifecycle(m.ctx, { programId: program.id, winbackDays: 60, winbackBonus: 30 });
-    const gone = (await enroll({ ...m.ctx, now: () => new Date(Date.now() - 90 * DAY) }, { programId: program.id, customer: { email: `gone-${m.merchantId}@example.test` }, marketingConsent: true })).card;
+    const gone = (await enroll({ ...m.ctx, now: () => new Date(Date.now() - 90 * DAY) }, { programId: program.id, customer: { email: `gone-${m.merchantId.toLowerCase()}@example.test` }, marketingConsent: true })).card;
     const regular = await makeCard(m, program.id);
     await m.db.update(customers).set({ name: "Sam" }).where(eq(customers.id, gone.customerId));
 
@@ -66,6 +66,6 @@ describe("lifecycle bonuses", () => {
     expect((await bonuses(m, gone.id)).map((e) => e.amount)).toEqual([30]);
     expect(await bonuses(m, regular.id)).toHaveLength(0);
     const sent = await m.db.select().from(emails).where(and(eq(emails.merchantId, m.merchantId), eq(emails.kind, "winback")));
-    expect(sent.map((e) => e.to)).toEqual([`gone-${m.merchantId}@example.test`]);
+    expect(sent.map((e) => e.to)).toEqual([`gone-${m.merchantId.toLowerCase()}@example.test`]);
   });
 });

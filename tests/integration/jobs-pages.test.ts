@@ -69,7 +69,7 @@ describe("payout actions", () => {
   it("an owner sets up payouts and pays now; a marketer may do neither", async () => {
     const w = await world();
     const card = await makeCard(w.m, w.cashback.id);
-    await earn(w.m.ctx, card.id, { purchase: { amount: 20_000, currency: "USD" } });
+    await earn(w.m.ctx, { cardId: card.id, purchase: { amount: 20_000, currency: "USD" } });
 
     await actAs(w.m.db, w.users.marketer, w.m.merchantId);
     expect(await configurePayoutsAction({ programId: w.cashback.id, provider: "manual", thresholdMinor: 100 })).toMatchObject({ ok: false, code: "forbidden" });
@@ -93,7 +93,7 @@ describe("payout actions", () => {
   it("an owner marks a manual run paid and the run completes; a marketer may not", async () => {
     const w = await world();
     const card = await makeCard(w.m, w.cashback.id);
-    await earn(w.m.ctx, card.id, { purchase: { amount: 20_000, currency: "USD" } });
+    await earn(w.m.ctx, { cardId: card.id, purchase: { amount: 20_000, currency: "USD" } });
     const prepared = await preparePayoutRun(w.m.db, w.runId);
     await finishPayoutRun(w.m.db, w.runId, prepared);
 

@@ -21,7 +21,7 @@ async function cashbackCards(m: TestMerchant, purchases: number[]) {
   const list = [];
   for (const amount of purchases) {
     const card = await makeCard(m, program.id);
-    if (amount > 0) await earn(m.ctx, card.id, { purchase: { amount, currency: "USD" } });
+    if (amount > 0) await earn(m.ctx, { cardId: card.id, purchase: { amount, currency: "USD" } });
     const [fresh] = await m.db.select().from(cards).where(eq(cards.id, card.id));
     list.push(fresh!);
   }
@@ -120,8 +120,8 @@ describe("manual payouts", () => {
     expect(lines[1]).toContain('"600","USD","pending"');
 
     const staff = await makeUser(m, "staff");
-    await expect(markPayoutsPaid({ ...m.ctx, actor: staff }, runId)).rejects.toMatchObject({ code: "forbidden" });
-    expect(await markPayoutsPaid(m.ctx, runId)).toEqual({ marked: 1 });
+    await expect(markPayoutsPaid({ ...m.ctx, actor: staff }, { runId })).rejects.toMatchObject({ code: "forbidden" });
+    expect(await markPayoutsPaid(m.ctx, { runId })).toEqual({ marked: 1 });
     const [done] = await m.db.select().from(payoutRuns).where(eq(payoutRuns.id, runId));
     expect(done!.status).toBe("completed");
     const debits = await m.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.cardId, all[0]!.id), eq(ledgerEntries.kind, "payout")));

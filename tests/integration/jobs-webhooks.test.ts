@@ -42,7 +42,7 @@ describe("outgoing webhooks", () => {
     const endpoint = await createEndpoint(m.ctx, { url, events: ["card.balance_changed"] });
     const staff = await makeUser(m, "staff");
     await expect(createEndpoint({ ...m.ctx, actor: staff }, { url, events: ["card.enrolled"] })).rejects.toMatchObject({ code: "forbidden" });
-    await earn(m.ctx, card.id, { points: 12 });
+    await earn(m.ctx, { cardId: card.id, points: 12 });
     const events = await m.db.select().from(outboxEvents).where(eq(outboxEvents.merchantId, m.merchantId));
     const changed = events.find((e) => e.type === "card.balance_changed")!;
     const enrolled = events.find((e) => e.type === "card.enrolled")!;

@@ -54,7 +54,7 @@ describe("outbox", () => {
     const before = await countRows(m.db, m.merchantId);
     await expect(
       withTransaction(m.ctx, async (tx) => {
-        await earn(tx, card.id, { points: 50 });
+        await earn(tx, { cardId: card.id, points: 50 });
         expect((await countRows(tx.db, m.merchantId)).outbox_events).toBeGreaterThan(before.outbox_events);
         throw new Rollback("changed my mind");
       }),
@@ -67,7 +67,7 @@ describe("outbox", () => {
     const m = await makeMerchant();
     const program = await makeProgram(m);
     const card = await makeCard(m, program.id);
-    await earn(m.ctx, card.id, { points: 40 });
+    await earn(m.ctx, { cardId: card.id, points: 40 });
     const reward = await makeReward(m, program.id, 50, 5);
     const before = await countRows(m.db, m.merchantId);
     const res = await call(redeemRoute, { key: m.apiKey, params: { id: card.id }, body: { rewardId: reward.id } });
@@ -97,12 +97,12 @@ describe("NOTIFY on keepcard_events", () => {
     await subscription;
     await expect(
       withTransaction(m.ctx, async (tx) => {
-        await earn(tx, doomed.id, { points: 99 });
+        await earn(tx, { cardId: doomed.id, points: 99 });
         throw new Rollback("roll back");
       }),
     ).rejects.toBeInstanceOf(Rollback);
     // Notifications arrive in commit order: once the marker committed after it is heard, the rolled-back one is not coming.
-    await earn(m.ctx, marker.id, { points: 1 });
+    await earn(m.ctx, { cardId: marker.id, points: 1 });
     await hear((e) => e.type === "card.balance_changed" && e.payload.cardId === marker.id);
     expect(heard.filter((e) => e.payload.cardId === doomed.id && e.type !== "card.enrolled")).toEqual([]);
     expect(heard.some((e) => e.payload.cardId === doomed.id && e.type === "card.enrolled")).toBe(true);

@@ -4,7 +4,7 @@ import { ledgerEntries, pointLots } from "@/db/schema";
 import type { Ctx } from "@/lib/context";
 import { adjust } from "@/lib/ledger/adjust";
 import { earn } from "@/lib/ledger/earn";
-import { expireCard } from "@/lib/ledger/expire";
+import { expireCard } from "@/lib/expiry/expire";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { makeCard, makeMerchant, makeProgram, makeReward, type TestMerchant } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/invariants";
@@ -22,10 +22,10 @@ describe("expiry by lots", () => {
     const m = await makeMerchant();
     const program = await makeProgram(m, { expiry: { kind: "rolling", days: 30 } });
     const card = await makeCard(m, program.id);
-    await earn(on(m, 0), card.id, { points: 100 });
-    await earn(on(m, 10), card.id, { points: 50 });
-    await earn(on(m, 20), card.id, { points: 30 });
-    await adjust(on(m, 25), card.id, { amount: -60, reason: "spent at the till" });
+    await earn(on(m, 0), { cardId: card.id, points: 100 });
+    await earn(on(m, 10), { cardId: card.id, points: 50 });
+    await earn(on(m, 20), { cardId: card.id, points: 30 });
+    await adjust(on(m, 25), { cardId: card.id, amount: -60, reason: "spent at the till" });
     expect((await lots(m, card.id)).map((l) => l.remaining)).toEqual([40, 50, 30]);
     expect((await lots(m, card.id)).map((l) => l.expiresAt!.getTime())).toEqual([T0 + 30 * DAY, T0 + 40 * DAY, T0 + 50 * DAY]);
 
@@ -42,7 +42,7 @@ describe("expiry by lots", () => {
     expect((await expireCard(on(m, 45), card.id))!.card.balance).toBe(30);
     expect((await lots(m, card.id)).map((l) => l.remaining)).toEqual([0, 0, 30]);
     // Two lots due at once close in one entry.
-    await earn(on(m, 46), card.id, { points: 5 });
+    await earn(on(m, 46), { cardId: card.id, points: 5 });
     const last = await expireCard(on(m, 200), card.id);
     expect(last!.entry.amount).toBe(-35);
     expect(last!.card.balance).toBe(0);
@@ -54,9 +54,9 @@ describe("expiry by lots", () => {
     const program = await makeProgram(m, { expiry: { kind: "rolling", days: 30 } });
     const card = await makeCard(m, program.id);
     const reward = await makeReward(m, program.id, 70);
-    await earn(on(m, 0), card.id, { points: 60 });
-    await earn(on(m, 20), card.id, { points: 60 });
-    await redeemReward(on(m, 25), card.id, { rewardId: reward.id });
+    await earn(on(m, 0), { cardId: card.id, points: 60 });
+    await earn(on(m, 20), { cardId: card.id, points: 60 });
+    await redeemReward(on(m, 25), { cardId: card.id, rewardId: reward.id });
     expect((await lots(m, card.id)).map((l) => l.remaining)).toEqual([0, 50]);
     expect(await expireCard(on(m, 31), card.id)).toBeNull();
     expect((await expireCard(on(m, 51), card.id))!.entry.amount).toBe(-50);
@@ -67,8 +67,8 @@ describe("expiry by lots", () => {
     const m = await makeMerchant();
     const program = await makeProgram(m, { expiry: { kind: "inactivity", days: 90 } });
     const card = await makeCard(m, program.id);
-    await earn(on(m, 0), card.id, { points: 40 });
-    await earn(on(m, 60), card.id, { points: 10 });
+    await earn(on(m, 0), { cardId: card.id, points: 40 });
+    await earn(on(m, 60), { cardId: card.id, points: 10 });
     expect(await expireCard(on(m, 100), card.id)).toBeNull();
     expect(await expireCard(on(m, 149), card.id)).toBeNull();
     const lapsed = await expireCard(on(m, 150), card.id);
@@ -82,9 +82,9 @@ describe("expiry by lots", () => {
     const program = await makeProgram(m, { expiry: { kind: "fixed", month: 12, day: 31 } });
     const card = await makeCard(m, program.id);
     const at = (iso: string): Ctx => ({ ...m.ctx, now: () => new Date(iso) });
-    await earn(at("2024-05-01T10:00:00Z"), card.id, { points: 20 });
-    await earn(at("2024-11-15T10:00:00Z"), card.id, { points: 30 });
-    await earn(at("2024-12-31T09:00:00Z"), card.id, { points: 5 });
+    await earn(at("2024-05-01T10:00:00Z"), { cardId: card.id, points: 20 });
+    await earn(at("2024-11-15T10:00:00Z"), { cardId: card.id, points: 30 });
+    await earn(at("2024-12-31T09:00:00Z"), { cardId: card.id, points: 5 });
     expect(await expireCard(at("2024-12-30T23:59:59Z"), card.id)).toBeNull();
     const closed = await expireCard(at("2024-12-31T00:00:00Z"), card.id);
     expect(closed!.entry.amount).toBe(-50);
@@ -98,7 +98,7 @@ describe("expiry by lots", () => {
     const m = await makeMerchant();
     const program = await makeProgram(m);
     const card = await makeCard(m, program.id);
-    await earn(on(m, 0), card.id, { points: 10 });
+    await earn(on(m, 0), { cardId: card.id, points: 10 });
     expect(await expireCard(on(m, 36_500), card.id)).toBeNull();
     const entries = await m.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.cardId, card.id), eq(ledgerEntries.kind, "expire")));
     expect(entries).toEqual([]);

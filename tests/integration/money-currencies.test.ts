@@ -1,7 +1,7 @@
 import { InngestTestEngine } from "@inngest/test";
 import { describe, expect, it } from "vitest";
 import { loadCardView } from "@/lib/cards/view";
-import { recentActivity } from "@/lib/dashboard/feed";
+import { recentActivity } from "@/lib/insights/feed";
 import { payoutRun } from "@/jobs/payout-run";
 import { earn } from "@/lib/ledger/earn";
 import { configurePayouts, payoutsCsv, requestPayoutRun } from "@/lib/payouts/runs";
@@ -21,7 +21,7 @@ async function cashbackShop(currency: string, purchaseMinor: number) {
   const m = await makeMerchant({ currency });
   const program = await makeProgram(m, { kind: "cashback", cashbackPercent: 10 });
   const card = await makeCard(m, program.id);
-  await earn(m.ctx, card.id, { purchase: { amount: purchaseMinor, currency } });
+  await earn(m.ctx, { cardId: card.id, purchase: { amount: purchaseMinor, currency } });
   const view = (await loadCardView(m.db, { cardId: card.id }))!;
   return { m, program, card, view };
 }

@@ -32,8 +32,8 @@ async function makeWorld() {
   const program = await makeProgram(m);
   const reward = await makeReward(m, program.id, 10, 5);
   const card = await makeCard(m, program.id);
-  await earn(m.ctx, card.id, { points: 100 });
-  const { voucher } = await redeemReward(m.ctx, card.id, { rewardId: reward.id });
+  await earn(m.ctx, { cardId: card.id, points: 100 });
+  const { voucher } = await redeemReward(m.ctx, { cardId: card.id, rewardId: reward.id });
   const loc1 = await createLocation(m.ctx, { name: "One", latitude: null, longitude: null });
   const loc2 = await createLocation(m.ctx, { name: "Two", latitude: null, longitude: null });
   const { apiKey } = await createApiKey(m.ctx, { name: "till" });

@@ -50,7 +50,7 @@ describe("Apple .pkpass", () => {
     await makeReward(m, program.id, 50);
     await makeReward(m, program.id, 200);
     const card = await makeCard(m, program.id);
-    await earn(m.ctx, card.id, { points: 60 });
+    await earn(m.ctx, { cardId: card.id, points: 60 });
 
     const { body } = await render(card.id);
     const files = readStoredZip(body);
@@ -118,14 +118,14 @@ describe("Apple .pkpass", () => {
     const m = await makeMerchantDb();
     const program = await makeProgram(m, { name: "Stamp Club", kind: "stamps", stampsRequired: 8 } as never);
     const card = await makeCard(m, program.id);
-    await earn(m.ctx, card.id, { stamps: 3 });
+    await earn(m.ctx, { cardId: card.id, stamps: 3 });
 
     const first = await render(card.id);
     const second = await render(card.id);
     expect(first.body.equals(second.body)).toBe(true);
     expect(first.etag).toBe(second.etag);
 
-    await earn(m.ctx, card.id, { stamps: 1 });
+    await earn(m.ctx, { cardId: card.id, stamps: 1 });
     const third = await render(card.id);
     expect(third.body.equals(first.body)).toBe(false);
     expect(third.lastModified.getTime()).toBeGreaterThanOrEqual(first.lastModified.getTime());

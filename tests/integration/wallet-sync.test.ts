@@ -221,7 +221,7 @@ describe("Google Wallet", () => {
 
     const notified: boolean[] = [];
     for (let i = 1; i <= 4; i++) {
-      await earn(m.ctx, card.id, { points: 10 });
+      await earn(m.ctx, { cardId: card.id, points: 10 });
       const outcome = await syncGoogleCard(m.db, deps, card.id);
       expect(outcome!.patched).toBe(true);
       notified.push(...outcome!.messages.map((x) => x.notify));
@@ -234,7 +234,7 @@ describe("Google Wallet", () => {
     expect(google.requests.filter((r) => r.method === "PATCH")).toHaveLength(4);
 
     google.reset();
-    await updateProgram(m.ctx, program.id, { design: { backgroundColor: "#7c2d12", foregroundColor: "#ffffff", labelColor: "#fed7aa" } });
+    await updateProgram(m.ctx, { programId: program.id, design: { backgroundColor: "#7c2d12", foregroundColor: "#ffffff", labelColor: "#fed7aa" } });
     await syncGoogleCard(m.db, deps, card.id);
     expect(google.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST /loyaltyClass`, `PATCH /loyaltyClass/${gw.classId(program.id)}`]);
     expect(google.classes.get(gw.classId(program.id))).toMatchObject({ hexBackgroundColor: "#7c2d12" });
@@ -256,7 +256,7 @@ describe("wallet-sync Inngest function", () => {
 
     // Three changes inside one window: Inngest runs the function once, with the last event.
     let last = 0;
-    for (const points of [5, 7, 9]) last = (await earn(m.ctx, card.id, { points })).card.balance;
+    for (const points of [5, 7, 9]) last = (await earn(m.ctx, { cardId: card.id, points })).card.balance;
     const event = {
       name: "card.balance_changed" as const,
       data: { merchantId: m.merchantId, cardId: card.id, programId: program.id, entryId: "ent_x", kind: "earn", amount: 9, balance: last },

@@ -179,7 +179,7 @@ describe("reward and location changes", () => {
     const program = await makeProgram(m, { name: "Catalog" });
     const coffee = await makeReward(m, program.id, 50, 10);
     const card = await walletCard(program.id, "rwd");
-    await earn(m.ctx, card.id, { points: 60 });
+    await earn(m.ctx, { cardId: card.id, points: 60 });
     const other = await walletCard((await makeProgram(m, { name: "Elsewhere" })).id, "other");
     const fn = createWalletSyncProgram(() => deps);
     const run = async (programId: string) => {
@@ -204,7 +204,7 @@ describe("reward and location changes", () => {
 
     // Renamed: the serial list and Last-Modified move, the device is pushed (within the same second, too).
     google.reset();
-    await updateReward(m.ctx, coffee.id, { name: "Flat white" });
+    await updateReward(m.ctx, { rewardId: coffee.id, name: "Flat white" });
     expect(await run(program.id)).toMatchObject({ updated: 1, pushed: 1 });
     expect(apns.requests.map((r) => r.path)).toEqual(["/3/device/tokenrwd"]);
     expect((await listSerials("rwd", tag))?.serialNumbers).toEqual([card.id]);
@@ -217,12 +217,12 @@ describe("reward and location changes", () => {
     apns.reset();
 
     // Stock 10 → 9: the pass does not show it; nobody is pushed.
-    await updateReward(m.ctx, coffee.id, { inventory: 9 });
+    await updateReward(m.ctx, { rewardId: coffee.id, inventory: 9 });
     expect(await run(program.id)).toMatchObject({ pushed: 0 });
     expect((await fetchPass(card, renamed.lastModified)).status).toBe(304);
 
     // Out of stock: no longer ready to redeem.
-    await updateReward(m.ctx, coffee.id, { inventory: 0 });
+    await updateReward(m.ctx, { rewardId: coffee.id, inventory: 0 });
     expect(await run(program.id)).toMatchObject({ pushed: 1 });
     const soldOut = await fetchPass(card, renamed.lastModified);
     expect(field(soldOut.pass!, "ready")?.value).toBe("—");
@@ -230,7 +230,7 @@ describe("reward and location changes", () => {
 
     // Deactivated: gone from the catalog.
     apns.reset();
-    await updateReward(m.ctx, coffee.id, { inventory: null, active: false });
+    await updateReward(m.ctx, { rewardId: coffee.id, inventory: null, active: false });
     expect(await run(program.id)).toMatchObject({ pushed: 1 });
     expect(field((await fetchPass(card, soldOut.lastModified)).pass!, "catalog")).toBeUndefined();
     // The other program's pass was never touched.
@@ -275,7 +275,7 @@ describe("reward and location changes", () => {
       expect(google.classes.get(deps.google!.classId(stamps.id))).toMatchObject({ locations: [{ latitude: 52.52, longitude: 13.405 }] });
 
       apns.reset();
-      await updateLocation(m.ctx, shop.id, { name: "Harbor Kiosk", address: "Pier 1", latitude: 52.52, longitude: 13.405 });
+      await updateLocation(m.ctx, { locationId: shop.id, location: { name: "Harbor Kiosk", address: "Pier 1", latitude: 52.52, longitude: 13.405 } });
       expect(await run()).toMatchObject({ pushed: 2 });
       expect(field((await fetchPass(b)).pass!, "locations")?.value).toBe("Harbor Kiosk, Pier 1");
     } finally {
@@ -292,7 +292,7 @@ describe("Last-Modified and If-Modified-Since", () => {
     // the device holding the older pass gets the new one, and a device holding the new one a 304.
     let held = await fetchPass(card);
     for (let i = 1; i <= 8; i++) {
-      await earn(m.ctx, card.id, { points: 1 });
+      await earn(m.ctx, { cardId: card.id, points: 1 });
       const next = await fetchPass(card, held.lastModified);
       expect(next.status, `change ${i}`).toBe(200);
       expect(field(next.pass!, "balance")?.value).toBe(i);

@@ -69,7 +69,7 @@ describe("Apple Wallet web service over HTTP", () => {
 
     // A balance change at once (most likely within the same second as the fetch): the serial shows
     // up, and the device's If-Modified-Since gets the new pass, not a 304.
-    await earn(ctx, card.id, { points: 120 });
+    await earn(ctx, { cardId: card.id, points: 120 });
     const changed = await fetch(`${listPath}?passesUpdatedSince=${listed.lastUpdated}`);
     expect(changed.status).toBe(200);
     const changedBody = (await changed.json()) as { serialNumbers: string[]; lastUpdated: string };

@@ -3,7 +3,7 @@ import { jobs, reportingJobs } from "@/jobs";
 import { describeCron } from "@/jobs/job";
 import { EVENT_CATALOGUE, EVENT_TYPES, WEBHOOK_EVENTS, eventLabel } from "@/lib/events/catalogue";
 import { events } from "@/lib/events/inngest";
-import { isFeedEvent } from "@/lib/dashboard/feed";
+import { isFeedEvent } from "@/lib/insights/feed";
 import { EndpointInput } from "@/lib/webhooks/endpoints";
 
 describe("describeCron", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ExpiryPolicy, inactivityDeadline, isLotExpired, lotExpiry } from "@/lib/ledger/expiry";
+import { ExpiryPolicy, inactivityDeadline, isLotExpired, lotExpiry } from "@/lib/expiry/policy";
 
 const d = (iso: string) => new Date(iso);
 

@@ -43,7 +43,9 @@ async function readBack(text: string): Promise<string | null> {
         for (let dx = -1; dx <= 1; dx++) {
           const xx = x + dx;
           const yy = y + dy;
-          if (xx >= 0 && yy >= 0 && xx < w && yy < h) (sum += small[yy * w + xx]!), n++;
+          if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+          sum += small[yy * w + xx]!;
+          n++;
         }
       }
       const v = sum / n;

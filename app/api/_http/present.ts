@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Card, LedgerEntry, Program, Reward, Voucher } from "@/db/schema";
 import { cardLinks } from "@/lib/cards/links";
-import { ExpiryPolicy } from "@/lib/ledger/expiry";
+import { ExpiryPolicy } from "@/lib/expiry/policy";
 import { PassDesign } from "@/lib/programs/design";
 import { EarningRules } from "@/lib/rules/schema";
 import { TierLadder } from "@/lib/tiers/schema";

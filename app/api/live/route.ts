@@ -1,5 +1,5 @@
 import { can } from "@/lib/auth/permissions";
-import { describeEvent, isFeedEvent } from "@/lib/dashboard/feed";
+import { describeEvent, isFeedEvent } from "@/lib/insights/feed";
 import { subscribeToEvents } from "@/lib/events/listen";
 import { currentMember } from "../../_server/session";
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { EmptyState, PageHeader, formatDate } from "@/components/ui";
-import { listAudit } from "@/lib/dashboard/settings";
+import { listAudit } from "@/lib/audit/log";
 import { requirePage } from "../../_server/session";
 
 export const metadata: Metadata = { title: "Audit log" };

@@ -15,7 +15,7 @@ export const cancelCampaignAction = memberAction(
   "campaigns.cancel",
   { input: z.object({ campaignId: z.string().min(1).max(64) }).strict(), permission: "campaigns:write" },
   async ({ ctx, input }) => {
-    const campaign = await cancelCampaign(ctx, input.campaignId);
+    const campaign = await cancelCampaign(ctx, input);
     revalidatePath("/dashboard/campaigns");
     return { id: campaign.id, status: campaign.status };
   },

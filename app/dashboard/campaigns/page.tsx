@@ -5,7 +5,7 @@ import { campaignResults, type CampaignResults } from "@/lib/campaigns/results";
 import { describeOffer } from "@/lib/campaigns/run";
 import { utcToZoned } from "@/lib/campaigns/time";
 import { listCampaigns, listSegments } from "@/lib/campaigns/verbs";
-import { merchantOf } from "@/lib/merchants";
+import { merchantOf } from "@/lib/merchants/verbs";
 import { listPrograms } from "@/lib/programs/verbs";
 import { requirePage } from "../../_server/session";
 import { CampaignForm, CancelCampaign } from "./campaign-controls";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Alert, Badge, Card, PageHeader, Stat, formatDate, formatNumber } from "@/components/ui";
 import { reportingJobs } from "@/jobs";
 import { jobSystemStatus, type JobSystemStatus } from "@/lib/events/status";
-import { merchantOf } from "@/lib/merchants";
+import { merchantOf } from "@/lib/merchants/verbs";
 import { requirePage } from "../../_server/session";
 
 export const metadata: Metadata = { title: "Jobs" };

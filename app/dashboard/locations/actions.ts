@@ -11,13 +11,13 @@ export const createLocationAction = memberAction("locations.create", { input: Lo
 });
 
 export const updateLocationAction = memberAction("locations.update", { input: UpdateLocationInput, permission: "locations:write" }, async ({ ctx, input }) => {
-  await updateLocation(ctx, input.locationId, input.location);
+  await updateLocation(ctx, input);
   revalidatePath("/dashboard/locations");
   return { id: input.locationId };
 });
 
 export const deleteLocationAction = memberAction("locations.delete", { input: DeleteLocationInput, permission: "locations:write" }, async ({ ctx, input }) => {
-  await deleteLocation(ctx, input.locationId);
+  await deleteLocation(ctx, input);
   revalidatePath("/dashboard/locations");
   return { id: input.locationId };
 });

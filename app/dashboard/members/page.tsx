@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { EmptyState, PageHeader, formatDate, formatNumber, inputClass } from "@/components/ui";
-import { searchMembers } from "@/lib/dashboard/members";
+import { searchMembers } from "@/lib/customers/members";
 import { requirePage } from "../../_server/session";
 
 export const metadata: Metadata = { title: "Members" };

@@ -23,7 +23,7 @@ export const markPaidAction = memberAction(
   "payouts.markPaid",
   { input: z.object({ runId: id, payoutIds: z.array(id).min(1).max(10_000).optional() }).strict(), permission: "payouts:manage" },
   async ({ ctx, input }) => {
-    const result = await markPayoutsPaid(ctx, input.runId, input.payoutIds);
+    const result = await markPayoutsPaid(ctx, input);
     revalidatePath("/dashboard/payouts");
     return result;
   },

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Badge, Card, EmptyState, PageHeader, formatDate, formatMoney, formatNumber } from "@/components/ui";
 import type { PayoutRun } from "@/db/schema";
-import { merchantOf } from "@/lib/merchants";
+import { merchantOf } from "@/lib/merchants/verbs";
 import { listFailedPayouts, listPayoutRuns, listPayoutSettings } from "@/lib/payouts/runs";
 import { listPrograms } from "@/lib/programs/verbs";
 import { requirePage } from "../../_server/session";

@@ -24,7 +24,7 @@ export const updateProgramAction = memberAction(
   "programs.update",
   { input: z.object({ programId: Id, patch: UpdateProgramInput }).strict(), permission: "programs:write" },
   async ({ ctx, input }) => {
-    const program = await updateProgram(ctx, input.programId, input.patch);
+    const program = await updateProgram(ctx, { programId: input.programId, ...input.patch });
     refresh(`/dashboard/programs/${program.id}`);
     return { id: program.id, status: program.status };
   },
@@ -34,7 +34,7 @@ export const setProgramStatusAction = memberAction(
   "programs.setStatus",
   { input: z.object({ programId: Id, status: z.enum(["active", "paused", "archived"]) }).strict(), permission: "programs:write" },
   async ({ ctx, input }) => {
-    const program = await updateProgram(ctx, input.programId, { status: input.status });
+    const program = await updateProgram(ctx, { programId: input.programId, status: input.status });
     refresh(`/dashboard/programs/${program.id}`);
     return { id: program.id, status: program.status };
   },
@@ -50,7 +50,7 @@ export const updateRewardAction = memberAction(
   "rewards.update",
   { input: z.object({ rewardId: Id, patch: UpdateRewardInput }).strict(), permission: "rewards:write" },
   async ({ ctx, input }) => {
-    const reward = await updateReward(ctx, input.rewardId, input.patch);
+    const reward = await updateReward(ctx, { rewardId: input.rewardId, ...input.patch });
     refresh(`/dashboard/programs/${reward.programId}`);
     return { id: reward.id, active: reward.active };
   },

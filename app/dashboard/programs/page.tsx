@@ -2,8 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Badge, ButtonLink, EmptyState, PageHeader, formatNumber } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
-import { programMemberCounts } from "@/lib/dashboard/programs";
-import { listPrograms } from "@/lib/programs/verbs";
+import { listPrograms, programMemberCounts } from "@/lib/programs/verbs";
 import { requirePage } from "../../_server/session";
 
 export const metadata: Metadata = { title: "Programs" };

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { SettingsInput, updateSettings } from "@/lib/dashboard/settings";
+import { SettingsInput, updateSettings } from "@/lib/merchants/settings";
 import { memberAction } from "../../_server/action";
 
 export const updateSettingsAction = memberAction("settings.update", { input: SettingsInput, permission: "settings:write" }, async ({ ctx, input }) => {

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui";
-import { merchantOf } from "@/lib/merchants";
+import { merchantOf } from "@/lib/merchants/verbs";
 import { requirePage } from "../../_server/session";
 import { SettingsForm } from "./settings-form";
 

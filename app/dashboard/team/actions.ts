@@ -26,7 +26,7 @@ export const removeMemberAction = memberAction("team.remove", { input: RemoveMem
 });
 
 export const revokeInvitationAction = memberAction("team.revokeInvitation", { input: RevokeInvitationInput, permission: "team:manage" }, async ({ ctx, input }) => {
-  await revokeInvitation(ctx, input.invitationId);
+  await revokeInvitation(ctx, input);
   revalidatePath("/dashboard/team");
   return { invitationId: input.invitationId };
 });

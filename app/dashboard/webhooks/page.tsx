@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Badge, Card, PageHeader, formatDate } from "@/components/ui";
-import { merchantOf } from "@/lib/merchants";
+import { merchantOf } from "@/lib/merchants/verbs";
 import { WEBHOOK_EVENTS, deliveryAttempts, listDeliveries, listEndpoints } from "@/lib/webhooks/endpoints";
 import { requirePage } from "../../_server/session";
 import { CreateEndpoint, EndpointToggle, ReplayDelivery } from "./webhook-controls";

@@ -1,6 +1,6 @@
 "use client";
 
-import type { ScannedCard } from "@/lib/dashboard/scanner";
+import type { ScannedCard } from "@/lib/cards/lookup";
 import { unitOf } from "../counter";
 import { AmountForm } from "./amount-form";
 

@@ -1,6 +1,6 @@
 "use client";
 
-import type { ScanResult } from "@/lib/dashboard/scanner";
+import type { ScanResult } from "@/lib/cards/lookup";
 import { Refusal } from "./result";
 
 export type VoucherScan = Extract<ScanResult, { kind: "voucher" }>;

@@ -11,8 +11,3 @@ export function magicLinkEmail(url: string, host: string) {
 </div>`;
   return { subject, text, html };
 }
-
-/** Picks the sign-in link out of an email body (dev outbox, tests). */
-export function findSignInLink(text: string): string | null {
-  return /https?:\/\/\S+\/api\/auth\/callback\/email\?\S+/.exec(text)?.[0] ?? null;
-}

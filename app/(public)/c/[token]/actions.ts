@@ -9,7 +9,8 @@ import { afterCommit } from "@/lib/events/after-commit";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { voucherToken } from "@/lib/vouchers/token";
 import { qrSvg } from "@/app/(public)/qr";
-import { clientIp, limitCardTraffic } from "@/app/(public)/_public";
+import { limitCardTraffic } from "@/app/(public)/_public";
+import { clientIp } from "@/app/_server/client-ip";
 
 const RedeemFromPage = z.object({ token: z.string().min(16).max(64), rewardId: z.string().min(1).max(64) }).strict();
 
@@ -20,8 +21,7 @@ const redeem = publicAction("card_page.redeem", { input: RedeemFromPage }, async
   await limitCardTraffic(await clientIp(), view.card.id, "redeem");
   const { voucher } = await redeemReward(
     { db, merchantId: view.card.merchantId, actor: { type: "customer", id: view.card.customerId }, source: "card_page" },
-    view.card.id,
-    { rewardId: input.rewardId },
+    { cardId: view.card.id, rewardId: input.rewardId },
   );
   afterCommit(view.card.merchantId);
   return { id: voucher.id, title: voucher.title, code: voucher.code, expiresAt: voucher.expiresAt.toISOString(), qr: await qrSvg(voucherToken(voucher)) };

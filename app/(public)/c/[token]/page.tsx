@@ -7,7 +7,8 @@ import { isAppError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";
 import { voucherToken } from "@/lib/vouchers/token";
 import { walletStatus } from "@/wallet/config";
-import { clientIp, limitCardTraffic } from "../../_public";
+import { clientIp } from "../../../_server/client-ip";
+import { limitCardTraffic } from "../../_public";
 import { qrSvg } from "../../qr";
 import { LiveRefresh, RedeemButton } from "./client";
 
@@ -39,7 +40,7 @@ export default async function CardPage({ params, searchParams }: { params: Promi
   }
 
   const { card, program, merchant, design } = { ...view, design: view.program.design };
-  const [{ entries, vouchers }, cardQr] = await Promise.all([cardActivity(db, card.id), qrSvg(cardQrToken(card))]);
+  const [{ entries, vouchers }, cardQr] = await Promise.all([cardActivity(db, { cardId: card.id }), qrSvg(cardQrToken(card))]);
   const open = vouchers.filter((v) => v.status === "issued" && v.expiresAt > new Date());
   const voucherQrs = await Promise.all(open.map((v) => qrSvg(voucherToken(v))));
   const affordable = program.kind === "points" ? view.rewards.filter((r) => r.cost <= card.balance && (r.inventory === null || r.inventory > 0)) : [];

@@ -6,7 +6,7 @@ import { publicAction } from "@/app/_server/action";
 import { JoinInput, joinFromPublicPage } from "@/lib/cards/join";
 import { afterCommit } from "@/lib/events/after-commit";
 import { enforceRateLimit } from "@/lib/rate-limit";
-import { clientIp } from "@/app/(public)/_public";
+import { clientIp } from "@/app/_server/client-ip";
 
 const join = publicAction("join_page.join", { input: JoinInput }, async ({ input }) => {
   await enforceRateLimit("publicIp", `join:${await clientIp()}`);

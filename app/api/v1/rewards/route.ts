@@ -5,7 +5,7 @@ import { apiRoute } from "../../_http/route";
 // GET /api/v1/rewards?programId= — the reward catalog
 export const GET = apiRoute({ summary: "List rewards", query: ListRewardsInput, response: { status: 200, schema: listOf(RewardOut) } }, async ({ ctx, query }) => ({
   status: 200,
-  body: { data: (await listRewards(ctx, query.programId)).map(presentReward) },
+  body: { data: (await listRewards(ctx, { programId: query.programId })).map(presentReward) },
 }));
 
 // POST /api/v1/rewards — add a reward, with optional stock

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Badge, PageHeader, formatDate, formatNumber } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
-import { memberDetail } from "@/lib/dashboard/members";
+import { memberDetail } from "@/lib/customers/members";
 import { isAppError } from "@/lib/errors";
 import { requirePage } from "../../../_server/session";
 import { AdjustForm, GdprControls } from "./member-controls";

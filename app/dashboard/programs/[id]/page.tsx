@@ -5,7 +5,7 @@ import { Alert, Badge, PageHeader } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { isAppError } from "@/lib/errors";
 import { listLocations } from "@/lib/locations/verbs";
-import { merchantOf } from "@/lib/merchants";
+import { merchantOf } from "@/lib/merchants/verbs";
 import { getProgram } from "@/lib/programs/verbs";
 import { listRewards } from "@/lib/rewards/verbs";
 import { requirePage } from "../../../_server/session";
@@ -23,7 +23,7 @@ export default async function ProgramPage({ params, searchParams }: { params: Pr
     if (isAppError(e) && e.code === "not_found") notFound();
     throw e;
   });
-  const [merchant, locations, rewards] = await Promise.all([merchantOf(member.ctx), listLocations(member.ctx), listRewards(member.ctx, program.id)]);
+  const [merchant, locations, rewards] = await Promise.all([merchantOf(member.ctx), listLocations(member.ctx), listRewards(member.ctx, { programId: program.id })]);
   const canEdit = can(member.ctx.actor, "programs:write");
   const draft: ProgramDraft = {
     id: program.id,

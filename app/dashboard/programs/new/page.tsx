@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui";
 import { listLocations } from "@/lib/locations/verbs";
-import { merchantOf } from "@/lib/merchants";
+import { merchantOf } from "@/lib/merchants/verbs";
 import { requirePage } from "../../../_server/session";
 import { ProgramEditor, defaultDraft } from "../program-editor";
 

@@ -5,7 +5,8 @@ import { httpDate } from "@/wallet/apple/service";
 import { loadPass, renderLoadedPass } from "@/wallet/apple/state";
 import { appleConfig } from "@/wallet/config";
 import { problemResponse } from "@/app/api/_http/problem";
-import { ipFrom, limitCardTraffic } from "../../../_public";
+import { ipFrom } from "../../../../_server/client-ip";
+import { limitCardTraffic } from "../../../_public";
 
 export const dynamic = "force-dynamic";
 

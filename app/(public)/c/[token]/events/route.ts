@@ -3,7 +3,8 @@ import { loadCardView } from "@/lib/cards/view";
 import { AppError } from "@/lib/errors";
 import { subscribeToEvents } from "@/lib/events/listen";
 import { problemResponse } from "@/app/api/_http/problem";
-import { ipFrom, limitCardTraffic } from "../../../_public";
+import { ipFrom } from "../../../../_server/client-ip";
+import { limitCardTraffic } from "../../../_public";
 
 export const dynamic = "force-dynamic";
 

@@ -5,7 +5,8 @@ import { googleConfig } from "@/wallet/config";
 import { GoogleWalletClient } from "@/wallet/google/client";
 import { googleSaveUrl } from "@/wallet/google/sync";
 import { problemResponse } from "@/app/api/_http/problem";
-import { ipFrom, limitCardTraffic } from "../../../_public";
+import { ipFrom } from "../../../../_server/client-ip";
+import { limitCardTraffic } from "../../../_public";
 
 export const dynamic = "force-dynamic";
 

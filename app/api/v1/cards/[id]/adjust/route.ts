@@ -13,7 +13,7 @@ export const POST = apiRoute(
     errors: [404, 409],
   },
   async ({ ctx, params, body }) => {
-    const { entry, card } = await adjust(ctx, params.id, body);
+    const { entry, card } = await adjust(ctx, { cardId: params.id, ...body });
     return { status: 201, body: { entry: presentEntry(entry), card: presentCard(card) } };
   },
 );

@@ -13,7 +13,7 @@ export const POST = apiRoute(
     errors: [404, 409],
   },
   async ({ ctx, params, body }) => {
-    const { entry, card, vouchers } = await earn(ctx, params.id, body);
+    const { entry, card, vouchers } = await earn(ctx, { cardId: params.id, ...body });
     return { status: 201, body: { entry: presentEntry(entry), card: presentCard(card), vouchers: vouchers.map(presentVoucher) } };
   },
 );

@@ -13,7 +13,7 @@ export const POST = apiRoute(
     errors: [404, 409],
   },
   async ({ ctx, params, body }) => {
-    const { voucher, entry, card } = await redeemReward(ctx, params.id, body);
+    const { voucher, entry, card } = await redeemReward(ctx, { cardId: params.id, ...body });
     return { status: 201, body: { voucher: presentVoucher(voucher), entry: presentEntry(entry), card: presentCard(card) } };
   },
 );

@@ -13,7 +13,7 @@ export const GET = apiRoute(
     errors: [404],
   },
   async ({ ctx, params, query }) => {
-    const page = await listEntries(ctx, params.id, query);
+    const page = await listEntries(ctx, { cardId: params.id, ...query });
     return { status: 200, body: { data: page.data.map(presentEntry), nextCursor: page.nextCursor } };
   },
 );

@@ -2,7 +2,7 @@ import { and, desc, eq, gt } from "drizzle-orm";
 import { z } from "zod";
 import { cards, customers, programs, vouchers, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
-import { scan } from "../cards/read";
+import { scan } from "./read";
 import { now, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { normalizeCode } from "../ids";
@@ -73,9 +73,9 @@ function voucherView(ctx: Ctx, v: Voucher): ScannedVoucher {
  * What the cashier scanned or typed: a QR token (card or voucher, signature checked), a voucher
  * code, a member code (shown under the card's QR), or a customer's email.
  */
-export async function lookupCode(ctx: Ctx, raw: string): Promise<ScanResult> {
+export async function lookupCode(ctx: Ctx, raw: z.input<typeof LookupInput>): Promise<ScanResult> {
   assertCan(ctx.actor, "cards:read");
-  const code = raw.trim();
+  const { code } = LookupInput.parse(raw);
   if (isQrToken(code)) {
     const found = await scan(ctx, code);
     if (found.kind === "card") return { kind: "card", card: await cardView(ctx, found.card.id) };

@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client";
 import { systemActor } from "../context";
-import { expireCard } from "../ledger/expire";
+import { expireCard } from "./expire";
 
 /**
  * Closes due lots on up to `limit` cards: lots past their date, and whole balances under an
- * inactivity policy whose deadline passed. One transaction per card (lib/ledger/expire.ts), so a
+ * inactivity policy whose deadline passed. One transaction per card (lib/expiry/expire.ts), so a
  * failure on one card leaves the others done, and a rerun finds nothing left to close.
  */
 export async function expireDueCards(db: Executor, at: Date, limit = 500): Promise<{ cards: number; points: number }> {

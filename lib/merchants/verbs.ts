@@ -1,11 +1,12 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Executor } from "../db/client";
-import { locations, memberships, merchants, users, type Merchant } from "../db/schema";
-import { audit } from "./audit";
-import type { Actor, Ctx } from "./context";
-import { notFound } from "./errors";
-import { newId } from "./ids";
+import type { Executor } from "../../db/client";
+import { locations, memberships, merchants, users, type Merchant } from "../../db/schema";
+import { audit } from "../audit/log";
+import type { Actor, Ctx } from "../context";
+import { notFound } from "../errors";
+import { newId } from "../ids";
+import { CurrencyCode } from "../money";
 
 export async function merchantOf(ctx: Ctx): Promise<Merchant> {
   const [merchant] = await ctx.db.select().from(merchants).where(eq(merchants.id, ctx.merchantId));
@@ -13,6 +14,7 @@ export async function merchantOf(ctx: Ctx): Promise<Merchant> {
   return merchant;
 }
 
+/** What makes a valid merchant setting: shared by onboarding, the settings page and the CLI. */
 export const timeZone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });
@@ -22,16 +24,28 @@ export const timeZone = z.string().refine((tz) => {
   }
 }, "an IANA time zone such as Europe/Berlin");
 
+export const currencyCode = z
+  .string()
+  .trim()
+  .length(3, "a three-letter code such as USD or EUR")
+  .toUpperCase()
+  .refine((c) => CurrencyCode.safeParse(c).success, "an ISO 4217 currency code such as USD or EUR");
+
+export const brandColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #3b2f2f");
+
+/** A logo as a small PNG/JPEG/WebP/SVG data URL (the browser resizes it before upload). */
+export const logoDataUrl = z
+  .string()
+  .max(200_000, "the logo is too large; use an image under 150 KB")
+  .regex(/^data:image\/(png|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/, "a PNG, JPEG, WebP or SVG image");
+
 export const CreateMerchantInput = z.object({
   name: z.string().trim().min(1).max(80),
   ownerEmail: z.email().toLowerCase(),
   ownerName: z.string().trim().max(120).optional(),
-  currency: z.string().length(3).toUpperCase().default("USD"),
+  currency: currencyCode.default("USD"),
   timezone: timeZone.default("UTC"),
-  brandColor: z
-    .string()
-    .regex(/^#[0-9a-fA-F]{6}$/)
-    .default("#1f2937"),
+  brandColor: brandColor.default("#1f2937"),
   logoUrl: z.string().max(200_000).optional(),
   location: z
     .object({ name: z.string().trim().min(1).max(80), address: z.string().max(200).optional(), latitude: z.number().min(-90).max(90).optional(), longitude: z.number().min(-180).max(180).optional() })

@@ -67,7 +67,7 @@ export async function memberDetail(ctx: Ctx, customerId: string) {
   const readCtx: Ctx = { ...ctx, actor: { type: "system", id: "dashboard" } };
   const detailed = [];
   for (const o of owned) {
-    const { data } = await listEntries(readCtx, o.card.id, { limit: 100 });
+    const { data } = await listEntries(readCtx, { cardId: o.card.id, limit: 100 });
     const vs = await ctx.db.select().from(vouchers).where(eq(vouchers.cardId, o.card.id)).orderBy(desc(vouchers.createdAt)).limit(50);
     detailed.push({ ...o, entries: data, vouchers: vs });
   }

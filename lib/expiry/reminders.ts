@@ -12,7 +12,7 @@ const DAY = 86_400_000;
 type Due = { card_id: string; merchant_id: string; program_id: string; expires_on: string; expires_at: Date | string; amount: number; reminder_days: number[] };
 
 /** Which reminder window a date `daysLeft` away falls in: the narrowest window that contains it. */
-export function reminderWindow(reminderDays: number[], msLeft: number): number | null {
+function reminderWindow(reminderDays: number[], msLeft: number): number | null {
   const fits = reminderDays.filter((d) => msLeft <= d * DAY).sort((a, b) => a - b);
   return fits[0] ?? null;
 }

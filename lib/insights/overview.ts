@@ -3,7 +3,7 @@ import { queryRows } from "../../db/client";
 import { dashboardDailyStats } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import { now, type Ctx } from "../context";
-import { merchantOf } from "../merchants";
+import { merchantOf } from "../merchants/verbs";
 
 export type DayPoint = { day: string; members: number; newMembers: number; active: number; issued: number; redeemed: number };
 

@@ -1,8 +1,8 @@
 import { and, eq, gt } from "drizzle-orm";
 import { pointLots, type Card, type LedgerEntry } from "../../db/schema";
 import { now, withTransaction, type Ctx } from "../context";
-import { appendEntry, lockCardWithProgram } from "./core";
-import { isLotExpired } from "./expiry";
+import { appendEntry, lockCardWithProgram } from "../ledger/core";
+import { isLotExpired } from "./policy";
 
 /**
  * Closes the card's lots that are due under its program's policy as one `expire` entry.
