@@ -137,7 +137,7 @@ export function passModel(view: CardView, config: Pick<AppleConfig, "passTypeId"
   return {
     props,
     fields,
-    barcode: { message: cardQrToken(card), format: "PKBarcodeFormatQR", messageEncoding: "iso-8859-1" },
+    barcode: { message: cardQrToken(card), format: "PKBarcodeFormatQR", messageEncoding: "iso-8859-1", altText: card.referralCode },
     locations: view.locations.slice(0, 10).map((l) => ({
       latitude: l.latitude!,
       longitude: l.longitude!,
