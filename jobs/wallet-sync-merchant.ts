@@ -4,8 +4,9 @@ import { events, inngest } from "../lib/events/inngest";
 import { describeJob } from "./job";
 
 /**
- * A location of the merchant was added, moved, renamed or removed: every pass of the merchant
- * lists its locations (Apple) and every loyalty class has them (Google). The merchant's wallet
+ * A location of the merchant was added, moved, renamed or removed, or the business's name, colour
+ * or logo changed (merchant.changed): every pass of the merchant shows them (Apple) and every
+ * loyalty class has them (Google). The merchant's wallet
  * cards are looked at again, a page per step; passes that changed get a push, the Google classes
  * a PATCH.
  */
@@ -14,7 +15,7 @@ export function createWalletSyncMerchant(deps: () => WalletDeps = defaultWalletD
     {
       id: "wallet-sync-merchant",
       name: "Wallet pass sync (whole merchant)",
-      triggers: [{ event: events["location.changed"] }],
+      triggers: [{ event: events["location.changed"] }, { event: events["merchant.changed"] }],
       debounce: { key: "event.data.merchantId", period: "30s", timeout: "5m" },
       retries: 6,
     },

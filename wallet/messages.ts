@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { and, eq, gt, ne, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "../db/client";
-import { cards, googleWalletMessages, googleWalletObjects, walletMessages, type WalletMessage } from "../db/schema";
-import { GoogleWalletError, type GoogleWalletClient } from "./google/client";
-import { NOTIFICATIONS_PER_DAY } from "./google/sync";
+import { cards, googleWalletObjects, walletMessages, type WalletMessage } from "../db/schema";
+import type { GoogleWalletClient } from "./google/client";
+import { PASS_MESSAGE_DAYS } from "./apple/state";
+import { postGoogleMessage } from "./google/notify";
 
 /**
  * Messages for a card's holder (an expiry reminder, a campaign announcement), requested by the
@@ -34,13 +35,15 @@ export async function recordWalletMessage(db: Executor, raw: WalletMessageInput)
   return row ?? null;
 }
 
-export type GoogleMessageOutcome = { added: boolean; notify: boolean } | null;
+/** When a message leaves the passes: PASS_MESSAGE_DAYS after it was recorded. */
+export const walletMessageExpiry = (message: Pick<WalletMessage, "createdAt">) => new Date(message.createdAt.getTime() + PASS_MESSAGE_DAYS * 86_400_000);
+
+export type GoogleMessageOutcome = { added: boolean; notify: boolean; quotaLimited: boolean } | null;
 
 /**
- * Adds the message to the card's Google object: TEXT_AND_NOTIFY while the card's notifications of
- * the last 24 hours (milestones included) are under Google's 3, TEXT after that. The message id
- * at Google is ours, so a retry after a lost answer gets a 409 and is taken as done. Null when
- * the card was never saved to Google Wallet.
+ * Adds the message to the card's Google object exactly once (google/notify.ts): TEXT_AND_NOTIFY
+ * while the card's notifications of the last 24 hours are under Google's 3, TEXT after that or
+ * when Google answers with a quota error. Null when the card was never saved to Google Wallet.
  */
 export async function addGoogleMessage(db: Executor, gw: GoogleWalletClient | null, messageId: string, now = new Date()): Promise<GoogleMessageOutcome> {
   if (!gw) return null;
@@ -48,33 +51,7 @@ export async function addGoogleMessage(db: Executor, gw: GoogleWalletClient | nu
   if (!message) return null;
   const [object] = await db.select().from(googleWalletObjects).where(eq(googleWalletObjects.cardId, message.cardId));
   if (!object) return null;
-  if (message.googleSentAt) {
-    const [sent] = await db.select({ notify: googleWalletMessages.notify }).from(googleWalletMessages).where(eq(googleWalletMessages.id, message.id));
-    return { added: false, notify: sent?.notify ?? false };
-  }
-
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(googleWalletMessages)
-    .where(
-      and(
-        eq(googleWalletMessages.cardId, message.cardId),
-        eq(googleWalletMessages.notify, true),
-        gt(googleWalletMessages.createdAt, new Date(now.getTime() - 86_400_000)),
-        ne(googleWalletMessages.id, message.id),
-      ),
-    );
-  const notify = Number(row?.n ?? 0) < NOTIFICATIONS_PER_DAY;
-  const res = await gw.call("POST", `/loyaltyObject/${encodeURIComponent(object.objectId)}/addMessage`, {
-    message: { id: message.id, header: message.title, body: message.body, messageType: notify ? "TEXT_AND_NOTIFY" : "TEXT" },
-  });
-  if (res.status !== 200 && res.status !== 409) throw new GoogleWalletError(res.status, "addMessage", res.data);
-
-  // Budget row first, then the mark: a crash between the two is repaired by the retry (409, no-op insert).
-  await db
-    .insert(googleWalletMessages)
-    .values({ id: message.id, cardId: message.cardId, kind: "message", header: message.title, body: message.body, notify, createdAt: now })
-    .onConflictDoNothing();
-  await db.update(walletMessages).set({ googleSentAt: now }).where(eq(walletMessages.id, message.id));
-  return { added: true, notify };
+  const outcome = await postGoogleMessage(db, gw, object.objectId, { id: message.id, cardId: message.cardId, kind: "message", header: message.title, body: message.body, wantNotify: true, endsAt: walletMessageExpiry(message) }, now);
+  if (!message.googleSentAt) await db.update(walletMessages).set({ googleSentAt: now }).where(eq(walletMessages.id, message.id));
+  return outcome;
 }

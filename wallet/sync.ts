@@ -47,11 +47,27 @@ export class PushFailedError extends Error {
   }
 }
 
+/** APNs refused our credentials (403): no device gets any update until they are fixed. */
+export class PushForbiddenError extends Error {
+  constructor(readonly result: ApnsResult) {
+    super(
+      `APNs refused the push with 403 ${result.reason ?? ""}: the pass certificate (or APNs token key) is not accepted for this pass type id — ` +
+        "expired, revoked, of another team, or for another topic. No Apple Wallet pass is updated until it is fixed.",
+    );
+    this.name = "PushForbiddenError";
+  }
+}
+
 export type AppleSyncOutcome = { sent: number; unregistered: number; rejected: number } | null;
 
+/** Answers that mean the token will never work again for this pass type: the registration goes. */
+export const deadToken = (r: ApnsResult) => r.status === 410 || (r.status === 400 && (r.reason === "BadDeviceToken" || r.reason === "DeviceTokenNotForTopic"));
+
 /**
- * Tells every device that holds the card's pass to fetch it again (an empty push). A 410 answer
- * means the device dropped the pass: its registrations go. Throttling and server errors are
+ * Tells every device that holds the card's pass to fetch it again (an empty push). A 410
+ * (Unregistered) or a 400 BadDeviceToken / DeviceTokenNotForTopic means the token is dead: its
+ * registrations go. A 403 means our credentials are refused: thrown (PushForbiddenError), so the
+ * job fails with that reason instead of reporting success. Throttling and server errors are
  * retried here and then thrown, so the job retries too.
  */
 export async function pushAppleUpdate(db: Executor, deps: WalletDeps, cardId: string): Promise<AppleSyncOutcome> {
@@ -62,11 +78,13 @@ export async function pushAppleUpdate(db: Executor, deps: WalletDeps, cardId: st
     .where(and(eq(appleRegistrations.cardId, cardId), eq(appleRegistrations.passTypeId, deps.apple.config.passTypeId)));
   if (regs.length === 0) return { sent: 0, unregistered: 0, rejected: 0 };
   const results = await pushAll(deps.apple.sender, deps.apple.config.passTypeId, regs.map((r) => r.pushToken));
-  const gone = results.filter((r) => r.status === 410).map((r) => r.token);
+  const gone = results.filter(deadToken).map((r) => r.token);
   if (gone.length > 0) {
     await db.delete(appleRegistrations).where(and(inArray(appleRegistrations.pushToken, gone), eq(appleRegistrations.passTypeId, deps.apple.config.passTypeId)));
   }
-  const rejected = results.filter((r) => r.status >= 400 && r.status < 500 && r.status !== 410 && r.status !== 429);
+  const forbidden = results.find((r) => r.status === 403);
+  if (forbidden) throw new PushForbiddenError(forbidden);
+  const rejected = results.filter((r) => r.status >= 400 && r.status < 500 && !deadToken(r) && r.status !== 429);
   for (const r of rejected) console.warn(`[apns] push refused: ${r.status} ${r.reason ?? ""}`);
   const failed = results.filter((r) => r.status === 0 || r.status === 429 || r.status >= 500);
   if (failed.length > 0) throw new PushFailedError(failed);

@@ -44,7 +44,11 @@ export const googleWalletObjects = pgTable("google_wallet_objects", {
   ...timestamps(),
 });
 
-// Messages added to Google loyalty objects. `notify` ones count toward Google's 3 per pass per 24 hours.
+// Notifications and messages of Google loyalty objects, one row per logical message (its id is the
+// message id at Google). `notify` ones count toward Google's 3 per pass per 24 hours; the row is
+// written, under a lock of the card's object row, before the message is posted, so concurrent jobs
+// never exceed the budget and a retry reuses the decision. `quotaLimited`: Google answered with a
+// quota error and the message went without a notification. `sentAt`: when Google took it.
 export const googleWalletMessages = pgTable(
   "google_wallet_messages",
   {
@@ -54,6 +58,8 @@ export const googleWalletMessages = pgTable(
     header: text("header").notNull(),
     body: text("body").notNull(),
     notify: boolean("notify").notNull(),
+    quotaLimited: boolean("quota_limited").notNull().default(false),
+    sentAt: ts("sent_at"),
     createdAt: createdAt(),
   },
   (t) => [index("google_wallet_messages_card_idx").on(t.cardId, t.createdAt)],
@@ -69,6 +75,11 @@ export const applePassStates = pgTable("apple_pass_states", {
   fingerprint: text("fingerprint").notNull(),
   modifiedAt: ts("modified_at").notNull(),
   pushedAt: ts("pushed_at"),
+  // The balance and tier this content shows, and whether its balance field is silent because the
+  // tier moved in the same change (one notification per visit; see NotifyPolicy in apple/pass.ts).
+  shownBalance: integer("shown_balance"),
+  shownTier: text("shown_tier"),
+  quietBalance: boolean("quiet_balance").notNull().default(false),
   updatedAt: updatedAt(),
 });
 

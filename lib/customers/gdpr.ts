@@ -6,6 +6,7 @@ import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { EntityId } from "../ids";
+import { recordEvents } from "../outbox";
 
 export const CustomerRef = z.object({ customerId: EntityId }).strict();
 
@@ -75,7 +76,10 @@ export async function eraseCustomer(ctx: Ctx, raw: z.input<typeof CustomerRef>):
       .update(cards)
       .set({ status: "closed", updatedAt: at })
       .where(and(eq(cards.customerId, customer.id), eq(cards.merchantId, ctx.merchantId)))
-      .returning({ id: cards.id });
+      .returning({ id: cards.id, programId: cards.programId });
+    // Both wallets hear of it (lib/jobs/wallet-sync): the Apple pass is voided and pushed, the
+    // Google object expired with the name and member details removed.
+    await recordEvents(tx.db, ctx.merchantId, closed.map((c) => ({ type: "card.closed" as const, payload: { cardId: c.id, programId: c.programId } })));
     await tx.db
       .update(vouchers)
       .set({ status: "void" })

@@ -57,6 +57,10 @@ export const EVENT_CATALOGUE = {
   "program.changed": { label: "Program changed", webhook: true, feed: false, payload: z.object({ programId: id }) },
   "reward.changed": { label: "Reward changed", webhook: true, feed: false, payload: z.object({ rewardId: id, programId: id }) },
   "location.changed": { label: "Location changed", webhook: false, feed: false, payload: z.object({ locationId: id }) },
+  // The business's name, colour or logo changed: every pass and Google class shows them.
+  "merchant.changed": { label: "Business details changed", webhook: false, feed: false, payload: z.object({ fields: z.array(z.string()) }) },
+  // A card was closed (its customer's data erased): its wallet passes are voided / expired.
+  "card.closed": { label: "Card closed", webhook: false, feed: false, payload: z.object({ cardId: id, programId: id }) },
   // Background work: schedules, payout runs, webhook deliveries and wallet messages.
   "campaign.scheduled": {
     label: "Campaign scheduled",

@@ -5,6 +5,7 @@ import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { notFound } from "../errors";
+import { recordEvents } from "../outbox";
 import { brandColor, currencyCode, logoDataUrl, timeZone } from "./verbs";
 
 export const SettingsInput = z
@@ -33,6 +34,9 @@ export async function updateSettings(ctx: Ctx, raw: SettingsInput): Promise<Merc
     for (const k of ["name", "brandColor", "currency", "timezone"] as const) if (before[k] !== after![k]) changed[k] = { from: before[k], to: after![k] };
     if (input.logoUrl !== undefined && input.logoUrl !== before.logoUrl) changed.logo = "changed";
     if (Object.keys(changed).length === 0) return after!;
+    // What the passes show (name, colour, logo): re-sync every wallet card of the business.
+    const shown = ["name", "brandColor", "logo"].filter((k) => k in changed);
+    if (shown.length > 0) await recordEvents(tx.db, ctx.merchantId, [{ type: "merchant.changed", payload: { fields: shown } }]);
     await audit(tx.db, ctx.merchantId, ctx.actor, "settings.updated", { type: "merchant", id: ctx.merchantId }, changed);
     return after!;
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { GoogleConfig } from "@/wallet/config";
-import { GET } from "@/app/(public)/c/[token]/google/route";
+import { POST } from "@/app/(public)/c/[token]/google/route";
 import { makeCard, makeMerchant, makeProgram } from "../support/fixtures";
 import { startGoogleFake } from "../support/google-fake";
 import { testGoogleConfig } from "../support/wallet-certs";
@@ -30,7 +30,7 @@ describe("Add to Google Wallet in development mode", () => {
   it("goes back to the card page, which explains, without a request to Google", async () => {
     const m = await makeMerchant();
     const card = await makeCard(m, (await makeProgram(m)).id);
-    const res = await GET(new Request(`http://localhost:3000/c/${card.publicToken}/google`), { params: Promise.resolve({ token: card.publicToken }) });
+    const res = await POST(new Request(`http://localhost:3000/c/${card.publicToken}/google`, { method: "POST" }), { params: Promise.resolve({ token: card.publicToken }) });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`http://localhost:3000/c/${card.publicToken}?wallet=google-development`);
     expect(google.requests).toHaveLength(0);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -114,20 +114,26 @@ describe("Apple .pkpass", () => {
     expect(files["strip@2x.png"]!.readUInt32BE(16)).toBe(2 * files["strip.png"]!.readUInt32BE(16));
   });
 
-  it("is byte-for-byte the same while nothing changes, and shows a change", async () => {
+  it("has the same content while nothing changes (only the signature is new), and shows a change", async () => {
     const m = await makeMerchantDb();
     const program = await makeProgram(m, { name: "Stamp Club", kind: "stamps", stampsRequired: 8 } as never);
     const card = await makeCard(m, program.id);
     await earn(m.ctx, { cardId: card.id, stamps: 3 });
 
-    const first = await render(card.id);
-    const second = await render(card.id);
-    expect(first.body.equals(second.body)).toBe(true);
+    const view = (await loadCardView(m.db, { cardId: card.id }))!;
+    const first = renderPass(view, testAppleConfig(), { signedAt: new Date("2030-01-01T00:00:00Z") });
+    const second = renderPass(view, testAppleConfig(), { signedAt: new Date("2030-01-01T00:01:00Z") });
+    const [a, b] = [readStoredZip(first.body), readStoredZip(second.body)];
+    expect(Object.keys(a)).toEqual(Object.keys(b));
+    for (const name of Object.keys(a)) if (name !== "signature") expect(a[name]!.equals(b[name]!), name).toBe(true);
+    // Signed at another time: another signature, but the same content, Last-Modified and ETag.
+    expect(a.signature!.equals(b.signature!)).toBe(false);
     expect(first.etag).toBe(second.etag);
+    expect(first.lastModified.getTime()).toBe(second.lastModified.getTime());
 
     await earn(m.ctx, { cardId: card.id, stamps: 1 });
     const third = await render(card.id);
-    expect(third.body.equals(first.body)).toBe(false);
+    expect(third.etag).not.toBe(first.etag);
     expect(third.lastModified.getTime()).toBeGreaterThanOrEqual(first.lastModified.getTime());
     const before = readStoredZip(first.body);
     const after = readStoredZip(third.body);
@@ -137,5 +143,84 @@ describe("Apple .pkpass", () => {
     expect(stamps(after)).toBe("4/8");
     // The stamp grid is drawn from the stamps: a new stamp, a new strip.
     expect(after["strip.png"]!.equals(before["strip.png"]!)).toBe(false);
+  });
+
+  it("is signed at the current time: a certificate renewed yesterday signs a card unchanged for a year, and openssl accepts it at its signing time", async () => {
+    const m = await makeMerchantDb();
+    const program = await makeProgram(m, { name: "Old Faithful" });
+    const card = await makeCard(m, program.id);
+    const view = (await loadCardView(m.db, { cardId: card.id }))!;
+    const yearAgo = new Date(Date.now() - 365 * 86_400_000);
+    // The test signer is valid from 24 hours ago only (wallet/dev-certs.ts), like a certificate just renewed.
+    const signer = new X509Certificate(testAppleConfig().certificates.signerCert);
+    expect(new Date(signer.validFrom).getTime()).toBeGreaterThan(Date.now() - 2 * 86_400_000);
+
+    const pass = renderPass(view, testAppleConfig(), { modifiedAt: yearAgo });
+    // Last-Modified is still when the card last changed.
+    expect(pass.lastModified.getTime()).toBe(yearAgo.getTime());
+    const files = readStoredZip(pass.body);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pkpass-"));
+    fs.writeFileSync(path.join(dir, "manifest.json"), files["manifest.json"]!);
+    fs.writeFileSync(path.join(dir, "signature"), files.signature!);
+    const { files: certs } = testWalletCerts();
+
+    // The signing time inside the signature is now, not a year ago…
+    const printed = execFileSync("openssl", ["cms", "-cmsout", "-print", "-inform", "DER", "-in", path.join(dir, "signature")], { encoding: "utf8" });
+    const utc = /UTCTIME:(.+GMT)/.exec(printed)?.[1];
+    expect(utc, "a signingTime attribute").toBeDefined();
+    const signedAt = new Date(utc!);
+    expect(Math.abs(signedAt.getTime() - Date.now())).toBeLessThan(60_000);
+
+    // …so the chain verifies both now and at the signing time, as a phone checks it.
+    const verify = (extra: string[]) =>
+      execFileSync(
+        "openssl",
+        ["smime", "-verify", "-binary", "-inform", "DER", "-in", path.join(dir, "signature"), "-content", path.join(dir, "manifest.json"), "-CAfile", certs.rootCa, "-out", "/dev/null", ...extra],
+        { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+      );
+    expect(verify([])).toBe("");
+    expect(verify(["-attime", String(Math.floor(signedAt.getTime() / 1000))])).toBe("");
+  });
+
+  it("is a valid zip: every entry carries a real DOS date (the pass's change time), and unzip -t and zipinfo accept it", async () => {
+    const m = await makeMerchantDb();
+    const program = await makeProgram(m, { name: "Zip Club" });
+    const card = await makeCard(m, program.id);
+    const view = (await loadCardView(m.db, { cardId: card.id }))!;
+    const modifiedAt = new Date("2024-07-15T13:45:30Z");
+    const { body } = renderPass(view, testAppleConfig(), { modifiedAt });
+
+    const end = body.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    const count = body.readUInt16LE(end + 10);
+    let at = body.readUInt32LE(end + 16);
+    const decode = (time: number, date: number) => ({
+      year: 1980 + (date >> 9),
+      month: (date >> 5) & 15,
+      day: date & 31,
+      hour: time >> 11,
+      minute: (time >> 5) & 63,
+      second: (time & 31) * 2,
+    });
+    for (let i = 0; i < count; i++) {
+      const central = decode(body.readUInt16LE(at + 12), body.readUInt16LE(at + 14));
+      const local = body.readUInt32LE(at + 42);
+      const inLocal = decode(body.readUInt16LE(local + 10), body.readUInt16LE(local + 12));
+      for (const d of [central, inLocal]) {
+        expect(d.month).toBeGreaterThanOrEqual(1);
+        expect(d.month).toBeLessThanOrEqual(12);
+        expect(d.day).toBeGreaterThanOrEqual(1);
+        expect(d.day).toBeLessThanOrEqual(31);
+        expect(d).toEqual({ year: 2024, month: 7, day: 15, hour: 13, minute: 45, second: 30 });
+      }
+      at += 46 + body.readUInt16LE(at + 28) + body.readUInt16LE(at + 30) + body.readUInt16LE(at + 32);
+    }
+
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pkpass-")), "card.pkpass");
+    fs.writeFileSync(file, body);
+    const tested = execFileSync("unzip", ["-t", file], { encoding: "utf8" });
+    expect(tested).toContain("No errors detected");
+    const info = execFileSync("zipinfo", [file], { encoding: "utf8" });
+    expect(info).toMatch(/pass\.json/);
+    expect(info).toContain("24-Jul-15 13:45");
   });
 });

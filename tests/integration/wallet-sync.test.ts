@@ -216,7 +216,7 @@ describe("Google Wallet", () => {
     await googleSaveUrl(m.db, gw, (await loadCardView(m.db, { cardId: card.id }))!);
     google.reset();
 
-    expect(await syncGoogleCard(m.db, deps, card.id)).toEqual({ patched: false, messages: [] });
+    expect(await syncGoogleCard(m.db, deps, card.id)).toEqual({ patched: false, notified: false, messages: [] });
     expect(google.requests).toHaveLength(0);
 
     const notified: boolean[] = [];

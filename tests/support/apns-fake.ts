@@ -5,6 +5,17 @@ import { testWalletCerts } from "./wallet-certs";
 
 export type ApnsRequest = { path: string; method: string; topic: string | undefined; body: string; clientCertSubject: string | null; authorization: string | undefined };
 
+/** APNs' documented refusals (status and the `reason` of the JSON body). */
+export const APNS_REFUSALS = {
+  BadDeviceToken: { status: 400, reason: "BadDeviceToken" },
+  DeviceTokenNotForTopic: { status: 400, reason: "DeviceTokenNotForTopic" },
+  BadPriority: { status: 400, reason: "BadPriority" },
+  Forbidden: { status: 403, reason: "InvalidProviderToken" },
+  BadCertificateEnvironment: { status: 403, reason: "BadCertificateEnvironment" },
+  Unregistered: { status: 410, reason: "Unregistered" },
+  TooManyRequests: { status: 429, reason: "TooManyRequests" },
+} as const;
+
 /**
  * A local APNs: HTTP/2 over TLS with a certificate from the test CA, asking for the client
  * certificate like Apple does (a sender with token auth sends none but an `authorization: bearer
@@ -50,6 +61,11 @@ export async function startApnsFake() {
     requests,
     answer(fn: typeof answer) {
       answer = fn;
+    },
+    /** Answers `token` the way APNs refuses it; other tokens keep the current answer. */
+    refuse(token: string, refusal: keyof typeof APNS_REFUSALS) {
+      const previous = answer;
+      answer = (t, n) => (t === token ? APNS_REFUSALS[refusal] : previous(t, n));
     },
     reset() {
       requests.length = 0;

@@ -5,14 +5,21 @@ export type GoogleRequest = { method: string; path: string; authorization: strin
 
 /**
  * A local Google Wallet REST API: loyaltyClass and loyaltyObject insert (409 when the id
- * exists), GET, PATCH (merging fields) and addMessage (409 for a message id already there), with the stores and every request
- * recorded. It accepts only the bearer token the test injects.
+ * exists), GET (with the object's messages), PATCH (merging fields) and addMessage, with the
+ * stores and every request recorded. It accepts only the bearer token the test injects.
+ *
+ * Like Google, addMessage keeps a message whose id is already there (ids may repeat). `behave`
+ * makes it misbehave the way Google does: `quota` answers 429 (RESOURCE_EXHAUSTED, QuotaExceeded)
+ * to notifying messages and notifyOnUpdate PATCHes; `loseAnswers` takes that many addMessage
+ * calls and then answers 503 as if the answer were lost on the way back.
  */
 export async function startGoogleFake(opts: { token?: string } = {}) {
   const token = opts.token ?? "test-access-token";
   const requests: GoogleRequest[] = [];
   const classes = new Map<string, Record<string, unknown>>();
   const objects = new Map<string, Record<string, unknown> & { messages?: unknown[] }>();
+  const behaviour = { quota: false, loseAnswers: 0 };
+  const quota = { error: { code: 429, status: "RESOURCE_EXHAUSTED", message: "Quota exceeded: notifications for this pass", errors: [{ reason: "QuotaExceeded" }] } };
 
   const server = http.createServer((req, res) => {
     let raw = "";
@@ -42,15 +49,20 @@ export async function startGoogleFake(opts: { token?: string } = {}) {
       if (!existing) return send(404, { error: { code: 404, message: "Resource not found" } });
       if (req.method === "GET") return send(200, existing);
       if (req.method === "PATCH") {
+        if (behaviour.quota && body?.notifyPreference === "notifyOnUpdate") return send(429, quota);
         Object.assign(existing, body);
         return send(200, existing);
       }
       if (req.method === "POST" && m[3]) {
         const list = ((existing as { messages?: { id?: string }[] }).messages ??= []);
-        const message = body?.message as { id?: string } | undefined;
-        // Like Google: a message id is unique within the object.
-        if (message?.id && list.some((m) => m.id === message.id)) return send(409, { error: { code: 409, message: "Message with this id already exists" } });
+        const message = body?.message as { id?: string; messageType?: string } | undefined;
+        if (behaviour.quota && message?.messageType === "TEXT_AND_NOTIFY") return send(429, quota);
+        // Like Google: a repeated message id is not refused, the object just has two.
         list.push(message ?? {});
+        if (behaviour.loseAnswers > 0) {
+          behaviour.loseAnswers--;
+          return send(503, { error: { code: 503, message: "backend unavailable" } });
+        }
         return send(200, { resource: existing });
       }
       return send(405, { error: { code: 405, message: "method not allowed" } });
@@ -64,8 +76,12 @@ export async function startGoogleFake(opts: { token?: string } = {}) {
     requests,
     classes,
     objects,
+    behave(b: Partial<typeof behaviour>) {
+      Object.assign(behaviour, b);
+    },
     reset() {
       requests.length = 0;
+      Object.assign(behaviour, { quota: false, loseAnswers: 0 });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

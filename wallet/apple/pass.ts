@@ -35,16 +35,32 @@ function unit(view: CardView, n: number): string {
 /** A message for the holder (an expiry reminder, a campaign), shown on the back of the pass. */
 export type PassMessage = { title: string; body: string };
 
-export function passModel(view: CardView, config: Pick<AppleConfig, "passTypeId" | "teamId" | "webServiceUrl">, message: PassMessage | null = null): PassModel {
+/**
+ * How the pass may notify. Wallet shows one lock-screen notification per changed field that has a
+ * changeMessage, so only the balance, the tier and the back-of-pass message have one; and when a
+ * visit moves the tier as well as the balance, `quietBalance` drops the balance's changeMessage,
+ * so that visit makes one notification ("Welcome to Gold!"), not two.
+ */
+export type NotifyPolicy = { quietBalance: boolean };
+
+export function passModel(
+  view: CardView,
+  config: Pick<AppleConfig, "passTypeId" | "teamId" | "webServiceUrl">,
+  message: PassMessage | null = null,
+  policy: NotifyPolicy = { quietBalance: false },
+): PassModel {
   const { card, program, merchant } = view;
   const design = program.design;
   const fields: Fields = { header: [], primary: [], secondary: [], auxiliary: [], back: [] };
+  const closed = card.status === "closed";
+  // A closed (erased) card notifies nothing and shows no personal data.
+  const changeMessage = (text: string) => (policy.quietBalance || closed ? {} : { changeMessage: text });
 
   let strip: StripInput;
   if (program.kind === "stamps") {
     const total = program.stampsRequired ?? 10;
     strip = { kind: "stamps", filled: Math.min(card.balance, total), total };
-    fields.header.push({ key: "balance", label: "STAMPS", value: `${card.balance}/${total}`, changeMessage: "Stamps on your card: %@" });
+    fields.header.push({ key: "balance", label: "STAMPS", value: `${card.balance}/${total}`, ...changeMessage("Stamps on your card: %@") });
   } else if (program.kind === "cashback") {
     strip = { kind: "points", progress: null };
     fields.primary.push({
@@ -53,31 +69,30 @@ export function passModel(view: CardView, config: Pick<AppleConfig, "passTypeId"
       // Wallet formats a number with currencyCode itself; it wants major units (¥1,250, KWD 3.125).
       value: toMajor(card.balance, program.currency),
       currencyCode: program.currency,
-      changeMessage: "Your cashback is now %@",
+      ...changeMessage("Your cashback is now %@"),
     });
   } else {
     strip = { kind: "points", progress: view.next ? card.balance / view.next.target : 1 };
-    fields.primary.push({ key: "balance", label: "Points", value: card.balance, changeMessage: "You now have %@ points" });
+    fields.primary.push({ key: "balance", label: "Points", value: card.balance, ...changeMessage("You now have %@ points") });
   }
 
-  if (view.tier) fields.header.push({ key: "tier", label: "TIER", value: view.tier.name, changeMessage: "Welcome to %@!" });
+  if (view.tier) fields.header.push({ key: "tier", label: "TIER", value: view.tier.name, ...(closed ? {} : { changeMessage: "Welcome to %@!" }) });
 
   if (view.next) {
     const value =
       program.kind === "stamps"
         ? `${view.next.title} in ${view.next.remaining} ${unit(view, view.next.remaining)}`
         : `${view.next.title} · ${view.next.remaining} to go`;
-    fields.secondary.push({ key: "next", label: "Next reward", value, changeMessage: "Next reward: %@" });
+    // No changeMessage: it moves with every purchase, and the balance already says so.
+    fields.secondary.push({ key: "next", label: "Next reward", value });
   }
-  // What the customer can redeem right now: affordable and in stock, as on the card page.
+  // What the customer can redeem right now: affordable and in stock, as on the card page. Shown
+  // only when there is something (never an empty "—"), and silent: the balance notifies.
   const unlocked = program.kind === "points" ? view.rewards.filter((r) => r.cost <= card.balance && (r.inventory === null || r.inventory > 0)) : [];
-  fields.secondary.push({
-    key: "ready",
-    label: "Ready to redeem",
-    value: unlocked.length === 0 ? "—" : unlocked.length === 1 ? unlocked[0]!.name : `${unlocked.length} rewards`,
-    changeMessage: "Reward unlocked: %@",
-  });
-  fields.auxiliary.push({ key: "member", label: "Member", value: view.customer.name ?? view.customer.email.split("@")[0]! });
+  if (unlocked.length > 0) {
+    fields.secondary.push({ key: "ready", label: "Ready to redeem", value: unlocked.length === 1 ? unlocked[0]!.name : `${unlocked.length} rewards` });
+  }
+  if (!closed) fields.auxiliary.push({ key: "member", label: "Member", value: view.customer.name ?? view.customer.email.split("@")[0]! });
   if (view.tier?.next) {
     fields.auxiliary.push({
       key: "tier_next",
@@ -87,7 +102,7 @@ export function passModel(view: CardView, config: Pick<AppleConfig, "passTypeId"
   }
 
   const links = cardLinks(card);
-  if (message) {
+  if (message && !closed) {
     // A changed value with a changeMessage is what makes the phone show a notification.
     fields.back.push({ key: "message", label: message.title, value: message.body, changeMessage: `${message.title.replace(/%/g, "")}: %@` });
   }
@@ -181,17 +196,22 @@ export function passFingerprint(view: CardView, model: PassModel): string {
 
 /**
  * The .pkpass of a card as of `view`: passkit-generator assembles and validates it, then
- * manifest.json is signed with the Pass Type ID certificate at the pass's modification time
- * (`modifiedAt`, by default the view's). Same database state in, same bytes out.
+ * manifest.json is signed with the Pass Type ID certificate at the current time (`signedAt`, for
+ * tests). Last-Modified stays the pass's modification time (`modifiedAt`, by default the view's),
+ * which is also the date of the zip entries. Same database state in, same pass.json and
+ * manifest.json out (so the same ETag, a hash of the manifest); only the signature differs.
  */
-export function renderPass(view: CardView, config: AppleConfig, opts: { model?: PassModel; modifiedAt?: Date } = {}): RenderedPass {
+export function renderPass(view: CardView, config: AppleConfig, opts: { model?: PassModel; modifiedAt?: Date; signedAt?: Date } = {}): RenderedPass {
   const model = opts.model ?? passModel(view, config);
   const modifiedAt = opts.modifiedAt ?? view.modifiedAt;
   const pass = buildPKPass(model, modelImages(view, model), scratchCertificates());
   const files: Record<string, Buffer> = { ...pass.getAsRaw() };
   const manifest = files["manifest.json"];
   if (!manifest) throw new Error("passkit-generator produced no manifest.json");
-  files.signature = signManifest(manifest, config.certificates, modifiedAt);
-  const body = storedZip(Object.keys(files).map((path) => ({ path, data: files[path]! })));
-  return { body, lastModified: modifiedAt, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
+  files.signature = signManifest(manifest, config.certificates, opts.signedAt ?? new Date());
+  const body = storedZip(
+    Object.keys(files).map((path) => ({ path, data: files[path]! })),
+    modifiedAt,
+  );
+  return { body, lastModified: modifiedAt, etag: `W/"${createHash("sha1").update(manifest).digest("base64url")}"` };
 }

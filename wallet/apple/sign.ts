@@ -46,10 +46,13 @@ function nativeSigner(key: KeyObject) {
 
 /**
  * The pass's `signature`: a detached PKCS#7 (DER) over manifest.json, signed by the Pass Type ID
- * certificate with the WWDR intermediate embedded. The signing time is given, not read from the
- * clock, so the same pass signed twice is the same bytes.
+ * certificate with the WWDR intermediate embedded, at the current time. A phone checks the
+ * certificate chain at the signing time: a pass signed "when the card last changed" would, after
+ * the yearly certificate renewal, carry a time at which the new certificate was not yet valid, and
+ * iOS refuses it. So the signature differs on every call; the content (pass.json, manifest.json)
+ * does not.
  */
-export function signManifest(manifest: Buffer, certs: PassCertificates, signingTime: Date): Buffer {
+export function signManifest(manifest: Buffer, certs: PassCertificates, signingTime: Date = new Date()): Buffer {
   const { wwdr, signer, key } = prepare(certs);
   const p7 = forge.pkcs7.createSignedData();
   p7.content = forge.util.createBuffer(manifest.toString("binary"));

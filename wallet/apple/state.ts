@@ -35,18 +35,21 @@ export async function latestPassMessage(db: Executor, cardId: string): Promise<P
   return row ?? null;
 }
 
-/** Records the pass's current content hash; a new hash moves `modifiedAt` (see above). */
-export async function observePass(db: Executor, cardId: string, fingerprint: string): Promise<PassState> {
+type Shown = { shownBalance: number; shownTier: string | null; quietBalance: boolean };
+
+/** Records the pass's current content hash (and what it shows); a new hash moves `modifiedAt` (see above). */
+export async function observePass(db: Executor, cardId: string, fingerprint: string, shown?: Shown): Promise<PassState> {
   for (let attempt = 0; ; attempt++) {
     const [known] = await db.select().from(applePassStates).where(eq(applePassStates.cardId, cardId));
     if (known && known.fingerprint === fingerprint) return { fingerprint, modifiedAt: known.modifiedAt, pushedAt: known.pushedAt, changed: false };
     const [moved] = await db
       .insert(applePassStates)
-      .values({ cardId, fingerprint, modifiedAt: sql`clock_timestamp()` })
+      .values({ cardId, fingerprint, modifiedAt: sql`clock_timestamp()`, ...shown })
       .onConflictDoUpdate({
         target: applePassStates.cardId,
         set: {
           fingerprint,
+          ...shown,
           modifiedAt: sql`greatest(clock_timestamp(), date_trunc('second', ${applePassStates.modifiedAt}) + interval '1 second')`,
           updatedAt: sql`now()`,
         },
@@ -77,8 +80,18 @@ export type LoadedPass = { view: CardView; model: PassModel; state: PassState };
 export async function loadPass(db: Executor, config: Pick<AppleConfig, "passTypeId" | "teamId" | "webServiceUrl">, lookup: CardLookup): Promise<LoadedPass | null> {
   const view = await loadCardView(db, lookup);
   if (!view) return null;
-  const model = passModel(view, config, await latestPassMessage(db, view.card.id));
-  const state = await observePass(db, view.card.id, passFingerprint(view, model));
+  const [prior] = await db.select().from(applePassStates).where(eq(applePassStates.cardId, view.card.id));
+  const { balance, tier } = view.card;
+  // One notification per visit: a change that moves both balance and tier notifies the tier only.
+  // Decided when the values change and kept with them, so the content stays put until the next change.
+  const quietBalance =
+    !prior || prior.shownBalance === null
+      ? false
+      : prior.shownBalance === balance && prior.shownTier === tier
+        ? prior.quietBalance
+        : prior.shownBalance !== balance && prior.shownTier !== tier;
+  const model = passModel(view, config, await latestPassMessage(db, view.card.id), { quietBalance });
+  const state = await observePass(db, view.card.id, passFingerprint(view, model), { shownBalance: balance, shownTier: tier, quietBalance });
   return { view, model, state };
 }
 

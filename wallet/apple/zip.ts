@@ -1,10 +1,26 @@
 import { crc32 } from "node:zlib";
 
 /**
- * A zip of stored (uncompressed) entries, as a .pkpass is. No timestamps (the DOS date and time
- * fields are zero), so the same files in the same order always give the same bytes.
+ * A DOS date and time (what a zip entry carries), in UTC, of `at` clamped to the years a DOS date
+ * can hold (1980–2107). Two-second resolution. Never zero: day and month 0 are no date at all, and
+ * unzip and some iOS versions complain about them.
  */
-export function storedZip(files: { path: string; data: Buffer }[]): Buffer {
+export function dosDateTime(at: Date): { date: number; time: number } {
+  const first = Date.UTC(1980, 0, 1);
+  const last = Date.UTC(2107, 11, 31, 23, 59, 58);
+  const d = new Date(Math.min(last, Math.max(first, at.getTime())));
+  return {
+    date: ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
+    time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | Math.floor(d.getUTCSeconds() / 2),
+  };
+}
+
+/**
+ * A zip of stored (uncompressed) entries, as a .pkpass is. Every entry is dated `modifiedAt` (the
+ * pass's change time, not the clock), so the same files in the same order always give the same bytes.
+ */
+export function storedZip(files: { path: string; data: Buffer }[], modifiedAt: Date): Buffer {
+  const { date, time } = dosDateTime(modifiedAt);
   const locals: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
@@ -16,6 +32,8 @@ export function storedZip(files: { path: string; data: Buffer }[]): Buffer {
     local.writeUInt16LE(20, 4); // version needed
     local.writeUInt16LE(0x0800, 6); // UTF-8 names
     local.writeUInt16LE(0, 8); // stored
+    local.writeUInt16LE(time, 10);
+    local.writeUInt16LE(date, 12);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(data.length, 18);
     local.writeUInt32LE(data.length, 22);
@@ -25,6 +43,9 @@ export function storedZip(files: { path: string; data: Buffer }[]): Buffer {
     dir.writeUInt16LE(20, 4); // version made by
     dir.writeUInt16LE(20, 6);
     dir.writeUInt16LE(0x0800, 8);
+    dir.writeUInt16LE(0, 10); // stored
+    dir.writeUInt16LE(time, 12);
+    dir.writeUInt16LE(date, 14);
     dir.writeUInt32LE(crc, 16);
     dir.writeUInt32LE(data.length, 20);
     dir.writeUInt32LE(data.length, 24);

@@ -1,18 +1,16 @@
 import { createHash } from "node:crypto";
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, gt } from "drizzle-orm";
 import type { Executor } from "../../db/client";
-import { googleWalletClasses, googleWalletMessages, googleWalletObjects, vouchers } from "../../db/schema";
+import { googleWalletClasses, googleWalletObjects, vouchers } from "../../db/schema";
 import { cardLinks } from "../../lib/cards/links";
 import { cardQrToken } from "../../lib/cards/token";
 import type { CardView } from "../../lib/cards/view";
 import { env } from "../../lib/env";
-import { newId } from "../../lib/ids";
 import { toMicros } from "../../lib/money";
 import { GoogleWalletClient, GoogleWalletError } from "./client";
+import { isQuotaAnswer, markNoticeSent, noteQuotaFallback, postGoogleMessage, reserveGoogleNotice } from "./notify";
 
-/** Google allows 3 notifications per pass per 24 hours; further messages are added silently. */
-export const NOTIFICATIONS_PER_DAY = 3;
-const DAY = 86_400_000;
+export { NOTIFICATIONS_PER_DAY } from "./notify";
 
 const hash = (v: unknown) => createHash("sha256").update(JSON.stringify(v)).digest("hex");
 
@@ -42,9 +40,28 @@ function balance(view: CardView) {
   return { label: "Points", balance: { int: card.balance } };
 }
 
+/**
+ * What the object of a closed card (its customer erased) keeps at Google: expired (moved to the
+ * holder's expired passes), without the name, member id, modules, links or messages. Sent as a
+ * PATCH, so every field that held personal data is given explicitly empty.
+ */
+function closedObjectFields(view: CardView) {
+  return {
+    state: "EXPIRED",
+    accountName: "",
+    accountId: "",
+    loyaltyPoints: balance(view),
+    barcode: { type: "QR_CODE", value: view.card.id, alternateText: "" },
+    textModulesData: [],
+    linksModuleData: { uris: [] },
+    messages: [],
+  };
+}
+
 /** The fields of the loyalty object that follow the card; PATCHed whenever they change. */
 export function loyaltyObjectFields(view: CardView) {
   const { card } = view;
+  if (card.status === "closed") return closedObjectFields(view);
   const modules: { id: string; header: string; body: string }[] = [];
   if (view.next) modules.push({ id: "next", header: "Next reward", body: `${view.next.title}: ${view.next.remaining} to go` });
   if (view.tier) modules.push({ id: "tier", header: "Tier", body: view.tier.next ? `${view.tier.name} (${view.tier.next.remaining} to ${view.tier.next.name})` : view.tier.name });
@@ -130,11 +147,15 @@ async function milestones(db: Executor, view: CardView, synced: { syncedBalance:
   return found;
 }
 
-export type GoogleSyncOutcome = { patched: boolean; messages: { kind: string; notify: boolean }[] } | null;
+export type GoogleSyncOutcome = { patched: boolean; notified: boolean; messages: { kind: string; notify: boolean; quotaLimited: boolean }[] } | null;
 
 /**
  * Brings the card's Google object up to date: a PATCH when what it shows changed, and a message
- * for each milestone since the last sync (with a notification while the daily allowance lasts).
+ * for each milestone since the last sync. One visit makes at most one notification, within the
+ * card's daily budget (google/notify.ts): the first milestone message (reward unlocked, new tier)
+ * when there is one, otherwise the balance or tier change itself (the PATCH carries
+ * `notifyPreference: notifyOnUpdate`). Ids derive from the last synced state, so a retried job
+ * finds its own messages and notices instead of adding them again.
  * Null when the customer never saved the card to Google Wallet.
  */
 export async function syncGoogleObject(db: Executor, gw: GoogleWalletClient, view: CardView, now = new Date()): Promise<GoogleSyncOutcome> {
@@ -142,38 +163,51 @@ export async function syncGoogleObject(db: Executor, gw: GoogleWalletClient, vie
   if (!known) return null;
   const fields = loyaltyObjectFields(view);
   const h = hash(fields);
+  const since = known.syncedAt.getTime();
+  const due = view.card.status === "active" ? await milestones(db, view, known) : [];
+  const valueChanged = view.card.status === "active" && (view.card.balance !== known.syncedBalance || view.card.tier !== known.syncedTier);
+
   let patched = false;
+  let notified = false;
   if (h !== known.syncedHash) {
-    const res = await gw.call("PATCH", `/loyaltyObject/${encodeURIComponent(known.objectId)}`, fields);
+    let notifyOnUpdate = false;
+    if (valueChanged && due.length === 0) {
+      const notice = await reserveGoogleNotice(
+        db,
+        { id: `update_${view.card.id}_${since}`, cardId: view.card.id, kind: "field_update", header: "Balance", body: `${view.card.balance}${view.card.tier ? ` · ${view.card.tier}` : ""}`, wantNotify: true },
+        now,
+      );
+      notifyOnUpdate = notice.notify;
+    }
+    const path = `/loyaltyObject/${encodeURIComponent(known.objectId)}`;
+    let res = await gw.call("PATCH", path, notifyOnUpdate ? { ...fields, notifyPreference: "notifyOnUpdate" } : fields);
+    if (notifyOnUpdate && isQuotaAnswer(res)) {
+      await noteQuotaFallback(db, `update_${view.card.id}_${since}`);
+      notifyOnUpdate = false;
+      res = await gw.call("PATCH", path, fields);
+    }
     if (res.status !== 200) throw new GoogleWalletError(res.status, "loyaltyObject patch", res.data);
+    if (notifyOnUpdate) await markNoticeSent(db, `update_${view.card.id}_${since}`, now);
     patched = true;
+    notified = notifyOnUpdate;
   }
 
-  const sent: { kind: string; notify: boolean }[] = [];
-  const due = await milestones(db, view, known);
-  if (due.length > 0) {
-    const [row] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(googleWalletMessages)
-      .where(and(eq(googleWalletMessages.cardId, view.card.id), eq(googleWalletMessages.notify, true), gt(googleWalletMessages.createdAt, new Date(now.getTime() - DAY))));
-    let allowance = NOTIFICATIONS_PER_DAY - Number(row?.n ?? 0);
-    for (const m of due) {
-      const notify = allowance > 0;
-      // The id is derived from the card's version, so a retried job re-sends the same message.
-      const messageId = `${m.kind}_${view.card.id}_${view.card.version}`;
-      const res = await gw.call("POST", `/loyaltyObject/${encodeURIComponent(known.objectId)}/addMessage`, {
-        message: { id: messageId, header: m.header, body: m.body, messageType: notify ? "TEXT_AND_NOTIFY" : "TEXT" },
-      });
-      if (res.status !== 200 && res.status !== 409) throw new GoogleWalletError(res.status, "addMessage", res.data);
-      await db.insert(googleWalletMessages).values({ id: newId("gwm"), cardId: view.card.id, kind: m.kind, header: m.header, body: m.body, notify, createdAt: now });
-      if (notify) allowance--;
-      sent.push({ kind: m.kind, notify });
-    }
+  const sent: { kind: string; notify: boolean; quotaLimited: boolean }[] = [];
+  for (const [i, m] of due.entries()) {
+    const posted = await postGoogleMessage(
+      db,
+      gw,
+      known.objectId,
+      { id: `${m.kind}_${view.card.id}_${since}`, cardId: view.card.id, kind: m.kind, header: m.header, body: m.body, wantNotify: i === 0 },
+      now,
+    );
+    if (posted.notify) notified = true;
+    sent.push({ kind: m.kind, notify: posted.notify, quotaLimited: posted.quotaLimited });
   }
 
   await db
     .update(googleWalletObjects)
     .set({ syncedHash: h, syncedBalance: view.card.balance, syncedTier: view.card.tier, syncedAt: now, updatedAt: now })
     .where(eq(googleWalletObjects.cardId, view.card.id));
-  return { patched, messages: sent };
+  return { patched, notified, messages: sent };
 }

@@ -142,9 +142,12 @@ export default async function CardPage({ params, searchParams }: { params: Promi
             Google Wallet is in development mode on this server: cards can&apos;t be saved to a real Google Wallet yet.
           </p>
         ) : wallets.google.configured ? (
-          <a href={`/c/${token}/google`} className="flex items-center justify-center gap-2 rounded-xl border border-gray-300 bg-white px-4 py-3 font-medium text-gray-900 hover:bg-gray-50">
-            <span aria-hidden className="font-bold text-[#4285f4]">G</span> Add to Google Wallet
-          </a>
+          // A form POST, not a link: the object is created at Google only when the customer asks (link prefetchers only GET).
+          <form method="post" action={`/c/${token}/google`}>
+            <button type="submit" className="flex w-full items-center justify-center gap-2 rounded-xl border border-gray-300 bg-white px-4 py-3 font-medium text-gray-900 hover:bg-gray-50">
+              <span aria-hidden className="font-bold text-[#4285f4]">G</span> Add to Google Wallet
+            </button>
+          </form>
         ) : (
           <p className="rounded-xl border border-dashed border-gray-300 px-4 py-3 text-center text-sm text-gray-600">Google Wallet is not set up for this business yet.</p>
         )}

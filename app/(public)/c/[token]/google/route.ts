@@ -12,8 +12,19 @@ export const dynamic = "force-dynamic";
 
 let client: GoogleWalletClient | undefined;
 
-// GET /c/{token}/google — makes sure the card exists in Google Wallet, then redirects to the save link (in development mode, back to the card page)
+// GET /c/{token}/google — back to the card page, whose "Add to Google Wallet" button POSTs here.
+// Link prefetchers and previews GET links: a GET creates nothing at Google (no object holding the
+// customer's name for a card nobody saved).
 export async function GET(request: Request, { params }: { params: Promise<{ token: string }> }): Promise<Response> {
+  const { token } = await params;
+  if (!/^[A-Za-z0-9]{16,64}$/.test(token)) return problemResponse(new AppError("not_found", "No such card."));
+  return Response.redirect(new URL(`/c/${token}`, request.url), 303);
+}
+
+// POST /c/{token}/google — the customer's "Add to Google Wallet": makes sure the card exists in
+// Google Wallet (REST insert of class and object), then redirects to the short save link (in
+// development mode, back to the card page)
+export async function POST(request: Request, { params }: { params: Promise<{ token: string }> }): Promise<Response> {
   const { token } = await params;
   try {
     if (!/^[A-Za-z0-9]{16,64}$/.test(token)) throw new AppError("not_found", "No such card.");
