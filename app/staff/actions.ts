@@ -8,6 +8,7 @@ import { onceForKey, requestHash } from "@/lib/idempotency";
 import { earn } from "@/lib/ledger/earn";
 import { CurrencyCode } from "@/lib/money";
 import { enforceRateLimit } from "@/lib/rate-limit";
+import { isQrToken } from "@/lib/tokens/qr";
 import { redeemVoucher } from "@/lib/vouchers/redeem";
 import { memberAction } from "../_server/action";
 
@@ -68,7 +69,7 @@ export const redeemVoucherAction = memberAction("staff.redeemVoucher", { input: 
   await calmLimit("voucherUse", ctx.actor.id);
   const { body } = await withTransaction(ctx, (tx) =>
     onceForKey<{ title: string; code: string; redeemedAt: string }>(tx, `scanner:${input.idempotencyKey}`, requestHash(["voucher", input]), async () => {
-      const voucher = await redeemVoucher(tx, input.code.startsWith("kc1.") ? { token: input.code, locationId: input.locationId } : { code: input.code, locationId: input.locationId });
+      const voucher = await redeemVoucher(tx, isQrToken(input.code) ? { token: input.code, locationId: input.locationId } : { code: input.code, locationId: input.locationId });
       return { status: 200, body: { title: voucher.title, code: voucher.code, redeemedAt: voucher.redeemedAt!.toISOString() } };
     }),
   );

@@ -1,5 +1,7 @@
 "use client";
 
+import { parseCompact } from "@/lib/tokens/compact";
+
 /** Counter actions waiting for the network, kept on the device until they sync. */
 export type Queued =
   | { id: string; kind: "earn"; at: string; label: string; input: { cardId: string; idempotencyKey: string; purchaseAmount?: number; currency?: string; stamps?: number; locationId?: string } }
@@ -25,6 +27,8 @@ export function newKey(): string {
 
 /** Reads a card QR token's claims without verifying it (the server verifies when the action syncs). */
 export function peekToken(token: string): { t: string; id: string } | null {
+  const compact = parseCompact(token.trim());
+  if (compact) return { t: compact.kind, id: compact.id };
   const body = token.split(".")[1];
   if (!token.startsWith("kc1.") || !body) return null;
   try {

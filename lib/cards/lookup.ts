@@ -6,6 +6,7 @@ import { scan } from "./read";
 import { now, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { normalizeCode } from "../ids";
+import { isQrToken } from "../tokens/qr";
 
 export const LookupInput = z
   .object({
@@ -75,7 +76,7 @@ function voucherView(ctx: Ctx, v: Voucher): ScannedVoucher {
 export async function lookupCode(ctx: Ctx, raw: z.input<typeof LookupInput>): Promise<ScanResult> {
   assertCan(ctx.actor, "cards:read");
   const { code } = LookupInput.parse(raw);
-  if (code.startsWith("kc1.")) {
+  if (isQrToken(code)) {
     const found = await scan(ctx, code);
     if (found.kind === "card") return { kind: "card", card: await cardView(ctx, found.card.id) };
     return { kind: "voucher", voucher: voucherView(ctx, found.voucher), card: await cardView(ctx, found.card.id) };

@@ -1,27 +1,34 @@
 import type { KeyObject } from "node:crypto";
 import type { Card } from "../../db/schema";
 import { signingKeys } from "../tokens/keys";
-import { signQr } from "../tokens/qr";
+import { signCompactQr, signQr } from "../tokens/qr";
 
 // Every card answer carries the card's QR token; signing it (Ed25519) on each earn was the largest
-// single cost of the earn path. The token is a pure function of the card's id, merchant and wallet
-// token and of the signing key (Ed25519 signatures are deterministic), so it is kept per card here.
+// single cost of the earn path. The token is a pure function of the card's id, merchant, creation
+// time and wallet token and of the signing key (Ed25519 signatures are deterministic), so it is kept
+// per card here.
 const CACHE_MAX = 20_000;
 const cache = new Map<string, string>();
 let cacheKey: KeyObject | undefined;
 
-/** The signed token in a card's QR (on the pass and the card page). Stable: no expiry, a fixed nonce. */
-export function cardQrToken(card: Pick<Card, "id" | "merchantId" | "walletAuthToken">): string {
+/**
+ * The signed token in a card's QR (on the pass and the card page): the compact format (QR version 6,
+ * level M), stable for the card's life. Old `kc1.` tokens on cards already printed or installed
+ * keep verifying; a card id of another shape still gets one.
+ */
+export function cardQrToken(card: Pick<Card, "id" | "merchantId" | "walletAuthToken" | "createdAt">): string {
   const key = signingKeys().privateKey;
   if (key !== cacheKey) {
     cache.clear();
     cacheKey = key;
   }
   const nonce = card.walletAuthToken.slice(0, 8);
-  const id = `${card.id}\u0000${card.merchantId}\u0000${nonce}`;
+  const id = `${card.id}\u0000${card.merchantId}\u0000${nonce}\u0000${card.createdAt.getTime()}`;
   const hit = cache.get(id);
   if (hit !== undefined) return hit;
-  const token = signQr({ kind: "card", id: card.id, merchantId: card.merchantId, nonce }, key);
+  const token =
+    signCompactQr({ kind: "card", id: card.id, merchantId: card.merchantId, time: card.createdAt }, key) ??
+    signQr({ kind: "card", id: card.id, merchantId: card.merchantId, nonce }, key);
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!); // oldest first
   cache.set(id, token);
   return token;

@@ -31,7 +31,7 @@ export type CardView = {
   rewards: Reward[];
   /** Up to 10 of the merchant's locations that have coordinates (Apple's limit for a pass). */
   locations: Location[];
-  /** Points programs: the cheapest reward not yet affordable. Stamp programs: the next full card. */
+  /** Points programs: the cheapest reward not yet affordable that is in stock. Stamp programs: the next full card. */
   next: { title: string; remaining: number; target: number } | null;
   tier: { name: string; next: { name: string; remaining: number } | null } | null;
   /** When anything on the pass last changed: Apple's Last-Modified and the update tag. */
@@ -97,7 +97,8 @@ function nextGoal(card: Card, program: Program, catalog: Reward[]): CardView["ne
     return { title: reward?.name ?? "a full card", remaining: program.stampsRequired - card.balance, target: program.stampsRequired };
   }
   if (program.kind === "cashback") return null;
-  const reward = catalog.find((r) => r.cost > card.balance);
+  // Name only a reward the customer can get: one out of stock is not a goal.
+  const reward = catalog.find((r) => r.cost > card.balance && (r.inventory === null || r.inventory > 0));
   return reward ? { title: reward.name, remaining: reward.cost - card.balance, target: reward.cost } : null;
 }
 

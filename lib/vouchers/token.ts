@@ -1,7 +1,13 @@
 import type { Voucher } from "../../db/schema";
-import { signQr } from "../tokens/qr";
+import { signCompactQr, signQr } from "../tokens/qr";
 
-/** The signed QR token of a voucher: id, merchant, expiry and the voucher's own nonce. */
+/**
+ * The signed QR token of a voucher: the compact format (id, merchant, expiry; QR version 6 at
+ * level M). Old `kc1.` voucher tokens already sent keep verifying.
+ */
 export function voucherToken(voucher: Pick<Voucher, "id" | "merchantId" | "expiresAt" | "nonce">): string {
-  return signQr({ kind: "voucher", id: voucher.id, merchantId: voucher.merchantId, expiresAt: voucher.expiresAt, nonce: voucher.nonce });
+  return (
+    signCompactQr({ kind: "voucher", id: voucher.id, merchantId: voucher.merchantId, time: voucher.expiresAt }) ??
+    signQr({ kind: "voucher", id: voucher.id, merchantId: voucher.merchantId, expiresAt: voucher.expiresAt, nonce: voucher.nonce })
+  );
 }

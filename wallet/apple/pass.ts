@@ -152,7 +152,7 @@ export function passModel(
   return {
     props,
     fields,
-    barcode: { message: cardQrToken(card), format: "PKBarcodeFormatQR", messageEncoding: "iso-8859-1" },
+    barcode: { message: cardQrToken(card), format: "PKBarcodeFormatQR", messageEncoding: "iso-8859-1", altText: card.referralCode },
     locations: view.locations.slice(0, 10).map((l) => ({
       latitude: l.latitude!,
       longitude: l.longitude!,

@@ -70,7 +70,7 @@ export function loyaltyObjectFields(view: CardView) {
     accountId: card.referralCode,
     accountName: view.customer.name ?? view.customer.email,
     loyaltyPoints: balance(view),
-    barcode: { type: "QR_CODE", value: cardQrToken(card) },
+    barcode: { type: "QR_CODE", value: cardQrToken(card), alternateText: card.referralCode },
     textModulesData: modules,
     linksModuleData: { uris: [{ id: "card_page", uri: cardLinks(card).card, description: "Your card and rewards" }] },
   };
