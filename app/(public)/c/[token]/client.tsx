@@ -25,7 +25,22 @@ export function LiveRefresh({ token }: { token: string }) {
 
 type Voucher = { id: string; title: string; code: string; expiresAt: string; qr: string };
 
-export function RedeemButton({ token, rewardId, name, cost, unit }: { token: string; rewardId: string; name: string; cost: number; unit: string }) {
+export function RedeemButton({
+  token,
+  rewardId,
+  name,
+  cost,
+  unit,
+  unavailable,
+}: {
+  token: string;
+  rewardId: string;
+  name: string;
+  cost: number;
+  unit: string;
+  /** Why the customer cannot redeem it now ("Out of stock", "40 more points"), or null when they can. */
+  unavailable: string | null;
+}) {
   const router = useRouter();
   const [pending, start] = useTransition();
   const [confirming, setConfirming] = useState(false);
@@ -43,6 +58,7 @@ export function RedeemButton({ token, rewardId, name, cost, unit }: { token: str
       </div>
     );
   }
+  if (unavailable) return <p className="mt-2 text-xs text-gray-500">{unavailable}</p>;
   return (
     <div className="mt-3">
       {confirming ? (

@@ -198,11 +198,15 @@ export default async function CardPage({ params, searchParams }: { params: Promi
                       <p className="shrink-0 text-sm text-gray-600">{amount(view, r.cost)} points</p>
                     </div>
                     {r.description && <p className="mt-1 text-sm text-gray-600">{r.description}</p>}
-                    {canAfford ? (
-                      <RedeemButton token={token} rewardId={r.id} name={r.name} cost={r.cost} unit="points" />
-                    ) : (
-                      <p className="mt-2 text-xs text-gray-500">{r.inventory === 0 ? "Out of stock" : `${r.cost - card.balance} more points`}</p>
-                    )}
+                    {/* Always mounted, so the voucher just redeemed stays on screen when the live refresh lowers the balance. */}
+                    <RedeemButton
+                      token={token}
+                      rewardId={r.id}
+                      name={r.name}
+                      cost={r.cost}
+                      unit="points"
+                      unavailable={canAfford ? null : r.inventory === 0 ? "Out of stock" : `${r.cost - card.balance} more points`}
+                    />
                   </li>
                 );
               })}
