@@ -10,7 +10,7 @@ function view(over: { balance: number; tier?: string | null; status?: "active" |
   const rewards = (over.rewards ?? [{ name: "Coffee", cost: 50, inventory: null }]).map((r, i) => ({ id: `rwd_${i}`, ...r }));
   const nextReward = rewards.find((r) => r.cost > over.balance);
   return {
-    card: { id: "crd_1", balance: over.balance, tier: over.tier ?? null, status: over.status ?? "active", walletAuthToken: "a".repeat(32), publicToken: "p".repeat(24), referralCode: "REF123", version: 1 },
+    card: { id: "crd_1", balance: over.balance, tier: over.tier ?? null, status: over.status ?? "active", walletAuthToken: "a".repeat(32), publicToken: "p".repeat(24), referralCode: "REF123", version: 1, createdAt: new Date("2029-06-01T00:00:00Z") },
     program: { id: "prg_1", name: "Bean Points", kind: "points", currency: "USD", design: { backgroundColor: "#112233", foregroundColor: "#ffffff", labelColor: "#eeeeee" } },
     merchant: { id: "mer_1", name: "Bean Shop" },
     customer: { id: "cus_1", name: over.name === undefined ? "Ada Lovelace" : over.name, email: "ada@example.com" },
