@@ -1,14 +1,16 @@
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import NextAuth, { type NextAuthConfig } from "next-auth";
-import type { Adapter } from "next-auth/adapters";
+import type { Adapter, AdapterAccount } from "next-auth/adapters";
 import Google from "next-auth/providers/google";
 import Resend from "next-auth/providers/resend";
 import { proxiedIp } from "@/app/_server/client-ip";
 import { dbReady, getDb } from "@/db/client";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
+import { publicSignInLink, safeCallbackPath } from "@/lib/auth/callback-url";
+import { encryptAccountTokens } from "@/lib/crypto/accounts";
 import { sendEmail } from "@/lib/email";
 import { magicLinkEmail } from "@/lib/email/templates/magic-link";
-import { env, isProduction } from "@/lib/env";
+import { appOrigin, env, isProduction } from "@/lib/env";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { acceptInvitations } from "@/lib/team/verbs";
 
@@ -40,7 +42,10 @@ function lazyAdapter(): Adapter {
     adapter ??= DrizzleAdapter(getDb(), { usersTable: users, accountsTable: accounts, sessionsTable: sessions, verificationTokensTable: verificationTokens });
     return adapter as unknown as Record<string, (...args: unknown[]) => unknown>;
   };
-  return Object.fromEntries(ADAPTER_METHODS.map((name) => [name, async (...args: unknown[]) => (await get())[name]!(...args)])) as unknown as Adapter;
+  const methods = Object.fromEntries(ADAPTER_METHODS.map((name) => [name, async (...args: unknown[]) => (await get())[name]!(...args)]));
+  // OAuth tokens are stored encrypted (lib/crypto/secrets.ts); Keepcard never reads them back.
+  methods.linkAccount = async (account: unknown) => (await get()).linkAccount!(encryptAccountTokens(account as AdapterAccount));
+  return methods as unknown as Adapter;
 }
 
 // A fixed secret is fine for development and tests only; production refuses to start without AUTH_SECRET.
@@ -58,8 +63,10 @@ const providers: NextAuthConfig["providers"] = [
       await enforceRateLimit("signIn", `email:${identifier.toLowerCase()}`);
       const ip = proxiedIp(request.headers);
       if (ip) await enforceRateLimit("signIn", `ip:${ip}`, { limit: 30, windowSeconds: 600 });
-      const { subject, text, html } = magicLinkEmail(url, new URL(url).host);
-      await sendEmail(await dbReady(), { to: identifier, subject, text, html, kind: "magic_link" });
+      // The link is rebuilt on APP_URL: request headers (Host, X-Forwarded-Host) never choose where the token goes.
+      const link = publicSignInLink(url);
+      const { subject, text, html } = magicLinkEmail(link, new URL(link).host);
+      await sendEmail(await dbReady(), { to: identifier, subject, text, html, kind: "magic_link", secretLinks: [link] });
     },
   }),
 ];
@@ -72,11 +79,17 @@ export const googleEnabled = Boolean(env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRE
 export const authConfig = {
   adapter: lazyAdapter(),
   secret,
+  // Auth.js takes its origin from AUTH_URL, which lib/env.ts pins to APP_URL, so trusting the host
+  // only lets it accept requests addressed to a proxy name; the links it builds stay on APP_URL.
   trustHost: true,
   session: { strategy: "database", maxAge: 30 * 24 * 60 * 60, updateAge: 24 * 60 * 60 },
   providers,
   pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in" },
   callbacks: {
+    // After sign-in, only a path on APP_URL: never another origin, whatever callbackUrl says.
+    redirect({ url }) {
+      return `${appOrigin}${safeCallbackPath(url)}`;
+    },
     session({ session, user }) {
       return { ...session, user: { ...session.user, id: user.id } };
     },

@@ -2,6 +2,9 @@
 export async function register() {
   // NEXT_RUNTIME is Next's own switch, set before any module loads; lib/env.ts cannot carry it.
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // Production refuses unsafe settings (demo sign-in, dev outbox, http APP_URL, missing keys…), all listed at once.
+    const { assertProductionSafe } = await import("./lib/env");
+    assertProductionSafe();
     // Fail at boot, not on the first scan, when production lacks its QR signing key.
     const { signingKeys } = await import("./lib/tokens/keys");
     signingKeys();

@@ -9,6 +9,9 @@ const config: NextConfig = {
   // .next/ (.next/e2e, .next/wallet, .next/bench), which `next dev` (writing .next/dev) does not watch.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   typedRoutes: false,
+  // The benchmark's reference route (app/api/bench/reference/route.bench.ts) is only part of a build
+  // made with BENCH_ROUTES=1 (bench/support/server.ts does); every other build has no such route.
+  pageExtensions: ["tsx", "ts", "jsx", "js", ...(process.env.BENCH_ROUTES === "1" ? ["bench.ts"] : [])],
 };
 
 export default config;

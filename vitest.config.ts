@@ -18,6 +18,8 @@ export default defineConfig({
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/support/global-setup.ts"],
+          // next-auth imports "next/server" without an extension, which Node's ESM loader refuses; let Vite resolve it.
+          server: { deps: { inline: ["next-auth"] } },
           setupFiles: ["tests/support/setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -25,6 +25,19 @@ export function ButtonLink({ variant = "primary", className, ...props }: Compone
   return <Link className={cx("inline-flex items-center justify-center gap-2 rounded-lg px-4 py-2 text-sm font-medium transition-colors", BUTTON[variant], className)} {...props} />;
 }
 
+/** A card with a heading (h2) that names it, an optional line under the heading, then its content. */
+export function CardSection({ id, title, description, className, children }: { id: string; title: ReactNode; description?: ReactNode; className?: string; children: ReactNode }) {
+  return (
+    <Card aria-labelledby={`${id}-title`} className={className}>
+      <h2 id={`${id}-title`} className={cx("font-semibold", description ? "" : "mb-3")}>
+        {title}
+      </h2>
+      {description ? <p className="mt-1 mb-3 text-sm text-gray-600">{description}</p> : null}
+      {children}
+    </Card>
+  );
+}
+
 export function Card({ className, children, ...props }: ComponentProps<"section">) {
   return (
     <section className={cx("rounded-xl border border-gray-200 bg-white p-5 shadow-sm", className)} {...props}>
@@ -70,11 +83,28 @@ export function Input({ className, ...props }: ComponentProps<"input">) {
   return <input className={cx(inputClass, className)} {...props} />;
 }
 
-export function Select({ className, ...props }: ComponentProps<"select">) {
-  return <select className={cx(inputClass, className)} {...props} />;
+export type Option = { value: string; label: string; disabled?: boolean };
+
+/** A select; `options` lists its choices (or pass <option> children). */
+export function Select({ className, options, children, ...props }: ComponentProps<"select"> & { options?: readonly Option[] }) {
+  return (
+    <select className={cx(inputClass, className)} {...props}>
+      {options?.map((o) => (
+        <option key={o.value} value={o.value} disabled={o.disabled}>
+          {o.label}
+        </option>
+      ))}
+      {children}
+    </select>
+  );
 }
 
-export function Badge({ tone = "gray", children }: { tone?: "gray" | "green" | "amber" | "red" | "blue"; children: ReactNode }) {
+/** Choices from records with an id and a name (programs, segments, businesses). */
+export const byName = (items: readonly { id: string; name: string }[]): Option[] => items.map((i) => ({ value: i.id, label: i.name }));
+
+export type BadgeTone = "gray" | "green" | "amber" | "red" | "blue";
+
+export function Badge({ tone = "gray", children }: { tone?: BadgeTone; children: ReactNode }) {
   const tones = {
     gray: "bg-gray-100 text-gray-800",
     green: "bg-emerald-100 text-emerald-900",
@@ -82,7 +112,7 @@ export function Badge({ tone = "gray", children }: { tone?: "gray" | "green" | "
     red: "bg-red-100 text-red-900",
     blue: "bg-sky-100 text-sky-900",
   };
-  return <span className={cx("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium", tones[tone])}>{children}</span>;
+  return <span className={cx("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap", tones[tone])}>{children}</span>;
 }
 
 export function Alert({ tone = "error", children }: { tone?: "error" | "success" | "info"; children: ReactNode }) {
@@ -115,11 +145,6 @@ export function Stat({ label, value, hint }: { label: string; value: ReactNode; 
 
 export function formatNumber(n: number) {
   return n.toLocaleString("en-US");
-}
-
-export function formatMoney(minor: number, currency: string) {
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(minor / 10 ** digits);
 }
 
 export function formatDate(d: Date | string, timeZone?: string) {

@@ -1,4 +1,5 @@
 import { dbReady } from "../db/client";
+import { expireStoredEmails } from "../lib/email";
 import { dispatchPending } from "../lib/events/dispatch";
 import { beat } from "../lib/events/heartbeat";
 import { inngest } from "../lib/events/inngest";
@@ -6,7 +7,7 @@ import { describeJob } from "./job";
 
 const MAX_ROUNDS = 50;
 
-/** Every minute: resends outbox events that did not reach Inngest after their commit. */
+/** Every minute: resends outbox events that did not reach Inngest after their commit, and deletes emails past their retention. */
 export const outboxSweep = inngest.createFunction(
   { id: "outbox-sweep", name: "Resending what did not go out", triggers: [{ cron: "* * * * *" }], concurrency: { limit: 1 }, retries: 1 },
   async ({ step }) => {
@@ -20,8 +21,9 @@ export const outboxSweep = inngest.createFunction(
         error = result.error;
         if (error || result.sent === 0) break;
       }
-      await beat(db, "outbox-sweep", { ok: !error, error, details: { sent } });
-      return { sent, error: error ?? null };
+      const expiredEmails = await expireStoredEmails(db);
+      await beat(db, "outbox-sweep", { ok: !error, error, details: { sent, expiredEmails } });
+      return { sent, expiredEmails, error: error ?? null };
     });
   },
 );

@@ -30,6 +30,8 @@ const schema = z.object({
   RESEND_API_KEY: optional,
   RESEND_BASE_URL: optional,
   EMAIL_FROM: z.string().default("Keepcard <cards@keepcard.local>"),
+  // Days a sent email is kept (the outbox sweep deletes older ones). Sign-in and invitation links are never stored.
+  EMAIL_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
 
   // Background jobs.
   INNGEST_EVENT_KEY: optional,
@@ -43,6 +45,23 @@ const schema = z.object({
   PAYOUT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   // Outgoing merchant webhooks: time limit of one delivery attempt.
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+
+  // Test-only: lets outbound calls to merchant URLs reach loopback, where the local fakes listen.
+  // Production refuses to start with it.
+  OUTBOUND_ALLOW_LOOPBACK: flag.default(false),
+  // How many webhook endpoints one business may have.
+  WEBHOOK_ENDPOINTS_MAX: z.coerce.number().int().positive().default(20),
+
+  // AES-256-GCM key (32 bytes, base64) that encrypts stored secrets and OAuth tokens, with an id:
+  // "<keyId>:<base64>" or just "<base64>" (id "k1"). Without it a key is made once under .data/keys
+  // (development only). ENCRYPTION_KEYS lists older keys, comma-separated in the same form, for reading.
+  ENCRYPTION_KEY: optional,
+  ENCRYPTION_KEYS: optional,
+
+  // A production build started by the test suites or the benchmark on this machine: unsafe settings
+  // (DEV_OUTBOX, an http APP_URL…) are warned about instead of refused, and only while APP_URL is a
+  // loopback origin, which no real user can reach.
+  LOCAL_TEST_SERVER: flag.default(false),
 
   // Exposes /api/bench/reference, the bare-transaction baseline of `npm run bench`. Never in production.
   BENCH_ROUTES: flag.default(false),
@@ -98,3 +117,80 @@ function load(): Env {
 export const env: Env = load();
 
 export const isProduction = env.NODE_ENV === "production";
+
+/**
+ * The one public origin: every link, pass, email and redirect is built from APP_URL, never from
+ * the request's Host or X-Forwarded-Host.
+ */
+export const appOrigin = new URL(env.APP_URL).origin;
+
+/** An absolute URL on the public origin for a path such as "/c/abc". */
+export function appUrl(path: string): string {
+  return new URL(path, appOrigin).toString();
+}
+
+// Auth.js takes the origin of its own URLs (the magic link, OAuth callbacks, redirects) from
+// process.env.AUTH_URL and, without it, from X-Forwarded-Host. Pin it to APP_URL.
+process.env.AUTH_URL = env.AUTH_URL ?? appOrigin;
+
+const UNSAFE_FLAGS = {
+  DEMO_LOGIN: "DEMO_LOGIN lets anyone sign in as the demo owner; unset it.",
+  DEV_OUTBOX: "DEV_OUTBOX shows every sent email (sign-in links included) at /dev/outbox; unset it.",
+  BENCH_ROUTES: "BENCH_ROUTES exposes the benchmark's reference route; unset it.",
+  RATE_LIMIT_DISABLED: "RATE_LIMIT_DISABLED turns off every rate limit; unset it.",
+  OUTBOUND_ALLOW_LOOPBACK: "OUTBOUND_ALLOW_LOOPBACK lets merchant webhooks and payout URLs reach this machine; it is for tests only, unset it.",
+} as const;
+
+const REQUIRED_SECRETS = {
+  AUTH_SECRET: "AUTH_SECRET is missing: it signs sessions and sign-in links (make one: openssl rand -base64 32).",
+  TOKEN_SIGNING_KEY: "TOKEN_SIGNING_KEY is missing: it signs card and voucher QR codes (see .env.example).",
+  ENCRYPTION_KEY: "ENCRYPTION_KEY is missing: it encrypts stored secrets and tokens (make one: openssl rand -base64 32).",
+} as const;
+
+function isHttps(url: string | undefined): boolean {
+  try {
+    return url !== undefined && new URL(url).protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Settings a production server must refuse, one message each, all at once. Pure, so it can be
+ * tested with any env; `assertProductionSafe()` calls it at boot.
+ */
+export function productionProblems(e: Env): string[] {
+  if (e.NODE_ENV !== "production") return [];
+  const problems: string[] = [];
+  for (const [name, message] of Object.entries(UNSAFE_FLAGS)) if (e[name as keyof typeof UNSAFE_FLAGS]) problems.push(message);
+  for (const [name, message] of Object.entries(REQUIRED_SECRETS)) if (!e[name as keyof typeof REQUIRED_SECRETS]) problems.push(message);
+  if (e.LOCAL_TEST_SERVER) problems.push("LOCAL_TEST_SERVER is only for test servers on this machine (a loopback APP_URL); unset it.");
+  if (!isHttps(e.APP_URL)) problems.push(`APP_URL must be set to the public https origin in production (it is ${e.APP_URL}).`);
+  if (e.AUTH_URL !== undefined && (!isHttps(e.AUTH_URL) || new URL(e.AUTH_URL).origin !== new URL(e.APP_URL).origin)) {
+    problems.push(`AUTH_URL must be unset or on APP_URL's https origin (it is ${e.AUTH_URL}).`);
+  }
+  if (e.APPLE_WEB_SERVICE_URL !== undefined && !isHttps(e.APPLE_WEB_SERVICE_URL)) {
+    problems.push(`APPLE_WEB_SERVICE_URL (the pass webServiceURL) must be https in production (it is ${e.APPLE_WEB_SERVICE_URL}).`);
+  }
+  return problems;
+}
+
+function loopbackOrigin(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Stops a production server at boot when a setting is unsafe, naming every one. A local test
+ * server (LOCAL_TEST_SERVER=1 with a loopback APP_URL) only prints them.
+ */
+export function assertProductionSafe(e: Env = env, warn: (message: string) => void = console.warn): void {
+  const problems = productionProblems(e);
+  if (problems.length === 0) return;
+  const list = problems.map((p) => `  - ${p}`).join("\n");
+  if (e.LOCAL_TEST_SERVER && loopbackOrigin(e.APP_URL)) {
+    warn(`Local test server: these settings would stop a production server:\n${list}`);
+    return;
+  }
+  throw new Error(`Refusing to start in production with unsafe settings:\n${list}`);
+}

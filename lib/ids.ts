@@ -17,7 +17,12 @@ export function randomString(length: number): string {
 export type IdPrefix = "mer" | "loc" | "mem" | "inv" | "key" | "prg" | "cus" | "crd" | "ent" | "lot" | "rwd" | "vch" | "evt" | "aud" | "eml" | "cmp" | "seg" | "pay" | "prun" | "whe" | "whd" | "wha" | "reg" | "gwm";
 
 /** Any of our ids in an input: what verbs and forms accept before looking the row up. */
-export const EntityId = z.string().min(1).max(64);
+export const EntityId = z
+  .string()
+  .min(1, "an id is required")
+  .max(64, "an id has at most 64 characters")
+  // Letters, digits, _ and - (prefixed ids and UUIDs): never a control character, which Postgres answers with an error.
+  .regex(/^[A-Za-z0-9_-]+$/, "an id has only letters, digits, _ and -");
 
 /** Prefixed, sortable-enough ids such as `crd_3fZ…`: readable in logs and in the API. */
 export function newId(prefix: IdPrefix): string {

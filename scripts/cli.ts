@@ -5,12 +5,14 @@ import { closeDb, dbReady, EmbeddedDbBusyError } from "../db/client";
 import { merchants } from "../db/schema";
 import { createApiKey } from "../lib/api-keys/verbs";
 import { systemActor } from "../lib/context";
+import { rotateStoredSecrets } from "../lib/crypto/rotate";
 import { createMerchant } from "../lib/merchants/verbs";
 
 const USAGE = `Usage:
   npm run cli -- merchant create --name "Shop name" --owner owner@example.com [--currency EUR] [--timezone Europe/Berlin]
   npm run cli -- api-key create --merchant <merchant id> [--name "POS"]
-  npm run cli -- merchant list`;
+  npm run cli -- merchant list
+  npm run cli -- secrets rotate      re-encrypt stored secrets and OAuth tokens under the current ENCRYPTION_KEY`;
 
 class UsageError extends Error {}
 
@@ -41,6 +43,9 @@ async function run(argv: string[]): Promise<unknown> {
   if (command === "merchant list") {
     const db = await dbReady();
     return { data: await db.select({ id: merchants.id, name: merchants.name, createdAt: merchants.createdAt }).from(merchants) };
+  }
+  if (command === "secrets rotate") {
+    return { reencrypted: await rotateStoredSecrets(await dbReady()) };
   }
   throw new UsageError(command ? `unknown command: ${command}` : "no command given");
 }

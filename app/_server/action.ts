@@ -3,13 +3,9 @@ import { z } from "zod";
 import { assertCan, type Permission } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/members";
 import { afterCommit } from "@/lib/events/after-commit";
-import { AppError, isAppError, zodFieldErrors, type ErrorCode } from "@/lib/errors";
+import type { ActionResult } from "@/lib/action-result";
+import { AppError, isAppError, zodFieldErrors } from "@/lib/errors";
 import { currentMember, currentUser, type Member } from "./session";
-
-/** What every server action returns: data, or a message a person can act on (never a raw error). */
-export type ActionResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; code: ErrorCode | "internal"; error: string; fieldErrors?: Record<string, string> };
 
 type Kind = "public" | "user" | "member";
 export type RegisteredAction = { name: string; kind: Kind; permission: Permission | null; run: (input: unknown) => Promise<ActionResult<unknown>> };

@@ -37,27 +37,35 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const scanner = pageAccess(true, member.role, "/staff").kind === "ok";
 
   return (
-    <div className="min-h-dvh bg-gray-50 lg:grid lg:grid-cols-[15rem_1fr]">
+    <div className="min-h-dvh bg-gray-50 lg:grid lg:grid-cols-[15rem_minmax(0,1fr)]">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <aside className="border-b border-gray-200 bg-white lg:sticky lg:top-0 lg:h-dvh lg:border-b-0 lg:border-r">
+      {/* The column runs the whole height of the page; its content stays in view while the page scrolls. */}
+      <aside className="sticky top-0 z-30 border-b border-gray-200 bg-white lg:static lg:border-b-0 lg:border-r">
         <details className="group lg:hidden">
-          <summary className="flex cursor-pointer list-none items-center justify-between px-4 py-3">
+          <summary className="flex cursor-pointer list-none items-center justify-between gap-3 px-4 py-3 [&::-webkit-details-marker]:hidden">
             <Brand name={member.membership.merchantName} color={member.membership.brandColor} logo={member.membership.logoUrl} />
-            <span className="rounded-md border border-gray-300 px-2 py-1 text-sm">Menu</span>
+            <span className="inline-flex items-center gap-1.5 rounded-md border border-gray-300 px-2.5 py-1 text-sm font-medium">
+              <svg aria-hidden viewBox="0 0 16 16" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinecap="round">
+                <path d="M2.5 4h11M2.5 8h11M2.5 12h11" className="group-open:hidden" />
+                <path d="M4 4l8 8M12 4l-8 8" className="hidden group-open:block" />
+              </svg>
+              Menu
+            </span>
           </summary>
-          <nav aria-label="Dashboard" className="px-3 pb-4">
+          <nav aria-label="Dashboard" className="max-h-[calc(100dvh-3.75rem)] overflow-y-auto border-t border-gray-100 px-3 pt-2 pb-4">
             <NavLinks items={items} />
             {scanner ? <ScannerLink /> : null}
             <div className="mt-4">
+              <p className="mb-2 text-xs text-gray-600">Signed in as {ROLE_LABELS[member.role].name.toLowerCase()}</p>
               <AccountMenu email={user.email ?? ""} current={member.membership.merchantId} merchants={member.memberships.map((m) => ({ id: m.merchantId, name: m.merchantName }))} />
             </div>
           </nav>
         </details>
-        <div className="hidden h-full flex-col gap-6 p-4 lg:flex">
+        <div className="hidden gap-6 p-4 lg:sticky lg:top-0 lg:flex lg:h-dvh lg:flex-col">
           <Brand name={member.membership.merchantName} color={member.membership.brandColor} logo={member.membership.logoUrl} />
-          <nav aria-label="Dashboard" className="flex-1 overflow-y-auto">
+          <nav aria-label="Dashboard" className="-mx-1 flex-1 overflow-y-auto px-1">
             <NavLinks items={items} />
             {scanner ? <ScannerLink /> : null}
           </nav>

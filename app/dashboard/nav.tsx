@@ -17,6 +17,8 @@ export function NavLinks({ items }: { items: NavItem[] }) {
             <Link
               href={item.href}
               aria-current={active ? "page" : undefined}
+              // On a phone the menu is a <details>: the layout stays mounted across pages, so close it on the way.
+              onClick={(e) => e.currentTarget.closest("details")?.removeAttribute("open")}
               className={cx("block rounded-lg px-3 py-2 text-sm font-medium", active ? "bg-brand-50 text-brand-800" : "text-gray-700 hover:bg-gray-100 hover:text-ink")}
             >
               {item.label}

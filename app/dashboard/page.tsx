@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { BarChart, LineChart } from "@/components/charts";
-import { ButtonLink, PageHeader, Stat, formatMoney, formatNumber } from "@/components/ui";
+import { ButtonLink, CardSection, PageHeader, Stat, formatNumber } from "@/components/ui";
+import { formatMoney } from "@/lib/money";
 import { can } from "@/lib/auth/permissions";
 import { recentActivity } from "@/lib/insights/feed";
 import { overview } from "@/lib/insights/overview";
@@ -18,6 +19,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const [data, feed] = await Promise.all([overview(member.ctx, { days }), recentActivity(member.ctx.db, member.ctx.merchantId)]);
   const t = data.totals;
   const labels = data.series.map((d) => d.day.slice(5).replace("-", "/"));
+  const series = (name: string, color: string, key: "members" | "active" | "issued" | "redeemed") => ({ name, color, values: data.series.map((d) => d[key]) });
   const rate = t.redemptionRate === null ? "—" : `${Math.round(t.redemptionRate * 100)}%`;
 
   return (
@@ -46,28 +48,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
 
       <div className="mt-6 grid gap-6 xl:grid-cols-[1fr_22rem]">
         <div className="space-y-6">
-          <section className="rounded-xl border border-gray-200 bg-white p-5 shadow-sm">
-            <h2 className="font-semibold">Members</h2>
-            <LineChart
-              title="Members and active members per day"
-              labels={labels}
-              series={[
-                { name: "Members", color: "#047857", values: data.series.map((d) => d.members) },
-                { name: "Active that day", color: "#0369a1", values: data.series.map((d) => d.active) },
-              ]}
-            />
-          </section>
-          <section className="rounded-xl border border-gray-200 bg-white p-5 shadow-sm">
-            <h2 className="font-semibold">Points issued and redeemed</h2>
-            <BarChart
-              title="Points issued and redeemed per day"
-              labels={labels}
-              series={[
-                { name: "Issued", color: "#10b981", values: data.series.map((d) => d.issued) },
-                { name: "Redeemed", color: "#f59e0b", values: data.series.map((d) => d.redeemed) },
-              ]}
-            />
-          </section>
+          <CardSection id="members-chart" title="Members">
+            <LineChart title="Members and active members per day" labels={labels} series={[series("Members", "#047857", "members"), series("Active that day", "#0369a1", "active")]} />
+          </CardSection>
+          <CardSection id="points-chart" title="Points issued and redeemed">
+            <BarChart title="Points issued and redeemed per day" labels={labels} series={[series("Issued", "#10b981", "issued"), series("Redeemed", "#f59e0b", "redeemed")]} />
+          </CardSection>
         </div>
         <div className="space-y-4">
           <LiveFeed initial={feed} />

@@ -1,12 +1,13 @@
 "use server";
 
-import { cookies, headers } from "next/headers";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signIn } from "@/auth";
 import { dbReady } from "@/db/client";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { demoLoginEnabled, demoSession } from "@/lib/auth/demo";
-import { env } from "@/lib/env";
+import { appOrigin, env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { publicAction } from "../_server/action";
@@ -17,7 +18,7 @@ const CallbackUrl = z
   .string()
   .max(500)
   .optional()
-  .transform((v) => (v && v.startsWith("/") && !v.startsWith("//") ? v : "/dashboard"));
+  .transform((v) => safeCallbackPath(v));
 
 const MagicLinkInput = z.object({ email: z.email("Enter an email address such as sam@example.com").max(254).toLowerCase(), callbackUrl: CallbackUrl }).strict();
 
@@ -45,8 +46,7 @@ export const signInWithGoogle = publicAction("auth.google", { input: z.object({ 
 export const signInAsDemoOwner = publicAction("auth.demo", { input: z.object({}).strict() }, async () => {
   if (!demoLoginEnabled()) throw new AppError("forbidden", "The demo sign-in is only available in development.");
   const { sessionToken, expires } = await demoSession(await dbReady());
-  const proto = env.AUTH_URL ? new URL(env.AUTH_URL).protocol : `${(await headers()).get("x-forwarded-proto") ?? "http"}:`;
-  const secure = proto === "https:";
+  const secure = new URL(appOrigin).protocol === "https:";
   (await cookies()).set(`${secure ? "__Secure-" : ""}authjs.session-token`, sessionToken, { httpOnly: true, sameSite: "lax", path: "/", secure, expires });
   redirect("/dashboard");
 });

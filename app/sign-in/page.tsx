@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { googleEnabled } from "@/auth";
 import { dbReady } from "@/db/client";
 import { Alert } from "@/components/ui";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { demoLoginEnabled } from "@/lib/auth/demo";
 import { ROLE_LABELS, findInvitation } from "@/lib/team/verbs";
 import { currentUser } from "../_server/session";
@@ -21,9 +22,9 @@ const ERRORS: Record<string, string> = {
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const one = (k: string) => (typeof params[k] === "string" ? (params[k] as string) : undefined);
-  const callbackUrl = one("callbackUrl");
+  const callbackUrl = safeCallbackPath(one("callbackUrl"));
   const user = await currentUser();
-  if (user && !one("invite")) redirect(callbackUrl?.startsWith("/") ? callbackUrl : "/dashboard");
+  if (user && !one("invite")) redirect(callbackUrl);
 
   const inviteToken = one("invite");
   const invite = inviteToken ? await findInvitation(await dbReady(), inviteToken) : null;

@@ -1,4 +1,4 @@
-import type { ActionResult } from "@/components/use-action";
+import type { ActionResult } from "@/lib/action-result";
 import type { ScannedCard } from "@/lib/cards/lookup";
 import { formatMoney } from "@/lib/money";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { ActionResult } from "@/components/use-action";
+import type { ActionResult } from "@/lib/action-result";
 import { earnAction, redeemVoucherAction } from "./actions";
 import { callOnline } from "./counter";
 import { loadQueue, saveQueue, type Queued } from "./queue";

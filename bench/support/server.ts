@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
@@ -20,7 +20,8 @@ export function buildOnce(): void {
   const result = spawnSync("npx", ["next", "build"], {
     cwd: ROOT,
     stdio: "inherit",
-    env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    // BENCH_ROUTES at build time compiles the reference route (next.config.ts); no other build has it.
+    env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", BENCH_ROUTES: "1" },
   });
   fs.writeFileSync(path.join(ROOT, "tsconfig.json"), tsconfig);
   if (result.status !== 0) throw new Error("next build failed");
@@ -60,8 +61,12 @@ export async function startServer(opts: { port: number; databaseUrl: string; env
       NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_URL: opts.databaseUrl,
       APP_URL: url,
+      // A production build on loopback for measuring: BENCH_ROUTES and the http origin are warned about, not refused.
+      LOCAL_TEST_SERVER: "1",
       AUTH_SECRET: process.env.AUTH_SECRET ?? "bench-secret-bench-secret-bench-secret",
       TOKEN_SIGNING_KEY: process.env.TOKEN_SIGNING_KEY ?? benchSigningKey(),
+      // A throwaway key for secrets at rest: production refuses to start without one.
+      ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? `test:${randomBytes(32).toString("base64")}`,
       ...opts.env,
     },
     detached: true,

@@ -8,10 +8,11 @@ import { now, withTransaction, type Ctx } from "../context";
 import type { Executor } from "../../db/client";
 import { notFound } from "../errors";
 import { newId, randomString } from "../ids";
+import { SafeText } from "../input";
 
 const KEY_PREFIX = "kc_live_";
 
-export const CreateApiKeyInput = z.object({ name: z.string().trim().min(1).max(80).default("API key") }).strict();
+export const CreateApiKeyInput = z.object({ name: SafeText.trim().min(1).max(80).default("API key") }).strict();
 export type CreateApiKeyInput = z.input<typeof CreateApiKeyInput>;
 
 export function hashApiKey(key: string): string {

@@ -7,11 +7,12 @@ import { AppError } from "../errors";
 import { EntityId, humanCode, newId, randomString } from "../ids";
 import { recordEvents } from "../outbox";
 import { getProgram } from "../programs/verbs";
+import { SafeText } from "../input";
 
 export const CustomerInput = z
   .object({
     email: z.email().max(254).toLowerCase(),
-    name: z.string().trim().min(1).max(120).optional(),
+    name: SafeText.trim().min(1).max(120).optional(),
     phone: z
       .string()
       .trim()
@@ -26,7 +27,7 @@ export const EnrollInput = z
     programId: EntityId,
     customer: CustomerInput,
     marketingConsent: z.boolean().optional(),
-    referralCode: z.string().max(40).optional(),
+    referralCode: SafeText.max(40).optional(),
   })
   .strict();
 export type EnrollInput = z.input<typeof EnrollInput>;

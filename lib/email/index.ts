@@ -1,8 +1,9 @@
-import { eq } from "drizzle-orm";
+import { eq, lt } from "drizzle-orm";
 import { Resend } from "resend";
 import type { Executor } from "../../db/client";
 import { emails, type Email } from "../../db/schema";
 import { env } from "../env";
+import { devOutboxEnabled } from "./dev-outbox";
 import { newId } from "../ids";
 
 export type OutgoingEmail = {
@@ -14,7 +15,30 @@ export type OutgoingEmail = {
   merchantId?: string | null;
   /** When set, a second send with the same key does nothing and returns the first email. */
   dedupeKey?: string;
+  /**
+   * Links that carry a credential (sign-in token, invitation token). They are sent but not stored:
+   * the recorded copy says "[link removed]", except in the dev outbox (see devOutboxEnabled).
+   */
+  secretLinks?: string[];
 };
+
+/** The copy of a message that is stored: its credential links removed unless the dev outbox needs them. */
+export function storedCopy(message: OutgoingEmail): { html: string; text: string } {
+  if (!message.secretLinks?.length || (devOutboxEnabled() && !emailConfigured())) return { html: message.html, text: message.text };
+  let { html, text } = message;
+  for (const link of message.secretLinks) {
+    text = text.split(link).join("[link removed]");
+    html = html.split(link).join("#link-removed").split(link.replace(/&/g, "&amp;")).join("#link-removed");
+  }
+  return { html, text };
+}
+
+/** Deletes stored emails older than the retention period (EMAIL_RETENTION_DAYS). Run by the outbox sweep. */
+export async function expireStoredEmails(db: Executor, at = new Date()): Promise<number> {
+  const cutoff = new Date(at.getTime() - env.EMAIL_RETENTION_DAYS * 24 * 60 * 60 * 1000);
+  const deleted = await db.delete(emails).where(lt(emails.createdAt, cutoff)).returning({ id: emails.id });
+  return deleted.length;
+}
 
 let resend: Resend | undefined;
 
@@ -37,7 +61,7 @@ export function emailConfigured(): boolean {
 export async function sendEmail(db: Executor, message: OutgoingEmail): Promise<{ email: Email; duplicate: boolean }> {
   let [recorded] = await db
     .insert(emails)
-    .values({ id: newId("eml"), merchantId: message.merchantId ?? null, to: message.to, subject: message.subject, html: message.html, text: message.text, kind: message.kind, dedupeKey: message.dedupeKey ?? null })
+    .values({ id: newId("eml"), merchantId: message.merchantId ?? null, to: message.to, subject: message.subject, ...storedCopy(message), kind: message.kind, dedupeKey: message.dedupeKey ?? null })
     .onConflictDoNothing()
     .returning();
   if (!recorded) {

@@ -5,6 +5,7 @@ import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { EntityId } from "../ids";
 import { appendEntry, lockCardWithProgram } from "./core";
+import { SafeMultilineText } from "../input";
 
 export const AdjustInput = z
   .object({
@@ -13,7 +14,7 @@ export const AdjustInput = z
       .min(-10_000_000)
       .max(10_000_000)
       .refine((n) => n !== 0, "must not be zero"),
-    reason: z.string().trim().min(3, "say why, in a few words").max(500),
+    reason: SafeMultilineText.trim().min(3, "say why, in a few words").max(500),
   })
   .strict();
 export type AdjustInput = z.infer<typeof AdjustInput>;

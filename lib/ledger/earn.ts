@@ -11,6 +11,7 @@ import { evaluateEarn, localClock } from "../rules/evaluate";
 import { recomputeTier, tierMultiplier } from "../tiers/recompute";
 import { issueVoucher } from "../vouchers/issue";
 import { appendEntry, lockCardWithProgram } from "./core";
+import { SafeText } from "../input";
 
 export const EarnInput = z
   .object({
@@ -22,8 +23,8 @@ export const EarnInput = z
       })
       .optional(),
     stamps: z.int().positive().max(100).optional().describe("Stamps to add (stamp programs)."),
-    locationId: z.string().max(64).optional(),
-    reference: z.string().max(200).optional().describe("Your receipt or order number."),
+    locationId: EntityId.optional(),
+    reference: SafeText.max(200).optional().describe("Your receipt or order number."),
   })
   .strict()
   .refine((v) => v.points !== undefined || v.purchase !== undefined || v.stamps !== undefined, {

@@ -7,8 +7,9 @@ import { withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { EntityId } from "../ids";
 import { appendEntry, lockCardWithProgram } from "./core";
+import { SafeMultilineText } from "../input";
 
-export const ReverseInput = z.object({ entryId: EntityId, reason: z.string().trim().min(3).max(500) }).strict();
+export const ReverseInput = z.object({ entryId: EntityId, reason: SafeMultilineText.trim().min(3).max(500) }).strict();
 export type ReverseInput = z.infer<typeof ReverseInput>;
 /** The input when the entry is named elsewhere (the API's path): only the reason. */
 export const ReverseReasonInput = ReverseInput.omit({ entryId: true });

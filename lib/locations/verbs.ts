@@ -7,6 +7,7 @@ import { withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { EntityId, newId } from "../ids";
 import { recordEvents } from "../outbox";
+import { SafeMultilineText, SafeText } from "../input";
 
 const coordinate = (min: number, max: number, what: string) =>
   z.preprocess(
@@ -16,8 +17,8 @@ const coordinate = (min: number, max: number, what: string) =>
 
 export const LocationInput = z
   .object({
-    name: z.string().trim().min(1, "give the location a name").max(80),
-    address: z.string().trim().max(200).optional(),
+    name: SafeText.trim().min(1, "give the location a name").max(80),
+    address: SafeMultilineText.trim().max(200).optional(),
     latitude: coordinate(-90, 90, "latitude"),
     longitude: coordinate(-180, 180, "longitude"),
   })

@@ -7,6 +7,7 @@ import type { Actor, Ctx } from "../context";
 import { notFound } from "../errors";
 import { newId } from "../ids";
 import { CurrencyCode } from "../money";
+import { SafeMultilineText, SafeText } from "../input";
 
 export async function merchantOf(ctx: Ctx): Promise<Merchant> {
   const [merchant] = await ctx.db.select().from(merchants).where(eq(merchants.id, ctx.merchantId));
@@ -40,15 +41,15 @@ export const logoDataUrl = z
   .regex(/^data:image\/(png|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/, "a PNG, JPEG, WebP or SVG image");
 
 export const CreateMerchantInput = z.object({
-  name: z.string().trim().min(1).max(80),
+  name: SafeText.trim().min(1).max(80),
   ownerEmail: z.email().toLowerCase(),
-  ownerName: z.string().trim().max(120).optional(),
+  ownerName: SafeText.trim().max(120).optional(),
   currency: currencyCode.default("USD"),
   timezone: timeZone.default("UTC"),
   brandColor: brandColor.default("#1f2937"),
   logoUrl: z.string().max(200_000).optional(),
   location: z
-    .object({ name: z.string().trim().min(1).max(80), address: z.string().max(200).optional(), latitude: z.number().min(-90).max(90).optional(), longitude: z.number().min(-180).max(180).optional() })
+    .object({ name: SafeText.trim().min(1).max(80), address: SafeMultilineText.max(200).optional(), latitude: z.number().min(-90).max(90).optional(), longitude: z.number().min(-180).max(180).optional() })
     .optional(),
 });
 export type CreateMerchantInput = z.input<typeof CreateMerchantInput>;

@@ -1,4 +1,5 @@
 import type { PayoutSettings } from "../../db/schema";
+import { decryptSecret } from "../crypto/secrets";
 import { env } from "../env";
 import { postSigned, signedHeaders } from "../webhooks/sign";
 
@@ -29,7 +30,9 @@ export interface PayoutProvider {
  */
 function webhookProvider(settings: Pick<PayoutSettings, "endpointUrl" | "secret">, timeoutMs = env.PAYOUT_TIMEOUT_MS): PayoutProvider {
   if (!settings.endpointUrl || !settings.secret) throw new Error("the webhook payout provider needs an endpoint URL and a secret");
-  const { endpointUrl, secret } = settings;
+  const { endpointUrl } = settings;
+  // Stored encrypted (lib/crypto/secrets.ts); a row from before encryption is read as it is.
+  const secret = decryptSecret(settings.secret);
   return {
     name: "webhook",
     automatic: true,

@@ -12,8 +12,11 @@ import { formatDecimal } from "../money";
 import { reservePayouts } from "../ledger/bulk";
 import { loadProgram } from "../programs/verbs";
 import { recordEvents } from "../outbox";
+import { encryptSecret } from "../crypto/secrets";
+import { OutboundUrl } from "../outbound/fetch";
 import { newWebhookSecret } from "../webhooks/sign";
 import { providerFor, type PayoutOutcome, type PayoutProvider } from "./providers";
+
 
 export const PayoutSettingsInput = z
   .object({
@@ -22,7 +25,7 @@ export const PayoutSettingsInput = z
     provider: z.enum(["webhook", "manual"]),
     thresholdMinor: z.int().min(1).max(100_000_000).describe("Pay cards whose cashback reaches this, in minor units."),
     schedule: z.enum(["off", "daily", "weekly", "monthly"]).default("off"),
-    endpointUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    endpointUrl: OutboundUrl.optional(),
   })
   .strict()
   .refine((v) => v.provider !== "webhook" || v.endpointUrl, { message: "the webhook provider needs an endpoint URL", path: ["endpointUrl"] });
@@ -33,18 +36,34 @@ export const PayoutRunInput = z.object({ programId: EntityId, runKey: z.string()
 /** Pending payouts of a run to mark paid: all of them, or the given ones. */
 export const MarkPaidInput = z.object({ runId: EntityId, payoutIds: z.array(EntityId).min(1).max(10_000).optional() }).strict();
 
-/** Sets how a cashback program pays out. A webhook provider gets a signing secret the first time. */
-export async function configurePayouts(ctx: Ctx, raw: PayoutSettingsInput): Promise<PayoutSettings> {
+/**
+ * Sets how a cashback program pays out. A webhook provider gets a signing secret the first time;
+ * it is stored encrypted and returned here as `newSecret`, the only time it is shown.
+ */
+export async function configurePayouts(ctx: Ctx, raw: PayoutSettingsInput): Promise<PayoutSettings & { newSecret: string | null }> {
   assertCan(ctx.actor, "payouts:manage");
   const input = PayoutSettingsInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const program = await loadProgram(tx, input.programId);
     if (program.kind !== "cashback") throw new AppError("invalid", "Only cashback programs pay out.", { errors: [{ path: "programId", message: "not a cashback program" }] });
     const [existing] = await tx.db.select().from(payoutSettings).where(eq(payoutSettings.programId, program.id));
-    const values = { ...input, endpointUrl: input.endpointUrl ?? null, merchantId: ctx.merchantId, secret: existing?.secret ?? (input.provider === "webhook" ? newWebhookSecret() : null), updatedAt: now(ctx) };
+    const newSecret = !existing?.secret && input.provider === "webhook" ? newWebhookSecret() : null;
+    const values = { ...input, endpointUrl: input.endpointUrl ?? null, merchantId: ctx.merchantId, secret: newSecret ? encryptSecret(newSecret) : (existing?.secret ?? null), updatedAt: now(ctx) };
     const [row] = await tx.db.insert(payoutSettings).values(values).onConflictDoUpdate({ target: payoutSettings.programId, set: values }).returning();
     await audit(tx.db, ctx.merchantId, ctx.actor, "payouts.configured", { type: "program", id: program.id }, { provider: input.provider, thresholdMinor: input.thresholdMinor, schedule: input.schedule });
-    return row!;
+    return { ...row!, newSecret };
+  });
+}
+
+/** A new signing secret for a program's payout endpoint (kept ready when payouts are by hand); the old one stops working at once. Shown only here. */
+export async function rotatePayoutSecret(ctx: Ctx, programId: string): Promise<{ secret: string }> {
+  assertCan(ctx.actor, "payouts:manage");
+  return withTransaction(ctx, async (tx) => {
+    const settings = await settingsFor(tx.db, ctx.merchantId, programId);
+    const secret = newWebhookSecret();
+    await tx.db.update(payoutSettings).set({ secret: encryptSecret(secret), updatedAt: now(ctx) }).where(eq(payoutSettings.programId, settings.programId));
+    await audit(tx.db, ctx.merchantId, ctx.actor, "payouts.secret_rotated", { type: "program", id: programId });
+    return { secret };
   });
 }
 

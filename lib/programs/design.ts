@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SafeText } from "../input";
 
 const hex = z.string().regex(/^#[0-9a-fA-F]{6}$/, "colour as #rrggbb");
 
@@ -6,7 +7,7 @@ export const PassDesign = z.object({
   backgroundColor: hex.default("#1f2937"),
   foregroundColor: hex.default("#ffffff"),
   labelColor: hex.default("#d1d5db"),
-  logoText: z.string().max(40).optional(),
+  logoText: SafeText.max(40).optional(),
   // Data URL or absolute URL of a PNG.
   logoUrl: z.string().max(200_000).optional(),
   stripUrl: z.string().max(400_000).optional(),

@@ -1,12 +1,14 @@
 import { z } from "zod";
+import { EntityId } from "../ids";
 import { ExpiryPolicy } from "../expiry/policy";
 import { CurrencyCode } from "../money";
 import { EarningRules } from "../rules/schema";
 import { TierLadder } from "../tiers/schema";
 import { PassDesign } from "./design";
+import { SafeText } from "../input";
 
 const common = {
-  name: z.string().trim().min(1).max(80),
+  name: SafeText.trim().min(1).max(80),
   currency: CurrencyCode.optional().describe("Defaults to the merchant's currency."),
   rules: EarningRules.optional(),
   tiers: TierLadder.nullable().optional(),
@@ -22,7 +24,7 @@ export const CreateProgramInput = z.discriminatedUnion("kind", [
       kind: z.literal("stamps"),
       ...common,
       stampsRequired: z.int().min(2).max(50).default(10),
-      stampRewardId: z.string().optional(),
+      stampRewardId: EntityId.optional(),
     })
     .strict(),
   z
@@ -45,7 +47,7 @@ export const UpdateProgramInput = z
     reminderDays: common.reminderDays,
     design: PassDesign.optional(),
     stampsRequired: z.int().min(2).max(50).optional(),
-    stampRewardId: z.string().nullable().optional(),
+    stampRewardId: EntityId.nullable().optional(),
   })
   .strict();
 export type UpdateProgramInput = z.infer<typeof UpdateProgramInput>;

@@ -8,12 +8,13 @@ import { notFound } from "../errors";
 import { EntityId, newId } from "../ids";
 import { recordEvents } from "../outbox";
 import { getProgram } from "../programs/verbs";
+import { SafeMultilineText, SafeText } from "../input";
 
 export const CreateRewardInput = z
   .object({
     programId: EntityId,
-    name: z.string().trim().min(1).max(80),
-    description: z.string().max(500).optional(),
+    name: SafeText.trim().min(1).max(80),
+    description: SafeMultilineText.max(500).optional(),
     cost: z.int().positive().max(10_000_000).describe("Points (or stamps) it costs."),
     inventory: z.int().min(0).max(10_000_000).nullable().optional().describe("Stock; null or absent for unlimited."),
   })
@@ -56,7 +57,7 @@ export async function updateReward(ctx: Ctx, raw: z.input<typeof RewardPatch>): 
   });
 }
 
-export const ListRewardsInput = z.object({ programId: z.string().max(64).optional().describe("Only this program's rewards") });
+export const ListRewardsInput = z.object({ programId: EntityId.optional().describe("Only this program's rewards") });
 export type ListRewardsInput = z.infer<typeof ListRewardsInput>;
 
 export async function listRewards(ctx: Ctx, { programId }: ListRewardsInput = {}): Promise<Reward[]> {

@@ -1,11 +1,13 @@
 import { z } from "zod";
+import { EntityId } from "../ids";
+import { SafeText } from "../input";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "time as HH:MM");
 
 export const Multiplier = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("schedule"),
-    label: z.string().max(80).optional(),
+    label: SafeText.max(80).optional(),
     // 0 = Sunday … 6 = Saturday, in the merchant's time zone.
     weekdays: z.array(z.int().min(0).max(6)).min(1).max(7),
     from: hhmm.optional(),
@@ -14,8 +16,8 @@ export const Multiplier = z.discriminatedUnion("kind", [
   }),
   z.object({
     kind: z.literal("location"),
-    label: z.string().max(80).optional(),
-    locationIds: z.array(z.string()).min(1),
+    label: SafeText.max(80).optional(),
+    locationIds: z.array(EntityId).min(1),
     factor: z.number().positive().max(100),
   }),
 ]);

@@ -99,6 +99,7 @@ export async function inviteMember(ctx: Ctx, raw: z.input<typeof InviteInput>): 
       ...invitationEmail({ merchantName: merchant.name, role, email: input.email, link, validDays: INVITE_TTL_DAYS }),
       kind: "invitation",
       merchantId: ctx.merchantId,
+      secretLinks: [link],
     });
     await audit(tx.db, ctx.merchantId, ctx.actor, "team.invited", { type: "invitation", id }, { email: input.email, role: input.role });
     return { invitationId: id, link };

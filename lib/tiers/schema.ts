@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SafeText } from "../input";
 
 export const TierLadder = z
   .object({
@@ -7,7 +8,7 @@ export const TierLadder = z
     levels: z
       .array(
         z.object({
-          name: z.string().min(1).max(40),
+          name: SafeText.min(1).max(40),
           threshold: z.int().min(0),
           multiplier: z.number().positive().max(100).default(1),
         }),

@@ -4,13 +4,14 @@ import { cards, vouchers, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
-import { normalizeCode } from "../ids";
+import { EntityId, normalizeCode } from "../ids";
 import { recordEvents } from "../outbox";
 import { verifyQr } from "../tokens/qr";
+import { SafeText } from "../input";
 
 export const RedeemVoucherInput = z.union([
-  z.object({ code: z.string().min(4).max(20), locationId: z.string().max(64).optional() }).strict(),
-  z.object({ token: z.string().min(10).max(1000), locationId: z.string().max(64).optional() }).strict(),
+  z.object({ code: SafeText.min(4).max(20), locationId: EntityId.optional() }).strict(),
+  z.object({ token: SafeText.min(10).max(1000), locationId: EntityId.optional() }).strict(),
 ]);
 export type RedeemVoucherInput = z.infer<typeof RedeemVoucherInput>;
 

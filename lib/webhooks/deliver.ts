@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../db/schema";
+import { decryptSecret } from "../crypto/secrets";
 import { env } from "../env";
 import { newId } from "../ids";
 import { postSigned, signedHeaders } from "./sign";
@@ -40,7 +41,7 @@ export async function attemptDelivery(db: Executor, deliveryId: string): Promise
   if (!row.endpoint.active) return { delivered: false, status: null, error: "endpoint disabled", retryable: false, skipped: "endpoint disabled" };
 
   const body = JSON.stringify({ type: row.delivery.eventType, timestamp: row.delivery.createdAt.toISOString(), data: row.delivery.payload });
-  const outcome = await postSigned(row.endpoint.url, signedHeaders(row.endpoint.secret, row.delivery.eventId, body), body, env.WEBHOOK_TIMEOUT_MS);
+  const outcome = await postSigned(row.endpoint.url, signedHeaders(decryptSecret(row.endpoint.secret), row.delivery.eventId, body), body, env.WEBHOOK_TIMEOUT_MS);
   const at = new Date();
   await db.insert(webhookAttempts).values({ id: newId("wha"), deliveryId, statusCode: outcome.status, error: outcome.error, durationMs: outcome.durationMs, createdAt: at });
   await db

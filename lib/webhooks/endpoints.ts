@@ -1,39 +1,60 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, count, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookAttempt, type WebhookDelivery, type WebhookEndpoint } from "../../db/schema";
 import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
+import { encryptSecret } from "../crypto/secrets";
+import { env } from "../env";
 import { WEBHOOK_EVENTS } from "../events/catalogue";
-import { notFound } from "../errors";
+import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
 import { recordEvents } from "../outbox";
+import { OutboundUrl } from "../outbound/fetch";
 import { newWebhookSecret } from "./sign";
+import { SafeText } from "../input";
 
 /** Events a merchant can subscribe to: those the catalogue marks `webhook`. */
 export { WEBHOOK_EVENTS };
 
 export const EndpointInput = z
   .object({
-    url: z.url({ protocol: /^https?$/ }).max(2000),
-    description: z.string().trim().max(200).optional(),
+    url: OutboundUrl,
+    description: SafeText.trim().max(200).optional(),
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length),
   })
   .strict();
 export type EndpointInput = z.input<typeof EndpointInput>;
 
-/** Registers an endpoint; its signing secret is returned here and shown once in the dashboard. */
+/** Registers an endpoint; its signing secret is stored encrypted and returned here, shown once in the dashboard. */
 export async function createEndpoint(ctx: Ctx, raw: EndpointInput): Promise<WebhookEndpoint> {
   assertCan(ctx.actor, "webhooks:manage");
   const input = EndpointInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
+    const [{ n } = { n: 0 }] = await tx.db.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.merchantId, ctx.merchantId));
+    if (n >= env.WEBHOOK_ENDPOINTS_MAX) throw new AppError("conflict", `A business can have at most ${env.WEBHOOK_ENDPOINTS_MAX} webhook endpoints.`);
+    const secret = newWebhookSecret();
     const [endpoint] = await tx.db
       .insert(webhookEndpoints)
-      .values({ id: newId("whe"), merchantId: ctx.merchantId, url: input.url, description: input.description ?? null, events: [...new Set(input.events)], secret: newWebhookSecret() })
+      .values({ id: newId("whe"), merchantId: ctx.merchantId, url: input.url, description: input.description ?? null, events: [...new Set(input.events)], secret: encryptSecret(secret) })
       .returning();
     await audit(tx.db, ctx.merchantId, ctx.actor, "webhook.created", { type: "webhook_endpoint", id: endpoint!.id }, { url: input.url, events: input.events });
-    return endpoint!;
+    return { ...endpoint!, secret };
   });
+}
+
+/** A new signing secret for an endpoint; the old one stops working at once. Shown only here. */
+export async function rotateEndpointSecret(ctx: Ctx, endpointId: string): Promise<{ secret: string }> {
+  assertCan(ctx.actor, "webhooks:manage");
+  const secret = newWebhookSecret();
+  const [endpoint] = await ctx.db
+    .update(webhookEndpoints)
+    .set({ secret: encryptSecret(secret) })
+    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.merchantId, ctx.merchantId)))
+    .returning({ id: webhookEndpoints.id });
+  if (!endpoint) throw notFound("Webhook endpoint");
+  await audit(ctx.db, ctx.merchantId, ctx.actor, "webhook.secret_rotated", { type: "webhook_endpoint", id: endpointId });
+  return { secret };
 }
 
 export async function setEndpointActive(ctx: Ctx, endpointId: string, active: boolean): Promise<WebhookEndpoint> {

@@ -196,6 +196,15 @@ test("the main dashboard pages have no serious accessibility problems", async ({
   await ownerPage.goto("/dashboard/members");
   await ownerPage.getByRole("link", { name: "Ava Customer" }).click();
   await expect(ownerPage.getByTestId("member-balance")).toContainText("2");
+  // The ledger sorts by a column header, by mouse and by keyboard.
+  const ledger = ownerPage.getByRole("table", { name: /Ledger history of Bean Points/ });
+  const change = ledger.getByRole("button", { name: "Change" });
+  await change.click();
+  await expect(ledger.getByRole("columnheader", { name: "Change" })).toHaveAttribute("aria-sort", "ascending");
+  await expect(ledger.getByRole("row").nth(1)).toContainText("-10");
+  await change.press("Enter");
+  await expect(ledger.getByRole("columnheader", { name: "Change" })).toHaveAttribute("aria-sort", "descending");
+  await expect(ledger.getByRole("row").nth(1)).toContainText("+12");
   await accessible(ownerPage, "member detail");
   await shot(ownerPage, info, "10-member-detail");
   // A cashier who types a dashboard address is sent back to the scanner.

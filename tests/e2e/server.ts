@@ -3,7 +3,7 @@
  * database every run. Started by playwright.config.ts; not meant to be run by hand.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -25,10 +25,14 @@ const env: NodeJS.ProcessEnv = {
   AUTH_URL: origin,
   AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-only-secret-0123456789abcdef0123456789",
   DEV_OUTBOX: "1",
+  // A production build on loopback for tests: DEV_OUTBOX and the http origin are warned about, not refused.
+  LOCAL_TEST_SERVER: "1",
   // A throwaway QR signing key: production refuses to start without one.
   TOKEN_SIGNING_KEY:
     process.env.TOKEN_SIGNING_KEY ?? Buffer.from(generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString()).toString("base64"),
   PGLITE_DIR: pgliteDir,
+  // A throwaway key for secrets at rest: production refuses to start without one.
+  ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? `test:${randomBytes(32).toString("base64")}`,
 };
 // Email goes to the dev outbox, where the test reads the magic link.
 delete env.RESEND_API_KEY;
@@ -47,7 +51,8 @@ if (process.env.E2E_SKIP_BUILD !== "1" || !fs.existsSync(path.join(root, distDir
 }
 
 // Started without npx in between, so stopping this process stops the server too.
-const server = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, env, stdio: "inherit" });
+// BENCH_ROUTES at run time only: the build above was made without it, so the bench route must not exist (a 404).
+const server = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, env: { ...env, BENCH_ROUTES: "1" }, stdio: "inherit" });
 const stop = () => {
   server.kill("SIGTERM");
 };

@@ -15,7 +15,9 @@ describe("team", () => {
     const email = `cashier-${Date.now()}@example.test`;
     expect(await inviteMemberAction({ email: email.toUpperCase(), role: "staff" })).toMatchObject({ ok: true, data: { email } });
     const [sent] = await m.db.select().from(emails).where(eq(emails.to, email));
-    expect(sent!.text).toContain("/sign-in?invite=");
+    // The invitation link carries a credential: it is emailed, never stored.
+    expect(sent!.text).toContain("You have been invited");
+    expect(sent!.text).not.toContain("/sign-in?invite=");
 
     const [user] = await m.db.insert(users).values({ email }).returning();
     expect(await acceptInvitations(m.db, { id: user!.id, email })).toBe(1);

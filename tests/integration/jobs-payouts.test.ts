@@ -43,7 +43,8 @@ describe("cashback payouts through the webhook provider", () => {
     const purchases = [...Array.from({ length: 120 }, (_, i) => 5000 + i * 137), ...Array.from({ length: 30 }, (_, i) => 1000 + i * 50), ...Array(10).fill(0)];
     const { program, cards: all } = await cashbackCards(m, purchases);
     const settings = await configurePayouts(m.ctx, { programId: program.id, provider: "webhook", thresholdMinor: 500, endpointUrl: provider.url });
-    provider.state.secret = settings.secret!;
+    // Shown once, when the secret is made; stored encrypted.
+    provider.state.secret = settings.newSecret!;
     const eligible = all.filter((c) => c.balance >= 500);
     expect(eligible).toHaveLength(120);
 

@@ -74,6 +74,7 @@ const SAMPLES: Record<string, { input: (w: World) => unknown; reachesIn: boolean
   "campaigns.cancel": { input: (w) => ({ campaignId: w.jobs.campaign.id }), reachesIn: true },
   "payouts.configure": { input: (w) => ({ programId: w.jobs.cashback.id, provider: "manual", thresholdMinor: 700 }), reachesIn: true },
   "payouts.payNow": { input: (w) => ({ programId: w.jobs.cashback.id }), reachesIn: true },
+  "payouts.rotateSecret": { input: (w) => ({ programId: w.jobs.cashback.id }), reachesIn: true },
   "payouts.markPaid": { input: (w) => ({ runId: w.jobs.runId }), reachesIn: true },
   "webhooks.create": { input: () => ({ url: "https://example.test/other", events: ["voucher.redeemed"] }), reachesIn: false },
   "webhooks.setActive": { input: (w) => ({ endpointId: w.jobs.endpoint.id, active: false }), reachesIn: true },

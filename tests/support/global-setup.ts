@@ -7,6 +7,8 @@ import postgres from "postgres";
  */
 export default async function setup() {
   process.env.RATE_LIMIT_DISABLED ??= "1";
+  // The fake webhook receivers and payout providers listen on loopback.
+  process.env.OUTBOUND_ALLOW_LOOPBACK ??= "1";
   if ((process.env.TEST_DB ?? "pglite") === "pglite") {
     delete process.env.DATABASE_URL;
     process.env.PGLITE_DIR = "memory://";

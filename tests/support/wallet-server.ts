@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -83,8 +83,12 @@ export async function startWalletServer(env: Record<string, string> = {}) {
       DATABASE_URL: url.toString(),
       APP_URL: base,
       RATE_LIMIT_DISABLED: "1",
+      // A production build on loopback for tests: the http origin and test settings are warned about, not refused.
+      LOCAL_TEST_SERVER: "1",
       TOKEN_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
       DATA_DIR: path.dirname(files.manifest),
+      // A throwaway key for secrets at rest: production refuses to start without one.
+      ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? `test:${randomBytes(32).toString("base64")}`,
       APPLE_PASS_TYPE_ID: manifest.passTypeId,
       APPLE_TEAM_ID: manifest.teamId,
       APPLE_PASS_CERT: files.signerCert,

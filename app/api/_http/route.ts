@@ -5,6 +5,7 @@ import { withTransaction, type Ctx } from "@/lib/context";
 import { AppError } from "@/lib/errors";
 import { onceForKey, requestHash } from "@/lib/idempotency";
 import { afterCommit } from "@/lib/events/after-commit";
+import { hasControlChars } from "@/lib/input";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { readJson } from "./body";
 import { json, problemResponse } from "./problem";
@@ -47,13 +48,15 @@ export type ApiHandler<P = Record<string, string>> = ((request: Request, route?:
 
 /**
  * Statuses the wrapper itself answers with, on top of the contract's `errors`: 401 (API key) and
- * 429 (rate limit) always; 400 and 422 when it reads a body; 422 for a query; on writes 422 (an
- * Idempotency-Key out of bounds) and 409 (a key reused with another request).
+ * 429 (rate limit) always; 400 and 422 when it reads a body; 400 for a path parameter with a
+ * control character; 422 for a query; on writes 422 (an Idempotency-Key out of bounds) and 409
+ * (a key reused with another request).
  */
 export function errorStatuses(contract: ApiContract, method: string): ErrorStatus[] {
   const write = method !== "GET" && method !== "HEAD";
   const own: ErrorStatus[] = [401, 429];
   if (contract.body) own.push(400, 422);
+  if (contract.params?.length) own.push(400);
   if (contract.query) own.push(422);
   if (write) own.push(409, 422);
   return [...new Set([...own, ...(contract.errors ?? [])])].sort((a, b) => a - b);
@@ -87,7 +90,7 @@ export function apiRoute<
       // Off the request's path: the response does not wait for this write, nor fail with it.
       void recordKeyUse(db, apiKey.id, new Date()).catch((error: unknown) => console.warn("[api] could not record the key's use", error));
 
-      const params = (route ? await route.params : {}) as ParamsOf<Params>;
+      const params = safeParams((route ? await route.params : {}) as ParamsOf<Params>);
       const url = new URL(request.url);
       const query = (contract.query ? contract.query.parse(Object.fromEntries(url.searchParams)) : undefined) as Infer<QS>;
       const raw = contract.body ? await readJson(request) : undefined;
@@ -116,4 +119,12 @@ export function apiRoute<
     }
   };
   return Object.assign(route, { contract: contract as ApiContract });
+}
+
+/** Path parameters arrive URL-decoded: a NUL or other control character is refused before it reaches the database. */
+function safeParams<P>(params: P): P {
+  for (const [name, value] of Object.entries(params as Record<string, unknown>)) {
+    if (typeof value === "string" && hasControlChars(value)) throw new AppError("malformed", `The path parameter ${name} must not contain control characters.`);
+  }
+  return params;
 }

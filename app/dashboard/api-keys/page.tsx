@@ -1,14 +1,40 @@
 import type { Metadata } from "next";
-import { Badge, Card, PageHeader, formatDate } from "@/components/ui";
+import { DateCell, StatusBadge } from "@/components/cells";
+import { DataTable, type Column } from "@/components/data-table";
+import { ActionButton } from "@/components/form";
+import { Card, CardSection, PageHeader } from "@/components/ui";
+import type { ApiKey } from "@/db/schema";
 import { listApiKeys } from "@/lib/api-keys/verbs";
+import { merchantOf } from "@/lib/merchants/verbs";
 import { requirePage } from "../../_server/session";
-import { CreateApiKey, RevokeApiKey } from "./api-key-controls";
+import { revokeApiKeyAction } from "./actions";
+import { CreateApiKey } from "./api-key-controls";
 
 export const metadata: Metadata = { title: "API keys" };
 
+const columns = (tz: string): Column<ApiKey>[] => [
+  { id: "name", header: "Name", cell: (k) => <span className="font-medium">{k.name}</span>, sort: (k) => k.name },
+  { id: "key", header: "Key", cell: (k) => <code className="font-mono">{k.prefix}…</code> },
+  { id: "status", header: "Status", cell: (k) => <StatusBadge status={k.revokedAt ? "revoked" : "active"} />, sort: (k) => (k.revokedAt ? 1 : 0) },
+  { id: "created", header: "Created", cell: (k) => <DateCell value={k.createdAt} timeZone={tz} />, sort: (k) => k.createdAt },
+  { id: "used", header: "Last used", cell: (k) => <DateCell value={k.lastUsedAt} timeZone={tz} empty="never" />, sort: (k) => k.lastUsedAt },
+  {
+    id: "actions",
+    header: "Actions",
+    hideHeader: true,
+    cell: (k) =>
+      k.revokedAt ? null : (
+        <ActionButton action={revokeApiKeyAction} input={{ apiKeyId: k.id }} confirm={`Revoke “${k.name}”? Anything using it stops working at once.`} aria-label={`Revoke ${k.name}`}>
+          Revoke
+        </ActionButton>
+      ),
+    className: "text-right",
+  },
+];
+
 export default async function ApiKeysPage() {
   const member = await requirePage("/dashboard/api-keys");
-  const keys = await listApiKeys(member.ctx);
+  const [keys, merchant] = await Promise.all([listApiKeys(member.ctx), merchantOf(member.ctx)]);
   return (
     <>
       <PageHeader
@@ -23,25 +49,9 @@ export default async function ApiKeysPage() {
         <Card>
           <CreateApiKey />
         </Card>
-        <Card>
-          <h2 className="mb-3 font-semibold">Keys</h2>
-          {keys.length === 0 ? <p className="text-sm text-gray-600">No keys yet.</p> : null}
-          <ul className="divide-y divide-gray-100">
-            {keys.map((k) => (
-              <li key={k.id} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
-                <div>
-                  <p className="font-medium">
-                    {k.name} {k.revokedAt ? <Badge tone="red">revoked</Badge> : <Badge tone="green">active</Badge>}
-                  </p>
-                  <p className="text-gray-600">
-                    <code className="font-mono">{k.prefix}…</code> · created {formatDate(k.createdAt)} · {k.lastUsedAt ? `last used ${formatDate(k.lastUsedAt)}` : "never used"}
-                  </p>
-                </div>
-                {!k.revokedAt ? <RevokeApiKey id={k.id} name={k.name} /> : null}
-              </li>
-            ))}
-          </ul>
-        </Card>
+        <CardSection id="keys" title="Keys">
+          <DataTable caption="API keys, newest first" columns={columns(merchant.timezone)} rows={keys} rowKey={(k) => k.id} empty={<p className="text-sm text-gray-600">No keys yet.</p>} inset />
+        </CardSection>
       </div>
     </>
   );

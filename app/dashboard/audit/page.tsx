@@ -1,10 +1,14 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { EmptyState, PageHeader, formatDate } from "@/components/ui";
-import { listAudit } from "@/lib/audit/log";
+import { DateCell } from "@/components/cells";
+import { DataTable, type Column } from "@/components/data-table";
+import { EmptyState, PageHeader } from "@/components/ui";
+import { listAudit, type AuditRow } from "@/lib/audit/log";
+import { merchantOf } from "@/lib/merchants/verbs";
 import { requirePage } from "../../_server/session";
 
 export const metadata: Metadata = { title: "Audit log" };
+
+const PAGE = 50; // listAudit's page
 
 function describe(details: Record<string, unknown> | null) {
   if (!details) return "";
@@ -14,45 +18,31 @@ function describe(details: Record<string, unknown> | null) {
     .slice(0, 300);
 }
 
+const columns = (tz: string): Column<AuditRow>[] => [
+  { id: "when", header: "When", cell: (r) => <DateCell value={r.createdAt} timeZone={tz} /> },
+  { id: "who", header: "Who", cell: (r) => r.actorEmail ?? (r.actorType === "api_key" ? `API key ${r.actorId}` : r.actorType) },
+  { id: "what", header: "What", cell: (r) => r.action, className: "font-medium" },
+  { id: "details", header: "Details", cell: (r) => describe(r.details), className: "min-w-[16rem] break-words text-gray-700" },
+];
+
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const member = await requirePage("/dashboard/audit");
-  const before = (await searchParams).before;
-  const beforeDate = before && !Number.isNaN(Date.parse(before)) ? new Date(before) : undefined;
-  const rows = await listAudit(member.ctx, { before: beforeDate });
+  const sp = await searchParams;
+  const beforeDate = sp.before && !Number.isNaN(Date.parse(sp.before)) ? new Date(sp.before) : undefined;
+  const from = beforeDate ? Math.max(1, Number(sp.from) || 1) : 1;
+  const [rows, merchant] = await Promise.all([listAudit(member.ctx, { before: beforeDate }), merchantOf(member.ctx)]);
+  const older = rows.length === PAGE ? `/dashboard/audit?${new URLSearchParams({ before: rows.at(-1)!.createdAt.toISOString(), from: String(from + PAGE) })}` : null;
   return (
     <>
       <PageHeader title="Audit log" description="Every manual adjustment, settings change and team change, with who did it." />
-      {rows.length === 0 ? (
-        <EmptyState title="Nothing logged yet" />
-      ) : (
-        <div className="overflow-x-auto rounded-xl border border-gray-200 bg-white shadow-sm">
-          <table className="w-full text-sm">
-            <thead className="bg-gray-50 text-left text-gray-600">
-              <tr>
-                <th className="px-4 py-2 font-medium">When</th>
-                <th className="px-4 py-2 font-medium">Who</th>
-                <th className="px-4 py-2 font-medium">What</th>
-                <th className="px-4 py-2 font-medium">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id} className="border-t border-gray-100 align-top">
-                  <td className="px-4 py-2 whitespace-nowrap">{formatDate(r.createdAt)}</td>
-                  <td className="px-4 py-2">{r.actorEmail ?? (r.actorType === "api_key" ? `API key ${r.actorId}` : r.actorType)}</td>
-                  <td className="px-4 py-2 font-medium">{r.action}</td>
-                  <td className="px-4 py-2 break-words text-gray-700">{describe(r.details)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {rows.length === 50 ? (
-        <Link href={`/dashboard/audit?before=${encodeURIComponent(rows.at(-1)!.createdAt.toISOString())}`} className="mt-4 inline-block text-sm underline">
-          Older entries
-        </Link>
-      ) : null}
+      <DataTable
+        caption="Audit log, newest first"
+        columns={columns(merchant.timezone)}
+        rows={rows}
+        rowKey={(r) => r.id}
+        empty={<EmptyState title="Nothing logged yet" />}
+        pages={{ from, prev: beforeDate ? { href: "/dashboard/audit", label: "Newest" } : null, next: older ? { href: older, label: "Older entries" } : null }}
+      />
     </>
   );
 }

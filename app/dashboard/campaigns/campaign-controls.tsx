@@ -1,9 +1,9 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { Alert, Button, Field, Input, Select } from "@/components/ui";
-import { useAction } from "@/components/use-action";
+import { ActionButton, Checkbox, FormMessages, SubmitButton } from "@/components/form";
+import { Field, Input, Select, byName, inputClass } from "@/components/ui";
+import { useFormAction } from "@/components/use-action";
 import { cancelCampaignAction, createCampaignAction } from "./actions";
 
 type ProgramOption = { id: string; name: string; kind: "points" | "stamps" | "cashback"; tiers: string[] };
@@ -13,8 +13,6 @@ type EffectKind = "multiplier" | "bonus" | "double_stamps";
 type Input = Parameters<typeof createCampaignAction>[0];
 
 export function CampaignForm({ programs, segments, timezone, defaults }: { programs: ProgramOption[]; segments: SegmentOption[]; timezone: string; defaults: { startsAt: string; endsAt: string } }) {
-  const router = useRouter();
-  const { run, pending, error, fieldErrors } = useAction(createCampaignAction);
   const [programId, setProgramId] = useState(programs[0]!.id);
   const program = programs.find((p) => p.id === programId)!;
   const [audience, setAudience] = useState<AudienceKind>("everyone");
@@ -24,54 +22,40 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
   const [announce, setAnnounce] = useState(true);
   const [done, setDone] = useState<string | null>(null);
   const ownSegments = segments.filter((s) => s.programId === programId);
+  const { onSubmit, pending, error, fieldErrors } = useFormAction(createCampaignAction, {
+    input: (d) => {
+      const text = (k: string) => String(d.get(k) ?? "");
+      return {
+        programId,
+        name: text("name"),
+        startsAt: text("startsAt"),
+        endsAt: text("endsAt"),
+        schedule: true,
+        audience:
+          audience === "tier"
+            ? { kind: "tier", tier: text("tier") }
+            : audience === "inactive"
+              ? { kind: "inactive", days: Number(text("days")) }
+              : audience === "segment"
+                ? { kind: "segment", segmentId: text("segmentId") }
+                : { kind: audience },
+        effect: effectKind === "multiplier" ? { kind: "multiplier", factor: Number(text("factor")) } : effectKind === "bonus" ? { kind: "bonus", points: Number(text("points")) } : { kind: "double_stamps" },
+        announcement: announce ? { subject: text("subject"), message: text("message"), email: d.get("email") === "on", wallet: d.get("wallet") === "on" } : null,
+      } as Input;
+    },
+    onSuccess: (_campaign, input) => setDone(input.name),
+    onFailure: () => setDone(null),
+  });
   const fe = (path: string) => fieldErrors[path];
 
   return (
-    <form
-      noValidate
-      className="space-y-5"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const form = e.currentTarget;
-        const d = new FormData(form);
-        const text = (k: string) => String(d.get(k) ?? "");
-        const input = {
-          programId,
-          name: text("name"),
-          startsAt: text("startsAt"),
-          endsAt: text("endsAt"),
-          schedule: true,
-          audience:
-            audience === "tier"
-              ? { kind: "tier", tier: text("tier") }
-              : audience === "inactive"
-                ? { kind: "inactive", days: Number(text("days")) }
-                : audience === "segment"
-                  ? { kind: "segment", segmentId: text("segmentId") }
-                  : { kind: audience },
-          effect: effectKind === "multiplier" ? { kind: "multiplier", factor: Number(text("factor")) } : effectKind === "bonus" ? { kind: "bonus", points: Number(text("points")) } : { kind: "double_stamps" },
-          announcement: announce ? { subject: text("subject"), message: text("message"), email: d.get("email") === "on", wallet: d.get("wallet") === "on" } : null,
-        } as Input;
-        const r = await run(input);
-        if (r.ok) {
-          setDone(input.name);
-          form.reset();
-          router.refresh();
-        } else setDone(null);
-      }}
-    >
+    <form noValidate className="space-y-5" onSubmit={onSubmit}>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Name" htmlFor="c-name" error={fe("name")} hint="Only your team sees it.">
           <Input id="c-name" name="name" maxLength={80} required placeholder="Double points weekend" aria-invalid={Boolean(fe("name"))} />
         </Field>
         <Field label="Program" htmlFor="c-program" error={fe("programId")}>
-          <Select id="c-program" value={programId} onChange={(e) => setProgramId(e.target.value)}>
-            {programs.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </Select>
+          <Select id="c-program" value={programId} onChange={(e) => setProgramId(e.target.value)} options={byName(programs)} />
         </Field>
         <Field label="Starts" htmlFor="c-start" error={fe("startsAt")} hint={`${timezone.replace(/_/g, " ")} time`}>
           <Input id="c-start" name="startsAt" type="datetime-local" defaultValue={defaults.startsAt} required aria-invalid={Boolean(fe("startsAt"))} />
@@ -98,11 +82,7 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
         </Field>
         {audience === "tier" ? (
           <Field label="Tier" htmlFor="c-tier" error={fe("audience.tier")}>
-            <Select id="c-tier" name="tier">
-              {program.tiers.map((t) => (
-                <option key={t}>{t}</option>
-              ))}
-            </Select>
+            <Select id="c-tier" name="tier" options={program.tiers.map((t) => ({ value: t, label: t }))} />
           </Field>
         ) : audience === "inactive" ? (
           <Field label="No visit for (days)" htmlFor="c-days" error={fe("audience.days")}>
@@ -110,13 +90,7 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
           </Field>
         ) : audience === "segment" ? (
           <Field label="Segment" htmlFor="c-segment" error={fe("audience.segmentId")}>
-            <Select id="c-segment" name="segmentId">
-              {ownSegments.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </Select>
+            <Select id="c-segment" name="segmentId" options={byName(ownSegments)} />
           </Field>
         ) : (
           <p className="self-end text-xs text-gray-600">The audience is fixed when the campaign starts.</p>
@@ -149,10 +123,7 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
 
       <fieldset className="space-y-4">
         <legend className="mb-2 text-sm font-semibold">Tell members</legend>
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={announce} onChange={(e) => setAnnounce(e.target.checked)} className="size-4 accent-brand-700" />
-          Announce it when it starts
-        </label>
+        <Checkbox checked={announce} onChange={(e) => setAnnounce(e.target.checked)} label="Announce it when it starts" />
         {announce ? (
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Subject" htmlFor="c-subject" error={fe("announcement.subject")} hint="The email subject and the title of the wallet message.">
@@ -164,53 +135,36 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
                 name="message"
                 rows={3}
                 maxLength={2000}
-                className="block w-full rounded-lg border border-gray-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-brand-600 focus:ring-2 focus:ring-brand-600/30 focus:outline-none aria-[invalid=true]:border-red-600"
+                className={inputClass}
                 aria-invalid={Boolean(fe("announcement.message"))}
                 placeholder="Come by on Saturday or Sunday and every coffee counts twice."
               />
             </Field>
             <div className="flex flex-wrap gap-6 text-sm sm:col-span-2">
-              <label className="flex items-center gap-2">
-                <input type="checkbox" name="email" defaultChecked className="size-4 accent-brand-700" /> Email (to members who accepted marketing)
-              </label>
-              <label className="flex items-center gap-2">
-                <input type="checkbox" name="wallet" defaultChecked className="size-4 accent-brand-700" /> Wallet message on the card
-              </label>
+              <Checkbox name="email" defaultChecked label="Email (to members who accepted marketing)" />
+              <Checkbox name="wallet" defaultChecked label="Wallet message on the card" />
             </div>
           </div>
         ) : null}
       </fieldset>
 
-      <div aria-live="polite" className="space-y-2">
-        {error ? <Alert>{error}</Alert> : null}
-        {done ? <Alert tone="success">“{done}” is scheduled. It starts and ends by itself.</Alert> : null}
-      </div>
-      <Button type="submit" disabled={pending}>
-        {pending ? "Scheduling…" : "Schedule campaign"}
-      </Button>
+      <FormMessages className="space-y-2" error={error} success={done ? `“${done}” is scheduled. It starts and ends by itself.` : null} />
+      <SubmitButton pending={pending} pendingLabel="Scheduling…">
+        Schedule campaign
+      </SubmitButton>
     </form>
   );
 }
 
 export function CancelCampaign({ campaignId, name, running }: { campaignId: string; name: string; running: boolean }) {
-  const router = useRouter();
-  const { run, pending, error } = useAction(cancelCampaignAction);
   return (
-    <>
-      <Button
-        variant="ghost"
-        disabled={pending}
-        aria-label={`${running ? "Stop" : "Cancel"} ${name}`}
-        onClick={async () => {
-          const question = running ? `Stop “${name}” now? Earns from now on get no extra points.` : `Cancel “${name}”? Nothing will happen and nobody is told.`;
-          if (!window.confirm(question)) return;
-          const r = await run({ campaignId });
-          if (r.ok) router.refresh();
-        }}
-      >
-        {running ? "Stop" : "Cancel"}
-      </Button>
-      {error ? <Alert>{error}</Alert> : null}
-    </>
+    <ActionButton
+      action={cancelCampaignAction}
+      input={{ campaignId }}
+      aria-label={`${running ? "Stop" : "Cancel"} ${name}`}
+      confirm={running ? `Stop “${name}” now? Earns from now on get no extra points.` : `Cancel “${name}”? Nothing will happen and nobody is told.`}
+    >
+      {running ? "Stop" : "Cancel"}
+    </ActionButton>
   );
 }

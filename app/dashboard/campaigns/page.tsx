@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
-import { Badge, Card, EmptyState, PageHeader, formatDate, formatNumber } from "@/components/ui";
+import { DateCell, StatusBadge } from "@/components/cells";
+import { DataTable, type Column } from "@/components/data-table";
+import { Card, CardSection, EmptyState, PageHeader, formatDate, formatNumber } from "@/components/ui";
 import type { Campaign, Program } from "@/db/schema";
 import { campaignResults, type CampaignResults } from "@/lib/campaigns/results";
 import { describeOffer } from "@/lib/campaigns/run";
@@ -13,7 +15,6 @@ import { CampaignForm, CancelCampaign } from "./campaign-controls";
 export const metadata: Metadata = { title: "Campaigns" };
 
 const DAY = 86_400_000;
-const STATUS_TONE = { draft: "gray", scheduled: "blue", active: "green", ended: "gray", cancelled: "red" } as const;
 const BAR = { draft: "bg-gray-300", scheduled: "bg-sky-500", active: "bg-emerald-600", ended: "bg-gray-400", cancelled: "bg-red-300" } as const;
 /** Results are worked out for this many of the latest campaigns that have run. */
 const RESULTS_FOR = 6;
@@ -35,18 +36,11 @@ export default async function CampaignsPage() {
     <>
       <PageHeader title="Campaigns" description={`Bonus points, multipliers and double stamps for a while, for some or all members. Times are in ${tz.replace(/_/g, " ")} time.`} />
       <div className="space-y-6">
-        <Card aria-labelledby="timeline-title">
-          <h2 id="timeline-title" className="font-semibold">
-            Timeline
-          </h2>
-          <p className="mt-1 text-sm text-gray-600">Two weeks back and six weeks ahead.</p>
+        <CardSection id="timeline" title="Timeline" description="Two weeks back and six weeks ahead.">
           <Timeline campaigns={campaigns} programName={programName} tz={tz} nowMs={nowMs} />
-        </Card>
+        </CardSection>
 
-        <Card aria-labelledby="new-campaign-title">
-          <h2 id="new-campaign-title" className="mb-4 font-semibold">
-            Schedule a campaign
-          </h2>
+        <CardSection id="new-campaign" title="Schedule a campaign">
           {live.length === 0 ? (
             <p className="text-sm text-gray-600">Create a program first: a campaign runs on one program.</p>
           ) : (
@@ -57,63 +51,19 @@ export default async function CampaignsPage() {
               segments={segments.map((s) => ({ id: s.id, name: s.name, programId: s.programId }))}
             />
           )}
-        </Card>
+        </CardSection>
 
-        <Card aria-labelledby="all-title">
-          <h2 id="all-title" className="mb-3 font-semibold">
-            All campaigns
-          </h2>
-          {campaigns.length === 0 ? (
-            <EmptyState title="No campaigns yet">Schedule one above: it starts and ends by itself.</EmptyState>
-          ) : (
-            <div className="-mx-5 overflow-x-auto">
-              <table className="w-full text-sm">
-                <caption className="sr-only">Campaigns, earliest start first</caption>
-                <thead className="bg-gray-50 text-left text-gray-600">
-                  <tr>
-                    <th scope="col" className="px-5 py-2 font-medium">
-                      Campaign
-                    </th>
-                    <th scope="col" className="px-3 py-2 font-medium">
-                      When
-                    </th>
-                    <th scope="col" className="px-3 py-2 font-medium">
-                      Who
-                    </th>
-                    <th scope="col" className="px-3 py-2 font-medium">
-                      Status
-                    </th>
-                    <th scope="col" className="px-5 py-2">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...campaigns].reverse().map((c) => (
-                    <tr key={c.id} className="border-t border-gray-100 align-top">
-                      <td className="min-w-[14rem] px-5 py-3">
-                        <p className="font-medium">{c.name}</p>
-                        <p className="text-gray-600">
-                          {programName.get(c.programId) ?? "—"} · {describeOffer(c, tz)}
-                        </p>
-                      </td>
-                      <td className="px-3 py-3 whitespace-nowrap">
-                        {formatDate(c.startsAt, tz)}
-                        <br />
-                        <span className="text-gray-600">to {formatDate(c.endsAt, tz)}</span>
-                      </td>
-                      <td className="px-3 py-3">{describeAudience(c, segments)}</td>
-                      <td className="px-3 py-3">
-                        <Badge tone={STATUS_TONE[c.status]}>{c.status}</Badge>
-                      </td>
-                      <td className="px-5 py-3 text-right">{c.status === "draft" || c.status === "scheduled" || c.status === "active" ? <CancelCampaign campaignId={c.id} name={c.name} running={c.status === "active"} /> : null}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </Card>
+        <CardSection id="all" title="All campaigns">
+          <DataTable
+            caption="Campaigns, latest start first"
+            columns={campaignColumns(tz, programName, segments)}
+            rows={campaigns}
+            rowKey={(c) => c.id}
+            defaultSort={{ column: "when", direction: "descending" }}
+            empty={<EmptyState title="No campaigns yet">Schedule one above: it starts and ends by itself.</EmptyState>}
+            inset
+          />
+        </CardSection>
 
         {results.length > 0 ? (
           <section aria-labelledby="results-title">
@@ -133,6 +83,47 @@ export default async function CampaignsPage() {
     </>
   );
 }
+
+const campaignColumns = (tz: string, programName: Map<string, string>, segments: { id: string; name: string }[]): Column<Campaign>[] => [
+  {
+    id: "campaign",
+    header: "Campaign",
+    cell: (c) => (
+      <>
+        <p className="font-medium">{c.name}</p>
+        <p className="text-gray-600">
+          {programName.get(c.programId) ?? "—"} · {describeOffer(c, tz)}
+        </p>
+      </>
+    ),
+    sort: (c) => c.name,
+    className: "min-w-[14rem]",
+  },
+  {
+    id: "when",
+    header: "When",
+    cell: (c) => (
+      <>
+        <DateCell value={c.startsAt} timeZone={tz} show="datetime" />
+        <br />
+        <span className="text-gray-600">
+          to <DateCell value={c.endsAt} timeZone={tz} show="datetime" />
+        </span>
+      </>
+    ),
+    sort: (c) => c.startsAt,
+    className: "whitespace-nowrap",
+  },
+  { id: "who", header: "Who", cell: (c) => describeAudience(c, segments), sort: (c) => describeAudience(c, segments) },
+  { id: "status", header: "Status", cell: (c) => <StatusBadge status={c.status} />, sort: (c) => c.status },
+  {
+    id: "actions",
+    header: "Actions",
+    hideHeader: true,
+    cell: (c) => (c.status === "draft" || c.status === "scheduled" || c.status === "active" ? <CancelCampaign campaignId={c.id} name={c.name} running={c.status === "active"} /> : null),
+    className: "text-right",
+  },
+];
 
 /** The time of this request: the page is rendered per request, never cached. */
 function requestTime(): number {
@@ -231,7 +222,7 @@ function ResultCard({ result, campaign, tz }: { result: CampaignResults; campaig
     <Card className="h-full">
       <div className="flex items-start justify-between gap-2">
         <h3 className="font-semibold">{campaign.name}</h3>
-        <Badge tone={STATUS_TONE[campaign.status]}>{campaign.status}</Badge>
+        <StatusBadge status={campaign.status} />
       </div>
       <p className="text-xs text-gray-600">
         {formatDate(result.from, tz)} – {formatDate(result.to, tz)}

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
-import { Alert, Badge, Card, PageHeader, Stat, formatDate, formatNumber } from "@/components/ui";
+import { DateCell, StatusBadge } from "@/components/cells";
+import { DataTable, type Column } from "@/components/data-table";
+import { Alert, CardSection, PageHeader, Stat, formatDate, formatNumber } from "@/components/ui";
 import { reportingJobs } from "@/jobs";
 import { jobSystemStatus, type JobSystemStatus } from "@/lib/events/status";
 import { merchantOf } from "@/lib/merchants/verbs";
@@ -15,6 +17,42 @@ const MODE = {
   dev: { label: "Inngest dev server", text: "Events go to a local Inngest dev server (INNGEST_DEV)." },
   off: { label: "Not configured", text: "No Inngest event key and no dev server are set, so background jobs do not run here." },
 } as const;
+
+type JobRow = (typeof JOBS)[number] & { beat?: JobSystemStatus["jobs"][number] };
+
+const jobColumns = (tz: string): Column<JobRow>[] => [
+  {
+    id: "job",
+    header: "Job",
+    cell: (job) => (
+      <>
+        <p className="font-medium">{job.label}</p>
+        <p className="font-mono text-xs text-gray-600">{job.name}</p>
+      </>
+    ),
+    sort: (job) => job.label,
+  },
+  { id: "runs", header: "Runs", cell: (job) => job.when, className: "text-gray-700" },
+  { id: "last", header: "Last run", cell: (job) => <DateCell value={job.beat?.lastRunAt} timeZone={tz} empty="never" />, sort: (job) => job.beat?.lastRunAt },
+  {
+    id: "result",
+    header: "Result",
+    cell: ({ beat }) =>
+      !beat ? (
+        <StatusBadge status="none" label="no run yet" />
+      ) : beat.lastError ? (
+        <>
+          <StatusBadge status="failed" />
+          <p className="mt-1 text-xs break-words text-gray-700">{beat.lastError}</p>
+          {beat.lastOkAt ? <p className="text-xs text-gray-600">Last good run {formatDate(beat.lastOkAt, tz)}</p> : null}
+        </>
+      ) : (
+        <StatusBadge status="ok" />
+      ),
+    sort: ({ beat }) => (!beat ? null : beat.lastError ? "failed" : "ok"),
+    className: "min-w-[12rem]",
+  },
+];
 
 export default async function JobsPage() {
   const member = await requirePage("/dashboard/jobs");
@@ -46,69 +84,23 @@ export default async function JobsPage() {
           />
         </dl>
 
-        <Card aria-labelledby="runs-title">
-          <h2 id="runs-title" className="font-semibold">
-            Last runs
-          </h2>
-          <p className="mt-1 mb-3 text-sm text-gray-600">
-            {status.lastSweepAt ? `The last sweep ran ${formatDate(status.lastSweepAt, tz)}.` : "The sweep has never run: nothing has called the job server yet."}
-          </p>
-          <div className="-mx-5 overflow-x-auto">
-            <table className="w-full text-sm">
-              <caption className="sr-only">When each background job last ran, and how it went</caption>
-              <thead className="bg-gray-50 text-left text-gray-600">
-                <tr>
-                  <th scope="col" className="px-5 py-2 font-medium">
-                    Job
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    Runs
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    Last run
-                  </th>
-                  <th scope="col" className="px-5 py-2 font-medium">
-                    Result
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {JOBS.map((job) => {
-                  const beat = beats.get(job.name);
-                  return (
-                    <tr key={job.name} className="border-t border-gray-100 align-top">
-                      <td className="px-5 py-3">
-                        <p className="font-medium">{job.label}</p>
-                        <p className="font-mono text-xs text-gray-600">{job.name}</p>
-                      </td>
-                      <td className="px-3 py-3 text-gray-700">{job.when}</td>
-                      <td className="px-3 py-3 whitespace-nowrap">{beat ? formatDate(beat.lastRunAt, tz) : "never"}</td>
-                      <td className="px-5 py-3">
-                        {!beat ? (
-                          <Badge>no run yet</Badge>
-                        ) : beat.lastError ? (
-                          <>
-                            <Badge tone="red">failed</Badge>
-                            <p className="mt-1 text-xs break-words text-gray-700">{beat.lastError}</p>
-                            {beat.lastOkAt ? <p className="text-xs text-gray-600">Last good run {formatDate(beat.lastOkAt, tz)}</p> : null}
-                          </>
-                        ) : (
-                          <Badge tone="green">ok</Badge>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        </Card>
+        <CardSection
+          id="runs"
+          title="Last runs"
+          description={status.lastSweepAt ? `The last sweep ran ${formatDate(status.lastSweepAt, tz)}.` : "The sweep has never run: nothing has called the job server yet."}
+        >
+          <DataTable
+            caption="When each background job last ran, and how it went"
+            columns={jobColumns(tz)}
+            rows={JOBS.map((job) => ({ ...job, beat: beats.get(job.name) }))}
+            rowKey={(job) => job.name}
+            empty={null}
+            inset
+          />
+        </CardSection>
 
-        <Card aria-labelledby="help-title">
-          <h2 id="help-title" className="font-semibold">
-            Nothing runs on my computer
-          </h2>
-          <div className="mt-2 space-y-3 text-sm text-gray-700">
+        <CardSection id="help" title="Nothing runs on my computer">
+          <div className="space-y-3 text-sm text-gray-700">
             <p>
               That is expected without a job server. Every change is saved, and its events wait in the outbox; nothing is lost. Campaigns will not start, points will not expire, payouts and
               webhooks will not go out, and wallet passes will not update, until a job server picks the events up.
@@ -130,7 +122,7 @@ export default async function JobsPage() {
               address.
             </p>
           </div>
-        </Card>
+        </CardSection>
       </div>
     </>
   );

@@ -1,41 +1,36 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { Alert, Button, Field, Input } from "@/components/ui";
-import { useAction } from "@/components/use-action";
+import { ActionButton, FormMessages, SubmitButton } from "@/components/form";
+import { Field, Input } from "@/components/ui";
+import { useFormAction } from "@/components/use-action";
 import { createLocationAction, deleteLocationAction, updateLocationAction } from "./actions";
 
 type Loc = { id: string; name: string; address: string | null; latitude: number | null; longitude: number | null };
 
+const fields = (d: FormData) => {
+  const text = (k: string) => String(d.get(k) ?? "");
+  // Latitude and longitude go as typed: the schema reads "" as none and refuses what is not a number.
+  return { name: text("name"), address: text("address"), latitude: text("latitude"), longitude: text("longitude") };
+};
+
+/** Adds a location, or (with `location`) edits or deletes one. */
 export function LocationForm({ location }: { location?: Loc }) {
-  const router = useRouter();
-  const create = useAction(createLocationAction);
-  const update = useAction(updateLocationAction);
-  const del = useAction(deleteLocationAction);
   const [saved, setSaved] = useState(false);
+  const create = useFormAction(createLocationAction, { input: fields, onSuccess: () => setSaved(true), onFailure: () => setSaved(false) });
+  const update = useFormAction(updateLocationAction, {
+    input: (d) => ({ locationId: location?.id ?? "", location: fields(d) }),
+    onSuccess: () => setSaved(true),
+    onFailure: () => setSaved(false),
+    reset: false,
+  });
   const a = location ? update : create;
   const fe = a.fieldErrors;
   const pre = location ? `loc-${location.id}` : "loc-new";
   const key = (k: string) => (location ? `location.${k}` : k);
 
   return (
-    <form
-      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1.5fr_8rem_8rem_auto] lg:items-end"
-      noValidate
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const form = e.currentTarget;
-        const d = Object.fromEntries(new FormData(form)) as Record<string, string>;
-        const value = { name: d.name ?? "", address: d.address ?? "", latitude: d.latitude ?? "", longitude: d.longitude ?? "" };
-        const r = location ? await update.run({ locationId: location.id, location: value as never }) : await create.run(value as never);
-        setSaved(r.ok);
-        if (r.ok) {
-          if (!location) form.reset();
-          router.refresh();
-        }
-      }}
-    >
+    <form className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1.5fr_8rem_8rem_auto] lg:items-end" noValidate onSubmit={a.onSubmit}>
       <Field label="Name" htmlFor={`${pre}-name`} error={fe[key("name")]}>
         <Input id={`${pre}-name`} name="name" defaultValue={location?.name} maxLength={80} placeholder="Downtown" />
       </Field>
@@ -48,30 +43,15 @@ export function LocationForm({ location }: { location?: Loc }) {
       <Field label="Longitude" htmlFor={`${pre}-lng`} error={fe[key("longitude")]}>
         <Input id={`${pre}-lng`} name="longitude" inputMode="decimal" defaultValue={location?.longitude ?? ""} placeholder="-74.0060" />
       </Field>
-      <div className="flex gap-2">
-        <Button type="submit" disabled={a.pending}>
-          {location ? "Save" : "Add location"}
-        </Button>
+      <div className="flex items-start gap-2">
+        <SubmitButton pending={a.pending}>{location ? "Save" : "Add location"}</SubmitButton>
         {location ? (
-          <Button
-            type="button"
-            variant="ghost"
-            disabled={del.pending}
-            onClick={async () => {
-              if (!window.confirm(`Delete ${location.name}?`)) return;
-              const r = await del.run({ locationId: location.id });
-              if (r.ok) router.refresh();
-            }}
-          >
+          <ActionButton action={deleteLocationAction} input={{ locationId: location.id }} confirm={`Delete ${location.name}?`}>
             Delete
-          </Button>
+          </ActionButton>
         ) : null}
       </div>
-      <div className="sm:col-span-2 lg:col-span-5" aria-live="polite">
-        {a.error && !Object.keys(fe).length ? <Alert>{a.error}</Alert> : null}
-        {del.error ? <Alert>{del.error}</Alert> : null}
-        {saved && location ? <p className="text-sm text-emerald-800">Saved.</p> : null}
-      </div>
+      <FormMessages className="sm:col-span-2 lg:col-span-5" error={a.formError} success={saved && location ? <p className="text-sm text-emerald-800">Saved.</p> : null} />
     </form>
   );
 }

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
-import { Badge, Card, EmptyState, PageHeader, formatDate, formatMoney, formatNumber } from "@/components/ui";
-import type { PayoutRun } from "@/db/schema";
+import { DateCell, MoneyCell, NumberCell, StatusBadge } from "@/components/cells";
+import { DataTable, type Column } from "@/components/data-table";
+import { Card, CardSection, EmptyState, PageHeader } from "@/components/ui";
+import type { Payout, PayoutRun } from "@/db/schema";
+import { formatMoney } from "@/lib/money";
 import { merchantOf } from "@/lib/merchants/verbs";
 import { listFailedPayouts, listPayoutRuns, listPayoutSettings } from "@/lib/payouts/runs";
 import { listPrograms } from "@/lib/programs/verbs";
@@ -9,13 +12,90 @@ import { MarkPaid, PayNow, PayoutSettingsForm } from "./payout-controls";
 
 export const metadata: Metadata = { title: "Payouts" };
 
-const RUN_STATUS: Record<PayoutRun["status"], { label: string; tone: "gray" | "green" | "amber" | "red" | "blue" }> = {
-  pending: { label: "waiting to start", tone: "gray" },
-  running: { label: "paying", tone: "blue" },
-  awaiting_export: { label: "to pay by hand", tone: "amber" },
-  completed: { label: "completed", tone: "green" },
-  completed_with_failures: { label: "some failed", tone: "red" },
+const RUN_STATUS: Record<PayoutRun["status"], string> = {
+  pending: "waiting to start",
+  running: "paying",
+  awaiting_export: "to pay by hand",
+  completed: "completed",
+  completed_with_failures: "some failed",
 };
+
+type Ctx = { tz: string; programName: Map<string, string>; currencyOf: Map<string, string> };
+
+const runColumns = ({ tz, programName, currencyOf }: Ctx): Column<PayoutRun>[] => {
+  const currency = (run: PayoutRun) => currencyOf.get(run.programId) ?? "USD";
+  return [
+    {
+      id: "run",
+      header: "Run",
+      cell: (run) => (
+        <>
+          <p className="font-medium">{programName.get(run.programId) ?? "—"}</p>
+          <p className="text-gray-600">
+            <DateCell value={run.createdAt} timeZone={tz} /> · {run.trigger === "schedule" ? "scheduled" : "pay now"} · {run.provider}
+          </p>
+        </>
+      ),
+      sort: (run) => run.createdAt,
+    },
+    { id: "status", header: "Status", cell: (run) => <StatusBadge status={run.status} label={RUN_STATUS[run.status]} />, sort: (run) => RUN_STATUS[run.status] },
+    {
+      id: "paid",
+      header: "Paid",
+      align: "right",
+      cell: (run) =>
+        run.report ? (
+          <>
+            <NumberCell value={run.report.paid} />
+            <MoneyCell minor={run.report.amountPaid} currency={currency(run)} className="block text-xs text-gray-600" />
+          </>
+        ) : (
+          "—"
+        ),
+      sort: (run) => run.report?.amountPaid,
+    },
+    {
+      id: "failed",
+      header: "Failed",
+      align: "right",
+      cell: (run) =>
+        run.report ? (
+          <>
+            <NumberCell value={run.report.failed} className={run.report.failed ? "font-semibold text-red-800" : ""} />
+            {run.report.failed ? <MoneyCell minor={run.report.amountFailed} currency={currency(run)} className="block text-xs text-gray-600" /> : null}
+          </>
+        ) : (
+          "—"
+        ),
+      sort: (run) => run.report?.amountFailed,
+    },
+    { id: "waiting", header: "Waiting", align: "right", cell: (run) => <NumberCell value={run.report?.pending} />, sort: (run) => run.report?.pending },
+    {
+      id: "actions",
+      header: "Actions",
+      hideHeader: true,
+      cell: (run) => (
+        <div className="flex flex-wrap justify-end gap-2">
+          {run.provider === "manual" && run.report && run.report.selected + run.report.retried > 0 ? (
+            <a href={`/dashboard/payouts/runs/${run.id}/csv`} className="inline-flex items-center rounded-lg border border-gray-300 bg-white px-3 py-1.5 font-medium hover:bg-gray-50" download>
+              Download CSV
+            </a>
+          ) : null}
+          {run.status === "awaiting_export" ? <MarkPaid runId={run.id} count={run.report?.pending ?? 0} /> : null}
+        </div>
+      ),
+    },
+  ];
+};
+
+const failedColumns = ({ tz, programName }: Ctx): Column<Payout>[] => [
+  { id: "amount", header: "Amount", align: "right", cell: (p) => <MoneyCell minor={p.amount} currency={p.currency} className="font-medium" />, sort: (p) => p.amount },
+  { id: "program", header: "Program", cell: (p) => programName.get(p.programId) ?? "—", sort: (p) => programName.get(p.programId) },
+  { id: "card", header: "Card", cell: (p) => <code className="font-mono text-xs">{p.cardId}</code> },
+  { id: "tries", header: "Tries", align: "right", cell: (p) => <NumberCell value={p.attempts} />, sort: (p) => p.attempts },
+  { id: "error", header: "Last error", cell: (p) => p.lastError ?? "failed", className: "min-w-[12rem] break-words text-gray-700" },
+  { id: "when", header: "Last try", cell: (p) => <DateCell value={p.updatedAt} timeZone={tz} />, sort: (p) => p.updatedAt },
+];
 
 export default async function PayoutsPage() {
   const member = await requirePage("/dashboard/payouts");
@@ -30,6 +110,7 @@ export default async function PayoutsPage() {
   const cashback = programs.filter((p) => p.kind === "cashback");
   const programName = new Map(programs.map((p) => [p.id, p.name]));
   const currencyOf = new Map(programs.map((p) => [p.id, p.currency]));
+  const ctx: Ctx = { tz, programName, currencyOf };
 
   return (
     <>
@@ -74,116 +155,20 @@ export default async function PayoutsPage() {
           )}
         </section>
 
-        <Card aria-labelledby="runs-title">
-          <h2 id="runs-title" className="mb-3 font-semibold">
-            Payout runs
-          </h2>
-          {runs.length === 0 ? (
-            <p className="text-sm text-gray-600">No runs yet.</p>
-          ) : (
-            <div className="-mx-5 overflow-x-auto">
-              <table className="w-full text-sm">
-                <caption className="sr-only">Payout runs, newest first, with their report</caption>
-                <thead className="bg-gray-50 text-left text-gray-600">
-                  <tr>
-                    <th scope="col" className="px-5 py-2 font-medium">
-                      Run
-                    </th>
-                    <th scope="col" className="px-3 py-2 font-medium">
-                      Status
-                    </th>
-                    <th scope="col" className="px-3 py-2 text-right font-medium">
-                      Paid
-                    </th>
-                    <th scope="col" className="px-3 py-2 text-right font-medium">
-                      Failed
-                    </th>
-                    <th scope="col" className="px-3 py-2 text-right font-medium">
-                      Waiting
-                    </th>
-                    <th scope="col" className="px-5 py-2">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {runs.map((run) => {
-                    const r = run.report;
-                    const currency = currencyOf.get(run.programId) ?? "USD";
-                    const status = RUN_STATUS[run.status];
-                    return (
-                      <tr key={run.id} className="border-t border-gray-100 align-top">
-                        <td className="px-5 py-3">
-                          <p className="font-medium">{programName.get(run.programId) ?? "—"}</p>
-                          <p className="text-gray-600">
-                            {formatDate(run.createdAt, tz)} · {run.trigger === "schedule" ? "scheduled" : "pay now"} · {run.provider}
-                          </p>
-                        </td>
-                        <td className="px-3 py-3">
-                          <Badge tone={status.tone}>{status.label}</Badge>
-                        </td>
-                        <td className="px-3 py-3 text-right tabular-nums">
-                          {r ? (
-                            <>
-                              {formatNumber(r.paid)}
-                              <div className="text-xs text-gray-600">{formatMoney(r.amountPaid, currency)}</div>
-                            </>
-                          ) : (
-                            "—"
-                          )}
-                        </td>
-                        <td className="px-3 py-3 text-right tabular-nums">
-                          {r ? (
-                            <>
-                              <span className={r.failed ? "font-semibold text-red-800" : ""}>{formatNumber(r.failed)}</span>
-                              {r.failed ? <div className="text-xs text-gray-600">{formatMoney(r.amountFailed, currency)}</div> : null}
-                            </>
-                          ) : (
-                            "—"
-                          )}
-                        </td>
-                        <td className="px-3 py-3 text-right tabular-nums">{r ? formatNumber(r.pending) : "—"}</td>
-                        <td className="px-5 py-3">
-                          <div className="flex flex-wrap justify-end gap-2">
-                            {run.provider === "manual" && r && r.selected + r.retried > 0 ? (
-                              <a href={`/dashboard/payouts/runs/${run.id}/csv`} className="inline-flex items-center rounded-lg border border-gray-300 bg-white px-3 py-1.5 font-medium hover:bg-gray-50" download>
-                                Download CSV
-                              </a>
-                            ) : null}
-                            {run.status === "awaiting_export" ? <MarkPaid runId={run.id} count={r?.pending ?? 0} /> : null}
-                          </div>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </Card>
+        <CardSection id="runs" title="Payout runs">
+          <DataTable caption="Payout runs, newest first, with their report" columns={runColumns(ctx)} rows={runs} rowKey={(r) => r.id} empty={<p className="text-sm text-gray-600">No runs yet.</p>} inset />
+        </CardSection>
 
-        <Card aria-labelledby="failed-title">
-          <h2 id="failed-title" className="font-semibold">
-            Failed payouts
-          </h2>
-          <p className="mt-1 mb-3 text-sm text-gray-600">The money stays reserved for these members. The next run sends them again with the same key, so nobody is paid twice.</p>
-          {failed.length === 0 ? (
-            <p className="text-sm text-gray-600">None. Everything that was due has been paid.</p>
-          ) : (
-            <ul className="divide-y divide-gray-100 text-sm">
-              {failed.map((p) => (
-                <li key={p.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
-                  <span>
-                    <span className="font-medium tabular-nums">{formatMoney(p.amount, p.currency)}</span> · {programName.get(p.programId) ?? "—"} · card <code className="font-mono text-xs">{p.cardId}</code>
-                  </span>
-                  <span className="text-gray-600">
-                    {p.attempts} {p.attempts === 1 ? "try" : "tries"} · {p.lastError ?? "failed"} · {formatDate(p.updatedAt, tz)}
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
+        <CardSection id="failed" title="Failed payouts" description="The money stays reserved for these members. The next run sends them again with the same key, so nobody is paid twice.">
+          <DataTable
+            caption="Failed payouts, latest attempt first"
+            columns={failedColumns(ctx)}
+            rows={failed}
+            rowKey={(p) => p.id}
+            empty={<p className="text-sm text-gray-600">None. Everything that was due has been paid.</p>}
+            inset
+          />
+        </CardSection>
       </div>
     </>
   );

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Alert, Button, Field, Input, Select } from "@/components/ui";
 import { useAction } from "@/components/use-action";
 import { decimalsRule, formatDecimal, inputStep, parseAmount, toMinor } from "@/lib/money";
-import { configurePayoutsAction, markPaidAction, payNowAction } from "./actions";
+import { configurePayoutsAction, markPaidAction, payNowAction, rotatePayoutSecretAction } from "./actions";
 
 type Settings = { provider: "webhook" | "manual"; thresholdMinor: number; schedule: "off" | "daily" | "weekly" | "monthly"; endpointUrl: string; enabled: boolean };
 
@@ -62,6 +62,8 @@ export function PayoutSettingsForm({ programId, currency, initial, hasSecret }: 
   const [provider, setProvider] = useState<Settings["provider"]>(initial?.provider ?? "manual");
   const [saved, setSaved] = useState(false);
   const [thresholdError, setThresholdError] = useState<string | null>(null);
+  const [newSecret, setNewSecret] = useState<string | null>(null);
+  const rotate = useAction(rotatePayoutSecretAction);
   const pre = `ps-${programId}`;
   return (
     <form
@@ -82,9 +84,18 @@ export function PayoutSettingsForm({ programId, currency, initial, hasSecret }: 
           endpointUrl: provider === "webhook" ? String(d.get("endpointUrl") ?? "") : undefined,
         });
         setSaved(r.ok);
+        if (r.ok && r.data.newSecret) setNewSecret(r.data.newSecret);
         if (r.ok) router.refresh();
       }}
     >
+      {newSecret ? (
+        <div className="rounded-lg border border-amber-300 bg-amber-50 p-3 sm:col-span-2" role="status">
+          <p className="font-medium text-amber-950">Copy the payout signing secret now. It is shown only once.</p>
+          <code className="mt-2 block rounded bg-white px-2 py-1 font-mono text-sm break-all" data-testid="new-payout-secret">
+            {newSecret}
+          </code>
+        </div>
+      ) : null}
       <Field label="How you pay" htmlFor={`${pre}-provider`} error={fieldErrors.provider}>
         <Select id={`${pre}-provider`} value={provider} onChange={(e) => setProvider(e.target.value as Settings["provider"])}>
           <option value="manual">By hand: download a CSV, then mark as paid</option>
@@ -128,6 +139,20 @@ export function PayoutSettingsForm({ programId, currency, initial, hasSecret }: 
           {pending ? "Saving…" : "Save"}
         </Button>
         {saved ? <span className="text-sm text-emerald-800">Saved.</span> : null}
+        {hasSecret && provider === "webhook" ? (
+          <Button
+            type="button"
+            variant="secondary"
+            disabled={rotate.pending}
+            onClick={async () => {
+              if (!window.confirm("Make a new signing secret? Your endpoint must use the new one from now on.")) return;
+              const r = await rotate.run({ programId });
+              if (r.ok) setNewSecret(r.data.newSecret);
+            }}
+          >
+            New signing secret
+          </Button>
+        ) : null}
         {error && !Object.keys(fieldErrors).length ? <Alert>{error}</Alert> : null}
       </div>
     </form>

@@ -1,28 +1,22 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { BusinessFields, type BusinessValue } from "@/components/business-fields";
-import { Alert, Button } from "@/components/ui";
-import { useAction } from "@/components/use-action";
+import { FormMessages, SubmitButton } from "@/components/form";
+import { useFormAction } from "@/components/use-action";
 import { updateSettingsAction } from "./actions";
 
 export function SettingsForm({ initial }: { initial: BusinessValue }) {
-  const router = useRouter();
   const [value, setValue] = useState(initial);
   const [saved, setSaved] = useState(false);
-  const { run, pending, error, fieldErrors } = useAction(updateSettingsAction);
+  const { onSubmit, pending, formError, fieldErrors } = useFormAction(updateSettingsAction, {
+    input: () => value,
+    onSuccess: () => setSaved(true),
+    onFailure: () => setSaved(false),
+    reset: false,
+  });
   return (
-    <form
-      className="space-y-5"
-      noValidate
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const r = await run(value);
-        setSaved(r.ok);
-        if (r.ok) router.refresh();
-      }}
-    >
+    <form className="space-y-5" noValidate onSubmit={onSubmit}>
       <BusinessFields
         value={value}
         onChange={(v) => {
@@ -31,11 +25,10 @@ export function SettingsForm({ initial }: { initial: BusinessValue }) {
         }}
         errors={fieldErrors}
       />
-      {error && !Object.keys(fieldErrors).length ? <Alert>{error}</Alert> : null}
-      {saved ? <Alert tone="success">Saved. The change is in the audit log.</Alert> : null}
-      <Button type="submit" disabled={pending}>
-        {pending ? "Saving…" : "Save settings"}
-      </Button>
+      <FormMessages error={formError} success={saved ? "Saved. The change is in the audit log." : null} />
+      <SubmitButton pending={pending} pendingLabel="Saving…">
+        Save settings
+      </SubmitButton>
     </form>
   );
 }

@@ -1,37 +1,29 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { Alert, Button } from "@/components/ui";
-import { useAction } from "@/components/use-action";
+import { ActionButton } from "@/components/form";
 import { setProgramStatusAction } from "../actions";
 
-export function StatusControls({ programId, status }: { programId: string; status: "active" | "paused" | "archived" }) {
-  const router = useRouter();
-  const { run, pending, error } = useAction(setProgramStatusAction);
-  const go = async (next: "active" | "paused" | "archived") => {
-    if (next === "archived" && !window.confirm("Archive this program? Members keep their history, but nobody can earn or join any more.")) return;
-    const r = await run({ programId, status: next });
-    if (r.ok) router.refresh();
-  };
+type Status = "active" | "paused" | "archived";
+
+/** Pause, resume, archive or restore a program. */
+export function StatusControls({ programId, status }: { programId: string; status: Status }) {
+  const to = (next: Status) => ({ programId, status: next });
   return (
-    <div className="flex flex-col items-end gap-2">
-      <div className="flex gap-2">
-        {status === "active" ? (
-          <Button variant="secondary" disabled={pending} onClick={() => go("paused")}>
-            Pause
-          </Button>
-        ) : (
-          <Button variant="secondary" disabled={pending} onClick={() => go("active")}>
-            {status === "archived" ? "Restore" : "Resume"}
-          </Button>
-        )}
-        {status !== "archived" ? (
-          <Button variant="danger" disabled={pending} onClick={() => go("archived")}>
-            Archive
-          </Button>
-        ) : null}
-      </div>
-      {error ? <Alert>{error}</Alert> : null}
+    <div className="flex items-start gap-2">
+      {status === "active" ? (
+        <ActionButton action={setProgramStatusAction} input={to("paused")} variant="secondary">
+          Pause
+        </ActionButton>
+      ) : (
+        <ActionButton action={setProgramStatusAction} input={to("active")} variant="secondary">
+          {status === "archived" ? "Restore" : "Resume"}
+        </ActionButton>
+      )}
+      {status !== "archived" ? (
+        <ActionButton action={setProgramStatusAction} input={to("archived")} variant="danger" confirm="Archive this program? Members keep their history, but nobody can earn or join any more.">
+          Archive
+        </ActionButton>
+      ) : null}
     </div>
   );
 }

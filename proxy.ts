@@ -1,0 +1,25 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { appOrigin, isProduction } from "@/lib/env";
+import { securityHeaders } from "@/lib/security/headers";
+
+const https = new URL(appOrigin).protocol === "https:";
+
+/**
+ * Every request: a fresh CSP nonce and the security headers (lib/security/headers.ts). The CSP is
+ * also set on the request, which is how Next finds the nonce for its own scripts.
+ */
+export function proxy(request: NextRequest) {
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  const headers = securityHeaders({ pathname: request.nextUrl.pathname, nonce, production: isProduction, https });
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("content-security-policy", headers["content-security-policy"]!);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
+export const config = {
+  // Not for build assets, which carry no markup.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+};
