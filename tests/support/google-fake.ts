@@ -68,6 +68,9 @@ export async function startGoogleFake(opts: { token?: string } = {}) {
       return send(405, { error: { code: 405, message: "method not allowed" } });
     });
   });
+  // The client keeps connections alive; Node's 5-second default closes an idle one just as a slow
+  // (loaded) test reuses it, which shows as ECONNRESET. Keep idle connections for a minute.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   return {
