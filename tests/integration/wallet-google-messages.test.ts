@@ -93,6 +93,7 @@ describe("Google notifications", () => {
   });
 });
 
+// PGlite is one connection, so two jobs can never race for the budget there: this race needs Postgres.
 describe.runIf(onPostgres)("Google notification budget on Postgres", () => {
   it("the pool really is Postgres", () => {
     expect(getDbHandle().kind).toBe("postgres");
