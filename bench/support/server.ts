@@ -76,8 +76,10 @@ export async function startServer(opts: { port: number; databaseUrl: string; env
     detached: true,
   });
   let output = "";
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
+  // BENCH_SERVER_LOG=1 shows the server's own log (say, the cause of a 500) as it runs.
+  const echo = process.env.BENCH_SERVER_LOG ? (d: Buffer) => process.stderr.write(d) : () => {};
+  child.stdout?.on("data", (d: Buffer) => ((output += d), echo(d)));
+  child.stderr?.on("data", (d: Buffer) => ((output += d), echo(d)));
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
