@@ -6,6 +6,7 @@ import type { CardView } from "../../lib/cards/view";
 import { formatMoney, toMajor } from "../../lib/money";
 import type { AppleConfig } from "../config";
 import { passImages, type PassImages, type StripInput } from "./images";
+import { programExpiry } from "../program-end";
 import { APPLE_LABELS, passDate } from "./labels";
 import { scratchCertificates, signManifest } from "./sign";
 import { storedZip } from "./zip";
@@ -27,14 +28,6 @@ export type PassModel = {
 
 const escAttr = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/**
- * When a card's passes expire: the program's end date, or, for a program closed (archived) without
- * one, the moment it was closed. Null while the program runs on.
- */
-export function programExpiry(program: Pick<CardView["program"], "endsAt" | "status" | "updatedAt">): Date | null {
-  if (program.endsAt) return program.endsAt;
-  return program.status === "archived" ? program.updatedAt : null;
-}
 
 const rgb = (hex: string) => {
   const n = Number.parseInt(hex.slice(1), 16);
