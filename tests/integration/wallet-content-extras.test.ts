@@ -5,6 +5,7 @@ import path from "node:path";
 import { InngestTestEngine } from "@inngest/test";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { PATCH as patchProgram } from "@/app/api/v1/programs/[id]/route";
 import { GET as heroImageRoute } from "@/app/api/wallet/google/stamps/[image]/route";
 import { outboxEvents } from "@/db/schema";
 import { createWalletSyncProgram } from "@/jobs/wallet-sync-program";
@@ -22,7 +23,7 @@ import { GoogleWalletClient } from "@/wallet/google/client";
 import { googleSaveUrl, syncGoogleObject } from "@/wallet/google/sync";
 import type { WalletDeps } from "@/wallet/sync";
 import { startApnsFake } from "../support/apns-fake";
-import { makeCard, makeMerchant, makeProgram, makeUser, type TestMerchant } from "../support/fixtures";
+import { call, makeCard, makeMerchant, makeProgram, makeUser, type TestMerchant } from "../support/fixtures";
 import { startGoogleFake } from "../support/google-fake";
 import { readStoredZip, testAppleConfig, testGoogleConfig, testWalletCerts } from "../support/wallet-certs";
 
@@ -189,9 +190,14 @@ describe("a program that ends", () => {
     expect(new Date((await googleObject(card.id)).validTimeInterval!.end.date).getTime()).toBe(closed.updatedAt.getTime());
   });
 
-  it("refuses an end date that is not a date", async () => {
-    const program = await makeProgram(m, { name: "Bad end" });
-    await expect(updateProgram(m.ctx, { programId: program.id, endsAt: "next summer" })).rejects.toThrow();
+  it("is a field of the programs API, and an end date that is not a date is a 422", async () => {
+    const program = await makeProgram(m, { name: "API end" });
+    const ok = await call(patchProgram, { key: m.apiKey, method: "PATCH", params: { id: program.id }, body: { endsAt: "2031-12-31T23:59:59+01:00" } });
+    expect(ok.status).toBe(200);
+    expect((ok.body as { endsAt: string }).endsAt).toBe("2031-12-31T22:59:59.000Z");
+    const bad = await call(patchProgram, { key: m.apiKey, method: "PATCH", params: { id: program.id }, body: { endsAt: "next summer" } });
+    expect(bad.status).toBe(422);
+    expect(bad.headers.get("content-type")).toContain("application/problem+json");
   });
 });
 
