@@ -215,6 +215,9 @@ describe("back-of-pass links", () => {
       termsUrl: "https://beanthere.example/terms?a=1&b=2",
     });
     expect(merchant).toMatchObject({ websiteUrl: "https://beanthere.example", phone: "+1 555 010 0199" });
+    // The links are on every pass of the business: the change re-syncs them (merchant.changed).
+    const changed = await m.db.select().from(outboxEvents).where(and(eq(outboxEvents.merchantId, m.merchantId), eq(outboxEvents.type, "merchant.changed")));
+    expect(changed.map((e) => (e.payload as { fields: string[] }).fields).flat()).toEqual(expect.arrayContaining(["websiteUrl", "phone", "termsUrl"]));
     const program = await makeProgram(m, { name: "Links" });
     const card = await makeCard(m, program.id);
     const page = cardLinks(card).card;
