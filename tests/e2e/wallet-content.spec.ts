@@ -65,6 +65,7 @@ test("the owner sets the pass links and a program end; the card page shows the l
 
   await page.goto("/dashboard/programs");
   await page.getByRole("link", { name: /Linked Points/ }).click();
+  await expect(page.getByRole("heading", { name: "Linked Points" })).toBeVisible();
   const programId = /\/dashboard\/programs\/([^/?]+)/.exec(page.url())![1]!;
   await page.getByLabel("Program ends on").fill("2031-09-30");
   await page.getByRole("button", { name: "Save changes" }).click();
