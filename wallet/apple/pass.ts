@@ -6,6 +6,8 @@ import type { CardView } from "../../lib/cards/view";
 import { formatMoney, toMajor } from "../../lib/money";
 import type { AppleConfig } from "../config";
 import { passImages, type PassImages, type StripInput } from "./images";
+import { programExpiry } from "../program-end";
+import { APPLE_LABELS, passDate } from "./labels";
 import { scratchCertificates, signManifest } from "./sign";
 import { storedZip } from "./zip";
 
@@ -20,7 +22,12 @@ export type PassModel = {
   barcode: { message: string; format: "PKBarcodeFormatQR"; messageEncoding: string; altText?: string };
   locations: Location[];
   strip: StripInput;
+  /** ISO 8601: when the pass expires (the program's end), or null. */
+  expiresAt: string | null;
 };
+
+const escAttr = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 
 const rgb = (hex: string) => {
   const n = Number.parseInt(hex.slice(1), 16);
@@ -92,6 +99,10 @@ export function passModel(
   if (unlocked.length > 0) {
     fields.secondary.push({ key: "ready", label: "Ready to redeem", value: unlocked.length === 1 ? unlocked[0]!.name : `${unlocked.length} rewards` });
   }
+  if (view.expiring && !closed) {
+    // Silent: the reminder message on the back notifies; this line just keeps the date in view.
+    fields.auxiliary.push({ key: "expiring", label: APPLE_LABELS.expiringLabel, value: APPLE_LABELS.expiring(view.expiring.points, passDate(view.expiring.at, merchant.timezone)) });
+  }
   if (!closed) fields.auxiliary.push({ key: "member", label: "Member", value: view.customer.name ?? view.customer.email.split("@")[0]! });
   if (view.tier?.next) {
     fields.auxiliary.push({
@@ -131,6 +142,14 @@ export function passModel(
     fields.back.push({ key: "locations", label: "Where", value: view.locations.map((l) => (l.address ? `${l.name}, ${l.address}` : l.name)).join("\n") });
   }
   fields.back.push({ key: "referral", label: "Invite a friend", value: `Share your code ${card.referralCode}` });
+  if (merchant.websiteUrl) {
+    fields.back.push({ key: "website", label: APPLE_LABELS.websiteLabel, value: merchant.websiteUrl, dataDetectorTypes: ["PKDataDetectorTypeLink"] });
+  }
+  if (merchant.phone) fields.back.push({ key: "phone", label: APPLE_LABELS.phoneLabel, value: merchant.phone, dataDetectorTypes: ["PKDataDetectorTypePhoneNumber"] });
+  if (merchant.termsUrl) {
+    fields.back.push({ key: "terms", label: APPLE_LABELS.termsLabel, value: merchant.termsUrl, attributedValue: `<a href="${escAttr(merchant.termsUrl)}">${APPLE_LABELS.termsLink}</a>` });
+  }
+  if (!closed) fields.back.push({ key: "manage", label: APPLE_LABELS.manageLabel, value: links.card, attributedValue: `<a href="${escAttr(links.card)}">${APPLE_LABELS.manageLink}</a>` });
 
   const props: PassModel["props"] = {
     formatVersion: 1,
@@ -159,6 +178,7 @@ export function passModel(
       relevantText: `${merchant.name} is nearby. Show your ${program.name} card.`,
     })),
     strip,
+    expiresAt: programExpiry(program)?.toISOString() ?? null,
   };
 }
 
@@ -174,6 +194,7 @@ export function buildPKPass(model: PassModel, images: PassImages, certificates: 
   pass.types.push(storeCard);
   pass.setBarcodes(model.barcode);
   if (model.locations.length > 0) pass.setLocations(...model.locations);
+  if (model.expiresAt) pass.setExpirationDate(new Date(model.expiresAt));
   return pass;
 }
 

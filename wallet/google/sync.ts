@@ -7,7 +7,10 @@ import { cardQrToken } from "../../lib/cards/token";
 import type { CardView } from "../../lib/cards/view";
 import { env } from "../../lib/env";
 import { toMicros } from "../../lib/money";
+import { programExpiry } from "../program-end";
 import { GoogleWalletClient, GoogleWalletError } from "./client";
+import { stampHeroUrl } from "./hero";
+import { GOOGLE_LABELS, objectDate } from "./labels";
 import { isQuotaAnswer, markNoticeSent, noteQuotaFallback, postGoogleMessage, reserveGoogleNotice } from "./notify";
 
 export { NOTIFICATIONS_PER_DAY } from "./notify";
@@ -58,6 +61,36 @@ function closedObjectFields(view: CardView) {
   };
 }
 
+/** The back links: the card page (to manage the card or unsubscribe), and the merchant's website, phone and terms when set. */
+function links(view: CardView) {
+  const { card, merchant } = view;
+  const page = cardLinks(card).card;
+  const uris: { id: string; uri: string; description: string }[] = [{ id: "card_page", uri: page, description: "Your card and rewards" }];
+  if (merchant.websiteUrl) uris.push({ id: "website", uri: merchant.websiteUrl, description: GOOGLE_LABELS.website });
+  if (merchant.phone) uris.push({ id: "phone", uri: `tel:${merchant.phone.replace(/[^+\d]/g, "")}`, description: GOOGLE_LABELS.phone });
+  if (merchant.termsUrl) uris.push({ id: "terms", uri: merchant.termsUrl, description: GOOGLE_LABELS.terms });
+  uris.push({ id: "manage", uri: page, description: GOOGLE_LABELS.manage });
+  return { uris };
+}
+
+/** Stamp programs: the stamp grid (filled and empty) as the object's hero image, at a content-addressed URL. */
+function heroImage(view: CardView) {
+  const { card, program } = view;
+  if (program.kind !== "stamps") return null;
+  const total = program.stampsRequired ?? 10;
+  const filled = Math.min(card.balance, total);
+  return {
+    sourceUri: { uri: stampHeroUrl(program.design, filled, total) },
+    contentDescription: { defaultValue: { language: "en-US", value: GOOGLE_LABELS.stampGrid(filled, total) } },
+  };
+}
+
+/** The program's end (or its closing), as the object's validity: Google moves the pass to expired then. */
+function validTimeInterval(view: CardView) {
+  const end = programExpiry(view.program);
+  return end ? { end: { date: end.toISOString() } } : null;
+}
+
 /** The fields of the loyalty object that follow the card; PATCHed whenever they change. */
 export function loyaltyObjectFields(view: CardView) {
   const { card } = view;
@@ -65,14 +98,24 @@ export function loyaltyObjectFields(view: CardView) {
   const modules: { id: string; header: string; body: string }[] = [];
   if (view.next) modules.push({ id: "next", header: "Next reward", body: `${view.next.title}: ${view.next.remaining} to go` });
   if (view.tier) modules.push({ id: "tier", header: "Tier", body: view.tier.next ? `${view.tier.name} (${view.tier.next.remaining} to ${view.tier.next.name})` : view.tier.name });
+  if (view.expiring) {
+    modules.push({ id: "expiring", header: GOOGLE_LABELS.expiringHeader, body: GOOGLE_LABELS.expiring(view.expiring.points, objectDate(view.expiring.at, view.merchant.timezone)) });
+  }
+  const hero = heroImage(view);
+  const validity = validTimeInterval(view);
   return {
     state: card.status === "active" ? "ACTIVE" : "INACTIVE",
     accountId: card.referralCode,
     accountName: view.customer.name ?? view.customer.email,
     loyaltyPoints: balance(view),
     barcode: { type: "QR_CODE", value: cardQrToken(card), alternateText: card.referralCode },
+    // The member's tier, beside the balance (Google's second loyalty points slot).
+    // Given as null when absent, so a PATCH clears a tier or an end date that went away.
+    secondaryLoyaltyPoints: view.tier ? { label: GOOGLE_LABELS.tierLabel, balance: { string: view.tier.name } } : null,
+    ...(hero ? { heroImage: hero } : {}),
+    validTimeInterval: validity,
     textModulesData: modules,
-    linksModuleData: { uris: [{ id: "card_page", uri: cardLinks(card).card, description: "Your card and rewards" }] },
+    linksModuleData: links(view),
   };
 }
 

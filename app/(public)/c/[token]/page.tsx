@@ -23,6 +23,15 @@ function amount(view: CardView, n: number): string {
   return n.toLocaleString("en-US");
 }
 
+// Texts this page added for expiring points and the merchant's links, in one place for translation.
+const CARD_LABELS = {
+  expiring: (points: number, date: string) => `${points.toLocaleString("en-US")} ${points === 1 ? "point expires" : "points expire"} on ${date}`,
+  contactTitle: "Contact",
+  website: "Website",
+  phone: "Call",
+  terms: "Terms of the program",
+};
+
 const unitOf = (view: CardView) => (view.program.kind === "stamps" ? "stamps" : view.program.kind === "cashback" ? "" : "points");
 
 export default async function CardPage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -117,6 +126,11 @@ export default async function CardPage({ params, searchParams }: { params: Promi
         {view.tier?.next && (
           <p className="mt-1 text-sm" style={{ color: design.labelColor }}>
             {view.tier.next.remaining} more to reach {view.tier.next.name}
+          </p>
+        )}
+        {view.expiring && (
+          <p className="mt-1 text-sm font-medium" data-testid="expiring">
+            {CARD_LABELS.expiring(view.expiring.points, view.expiring.at.toLocaleDateString("en-US", { dateStyle: "long", timeZone: merchant.timezone }))}
           </p>
         )}
       </section>
@@ -238,6 +252,37 @@ export default async function CardPage({ params, searchParams }: { params: Promi
           </ul>
         )}
       </section>
+
+      {(merchant.websiteUrl || merchant.phone || merchant.termsUrl) && (
+        <section className="mx-4 mt-6" aria-labelledby="contact-title">
+          <h2 id="contact-title" className="text-lg font-semibold">
+            {CARD_LABELS.contactTitle}
+          </h2>
+          <ul className="mt-2 divide-y divide-gray-200 rounded-2xl bg-white text-sm shadow-sm">
+            {merchant.websiteUrl && (
+              <li className="px-4 py-3">
+                <a className="font-medium underline" href={merchant.websiteUrl} rel="noopener noreferrer">
+                  {CARD_LABELS.website}
+                </a>
+              </li>
+            )}
+            {merchant.phone && (
+              <li className="px-4 py-3">
+                <a className="font-medium underline" href={`tel:${merchant.phone.replace(/[^+\d]/g, "")}`}>
+                  {CARD_LABELS.phone} {merchant.phone}
+                </a>
+              </li>
+            )}
+            {merchant.termsUrl && (
+              <li className="px-4 py-3">
+                <a className="font-medium underline" href={merchant.termsUrl} rel="noopener noreferrer">
+                  {CARD_LABELS.terms}
+                </a>
+              </li>
+            )}
+          </ul>
+        </section>
+      )}
     </main>
   );
 }
