@@ -14,6 +14,7 @@ const NAV: Array<{ route: PageRoute; label: string }> = [
   { route: "/dashboard", label: "Overview" },
   { route: "/dashboard/programs", label: "Programs" },
   { route: "/dashboard/rewards", label: "Rewards" },
+  { route: "/dashboard/partner", label: "Partner rewards" },
   { route: "/dashboard/members", label: "Members" },
   { route: "/dashboard/campaigns", label: "Campaigns" },
   { route: "/dashboard/locations", label: "Locations" },

@@ -26,6 +26,8 @@ const TABLE = {
   "customers:erase": ["owner", "admin", "customer"],
   "campaigns:write": ["owner", "admin", "marketer"],
   "reports:read": ["owner", "admin", "marketer", "partner"],
+  // A partner's rewards and their redemptions (no customer data); a partner sees only their own.
+  "partner_redemptions:read": ["owner", "admin", "partner"],
   "team:manage": ["owner", "admin"],
   "api_keys:manage": ["owner", "admin"],
   "webhooks:manage": ["owner", "admin"],

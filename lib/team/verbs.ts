@@ -34,7 +34,7 @@ export const ROLE_LABELS: Record<Role, { name: string; description: string }> = 
   admin: { name: "Admin", description: "Programs, rewards, members, team, API keys and settings." },
   marketer: { name: "Marketer", description: "Campaigns, members and reports." },
   staff: { name: "Staff", description: "Only the scanner: award points and stamps, redeem vouchers." },
-  partner: { name: "Partner", description: "Read-only reports." },
+  partner: { name: "Partner", description: "Read-only reports, and the redemptions of their partner rewards." },
 };
 
 export type TeamMember = { userId: string; email: string | null; name: string | null; role: Role; since: Date };

@@ -174,7 +174,7 @@ async function milestones(db: Executor, view: CardView, synced: { syncedBalance:
     found.push({ kind: "tier_up", header: `Welcome to ${card.tier}`, body: `You've reached the ${card.tier} tier of ${program.name}.` });
   }
   if (program.kind === "points") {
-    const unlocked = view.rewards.filter((r) => r.cost > synced.syncedBalance && r.cost <= card.balance);
+    const unlocked = view.open.filter((r) => r.cost > synced.syncedBalance && r.cost <= card.balance);
     if (unlocked.length > 0) {
       const best = unlocked[unlocked.length - 1]!;
       found.push({ kind: "reward_unlocked", header: "Reward unlocked", body: `You have enough points for ${best.name}. Redeem it from your card.` });

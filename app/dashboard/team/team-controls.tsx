@@ -11,7 +11,7 @@ const ROLES = [
   ["admin", "Admin"],
   ["marketer", "Marketer"],
   ["staff", "Staff (scanner only)"],
-  ["partner", "Partner (read-only reports)"],
+  ["partner", "Partner (reports, their rewards' redemptions)"],
 ] as const;
 type Role = (typeof ROLES)[number][0];
 

@@ -5,6 +5,8 @@ import { cardQrToken } from "@/lib/cards/token";
 import { cardActivity, loadCardView, type CardView } from "@/lib/cards/view";
 import { isAppError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";
+import { rewardUnavailable } from "@/lib/rewards/availability";
+import { rewardImagePath } from "@/lib/rewards/images";
 import { voucherToken } from "@/lib/vouchers/token";
 import { walletStatus } from "@/wallet/config";
 import { clientIp } from "../../../_server/client-ip";
@@ -52,7 +54,8 @@ export default async function CardPage({ params, searchParams }: { params: Promi
   const [{ entries, vouchers }, cardQr] = await Promise.all([cardActivity(db, { cardId: card.id }), qrSvg(cardQrToken(card))]);
   const open = vouchers.filter((v) => v.status === "issued" && v.expiresAt > new Date());
   const voucherQrs = await Promise.all(open.map((v) => qrSvg(voucherToken(v))));
-  const affordable = program.kind === "points" ? view.rewards.filter((r) => r.cost <= card.balance && (r.inventory === null || r.inventory > 0)) : [];
+  const now = new Date();
+  const affordable = program.kind === "points" ? view.open.filter((r) => r.cost <= card.balance) : [];
   const wallets = walletStatus();
   const progress = view.next ? Math.max(0, Math.min(1, (view.next.target - view.next.remaining) / view.next.target)) : 1;
   const googleFailed = query.wallet === "google-unavailable";
@@ -205,22 +208,30 @@ export default async function CardPage({ params, searchParams }: { params: Promi
             <ul className="mt-2 grid gap-3">
               {view.rewards.map((r) => {
                 const canAfford = affordable.some((a) => a.id === r.id);
+                // Another tier's, not yet open or over: say why, whatever the balance.
+                const closed = rewardUnavailable(r, card, now);
                 return (
-                  <li key={r.id} className="rounded-2xl bg-white p-4 shadow-sm">
-                    <div className="flex items-baseline justify-between gap-3">
-                      <p className="font-medium">{r.name}</p>
-                      <p className="shrink-0 text-sm text-gray-600">{amount(view, r.cost)} points</p>
+                  <li key={r.id} className="flex gap-3 rounded-2xl bg-white p-4 shadow-sm" data-testid={`reward-${r.id}`}>
+                    {r.imageHash && (
+                      // eslint-disable-next-line @next/next/no-img-element -- served as stored, content-addressed and cached by the browser
+                      <img src={rewardImagePath(r.imageHash)} alt="" width={64} height={64} loading="lazy" className="size-16 shrink-0 rounded-xl object-cover" />
+                    )}
+                    <div className="min-w-0 flex-1">
+                      <div className="flex items-baseline justify-between gap-3">
+                        <p className="font-medium">{r.name}</p>
+                        <p className="shrink-0 text-sm text-gray-600">{amount(view, r.cost)} points</p>
+                      </div>
+                      {r.description && <p className="mt-1 text-sm text-gray-600">{r.description}</p>}
+                      {/* Always mounted, so the voucher just redeemed stays on screen when the live refresh lowers the balance. */}
+                      <RedeemButton
+                        token={token}
+                        rewardId={r.id}
+                        name={r.name}
+                        cost={r.cost}
+                        unit="points"
+                        unavailable={canAfford ? null : closed ? closed.message : `${r.cost - card.balance} more points`}
+                      />
                     </div>
-                    {r.description && <p className="mt-1 text-sm text-gray-600">{r.description}</p>}
-                    {/* Always mounted, so the voucher just redeemed stays on screen when the live refresh lowers the balance. */}
-                    <RedeemButton
-                      token={token}
-                      rewardId={r.id}
-                      name={r.name}
-                      cost={r.cost}
-                      unit="points"
-                      unavailable={canAfford ? null : r.inventory === 0 ? "Out of stock" : `${r.cost - card.balance} more points`}
-                    />
                   </li>
                 );
               })}
