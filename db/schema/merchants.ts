@@ -1,4 +1,4 @@
-import { doublePrecision, index, pgTable, text } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, pgTable, text } from "drizzle-orm/pg-core";
 import { belongsTo, createdAt, id, timestamps } from "./_common";
 
 export const merchants = pgTable("merchants", {
@@ -8,6 +8,8 @@ export const merchants = pgTable("merchants", {
   timezone: text("timezone").notNull().default("UTC"),
   brandColor: text("brand_color").notNull().default("#1f2937"),
   logoUrl: text("logo_url"),
+  /** The owner requires every member to sign in with a second factor. */
+  requireTwoFactor: boolean("require_two_factor").notNull().default(false),
   ...timestamps(),
 });
 
