@@ -31,6 +31,7 @@ const ADAPTER_METHODS = [
   "deleteSession",
   "createVerificationToken",
   "useVerificationToken",
+  "getAccount",
   "getAuthenticator",
   "createAuthenticator",
   "listAuthenticatorsByUserId",
