@@ -1,0 +1,137 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
+import { totpCode, totpStep } from "../../lib/auth/totp";
+
+/**
+ * Two-factor sign-in in a real browser: an owner turns on an authenticator app (the test computes
+ * the codes from the secret the page shows, as the app would), signs out, and signs in again through
+ * the second step; then adds a passkey on Chromium's virtual authenticator and signs in with it.
+ */
+test.describe.configure({ mode: "serial" });
+
+const run = Date.now().toString(36);
+const email = `two-step-${run}@e2e.test`;
+
+async function shot(page: Page, info: TestInfo, name: string) {
+  const path = info.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await info.attach(name, { path, contentType: "image/png" });
+}
+
+async function accessible(page: Page, what: string) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`), `axe on ${what}`).toEqual([]);
+}
+
+async function signInByMagicLink(page: Page, callbackUrl = "/dashboard") {
+  await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+  await page.getByLabel("Work email").fill(email);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  await page.goto("/dev/outbox");
+  const mail = page.locator(`[data-testid="outbox-email"][data-to="${email}"]`).filter({ hasText: "sign-in link" }).first();
+  const link = await mail.getByRole("link", { name: /api\/auth\/callback\/email/ }).getAttribute("href");
+  expect(link).toBeTruthy();
+  await page.goto(link!);
+}
+
+async function signOut(page: Page) {
+  await page.goto("/dashboard");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+}
+
+let context: BrowserContext;
+let page: Page;
+let secret = "";
+let lastStep = 0;
+
+test.afterAll(async () => {
+  await context?.close();
+});
+
+test("an owner turns on an authenticator app and gets ten recovery codes", async ({ browser }, info) => {
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  await signInByMagicLink(page);
+  await expect(page).toHaveURL(/\/onboarding/);
+  await page.getByLabel("Business name").fill("Two Step Tea");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { name: "Create your first program" })).toBeVisible();
+
+  await page.goto("/dashboard");
+  await page.getByRole("link", { name: "Sign-in and security" }).click();
+  await expect(page.getByRole("heading", { name: "Sign-in and security" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: /this device/ })).toBeVisible();
+  await accessible(page, "security page");
+
+  await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+  await expect(page.getByRole("img", { name: "QR code to scan with your authenticator app" })).toBeVisible();
+  secret = (await page.getByTestId("totp-secret").textContent())!.trim();
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await accessible(page, "authenticator enrolment");
+  await shot(page, info, "2fa-01-enrol");
+  lastStep = totpStep(new Date());
+  await page.getByLabel("Code from the app").fill(totpCode(secret));
+  await page.getByRole("button", { name: "Turn on" }).click();
+  await expect(page.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
+  await shot(page, info, "2fa-02-recovery-codes");
+});
+
+test("after signing out, the email link leads to the second step, and a fresh code to the dashboard", async ({}, info) => {
+  await signOut(page);
+  await signInByMagicLink(page);
+  await expect(page).toHaveURL(/\/sign-in\/two-factor/);
+  await expect(page.getByRole("heading", { name: "One more step" })).toBeVisible();
+  // The dashboard stays shut while the second step waits.
+  await page.goto("/dashboard/team");
+  await expect(page).toHaveURL(/\/sign-in\/two-factor\?callbackUrl=%2Fdashboard%2Fteam/);
+  await accessible(page, "two-factor step");
+
+  await page.getByLabel(/Code from your app/).fill("000000");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByText(/That code is not right/).first()).toBeVisible();
+  await shot(page, info, "2fa-03-second-step");
+
+  // Each time step works once: wait for a code the enrolment did not use.
+  while (totpStep(new Date()) <= lastStep) await page.waitForTimeout(1000);
+  lastStep = totpStep(new Date());
+  await page.getByLabel(/Code from your app/).fill(totpCode(secret));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/team/);
+  await expect(page.getByRole("heading", { name: "Team" })).toBeVisible();
+  await expect(page.getByTestId("team-two-factor")).toHaveText(/Not required/);
+});
+
+test("a passkey added on a virtual authenticator signs in by itself and passes the second step", async ({}, info) => {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+
+  await page.goto("/account/security");
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page.getByText("Passkey added.")).toBeVisible();
+  await expect(page.getByTestId("passkey-count")).toHaveText("1 passkey set up.");
+  await shot(page, info, "2fa-04-passkey-added");
+
+  // A passkey alone: no email link, no code.
+  await signOut(page);
+  await page.goto("/sign-in?callbackUrl=%2Fdashboard");
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+
+  // After an email link, the passkey is the second step.
+  await signOut(page);
+  await signInByMagicLink(page);
+  await expect(page).toHaveURL(/\/sign-in\/two-factor/);
+  await page.getByRole("button", { name: "Use a passkey" }).click();
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+
+  // Every sign-in above is a device on the security page, and the others can be signed out.
+  await page.goto("/account/security");
+  await expect(page.getByRole("cell", { name: /this device/ })).toBeVisible();
+  await shot(page, info, "2fa-05-sessions");
+});
