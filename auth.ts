@@ -101,6 +101,12 @@ export const authConfig = {
   session: { strategy: "database", maxAge: 30 * 24 * 60 * 60, updateAge: 24 * 60 * 60 },
   providers,
   experimental: { enableWebAuthn: true },
+  // Auth.js warns on every request that WebAuthn is experimental; the choice is made (docs/security.md).
+  logger: {
+    warn(code) {
+      if (code !== "experimental-webauthn") console.warn(`[auth][warn] ${code}`);
+    },
+  },
   pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in" },
   callbacks: {
     // After sign-in, only a path on APP_URL: never another origin, whatever callbackUrl says.

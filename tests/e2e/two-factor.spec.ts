@@ -86,7 +86,9 @@ test("after signing out, the email link leads to the second step, and a fresh co
   await expect(page.getByRole("heading", { name: "One more step" })).toBeVisible();
   // The dashboard stays shut while the second step waits.
   await page.goto("/dashboard/team");
-  await expect(page).toHaveURL(/\/sign-in\/two-factor\?callbackUrl=%2Fdashboard%2Fteam/);
+  await expect(page).toHaveURL(/\/sign-in\/two-factor\?callbackUrl=%2Fdashboard/);
+  await page.goto("/account/security");
+  await expect(page).toHaveURL(/\/sign-in\/two-factor\?callbackUrl=%2Faccount%2Fsecurity/);
   await accessible(page, "two-factor step");
 
   await page.getByLabel(/Code from your app/).fill("000000");
@@ -99,7 +101,9 @@ test("after signing out, the email link leads to the second step, and a fresh co
   lastStep = totpStep(new Date());
   await page.getByLabel(/Code from your app/).fill(totpCode(secret));
   await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page).toHaveURL(/\/dashboard\/team/);
+  await expect(page).toHaveURL(/\/account\/security/);
+  await expect(page.getByText("On: sign-ins ask for a code from your app.")).toBeVisible();
+  await page.goto("/dashboard/team");
   await expect(page.getByRole("heading", { name: "Team" })).toBeVisible();
   await expect(page.getByTestId("team-two-factor")).toHaveText(/Not required/);
 });

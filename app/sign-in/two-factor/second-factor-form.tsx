@@ -40,7 +40,7 @@ export function SecondFactorForm({ callbackUrl, totp, passkeys }: { callbackUrl:
             aria-invalid={Boolean(verify.fieldErrors.code)}
           />
         </Field>
-        {verify.error ? <Alert>{verify.error}</Alert> : null}
+        {verify.formError ? <Alert>{verify.formError}</Alert> : null}
         <Button type="submit" className="w-full py-2.5" disabled={verify.pending}>
           {verify.pending ? "Checking…" : "Continue"}
         </Button>
