@@ -11,6 +11,8 @@ test.describe.configure({ mode: "serial" });
 
 const run = Date.now().toString(36);
 const email = `two-step-${run}@e2e.test`;
+// A second owner for passkeys: each address gets only a few sign-in emails in ten minutes.
+const passkeyEmail = `passkey-${run}@e2e.test`;
 
 async function shot(page: Page, info: TestInfo, name: string) {
   const path = info.outputPath(`${name}.png`);
@@ -24,13 +26,13 @@ async function accessible(page: Page, what: string) {
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`), `axe on ${what}`).toEqual([]);
 }
 
-async function signInByMagicLink(page: Page, callbackUrl = "/dashboard") {
+async function signInByMagicLink(page: Page, address = email, callbackUrl = "/dashboard") {
   await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  await page.getByLabel("Work email").fill(email);
+  await page.getByLabel("Work email").fill(address);
   await page.getByRole("button", { name: "Email me a sign-in link" }).click();
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
   await page.goto("/dev/outbox");
-  const mail = page.locator(`[data-testid="outbox-email"][data-to="${email}"]`).filter({ hasText: "sign-in link" }).first();
+  const mail = page.locator(`[data-testid="outbox-email"][data-to="${address}"]`).filter({ hasText: "sign-in link" }).first();
   const link = await mail.getByRole("link", { name: /api\/auth\/callback\/email/ }).getAttribute("href");
   expect(link).toBeTruthy();
   await page.goto(link!);
@@ -44,11 +46,12 @@ async function signOut(page: Page) {
 
 let context: BrowserContext;
 let page: Page;
+let passkeyContext: BrowserContext;
 let secret = "";
 let lastStep = 0;
 
 test.afterAll(async () => {
-  await context?.close();
+  await Promise.all([context?.close(), passkeyContext?.close()]);
 });
 
 test("an owner turns on an authenticator app and gets ten recovery codes", async ({ browser }, info) => {
@@ -108,8 +111,17 @@ test("after signing out, the email link leads to the second step, and a fresh co
   await expect(page.getByTestId("team-two-factor")).toHaveText(/Not required/);
 });
 
-test("a passkey added on a virtual authenticator signs in by itself and passes the second step", async ({}, info) => {
-  const cdp = await context.newCDPSession(page);
+test("a passkey added on a virtual authenticator signs in by itself and passes the second step", async ({ browser }, info) => {
+  passkeyContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await passkeyContext.newPage();
+  await signInByMagicLink(page, passkeyEmail);
+  await expect(page).toHaveURL(/\/onboarding/);
+  await page.getByLabel("Business name").fill("Passkey Pastries");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { name: "Create your first program" })).toBeVisible();
+
+  // Chromium's virtual authenticator stands in for a phone or a security key.
+  const cdp = await passkeyContext.newCDPSession(page);
   await cdp.send("WebAuthn.enable");
   await cdp.send("WebAuthn.addVirtualAuthenticator", {
     options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
@@ -119,6 +131,7 @@ test("a passkey added on a virtual authenticator signs in by itself and passes t
   await page.getByRole("button", { name: "Add a passkey" }).click();
   await expect(page.getByText("Passkey added.")).toBeVisible();
   await expect(page.getByTestId("passkey-count")).toHaveText("1 passkey set up.");
+  await expect(page.getByTestId("recovery-codes-left")).toHaveText("0 of 10 left.");
   await shot(page, info, "2fa-04-passkey-added");
 
   // A passkey alone: no email link, no code.
@@ -129,13 +142,14 @@ test("a passkey added on a virtual authenticator signs in by itself and passes t
 
   // After an email link, the passkey is the second step.
   await signOut(page);
-  await signInByMagicLink(page);
+  await signInByMagicLink(page, passkeyEmail);
   await expect(page).toHaveURL(/\/sign-in\/two-factor/);
+  await accessible(page, "two-factor step with a passkey");
   await page.getByRole("button", { name: "Use a passkey" }).click();
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
 
-  // Every sign-in above is a device on the security page, and the others can be signed out.
   await page.goto("/account/security");
   await expect(page.getByRole("cell", { name: /this device/ })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "passkey" })).toBeVisible();
   await shot(page, info, "2fa-05-sessions");
 });
