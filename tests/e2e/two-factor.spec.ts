@@ -153,3 +153,25 @@ test("a passkey added on a virtual authenticator signs in by itself and passes t
   await expect(page.getByRole("cell", { name: "passkey" })).toBeVisible();
   await shot(page, info, "2fa-05-sessions");
 });
+
+// Signed in (past the second step) as the first owner: the webhooks page rotates a signing secret.
+test("the owner rotates a webhook endpoint's signing secret and sees the new one once", async ({}, info) => {
+  await page.goto("/dashboard/webhooks");
+  await page.getByLabel("URL").fill("https://example.com/keepcard");
+  await page.getByRole("button", { name: "Add endpoint" }).click();
+  const first = (await page.getByTestId("new-webhook-secret").textContent())!.trim();
+  expect(first).toMatch(/^whsec_/);
+
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("button", { name: "Rotate secret for https://example.com/keepcard" }).click();
+  const rotated = page.getByTestId("rotated-webhook-secret");
+  await expect(rotated).toHaveText(/^whsec_/);
+  expect((await rotated.textContent())!.trim()).not.toBe(first);
+  await expect(page.getByText(/each request carries two signatures/)).toBeVisible();
+  await accessible(page, "webhooks after a rotation");
+  await shot(page, info, "webhook-rotated");
+
+  // Shown once: after a reload only the endpoint is there.
+  await page.reload();
+  await expect(page.getByTestId("rotated-webhook-secret")).toHaveCount(0);
+});

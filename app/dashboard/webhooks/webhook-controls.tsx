@@ -76,7 +76,7 @@ export function RotateEndpointSecret({ endpointId, url, graceHours }: { endpoint
         variant="secondary"
         refresh={false}
         confirm={`Make a new signing secret for ${url}? The current one keeps working for ${graceHours} hours.`}
-        aria-label={`Rotate the signing secret of ${url}`}
+        aria-label={`Rotate secret for ${url}`}
         onDone={(r) => setRotated({ secret: r.secret, until: r.previousValidUntil })}
       >
         Rotate secret
