@@ -34,6 +34,8 @@ const TABLE = {
   "payouts:manage": ["owner", "admin"],
   "settings:write": ["owner", "admin"],
   "audit:read": ["owner", "admin"],
+  // Account security for the whole business: requiring two-factor sign-in of every member.
+  "security:manage": ["owner"],
   // Screens: who may open the dashboard at all, its programs and rewards pages, and the staff scanner.
   "dashboard:view": ["owner", "admin", "marketer", "partner"],
   "catalog:read": ["owner", "admin", "marketer"],
