@@ -9,11 +9,11 @@ import { dbReady, getDb } from "@/db/client";
 import { accounts, authenticators, sessions, users, verificationTokens } from "@/db/schema";
 import { auditAccount } from "@/lib/auth/account-audit";
 import { publicSignInLink, safeCallbackPath } from "@/lib/auth/callback-url";
+import { limitMagicLinkSend } from "@/lib/auth/sign-in-limits";
 import { encryptAccountTokens } from "@/lib/crypto/accounts";
 import { sendEmail } from "@/lib/email";
 import { magicLinkEmail } from "@/lib/email/templates/magic-link";
 import { appOrigin, env, isProduction } from "@/lib/env";
-import { enforceRateLimit } from "@/lib/rate-limit";
 import { acceptInvitations } from "@/lib/team/verbs";
 
 const ADAPTER_METHODS = [
@@ -73,9 +73,7 @@ const providers: NextAuthConfig["providers"] = [
     maxAge: 15 * 60,
     async sendVerificationRequest({ identifier, url, request }) {
       // The sign-in form checks these limits first with a friendly message; this stops direct POSTs.
-      await enforceRateLimit("signIn", `email:${identifier.toLowerCase()}`);
-      const ip = proxiedIp(request.headers);
-      if (ip) await enforceRateLimit("signIn", `ip:${ip}`, { limit: 30, windowSeconds: 600 });
+      await limitMagicLinkSend(identifier, proxiedIp(request.headers));
       // The link is rebuilt on APP_URL: request headers (Host, X-Forwarded-Host) never choose where the token goes.
       const link = publicSignInLink(url);
       const { subject, text, html } = magicLinkEmail(link, new URL(link).host);
