@@ -94,6 +94,12 @@ const ecdsaVerifies = (key: KeyObject, data: Buffer, signature: string) => {
   }
 };
 
+/** Step 4 alone: whether `signature` is the intermediate key's (keyValue) signature of the message for `recipientId`. */
+export function messageSignatureHolds(m: { keyValue: string; recipientId: string; protocolVersion: string; signedMessage: string; signature: string }): boolean {
+  const key = p256Key(m.keyValue);
+  return key !== null && ecdsaVerifies(key, signedBytes(CALLBACK_SENDER_ID, m.recipientId, m.protocolVersion, m.signedMessage), m.signature);
+}
+
 /**
  * Checks a callback body against Google's root keys and returns its message; throws
  * AppError("malformed") for a body of the wrong shape and AppError("unauthorized") for anything
@@ -126,12 +132,12 @@ export function verifyGoogleCallback(body: unknown, opts: { rootKeys: GoogleRoot
     throw rejected("the intermediate signing key is unreadable");
   }
   if (signedKey.keyExpiration <= now) throw rejected("the intermediate signing key has expired");
-  const intermediate = p256Key(signedKey.keyValue);
-  if (!intermediate) throw rejected("the intermediate signing key is not a P-256 public key");
+  if (!p256Key(signedKey.keyValue)) throw rejected("the intermediate signing key is not a P-256 public key");
 
   // 4. The message, signed by the intermediate key for us (the issuer id is the recipient).
-  const messageBytes = signedBytes(CALLBACK_SENDER_ID, opts.recipientId, protocolVersion, signedMessage);
-  if (!ecdsaVerifies(intermediate, messageBytes, signature)) throw rejected("the message is not signed by the intermediate key for this issuer");
+  if (!messageSignatureHolds({ keyValue: signedKey.keyValue, recipientId: opts.recipientId, protocolVersion, signedMessage, signature })) {
+    throw rejected("the message is not signed by the intermediate key for this issuer");
+  }
 
   // 5. A message that is still current.
   let message: CallbackMessage;
