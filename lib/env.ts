@@ -101,6 +101,8 @@ const schema = z.object({
   GOOGLE_WALLET_BASE_URL: z.string().default("https://walletobjects.googleapis.com/walletobjects/v1"),
   // Comma-separated origins allowed to show the "Save to Google Wallet" button; defaults to APP_URL's origin.
   GOOGLE_WALLET_ORIGINS: optional,
+  // Google's OAuth token endpoint for the service account; a local fake in tests and benchmarks.
+  GOOGLE_OAUTH_TOKEN_URL: z.string().url().default("https://oauth2.googleapis.com/token"),
   // Google's public keys for the save/delete callbacks (ECv2SigningOnly root signing keys); tests serve their own.
   GOOGLE_WALLET_CALLBACK_KEYS_URL: z.string().url().default("https://pay.google.com/gp/m/issuer/keys"),
 });

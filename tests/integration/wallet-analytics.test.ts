@@ -228,3 +228,23 @@ describe("member page", () => {
     expect(detail.cards[0]!.wallet).toEqual({ apple: { pushedAt: null, fetchedAt: null }, google: { pushedAt: at, fetchedAt: at } });
   });
 });
+
+describe("Google's token endpoint", () => {
+  it("is taken from GOOGLE_OAUTH_TOKEN_URL, so a production server can talk to local fakes", async () => {
+    const { startGoogleFake } = await import("../support/google-fake");
+    const { GoogleWalletClient } = await import("@/wallet/google/client");
+    const { testGoogleConfig } = await import("../support/wallet-certs");
+    const fake = await startGoogleFake();
+    const before = env.GOOGLE_OAUTH_TOKEN_URL;
+    try {
+      Object.assign(env, { GOOGLE_OAUTH_TOKEN_URL: fake.tokenUrl });
+      const gw = new GoogleWalletClient(testGoogleConfig(fake.baseUrl)); // no injected token: it must fetch one
+      const res = await gw.call("POST", "/loyaltyClass", { id: `${issuerId}.token_test` });
+      expect(res.status).toBe(200);
+      expect(fake.requests.at(-1)?.authorization).toBe(`Bearer ${fake.token}`);
+    } finally {
+      Object.assign(env, { GOOGLE_OAUTH_TOKEN_URL: before });
+      await fake.close();
+    }
+  });
+});
