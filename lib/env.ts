@@ -92,8 +92,9 @@ const schema = z.object({
   APPLE_WEB_SERVICE_URL: optional,
   // Development certificates from `npm run wallet:dev-certs`, used when APPLE_*/GOOGLE_* are unset (not in production).
   WALLET_DEV_CERTS_DIR: optional,
-  // Seconds the wallet sync waits for more changes of the same card before updating the wallets.
-  WALLET_SYNC_DEBOUNCE_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
+  // Seconds the wallet sync waits for more changes of the same card before updating the wallets
+  // (short enough for a change to reach the phones within 5 s: bench/results/wallet.json).
+  WALLET_SYNC_DEBOUNCE_SECONDS: z.coerce.number().int().min(1).max(300).default(2),
 
   // Google Wallet.
   GOOGLE_WALLET_ISSUER_ID: optional,

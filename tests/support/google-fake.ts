@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type GoogleRequest = { method: string; path: string; authorization: string | undefined; body: Record<string, unknown> | null };
+export type GoogleRequest = { method: string; path: string; authorization: string | undefined; body: Record<string, unknown> | null; at: number };
 
 /**
  * A local Google Wallet REST API: loyaltyClass and loyaltyObject insert (409 when the id
@@ -28,7 +28,7 @@ export async function startGoogleFake(opts: { token?: string } = {}) {
       const url = new URL(req.url ?? "/", "http://x");
       const path = url.pathname.replace(/^\/walletobjects\/v1/, "");
       const body = raw && url.pathname !== "/token" ? (JSON.parse(raw) as Record<string, unknown>) : null;
-      requests.push({ method: req.method ?? "GET", path, authorization: req.headers.authorization, body });
+      requests.push({ method: req.method ?? "GET", path, authorization: req.headers.authorization, body, at: Date.now() });
       const send = (status: number, data: unknown) => {
         res.writeHead(status, { "content-type": "application/json" });
         res.end(JSON.stringify(data));
