@@ -23,7 +23,10 @@ import { merchantFor, openShop, randomOf } from "./support/setup";
 const RATE = Number(process.env.BENCH_WALLET_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_WALLET_SECONDS ?? 30);
 const CARDS = Number(process.env.BENCH_WALLET_CARDS ?? 300);
+const LIGHT_RATE = Number(process.env.BENCH_WALLET_LIGHT_RATE ?? 5);
+const LIGHT_SECONDS = Number(process.env.BENCH_WALLET_LIGHT_SECONDS ?? 10);
 const DEBOUNCE_SECONDS = process.env.WALLET_SYNC_DEBOUNCE_SECONDS ?? "2";
+const CONCURRENCY = Number(process.env.BENCH_WALLET_CONCURRENCY ?? 8);
 const TARGET = { p95Ms: 5000, rate: 50 };
 
 type Change = { cardId: string; sentAt: number; committedAt: number; balance: number; status: number; roundTripMs: number };
@@ -40,7 +43,7 @@ export async function runWalletBench() {
   const apns = await startApnsFake();
   const google = await startGoogleFake();
   const signingKey = `signkey-test-${randomBytes(32).toString("hex")}`;
-  const executor = await startInngestExecutor({ signingKey, concurrency: 8 });
+  const executor = await startInngestExecutor({ signingKey, concurrency: CONCURRENCY });
   const database = await freshDatabase("wallet");
   const merchant = merchantFor(database.url);
   const server = await startServer({
@@ -101,7 +104,6 @@ export async function runWalletBench() {
     await executor.idle();
     apns.reset();
     google.reset();
-    const runsBefore = executor.runs.length;
 
     // The bare reference route of the same build, round trip, just before the load.
     const reference: number[] = [];
@@ -111,66 +113,96 @@ export async function runWalletBench() {
       reference.push(performance.now() - t);
     }
 
-    // The load: RATE changes per second, on schedule whatever the answers take.
-    const loadAverageAtStart = os.loadavg().map((l) => Number(l.toFixed(1)));
-    const changes: Change[] = [];
-    const total = RATE * SECONDS;
-    const start = performance.now();
-    const inFlight: Promise<void>[] = [];
-    for (let i = 0; i < total; i++) {
-      const wait = start + (i * 1000) / RATE - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const card = randomOf(shop.cards);
-      const sentAt = Date.now();
-      const t = performance.now();
-      inFlight.push(
-        fetch(`${server.url}/api/v1/cards/${card.id}/earn`, { method: "POST", headers: shop.headers, body: JSON.stringify({ purchase: { amount: 1234, currency: "USD" } }) })
-          .then(async (res) => {
-            const body = (await res.json()) as { card?: { balance: number } };
-            changes.push({ cardId: card.id, sentAt, committedAt: Date.now(), balance: body.card?.balance ?? NaN, status: res.status, roundTripMs: performance.now() - t });
-          })
-          .catch(() => {
-            changes.push({ cardId: card.id, sentAt, committedAt: Date.now(), balance: NaN, status: 0, roundTripMs: performance.now() - t });
-          }),
-      );
-    }
-    const offeredSeconds = (performance.now() - start) / 1000;
-    await Promise.all(inFlight);
-    await new Promise((r) => setTimeout(r, Number(DEBOUNCE_SECONDS) * 1000 + 500));
-    await executor.idle(300_000);
-    const loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(1)));
+    // The load: `rate` changes per second, on schedule whatever the answers take; then until every run is done.
+    const drive = async (rate: number, seconds: number) => {
+      const changes: Change[] = [];
+      const inFlight: Promise<void>[] = [];
+      const start = performance.now();
+      for (let i = 0; i < rate * seconds; i++) {
+        const wait = start + (i * 1000) / rate - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const card = randomOf(shop.cards);
+        const sentAt = Date.now();
+        const t = performance.now();
+        inFlight.push(
+          fetch(`${server.url}/api/v1/cards/${card.id}/earn`, { method: "POST", headers: shop.headers, body: JSON.stringify({ purchase: { amount: 1234, currency: "USD" } }) })
+            .then(async (res) => {
+              const body = (await res.json()) as { card?: { balance: number } };
+              changes.push({ cardId: card.id, sentAt, committedAt: Date.now(), balance: body.card?.balance ?? NaN, status: res.status, roundTripMs: performance.now() - t });
+            })
+            .catch(() => {
+              changes.push({ cardId: card.id, sentAt, committedAt: Date.now(), balance: NaN, status: 0, roundTripMs: performance.now() - t });
+            }),
+        );
+      }
+      const offeredSeconds = Number(((performance.now() - start) / 1000).toFixed(1));
+      await Promise.all(inFlight);
+      await new Promise((r) => setTimeout(r, Number(DEBOUNCE_SECONDS) * 1000 + 500));
+      // Until every run is done and no event waits in the outbox (a send that timed out goes with the next minute's sweep).
+      const deadline = Date.now() + 300_000;
+      for (;;) {
+        await executor.idle(300_000);
+        const [pending] = await client<{ n: number }[]>`select count(*)::int as n from outbox_events where dispatched_at is null`;
+        if (pending!.n === 0 || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      return { changes, offeredSeconds };
+    };
 
     // Per change: the first push for its card after the commit; the first PATCH after it that shows its balance (or more).
-    const pushes = new Map<string, number[]>();
-    for (const r of apns.requests) {
-      const token = decodeURIComponent(r.path.replace(/^\/3\/device\//, ""));
-      pushes.set(token, [...(pushes.get(token) ?? []), r.at]);
-    }
-    const patches = new Map<string, { at: number; balance: number }[]>();
-    for (const r of google.requests) {
-      if (r.method !== "PATCH" || !r.path.startsWith("/loyaltyObject/")) continue;
-      const objectId = decodeURIComponent(r.path.slice("/loyaltyObject/".length));
-      const balance = Number((r.body?.loyaltyPoints as { balance?: { int?: number } } | undefined)?.balance?.int ?? NaN);
-      patches.set(objectId, [...(patches.get(objectId) ?? []), { at: r.at, balance }]);
-    }
-    const ok = changes.filter((c) => c.status === 201);
-    const apple: number[] = [];
-    const googleLatency: number[] = [];
-    let appleMissing = 0;
-    let googleMissing = 0;
-    for (const c of ok) {
-      const push = (pushes.get(tokenOf.get(c.cardId)!) ?? []).find((at) => at >= c.committedAt);
-      if (push === undefined) appleMissing++;
-      else apple.push(push - c.committedAt);
-      const patch = (patches.get(objectOf.get(c.cardId)!) ?? []).find((p) => p.at >= c.committedAt && p.balance >= c.balance);
-      if (patch === undefined) googleMissing++;
-      else googleLatency.push(patch.at - c.committedAt);
-    }
-    const runs = executor.runs.slice(runsBefore);
-    const appleStats = stats(apple);
-    const googleStats = stats(googleLatency);
-    const earnStats = stats(ok.map((c) => c.roundTripMs));
+    type Latency = ReturnType<typeof stats> & { missing: number };
+    type Measured = { changes: { sent: number; committed: number; failed: number }; appleMs: Latency; googleMs: Latency; earnRoundTripMs: ReturnType<typeof stats> };
+    const measure = (changes: Change[]): Measured => {
+      const pushes = new Map<string, number[]>();
+      for (const r of apns.requests) {
+        const token = decodeURIComponent(r.path.replace(/^\/3\/device\//, ""));
+        pushes.set(token, [...(pushes.get(token) ?? []), r.at]);
+      }
+      const patches = new Map<string, { at: number; balance: number }[]>();
+      for (const r of google.requests) {
+        if (r.method !== "PATCH" || !r.path.startsWith("/loyaltyObject/")) continue;
+        const objectId = decodeURIComponent(r.path.slice("/loyaltyObject/".length));
+        const balance = Number((r.body?.loyaltyPoints as { balance?: { int?: number } } | undefined)?.balance?.int ?? NaN);
+        patches.set(objectId, [...(patches.get(objectId) ?? []), { at: r.at, balance }]);
+      }
+      const ok = changes.filter((c) => c.status === 201);
+      const apple: number[] = [];
+      const googleLatency: number[] = [];
+      let appleMissing = 0;
+      let googleMissing = 0;
+      for (const c of ok) {
+        const push = (pushes.get(tokenOf.get(c.cardId)!) ?? []).find((at) => at >= c.committedAt);
+        if (push === undefined) appleMissing++;
+        else apple.push(push - c.committedAt);
+        const patch = (patches.get(objectOf.get(c.cardId)!) ?? []).find((p) => p.at >= c.committedAt && p.balance >= c.balance);
+        if (patch === undefined) googleMissing++;
+        else googleLatency.push(patch.at - c.committedAt);
+      }
+      return {
+        changes: mainResult.changes,
+        appleMs: { ...stats(apple), missing: appleMissing },
+        googleMs: { ...stats(googleLatency), missing: googleMissing },
+        earnRoundTripMs: stats(ok.map((c) => c.roundTripMs)),
+      };
+    };
+
+    // First a light load (the pipeline's own latency, debounce included), then the target rate.
+    const light = await drive(LIGHT_RATE, LIGHT_SECONDS);
+    const lightResult = { ratePerSecond: LIGHT_RATE, seconds: LIGHT_SECONDS, ...measure(light.changes) };
+    const runsBefore = executor.runs.length;
+    const loadAverageAtStart = os.loadavg().map((l) => Number(l.toFixed(1)));
+    const main = await drive(RATE, SECONDS);
+    const loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(1)));
+    const offeredSeconds = main.offeredSeconds;
+    const mainResult = measure(main.changes);
+    const appleStats = mainResult.appleMs;
+    const googleStats = mainResult.googleMs;
+    const appleMissing = appleStats.missing;
+    const googleMissing = googleStats.missing;
+    const earnStats = mainResult.earnRoundTripMs;
     const referenceStats = stats(reference);
+    const runs = executor.runs.slice(runsBefore);
+    const syncRuns = runs.filter((r) => r.fnId === "keepcard-wallet-sync");
     const result = {
       bench: "wallet",
       at: new Date().toISOString(),
@@ -185,15 +217,28 @@ export async function runWalletBench() {
         offeredSeconds: Number(offeredSeconds.toFixed(1)),
         cards: CARDS,
         debounceSeconds: Number(DEBOUNCE_SECONDS),
-        executorConcurrency: 8,
+        executorConcurrency: CONCURRENCY,
         database: "postgres",
         build: "next build, next start (production)",
       },
       machine: { ...machine(), loadAverageAtStart, loadAverageAtEnd },
-      changes: { sent: changes.length, committed: ok.length, failed: changes.length - ok.length },
-      runs: { total: runs.length, failed: runs.filter((r) => !r.ok).length, retried: runs.filter((r) => r.attempts > 1).length, errors: [...new Set(runs.filter((r) => r.error).map((r) => r.error))].slice(0, 3) },
-      appleMs: { ...appleStats, missing: appleMissing },
-      googleMs: { ...googleStats, missing: googleMissing },
+      changes: mainResult.changes,
+      runs: {
+        total: runs.length,
+        byFunction: Object.fromEntries([...new Set(runs.map((r) => r.fnId))].map((id) => [id, runs.filter((r) => r.fnId === id).length])),
+        failed: runs.filter((r) => !r.ok).length,
+        retried: runs.filter((r) => r.attempts > 1).length,
+        errors: [...new Set(runs.filter((r) => r.error).map((r) => r.error))].slice(0, 3),
+        maxQueued: executor.state.maxQueued,
+        events: { received: executor.state.events, duplicatesDropped: executor.state.duplicates },
+        // One wallet sync: waiting for a free slot of the executor, then its calls to /api/inngest (a step each, and the end).
+        walletSyncQueueMs: stats(syncRuns.map((r) => r.startedAt - r.queuedAt)),
+        walletSyncRunMs: stats(syncRuns.map((r) => r.endedAt - r.startedAt)),
+        walletSyncCallsPerRun: syncRuns.length ? Number((syncRuns.reduce((n, r) => n + r.calls, 0) / syncRuns.length).toFixed(2)) : null,
+      },
+      appleMs: appleStats,
+      googleMs: googleStats,
+      lightLoad: lightResult,
       reference: {
         earnRoundTripMs: earnStats,
         bareRouteRoundTripMs: referenceStats,

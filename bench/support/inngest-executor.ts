@@ -7,7 +7,8 @@ import type { AddressInfo } from "node:net";
  * (the Inngest dev server downloads a binary and cannot be installed on these machines). It speaks
  * the same protocol to the app as Inngest Cloud does, so the app runs exactly as in production:
  *
- *  - events arrive at `POST /e/{eventKey}` (the app's outbox dispatch, `inngest.send`);
+ *  - events arrive at `POST /e/{eventKey}` (the app's outbox dispatch, `inngest.send`); one whose
+ *    id was seen before is dropped, as Inngest deduplicates by event id;
  *  - `sync()` is an in-band sync: a signed `PUT /api/inngest` that answers with the app's functions
  *    (triggers, debounce, retries, step URL);
  *  - each matching event starts a run, debounced per key like Inngest (the run waits `period` after
@@ -18,8 +19,9 @@ import type { AddressInfo } from "node:net";
  *
  * Requests are signed like Inngest's (`X-Inngest-Signature: t=<unix>&s=<hex HMAC-SHA256 of the
  * canonical JSON body + t, keyed by the signing key without its prefix>`), so the app checks them
- * with INNGEST_SIGNING_KEY as in production. Crons and other step kinds (sleep, waitForEvent) are
- * not run: only what event-triggered functions with `step.run` need.
+ * with INNGEST_SIGNING_KEY as in production. Of the crons, those that run every minute (the outbox
+ * sweep, which resends events a request could not) run once a minute; others (hourly, daily) and
+ * other step kinds (sleep, waitForEvent) are not run: only what the wallet path needs.
  */
 
 type FnConfig = {
@@ -31,7 +33,7 @@ type FnConfig = {
 
 type Event = { id?: string; name: string; data: Record<string, unknown>; ts?: number };
 
-export type RunRecord = { fnId: string; eventName: string; startedAt: number; endedAt: number; attempts: number; ok: boolean; error?: string };
+export type RunRecord = { fnId: string; eventName: string; queuedAt: number; startedAt: number; endedAt: number; calls: number; attempts: number; ok: boolean; error?: string };
 
 /** JSON with keys sorted and no spaces (RFC 8785 for the strings, integers and objects we send): what the SDK signs. */
 export function canonicalJson(value: unknown): string {
@@ -63,7 +65,7 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
   let functions: FnConfig[] = [];
   const debounced = new Map<string, { event: Event; timer: NodeJS.Timeout; firstAt: number }>();
   const runs: RunRecord[] = [];
-  const state = { events: 0, running: 0, queued: 0 };
+  const state = { events: 0, duplicates: 0, running: 0, queued: 0, maxQueued: 0 };
   const waiting: (() => void)[] = [];
   const limit = opts.concurrency ?? 8;
 
@@ -81,13 +83,15 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
   }
 
   async function run(fn: FnConfig, event: Event): Promise<void> {
+    const queuedAt = Date.now();
     if (state.running >= limit) {
       state.queued++;
+      state.maxQueued = Math.max(state.maxQueued, state.queued);
       await new Promise<void>((resolve) => waiting.push(resolve));
       state.queued--;
     }
     state.running++;
-    const record: RunRecord = { fnId: fn.id, eventName: event.name, startedAt: Date.now(), endedAt: 0, attempts: 1, ok: false };
+    const record: RunRecord = { fnId: fn.id, eventName: event.name, queuedAt, startedAt: Date.now(), endedAt: 0, calls: 0, attempts: 1, ok: false };
     try {
       const step = Object.values(fn.steps)[0]!;
       const maxAttempts = (step.retries?.attempts ?? 3) + 1;
@@ -98,6 +102,7 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
       for (let calls = 0; calls < 100; calls++) {
         const url = new URL(step.runtime.url);
         url.searchParams.set("stepId", stepId);
+        record.calls++;
         const { status, json } = await call(url, { event, events: [event], steps, ctx: { run_id: runId, attempt, disable_immediate_execution: false, use_api: false }, version: 2 });
         stepId = "step";
         if (status === 200) {
@@ -131,8 +136,18 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
     }
   }
 
+  const seen = new Set<string>();
+
   function receive(event: Event) {
     state.events++;
+    // Like Inngest, an event id seen before is dropped (the outbox resends with the same id).
+    if (event.id) {
+      if (seen.has(event.id)) {
+        state.duplicates++;
+        return;
+      }
+      seen.add(event.id);
+    }
     for (const fn of functions) {
       if (!fn.triggers.some((t) => t.event === event.name)) continue;
       if (!fn.debounce) {
@@ -154,6 +169,13 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
       debounced.set(key, { event, timer, firstAt });
     }
   }
+
+  const everyMinute = setInterval(() => {
+    for (const fn of functions) {
+      const cron = fn.triggers.find((t) => t.cron === "* * * * *")?.cron;
+      if (cron) void run(fn, { id: randomUUID(), name: "inngest/scheduled.timer", data: { cron }, ts: Date.now() });
+    }
+  }, 60_000);
 
   const server = http.createServer((req, res) => {
     let raw = "";
@@ -194,6 +216,7 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
       }
     },
     async close() {
+      clearInterval(everyMinute);
       for (const d of debounced.values()) clearTimeout(d.timer);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
