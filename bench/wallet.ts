@@ -179,7 +179,7 @@ export async function runWalletBench() {
         else googleLatency.push(patch.at - c.committedAt);
       }
       return {
-        changes: mainResult.changes,
+        changes: { sent: changes.length, committed: ok.length, failed: changes.length - ok.length },
         appleMs: { ...stats(apple), missing: appleMissing },
         googleMs: { ...stats(googleLatency), missing: googleMissing },
         earnRoundTripMs: stats(ok.map((c) => c.roundTripMs)),
