@@ -27,6 +27,8 @@ const LIGHT_RATE = Number(process.env.BENCH_WALLET_LIGHT_RATE ?? 5);
 const LIGHT_SECONDS = Number(process.env.BENCH_WALLET_LIGHT_SECONDS ?? 10);
 const DEBOUNCE_SECONDS = process.env.WALLET_SYNC_DEBOUNCE_SECONDS ?? "2";
 const CONCURRENCY = Number(process.env.BENCH_WALLET_CONCURRENCY ?? 8);
+// SDK v4 checkpointing (its default with Inngest Cloud): a run's steps in one call to /api/inngest.
+const CHECKPOINTING = process.env.BENCH_INNGEST_CHECKPOINT !== "0";
 const TARGET = { p95Ms: 5000, rate: 50 };
 
 type Change = { cardId: string; sentAt: number; committedAt: number; balance: number; status: number; roundTripMs: number };
@@ -43,7 +45,7 @@ export async function runWalletBench() {
   const apns = await startApnsFake();
   const google = await startGoogleFake();
   const signingKey = `signkey-test-${randomBytes(32).toString("hex")}`;
-  const executor = await startInngestExecutor({ signingKey, concurrency: CONCURRENCY });
+  const executor = await startInngestExecutor({ signingKey, concurrency: CONCURRENCY, checkpointing: CHECKPOINTING });
   const database = await freshDatabase("wallet");
   const merchant = merchantFor(database.url);
   const server = await startServer({
@@ -218,6 +220,7 @@ export async function runWalletBench() {
         cards: CARDS,
         debounceSeconds: Number(DEBOUNCE_SECONDS),
         executorConcurrency: CONCURRENCY,
+        checkpointing: CHECKPOINTING,
         database: "postgres",
         build: "next build, next start (production)",
       },
@@ -231,6 +234,7 @@ export async function runWalletBench() {
         errors: [...new Set(runs.filter((r) => r.error).map((r) => r.error))].slice(0, 3),
         maxQueued: executor.state.maxQueued,
         events: { received: executor.state.events, duplicatesDropped: executor.state.duplicates },
+        checkpoints: executor.state.checkpoints,
         // One wallet sync: waiting for a free slot of the executor, then its calls to /api/inngest (a step each, and the end).
         walletSyncQueueMs: stats(syncRuns.map((r) => r.startedAt - r.queuedAt)),
         walletSyncRunMs: stats(syncRuns.map((r) => r.endedAt - r.startedAt)),

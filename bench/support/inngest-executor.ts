@@ -13,9 +13,13 @@ import type { AddressInfo } from "node:net";
  *    (triggers, debounce, retries, step URL);
  *  - each matching event starts a run, debounced per key like Inngest (the run waits `period` after
  *    the last event of its key, at most `timeout` after the first, and gets the last event);
- *  - a run is driven through signed `POST /api/inngest?fnId=…&stepId=step` calls: a 206 answer
- *    carries the step that ran (memoised and sent back with the next call), a 200 the result, an
- *    error is retried with the next attempt number up to the function's retries.
+ *  - a run is driven through signed `POST /api/inngest?fnId=…&stepId=step` calls carrying the
+ *    run's internal function id, which makes SDK v4 checkpoint (its default with Inngest Cloud): it
+ *    runs the steps one after another in the same call, reporting each to
+ *    `POST /v1/checkpoint/{runId}/async`, and ends with a RunComplete op. Without checkpointing
+ *    (BENCH_INNGEST_CHECKPOINT=0) a 206 answer carries the one step that ran, memoised and sent back
+ *    with the next call. A 200 is the result; an error is retried with the next attempt number up
+ *    to the function's retries, with the steps checkpointed so far.
  *
  * Requests are signed like Inngest's (`X-Inngest-Signature: t=<unix>&s=<hex HMAC-SHA256 of the
  * canonical JSON body + t, keyed by the signing key without its prefix>`), so the app checks them
@@ -56,7 +60,8 @@ function valueAt(event: Event, expression: string): string {
   return String(v);
 }
 
-export async function startInngestExecutor(opts: { signingKey: string; concurrency?: number; retryBackoffMs?: number }) {
+export async function startInngestExecutor(opts: { signingKey: string; concurrency?: number; retryBackoffMs?: number; checkpointing?: boolean }) {
+  const checkpointed = new Map<string, Record<string, { type: "data"; data: unknown }>>();
   const hmacKey = opts.signingKey.replace(/^signkey-\w+-/, "");
   const sign = (body: string) => {
     const t = Math.floor(Date.now() / 1000).toString();
@@ -65,7 +70,7 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
   let functions: FnConfig[] = [];
   const debounced = new Map<string, { event: Event; timer: NodeJS.Timeout; firstAt: number }>();
   const runs: RunRecord[] = [];
-  const state = { events: 0, duplicates: 0, running: 0, queued: 0, maxQueued: 0 };
+  const state = { events: 0, duplicates: 0, checkpoints: 0, running: 0, queued: 0, maxQueued: 0 };
   const waiting: (() => void)[] = [];
   const limit = opts.concurrency ?? 8;
 
@@ -92,18 +97,20 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
     }
     state.running++;
     const record: RunRecord = { fnId: fn.id, eventName: event.name, queuedAt, startedAt: Date.now(), endedAt: 0, calls: 0, attempts: 1, ok: false };
+    const runId = randomUUID();
     try {
       const step = Object.values(fn.steps)[0]!;
       const maxAttempts = (step.retries?.attempts ?? 3) + 1;
-      const runId = randomUUID();
       const steps: Record<string, { type: "data"; data: unknown }> = {};
+      checkpointed.set(runId, steps);
       let attempt = 0;
       let stepId = "step";
       for (let calls = 0; calls < 100; calls++) {
         const url = new URL(step.runtime.url);
         url.searchParams.set("stepId", stepId);
         record.calls++;
-        const { status, json } = await call(url, { event, events: [event], steps, ctx: { run_id: runId, attempt, disable_immediate_execution: false, use_api: false }, version: 2 });
+        const ctx = { run_id: runId, attempt, disable_immediate_execution: false, use_api: false, ...(opts.checkpointing === false ? {} : { fn_id: `fn-${fn.id}` }) };
+        const { status, json } = await call(url, { event, events: [event], steps, ctx, version: 2 });
         stepId = "step";
         if (status === 200) {
           record.ok = true;
@@ -133,6 +140,7 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
       runs.push(record);
       state.running--;
       waiting.shift()?.();
+      checkpointed.delete(runId);
     }
   }
 
@@ -181,6 +189,17 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
     let raw = "";
     req.on("data", (c) => (raw += c));
     req.on("end", () => {
+      // The SDK's checkpoints: the steps it ran inside one call, kept for a retry of the run.
+      const checkpoint = req.method === "POST" ? /^\/v1\/checkpoint\/([^/]+)\/async$/.exec(req.url ?? "") : null;
+      if (checkpoint) {
+        const steps = checkpointed.get(decodeURIComponent(checkpoint[1]!));
+        for (const op of (JSON.parse(raw) as { steps?: { op: string; id: string; data?: unknown }[] }).steps ?? []) {
+          if (steps && (op.op === "StepRun" || op.op === "Step")) steps[op.id] = { type: "data", data: op.data ?? null };
+        }
+        state.checkpoints++;
+        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+        return;
+      }
       if (req.method === "POST" && req.url?.startsWith("/e/")) {
         const parsed = JSON.parse(raw) as Event | Event[];
         const list = Array.isArray(parsed) ? parsed : [parsed];
