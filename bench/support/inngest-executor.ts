@@ -109,7 +109,7 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
         const url = new URL(step.runtime.url);
         url.searchParams.set("stepId", stepId);
         record.calls++;
-        const ctx = { run_id: runId, attempt, disable_immediate_execution: false, use_api: false, ...(opts.checkpointing === false ? {} : { fn_id: `fn-${fn.id}` }) };
+        const ctx = { run_id: runId, attempt, disable_immediate_execution: false, use_api: false, ...(opts.checkpointing === false ? {} : { fn_id: `fn-${fn.id}`, qi_id: `qi-${runId}` }) };
         const { status, json } = await call(url, { event, events: [event], steps, ctx, version: 2 });
         stepId = "step";
         if (status === 200) {
