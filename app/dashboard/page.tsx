@@ -43,7 +43,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         <Stat label="Points issued" value={formatNumber(t.issued)} />
         <Stat label="Points redeemed" value={formatNumber(t.redeemed)} hint={`Redemption rate ${rate}`} />
         <Stat label="Outstanding points" value={formatNumber(t.liabilityPoints)} hint={t.liabilityCashback ? `+ ${formatMoney(t.liabilityCashback, data.currency)} cashback owed` : "Customers can still spend these"} />
-        <Stat label="Passes in a wallet" value={formatNumber(t.activePasses)} hint={`+${formatNumber(t.passesInstalled)} installed, −${formatNumber(t.passesRemoved)} removed in ${days} days`} />
+        <Stat label="Passes in a wallet" value={formatNumber(t.activePasses)} hint={`${formatNumber(t.passesInstalled)} installed, ${formatNumber(t.passesRemoved)} removed in ${days} days`} />
       </dl>
 
       <div className="mt-6 grid gap-6 xl:grid-cols-[1fr_22rem]">
@@ -56,7 +56,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           </CardSection>
           <CardSection id="wallet-chart" title="Wallet passes" description="Apple Wallet and Google Wallet passes installed and removed per day, and how many are in a wallet at each day's end.">
             <LineChart title="Passes in a wallet per day" labels={labels} series={[series("In a wallet", "#7c3aed", "activePasses")]} />
-            <BarChart title="Passes installed and removed per day" labels={labels} series={[series("Installed", "#0d9488", "passesInstalled"), series("Removed", "#dc2626", "passesRemoved")]} />
+            <div className="mt-4">
+              <BarChart title="Passes installed and removed per day" labels={labels} series={[series("Installed", "#0d9488", "passesInstalled"), series("Removed", "#dc2626", "passesRemoved")]} />
+            </div>
           </CardSection>
         </div>
         <div className="space-y-4">
