@@ -92,8 +92,9 @@ const schema = z.object({
   APPLE_WEB_SERVICE_URL: optional,
   // Development certificates from `npm run wallet:dev-certs`, used when APPLE_*/GOOGLE_* are unset (not in production).
   WALLET_DEV_CERTS_DIR: optional,
-  // Seconds the wallet sync waits for more changes of the same card before updating the wallets.
-  WALLET_SYNC_DEBOUNCE_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
+  // Seconds the wallet sync waits for more changes of the same card before updating the wallets
+  // (short enough for a change to reach the phones within 5 s: bench/results/wallet.json).
+  WALLET_SYNC_DEBOUNCE_SECONDS: z.coerce.number().int().min(1).max(300).default(2),
 
   // Google Wallet.
   GOOGLE_WALLET_ISSUER_ID: optional,
@@ -101,6 +102,10 @@ const schema = z.object({
   GOOGLE_WALLET_BASE_URL: z.string().default("https://walletobjects.googleapis.com/walletobjects/v1"),
   // Comma-separated origins allowed to show the "Save to Google Wallet" button; defaults to APP_URL's origin.
   GOOGLE_WALLET_ORIGINS: optional,
+  // Google's OAuth token endpoint for the service account; a local fake in tests and benchmarks.
+  GOOGLE_OAUTH_TOKEN_URL: z.string().url().default("https://oauth2.googleapis.com/token"),
+  // Google's public keys for the save/delete callbacks (ECv2SigningOnly root signing keys); tests serve their own.
+  GOOGLE_WALLET_CALLBACK_KEYS_URL: z.string().url().default("https://pay.google.com/gp/m/issuer/keys"),
 });
 
 export type Env = z.infer<typeof schema>;

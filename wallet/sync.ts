@@ -2,6 +2,7 @@ import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { appleRegistrations, cards, googleWalletObjects } from "../db/schema";
 import { loadCardView } from "../lib/cards/view";
+import { recordPassEvent, touchPassActivity } from "../lib/insights/pass-events";
 import { ApnsSender, pushAll, type ApnsResult } from "./apple/apns";
 import { loadPass, markPushed, needsPush } from "./apple/state";
 import { appleConfig, googleConfig, type AppleConfig } from "./config";
@@ -80,7 +81,12 @@ export async function pushAppleUpdate(db: Executor, deps: WalletDeps, cardId: st
   const results = await pushAll(deps.apple.sender, deps.apple.config.passTypeId, regs.map((r) => r.pushToken));
   const gone = results.filter(deadToken).map((r) => r.token);
   if (gone.length > 0) {
-    await db.delete(appleRegistrations).where(and(inArray(appleRegistrations.pushToken, gone), eq(appleRegistrations.passTypeId, deps.apple.config.passTypeId)));
+    // The device no longer has the pass (or never will get its updates): a removal.
+    const dropped = await db
+      .delete(appleRegistrations)
+      .where(and(inArray(appleRegistrations.pushToken, gone), eq(appleRegistrations.passTypeId, deps.apple.config.passTypeId)))
+      .returning({ cardId: appleRegistrations.cardId });
+    for (const r of dropped) await recordPassEvent(db, { cardId: r.cardId, wallet: "apple", kind: "removed" });
   }
   const forbidden = results.find((r) => r.status === 403);
   if (forbidden) throw new PushForbiddenError(forbidden);
@@ -88,7 +94,9 @@ export async function pushAppleUpdate(db: Executor, deps: WalletDeps, cardId: st
   for (const r of rejected) console.warn(`[apns] push refused: ${r.status} ${r.reason ?? ""}`);
   const failed = results.filter((r) => r.status === 0 || r.status === 429 || r.status >= 500);
   if (failed.length > 0) throw new PushFailedError(failed);
-  return { sent: results.filter((r) => r.status === 200).length, unregistered: gone.length, rejected: rejected.length };
+  const sent = results.filter((r) => r.status === 200).length;
+  if (sent > 0) await touchPassActivity(db, cardId, "applePushedAt");
+  return { sent, unregistered: gone.length, rejected: rejected.length };
 }
 
 export type AppleRefreshOutcome = (NonNullable<AppleSyncOutcome> & { changed: boolean; pushed: boolean }) | null;

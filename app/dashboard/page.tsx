@@ -19,7 +19,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const [data, feed] = await Promise.all([overview(member.ctx, { days }), recentActivity(member.ctx.db, member.ctx.merchantId)]);
   const t = data.totals;
   const labels = data.series.map((d) => d.day.slice(5).replace("-", "/"));
-  const series = (name: string, color: string, key: "members" | "active" | "issued" | "redeemed") => ({ name, color, values: data.series.map((d) => d[key]) });
+  const series = (name: string, color: string, key: "members" | "active" | "issued" | "redeemed" | "passesInstalled" | "passesRemoved" | "activePasses") => ({ name, color, values: data.series.map((d) => d[key]) });
   const rate = t.redemptionRate === null ? "—" : `${Math.round(t.redemptionRate * 100)}%`;
 
   return (
@@ -43,7 +43,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         <Stat label="Points issued" value={formatNumber(t.issued)} />
         <Stat label="Points redeemed" value={formatNumber(t.redeemed)} hint={`Redemption rate ${rate}`} />
         <Stat label="Outstanding points" value={formatNumber(t.liabilityPoints)} hint={t.liabilityCashback ? `+ ${formatMoney(t.liabilityCashback, data.currency)} cashback owed` : "Customers can still spend these"} />
-        <Stat label="Cards in a wallet" value={formatNumber(t.walletSaves)} hint="Apple Wallet and Google Wallet" />
+        <Stat label="Passes in a wallet" value={formatNumber(t.activePasses)} hint={`${formatNumber(t.passesInstalled)} installed, ${formatNumber(t.passesRemoved)} removed in ${days} days`} />
       </dl>
 
       <div className="mt-6 grid gap-6 xl:grid-cols-[1fr_22rem]">
@@ -53,6 +53,12 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           </CardSection>
           <CardSection id="points-chart" title="Points issued and redeemed">
             <BarChart title="Points issued and redeemed per day" labels={labels} series={[series("Issued", "#10b981", "issued"), series("Redeemed", "#f59e0b", "redeemed")]} />
+          </CardSection>
+          <CardSection id="wallet-chart" title="Wallet passes" description="Apple Wallet and Google Wallet passes installed and removed per day, and how many are in a wallet at each day's end.">
+            <LineChart title="Passes in a wallet per day" labels={labels} series={[series("In a wallet", "#7c3aed", "activePasses")]} />
+            <div className="mt-4">
+              <BarChart title="Passes installed and removed per day" labels={labels} series={[series("Installed", "#0d9488", "passesInstalled"), series("Removed", "#dc2626", "passesRemoved")]} />
+            </div>
           </CardSection>
         </div>
         <div className="space-y-4">

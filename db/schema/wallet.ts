@@ -1,6 +1,7 @@
 import { boolean, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { belongsTo, createdAt, extensionOf, id, timestamps, ts, updatedAt } from "./_common";
 import { cards } from "./cards";
+import { merchantOwned } from "./merchants";
 import { programs } from "./programs";
 
 // Apple Wallet: a device that added a pass and wants pushes when it changes (Apple's web service protocol).
@@ -106,3 +107,34 @@ export type GoogleWalletObject = typeof googleWalletObjects.$inferSelect;
 export type GoogleWalletMessage = typeof googleWalletMessages.$inferSelect;
 export type ApplePassState = typeof applePassStates.$inferSelect;
 export type WalletMessage = typeof walletMessages.$inferSelect;
+
+// Wallet analytics: a pass installed in or removed from a wallet. Apple: a device registering for
+// (or unregistering from) the pass's updates, or a registration dropped because APNs said its token
+// is dead. Google: a save or delete callback, verified (wallet/google/callback.ts). `dedupeKey`
+// makes a repeated callback (Google retries, same nonce) count once; Apple events have none.
+export const walletPassEvents = pgTable(
+  "wallet_pass_events",
+  {
+    ...merchantOwned(),
+    cardId: belongsTo("card_id", () => cards.id),
+    wallet: text("wallet").$type<"apple" | "google">().notNull(),
+    kind: text("kind").$type<"installed" | "removed">().notNull(),
+    at: ts("at").notNull().defaultNow(),
+    dedupeKey: text("dedupe_key").unique(),
+  },
+  (t) => [index("wallet_pass_events_merchant_at_idx").on(t.merchantId, t.at), index("wallet_pass_events_card_idx").on(t.cardId, t.at)],
+);
+
+// When each wallet copy of a card was last pushed (an APNs push accepted / a Google object PATCH
+// accepted) and last fetched (a device downloading the pass from the web service / Keepcard reading
+// the object back from Google), for the member page.
+export const walletPassActivity = pgTable("wallet_pass_activity", {
+  cardId: extensionOf("card_id", () => cards.id),
+  applePushedAt: ts("apple_pushed_at"),
+  appleFetchedAt: ts("apple_fetched_at"),
+  googlePushedAt: ts("google_pushed_at"),
+  googleFetchedAt: ts("google_fetched_at"),
+});
+
+export type WalletPassEvent = typeof walletPassEvents.$inferSelect;
+export type WalletPassActivity = typeof walletPassActivity.$inferSelect;

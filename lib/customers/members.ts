@@ -5,6 +5,7 @@ import { assertCan } from "../auth/permissions";
 import type { Ctx } from "../context";
 import { notFound } from "../errors";
 import { listEntries } from "../cards/read";
+import { passActivity } from "../insights/pass-events";
 
 export const MemberSearch = z.object({
   q: z.string().trim().max(120).optional(),
@@ -50,7 +51,7 @@ export async function searchMembers(ctx: Ctx, input: z.input<typeof MemberSearch
   };
 }
 
-/** One member with each card, its ledger history (newest first) and vouchers. */
+/** One member with each card, its ledger history (newest first), vouchers, and when its wallet passes were last pushed and fetched. */
 export async function memberDetail(ctx: Ctx, customerId: string) {
   assertCan(ctx.actor, "customers:read");
   const [customer] = await ctx.db
@@ -65,11 +66,17 @@ export async function memberDetail(ctx: Ctx, customerId: string) {
     .where(and(eq(cards.customerId, customer.id), eq(cards.merchantId, ctx.merchantId)))
     .orderBy(desc(cards.createdAt));
   const readCtx: Ctx = { ...ctx, actor: { type: "system", id: "dashboard" } };
+  const activity = await passActivity(ctx.db, owned.map((o) => o.card.id));
   const detailed = [];
   for (const o of owned) {
     const { data } = await listEntries(readCtx, { cardId: o.card.id, limit: 100 });
     const vs = await ctx.db.select().from(vouchers).where(eq(vouchers.cardId, o.card.id)).orderBy(desc(vouchers.createdAt)).limit(50);
-    detailed.push({ ...o, entries: data, vouchers: vs });
+    const a = activity.get(o.card.id);
+    const wallet = {
+      apple: { pushedAt: a?.applePushedAt ?? null, fetchedAt: a?.appleFetchedAt ?? null },
+      google: { pushedAt: a?.googlePushedAt ?? null, fetchedAt: a?.googleFetchedAt ?? null },
+    };
+    detailed.push({ ...o, entries: data, vouchers: vs, wallet });
   }
   return { customer, cards: detailed };
 }

@@ -5,7 +5,18 @@ import { assertCan } from "../auth/permissions";
 import { now, type Ctx } from "../context";
 import { merchantOf } from "../merchants/verbs";
 
-export type DayPoint = { day: string; members: number; newMembers: number; active: number; issued: number; redeemed: number };
+export type DayPoint = {
+  day: string;
+  members: number;
+  newMembers: number;
+  active: number;
+  issued: number;
+  redeemed: number;
+  /** Wallet passes installed and removed that day (Apple and Google), and in a wallet at the day's end. */
+  passesInstalled: number;
+  passesRemoved: number;
+  activePasses: number;
+};
 
 export type Overview = {
   currency: string;
@@ -23,8 +34,11 @@ export type Overview = {
     liabilityPoints: number;
     /** Cashback owed, in minor units of the currency. */
     liabilityCashback: number;
-    /** Cards saved to Apple or Google Wallet. */
-    walletSaves: number;
+    /** Passes in a wallet now: Apple devices registered for a pass, Google objects last saved (not deleted). */
+    activePasses: number;
+    /** Passes installed and removed over the period. */
+    passesInstalled: number;
+    passesRemoved: number;
   };
   series: DayPoint[];
 };
@@ -49,7 +63,7 @@ export async function overview(ctx: Ctx, opts: { days?: number } = {}): Promise<
   const m = ctx.merchantId;
 
   await fillFinishedDays(ctx, tz, first, today);
-  const [members, stored, live, cardTotals, wallet] = await Promise.all([
+  const [members, stored, live, cardTotals, activePasses, passDays] = await Promise.all([
     queryRows<{ total: number }>(ctx.db, sql`select count(*)::int as total from customers where merchant_id = ${m} and erased_at is null`),
     queryRows<{ day: string; issued: number; redeemed: number; active: number; joined: number }>(
       ctx.db,
@@ -66,21 +80,41 @@ export async function overview(ctx: Ctx, opts: { days?: number } = {}): Promise<
           from cards c join programs p on p.id = c.program_id
           where c.merchant_id = ${m} and c.status = 'active'`,
     ),
-    walletSaves(ctx),
+    activePassCount(ctx),
+    passEventDays(ctx, tz, first, today),
   ]);
 
   const byDay = new Map([...stored, ...live].map((r) => [r.day, r]));
+  const passesByDay = new Map(passDays.map((r) => [r.day, r]));
   const series: DayPoint[] = [];
   for (let i = days - 1; i >= 0; i--) {
     const day = localDay(new Date(at.getTime() - i * DAY), tz);
     const row = byDay.get(day);
-    series.push({ day, members: 0, newMembers: n(row?.joined), active: n(row?.active), issued: n(row?.issued), redeemed: n(row?.redeemed) });
+    const passes = passesByDay.get(day);
+    series.push({
+      day,
+      members: 0,
+      newMembers: n(row?.joined),
+      active: n(row?.active),
+      issued: n(row?.issued),
+      redeemed: n(row?.redeemed),
+      passesInstalled: n(passes?.installed),
+      passesRemoved: n(passes?.removed),
+      activePasses: 0,
+    });
   }
   // Members over time, counted back from today's total.
   let running = n(members[0]?.total);
   for (let i = series.length - 1; i >= 0; i--) {
     series[i]!.members = running;
     running -= series[i]!.newMembers;
+  }
+  // Passes in a wallet at each day's end, counted back from now the same way (never below zero:
+  // passes installed before events were recorded have no install event).
+  let inWallets = activePasses;
+  for (let i = series.length - 1; i >= 0; i--) {
+    series[i]!.activePasses = Math.max(0, inWallets);
+    inWallets -= series[i]!.passesInstalled - series[i]!.passesRemoved;
   }
   const issued = series.reduce((s, d) => s + d.issued, 0);
   const redeemed = series.reduce((s, d) => s + d.redeemed, 0);
@@ -96,7 +130,9 @@ export async function overview(ctx: Ctx, opts: { days?: number } = {}): Promise<
       redemptionRate: issued > 0 ? redeemed / issued : null,
       liabilityPoints: n(cardTotals[0]?.points),
       liabilityCashback: n(cardTotals[0]?.cashback),
-      walletSaves: wallet,
+      activePasses,
+      passesInstalled: series.reduce((s, d) => s + d.passesInstalled, 0),
+      passesRemoved: series.reduce((s, d) => s + d.passesRemoved, 0),
     },
     series,
   };
@@ -153,17 +189,34 @@ function localDay(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
 }
 
+/** Passes installed and removed per local day from `from` to `to` (wallet_pass_events). */
+function passEventDays(ctx: Ctx, tz: string, from: string, to: string) {
+  const start = sql`(${from}::date::timestamp at time zone ${tz})`;
+  const end = sql`((${to}::date + 1)::timestamp at time zone ${tz})`;
+  return queryRows<{ day: string; installed: number; removed: number }>(
+    ctx.db,
+    sql`select to_char((at at time zone ${tz})::date, 'YYYY-MM-DD') as day,
+               count(*) filter (where kind = 'installed')::int as installed,
+               count(*) filter (where kind = 'removed')::int as removed
+        from wallet_pass_events
+        where merchant_id = ${ctx.merchantId} and at >= ${start} and at < ${end}
+        group by 1`,
+  );
+}
+
 /**
- * Cards in a wallet: an Apple device registered for the pass, or a Google loyalty object made by a
- * save link. Counted once per card.
+ * Passes in a wallet now: each Apple device registered for a card's pass, and each Google object
+ * whose latest save/delete callback was a save.
  */
-async function walletSaves(ctx: Ctx): Promise<number> {
+async function activePassCount(ctx: Ctx): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     ctx.db,
-    sql`select count(distinct s.card_id)::int as n
-        from (select card_id from apple_registrations union all select card_id from google_wallet_objects) s
-        join cards c on c.id = s.card_id
-        where c.merchant_id = ${ctx.merchantId}`,
+    sql`select (select count(*) from apple_registrations r join cards c on c.id = r.card_id where c.merchant_id = ${ctx.merchantId})::int
+             + (select count(*) from (
+                  select distinct on (card_id) kind from wallet_pass_events
+                  where merchant_id = ${ctx.merchantId} and wallet = 'google'
+                  order by card_id, at desc, id desc
+                ) g where g.kind = 'installed')::int as n`,
   );
   return n(row?.n);
 }

@@ -166,6 +166,15 @@ test("the main dashboard pages have no serious accessibility problems", async ({
     await expect(ownerPage.getByRole("heading", { level: 1, name: heading })).toBeVisible();
     await accessible(ownerPage, path);
   }
+  // The overview's wallet passes: installs, removals and passes in a wallet per day, beside the number now.
+  await ownerPage.goto("/dashboard");
+  await expect(ownerPage.getByTestId("overview-stats")).toContainText("Passes in a wallet");
+  const walletChart = ownerPage.getByRole("region", { name: "Wallet passes" });
+  await expect(walletChart.getByRole("img", { name: /^Passes in a wallet per day\. In a wallet: 0 to 0$/ })).toBeVisible();
+  await expect(walletChart.getByRole("img", { name: /^Passes installed and removed per day\. Installed: 0 in total; Removed: 0 in total$/ })).toBeVisible();
+  const chartShot = info.outputPath("10-overview-wallet-passes.png");
+  await walletChart.screenshot({ path: chartShot });
+  await info.attach("10-overview-wallet-passes", { path: chartShot, contentType: "image/png" });
   await ownerPage.goto("/dashboard/members");
   await ownerPage.getByRole("link", { name: "Ava Customer" }).click();
   await expect(ownerPage.getByTestId("member-balance")).toContainText("2");

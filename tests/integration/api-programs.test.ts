@@ -8,6 +8,17 @@ import { call, makeCard, makeMerchant, makeProgram, makeReward } from "../suppor
 import { expectLedgerConsistent } from "../support/invariants";
 
 describe("programs", () => {
+  it("creates a program when Next hands a route without path parameters a params promise of undefined (next start does)", async () => {
+    const m = await makeMerchant();
+    const request = new Request("http://localhost/api/v1/programs", {
+      method: "POST",
+      headers: { authorization: `Bearer ${m.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Beans", kind: "points" }),
+    });
+    const res = await createProgram(request, { params: Promise.resolve(undefined as never) });
+    expect(res.status).toBe(201);
+  });
+
   it("creates points, stamps and cashback programs with sensible defaults", async () => {
     const m = await makeMerchant({ currency: "EUR" });
     const points = await call(createProgram, { key: m.apiKey, body: { name: "Beans", kind: "points" } });

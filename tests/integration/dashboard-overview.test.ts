@@ -19,7 +19,7 @@ describe("dashboard overview", () => {
 
     const owner = await makeUser(m, "owner");
     const data = await overview({ ...m.ctx, actor: owner }, { days: 30 });
-    expect(data.totals).toMatchObject({ members: 3, active30: 3, issued: 125, redeemed: 30, liabilityPoints: 95, walletSaves: 0 });
+    expect(data.totals).toMatchObject({ members: 3, active30: 3, issued: 125, redeemed: 30, liabilityPoints: 95, activePasses: 0, passesInstalled: 0, passesRemoved: 0 });
     expect(data.totals.redemptionRate).toBeCloseTo(30 / 125);
     expect(data.series).toHaveLength(30);
     expect(data.series.at(-1)).toMatchObject({ members: 3, newMembers: 3, issued: 125, redeemed: 30, active: 2 });

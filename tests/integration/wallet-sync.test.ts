@@ -245,7 +245,7 @@ describe("wallet-sync Inngest function", () => {
   it("is debounced per card, and one run after several changes reaches both wallets once", async () => {
     const fn = createWalletSync(() => deps);
     const config = (fn as unknown as { opts: { debounce: { key: string; period: string } } }).opts;
-    expect(config.debounce).toMatchObject({ key: "event.data.cardId", period: "5s" });
+    expect(config.debounce).toMatchObject({ key: "event.data.cardId", period: "2s" });
 
     const program = await makeProgram(m, { name: "Inngest" });
     const card = await makeCard(m, program.id);

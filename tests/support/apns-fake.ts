@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { issueServerCert } from "@/wallet/dev-certs";
 import { testWalletCerts } from "./wallet-certs";
 
-export type ApnsRequest = { path: string; method: string; topic: string | undefined; body: string; clientCertSubject: string | null; authorization: string | undefined };
+export type ApnsRequest = { path: string; method: string; topic: string | undefined; body: string; clientCertSubject: string | null; authorization: string | undefined; at: number };
 
 /** APNs' documented refusals (status and the `reason` of the JSON body). */
 export const APNS_REFUSALS = {
@@ -45,6 +45,7 @@ export async function startApnsFake() {
         body,
         clientCertSubject: peer && peer.subject ? String(peer.subject.CN) : null,
         authorization: headers.authorization as string | undefined,
+        at: Date.now(),
       });
       const token = decodeURIComponent(path.replace(/^\/3\/device\//, ""));
       const n = (attempts.get(token) ?? 0) + 1;

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type GoogleRequest = { method: string; path: string; authorization: string | undefined; body: Record<string, unknown> | null };
+export type GoogleRequest = { method: string; path: string; authorization: string | undefined; body: Record<string, unknown> | null; at: number };
 
 /**
  * A local Google Wallet REST API: loyaltyClass and loyaltyObject insert (409 when the id
@@ -27,12 +27,18 @@ export async function startGoogleFake(opts: { token?: string } = {}) {
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://x");
       const path = url.pathname.replace(/^\/walletobjects\/v1/, "");
-      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
-      requests.push({ method: req.method ?? "GET", path, authorization: req.headers.authorization, body });
+      const body = raw && url.pathname !== "/token" ? (JSON.parse(raw) as Record<string, unknown>) : null;
+      requests.push({ method: req.method ?? "GET", path, authorization: req.headers.authorization, body, at: Date.now() });
       const send = (status: number, data: unknown) => {
         res.writeHead(status, { "content-type": "application/json" });
         res.end(JSON.stringify(data));
       };
+      // Google's OAuth token endpoint (GOOGLE_OAUTH_TOKEN_URL): a service-account assertion gets the fake's token.
+      if (req.method === "POST" && url.pathname === "/token") {
+        const grant = new URLSearchParams(raw);
+        if (grant.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer" || !grant.get("assertion")) return send(400, { error: "invalid_grant" });
+        return send(200, { access_token: token, expires_in: 3600, token_type: "Bearer" });
+      }
       if (req.headers.authorization !== `Bearer ${token}`) return send(401, { error: { code: 401, message: "Request had invalid authentication credentials." } });
       const m = /^\/(loyaltyClass|loyaltyObject)(?:\/([^/]+))?(\/addMessage)?$/.exec(path);
       if (!m) return send(404, { error: { code: 404, message: "no such endpoint" } });
@@ -75,6 +81,7 @@ export async function startGoogleFake(opts: { token?: string } = {}) {
   const port = (server.address() as AddressInfo).port;
   return {
     baseUrl: `http://127.0.0.1:${port}/walletobjects/v1`,
+    tokenUrl: `http://127.0.0.1:${port}/token`,
     token,
     requests,
     classes,

@@ -5,6 +5,7 @@ import { queryRows, type Executor } from "../../db/client";
 import { appleRegistrations, cards } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { recordPassEvent, touchPassActivity } from "../../lib/insights/pass-events";
 import type { AppleConfig } from "../config";
 import type { RenderedPass } from "./pass";
 import { loadPass, notModifiedSince, renderLoadedPass } from "./state";
@@ -48,7 +49,10 @@ export async function registerDevice(
     .values({ id: newId("reg"), deviceLibraryId: input.deviceId, passTypeId: input.passTypeId, serialNumber: input.serial, cardId: card.id, pushToken: input.pushToken })
     .onConflictDoNothing()
     .returning({ id: appleRegistrations.id });
-  if (inserted) return { created: true };
+  if (inserted) {
+    await recordPassEvent(db, { cardId: card.id, wallet: "apple", kind: "installed" });
+    return { created: true };
+  }
   // Already registered: the device may have a new push token.
   await db
     .update(appleRegistrations)
@@ -57,16 +61,18 @@ export async function registerDevice(
   return { created: false };
 }
 
-/** DELETE …/registrations/{passTypeId}/{serial}: 200 whether or not it was registered. */
+/** DELETE …/registrations/{passTypeId}/{serial}: 200 whether or not it was registered (a removal is recorded only when it was). */
 export async function unregisterDevice(
   db: Executor,
   config: AppleConfig,
   input: { deviceId: string; passTypeId: string; serial: string; authorization: string | null },
 ): Promise<void> {
-  await authenticatePass(db, config, input.passTypeId, input.serial, input.authorization);
-  await db
+  const card = await authenticatePass(db, config, input.passTypeId, input.serial, input.authorization);
+  const deleted = await db
     .delete(appleRegistrations)
-    .where(and(eq(appleRegistrations.deviceLibraryId, input.deviceId), eq(appleRegistrations.passTypeId, input.passTypeId), eq(appleRegistrations.serialNumber, input.serial)));
+    .where(and(eq(appleRegistrations.deviceLibraryId, input.deviceId), eq(appleRegistrations.passTypeId, input.passTypeId), eq(appleRegistrations.serialNumber, input.serial)))
+    .returning({ id: appleRegistrations.id });
+  if (deleted.length > 0) await recordPassEvent(db, { cardId: card.id, wallet: "apple", kind: "removed" });
 }
 
 // A pass changes when its card, program or merchant does, or when we saw its content move
@@ -117,6 +123,7 @@ export async function latestPass(
   const card = await authenticatePass(db, config, input.passTypeId, input.serial, input.authorization);
   const pass = await loadPass(db, config, { cardId: card.id });
   if (!pass) throw new AppError("unauthorized", "The pass is gone.");
+  await touchPassActivity(db, card.id, "appleFetchedAt");
   if (notModifiedSince(pass.state.modifiedAt, input.ifModifiedSince)) return { notModified: true, lastModified: pass.state.modifiedAt };
   return { notModified: false, ...renderLoadedPass(pass, config) };
 }

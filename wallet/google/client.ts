@@ -1,11 +1,22 @@
 import { createSign } from "node:crypto";
 import { JWT } from "google-auth-library";
+import { env } from "../../lib/env";
 import type { GoogleConfig } from "../config";
 
 export const WALLET_SCOPE = "https://www.googleapis.com/auth/wallet_object.issuer";
 export const SAVE_URL = "https://pay.google.com/gp/v/save/";
 
+export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";
+
 export type GoogleResponse<T = unknown> = { status: number; data: T };
+
+/** A fetch that sends the library's calls to Google's token endpoint to `tokenUrl`, everything else where it was going. */
+function redirectTokenCalls(tokenUrl: string): typeof fetch {
+  return (input, init) => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    return fetch(url === GOOGLE_TOKEN_URL ? tokenUrl : input, init);
+  };
+}
 
 /**
  * The Google Wallet REST API (loyaltyClass / loyaltyObject) through google-auth-library's JWT
@@ -20,7 +31,13 @@ export class GoogleWalletClient {
     readonly config: GoogleConfig,
     opts: { credentials?: { access_token: string; expiry_date: number } } = {},
   ) {
-    this.client = new JWT({ email: config.serviceAccount.client_email, key: config.serviceAccount.private_key, scopes: [WALLET_SCOPE] });
+    this.client = new JWT({
+      email: config.serviceAccount.client_email,
+      key: config.serviceAccount.private_key,
+      scopes: [WALLET_SCOPE],
+      // The library's token endpoint is fixed; GOOGLE_OAUTH_TOKEN_URL (a local fake) takes its calls instead.
+      ...(env.GOOGLE_OAUTH_TOKEN_URL !== GOOGLE_TOKEN_URL ? { transporterOptions: { fetchImplementation: redirectTokenCalls(env.GOOGLE_OAUTH_TOKEN_URL) } } : {}),
+    });
     if (opts.credentials) this.client.setCredentials({ ...opts.credentials, token_type: "Bearer" });
   }
 

@@ -1,6 +1,7 @@
 import { and, eq, gt, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { googleWalletMessages, googleWalletObjects, type GoogleWalletMessage } from "../../db/schema";
+import { touchPassActivity } from "../../lib/insights/pass-events";
 import { GoogleWalletError, type GoogleResponse, type GoogleWalletClient } from "./client";
 
 /** Google allows 3 notifications (TEXT_AND_NOTIFY messages and notifyOnUpdate field changes) per pass per 24 hours. */
@@ -69,6 +70,7 @@ export async function postGoogleMessage(db: Executor, gw: GoogleWalletClient, ob
   const path = `/loyaltyObject/${encodeURIComponent(objectId)}`;
   const current = await gw.call<{ messages?: { id?: string }[] }>("GET", path);
   if (current.status !== 200) throw new GoogleWalletError(current.status, "loyaltyObject get", current.data);
+  await touchPassActivity(db, notice.cardId, "googleFetchedAt", now);
   if ((current.data.messages ?? []).some((m) => m.id === row.id)) {
     await markNoticeSent(db, row.id, now);
     return { added: false, notify: row.notify, quotaLimited: row.quotaLimited };

@@ -6,6 +6,7 @@ import { cardLinks } from "../../lib/cards/links";
 import { cardQrToken } from "../../lib/cards/token";
 import type { CardView } from "../../lib/cards/view";
 import { env } from "../../lib/env";
+import { touchPassActivity } from "../../lib/insights/pass-events";
 import { toMicros } from "../../lib/money";
 import { programExpiry } from "../program-end";
 import { GoogleWalletClient, GoogleWalletError } from "./client";
@@ -31,6 +32,8 @@ export function loyaltyClass(gw: GoogleWalletClient, view: CardView) {
     reviewStatus: "UNDER_REVIEW",
     multipleDevicesAndHoldersAllowedStatus: "ONE_USER_ALL_DEVICES",
     locations: view.locations.map((l) => ({ latitude: l.latitude, longitude: l.longitude })),
+    // Google posts a signed message here whenever a holder saves or deletes a card (wallet/google/callback.ts).
+    callbackOptions: { url: `${env.APP_URL.replace(/\/$/, "")}/api/wallet/google/callback` },
   };
 }
 
@@ -230,6 +233,7 @@ export async function syncGoogleObject(db: Executor, gw: GoogleWalletClient, vie
       res = await gw.call("PATCH", path, fields);
     }
     if (res.status !== 200) throw new GoogleWalletError(res.status, "loyaltyObject patch", res.data);
+    await touchPassActivity(db, view.card.id, "googlePushedAt", now);
     if (notifyOnUpdate) await markNoticeSent(db, `update_${view.card.id}_${since}`, now);
     patched = true;
     notified = notifyOnUpdate;

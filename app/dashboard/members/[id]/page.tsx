@@ -64,7 +64,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
         }
       />
       <div className="space-y-6">
-        {detail.cards.map(({ card, programName, programKind, entries, vouchers }) => (
+        {detail.cards.map(({ card, programName, programKind, entries, vouchers, wallet }) => (
           <Card key={card.id} aria-labelledby={`card-${card.id}`}>
             <div className="flex flex-wrap items-start justify-between gap-4">
               <div>
@@ -82,6 +82,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
               </div>
               {card.status === "active" && can(member.ctx.actor, "points:adjust") ? <AdjustForm cardId={card.id} /> : null}
             </div>
+            <WalletActivity cardId={card.id} wallet={wallet} timeZone={tz} />
             <div className="mt-5">
               <DataTable
                 caption={`Ledger history of ${programName}`}
@@ -108,5 +109,30 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
         ))}
       </div>
     </>
+  );
+}
+
+type WalletTimes = { pushedAt: Date | null; fetchedAt: Date | null };
+
+/** When each wallet copy of the card was last pushed (APNs push / Google PATCH accepted) and last fetched (the phone downloading the pass / Keepcard reading the Google object). */
+function WalletActivity({ cardId, wallet, timeZone }: { cardId: string; wallet: { apple: WalletTimes; google: WalletTimes }; timeZone: string }) {
+  const rows = [
+    { name: "Apple Wallet", pushed: "push sent", fetched: "pass downloaded", ...wallet.apple },
+    { name: "Google Wallet", pushed: "object updated", fetched: "object read", ...wallet.google },
+  ];
+  return (
+    <dl className="mt-4 grid gap-3 text-sm sm:grid-cols-2" aria-label="Wallet passes" data-testid={`wallet-activity-${cardId}`}>
+      {rows.map((r) => (
+        <div key={r.name} className="rounded-lg border border-gray-200 px-3 py-2">
+          <dt className="font-medium">{r.name}</dt>
+          <dd className="mt-1 text-gray-700">
+            Last {r.pushed}: <DateCell value={r.pushedAt} timeZone={timeZone} empty="never" />
+          </dd>
+          <dd className="text-gray-700">
+            Last {r.fetched}: <DateCell value={r.fetchedAt} timeZone={timeZone} empty="never" />
+          </dd>
+        </div>
+      ))}
+    </dl>
   );
 }
