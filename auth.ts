@@ -3,7 +3,7 @@ import NextAuth, { type NextAuthConfig } from "next-auth";
 import type { Adapter, AdapterAccount } from "next-auth/adapters";
 import Google from "next-auth/providers/google";
 import Resend from "next-auth/providers/resend";
-import { proxiedIp } from "@/app/_server/client-ip";
+import { clientIpKey } from "@/lib/http/client-ip";
 import { dbReady, getDb } from "@/db/client";
 import { accounts, sessions, users, verificationTokens } from "@/db/schema";
 import { publicSignInLink, safeCallbackPath } from "@/lib/auth/callback-url";
@@ -61,8 +61,7 @@ const providers: NextAuthConfig["providers"] = [
     async sendVerificationRequest({ identifier, url, request }) {
       // The sign-in form checks these limits first with a friendly message; this stops direct POSTs.
       await enforceRateLimit("signIn", `email:${identifier.toLowerCase()}`);
-      const ip = proxiedIp(request.headers);
-      if (ip) await enforceRateLimit("signIn", `ip:${ip}`, { limit: 30, windowSeconds: 600 });
+      await enforceRateLimit("signIn", `ip:${clientIpKey(request.headers)}`, { limit: 30, windowSeconds: 600 });
       // The link is rebuilt on APP_URL: request headers (Host, X-Forwarded-Host) never choose where the token goes.
       const link = publicSignInLink(url);
       const { subject, text, html } = magicLinkEmail(link, new URL(link).host);

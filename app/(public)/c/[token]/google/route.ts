@@ -5,7 +5,7 @@ import { googleConfig } from "@/wallet/config";
 import { GoogleWalletClient } from "@/wallet/google/client";
 import { googleSaveUrl } from "@/wallet/google/sync";
 import { problemResponse } from "@/app/api/_http/problem";
-import { ipFrom } from "../../../../_server/client-ip";
+import { clientIpKey } from "@/lib/http/client-ip";
 import { limitCardTraffic } from "../../../_public";
 
 export const dynamic = "force-dynamic";
@@ -33,7 +33,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ tok
     const db = await dbReady();
     const view = await loadCardView(db, { publicToken: token });
     if (!view) throw new AppError("not_found", "No such card.");
-    await limitCardTraffic(ipFrom(request.headers), view.card.id, "google");
+    await limitCardTraffic(clientIpKey(request.headers), view.card.id, "google");
     // Development credentials: no call to Google, back to the card page, which explains.
     if (config.mode === "development") return Response.redirect(new URL(`/c/${token}?wallet=google-development`, request.url), 303);
     client ??= new GoogleWalletClient(config);
