@@ -73,6 +73,16 @@ if (env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET) {
   providers.push(Google({ clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET, allowDangerousEmailAccountLinking: true }));
 }
 
+/**
+ * Google accounts are linked to a Keepcard user by email address, so Google must vouch for that
+ * address: without `email_verified: true` the sign-in is refused (nothing is linked or created).
+ * Other providers (the emailed link proves the address itself) pass.
+ */
+export function googleEmailVerified(account: { provider?: string } | null | undefined, profile: { email_verified?: unknown } | undefined): boolean {
+  if (account?.provider !== "google") return true;
+  return profile?.email_verified === true;
+}
+
 export const googleEnabled = Boolean(env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET);
 
 export const authConfig = {
@@ -85,6 +95,7 @@ export const authConfig = {
   providers,
   pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in" },
   callbacks: {
+    signIn: ({ account, profile }) => googleEmailVerified(account, profile),
     // After sign-in, only a path on APP_URL: never another origin, whatever callbackUrl says.
     redirect({ url }) {
       return `${appOrigin}${safeCallbackPath(url)}`;

@@ -16,7 +16,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const member = await requirePage("/dashboard");
   const wanted = Number((await searchParams).days);
   const days = RANGES.includes(wanted as (typeof RANGES)[number]) ? wanted : 30;
-  const [data, feed] = await Promise.all([overview(member.ctx, { days }), recentActivity(member.ctx.db, member.ctx.merchantId)]);
+  const [data, feed] = await Promise.all([overview(member.ctx, { days }), recentActivity(member.ctx.db, member.ctx.merchantId, { showNames: can(member.ctx.actor, "customers:read") })]);
   const t = data.totals;
   const labels = data.series.map((d) => d.day.slice(5).replace("-", "/"));
   const series = (name: string, color: string, key: "members" | "active" | "issued" | "redeemed") => ({ name, color, values: data.series.map((d) => d[key]) });

@@ -70,11 +70,13 @@ export async function activateCampaign(db: Executor, campaignId: string, schedul
     audience: audienceCondition(campaign),
     reference: campaign.id,
     details: { campaignId: campaign.id, campaign: campaign.name },
+    budgetCampaignId: campaign.id,
   });
   return { ok: true, bonusCards: paid.credited, bonusPoints: paid.points };
 }
 
-function audienceSql(campaign: Campaign, at: Date, timezone: string): SQL | null {
+/** The campaign's audience as a condition over alias `c` (cards); null for everyone. */
+export function audienceSql(campaign: Pick<Campaign, "audience">, at: Date, timezone: string): SQL | null {
   const a = campaign.audience;
   switch (a.kind) {
     case "everyone":

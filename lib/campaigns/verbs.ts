@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { campaigns, segmentMembers, segments, cards, type Campaign, type Segment } from "../../db/schema";
+import { campaigns, segmentMembers, segments, cards, type Campaign, type Program, type Segment } from "../../db/schema";
 import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
@@ -46,6 +46,13 @@ export const CampaignInput = z
     announcement: CampaignAnnouncement.nullable().optional(),
     startsAt: localDateTime,
     endsAt: localDateTime,
+    budget: z
+      .int()
+      .min(1)
+      .max(1_000_000_000)
+      .nullable()
+      .optional()
+      .describe("The most the campaign may give away, in the program's unit (minor units for cashback). Required for cashback bonuses and multipliers."),
     schedule: z.boolean().default(true).describe("Schedule at once; false keeps a draft."),
   })
   .strict();
@@ -76,6 +83,11 @@ export async function createCampaign(ctx: Ctx, raw: CampaignInput): Promise<Camp
     const audience = input.audience;
     if (audience.kind === "tier" && !program.tiers?.levels.some((l) => l.name === audience.tier)) throw invalid("audience.tier", "no such tier in this program");
     if (audience.kind === "segment") await loadSegment(tx, audience.segmentId, program.id);
+    if (mintsMoney(program, input.effect)) {
+      // Cashback is money paid out: giving more of it is a payouts decision, under a budget.
+      assertCan(ctx.actor, "payouts:manage");
+      if (!input.budget) throw invalid("budget", "a cashback bonus or multiplier needs a budget");
+    }
 
     const [campaign] = await tx.db
       .insert(campaigns)
@@ -88,6 +100,7 @@ export async function createCampaign(ctx: Ctx, raw: CampaignInput): Promise<Camp
         audience: input.audience,
         effect: input.effect,
         announcement: input.announcement ?? null,
+        budget: input.budget ?? null,
         startsAt,
         endsAt,
         createdBy: ctx.actor.id,
@@ -105,6 +118,7 @@ export async function scheduleCampaign(ctx: Ctx, raw: z.input<typeof ScheduleCam
   return withTransaction(ctx, async (tx) => {
     const current = await loadCampaign(tx, campaignId, true);
     if (current.status !== "draft" && current.status !== "scheduled") throw new AppError("conflict", `The campaign is ${current.status}; it can no longer be scheduled.`);
+    if (mintsMoney(await loadProgram(tx, current.programId), current.effect)) assertCan(ctx.actor, "payouts:manage");
     let { startsAt, endsAt } = current;
     if (times.startsAt && times.endsAt) {
       const { timezone } = await merchantOf(tx);
@@ -189,6 +203,11 @@ async function loadSegment(ctx: Ctx, segmentId: string, programId: string): Prom
     .where(and(eq(segments.id, segmentId), eq(segments.merchantId, ctx.merchantId), eq(segments.programId, programId)));
   if (!segment) throw notFound("Segment");
   return segment;
+}
+
+/** A bonus or multiplier on a cashback program gives away money that is later paid out. */
+export function mintsMoney(program: Pick<Program, "kind">, effect: z.infer<typeof CampaignEffect>): boolean {
+  return program.kind === "cashback" && (effect.kind === "bonus" || effect.kind === "multiplier");
 }
 
 function checkWindow(startsAt: Date, endsAt: Date, at: Date) {

@@ -12,11 +12,11 @@ import { markPeerHookInstalled, peerHookInstalled, PEER_HEADER } from "./client-
 export function installPeerHook(): void {
   if (peerHookInstalled()) return;
   for (const Server of [http.Server, https.Server]) {
-    const original = Server.prototype.emit;
+    const original = Server.prototype.emit as (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
     Server.prototype.emit = function emit(this: http.Server, event: string | symbol, ...args: unknown[]) {
       if (event === "request") stampPeer(args[0] as http.IncomingMessage);
       return original.call(this, event, ...args);
-    } as typeof original;
+    } as typeof Server.prototype.emit;
   }
   markPeerHookInstalled();
 }

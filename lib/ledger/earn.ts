@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { ledgerEntries, locations, type Card, type LedgerEntry, type Program, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
-import { campaignFactor } from "../campaigns/active";
+import { campaignFactor, chargeCampaignBudget } from "../campaigns/active";
 import { rewardReferralOnFirstEarn } from "../lifecycle/referral";
 import { now, withTransaction, type Ctx, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
@@ -49,7 +49,20 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
     if (program.status !== "active") throw new AppError("inactive", `The program is ${program.status}.`);
     if (input.locationId) await assertLocation(tx, input.locationId);
 
-    const amount = await amountToEarn(tx, card, program, locked.timezone, campaignFactor(program, locked.campaigns), input);
+    let running = locked.campaigns;
+    let amount = await amountToEarn(tx, card, program, locked.timezone, campaignFactor(program, running), input);
+    // A multiplier with a budget pays its extra from that budget; once the budget cannot cover the
+    // extra, this earn goes without that campaign.
+    for (const campaign of running.filter((c) => c.member && c.budgeted && c.effect.kind === "multiplier")) {
+      const without = running.filter((c) => c !== campaign);
+      const base = await amountToEarn(tx, card, program, locked.timezone, campaignFactor(program, without), input);
+      const extra = amount.value - base.value;
+      if (extra <= 0) continue;
+      if (!(await chargeCampaignBudget(tx.db, tx.merchantId, campaign.id, extra))) {
+        running = without;
+        amount = base;
+      }
+    }
     const result = await appendEntry(tx, card, program, {
       kind: "earn",
       amount: amount.value,

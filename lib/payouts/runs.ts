@@ -248,6 +248,11 @@ async function writeOutcomes(db: Executor, rows: Outcome[]): Promise<void> {
     where p.id = o.id and p.status = 'pending'`);
 }
 
+/** The business a payout run belongs to (its job heartbeat is that business's alone). */
+export async function payoutRunMerchant(db: Executor, runId: string): Promise<string> {
+  return (await loadRun(db, runId)).merchantId;
+}
+
 /** Step 3: the run's report from its payouts, and its final status. */
 export async function finishPayoutRun(db: Executor, runId: string, prepared: { selected: number; retried: number }): Promise<PayoutRunReport> {
   const run = await loadRun(db, runId);
