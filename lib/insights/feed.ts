@@ -2,6 +2,8 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { cards, customers, ledgerEntries, programs, vouchers } from "../../db/schema";
 import { EVENT_CATALOGUE, FEED_EVENTS, type FeedEventType } from "../events/catalogue";
+import { can } from "../auth/permissions";
+import type { Actor } from "../context";
 import { formatMoney } from "../money";
 import type { NotifiedEvent } from "../outbox";
 
@@ -27,6 +29,11 @@ const label = (type: FeedEventType) => EVENT_CATALOGUE[type].label;
 
 /** Whether the viewer may see who the customer is (`customers:read`); others see the member code. */
 export type FeedAudience = { showNames: boolean };
+
+/** The feed as this actor may see it: names only with `customers:read` (a partner sees member codes). */
+export function feedAudience(actor: Actor): FeedAudience {
+  return { showNames: can(actor, "customers:read") };
+}
 
 function displayName(c: { name: string | null; email: string; erasedAt: Date | null; memberCode: string }, audience: FeedAudience) {
   if (c.erasedAt) return "Erased customer";

@@ -61,7 +61,7 @@ export async function creditMany(ctx: Ctx, input: CreditManyInput): Promise<{ cr
     budgeted
       ? sql`
       budget as (
-        select coalesce(greatest(0, b.budget - b.spent), 2147483647) / ${input.points}::int as cards from campaigns b
+        select (case when b.budget is null then 2147483647 else greatest(0, b.budget - b.spent) end) / ${input.points}::int as cards from campaigns b
         where b.id = ${budgeted} and b.merchant_id = ${ctx.merchantId}
         for update
       ),

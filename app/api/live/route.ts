@@ -1,5 +1,5 @@
 import { can } from "@/lib/auth/permissions";
-import { describeEvent, isFeedEvent } from "@/lib/insights/feed";
+import { describeEvent, feedAudience, isFeedEvent } from "@/lib/insights/feed";
 import { subscribeToEvents } from "@/lib/events/listen";
 import { currentMember } from "../../_server/session";
 
@@ -12,7 +12,7 @@ export async function GET(request: Request): Promise<Response> {
   if (!can(member.ctx.actor, "reports:read")) return new Response("Your role does not include reports.", { status: 403 });
   const { db, merchantId } = member.ctx;
   // Names only for roles that may read customers; a partner sees member codes.
-  const audience = { showNames: can(member.ctx.actor, "customers:read") };
+  const audience = feedAudience(member.ctx.actor);
   const encoder = new TextEncoder();
   let cleanup = () => {};
 
