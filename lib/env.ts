@@ -59,6 +59,8 @@ const schema = z.object({
   OUTBOUND_ALLOW_LOOPBACK: flag.default(false),
   // How many webhook endpoints one business may have.
   WEBHOOK_ENDPOINTS_MAX: z.coerce.number().int().positive().default(20),
+  // How many cashback programs of one business may pay out through a webhook (each has its own URL).
+  PAYOUT_ENDPOINTS_MAX: z.coerce.number().int().positive().default(10),
 
   // AES-256-GCM key (32 bytes, base64) that encrypts stored secrets and OAuth tokens, with an id:
   // "<keyId>:<base64>" or just "<base64>" (id "k1"). Without it a key is made once under .data/keys

@@ -15,6 +15,14 @@ export async function merchantOf(ctx: Ctx): Promise<Merchant> {
   return merchant;
 }
 
+/**
+ * Locks the business's row until the transaction ends: verbs that count what a business has
+ * against a cap (webhook endpoints, payout URLs) take it first, so two at once cannot both pass.
+ */
+export async function lockMerchant(tx: Ctx): Promise<void> {
+  await tx.db.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, tx.merchantId)).for("update");
+}
+
 /** What makes a valid merchant setting: shared by onboarding, the settings page and the CLI. */
 export const timeZone = z.string().refine((tz) => {
   try {

@@ -10,6 +10,7 @@ import { AppError, notFound } from "../errors";
 import { EntityId, newId } from "../ids";
 import { formatDecimal } from "../money";
 import { reservePayouts } from "../ledger/bulk";
+import { lockMerchant } from "../merchants/verbs";
 import { loadProgram } from "../programs/verbs";
 import { recordEvents } from "../outbox";
 import { encryptSecret } from "../crypto/secrets";
@@ -46,6 +47,17 @@ export async function configurePayouts(ctx: Ctx, raw: PayoutSettingsInput): Prom
   return withTransaction(ctx, async (tx) => {
     const program = await loadProgram(tx, input.programId);
     if (program.kind !== "cashback") throw new AppError("invalid", "Only cashback programs pay out.", { errors: [{ path: "programId", message: "not a cashback program" }] });
+    if (input.provider === "webhook") {
+      // Each payout URL is one more place this server sends requests to: a capped number per business.
+      await lockMerchant(tx);
+      const others = await tx.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(payoutSettings)
+        .where(and(eq(payoutSettings.merchantId, ctx.merchantId), eq(payoutSettings.provider, "webhook"), sql`${payoutSettings.programId} <> ${program.id}`));
+      if (Number(others[0]?.n ?? 0) >= env.PAYOUT_ENDPOINTS_MAX) {
+        throw new AppError("conflict", `A business can have at most ${env.PAYOUT_ENDPOINTS_MAX} payout endpoints.`);
+      }
+    }
     const [existing] = await tx.db.select().from(payoutSettings).where(eq(payoutSettings.programId, program.id));
     const newSecret = !existing?.secret && input.provider === "webhook" ? newWebhookSecret() : null;
     const values = { ...input, endpointUrl: input.endpointUrl ?? null, merchantId: ctx.merchantId, secret: newSecret ? encryptSecret(newSecret) : (existing?.secret ?? null), updatedAt: now(ctx) };
