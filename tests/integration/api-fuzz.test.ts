@@ -223,9 +223,9 @@ function operations(): Operation[] {
   };
   const ops: Operation[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
-    const module = API_ROUTES.find((r) => r.path === path)!.module as Record<string, Operation["handler"]>;
+    const routeModule = API_ROUTES.find((r) => r.path === path)!.module as Record<string, Operation["handler"]>;
     for (const [method, op] of Object.entries(methods)) {
-      const handler = module[method.toUpperCase()];
+      const handler = routeModule[method.toUpperCase()];
       if (typeof handler !== "function") continue;
       ops.push({ method: method.toUpperCase(), path, parameters: op.parameters ?? [], body: op.requestBody?.content?.["application/json"]?.schema, handler });
     }
@@ -286,7 +286,9 @@ function genericCallArb(op: Operation, worlds: [World, World]): fc.Arbitrary<Cal
       )
     : fc.constant(null);
   const idempotencyKey = fc.oneof(fc.constant(null), fc.uuid(), fc.stringMatching(/^[ -~]{1,300}$/));
-  return fc.record({ op: fc.constant(op), as: fc.constantFrom(0 as const, 1 as const), params, query, body, idempotencyKey });
+  return fc
+    .record({ op: fc.constant(op), as: fc.constantFrom(0 as const, 1 as const), params, query, body, idempotencyKey })
+    .map((c) => ({ ...c, query: Object.fromEntries(Object.entries(c.query).filter((e): e is [string, string] => e[1] !== undefined)) }));
 }
 
 /** What a URL can carry: lone surrogates become U+FFFD, as a browser or Next would make them. */
