@@ -10,6 +10,7 @@ import { loadProgram } from "../programs/verbs";
 import { merchantOf } from "../merchants/verbs";
 import { recordEvents } from "../outbox";
 import { zonedToUtc } from "./time";
+import { SafeMultilineText, SafeText } from "../input";
 
 const localDateTime = z
   .string()
@@ -18,7 +19,7 @@ const localDateTime = z
 
 export const CampaignAudience = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("everyone") }),
-  z.object({ kind: z.literal("tier"), tier: z.string().min(1).max(40) }),
+  z.object({ kind: z.literal("tier"), tier: SafeText.min(1).max(40) }),
   z.object({ kind: z.literal("inactive"), days: z.int().min(1).max(3650) }),
   z.object({ kind: z.literal("birthday_month") }),
   z.object({ kind: z.literal("segment"), segmentId: EntityId }),
@@ -31,8 +32,8 @@ export const CampaignEffect = z.discriminatedUnion("kind", [
 ]);
 
 export const CampaignAnnouncement = z.object({
-  subject: z.string().trim().min(1).max(120),
-  message: z.string().trim().min(1).max(2000),
+  subject: SafeText.trim().min(1).max(120),
+  message: SafeMultilineText.trim().min(1).max(2000),
   email: z.boolean().default(true),
   wallet: z.boolean().default(true),
 });
@@ -40,7 +41,7 @@ export const CampaignAnnouncement = z.object({
 export const CampaignInput = z
   .object({
     programId: EntityId,
-    name: z.string().trim().min(1).max(80),
+    name: SafeText.trim().min(1).max(80),
     audience: CampaignAudience,
     effect: CampaignEffect,
     announcement: CampaignAnnouncement.nullable().optional(),
@@ -66,7 +67,7 @@ export const ScheduleCampaignInput = z
   .strict()
   .refine((v) => (v.startsAt === undefined) === (v.endsAt === undefined), { message: "give both times, or neither", path: ["endsAt"] });
 
-export const SegmentInput = z.object({ programId: EntityId, name: z.string().trim().min(1).max(80), cardIds: z.array(z.string()).max(100_000) }).strict();
+export const SegmentInput = z.object({ programId: EntityId, name: SafeText.trim().min(1).max(80), cardIds: z.array(EntityId).max(100_000) }).strict();
 
 /** Creates a campaign (and schedules it, unless it is a draft). Times are in the merchant's time zone. */
 export async function createCampaign(ctx: Ctx, raw: CampaignInput): Promise<Campaign> {

@@ -55,7 +55,7 @@ export const CreateMerchantInput = z.object({
   currency: currencyCode.default("USD"),
   timezone: timeZone.default("UTC"),
   brandColor: brandColor.default("#1f2937"),
-  logoUrl: z.string().max(200_000).optional(),
+  logoUrl: SafeText.max(200_000).optional(),
   location: z
     .object({ name: SafeText.trim().min(1).max(80), address: SafeMultilineText.max(200).optional(), latitude: z.number().min(-90).max(90).optional(), longitude: z.number().min(-180).max(180).optional() })
     .optional(),

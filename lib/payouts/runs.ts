@@ -17,6 +17,7 @@ import { encryptSecret } from "../crypto/secrets";
 import { OutboundUrl } from "../outbound/fetch";
 import { newWebhookSecret } from "../webhooks/sign";
 import { providerFor, type PayoutOutcome, type PayoutProvider } from "./providers";
+import { SafeText } from "../input";
 
 
 export const PayoutSettingsInput = z
@@ -32,7 +33,7 @@ export const PayoutSettingsInput = z
   .refine((v) => v.provider !== "webhook" || v.endpointUrl, { message: "the webhook provider needs an endpoint URL", path: ["endpointUrl"] });
 export type PayoutSettingsInput = z.input<typeof PayoutSettingsInput>;
 
-export const PayoutRunInput = z.object({ programId: EntityId, runKey: z.string().min(1).max(200).optional() }).strict();
+export const PayoutRunInput = z.object({ programId: EntityId, runKey: SafeText.min(1).max(200).optional() }).strict();
 
 /** Pending payouts of a run to mark paid: all of them, or the given ones. */
 export const MarkPaidInput = z.object({ runId: EntityId, payoutIds: z.array(EntityId).min(1).max(10_000).optional() }).strict();
