@@ -32,6 +32,9 @@ export const EarnInput = z
   });
 export type EarnInput = z.infer<typeof EarnInput>;
 
+/** Full stamp cards turned into vouchers by one earn, at most. */
+export const MAX_CARDS_PER_EARN = 50;
+
 /** What earn takes: the card, and what to award (the API's request body). */
 const EarnOnCard = EarnInput.extend({ cardId: EntityId });
 
@@ -76,8 +79,10 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
 
     const vouchers: Voucher[] = [];
     if (program.kind === "stamps" && program.stampsRequired) {
-      // Each full card becomes a voucher; the remainder carries over to the next card.
-      const completed = Math.floor(card.balance / program.stampsRequired);
+      // Each full card becomes a voucher; the remainder carries over to the next card. At most
+      // MAX_CARDS_PER_EARN at once: a balance raised by hand to millions of stamps must not make one
+      // earn write millions of vouchers; further full cards complete on the next earns.
+      const completed = Math.min(MAX_CARDS_PER_EARN, Math.floor(card.balance / program.stampsRequired));
       if (completed > 0) {
         const spent = await appendEntry(tx, card, program, {
           kind: "redeem",

@@ -337,6 +337,7 @@ describe("the API under generated input (fast-check, driven by openapi.json)", (
     await fc.assert(
       fc.asyncProperty(byOp, async (call) => {
         const other = worlds[call.as === 0 ? 1 : 0];
+        if (process.env.FUZZ_TRACE) console.log(`${call.op.method} ${call.op.path} ${JSON.stringify({ params: call.params, query: call.query, body: call.body }).slice(0, 300)}`);
         const answer = await run(call, worlds);
         tally.set(`${call.op.method} ${call.op.path} ${answer.status}`, (tally.get(`${call.op.method} ${call.op.path} ${answer.status}`) ?? 0) + 1);
         const sent = JSON.stringify({ params: call.params, query: call.query, body: call.body }).slice(0, 600);

@@ -7,9 +7,11 @@ import { POST as createProgramRoute } from "@/app/api/v1/programs/route";
 import { GET as listRewardsRoute } from "@/app/api/v1/rewards/route";
 import { POST as redeemVoucherRoute } from "@/app/api/v1/vouchers/redeem/route";
 import { vouchers } from "@/db/schema";
-import { earn } from "@/lib/ledger/earn";
+import { adjust } from "@/lib/ledger/adjust";
+import { earn, MAX_CARDS_PER_EARN } from "@/lib/ledger/earn";
 import { createLocation } from "@/lib/locations/verbs";
 import { redeemReward } from "@/lib/rewards/redeem";
+import { expectLedgerConsistent } from "../support/invariants";
 import { call, makeCard, makeMerchant, makeProgram, makeReward } from "../support/fixtures";
 
 describe("control characters in input", () => {
@@ -74,5 +76,18 @@ describe("another merchant's ids in inputs are not found (found by the API fuzz 
     const theirs = await makeProgram(other);
     const res = await call(listRewardsRoute, { key: m.apiKey, path: "/api/v1/rewards", query: { programId: theirs.id } });
     expect(res.status).toBe(404);
+  });
+
+  it("a stamp card raised by hand to millions of stamps completes a bounded number of cards per earn (no million-voucher transaction)", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m, { kind: "stamps", stampsRequired: 5 });
+    const card = await makeCard(m, program.id);
+    await adjust(m.ctx, { cardId: card.id, amount: 9_999_997, reason: "typo at the counter" });
+    const started = Date.now();
+    const outcome = await earn(m.ctx, { cardId: card.id, stamps: 3 });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(outcome.vouchers).toHaveLength(MAX_CARDS_PER_EARN);
+    expect(outcome.card.balance).toBe(10_000_000 - MAX_CARDS_PER_EARN * 5);
+    await expectLedgerConsistent(m.db, { cardId: card.id });
   });
 });
