@@ -61,7 +61,8 @@ const providers: NextAuthConfig["providers"] = [
     async sendVerificationRequest({ identifier, url, request }) {
       // The sign-in form checks these limits first with a friendly message; this stops direct POSTs.
       await enforceRateLimit("signIn", `email:${identifier.toLowerCase()}`);
-      await enforceRateLimit("signIn", `ip:${clientIpKey(request.headers)}`, { limit: 30, windowSeconds: 600 });
+      // Its own bucket: the form's check counts the same request under `ip:` already.
+      await enforceRateLimit("signIn", `send-ip:${clientIpKey(request.headers)}`, { limit: 30, windowSeconds: 600 });
       // The link is rebuilt on APP_URL: request headers (Host, X-Forwarded-Host) never choose where the token goes.
       const link = publicSignInLink(url);
       const { subject, text, html } = magicLinkEmail(link, new URL(link).host);
