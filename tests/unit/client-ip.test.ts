@@ -83,3 +83,16 @@ describe("the peer hook", () => {
     }
   });
 });
+
+describe("one place decides", () => {
+  it("no code but lib/http/client-ip.ts reads X-Forwarded-For or X-Real-IP", async () => {
+    const fs = await import("node:fs");
+    const path = await import("node:path");
+    const files = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : /\.(ts|tsx)$/.test(e.name) ? [path.join(dir, e.name)] : []));
+    const sources = [...["app", "lib", "components", "jobs", "wallet"].flatMap(files), "auth.ts", "proxy.ts", "instrumentation.ts"];
+    // A header name in quotes is a read (comments may mention them).
+    const readers = sources.filter((f) => /["'`](x-forwarded-for|x-real-ip)["'`]/i.test(fs.readFileSync(f, "utf8")));
+    expect(readers).toEqual([path.join("lib", "http", "client-ip.ts")]);
+  });
+});
