@@ -48,6 +48,7 @@ test("an owner schedules a cashback bonus under a budget and sees its projected 
   await page.getByRole("button", { name: "Schedule campaign" }).click();
   const row = page.getByRole("row").filter({ hasText: "Welcome gift" });
   await expect(row).toContainText("Budget $10.00, $0.00 given");
+  await expect(row).toContainText("$2.50 bonus cashback is on your card.");
   await expect(row).toContainText(/about \$0\.00 for 0 members/);
 
   const { violations } = await new AxeBuilder({ page }).analyze();

@@ -5,7 +5,7 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { campaigns, cards as cardsTable, invitations, ledgerEntries, merchants, memberships, sessions, users, type Role } from "@/db/schema";
 import { campaignCost } from "@/lib/campaigns/cost";
-import { activateCampaign } from "@/lib/campaigns/run";
+import { activateCampaign, describeOffer } from "@/lib/campaigns/run";
 import { createCampaign, scheduleCampaign } from "@/lib/campaigns/verbs";
 import { enroll } from "@/lib/cards/enroll";
 import { cardQrToken } from "@/lib/cards/token";
@@ -256,6 +256,8 @@ describe("least privilege (issue 9 findings)", () => {
     const campaign = await createCampaign(m.ctx, { name: "Gift", programId: cashback.id, audience: { kind: "everyone" }, effect: { kind: "bonus", points: 250 }, budget: 600, ...running(), schedule: false });
     const cost = await campaignCost(m.ctx, campaign, cashback, "UTC");
     expect(cost).toMatchObject({ audience: 3, projected: 750, atMost: 600, budget: 600, spent: 0, label: "$7.50" });
+    // The offer says cashback in money, not points.
+    expect(describeOffer(campaign, "UTC", cashback)).toBe("$2.50 bonus cashback is on your card.");
     // A multiplier: (factor − 1) × what the audience earned over a period as long as the campaign.
     const card = await makeCard(m, cashback.id);
     await earn(m.ctx, { cardId: card.id, purchase: { amount: 10_000, currency: "USD" } }); // 500 cashback

@@ -104,7 +104,7 @@ const campaignColumns = (tz: string, programName: Map<string, string>, segments:
       <>
         <p className="font-medium">{c.name}</p>
         <p className="text-gray-600">
-          {programName.get(c.programId) ?? "—"} · {describeOffer(c, tz)}
+          {programName.get(c.programId) ?? "—"} · {describeOffer(c, tz, costs.get(c.id)?.program)}
         </p>
       </>
     ),
