@@ -4,7 +4,7 @@ import type { Adapter, AdapterAccount } from "next-auth/adapters";
 import Google from "next-auth/providers/google";
 import Passkey from "next-auth/providers/passkey";
 import Resend from "next-auth/providers/resend";
-import { proxiedIp } from "@/app/_server/client-ip";
+import { clientIpKey } from "@/lib/http/client-ip";
 import { dbReady, getDb } from "@/db/client";
 import { accounts, authenticators, sessions, users, verificationTokens } from "@/db/schema";
 import { auditAccount } from "@/lib/auth/account-audit";
@@ -73,7 +73,7 @@ const providers: NextAuthConfig["providers"] = [
     maxAge: 15 * 60,
     async sendVerificationRequest({ identifier, url, request }) {
       // The sign-in form checks these limits first with a friendly message; this stops direct POSTs.
-      await limitMagicLinkSend(identifier, proxiedIp(request.headers));
+      await limitMagicLinkSend(identifier, clientIpKey(request.headers));
       // The link is rebuilt on APP_URL: request headers (Host, X-Forwarded-Host) never choose where the token goes.
       const link = publicSignInLink(url);
       const { subject, text, html } = magicLinkEmail(link, new URL(link).host);
@@ -86,6 +86,16 @@ const providers: NextAuthConfig["providers"] = [
 providers.push(Passkey({ relayingParty: { id: new URL(appOrigin).hostname, name: "Keepcard", origin: appOrigin } }));
 if (env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET) {
   providers.push(Google({ clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET, allowDangerousEmailAccountLinking: true }));
+}
+
+/**
+ * Google accounts are linked to a Keepcard user by email address, so Google must vouch for that
+ * address: without `email_verified: true` the sign-in is refused (nothing is linked or created).
+ * Other providers (the emailed link proves the address itself) pass.
+ */
+export function googleEmailVerified(account: { provider?: string } | null | undefined, profile: { email_verified?: unknown } | undefined): boolean {
+  if (account?.provider !== "google") return true;
+  return profile?.email_verified === true;
 }
 
 export const googleEnabled = Boolean(env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET);
@@ -107,6 +117,7 @@ export const authConfig = {
   },
   pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in" },
   callbacks: {
+    signIn: ({ account, profile }) => googleEmailVerified(account, profile),
     // After sign-in, only a path on APP_URL: never another origin, whatever callbackUrl says.
     redirect({ url }) {
       return `${appOrigin}${safeCallbackPath(url)}`;

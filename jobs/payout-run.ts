@@ -1,6 +1,6 @@
 import { dbReady } from "../db/client";
 import { afterCommit } from "../lib/events/after-commit";
-import { finishPayoutRun, preparePayoutRun, sendPayoutBatch } from "../lib/payouts/runs";
+import { finishPayoutRun, payoutRunMerchant, preparePayoutRun, sendPayoutBatch } from "../lib/payouts/runs";
 import { events, inngest } from "../lib/events/inngest";
 import { beat } from "../lib/events/heartbeat";
 import { describeJob } from "./job";
@@ -32,7 +32,7 @@ export const payoutRun = inngest.createFunction(
     return step.run("report", async () => {
       const db = await dbReady();
       const report = await finishPayoutRun(db, runId, prepared);
-      await beat(db, "payout-run", { ok: report.failed === 0, error: report.failed ? `${report.failed} payouts failed` : undefined, details: { runId, ...report } });
+      await beat(db, "payout-run", { ok: report.failed === 0, error: report.failed ? `${report.failed} payouts failed` : undefined, details: { runId, ...report } }, await payoutRunMerchant(db, runId));
       return report;
     });
   },

@@ -25,6 +25,14 @@ const schema = z.object({
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_DISABLED: flag.default(false),
+  // Whose address a per-IP limit counts (lib/http/client-ip.ts). By default the TCP peer. Behind N
+  // proxies that append to X-Forwarded-For, TRUSTED_PROXY_HOPS=N takes the Nth entry from the right;
+  // or CLIENT_IP_HEADER names a header the platform in front sets (fly-client-ip, cf-connecting-ip).
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  CLIENT_IP_HEADER: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().regex(/^[A-Za-z0-9-]+$/, "a header name such as fly-client-ip").optional(),
+  ),
 
   // Email: Resend when a key is set, otherwise the dev outbox.
   RESEND_API_KEY: optional,
@@ -51,6 +59,8 @@ const schema = z.object({
   OUTBOUND_ALLOW_LOOPBACK: flag.default(false),
   // How many webhook endpoints one business may have.
   WEBHOOK_ENDPOINTS_MAX: z.coerce.number().int().positive().default(20),
+  // How many cashback programs of one business may pay out through a webhook (each has its own URL).
+  PAYOUT_ENDPOINTS_MAX: z.coerce.number().int().positive().default(10),
 
   // AES-256-GCM key (32 bytes, base64) that encrypts stored secrets and OAuth tokens, with an id:
   // "<keyId>:<base64>" or just "<base64>" (id "k1"). Without it a key is made once under .data/keys

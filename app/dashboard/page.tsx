@@ -3,7 +3,7 @@ import { BarChart, LineChart } from "@/components/charts";
 import { ButtonLink, CardSection, PageHeader, Stat, formatNumber } from "@/components/ui";
 import { formatMoney } from "@/lib/money";
 import { can } from "@/lib/auth/permissions";
-import { recentActivity } from "@/lib/insights/feed";
+import { feedAudience, recentActivity } from "@/lib/insights/feed";
 import { overview } from "@/lib/insights/overview";
 import { requirePage } from "../_server/session";
 import { LiveFeed } from "./live-feed";
@@ -16,7 +16,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const member = await requirePage("/dashboard");
   const wanted = Number((await searchParams).days);
   const days = RANGES.includes(wanted as (typeof RANGES)[number]) ? wanted : 30;
-  const [data, feed] = await Promise.all([overview(member.ctx, { days }), recentActivity(member.ctx.db, member.ctx.merchantId)]);
+  const [data, feed] = await Promise.all([overview(member.ctx, { days }), recentActivity(member.ctx.db, member.ctx.merchantId, feedAudience(member.ctx.actor))]);
   const t = data.totals;
   const labels = data.series.map((d) => d.day.slice(5).replace("-", "/"));
   const series = (name: string, color: string, key: "members" | "active" | "issued" | "redeemed" | "passesInstalled" | "passesRemoved" | "activePasses") => ({ name, color, values: data.series.map((d) => d[key]) });

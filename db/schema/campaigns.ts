@@ -31,6 +31,10 @@ export const campaigns = pgTable(
     announcement: jsonb("announcement").$type<CampaignAnnouncement | null>(),
     startsAt: ts("starts_at").notNull(),
     endsAt: ts("ends_at").notNull(),
+    // The most the campaign may give away, in the program's unit (minor units of its currency for
+    // cashback), and what it has given so far. Bonuses and multiplier extras stop at the budget.
+    budget: integer("budget"),
+    spent: integer("spent").notNull().default(0),
     // Bumped on every (re)schedule; a run started for an older schedule stops at its next step.
     scheduleVersion: integer("schedule_version").notNull().default(0),
     activatedAt: ts("activated_at"),

@@ -10,18 +10,49 @@ const FALLBACK = "/dashboard";
  */
 export function safeCallbackPath(value: unknown, fallback: string = FALLBACK): string {
   if (typeof value !== "string" || value.length === 0 || value.length > 500) return fallback;
+  const path = onSite(value);
+  if (path === null) return fallback;
+  // Whatever decodes it later (a cookie, a framework, a browser) must land on this site too:
+  // "/%5Cevil.example" and "/%2F%2Fevil.example" read as "/\evil.example" and "//evil.example".
+  let decoded = value;
+  for (let i = 0; i < 3; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(decoded);
+    } catch {
+      return fallback;
+    }
+    if (next === decoded) break;
+    if (!resolvesOnSite(next)) return fallback;
+    decoded = next;
+  }
+  return path;
+}
+
+/** Whether a browser would resolve `value` (already decoded once or more) to APP_URL's origin. */
+function resolvesOnSite(value: string): boolean {
+  try {
+    return new URL(value, appOrigin).origin === appOrigin;
+  } catch {
+    return false;
+  }
+}
+
+/** The path of `value` when it is a path on APP_URL's origin, else null. */
+function onSite(value: string): string | null {
   // Backslashes, whitespace and control characters (C0, DEL, C1) never belong in our own paths.
-  if (/[\\\s\u0000-\u001f\u007f-\u009f]/.test(value)) return fallback;
+  if (/[\\\s\u0000-\u001f\u007f-\u009f]/.test(value)) return null;
   let url: URL;
   try {
     url = new URL(value, appOrigin);
   } catch {
-    return fallback;
+    return null;
   }
-  if (url.origin !== appOrigin) return fallback;
-  if (!value.startsWith("/") && !value.startsWith(appOrigin + "/")) return fallback;
+  if (url.origin !== appOrigin) return null;
+  if (!value.startsWith("/") && !value.startsWith(appOrigin + "/")) return null;
+  if (value.startsWith("//")) return null;
   const path = `${url.pathname}${url.search}${url.hash}`;
-  return path.startsWith("//") ? fallback : path;
+  return path.startsWith("//") ? null : path;
 }
 
 /**

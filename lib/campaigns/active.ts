@@ -1,7 +1,8 @@
-import { sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import type { Executor } from "../../db/client";
 import { campaignMembers, campaigns, cards, type CampaignEffect, type Program } from "../../db/schema";
 
-export type RunningCampaign = { effect: CampaignEffect; member: boolean };
+export type RunningCampaign = { id: string; effect: CampaignEffect; member: boolean; budgeted: boolean };
 
 /**
  * The campaigns of the card's program running at `at` — active and inside their window — with
@@ -13,7 +14,9 @@ export function runningCampaignsSql(at: Date): SQL<RunningCampaign[]> {
   const atSql = sql`${at.toISOString()}::timestamptz`;
   return sql<RunningCampaign[]>`(
     select coalesce(json_agg(json_build_object(
+      'id', c.id,
       'effect', c.effect,
+      'budgeted', c.budget is not null,
       'member', c.audience->>'kind' = 'everyone'
         or exists (select 1 from ${campaignMembers} m where m.campaign_id = c.id and m.card_id = ${cards.id})
     )), '[]'::json)
@@ -40,4 +43,18 @@ export function campaignFactor(program: Program, running: RunningCampaign[]): nu
 export function parseRunning(value: RunningCampaign[] | string | null | undefined): RunningCampaign[] {
   if (!value) return [];
   return typeof value === "string" ? (JSON.parse(value) as RunningCampaign[]) : value;
+}
+
+/**
+ * Takes `extra` from the campaign's budget, or refuses (false) when what is left does not cover it.
+ * One conditional update: concurrent earns queue on the campaign row and each sees the others'
+ * spending, so together they never pass the budget.
+ */
+export async function chargeCampaignBudget(db: Executor, merchantId: string, campaignId: string, extra: number): Promise<boolean> {
+  const charged = await db
+    .update(campaigns)
+    .set({ spent: sql`${campaigns.spent} + ${extra}` })
+    .where(and(eq(campaigns.id, campaignId), eq(campaigns.merchantId, merchantId), sql`(${campaigns.budget} is null or ${campaigns.spent} + ${extra} <= ${campaigns.budget})`))
+    .returning({ id: campaigns.id });
+  return charged.length > 0;
 }

@@ -1,11 +1,12 @@
 import { and, asc, eq, gt, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client";
-import { campaigns, cards, customers, merchants, type Campaign } from "../../db/schema";
+import { campaigns, cards, customers, merchants, type Campaign, type Program } from "../../db/schema";
 import { cardLinks } from "../cards/links";
 import { systemActor, withTransaction, type Ctx } from "../context";
 import { sendEmail } from "../email";
 import { campaignEmail } from "../email/templates/campaign";
 import { creditMany } from "../ledger/bulk";
+import { formatMoney } from "../money";
 import { loadProgram } from "../programs/verbs";
 import { EVENTS_CHANNEL } from "../outbox";
 import { utcToZoned } from "./time";
@@ -70,11 +71,13 @@ export async function activateCampaign(db: Executor, campaignId: string, schedul
     audience: audienceCondition(campaign),
     reference: campaign.id,
     details: { campaignId: campaign.id, campaign: campaign.name },
+    budgetCampaignId: campaign.id,
   });
   return { ok: true, bonusCards: paid.credited, bonusPoints: paid.points };
 }
 
-function audienceSql(campaign: Campaign, at: Date, timezone: string): SQL | null {
+/** The campaign's audience as a condition over alias `c` (cards); null for everyone. */
+export function audienceSql(campaign: Pick<Campaign, "audience">, at: Date, timezone: string): SQL | null {
   const a = campaign.audience;
   switch (a.kind) {
     case "everyone":
@@ -110,7 +113,7 @@ export async function announceCampaign(db: Executor, campaignId: string, afterCa
     .limit(limit);
   if (batch.length === 0) return { lastId: null, count: 0, emailed: 0 };
   const [merchant] = await db.select().from(merchants).where(eq(merchants.id, campaign.merchantId));
-  const offer = describeOffer(campaign, merchant!.timezone);
+  const offer = describeOffer(campaign, merchant!.timezone, await loadProgram(jobCtx(db, campaign), campaign.programId));
 
   if (announcement.wallet) {
     const ids = JSON.stringify(batch.map((b) => b.card.id));
@@ -153,15 +156,16 @@ export async function announceCampaign(db: Executor, campaignId: string, afterCa
   return { lastId: batch.at(-1)!.card.id, count: batch.length, emailed };
 }
 
-export function describeOffer(campaign: Campaign, timezone: string): string {
+export function describeOffer(campaign: Campaign, timezone: string, program?: Pick<Program, "kind" | "currency">): string {
   const until = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: timezone }).format(campaign.endsAt);
+  const cashback = program?.kind === "cashback";
   switch (campaign.effect.kind) {
     case "multiplier":
-      return `Earn ${campaign.effect.factor}× points until ${until}.`;
+      return cashback ? `Earn ${campaign.effect.factor}× cashback until ${until}.` : `Earn ${campaign.effect.factor}× points until ${until}.`;
     case "double_stamps":
       return `Double stamps until ${until}.`;
     case "bonus":
-      return `${campaign.effect.points} bonus points are on your card.`;
+      return cashback ? `${formatMoney(campaign.effect.points, program!.currency)} bonus cashback is on your card.` : `${campaign.effect.points} bonus points are on your card.`;
   }
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { campaigns, segmentMembers, segments, cards, type Campaign, type Segment } from "../../db/schema";
+import { campaigns, segmentMembers, segments, cards, type Campaign, type Program, type Segment } from "../../db/schema";
 import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
@@ -10,6 +10,7 @@ import { loadProgram } from "../programs/verbs";
 import { merchantOf } from "../merchants/verbs";
 import { recordEvents } from "../outbox";
 import { zonedToUtc } from "./time";
+import { SafeMultilineText, SafeText } from "../input";
 
 const localDateTime = z
   .string()
@@ -18,7 +19,7 @@ const localDateTime = z
 
 export const CampaignAudience = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("everyone") }),
-  z.object({ kind: z.literal("tier"), tier: z.string().min(1).max(40) }),
+  z.object({ kind: z.literal("tier"), tier: SafeText.min(1).max(40) }),
   z.object({ kind: z.literal("inactive"), days: z.int().min(1).max(3650) }),
   z.object({ kind: z.literal("birthday_month") }),
   z.object({ kind: z.literal("segment"), segmentId: EntityId }),
@@ -31,8 +32,8 @@ export const CampaignEffect = z.discriminatedUnion("kind", [
 ]);
 
 export const CampaignAnnouncement = z.object({
-  subject: z.string().trim().min(1).max(120),
-  message: z.string().trim().min(1).max(2000),
+  subject: SafeText.trim().min(1).max(120),
+  message: SafeMultilineText.trim().min(1).max(2000),
   email: z.boolean().default(true),
   wallet: z.boolean().default(true),
 });
@@ -40,12 +41,19 @@ export const CampaignAnnouncement = z.object({
 export const CampaignInput = z
   .object({
     programId: EntityId,
-    name: z.string().trim().min(1).max(80),
+    name: SafeText.trim().min(1).max(80),
     audience: CampaignAudience,
     effect: CampaignEffect,
     announcement: CampaignAnnouncement.nullable().optional(),
     startsAt: localDateTime,
     endsAt: localDateTime,
+    budget: z
+      .int()
+      .min(1)
+      .max(1_000_000_000)
+      .nullable()
+      .optional()
+      .describe("The most the campaign may give away, in the program's unit (minor units for cashback). Required for cashback bonuses and multipliers."),
     schedule: z.boolean().default(true).describe("Schedule at once; false keeps a draft."),
   })
   .strict();
@@ -59,7 +67,7 @@ export const ScheduleCampaignInput = z
   .strict()
   .refine((v) => (v.startsAt === undefined) === (v.endsAt === undefined), { message: "give both times, or neither", path: ["endsAt"] });
 
-export const SegmentInput = z.object({ programId: EntityId, name: z.string().trim().min(1).max(80), cardIds: z.array(z.string()).max(100_000) }).strict();
+export const SegmentInput = z.object({ programId: EntityId, name: SafeText.trim().min(1).max(80), cardIds: z.array(EntityId).max(100_000) }).strict();
 
 /** Creates a campaign (and schedules it, unless it is a draft). Times are in the merchant's time zone. */
 export async function createCampaign(ctx: Ctx, raw: CampaignInput): Promise<Campaign> {
@@ -76,6 +84,11 @@ export async function createCampaign(ctx: Ctx, raw: CampaignInput): Promise<Camp
     const audience = input.audience;
     if (audience.kind === "tier" && !program.tiers?.levels.some((l) => l.name === audience.tier)) throw invalid("audience.tier", "no such tier in this program");
     if (audience.kind === "segment") await loadSegment(tx, audience.segmentId, program.id);
+    if (mintsMoney(program, input.effect)) {
+      // Cashback is money paid out: giving more of it is a payouts decision, under a budget.
+      assertCan(ctx.actor, "payouts:manage");
+      if (!input.budget) throw invalid("budget", "a cashback bonus or multiplier needs a budget");
+    }
 
     const [campaign] = await tx.db
       .insert(campaigns)
@@ -88,6 +101,7 @@ export async function createCampaign(ctx: Ctx, raw: CampaignInput): Promise<Camp
         audience: input.audience,
         effect: input.effect,
         announcement: input.announcement ?? null,
+        budget: input.budget ?? null,
         startsAt,
         endsAt,
         createdBy: ctx.actor.id,
@@ -105,6 +119,7 @@ export async function scheduleCampaign(ctx: Ctx, raw: z.input<typeof ScheduleCam
   return withTransaction(ctx, async (tx) => {
     const current = await loadCampaign(tx, campaignId, true);
     if (current.status !== "draft" && current.status !== "scheduled") throw new AppError("conflict", `The campaign is ${current.status}; it can no longer be scheduled.`);
+    if (mintsMoney(await loadProgram(tx, current.programId), current.effect)) assertCan(ctx.actor, "payouts:manage");
     let { startsAt, endsAt } = current;
     if (times.startsAt && times.endsAt) {
       const { timezone } = await merchantOf(tx);
@@ -189,6 +204,11 @@ async function loadSegment(ctx: Ctx, segmentId: string, programId: string): Prom
     .where(and(eq(segments.id, segmentId), eq(segments.merchantId, ctx.merchantId), eq(segments.programId, programId)));
   if (!segment) throw notFound("Segment");
   return segment;
+}
+
+/** A bonus or multiplier on a cashback program gives away money that is later paid out. */
+export function mintsMoney(program: Pick<Program, "kind">, effect: z.infer<typeof CampaignEffect>): boolean {
+  return program.kind === "cashback" && (effect.kind === "bonus" || effect.kind === "multiplier");
 }
 
 function checkWindow(startsAt: Date, endsAt: Date, at: Date) {

@@ -8,11 +8,12 @@ import { AppError } from "../errors";
 import { loadPublicProgram } from "../programs/public";
 import { CustomerInput, enroll } from "./enroll";
 import { cardLinks } from "./links";
+import { EntityId } from "../ids";
 
 /** What the public join page sends. */
 export const JoinInput = z
   .object({
-    programId: z.string().min(1).max(64),
+    programId: EntityId,
     name: CustomerInput.shape.name.unwrap(),
     email: CustomerInput.shape.email,
     birthday: z.union([z.literal(""), z.iso.date("a date like 1990-04-23")]).optional(),

@@ -77,7 +77,10 @@ export async function lookupCode(ctx: Ctx, raw: z.input<typeof LookupInput>): Pr
   assertCan(ctx.actor, "cards:read");
   const { code } = LookupInput.parse(raw);
   if (isQrToken(code)) {
-    const found = await scan(ctx, code);
+    // Another business's code gets the answer an unknown one gets: the counter learns nothing about it.
+    const found = await scan(ctx, code).catch((error: unknown) => {
+      throw error instanceof AppError && error.code === "wrong_merchant" ? unknownCode() : error;
+    });
     if (found.kind === "card") return { kind: "card", card: await cardView(ctx, found.card.id) };
     return { kind: "voucher", voucher: voucherView(ctx, found.voucher), card: await cardView(ctx, found.card.id) };
   }
@@ -100,13 +103,17 @@ export async function lookupCode(ctx: Ctx, raw: z.input<typeof LookupInput>): Pr
     .from(vouchers)
     .where(and(eq(vouchers.merchantId, ctx.merchantId), eq(vouchers.code, normalized)));
   if (voucher) return { kind: "voucher", voucher: voucherView(ctx, voucher), card: await cardView(ctx, voucher.cardId) };
+  // Only this business's cards: whether a code exists elsewhere is not for this counter to know.
   const [card] = await ctx.db
-    .select({ id: cards.id, merchantId: cards.merchantId })
+    .select({ id: cards.id })
     .from(cards)
-    .where(eq(cards.referralCode, normalized));
-  if (card && card.merchantId !== ctx.merchantId) throw new AppError("wrong_merchant", "This card belongs to another business.");
+    .where(and(eq(cards.referralCode, normalized), eq(cards.merchantId, ctx.merchantId)));
   if (card) return { kind: "card", card: await cardView(ctx, card.id) };
-  throw new AppError("not_found", "We could not find that code. Check it, or scan the QR instead.");
+  throw unknownCode();
+}
+
+function unknownCode() {
+  return new AppError("not_found", "We could not find that code. Check it, or scan the QR instead.");
 }
 
 export async function scannedCard(ctx: Ctx, cardId: string) {

@@ -5,6 +5,7 @@ import { assertCan } from "../auth/permissions";
 import type { Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { verifyQr } from "../tokens/qr";
+import { SafeText } from "../input";
 
 export async function getCard(ctx: Ctx, cardId: string): Promise<Card> {
   assertCan(ctx.actor, "cards:read");
@@ -20,7 +21,7 @@ const PAGE = 50;
 
 /** A page of entries; strings are read as numbers, so a query string parses too. */
 export const ListEntriesInput = z.object({
-  cursor: z.string().max(100).optional().describe("nextCursor of the previous page"),
+  cursor: SafeText.max(100).optional().describe("nextCursor of the previous page"),
   limit: z.coerce.number().int().min(1).max(200).optional().describe(`Page size (default ${PAGE})`),
 });
 export type ListEntriesInput = z.output<typeof ListEntriesInput>;
@@ -50,7 +51,7 @@ function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
-export const ScanInput = z.object({ token: z.string().min(10).max(1000) }).strict();
+export const ScanInput = z.object({ token: SafeText.min(10).max(1000) }).strict();
 export type ScanInput = z.infer<typeof ScanInput>;
 
 /** What a scanned QR is: a card, or a voucher with its card. Verifies signature, merchant and expiry. */

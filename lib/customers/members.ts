@@ -6,9 +6,10 @@ import type { Ctx } from "../context";
 import { notFound } from "../errors";
 import { listEntries } from "../cards/read";
 import { passActivity } from "../insights/pass-events";
+import { SafeText } from "../input";
 
 export const MemberSearch = z.object({
-  q: z.string().trim().max(120).optional(),
+  q: SafeText.trim().max(120).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, isNull } from "drizzle-orm";
 import type { Executor } from "../../db/client";
-import { jobHeartbeats, outboxEvents, type JobHeartbeat } from "../../db/schema";
+import { jobHeartbeats, merchantJobHeartbeats, outboxEvents, type JobHeartbeat, type MerchantJobHeartbeat } from "../../db/schema";
 import { env } from "../env";
 import { DISPATCH_HEARTBEAT, inngestConfigured } from "./dispatch";
 
@@ -29,7 +29,9 @@ export async function jobSystemStatus(db: Executor, merchantId: string): Promise
     .where(pending)
     .orderBy(asc(outboxEvents.createdAt))
     .limit(1);
-  const jobs = await db.select().from(jobHeartbeats).orderBy(asc(jobHeartbeats.name));
+  const shared = await db.select().from(jobHeartbeats).orderBy(asc(jobHeartbeats.name));
+  const own = await db.select().from(merchantJobHeartbeats).where(eq(merchantJobHeartbeats.merchantId, merchantId));
+  const jobs = ownJobs(shared, own);
   const latest = jobs.filter((j) => j.name === DISPATCH_HEARTBEAT || j.name === "outbox-sweep").sort((a, b) => b.lastRunAt.getTime() - a.lastRunAt.getTime())[0];
   return {
     mode: !inngestConfigured() ? "off" : env.INNGEST_EVENT_KEY ? "cloud" : "dev",
@@ -40,4 +42,21 @@ export async function jobSystemStatus(db: Executor, merchantId: string): Promise
     lastSweepAt: jobs.find((j) => j.name === "outbox-sweep")?.lastRunAt ?? null,
     jobs,
   };
+}
+
+/** Jobs whose errors are about the job system itself (reaching Inngest), the same for every business. */
+const INFRASTRUCTURE = new Set([DISPATCH_HEARTBEAT, "outbox-sweep"]);
+
+/**
+ * One row per job for this business: its own row where the job ran for it, else the shared row.
+ * A shared row's counts and error text cover every business, so they are not shown; only whether
+ * it ran and went well (errors of the job system itself are everyone's and stay).
+ */
+function ownJobs(shared: JobHeartbeat[], own: MerchantJobHeartbeat[]): JobHeartbeat[] {
+  const byName = new Map<string, JobHeartbeat>();
+  for (const row of shared) {
+    byName.set(row.name, INFRASTRUCTURE.has(row.name) ? row : { ...row, details: null, lastError: row.lastError ? "The last run had failures; the operator's logs have the details." : null });
+  }
+  for (const { merchantId: _merchant, ...row } of own) byName.set(row.name, row);
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -2,6 +2,8 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { cards, customers, ledgerEntries, programs, vouchers } from "../../db/schema";
 import { EVENT_CATALOGUE, FEED_EVENTS, type FeedEventType } from "../events/catalogue";
+import { can } from "../auth/permissions";
+import type { Actor } from "../context";
 import { formatMoney } from "../money";
 import type { NotifiedEvent } from "../outbox";
 
@@ -25,8 +27,17 @@ export function isFeedEvent(event: Pick<NotifiedEvent, "type">): boolean {
 
 const label = (type: FeedEventType) => EVENT_CATALOGUE[type].label;
 
-function displayName(c: { name: string | null; email: string; erasedAt: Date | null }) {
+/** Whether the viewer may see who the customer is (`customers:read`); others see the member code. */
+export type FeedAudience = { showNames: boolean };
+
+/** The feed as this actor may see it: names only with `customers:read` (a partner sees member codes). */
+export function feedAudience(actor: Actor): FeedAudience {
+  return { showNames: can(actor, "customers:read") };
+}
+
+function displayName(c: { name: string | null; email: string; erasedAt: Date | null; memberCode: string }, audience: FeedAudience) {
   if (c.erasedAt) return "Erased customer";
+  if (!audience.showNames) return `Member ${c.memberCode}`;
   if (c.name) return c.name;
   const [local] = c.email.split("@");
   return local ? `${local.slice(0, 2)}…@${c.email.split("@")[1] ?? ""}` : "A customer";
@@ -42,7 +53,7 @@ function unit(program: { programKind: string; currency: string }, amount: number
 
 async function cardContext(db: Executor, merchantId: string, cardId: string) {
   const [row] = await db
-    .select({ name: customers.name, email: customers.email, erasedAt: customers.erasedAt, programKind: programs.kind, currency: programs.currency, programName: programs.name })
+    .select({ name: customers.name, email: customers.email, erasedAt: customers.erasedAt, memberCode: cards.referralCode, programKind: programs.kind, currency: programs.currency, programName: programs.name })
     .from(cards)
     .innerJoin(customers, eq(customers.id, cards.customerId))
     .innerJoin(programs, eq(programs.id, cards.programId))
@@ -51,12 +62,12 @@ async function cardContext(db: Executor, merchantId: string, cardId: string) {
 }
 
 /** Turns a committed domain event into a feed line, or null for events the feed does not show. */
-export async function describeEvent(db: Executor, event: NotifiedEvent): Promise<FeedItem | null> {
+export async function describeEvent(db: Executor, event: NotifiedEvent, audience: FeedAudience): Promise<FeedItem | null> {
   if (!isFeedEvent(event)) return null;
   const p = event.payload as Record<string, unknown>;
   const card = await cardContext(db, event.merchantId, String(p.cardId));
   if (!card) return null;
-  const who = displayName(card);
+  const who = displayName(card, audience);
   const base = { id: event.id, at: event.at, who };
   switch (event.type) {
     case "card.enrolled":
@@ -88,7 +99,7 @@ function entryText(kind: string, amount: number, balance: number, program: { pro
 }
 
 /** The latest activity, for the feed's first paint before live events arrive. */
-export async function recentActivity(db: Executor, merchantId: string, limit = 15): Promise<FeedItem[]> {
+export async function recentActivity(db: Executor, merchantId: string, audience: FeedAudience, limit = 15): Promise<FeedItem[]> {
   const entries = await db
     .select({ id: ledgerEntries.id, at: ledgerEntries.createdAt, kind: ledgerEntries.kind, amount: ledgerEntries.amount, balance: ledgerEntries.balanceAfter, cardId: ledgerEntries.cardId })
     .from(ledgerEntries)
@@ -104,7 +115,7 @@ export async function recentActivity(db: Executor, merchantId: string, limit = 1
   const cardIds = [...new Set([...entries.map((e) => e.cardId), ...used.map((v) => v.cardId)])];
   const info = cardIds.length
     ? await db
-        .select({ cardId: cards.id, name: customers.name, email: customers.email, erasedAt: customers.erasedAt, programKind: programs.kind, currency: programs.currency })
+        .select({ cardId: cards.id, name: customers.name, email: customers.email, erasedAt: customers.erasedAt, memberCode: cards.referralCode, programKind: programs.kind, currency: programs.currency })
         .from(cards)
         .innerJoin(customers, eq(customers.id, cards.customerId))
         .innerJoin(programs, eq(programs.id, cards.programId))
@@ -115,12 +126,12 @@ export async function recentActivity(db: Executor, merchantId: string, limit = 1
   for (const e of entries) {
     const c = byCard.get(e.cardId);
     if (!c) continue;
-    items.push({ id: e.id, at: e.at.toISOString(), who: displayName(c), label: label("card.balance_changed"), ...entryText(e.kind, e.amount, e.balance, c) });
+    items.push({ id: e.id, at: e.at.toISOString(), who: displayName(c, audience), label: label("card.balance_changed"), ...entryText(e.kind, e.amount, e.balance, c) });
   }
   for (const v of used) {
     const c = byCard.get(v.cardId);
     if (!c || !v.at) continue;
-    items.push({ id: v.id, at: v.at.toISOString(), who: displayName(c), kind: "voucher_used", label: label("voucher.redeemed"), text: `redeemed ${v.title}`, celebrate: false });
+    items.push({ id: v.id, at: v.at.toISOString(), who: displayName(c, audience), kind: "voucher_used", label: label("voucher.redeemed"), text: `redeemed ${v.title}`, celebrate: false });
   }
   return items.sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
 }

@@ -41,6 +41,12 @@ export type CreditManyInput = {
   reference?: string;
   details?: Record<string, unknown>;
   batchSize?: number;
+  /**
+   * The campaign whose budget pays for the credits: each batch locks its row, credits only as many
+   * cards as `budget - spent` still covers and adds what it credited to `spent`, so concurrent
+   * runs together never give away more than the budget. No budget on the row: no cap.
+   */
+  budgetCampaignId?: string;
 };
 
 /** Credits `points` as a `bonus` entry to every active card of the program in the audience, once per grant key. */
@@ -50,11 +56,36 @@ export async function creditMany(ctx: Ctx, input: CreditManyInput): Promise<{ cr
   const expires = lotExpiry(input.program.expiry, at);
   // The card row is updated (and so locked) first: its balance after the credit comes from that
   // update, so an earn committed a moment ago by the counter is never overwritten.
-  const done = await inCardBatches(ctx, input.program, input.audience ?? sql`true`, input.batchSize, (batch) => sql`
-      with target as (
+  const budgeted = input.budgetCampaignId;
+  const target = (batch: SQL) =>
+    budgeted
+      ? sql`
+      budget as (
+        select (case when b.budget is null then 2147483647 else greatest(0, b.budget - b.spent) end) / ${input.points}::int as cards from campaigns b
+        where b.id = ${budgeted} and b.merchant_id = ${ctx.merchantId}
+        for update
+      ),
+      target as (
+        select c.id from cards c
+        where ${batch} and not exists (select 1 from bonus_grants bg where bg.key = ${input.grantKey} and bg.card_id = c.id)
+        order by c.id
+        limit (select coalesce((select cards from budget), 0))
+      ),`
+      : sql`
+      target as (
         select c.id from cards c
         where ${batch}
-      ),
+      ),`;
+  const spend = budgeted
+    ? sql`,
+      spend as (
+        update campaigns set spent = spent + (select count(*) from grants)::int * ${input.points}::int
+        where id = ${budgeted}
+        returning id
+      )`
+    : sql``;
+  const done = await inCardBatches(ctx, input.program, input.audience ?? sql`true`, input.batchSize, (batch) => sql`
+      with ${target(batch)}
       grants as (
         insert into bonus_grants (key, card_id, merchant_id, entry_id, points, created_at)
         select ${input.grantKey}, t.id, ${ctx.merchantId}, ${rid("ent")}, ${input.points}::int, ${stamp}::timestamptz from target t
@@ -81,7 +112,7 @@ export async function creditMany(ctx: Ctx, input: CreditManyInput): Promise<{ cr
         from moved m
         returning id
       ),
-      ${balanceEvents(ctx, sql`moved`, input.program.id, "bonus", sql`${input.points}::int`)}
+      ${balanceEvents(ctx, sql`moved`, input.program.id, "bonus", sql`${input.points}::int`)}${spend}
       select (select count(*) from entries)::int as written, (select count(*) from entries)::int * ${input.points}::int as amount,
              (select count(*) from lots)::int as lots, (select count(*) from notes)::int as notes`);
   return { credited: done.written, points: done.amount };

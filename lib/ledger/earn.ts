@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { ledgerEntries, locations, type Card, type LedgerEntry, type Program, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
-import { campaignFactor } from "../campaigns/active";
+import { campaignFactor, chargeCampaignBudget } from "../campaigns/active";
 import { rewardReferralOnFirstEarn } from "../lifecycle/referral";
 import { now, withTransaction, type Ctx, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
@@ -32,6 +32,9 @@ export const EarnInput = z
   });
 export type EarnInput = z.infer<typeof EarnInput>;
 
+/** Full stamp cards turned into vouchers by one earn, at most. */
+export const MAX_CARDS_PER_EARN = 50;
+
 /** What earn takes: the card, and what to award (the API's request body). */
 const EarnOnCard = EarnInput.extend({ cardId: EntityId });
 
@@ -49,7 +52,20 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
     if (program.status !== "active") throw new AppError("inactive", `The program is ${program.status}.`);
     if (input.locationId) await assertLocation(tx, input.locationId);
 
-    const amount = await amountToEarn(tx, card, program, locked.timezone, campaignFactor(program, locked.campaigns), input);
+    let running = locked.campaigns;
+    let amount = await amountToEarn(tx, card, program, locked.timezone, campaignFactor(program, running), input);
+    // A multiplier with a budget pays its extra from that budget; once the budget cannot cover the
+    // extra, this earn goes without that campaign.
+    for (const campaign of running.filter((c) => c.member && c.budgeted && c.effect.kind === "multiplier")) {
+      const without = running.filter((c) => c !== campaign);
+      const base = await amountToEarn(tx, card, program, locked.timezone, campaignFactor(program, without), input);
+      const extra = amount.value - base.value;
+      if (extra <= 0) continue;
+      if (!(await chargeCampaignBudget(tx.db, tx.merchantId, campaign.id, extra))) {
+        running = without;
+        amount = base;
+      }
+    }
     const result = await appendEntry(tx, card, program, {
       kind: "earn",
       amount: amount.value,
@@ -63,8 +79,10 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
 
     const vouchers: Voucher[] = [];
     if (program.kind === "stamps" && program.stampsRequired) {
-      // Each full card becomes a voucher; the remainder carries over to the next card.
-      const completed = Math.floor(card.balance / program.stampsRequired);
+      // Each full card becomes a voucher; the remainder carries over to the next card. At most
+      // MAX_CARDS_PER_EARN at once: a balance raised by hand to millions of stamps must not make one
+      // earn write millions of vouchers; further full cards complete on the next earns.
+      const completed = Math.min(MAX_CARDS_PER_EARN, Math.floor(card.balance / program.stampsRequired));
       if (completed > 0) {
         const spent = await appendEntry(tx, card, program, {
           kind: "redeem",

@@ -29,6 +29,15 @@ export type LocationInput = z.input<typeof LocationInput>;
 export const UpdateLocationInput = z.object({ locationId: EntityId, location: LocationInput }).strict();
 export const DeleteLocationInput = z.object({ locationId: EntityId }).strict();
 
+/** Refuses a location that is not this business's (not found, like any other id). */
+export async function assertOwnLocation(ctx: Ctx, locationId: string): Promise<void> {
+  const [loc] = await ctx.db
+    .select({ id: locations.id })
+    .from(locations)
+    .where(and(eq(locations.id, locationId), eq(locations.merchantId, ctx.merchantId)));
+  if (!loc) throw notFound("Location");
+}
+
 export async function listLocations(ctx: Ctx): Promise<Location[]> {
   return ctx.db.select().from(locations).where(eq(locations.merchantId, ctx.merchantId)).orderBy(asc(locations.createdAt), asc(locations.id));
 }

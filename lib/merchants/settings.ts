@@ -7,10 +7,11 @@ import { now, withTransaction, type Ctx } from "../context";
 import { notFound } from "../errors";
 import { recordEvents } from "../outbox";
 import { brandColor, currencyCode, httpsUrl, logoDataUrl, phoneNumber, timeZone } from "./verbs";
+import { SafeText } from "../input";
 
 export const SettingsInput = z
   .object({
-    name: z.string().trim().min(1, "your business needs a name").max(80),
+    name: SafeText.trim().min(1, "your business needs a name").max(80),
     brandColor,
     currency: currencyCode,
     timezone: timeZone,

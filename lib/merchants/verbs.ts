@@ -15,6 +15,14 @@ export async function merchantOf(ctx: Ctx): Promise<Merchant> {
   return merchant;
 }
 
+/**
+ * Locks the business's row until the transaction ends: verbs that count what a business has
+ * against a cap (webhook endpoints, payout URLs) take it first, so two at once cannot both pass.
+ */
+export async function lockMerchant(tx: Ctx): Promise<void> {
+  await tx.db.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, tx.merchantId)).for("update");
+}
+
 /** What makes a valid merchant setting: shared by onboarding, the settings page and the CLI. */
 export const timeZone = z.string().refine((tz) => {
   try {
@@ -78,7 +86,7 @@ export const CreateMerchantInput = z.object({
   currency: currencyCode.default("USD"),
   timezone: timeZone.default("UTC"),
   brandColor: brandColor.default("#1f2937"),
-  logoUrl: z.string().max(200_000).optional(),
+  logoUrl: SafeText.max(200_000).optional(),
   location: z
     .object({ name: SafeText.trim().min(1).max(80), address: SafeMultilineText.max(200).optional(), latitude: z.number().min(-90).max(90).optional(), longitude: z.number().min(-180).max(180).optional() })
     .optional(),

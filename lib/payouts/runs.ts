@@ -10,12 +10,14 @@ import { AppError, notFound } from "../errors";
 import { EntityId, newId } from "../ids";
 import { formatDecimal } from "../money";
 import { reservePayouts } from "../ledger/bulk";
+import { lockMerchant } from "../merchants/verbs";
 import { loadProgram } from "../programs/verbs";
 import { recordEvents } from "../outbox";
 import { encryptSecret } from "../crypto/secrets";
 import { OutboundUrl } from "../outbound/fetch";
 import { newWebhookSecret } from "../webhooks/sign";
 import { providerFor, type PayoutOutcome, type PayoutProvider } from "./providers";
+import { SafeText } from "../input";
 
 
 export const PayoutSettingsInput = z
@@ -31,7 +33,7 @@ export const PayoutSettingsInput = z
   .refine((v) => v.provider !== "webhook" || v.endpointUrl, { message: "the webhook provider needs an endpoint URL", path: ["endpointUrl"] });
 export type PayoutSettingsInput = z.input<typeof PayoutSettingsInput>;
 
-export const PayoutRunInput = z.object({ programId: EntityId, runKey: z.string().min(1).max(200).optional() }).strict();
+export const PayoutRunInput = z.object({ programId: EntityId, runKey: SafeText.min(1).max(200).optional() }).strict();
 
 /** Pending payouts of a run to mark paid: all of them, or the given ones. */
 export const MarkPaidInput = z.object({ runId: EntityId, payoutIds: z.array(EntityId).min(1).max(10_000).optional() }).strict();
@@ -46,6 +48,17 @@ export async function configurePayouts(ctx: Ctx, raw: PayoutSettingsInput): Prom
   return withTransaction(ctx, async (tx) => {
     const program = await loadProgram(tx, input.programId);
     if (program.kind !== "cashback") throw new AppError("invalid", "Only cashback programs pay out.", { errors: [{ path: "programId", message: "not a cashback program" }] });
+    if (input.provider === "webhook") {
+      // Each payout URL is one more place this server sends requests to: a capped number per business.
+      await lockMerchant(tx);
+      const others = await tx.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(payoutSettings)
+        .where(and(eq(payoutSettings.merchantId, ctx.merchantId), eq(payoutSettings.provider, "webhook"), sql`${payoutSettings.programId} <> ${program.id}`));
+      if (Number(others[0]?.n ?? 0) >= env.PAYOUT_ENDPOINTS_MAX) {
+        throw new AppError("conflict", `A business can have at most ${env.PAYOUT_ENDPOINTS_MAX} payout endpoints.`);
+      }
+    }
     const [existing] = await tx.db.select().from(payoutSettings).where(eq(payoutSettings.programId, program.id));
     const newSecret = !existing?.secret && input.provider === "webhook" ? newWebhookSecret() : null;
     const values = { ...input, endpointUrl: input.endpointUrl ?? null, merchantId: ctx.merchantId, secret: newSecret ? encryptSecret(newSecret) : (existing?.secret ?? null), updatedAt: now(ctx) };
@@ -246,6 +259,11 @@ async function writeOutcomes(db: Executor, rows: Outcome[]): Promise<void> {
       updated_at = o.at
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as o(id text, ok boolean, reference text, error text, tries int, at timestamptz)
     where p.id = o.id and p.status = 'pending'`);
+}
+
+/** The business a payout run belongs to (its job heartbeat is that business's alone). */
+export async function payoutRunMerchant(db: Executor, runId: string): Promise<string> {
+  return (await loadRun(db, runId)).merchantId;
 }
 
 /** Step 3: the run's report from its payouts, and its final status. */

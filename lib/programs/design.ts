@@ -9,7 +9,7 @@ export const PassDesign = z.object({
   labelColor: hex.default("#d1d5db"),
   logoText: SafeText.max(40).optional(),
   // Data URL or absolute URL of a PNG.
-  logoUrl: z.string().max(200_000).optional(),
-  stripUrl: z.string().max(400_000).optional(),
+  logoUrl: SafeText.max(200_000).optional(),
+  stripUrl: SafeText.max(400_000).optional(),
 });
 export type PassDesign = z.infer<typeof PassDesign>;

@@ -7,7 +7,7 @@ import { withTransaction, type Ctx, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
 import { EntityId, newId } from "../ids";
 import { recordEvents } from "../outbox";
-import { getProgram } from "../programs/verbs";
+import { getProgram, loadProgram } from "../programs/verbs";
 import { SafeMultilineText, SafeText } from "../input";
 import { RewardImageDataUrl, decodeRewardImage, storeRewardImage } from "./images";
 
@@ -131,6 +131,8 @@ export type ListRewardsInput = z.infer<typeof ListRewardsInput>;
 
 export async function listRewards(ctx: Ctx, { programId }: ListRewardsInput = {}): Promise<Reward[]> {
   assertCan(ctx.actor, "programs:read");
+  // A program that is not this business's is "not found", like every other id: never an empty list.
+  if (programId) await loadProgram(ctx, programId);
   const where = programId
     ? and(eq(rewards.merchantId, ctx.merchantId), eq(rewards.programId, programId))
     : eq(rewards.merchantId, ctx.merchantId);

@@ -199,7 +199,13 @@ export async function removeMember(ctx: Ctx, raw: z.input<typeof RemoveMemberInp
       if ((await otherOwners(tx, input.userId)) === 0) throw new AppError("conflict", "You are the only owner; a business needs one.");
     }
     await tx.db.delete(memberships).where(eq(memberships.id, member.id));
-    const ended = await tx.db.delete(sessions).where(eq(sessions.userId, input.userId)).returning({ t: sessions.sessionToken });
+    // Sessions are the person's, not this business's: end them only when no business is left for
+    // them. A member of another business stays signed in there; here the membership check already
+    // refuses the very next request.
+    const elsewhere = await tx.db.select({ id: memberships.id }).from(memberships).where(eq(memberships.userId, input.userId)).limit(1);
+    const ended = elsewhere.length
+      ? []
+      : await tx.db.delete(sessions).where(eq(sessions.userId, input.userId)).returning({ t: sessions.sessionToken });
     await audit(tx.db, ctx.merchantId, ctx.actor, "team.removed", { type: "user", id: input.userId }, { role: member.role, sessionsEnded: ended.length });
   });
 }

@@ -5,6 +5,7 @@ import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { EntityId, normalizeCode } from "../ids";
+import { assertOwnLocation } from "../locations/verbs";
 import { recordEvents } from "../outbox";
 import { verifyQr } from "../tokens/qr";
 import { SafeText } from "../input";
@@ -29,6 +30,8 @@ export async function redeemVoucher(ctx: Ctx, raw: RedeemVoucherInput): Promise<
       : eq(vouchers.code, normalizeCode(input.code));
 
   return withTransaction(ctx, async (tx) => {
+    // A location of another business (or none at all) is refused, not recorded.
+    if (input.locationId) await assertOwnLocation(tx, input.locationId);
     const [used] = await tx.db
       .update(vouchers)
       .set({ status: "redeemed", redeemedAt: at, redeemedBy: ctx.actor.id, redeemedLocationId: input.locationId ?? null })

@@ -9,6 +9,7 @@ import { env } from "../env";
 import { WEBHOOK_EVENTS } from "../events/catalogue";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
+import { lockMerchant } from "../merchants/verbs";
 import { recordEvents } from "../outbox";
 import { OutboundUrl } from "../outbound/fetch";
 import { newWebhookSecret } from "./sign";
@@ -31,6 +32,7 @@ export async function createEndpoint(ctx: Ctx, raw: EndpointInput): Promise<Webh
   assertCan(ctx.actor, "webhooks:manage");
   const input = EndpointInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
+    await lockMerchant(tx);
     const [{ n } = { n: 0 }] = await tx.db.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.merchantId, ctx.merchantId));
     if (n >= env.WEBHOOK_ENDPOINTS_MAX) throw new AppError("conflict", `A business can have at most ${env.WEBHOOK_ENDPOINTS_MAX} webhook endpoints.`);
     const secret = newWebhookSecret();

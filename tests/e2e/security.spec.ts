@@ -24,3 +24,17 @@ test("the bench reference route does not exist in a production build, even with 
   const res = await request.post("/api/bench/reference?card=crd_x");
   expect(res.status()).toBe(404);
 });
+
+test("per-IP limits count the socket address: rotating X-Forwarded-For (or forging the peer header) gets no fresh bucket", async ({ request }) => {
+  // RATE_LIMIT_PUBLIC_PER_MINUTE is 60 here; the Apple log endpoint is limited per client IP.
+  const statuses: number[] = [];
+  for (let i = 0; i < 61; i++) {
+    const res = await request.post("/api/wallet/apple/v1/log", {
+      headers: { "x-forwarded-for": `203.0.113.${i}`, "x-real-ip": `198.51.100.${i}`, "x-keepcard-peer": `192.0.2.${i}` },
+      data: { logs: [`line ${i}`] },
+    });
+    statuses.push(res.status());
+  }
+  expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true);
+  expect(statuses.at(-1)).toBe(429);
+});

@@ -24,7 +24,7 @@ describe("dashboard overview", () => {
     expect(data.series).toHaveLength(30);
     expect(data.series.at(-1)).toMatchObject({ members: 3, newMembers: 3, issued: 125, redeemed: 30, active: 2 });
 
-    const feed = await recentActivity(m.db, m.merchantId);
+    const feed = await recentActivity(m.db, m.merchantId, { showNames: true });
     expect(feed[0]!.text).toMatch(/spent 30 points on a reward/);
   });
 

@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { earnAction, lookupAction, redeemVoucherAction } from "@/app/staff/actions";
 import { cards, ledgerEntries } from "@/db/schema";
+import { cardQrToken } from "@/lib/cards/token";
 import { earn } from "@/lib/ledger/earn";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { makeCard, makeMerchant, makeProgram, makeReward, makeUser } from "../support/fixtures";
@@ -52,12 +53,16 @@ describe("staff scanner", () => {
     expect(await lookupAction({ code: voucher.code })).toMatchObject({ ok: true, data: { voucher: { status: "redeemed" } } });
   });
 
-  it("another business's card is refused with a reason the cashier understands", async () => {
+  it("another business's card gets the answer an unknown code gets: the counter learns nothing about it", async () => {
     const { card } = await counter();
     const other = await makeMerchant();
     const theirCashier = await makeUser(other, "staff");
     await actAs(other.db, theirCashier, other.merchantId);
-    expect(await lookupAction({ code: card.referralCode })).toMatchObject({ ok: false, code: "wrong_merchant", error: "This card belongs to another business." });
+    const unknown = await lookupAction({ code: "ZZZZ-ZZZZ" });
+    expect(unknown).toMatchObject({ ok: false, code: "not_found" });
+    expect(await lookupAction({ code: card.referralCode })).toEqual(unknown);
+    const [row] = await other.db.select().from(cards).where(eq(cards.id, card.id));
+    expect(await lookupAction({ code: cardQrToken(row!) })).toEqual(unknown);
     expect(await earnAction({ cardId: card.id, idempotencyKey: crypto.randomUUID(), purchaseAmount: 500 })).toMatchObject({ ok: false, code: "not_found" });
     const entries = await other.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.cardId, card.id)));
     expect(entries).toHaveLength(0);

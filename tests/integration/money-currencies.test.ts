@@ -49,7 +49,7 @@ describe.each(cases)("cashback in $currency", (c) => {
 
   it("the dashboard's live feed says the cashback in the currency", async () => {
     const { m } = await cashbackShop(c.currency, c.purchase);
-    const [item] = await recentActivity(m.db, m.merchantId);
+    const [item] = await recentActivity(m.db, m.merchantId, { showNames: true });
     expect(item!.text).toMatch(c.feed);
   });
 

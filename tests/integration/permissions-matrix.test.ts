@@ -1,9 +1,17 @@
 import "./dashboard-helpers";
 import fs from "node:fs";
 import path from "node:path";
-import { eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
-import { invitations, merchants, memberships, users, type Role } from "@/db/schema";
+import { and, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { campaigns, cards as cardsTable, invitations, ledgerEntries, merchants, memberships, sessions, users, type Role } from "@/db/schema";
+import { campaignCost } from "@/lib/campaigns/cost";
+import { activateCampaign, describeOffer } from "@/lib/campaigns/run";
+import { createCampaign, scheduleCampaign } from "@/lib/campaigns/verbs";
+import { enroll } from "@/lib/cards/enroll";
+import { cardQrToken } from "@/lib/cards/token";
+import { beat } from "@/lib/events/heartbeat";
+import { jobSystemStatus } from "@/lib/events/status";
+import { feedAudience, recentActivity } from "@/lib/insights/feed";
 import { ACTIONS } from "@/app/_server/action";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { PAGE_PERMISSIONS, pageAccess, type PageRoute } from "@/lib/auth/routes";
@@ -213,4 +221,155 @@ describe("dashboard pages", () => {
       }
     });
   }
+});
+
+describe("least privilege (issue 9 findings)", () => {
+  const HOUR = 3_600_000;
+  const running = () => ({ startsAt: new Date(Date.now() - HOUR).toISOString(), endsAt: new Date(Date.now() + 24 * HOUR).toISOString() });
+
+  it("a marketer cannot mint cashback: bonuses and multipliers on a cashback program need payouts:manage and a budget", async () => {
+    const m = await makeMerchant();
+    const cashback = await makeProgram(m, { name: "Cash", kind: "cashback", cashbackPercent: 5 });
+    const points = await makeProgram(m);
+    const marketer = await makeUser(m, "marketer");
+    const owner = await makeUser(m, "owner");
+    const as = (actor: { id: string; type: "user"; role: Role }) => ({ ...m.ctx, actor });
+    const base = { name: "Gift", audience: { kind: "everyone" as const }, ...running(), schedule: false };
+    for (const effect of [{ kind: "bonus" as const, points: 1_000_000 }, { kind: "multiplier" as const, factor: 10 }]) {
+      await expect(createCampaign(as(marketer), { ...base, programId: cashback.id, effect, budget: 100 })).rejects.toMatchObject({ code: "forbidden" });
+      await expect(createCampaign(as(owner), { ...base, programId: cashback.id, effect })).rejects.toMatchObject({ code: "invalid", errors: [{ path: "budget" }] });
+      expect(await createCampaign(as(owner), { ...base, programId: cashback.id, effect, budget: 100 })).toMatchObject({ budget: 100, spent: 0 });
+    }
+    // The dashboard action says the same to a marketer.
+    await actAs(m.db, marketer, m.merchantId);
+    const refused = await ACTIONS.get("campaigns.create")!.run({ ...base, programId: cashback.id, effect: { kind: "bonus", points: 500 }, budget: 1000 });
+    expect(refused).toMatchObject({ ok: false, code: "forbidden" });
+    // A draft an owner made cannot be scheduled by a marketer either.
+    const draft = await createCampaign(as(owner), { ...base, programId: cashback.id, effect: { kind: "bonus", points: 5 }, budget: 100 });
+    await expect(scheduleCampaign(as(marketer), { campaignId: draft.id })).rejects.toMatchObject({ code: "forbidden" });
+    // Points campaigns stay a marketer's job.
+    expect(await createCampaign(as(marketer), { ...base, programId: points.id, effect: { kind: "bonus", points: 50 } })).toMatchObject({ budget: null });
+  });
+
+  it("every campaign shows its projected cost, in currency for cashback", async () => {
+    const m = await makeMerchant();
+    const cashback = await makeProgram(m, { name: "Cash", kind: "cashback", cashbackPercent: 5 });
+    for (let i = 0; i < 3; i++) await makeCard(m, cashback.id);
+    const campaign = await createCampaign(m.ctx, { name: "Gift", programId: cashback.id, audience: { kind: "everyone" }, effect: { kind: "bonus", points: 250 }, budget: 600, ...running(), schedule: false });
+    const cost = await campaignCost(m.ctx, campaign, cashback, "UTC");
+    expect(cost).toMatchObject({ audience: 3, projected: 750, atMost: 600, budget: 600, spent: 0, label: "$7.50" });
+    // The offer says cashback in money, not points.
+    expect(describeOffer(campaign, "UTC", cashback)).toBe("$2.50 bonus cashback is on your card.");
+    // A multiplier: (factor − 1) × what the audience earned over a period as long as the campaign.
+    const card = await makeCard(m, cashback.id);
+    await earn(m.ctx, { cardId: card.id, purchase: { amount: 10_000, currency: "USD" } }); // 500 cashback
+    const triple = await createCampaign(m.ctx, { name: "Triple", programId: cashback.id, audience: { kind: "everyone" }, effect: { kind: "multiplier", factor: 3 }, budget: 5000, ...running(), schedule: false });
+    expect(await campaignCost(m.ctx, triple, cashback, "UTC")).toMatchObject({ audience: 4, projected: 1000, label: "$10.00" });
+  });
+
+  it("a bonus stops at the budget, even when two runners activate the campaign at once", async () => {
+    const m = await makeMerchant();
+    const cashback = await makeProgram(m, { name: "Cash", kind: "cashback", cashbackPercent: 5 });
+    for (let i = 0; i < 6; i++) await makeCard(m, cashback.id);
+    const campaign = await createCampaign(m.ctx, { name: "Gift", programId: cashback.id, audience: { kind: "everyone" }, effect: { kind: "bonus", points: 100 }, budget: 250, ...running() });
+    await Promise.all([activateCampaign(m.db, campaign.id, campaign.scheduleVersion), activateCampaign(m.db, campaign.id, campaign.scheduleVersion)]);
+    const bonuses = await m.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.merchantId, m.merchantId), eq(ledgerEntries.kind, "bonus")));
+    expect(bonuses.reduce((s, e) => s + e.amount, 0)).toBe(200);
+    const [after] = await m.db.select().from(campaigns).where(eq(campaigns.id, campaign.id));
+    expect(after!.spent).toBe(200);
+    // A later rerun finds nothing left to give.
+    expect(await activateCampaign(m.db, campaign.id, campaign.scheduleVersion)).toMatchObject({ ok: true, bonusCards: 0 });
+  });
+
+  it("a multiplier's extra stops at the budget, even under concurrent earns", async () => {
+    const m = await makeMerchant();
+    const cashback = await makeProgram(m, { name: "Cash", kind: "cashback", cashbackPercent: 5 });
+    const cards = [];
+    for (let i = 0; i < 4; i++) cards.push(await makeCard(m, cashback.id));
+    const campaign = await createCampaign(m.ctx, { name: "Double", programId: cashback.id, audience: { kind: "everyone" }, effect: { kind: "multiplier", factor: 2 }, budget: 120, ...running() });
+    await activateCampaign(m.db, campaign.id, campaign.scheduleVersion);
+    // Each purchase earns 50 at the base rate; the campaign adds 50 while its budget lasts (two of them).
+    const outcomes = await Promise.all(cards.map((c) => earn(m.ctx, { cardId: c.id, purchase: { amount: 1000, currency: "USD" } })));
+    const amounts = outcomes.map((o) => o.entry.amount).sort((x, y) => x - y);
+    expect(amounts).toEqual([50, 50, 100, 100]);
+    const [after] = await m.db.select().from(campaigns).where(eq(campaigns.id, campaign.id));
+    expect(after!.spent).toBe(100);
+  });
+
+  it("the live feed names customers only for roles with customers:read; a partner sees member codes", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m);
+    const { card } = await enroll(m.ctx, { programId: program.id, customer: { email: `ada-${m.merchantId.toLowerCase()}@example.test`, name: "Ada Lovelace" } });
+    await earn(m.ctx, { cardId: card.id, points: 10 });
+    for (const role of ROLES) {
+      const feed = await recentActivity(m.db, m.merchantId, feedAudience({ type: "user", id: "x", role }));
+      const shown = feed.map((f) => f.who).join(" ");
+      if (can({ type: "user", id: "x", role }, "customers:read")) expect(shown, role).toContain("Ada Lovelace");
+      else {
+        expect(shown, role).not.toContain("Ada");
+        expect(shown, role).toContain(card.referralCode);
+      }
+    }
+  });
+
+  it("job heartbeats are per business: the Jobs page shows this business's failures only", async () => {
+    const a = await makeMerchant();
+    const b = await makeMerchant();
+    await beat(a.db, "payout-run", { ok: false, error: "3 payouts failed at Alpha", details: { runId: "prun_a" } }, a.merchantId);
+    await beat(a.db, "expiry-reminders", { ok: false, error: "2 emails failed", details: { failed: 2 } });
+    const mine = await jobSystemStatus(a.db, a.merchantId);
+    expect(mine.jobs.find((j) => j.name === "payout-run")).toMatchObject({ lastError: "3 payouts failed at Alpha" });
+    const theirs = await jobSystemStatus(b.db, b.merchantId);
+    expect(JSON.stringify(theirs.jobs)).not.toContain("Alpha");
+    expect(theirs.jobs.find((j) => j.name === "payout-run")).toBeUndefined();
+    // A shared job's row says it failed, without another business's counts.
+    const shared = theirs.jobs.find((j) => j.name === "expiry-reminders")!;
+    expect(shared.details).toBeNull();
+    expect(shared.lastError).not.toContain("2 emails");
+  });
+
+  it("removing a member ends their sessions only when no other business is left for them", async () => {
+    const a = await makeMerchant();
+    const b = await makeMerchant();
+    const ownerA = await makeUser(a, "owner");
+    const both = await makeUser(a, "staff");
+    await a.db.insert(memberships).values({ id: newId("mem"), merchantId: b.merchantId, userId: both.id, role: "admin" });
+    await a.db.insert(sessions).values({ sessionToken: `s-${both.id}`, userId: both.id, expires: new Date(Date.now() + 86_400_000) });
+    await actAs(a.db, ownerA, a.merchantId);
+    expect(await ACTIONS.get("team.remove")!.run({ userId: both.id })).toMatchObject({ ok: true });
+    // Still signed in, and still a member at the other business only.
+    expect(await a.db.select().from(sessions).where(eq(sessions.userId, both.id))).toHaveLength(1);
+    expect((await a.db.select().from(memberships).where(eq(memberships.userId, both.id))).map((r) => r.merchantId)).toEqual([b.merchantId]);
+    // Removed from the last business: signed out everywhere.
+    const ownerB = await makeUser(b, "owner");
+    await actAs(b.db, ownerB, b.merchantId);
+    expect(await ACTIONS.get("team.remove")!.run({ userId: both.id })).toMatchObject({ ok: true });
+    expect(await a.db.select().from(sessions).where(eq(sessions.userId, both.id))).toHaveLength(0);
+  });
+
+  it("Google sign-in is refused unless Google says the email is verified", async () => {
+    const { authConfig, googleEmailVerified } = await vi.importActual<typeof import("@/auth")>("@/auth");
+    const signIn = authConfig.callbacks!.signIn! as (p: unknown) => Promise<boolean> | boolean;
+    const google = { provider: "google", type: "oidc", providerAccountId: "g1" };
+    const user = { id: "u1", email: "owner@example.test" };
+    expect(await signIn({ user, account: google, profile: { email: "owner@example.test", email_verified: false } })).toBe(false);
+    expect(await signIn({ user, account: google, profile: { email: "owner@example.test" } })).toBe(false);
+    expect(await signIn({ user, account: google, profile: { email: "owner@example.test", email_verified: "true" } })).toBe(false);
+    expect(await signIn({ user, account: google, profile: { email: "owner@example.test", email_verified: true } })).toBe(true);
+    expect(await signIn({ user, account: { provider: "email", type: "email", providerAccountId: "owner@example.test" } })).toBe(true);
+    expect(googleEmailVerified({ provider: "google" }, undefined)).toBe(false);
+  });
+
+  it("the staff lookup answers another business's member code and QR code as it answers an unknown code", async () => {
+    const w = await makeWorld();
+    const theirCashier = await makeUser(w.other, "staff");
+    await actAs(w.other.db, theirCashier, w.other.merchantId);
+    const lookup = ACTIONS.get("staff.lookup")!;
+    const unknown = await lookup.run({ code: "ZZZZ-ZZZZ" });
+    expect(unknown).toMatchObject({ ok: false, code: "not_found" });
+    const [row] = await w.m.db.select().from(cardsTable).where(eq(cardsTable.id, w.card.id));
+    expect(await lookup.run({ code: w.card.referralCode })).toEqual(unknown);
+    expect(await lookup.run({ code: cardQrToken(row!) })).toEqual(unknown);
+    expect(await lookup.run({ code: w.voucher.code })).toEqual(unknown);
+  });
 });

@@ -153,3 +153,54 @@ describe("API rate limit in process (no Upstash configured)", () => {
     await expectLimitedAfter(app);
   });
 });
+
+/** A real HTTP server in front of the Apple log route, stamping the peer like `next start` does (instrumentation.ts). */
+async function serveAppleLog(env: Record<string, string | undefined>) {
+  const app = await loadApp({ UPSTASH_REDIS_REST_URL: undefined, UPSTASH_REDIS_REST_TOKEN: undefined, RATE_LIMIT_DISABLED: "0", RATE_LIMIT_PUBLIC_PER_MINUTE: String(LIMIT), ...env });
+  (await import("@/lib/http/peer-hook")).installPeerHook();
+  const route = await import("@/app/api/wallet/apple/v1/log/route");
+  const http = await import("node:http");
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+    const answer = await route.POST(new Request(`http://localhost${req.url}`, { method: "POST", headers, body: Buffer.concat(chunks) }));
+    res.writeHead(answer.status).end(await answer.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as import("node:net").AddressInfo;
+  const post = async (headers: Record<string, string>) =>
+    (await fetch(`http://127.0.0.1:${port}/api/wallet/apple/v1/log`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: '{"logs":["x"]}' })).status;
+  return { app, post, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+describe("per-IP limits count the client's real address", () => {
+  it("by default the socket: a rotating X-Forwarded-For, X-Real-IP or forged peer header gets no fresh bucket", async () => {
+    const served = await serveAppleLog({ TRUSTED_PROXY_HOPS: undefined, CLIENT_IP_HEADER: undefined });
+    try {
+      await awayFromWindowEdge();
+      const statuses = [];
+      for (let i = 0; i <= LIMIT; i++) statuses.push(await served.post({ "x-forwarded-for": `203.0.113.${i}`, "x-real-ip": `198.51.100.${i}`, "x-keepcard-peer": `192.0.2.${i}` }));
+      expect(statuses).toEqual([...Array(LIMIT).fill(200), 429]);
+    } finally {
+      served.app.rateLimit.resetRateLimiter();
+      await served.close();
+    }
+  });
+
+  it("behind one trusted proxy: the entry that proxy appended counts; what the client prepended does not", async () => {
+    const served = await serveAppleLog({ TRUSTED_PROXY_HOPS: "1", CLIENT_IP_HEADER: undefined });
+    try {
+      await awayFromWindowEdge();
+      const statuses = [];
+      for (let i = 0; i <= LIMIT; i++) statuses.push(await served.post({ "x-forwarded-for": `6.6.6.${i}, 203.0.113.7` }));
+      expect(statuses).toEqual([...Array(LIMIT).fill(200), 429]);
+      // Another client behind the same proxy has its own bucket.
+      expect(await served.post({ "x-forwarded-for": "203.0.113.8" })).toBe(200);
+    } finally {
+      served.app.rateLimit.resetRateLimiter();
+      await served.close();
+    }
+  });
+});

@@ -12,7 +12,8 @@ import type { PayoutSettings } from "@/db/schema";
 import { attemptDelivery } from "@/lib/webhooks/deliver";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
 import { newWebhookSecret } from "@/lib/webhooks/sign";
-import { makeMerchant, type TestMerchant } from "../support/fixtures";
+import { configurePayouts } from "@/lib/payouts/runs";
+import { makeMerchant, makeProgram, type TestMerchant } from "../support/fixtures";
 
 // A receiver on loopback: what an attacker would aim a webhook at (an admin port, a metadata service).
 const got: { path: string; host: string | undefined }[] = [];
@@ -93,6 +94,26 @@ describe("outbound requests cannot reach inside", () => {
     const m = await makeMerchant();
     for (let i = 0; i < 20; i++) await createEndpoint(m.ctx, { url: `https://hooks.example.com/${i}`, events: ["card.enrolled"] });
     await expect(createEndpoint(m.ctx, { url: "https://hooks.example.com/21", events: ["card.enrolled"] })).rejects.toMatchObject({ code: "conflict" });
+  });
+
+  it("the webhook cap holds when many endpoints are created at once", async () => {
+    const m = await makeMerchant();
+    for (let i = 0; i < 17; i++) await createEndpoint(m.ctx, { url: `https://hooks.example.com/${i}`, events: ["card.enrolled"] });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => createEndpoint(m.ctx, { url: `https://hooks.example.com/x${i}`, events: ["card.enrolled"] })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
+    expect(await m.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.merchantId, m.merchantId))).toHaveLength(20);
+  });
+
+  it("caps payout endpoints per business (a cashback program each); changing an existing one stays allowed", async () => {
+    const m = await makeMerchant();
+    const programs = [];
+    for (let i = 0; i < 11; i++) programs.push(await makeProgram(m, { name: `Cash ${i}`, kind: "cashback", cashbackPercent: 5 }));
+    const configure = (programId: string, path: string) => configurePayouts(m.ctx, { programId, provider: "webhook", thresholdMinor: 500, endpointUrl: `https://pay.example.com/${path}` });
+    for (const p of programs.slice(0, 10)) await configure(p.id, p.id);
+    await expect(configure(programs[10]!.id, "eleventh")).rejects.toMatchObject({ code: "conflict", message: expect.stringMatching(/at most 10 payout endpoints/) });
+    expect(await configure(programs[0]!.id, "moved")).toMatchObject({ endpointUrl: "https://pay.example.com/moved" });
+    // Paying by hand needs no URL, so it is never capped.
+    expect(await configurePayouts(m.ctx, { programId: programs[10]!.id, provider: "manual", thresholdMinor: 500 })).toMatchObject({ provider: "manual" });
   });
 });
 

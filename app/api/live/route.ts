@@ -1,5 +1,5 @@
 import { can } from "@/lib/auth/permissions";
-import { describeEvent, isFeedEvent } from "@/lib/insights/feed";
+import { describeEvent, feedAudience, isFeedEvent } from "@/lib/insights/feed";
 import { subscribeToEvents } from "@/lib/events/listen";
 import { currentMember } from "../../_server/session";
 
@@ -11,6 +11,8 @@ export async function GET(request: Request): Promise<Response> {
   if (!member) return new Response("Sign in to see live activity.", { status: 401 });
   if (!can(member.ctx.actor, "reports:read")) return new Response("Your role does not include reports.", { status: 403 });
   const { db, merchantId } = member.ctx;
+  // Names only for roles that may read customers; a partner sees member codes.
+  const audience = feedAudience(member.ctx.actor);
   const encoder = new TextEncoder();
   let cleanup = () => {};
 
@@ -27,7 +29,7 @@ export async function GET(request: Request): Promise<Response> {
       // Postgres NOTIFY reaches every app instance, so each one serves its own listeners.
       const unsubscribe = await subscribeToEvents((event) => {
         if (event.merchantId !== merchantId || !isFeedEvent(event)) return;
-        void describeEvent(db, event)
+        void describeEvent(db, event, audience)
           .then((item) => item && send(`id: ${item.id}\nevent: activity\ndata: ${JSON.stringify(item)}\n\n`))
           .catch((error) => console.error("[live] could not describe event", error));
       });

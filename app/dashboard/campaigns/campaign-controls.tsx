@@ -40,6 +40,7 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
                 ? { kind: "segment", segmentId: text("segmentId") }
                 : { kind: audience },
         effect: effectKind === "multiplier" ? { kind: "multiplier", factor: Number(text("factor")) } : effectKind === "bonus" ? { kind: "bonus", points: Number(text("points")) } : { kind: "double_stamps" },
+        budget: text("budget") === "" ? null : Number(text("budget")),
         announcement: announce ? { subject: text("subject"), message: text("message"), email: d.get("email") === "on", wallet: d.get("wallet") === "on" } : null,
       } as Input;
     },
@@ -119,6 +120,14 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
         ) : (
           <p className="self-end text-xs text-gray-600">Each visit during the campaign gives two stamps.</p>
         )}
+        <Field
+          label={program.kind === "cashback" ? "Budget (minor units)" : `Budget (${program.kind === "stamps" ? "stamps" : "points"})`}
+          htmlFor="c-budget"
+          error={fe("budget")}
+          hint={program.kind === "cashback" ? "Required for cashback: the campaign stops giving once it has given this much." : "Optional: the campaign stops giving once it has given this much."}
+        >
+          <Input id="c-budget" name="budget" type="number" min={1} step={1} aria-invalid={Boolean(fe("budget"))} />
+        </Field>
       </fieldset>
 
       <fieldset className="space-y-4">

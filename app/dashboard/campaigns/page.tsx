@@ -3,6 +3,7 @@ import { DateCell, StatusBadge } from "@/components/cells";
 import { DataTable, type Column } from "@/components/data-table";
 import { Card, CardSection, EmptyState, PageHeader, formatDate, formatNumber } from "@/components/ui";
 import type { Campaign, Program } from "@/db/schema";
+import { campaignCost, describeAmount, type CampaignCost } from "@/lib/campaigns/cost";
 import { campaignResults, type CampaignResults } from "@/lib/campaigns/results";
 import { describeOffer } from "@/lib/campaigns/run";
 import { utcToZoned } from "@/lib/campaigns/time";
@@ -30,6 +31,15 @@ export default async function CampaignsPage() {
     .sort((a, b) => b.startsAt.getTime() - a.startsAt.getTime())
     .slice(0, RESULTS_FOR);
   const results = await Promise.all(ran.map((c) => campaignResults(member.ctx, c.id)));
+  const byId = new Map(programs.map((p) => [p.id, p]));
+  const costs = new Map(
+    await Promise.all(
+      campaigns.map(async (c) => {
+        const program = byId.get(c.programId);
+        return [c.id, program ? { ...(await campaignCost(member.ctx, c, program, tz)), program } : null] as const;
+      }),
+    ),
+  );
   const live = programs.filter((p) => p.status !== "archived");
 
   return (
@@ -56,7 +66,7 @@ export default async function CampaignsPage() {
         <CardSection id="all" title="All campaigns">
           <DataTable
             caption="Campaigns, latest start first"
-            columns={campaignColumns(tz, programName, segments)}
+            columns={campaignColumns(tz, programName, segments, costs)}
             rows={campaigns}
             rowKey={(c) => c.id}
             defaultSort={{ column: "when", direction: "descending" }}
@@ -84,7 +94,9 @@ export default async function CampaignsPage() {
   );
 }
 
-const campaignColumns = (tz: string, programName: Map<string, string>, segments: { id: string; name: string }[]): Column<Campaign>[] => [
+type Costs = Map<string, (CampaignCost & { program: Pick<Program, "kind" | "currency"> }) | null>;
+
+const campaignColumns = (tz: string, programName: Map<string, string>, segments: { id: string; name: string }[], costs: Costs): Column<Campaign>[] => [
   {
     id: "campaign",
     header: "Campaign",
@@ -92,7 +104,7 @@ const campaignColumns = (tz: string, programName: Map<string, string>, segments:
       <>
         <p className="font-medium">{c.name}</p>
         <p className="text-gray-600">
-          {programName.get(c.programId) ?? "—"} · {describeOffer(c, tz)}
+          {programName.get(c.programId) ?? "—"} · {describeOffer(c, tz, costs.get(c.id)?.program)}
         </p>
       </>
     ),
@@ -115,6 +127,25 @@ const campaignColumns = (tz: string, programName: Map<string, string>, segments:
     className: "whitespace-nowrap",
   },
   { id: "who", header: "Who", cell: (c) => describeAudience(c, segments), sort: (c) => describeAudience(c, segments) },
+  {
+    id: "cost",
+    header: "Cost",
+    cell: (c) => {
+      const cost = costs.get(c.id);
+      if (!cost) return "—";
+      return (
+        <>
+          <p>
+            about {cost.label} <span className="text-gray-600">for {formatNumber(cost.audience)} members</span>
+          </p>
+          <p className="text-gray-600">
+            {cost.budget === null ? "No budget" : `Budget ${describeAmount(cost.program, cost.budget)}, ${describeAmount(cost.program, cost.spent)} given`}
+          </p>
+        </>
+      );
+    },
+    sort: (c) => costs.get(c.id)?.atMost ?? 0,
+  },
   { id: "status", header: "Status", cell: (c) => <StatusBadge status={c.status} />, sort: (c) => c.status },
   {
     id: "actions",

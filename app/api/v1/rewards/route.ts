@@ -3,7 +3,7 @@ import { RewardOut, listOf, presentReward } from "../../_http/present";
 import { apiRoute } from "../../_http/route";
 
 // GET /api/v1/rewards?programId= — the reward catalog
-export const GET = apiRoute({ summary: "List rewards", query: ListRewardsInput, response: { status: 200, schema: listOf(RewardOut) } }, async ({ ctx, query }) => ({
+export const GET = apiRoute({ summary: "List rewards", query: ListRewardsInput, response: { status: 200, schema: listOf(RewardOut) }, errors: [404] }, async ({ ctx, query }) => ({
   status: 200,
   body: { data: (await listRewards(ctx, { programId: query.programId })).map(presentReward) },
 }));

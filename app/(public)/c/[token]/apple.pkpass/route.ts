@@ -5,7 +5,7 @@ import { httpDate } from "@/wallet/apple/service";
 import { loadPass, renderLoadedPass } from "@/wallet/apple/state";
 import { appleConfig } from "@/wallet/config";
 import { problemResponse } from "@/app/api/_http/problem";
-import { ipFrom } from "../../../../_server/client-ip";
+import { clientIpKey } from "@/lib/http/client-ip";
 import { limitCardTraffic } from "../../../_public";
 
 export const dynamic = "force-dynamic";
@@ -21,7 +21,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ toke
     const loaded = await loadPass(db, config, { publicToken: token });
     if (!loaded) throw new AppError("not_found", "No such card.");
     const { view } = loaded;
-    await limitCardTraffic(ipFrom(request.headers), view.card.id, "pkpass");
+    await limitCardTraffic(clientIpKey(request.headers), view.card.id, "pkpass");
     const pass = renderLoadedPass(loaded, config);
     const filename = `${view.program.name.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "card"}.pkpass`;
     return new Response(new Uint8Array(pass.body), {

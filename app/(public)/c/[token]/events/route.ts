@@ -3,7 +3,7 @@ import { loadCardView } from "@/lib/cards/view";
 import { AppError } from "@/lib/errors";
 import { subscribeToEvents } from "@/lib/events/listen";
 import { problemResponse } from "@/app/api/_http/problem";
-import { ipFrom } from "../../../../_server/client-ip";
+import { clientIpKey } from "@/lib/http/client-ip";
 import { limitCardTraffic } from "../../../_public";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +18,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ toke
     if (!/^[A-Za-z0-9]{16,64}$/.test(token)) throw new AppError("not_found", "No such card.");
     const view = await loadCardView(await dbReady(), { publicToken: token });
     if (!view) throw new AppError("not_found", "No such card.");
-    await limitCardTraffic(ipFrom(request.headers), view.card.id, "events");
+    await limitCardTraffic(clientIpKey(request.headers), view.card.id, "events");
     const { card } = view;
 
     const encoder = new TextEncoder();
