@@ -6,6 +6,7 @@ import { apiRoute } from "../../_http/route";
 export const POST = apiRoute(
   {
     summary: "Enroll a customer (200 with the existing card)",
+    scope: "earn",
     body: EnrollInput,
     response: { status: 201, also: [200], schema: CardOut },
     errors: [404, 409],
