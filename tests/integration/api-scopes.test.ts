@@ -28,6 +28,7 @@ const EXPECTED: Record<string, ApiScope> = {
   "GET /rewards": "read",
   "POST /rewards": "manage",
   "PATCH /rewards/{id}": "manage",
+  "GET /cards": "read",
   "POST /cards": "earn",
   "GET /cards/{id}": "read",
   "GET /cards/{id}/transactions": "read",
