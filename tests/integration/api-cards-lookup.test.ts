@@ -68,7 +68,7 @@ describe("GET /api/v1/cards", () => {
 
   it("refuses bad input with 422: cursor, limit, email, phone, unknown parameter", async () => {
     const w = await world();
-    for (const query of [
+    const bad: Record<string, string>[] = [
       { cursor: "not-a-cursor" },
       { cursor: Buffer.from(JSON.stringify(["yesterday", "crd_1"])).toString("base64url") },
       { cursor: Buffer.from(JSON.stringify(["2026-01-01 12:00:00+00", "crd'; drop"])).toString("base64url") },
@@ -77,7 +77,8 @@ describe("GET /api/v1/cards", () => {
       { email: "not-an-email" },
       { phone: "call me" },
       { colour: "blue" },
-    ]) {
+    ];
+    for (const query of bad) {
       const res = await find(w.m, query);
       expect(res.status, JSON.stringify(query)).toBe(422);
       expect(res.body.code).toBe("invalid");
