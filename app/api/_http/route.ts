@@ -72,10 +72,10 @@ function rateLimitHeaders(verdict: Verdict): Record<string, string> {
 }
 
 /**
- * Statuses the wrapper itself answers with, on top of the contract's `errors`: 401 (API key),
- * 403 (a scope the key lacks) and 429 (rate limit) always; 400 and 422 when it reads a body; 400 for a path parameter with a
- * control character; 422 for a query; on writes 422 (an Idempotency-Key out of bounds) and 409
- * (a key reused with another request).
+ * Statuses the wrapper itself answers with, on top of the contract's `errors`: 401 (API key), 403
+ * (a scope the key lacks) and 429 (rate limit) always; 400 and 422 when it reads a body; 400 for a
+ * path parameter with a control character; 422 for a query; on writes 422 (an Idempotency-Key out
+ * of bounds) and 409 (a key reused with another request).
  */
 export function errorStatuses(contract: ApiContract, method: string): ErrorStatus[] {
   const write = method !== "GET" && method !== "HEAD";
@@ -88,8 +88,9 @@ export function errorStatuses(contract: ApiContract, method: string): ErrorStatu
 }
 
 /**
- * Every /api/v1 route goes through here: API-key auth and scope, per-key rate limit, zod parsing of body
- * and query, one transaction per write with Idempotency-Key replay, and problem+json errors.
+ * Every /api/v1 route goes through here: API-key auth and scope, per-key rate limit (RateLimit
+ * headers on every answer), zod parsing of body and query, one transaction per write with
+ * Idempotency-Key replay, and problem+json errors.
  */
 export function apiRoute<
   const Params extends readonly string[] = readonly [],
