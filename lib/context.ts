@@ -3,7 +3,8 @@ import type { ActorType, Role } from "../db/schema";
 
 export type Actor =
   | { type: "user"; id: string; role: Role }
-  | { type: "api_key"; id: string }
+  // A key bound to one location earns and redeems only there (lib/api-keys/scopes.ts).
+  | { type: "api_key"; id: string; locationId?: string | null }
   | { type: "system"; id: string }
   | { type: "customer"; id: string };
 

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
 import { closeDb, dbReady, EmbeddedDbBusyError } from "../db/client";
 import { merchants } from "../db/schema";
+import type { ApiScope } from "../lib/api-keys/scopes";
 import { createApiKey } from "../lib/api-keys/verbs";
 import { systemActor } from "../lib/context";
 import { rotateStoredSecrets } from "../lib/crypto/rotate";
@@ -10,7 +11,7 @@ import { createMerchant } from "../lib/merchants/verbs";
 
 const USAGE = `Usage:
   npm run cli -- merchant create --name "Shop name" --owner owner@example.com [--currency EUR] [--timezone Europe/Berlin]
-  npm run cli -- api-key create --merchant <merchant id> [--name "POS"]
+  npm run cli -- api-key create --merchant <merchant id> [--name "POS"] [--scopes read,earn,redeem,manage] [--location <location id>]
   npm run cli -- merchant list
   npm run cli -- secrets rotate      re-encrypt stored secrets and OAuth tokens under the current ENCRYPTION_KEY`;
 
@@ -20,7 +21,7 @@ async function run(argv: string[]): Promise<unknown> {
   const [noun, verb, ...rest] = argv;
   const { values } = parseArgs({
     args: rest,
-    options: { name: { type: "string" }, owner: { type: "string" }, merchant: { type: "string" }, currency: { type: "string" }, timezone: { type: "string" } },
+    options: { name: { type: "string" }, scopes: { type: "string" }, location: { type: "string" }, owner: { type: "string" }, merchant: { type: "string" }, currency: { type: "string" }, timezone: { type: "string" } },
     strict: true,
   });
   const command = `${noun ?? ""} ${verb ?? ""}`.trim();
@@ -37,8 +38,16 @@ async function run(argv: string[]): Promise<unknown> {
     const db = await dbReady();
     const [merchant] = await db.select().from(merchants).where(eq(merchants.id, values.merchant));
     if (!merchant) throw new UsageError(`no merchant ${values.merchant}`);
-    const { apiKey, key } = await createApiKey({ db, merchantId: merchant.id, actor: systemActor("cli"), source: "cli" }, { name: values.name ?? "Created by CLI" });
-    return { apiKey: { id: apiKey.id, name: apiKey.name, merchantId: merchant.id, key } };
+    const { apiKey, key } = await createApiKey(
+      { db, merchantId: merchant.id, actor: systemActor("cli"), source: "cli" },
+      {
+        name: values.name ?? "Created by CLI",
+        // Comma-separated; every scope when not given. An unknown one is refused as invalid input.
+        scopes: values.scopes?.split(",").map((s) => s.trim()) as ApiScope[] | undefined,
+        locationId: values.location,
+      },
+    );
+    return { apiKey: { id: apiKey.id, name: apiKey.name, merchantId: merchant.id, scopes: apiKey.scopes, locationId: apiKey.locationId, key } };
   }
   if (command === "merchant list") {
     const db = await dbReady();

@@ -1,18 +1,30 @@
 import { createHash } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { apiKeys, type ApiKey } from "../../db/schema";
+import { apiKeys, locations, type ApiKey } from "../../db/schema";
 import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
 import type { Executor } from "../../db/client";
 import { notFound } from "../errors";
-import { newId, randomString } from "../ids";
+import { EntityId, newId, randomString } from "../ids";
 import { SafeText } from "../input";
+import { API_SCOPES, ApiScope } from "./scopes";
 
 const KEY_PREFIX = "kc_live_";
 
-export const CreateApiKeyInput = z.object({ name: SafeText.trim().min(1).max(80).default("API key") }).strict();
+export const CreateApiKeyInput = z
+  .object({
+    name: SafeText.trim().min(1).max(80).default("API key"),
+    // Every scope unless told otherwise, as keys had before scopes existed.
+    scopes: z
+      .array(ApiScope)
+      .min(1, "give the key at least one scope")
+      .default([...API_SCOPES])
+      .transform((s) => API_SCOPES.filter((scope) => s.includes(scope))),
+    locationId: z.preprocess((v) => (v === "" ? undefined : v), EntityId.optional()),
+  })
+  .strict();
 export type CreateApiKeyInput = z.input<typeof CreateApiKeyInput>;
 
 export function hashApiKey(key: string): string {
@@ -22,14 +34,30 @@ export function hashApiKey(key: string): string {
 /** Makes a key for the merchant. The plain key is returned here, once; only its hash is kept. */
 export async function createApiKey(ctx: Ctx, input: CreateApiKeyInput = {}): Promise<{ apiKey: ApiKey; key: string }> {
   assertCan(ctx.actor, "api_keys:manage");
-  const { name } = CreateApiKeyInput.parse(input);
+  const { name, scopes, locationId } = CreateApiKeyInput.parse(input);
   const key = `${KEY_PREFIX}${randomString(32)}`;
   return withTransaction(ctx, async (tx) => {
+    if (locationId) {
+      const [location] = await tx.db
+        .select({ id: locations.id })
+        .from(locations)
+        .where(and(eq(locations.id, locationId), eq(locations.merchantId, ctx.merchantId)));
+      if (!location) throw notFound("Location");
+    }
     const [apiKey] = await tx.db
       .insert(apiKeys)
-      .values({ id: newId("key"), merchantId: ctx.merchantId, name, prefix: key.slice(0, KEY_PREFIX.length + 4), hash: hashApiKey(key), createdBy: ctx.actor.id })
+      .values({
+        id: newId("key"),
+        merchantId: ctx.merchantId,
+        name,
+        scopes,
+        locationId: locationId ?? null,
+        prefix: key.slice(0, KEY_PREFIX.length + 4),
+        hash: hashApiKey(key),
+        createdBy: ctx.actor.id,
+      })
       .returning();
-    await audit(tx.db, ctx.merchantId, ctx.actor, "api_key.created", { type: "api_key", id: apiKey!.id }, { name });
+    await audit(tx.db, ctx.merchantId, ctx.actor, "api_key.created", { type: "api_key", id: apiKey!.id }, { name, scopes, locationId: locationId ?? null });
     return { apiKey: apiKey!, key };
   });
 }

@@ -12,6 +12,7 @@ import { recomputeTier, tierMultiplier } from "../tiers/recompute";
 import { issueVoucher } from "../vouchers/issue";
 import { appendEntry, lockCardWithProgram } from "./core";
 import { SafeText } from "../input";
+import { boundLocation } from "../api-keys/scopes";
 
 export const EarnInput = z
   .object({
@@ -43,7 +44,8 @@ export type EarnOutcome = { entry: LedgerEntry; card: Card; vouchers: Voucher[] 
 /** Awards points, stamps or cashback for a visit or purchase, under the program's rules. */
 export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<EarnOutcome> {
   assertCan(ctx.actor, "points:earn");
-  const { cardId, ...input } = EarnOnCard.parse(raw);
+  const { cardId, ...asked } = EarnOnCard.parse(raw);
+  const input = { ...asked, locationId: boundLocation(ctx, asked.locationId) };
   return withTransaction(ctx, async (tx) => {
     const locked = await lockCardWithProgram(tx, cardId, { campaignsAt: now(tx) });
     const program = locked.program;

@@ -1,6 +1,6 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { locations, type Location } from "../../db/schema";
+import { apiKeys, locations, type Location } from "../../db/schema";
 import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
@@ -79,6 +79,12 @@ export async function deleteLocation(ctx: Ctx, raw: z.input<typeof DeleteLocatio
     const all = await listLocations(tx);
     if (!all.some((l) => l.id === locationId)) throw notFound("Location");
     if (all.length === 1) throw new AppError("conflict", "Keep at least one location; wallet passes use it to offer the card nearby.");
+    const [boundKey] = await tx.db
+      .select({ name: apiKeys.name })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.merchantId, ctx.merchantId), eq(apiKeys.locationId, locationId), isNull(apiKeys.revokedAt)))
+      .limit(1);
+    if (boundKey) throw new AppError("conflict", `The API key “${boundKey.name}” is bound to this location; revoke it first.`);
     await tx.db.delete(locations).where(and(eq(locations.id, locationId), eq(locations.merchantId, ctx.merchantId)));
     await audit(tx.db, ctx.merchantId, ctx.actor, "location.deleted", { type: "location", id: locationId });
     await recordEvents(tx.db, ctx.merchantId, [{ type: "location.changed", payload: { locationId } }]);

@@ -19,6 +19,11 @@ const POLICIES = {
 } satisfies Record<string, Policy>;
 export type PolicyName = keyof typeof POLICIES;
 
+/** A named policy's quota and window, e.g. for the RateLimit-Policy header. */
+export function policyOf(name: PolicyName): Policy {
+  return POLICIES[name];
+}
+
 interface Limiter {
   check(name: string, policy: Policy, key: string): Promise<Verdict>;
 }
@@ -77,7 +82,8 @@ function limiter(): Limiter {
   return globalForLimiter.__keepcardLimiter;
 }
 
-async function checkRateLimit(name: PolicyName, key: string, policy: Policy = POLICIES[name]): Promise<Verdict> {
+/** Counts one request against the policy and says whether it is within it; throws nothing. */
+export async function checkRateLimit(name: PolicyName, key: string, policy: Policy = POLICIES[name]): Promise<Verdict> {
   if (env.RATE_LIMIT_DISABLED) return { success: true, limit: policy.limit, remaining: policy.limit, reset: Date.now() };
   return limiter().check(name, policy, key);
 }
@@ -85,11 +91,14 @@ async function checkRateLimit(name: PolicyName, key: string, policy: Policy = PO
 /** Throws `rate_limited` with the seconds until the window frees up. */
 export async function enforceRateLimit(name: PolicyName, key: string, policy?: Policy): Promise<Verdict> {
   const verdict = await checkRateLimit(name, key, policy);
-  if (!verdict.success) {
-    const retryAfter = Math.max(1, Math.ceil((verdict.reset - Date.now()) / 1000));
-    throw new AppError("rate_limited", `Too many requests. Try again in ${retryAfter} seconds.`, { retryAfter });
-  }
+  if (!verdict.success) throw rateLimited(verdict);
   return verdict;
+}
+
+/** The `rate_limited` error for a refused verdict, with the seconds until the window frees up. */
+export function rateLimited(verdict: Verdict): AppError {
+  const retryAfter = Math.max(1, Math.ceil((verdict.reset - Date.now()) / 1000));
+  return new AppError("rate_limited", `Too many requests. Try again in ${retryAfter} seconds.`, { retryAfter });
 }
 
 /** For tests: forget the chosen limiter so a changed environment takes effect. */

@@ -8,6 +8,7 @@ import { EntityId } from "../ids";
 import { appendEntry, lockCardWithProgram } from "../ledger/core";
 import { issueVoucher } from "../vouchers/issue";
 import { rewardUnavailable } from "./availability";
+import { boundLocation } from "../api-keys/scopes";
 
 export const RedeemInput = z.object({ rewardId: EntityId }).strict();
 export type RedeemInput = z.infer<typeof RedeemInput>;
@@ -46,6 +47,8 @@ export async function redeemReward(ctx: Ctx, raw: z.input<typeof RedeemOnCard>):
       kind: "redeem",
       amount: -reward.cost,
       reference: reward.id,
+      // A till's key records its shop; the request body names no location.
+      locationId: boundLocation(ctx, undefined),
       details: { reward: reward.name },
       activity: true,
     });

@@ -9,6 +9,7 @@ import { assertOwnLocation } from "../locations/verbs";
 import { recordEvents } from "../outbox";
 import { verifyQr } from "../tokens/qr";
 import { SafeText } from "../input";
+import { boundLocation } from "../api-keys/scopes";
 
 export const RedeemVoucherInput = z.union([
   z.object({ code: SafeText.min(4).max(20), locationId: EntityId.optional() }).strict(),
@@ -23,6 +24,7 @@ export type RedeemVoucherInput = z.infer<typeof RedeemVoucherInput>;
 export async function redeemVoucher(ctx: Ctx, raw: RedeemVoucherInput): Promise<Voucher> {
   assertCan(ctx.actor, "vouchers:use");
   const input = RedeemVoucherInput.parse(raw);
+  const locationId = boundLocation(ctx, input.locationId);
   const at = now(ctx);
   const lookup =
     "token" in input
@@ -34,7 +36,7 @@ export async function redeemVoucher(ctx: Ctx, raw: RedeemVoucherInput): Promise<
     if (input.locationId) await assertOwnLocation(tx, input.locationId);
     const [used] = await tx.db
       .update(vouchers)
-      .set({ status: "redeemed", redeemedAt: at, redeemedBy: ctx.actor.id, redeemedLocationId: input.locationId ?? null })
+      .set({ status: "redeemed", redeemedAt: at, redeemedBy: ctx.actor.id, redeemedLocationId: locationId ?? null })
       .where(and(lookup, eq(vouchers.merchantId, ctx.merchantId), eq(vouchers.status, "issued"), gt(vouchers.expiresAt, at)))
       .returning();
     if (!used) {

@@ -5,7 +5,7 @@ import { POST as adjustRoute } from "@/app/api/v1/cards/[id]/adjust/route";
 import { POST as earnRoute } from "@/app/api/v1/cards/[id]/earn/route";
 import { POST as redeemRoute } from "@/app/api/v1/cards/[id]/redemptions/route";
 import { GET as transactionsRoute } from "@/app/api/v1/cards/[id]/transactions/route";
-import { POST as enrollRoute } from "@/app/api/v1/cards/route";
+import { POST as enrollRoute, GET as findCards } from "@/app/api/v1/cards/route";
 import { POST as reverseRoute } from "@/app/api/v1/entries/[id]/reverse/route";
 import { GET as openapiRoute } from "@/app/api/v1/openapi.json/route";
 import { GET as getProgram, PATCH as patchProgram } from "@/app/api/v1/programs/[id]/route";
@@ -25,6 +25,7 @@ const ENDPOINTS = [
   ["PATCH /programs/{id}", patchProgram, { method: "PATCH", params: { id: "prg_x" }, body: { name: "Y" } }],
   ["GET /rewards", listRewards, {}],
   ["POST /rewards", createReward, { body: { programId: "prg_x", name: "Coffee", cost: 10 } }],
+  ["GET /cards", findCards, { query: { email: "a@example.test" } }],
   ["POST /cards", enrollRoute, { body: { programId: "prg_x", customer: { email: "a@example.test" } } }],
   ["GET /cards/{id}", getCard, { params: { id: "crd_x" } }],
   ["GET /cards/{id}/transactions", transactionsRoute, { params: { id: "crd_x" } }],

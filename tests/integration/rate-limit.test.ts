@@ -45,7 +45,18 @@ async function expectLimitedAfter(app: Awaited<ReturnType<typeof loadApp>>) {
     expect(ok.status, `request ${i + 1}`).toBe(200);
     expect(ok.headers.get("x-ratelimit-limit")).toBe(String(LIMIT));
     expect(ok.headers.get("x-ratelimit-remaining")).toBe(String(LIMIT - i - 1));
+    // IETF draft httpapi-ratelimit-headers: the quota and window, then what is left and when it resets.
+    expect(ok.headers.get("ratelimit-policy")).toBe(`"default";q=${LIMIT};w=60`);
+    const left = /^"default";r=(\d+);t=(\d+)$/.exec(ok.headers.get("ratelimit") ?? "");
+    expect(left, ok.headers.get("ratelimit") ?? "no RateLimit header").not.toBeNull();
+    expect(Number(left![1])).toBe(LIMIT - i - 1);
+    expect(Number(left![2])).toBeLessThanOrEqual(60);
   }
+  // An error answer carries them too.
+  const missing = await app.fixtures.call(app.earn.POST, { key: other.apiKey, params: { id: "crd_missing" }, body: { points: 1 } });
+  expect(missing.status).toBe(404);
+  expect(missing.headers.get("ratelimit-policy")).toBe(`"default";q=${LIMIT};w=60`);
+  expect(missing.headers.get("ratelimit")).toMatch(new RegExp(`^"default";r=${LIMIT - 1};t=\\d+$`));
   const limited = await app.fixtures.call(app.programs.GET, { key: m.apiKey });
   expect(limited.status).toBe(429);
   expect(limited.headers.get("content-type")).toBe("application/problem+json");
@@ -53,6 +64,9 @@ async function expectLimitedAfter(app: Awaited<ReturnType<typeof loadApp>>) {
   expect(Number.isInteger(retryAfter)).toBe(true);
   expect(retryAfter).toBeGreaterThanOrEqual(1);
   expect(retryAfter).toBeLessThanOrEqual(60);
+  expect(limited.headers.get("ratelimit-policy")).toBe(`"default";q=${LIMIT};w=60`);
+  const resetIn = Number(/^"default";r=0;t=(\d+)$/.exec(limited.headers.get("ratelimit") ?? "")?.[1]);
+  expect(Math.abs(resetIn - retryAfter)).toBeLessThanOrEqual(1);
   expect(limited.body).toMatchObject({ status: 429, code: "rate_limited", title: "Too many requests", detail: expect.stringMatching(/Try again in \d+ seconds/) });
 
   // A limited write writes nothing.

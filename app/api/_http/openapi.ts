@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ProblemOut } from "./present";
-import { errorStatuses, type ApiContract, type ErrorStatus } from "./route";
+import { API_SCOPES, SCOPE_LABELS } from "@/lib/api-keys/scopes";
+import { errorStatuses, requiredScope, type ApiContract, type ErrorStatus } from "./route";
 
 /** A route file under app/api/v1: its URL path below /api/v1 ("/cards/{id}") and its exports. */
 export type RouteModule = { path: string; module: object };
@@ -16,10 +17,16 @@ export function operationsOf({ path, module }: RouteModule): { path: string; met
   });
 }
 
+// IETF draft httpapi-ratelimit-headers; X-RateLimit-Limit and X-RateLimit-Remaining are sent too, for older integrations.
+const RATE_LIMIT_HEADERS = {
+  "RateLimit-Policy": { description: 'The key\'s quota: `"default";q=<requests>;w=<seconds>`.', schema: { type: "string" } },
+  RateLimit: { description: 'What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`.', schema: { type: "string" } },
+};
+
 const DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: "Malformed: the body is not JSON",
   401: "Missing or invalid API key",
-  403: "The API key may not do this",
+  403: "The API key may not do this: a scope it lacks, or a location it is not bound to",
   404: "Not found (or another merchant's)",
   409: "Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive",
   410: "Expired",
@@ -53,16 +60,24 @@ export function openApiDocument(serverUrl: string, routes: readonly RouteModule[
         ? []
         : [{ name: "Idempotency-Key", in: "header", required: false, description: "Retry-safe key, unique per merchant; replays return the first result.", schema: { type: "string", maxLength: 255 } }]),
     ];
-    const ok = { description: "OK", content: { "application/json": { schema: schema(contract.response.schema, "output") } } };
+    const ok = { description: "OK", headers: RATE_LIMIT_HEADERS, content: { "application/json": { schema: schema(contract.response.schema, "output") } } };
     const responses: Record<string, unknown> = { [contract.response.status]: ok };
     for (const status of contract.response.also ?? []) responses[status] = ok;
     for (const status of errorStatuses(contract, method)) {
-      responses[status] = { description: DESCRIPTIONS[status], content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } };
+      responses[status] = {
+        description: DESCRIPTIONS[status],
+        headers: status === 429 ? { ...RATE_LIMIT_HEADERS, "Retry-After": { description: "Seconds until the window frees up.", schema: { type: "integer" } } } : RATE_LIMIT_HEADERS,
+        content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+      };
     }
     paths[path] ??= {};
+    const scope = requiredScope(contract, method);
     paths[path][method.toLowerCase()] = {
       summary: contract.summary,
       operationId: operationId(method, path),
+      // The key's scope this operation needs: as the bearer scheme's required scopes and spelled out.
+      security: [{ bearer: [scope] }],
+      "x-keepcard-scope": scope,
       parameters,
       ...(contract.body ? { requestBody: { required: true, content: { "application/json": { schema: schema(contract.body, "input") } } } } : {}),
       responses,
@@ -75,7 +90,13 @@ export function openApiDocument(serverUrl: string, routes: readonly RouteModule[
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API key from the dashboard or `npm run cli -- api-key create`." } },
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description: `An API key from the dashboard or \`npm run cli -- api-key create\`. Each key has scopes; each operation names the one it needs (\`security\`, \`x-keepcard-scope\`): ${API_SCOPES.map((s) => `\`${s}\` (${SCOPE_LABELS[s].toLowerCase()})`).join(", ")}. A key bound to a location earns and redeems only there.`,
+        },
+      },
       schemas: { Problem: schema(ProblemOut, "output") },
     },
     paths,

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { dbReady } from "@/db/client";
+import type { ApiScope } from "@/lib/api-keys/scopes";
 import { findApiKey, recordKeyUse } from "@/lib/api-keys/verbs";
 import { withTransaction, type Ctx } from "@/lib/context";
 import { AppError } from "@/lib/errors";
 import { onceForKey, requestHash } from "@/lib/idempotency";
 import { afterCommit } from "@/lib/events/after-commit";
 import { hasControlChars } from "@/lib/input";
-import { enforceRateLimit } from "@/lib/rate-limit";
+import { checkRateLimit, policyOf, rateLimited, type Verdict } from "@/lib/rate-limit";
 import { readJson } from "./body";
 import { json, problemResponse } from "./problem";
 
@@ -28,6 +29,11 @@ export type ApiContract<
 > = {
   /** One line for the document, e.g. "Get a card". */
   summary: string;
+  /**
+   * The API key scope the operation needs (lib/api-keys/scopes.ts). GET defaults to "read"; every
+   * other method must declare one (the contract test fails otherwise; undeclared, it needs "manage").
+   */
+  scope?: ApiScope;
   /** The dynamic segments of the route's folder path, e.g. ["id"] for cards/[id]. */
   params?: Params;
   /** The JSON body's schema. */
@@ -46,15 +52,34 @@ type ParamsOf<Params extends readonly string[]> = { [K in Params[number]]: strin
 /** A v1 route handler as Next calls it, carrying its contract. */
 export type ApiHandler<P = Record<string, string>> = ((request: Request, route?: { params: Promise<P> }) => Promise<Response>) & { contract: ApiContract };
 
+/** The scope a key needs for an operation: the declared one; "read" for GET and HEAD, else "manage". */
+export function requiredScope(contract: Pick<ApiContract, "scope">, method: string): ApiScope {
+  return contract.scope ?? (method === "GET" || method === "HEAD" ? "read" : "manage");
+}
+
+/** Every v1 answer counts against the key's "default" policy (IETF draft httpapi-ratelimit-headers). */
+const RATE_POLICY = "default";
+function rateLimitHeaders(verdict: Verdict): Record<string, string> {
+  const { windowSeconds } = policyOf("api");
+  const resetIn = Math.max(0, Math.ceil((verdict.reset - Date.now()) / 1000));
+  return {
+    "ratelimit-policy": `"${RATE_POLICY}";q=${verdict.limit};w=${windowSeconds}`,
+    ratelimit: `"${RATE_POLICY}";r=${verdict.remaining};t=${resetIn}`,
+    // The older headers, kept for integrations that read them.
+    "x-ratelimit-limit": String(verdict.limit),
+    "x-ratelimit-remaining": String(verdict.remaining),
+  };
+}
+
 /**
- * Statuses the wrapper itself answers with, on top of the contract's `errors`: 401 (API key) and
- * 429 (rate limit) always; 400 and 422 when it reads a body; 400 for a path parameter with a
- * control character; 422 for a query; on writes 422 (an Idempotency-Key out of bounds) and 409
- * (a key reused with another request).
+ * Statuses the wrapper itself answers with, on top of the contract's `errors`: 401 (API key), 403
+ * (a scope the key lacks) and 429 (rate limit) always; 400 and 422 when it reads a body; 400 for a
+ * path parameter with a control character; 422 for a query; on writes 422 (an Idempotency-Key out
+ * of bounds) and 409 (a key reused with another request).
  */
 export function errorStatuses(contract: ApiContract, method: string): ErrorStatus[] {
   const write = method !== "GET" && method !== "HEAD";
-  const own: ErrorStatus[] = [401, 429];
+  const own: ErrorStatus[] = [401, 403, 429];
   if (contract.body) own.push(400, 422);
   if (contract.params?.length) own.push(400);
   if (contract.query) own.push(422);
@@ -63,8 +88,9 @@ export function errorStatuses(contract: ApiContract, method: string): ErrorStatu
 }
 
 /**
- * Every /api/v1 route goes through here: API-key auth, per-key rate limit, zod parsing of body
- * and query, one transaction per write with Idempotency-Key replay, and problem+json errors.
+ * Every /api/v1 route goes through here: API-key auth and scope, per-key rate limit (RateLimit
+ * headers on every answer), zod parsing of body and query, one transaction per write with
+ * Idempotency-Key replay, and problem+json errors.
  */
 export function apiRoute<
   const Params extends readonly string[] = readonly [],
@@ -80,13 +106,18 @@ export function apiRoute<
   handler: (args: { ctx: Ctx; body: Infer<BS>; query: Infer<QS>; params: ParamsOf<Params>; request: Request }) => Promise<{ status: NoInfer<St | Also>; body: NoInfer<z.output<RS>> }>,
 ): ApiHandler<ParamsOf<Params>> {
   const route = async (request: Request, route?: { params: Promise<ParamsOf<Params>> }): Promise<Response> => {
+    let rateHeaders: Record<string, string> = {};
     try {
       const db = await dbReady();
       const presented = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1]?.trim();
       if (!presented) throw new AppError("unauthorized", "Send your API key as `Authorization: Bearer <key>`.");
       const apiKey = await findApiKey(db, presented);
       if (!apiKey) throw new AppError("unauthorized", "This API key is not valid or was revoked.");
-      const limit = await enforceRateLimit("api", apiKey.id);
+      const limit = await checkRateLimit("api", apiKey.id);
+      rateHeaders = rateLimitHeaders(limit);
+      if (!limit.success) throw rateLimited(limit);
+      const scope = requiredScope(contract, request.method);
+      if (!apiKey.scopes.includes(scope)) throw new AppError("forbidden", `This API key lacks the "${scope}" scope.`);
       // Off the request's path: the response does not wait for this write, nor fail with it.
       void recordKeyUse(db, apiKey.id, new Date()).catch((error: unknown) => console.warn("[api] could not record the key's use", error));
 
@@ -98,8 +129,7 @@ export function apiRoute<
       const query = (contract.query ? contract.query.parse(Object.fromEntries(requestUrl().searchParams)) : undefined) as Infer<QS>;
       const raw = contract.body ? await readJson(request) : undefined;
       const body = (contract.body ? contract.body.parse(raw) : undefined) as Infer<BS>;
-      const ctx: Ctx = { db, merchantId: apiKey.merchantId, actor: { type: "api_key", id: apiKey.id }, source: "api" };
-      const rateHeaders = { "x-ratelimit-limit": String(limit.limit), "x-ratelimit-remaining": String(limit.remaining) };
+      const ctx: Ctx = { db, merchantId: apiKey.merchantId, actor: { type: "api_key", id: apiKey.id, locationId: apiKey.locationId }, source: "api" };
 
       if (request.method === "GET" || request.method === "HEAD") {
         const result = await handler({ ctx, body, query, params, request });
@@ -118,7 +148,9 @@ export function apiRoute<
       if (!result.replayed) afterCommit(ctx.merchantId);
       return json(result.status, result.body, { ...rateHeaders, ...(result.replayed ? { "idempotent-replayed": "true" } : {}) });
     } catch (error) {
-      return problemResponse(error);
+      const response = problemResponse(error);
+      for (const [name, value] of Object.entries(rateHeaders)) response.headers.set(name, value);
+      return response;
     }
   };
   return Object.assign(route, { contract: contract as ApiContract });

@@ -9,7 +9,7 @@ export const createApiKeyAction = memberAction("apiKeys.create", { input: Create
   const { apiKey, key } = await createApiKey(ctx, input);
   revalidatePath("/dashboard/api-keys");
   // The only time the full key leaves the server.
-  return { id: apiKey.id, name: apiKey.name, key };
+  return { id: apiKey.id, name: apiKey.name, scopes: apiKey.scopes, locationId: apiKey.locationId, key };
 });
 
 export const revokeApiKeyAction = memberAction("apiKeys.revoke", { input: z.object({ apiKeyId: z.string().min(1).max(64) }).strict(), permission: "api_keys:manage" }, async ({ ctx, input }) => {

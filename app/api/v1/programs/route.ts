@@ -11,6 +11,6 @@ export const GET = apiRoute({ summary: "List programs", response: { status: 200,
 
 // POST /api/v1/programs — create a points, stamps or cashback program
 export const POST = apiRoute(
-  { summary: "Create a program", body: CreateProgramInput, response: { status: 201, schema: ProgramOut }, errors: [409] },
+  { summary: "Create a program", scope: "manage", body: CreateProgramInput, response: { status: 201, schema: ProgramOut }, errors: [409] },
   async ({ ctx, body }) => ({ status: 201, body: presentProgram(await createProgram(ctx, body)) }),
 );

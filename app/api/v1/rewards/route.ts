@@ -10,6 +10,6 @@ export const GET = apiRoute({ summary: "List rewards", query: ListRewardsInput, 
 
 // POST /api/v1/rewards — add a reward, with optional stock, tiers, dates and picture
 export const POST = apiRoute(
-  { summary: "Create a reward", body: CreateRewardInput, response: { status: 201, schema: RewardOut }, errors: [404] },
+  { summary: "Create a reward", scope: "manage", body: CreateRewardInput, response: { status: 201, schema: RewardOut }, errors: [404] },
   async ({ ctx, body }) => ({ status: 201, body: presentReward(await createReward(ctx, body)) }),
 );

@@ -8,6 +8,8 @@ import { apiRoute } from "../../_http/route";
 export const POST = apiRoute(
   {
     summary: "Identify a scanned card or voucher QR",
+    // Reads only: a till that may only look cards up can scan them.
+    scope: "read",
     body: ScanInput,
     response: {
       status: 200,

@@ -11,6 +11,6 @@ export const GET = apiRoute(
 
 // PATCH /api/v1/programs/{id} — change rules, tiers, expiry, design or status; applies to the next transaction
 export const PATCH = apiRoute(
-  { summary: "Update a program", params: ["id"], body: UpdateProgramInput, response: { status: 200, schema: ProgramOut }, errors: [404] },
+  { summary: "Update a program", scope: "manage", params: ["id"], body: UpdateProgramInput, response: { status: 200, schema: ProgramOut }, errors: [404] },
   async ({ ctx, params, body }) => ({ status: 200, body: presentProgram(await updateProgram(ctx, { programId: params.id, ...body })) }),
 );

@@ -7,6 +7,7 @@ import { apiRoute } from "../../../../_http/route";
 export const POST = apiRoute(
   {
     summary: "Adjust a balance by hand, with a reason",
+    scope: "manage",
     params: ["id"],
     body: AdjustInput,
     response: { status: 201, schema: z.object({ entry: EntryOut, card: CardOut }) },

@@ -7,6 +7,7 @@ import { apiRoute } from "../../../../_http/route";
 export const POST = apiRoute(
   {
     summary: "Award points, stamps or cashback",
+    scope: "earn",
     params: ["id"],
     body: EarnInput,
     response: { status: 201, schema: z.object({ entry: EntryOut, card: CardOut, vouchers: z.array(VoucherOut) }) },

@@ -7,6 +7,7 @@ import { apiRoute } from "../../../../_http/route";
 export const POST = apiRoute(
   {
     summary: "Redeem a reward for a voucher",
+    scope: "redeem",
     params: ["id"],
     body: RedeemInput,
     response: { status: 201, schema: z.object({ voucher: VoucherOut, entry: EntryOut, card: CardOut }) },

@@ -7,6 +7,7 @@ import { apiRoute } from "../../../../_http/route";
 export const POST = apiRoute(
   {
     summary: "Reverse a ledger entry",
+    scope: "manage",
     params: ["id"],
     body: ReverseReasonInput,
     response: { status: 201, schema: z.object({ entry: EntryOut, card: CardOut }) },
