@@ -239,7 +239,7 @@ type Call = { op: Operation; as: 0 | 1; params: Record<string, string>; query: R
  * Requests meant to succeed, for the operations whose valid input the schema alone rarely hits
  * (an earn must match its card's program; a redemption needs a reward of the card's program).
  */
-function recipe(op: Operation, w: World): fc.Arbitrary<{ params: Record<string, string>; body: unknown }> | null {
+function recipe(op: Operation, w: World): fc.Arbitrary<{ params: Record<string, string>; body: unknown; query?: Record<string, string> }> | null {
   const key = `${op.method} ${op.path}`;
   const card = (ids: string[]) => fc.constantFrom(...ids).map((id) => ({ id }));
   switch (key) {
@@ -255,6 +255,12 @@ function recipe(op: Operation, w: World): fc.Arbitrary<{ params: Record<string, 
       return fc.record({ params: card(w.byKind.points), body: fc.record({ amount: fc.integer({ min: -20, max: 50 }).filter((n) => n !== 0), reason: fc.constantFrom("goodwill", "missed scan") }) });
     case "POST /vouchers/redeem":
       return fc.record({ params: fc.constant({}), body: fc.record({ code: fc.constantFrom(...w.codes) }) });
+    case "GET /cards":
+      return fc.record({ params: fc.constant({}), body: fc.constant(undefined), query: fc.oneof(fc.constantFrom(...w.ids.program).map((programId) => ({ programId })), fc.constant({ limit: "2" })) });
+    case "POST /cards":
+      return fc.record({ params: fc.constant({}), body: fc.record({ programId: fc.constantFrom(...w.ids.program), customer: fc.record({ email: fc.stringMatching(/^[a-z]{1,10}@example\.test$/) }) }) });
+    case "PATCH /rewards/{id}":
+      return fc.record({ params: fc.constantFrom(...w.ids.reward).map((id) => ({ id })), body: fc.record({ name: fc.stringMatching(/^[A-Za-z ]{1,30}$/) }) });
     case "PATCH /programs/{id}":
       return fc.record({ params: fc.constantFrom(...w.ids.program).map((id) => ({ id })), body: fc.record({ name: fc.stringMatching(/^[A-Za-z ]{1,30}$/) }) });
     default:
@@ -264,7 +270,7 @@ function recipe(op: Operation, w: World): fc.Arbitrary<{ params: Record<string, 
 
 function callArb(op: Operation, worlds: [World, World]): fc.Arbitrary<Call> {
   const generic = genericCallArb(op, worlds);
-  const planned = ([0, 1] as const).map((as) => recipe(op, worlds[as])?.map(({ params, body }) => ({ op, as, params, query: {}, body: { kind: "json" as const, value: body }, idempotencyKey: null }) satisfies Call));
+  const planned = ([0, 1] as const).map((as) => recipe(op, worlds[as])?.map(({ params, body, query }) => ({ op, as, params, query: query ?? {}, body: body === undefined ? null : { kind: "json" as const, value: body }, idempotencyKey: null }) satisfies Call));
   if (!planned[0] || !planned[1]) return generic;
   return fc.oneof({ weight: 3, arbitrary: generic }, { weight: 1, arbitrary: planned[0] }, { weight: 1, arbitrary: planned[1] });
 }
