@@ -6,7 +6,9 @@ import { cardLinks } from "../../lib/cards/links";
 import { cardQrToken } from "../../lib/cards/token";
 import type { CardView } from "../../lib/cards/view";
 import { env } from "../../lib/env";
+import { asLanguage, translator, type Language, type Translator } from "../../lib/i18n";
 import { toMicros } from "../../lib/money";
+import { googleLocalized, localizedText, nextRewardTitle } from "../localized";
 import { GoogleWalletClient, GoogleWalletError } from "./client";
 import { isQuotaAnswer, markNoticeSent, noteQuotaFallback, postGoogleMessage, reserveGoogleNotice } from "./notify";
 
@@ -22,8 +24,13 @@ export function loyaltyClass(gw: GoogleWalletClient, view: CardView) {
     programName: program.name,
     programLogo: {
       sourceUri: { uri: `${env.APP_URL.replace(/\/$/, "")}/api/wallet/google/logo/${program.id}` },
-      contentDescription: { defaultValue: { language: "en-US", value: `${program.name} logo` } },
+      contentDescription: googleLocalized("en", localizedText("en", (tr) => tr.t("pass.logo", { program: program.name }))),
     },
+    // The class is shared by the program's members: English by default, with every translation.
+    accountNameLabel: "Member",
+    localizedAccountNameLabel: googleLocalized("en", localizedText("en", (tr) => tr.t("pass.member"))),
+    accountIdLabel: "Member code",
+    localizedAccountIdLabel: googleLocalized("en", localizedText("en", (tr) => tr.t("pass.member_code"))),
     hexBackgroundColor: program.design.backgroundColor,
     reviewStatus: "UNDER_REVIEW",
     multipleDevicesAndHoldersAllowedStatus: "ONE_USER_ALL_DEVICES",
@@ -31,13 +38,25 @@ export function loyaltyClass(gw: GoogleWalletClient, view: CardView) {
   };
 }
 
+/** A label or text of the object in every language: `text` in the holder's, `localized` as Google's LocalizedString. */
+function localized(lang: Language, build: (tr: Translator) => string) {
+  const t = localizedText(lang, build);
+  return { text: t.text, localized: googleLocalized(lang, t) };
+}
+
+const holderLanguage = (view: CardView) => asLanguage(view.customer.language);
+
 function balance(view: CardView) {
   const { card, program } = view;
+  const label = (key: "pass.cashback" | "pass.points" | "card.stamps") => {
+    const l = localized(holderLanguage(view), (tr) => tr.t(key));
+    return { label: l.text, localizedLabel: l.localized };
+  };
   if (program.kind === "cashback") {
-    return { label: "Cashback", balance: { money: { micros: String(toMicros(card.balance, program.currency)), currencyCode: program.currency } } };
+    return { ...label("pass.cashback"), balance: { money: { micros: String(toMicros(card.balance, program.currency)), currencyCode: program.currency } } };
   }
-  if (program.kind === "stamps") return { label: "Stamps", balance: { string: `${card.balance}/${program.stampsRequired ?? 10}` } };
-  return { label: "Points", balance: { int: card.balance } };
+  if (program.kind === "stamps") return { ...label("card.stamps"), balance: { string: `${card.balance}/${program.stampsRequired ?? 10}` } };
+  return { ...label("pass.points"), balance: { int: card.balance } };
 }
 
 /**
@@ -62,9 +81,21 @@ function closedObjectFields(view: CardView) {
 export function loyaltyObjectFields(view: CardView) {
   const { card } = view;
   if (card.status === "closed") return closedObjectFields(view);
-  const modules: { id: string; header: string; body: string }[] = [];
-  if (view.next) modules.push({ id: "next", header: "Next reward", body: `${view.next.title}: ${view.next.remaining} to go` });
-  if (view.tier) modules.push({ id: "tier", header: "Tier", body: view.tier.next ? `${view.tier.name} (${view.tier.next.remaining} to ${view.tier.next.name})` : view.tier.name });
+  const lang = holderLanguage(view);
+  const module = (id: string, header: (tr: Translator) => string, body: (tr: Translator) => string) => {
+    const h = localized(lang, header);
+    const b = localized(lang, body);
+    return { id, header: h.text, body: b.text, localizedHeader: h.localized, localizedBody: b.localized };
+  };
+  const modules: ReturnType<typeof module>[] = [];
+  const next = view.next;
+  if (next) modules.push(module("next", (tr) => tr.t("pass.next"), (tr) => tr.t("pass.next.google", { reward: nextRewardTitle(view, tr), count: next.remaining })));
+  const tier = view.tier;
+  if (tier) {
+    const up = tier.next;
+    modules.push(module("tier", (tr) => tr.t("pass.tier_plain"), (tr) => (up ? tr.t("pass.tier_progress", { tier: tier.name, count: up.remaining, next: up.name }) : tier.name)));
+  }
+  const link = localized(lang, (tr) => tr.t("pass.card_and_rewards"));
   return {
     state: card.status === "active" ? "ACTIVE" : "INACTIVE",
     accountId: card.referralCode,
@@ -72,7 +103,7 @@ export function loyaltyObjectFields(view: CardView) {
     loyaltyPoints: balance(view),
     barcode: { type: "QR_CODE", value: cardQrToken(card), alternateText: card.referralCode },
     textModulesData: modules,
-    linksModuleData: { uris: [{ id: "card_page", uri: cardLinks(card).card, description: "Your card and rewards" }] },
+    linksModuleData: { uris: [{ id: "card_page", uri: cardLinks(card).card, description: link.text, localizedDescription: link.localized }] },
   };
 }
 
@@ -125,16 +156,17 @@ type Milestone = { kind: "reward_unlocked" | "tier_up"; header: string; body: st
 
 async function milestones(db: Executor, view: CardView, synced: { syncedBalance: number; syncedTier: string | null; syncedAt: Date }): Promise<Milestone[]> {
   const { card, program } = view;
+  const tr = translator(holderLanguage(view));
   const found: Milestone[] = [];
   const levels = program.tiers?.levels.map((l) => l.name) ?? [];
   if (card.tier && card.tier !== synced.syncedTier && levels.indexOf(card.tier) > levels.indexOf(synced.syncedTier ?? "")) {
-    found.push({ kind: "tier_up", header: `Welcome to ${card.tier}`, body: `You've reached the ${card.tier} tier of ${program.name}.` });
+    found.push({ kind: "tier_up", header: tr.t("pass.msg.tier_up.title", { tier: card.tier }), body: tr.t("pass.msg.tier_up.body", { tier: card.tier, program: program.name }) });
   }
   if (program.kind === "points") {
     const unlocked = view.rewards.filter((r) => r.cost > synced.syncedBalance && r.cost <= card.balance);
     if (unlocked.length > 0) {
       const best = unlocked[unlocked.length - 1]!;
-      found.push({ kind: "reward_unlocked", header: "Reward unlocked", body: `You have enough points for ${best.name}. Redeem it from your card.` });
+      found.push({ kind: "reward_unlocked", header: tr.t("pass.msg.unlocked.title"), body: tr.t("pass.msg.unlocked.body", { reward: best.name }) });
     }
   } else if (program.kind === "stamps") {
     const [fresh] = await db
@@ -142,7 +174,7 @@ async function milestones(db: Executor, view: CardView, synced: { syncedBalance:
       .from(vouchers)
       .where(and(eq(vouchers.cardId, card.id), gt(vouchers.createdAt, synced.syncedAt), eq(vouchers.status, "issued")))
       .limit(1);
-    if (fresh) found.push({ kind: "reward_unlocked", header: "Your card is full", body: `${fresh.title} is waiting for you. Show the voucher at the counter.` });
+    if (fresh) found.push({ kind: "reward_unlocked", header: tr.t("pass.msg.full.title"), body: tr.t("pass.msg.full.body", { reward: fresh.title }) });
   }
   return found;
 }
