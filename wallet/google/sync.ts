@@ -82,18 +82,18 @@ export function loyaltyObjectFields(view: CardView) {
   const { card } = view;
   if (card.status === "closed") return closedObjectFields(view);
   const lang = holderLanguage(view);
-  const module = (id: string, header: (tr: Translator) => string, body: (tr: Translator) => string) => {
+  const textModule = (id: string, header: (tr: Translator) => string, body: (tr: Translator) => string) => {
     const h = localized(lang, header);
     const b = localized(lang, body);
     return { id, header: h.text, body: b.text, localizedHeader: h.localized, localizedBody: b.localized };
   };
-  const modules: ReturnType<typeof module>[] = [];
+  const modules: ReturnType<typeof textModule>[] = [];
   const next = view.next;
-  if (next) modules.push(module("next", (tr) => tr.t("pass.next"), (tr) => tr.t("pass.next.google", { reward: nextRewardTitle(view, tr), count: next.remaining })));
+  if (next) modules.push(textModule("next", (tr) => tr.t("pass.next"), (tr) => tr.t("pass.next.google", { reward: nextRewardTitle(view, tr), count: next.remaining })));
   const tier = view.tier;
   if (tier) {
     const up = tier.next;
-    modules.push(module("tier", (tr) => tr.t("pass.tier_plain"), (tr) => (up ? tr.t("pass.tier_progress", { tier: tier.name, count: up.remaining, next: up.name }) : tier.name)));
+    modules.push(textModule("tier", (tr) => tr.t("pass.tier_plain"), (tr) => (up ? tr.t("pass.tier_progress", { tier: tier.name, count: up.remaining, next: up.name }) : tier.name)));
   }
   const link = localized(lang, (tr) => tr.t("pass.card_and_rewards"));
   return {
