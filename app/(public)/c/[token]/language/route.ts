@@ -28,7 +28,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ tok
     const form = await request.formData().catch(() => null);
     if (!form) throw new AppError("invalid", "Send the language as a form field.");
     await limitCardTraffic(ipFrom(request.headers), token, "language");
-    // The verb parses the language: anything but en, es, fr or de is a 400.
+    // The verb parses the language: anything but en, es, fr or de is a 422 problem.
     const result = await changeCardLanguage(await dbReady(), { token, language: String(form.get("language") ?? "") as CardLanguageInput["language"] });
     if (result.changed) afterCommit(result.merchantId);
     return backToCard(token);
