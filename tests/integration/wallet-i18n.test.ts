@@ -62,7 +62,13 @@ function unzipPass(body: Buffer) {
 function localizableTexts(pass: PassJson): { labels: string[]; texts: string[] } {
   const fields = Object.values(pass.storeCard).flatMap((f) => f ?? []);
   const labels = fields.map((f) => f.label).filter((l): l is string => typeof l === "string");
-  const texts = [...labels, ...fields.map((f) => f.changeMessage).filter((c): c is string => typeof c === "string"), pass.description, ...(pass.locations ?? []).map((l) => l.relevantText!)];
+  const texts = [
+    ...labels,
+    ...fields.map((f) => f.changeMessage).filter((c): c is string => typeof c === "string"),
+    ...fields.map((f) => f.attributedValue).filter((c): c is string => typeof c === "string"),
+    pass.description,
+    ...(pass.locations ?? []).map((l) => l.relevantText!),
+  ];
   return { labels, texts };
 }
 
@@ -94,6 +100,8 @@ describe("Apple pass localization", () => {
     expect(strings.en.get("Puntos")).toBe("Points");
     expect(strings.en.get("Ahora tienes %@ puntos")).toBe("You now have %@ points");
     expect(strings.de.get("Próxima recompensa")).toBe("Nächste Prämie");
+    expect(field("card_page").attributedValue).toMatch(/^<a href="[^"]+">Abrir tu tarjeta<\/a>$/);
+    expect(strings.de.get(field("card_page").attributedValue!)).toMatch(/>Deine Karte öffnen<\/a>$/);
     expect(strings.fr.get("Reward 200 · faltan 140")).toBe("Reward 200 · encore 140");
     expect(strings.de.get("Reward 50: 50 puntos\nReward 200: 200 puntos")).toBe("Reward 50: 50 Punkte\nReward 200: 200 Punkte");
     expect(strings.fr.get(`${view.merchant.name} está cerca. Muestra tu tarjeta Bean Points.`)).toBe(`${view.merchant.name} est tout près. Présentez votre carte Bean Points.`);

@@ -150,7 +150,8 @@ export function passModel(
       key: "card_page",
       label: L.t((tr) => tr.t("pass.card_online")),
       value: links.card,
-      attributedValue: `<a href="${links.card}">${L.t((tr) => tr.t("pass.open_card")).replace(/[<>&"]/g, "")}</a>`,
+      // The whole attributed value is a key too, so the link's words follow the phone's language.
+      attributedValue: L.t((tr) => `<a href="${links.card}">${tr.t("pass.open_card").replace(/[<>&"]/g, "")}</a>`),
     },
     {
       key: "how",
