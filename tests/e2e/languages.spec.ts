@@ -52,8 +52,10 @@ test("a shop with a points program opens", async ({ browser }) => {
   await page.getByRole("button", { name: "Create program" }).click();
   await expect(page.getByRole("heading", { name: "Invite your staff" })).toBeVisible();
   await page.getByRole("button", { name: "Go to the dashboard" }).click();
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   await page.goto("/dashboard/programs");
   await page.getByRole("link", { name: /Lingua Points/ }).click();
+  await expect(page.getByRole("heading", { name: "Lingua Points" })).toBeVisible();
   programId = /\/dashboard\/programs\/([^/?]+)/.exec(page.url())![1]!;
   // The dashboard stays in English.
   await expect(page.locator("html")).toHaveAttribute("lang", "en");

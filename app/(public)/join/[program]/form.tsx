@@ -3,28 +3,9 @@
 import { useState, useTransition } from "react";
 import type { Language } from "@/lib/i18n/languages";
 import { joinProgram } from "./actions";
+import type { JoinTexts } from "./texts";
 
 const field = "mt-1 block w-full rounded-xl border border-gray-300 bg-white px-3 py-3 text-base shadow-sm focus:border-brand-600 focus:outline-none";
-
-/** The texts of the form, translated on the server (the catalogue stays out of the browser bundle). */
-export const JOIN_TEXTS = [
-  "join.language",
-  "join.name",
-  "join.name.error",
-  "join.email",
-  "join.email.error",
-  "join.birthday",
-  "join.birthday.hint",
-  "join.birthday.error",
-  "join.consent",
-  "join.consent.error",
-  "join.marketing",
-  "join.submit",
-  "join.pending",
-  "join.already.title",
-  "join.already.body",
-] as const;
-export type JoinTexts = { key: (typeof JOIN_TEXTS)[number]; texts: Record<(typeof JOIN_TEXTS)[number], string> };
 
 const FIELD_ERROR = { name: "join.name.error", email: "join.email.error", birthday: "join.birthday.error", consent: "join.consent.error" } as const;
 

@@ -2,10 +2,11 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { dbReady } from "@/db/client";
-import { LANGUAGE_NAMES, LANGUAGES, translator, type MessageKey } from "@/lib/i18n";
+import { LANGUAGE_NAMES, LANGUAGES, translator } from "@/lib/i18n";
 import { loadPublicProgram } from "@/lib/programs/public";
 import { joinLanguage } from "../../../_server/language";
-import { JoinForm, JOIN_TEXTS, type JoinTexts } from "./form";
+import { JoinForm } from "./form";
+import { JOIN_TEXTS, type JoinTexts } from "./texts";
 
 export const dynamic = "force-dynamic";
 
@@ -33,7 +34,7 @@ export default async function JoinPage({ params, searchParams }: Props) {
       : program.kind === "cashback"
         ? tr.t("join.pitch.cashback")
         : tr.t("join.pitch.points");
-  const texts = Object.fromEntries(JOIN_TEXTS.map((k: MessageKey & JoinTexts["key"]) => [k, tr.t(k)])) as JoinTexts["texts"];
+  const texts = Object.fromEntries(JOIN_TEXTS.map((k) => [k, tr.t(k)])) as JoinTexts["texts"];
 
   return (
     <main className="mx-auto min-h-dvh max-w-md bg-white sm:my-6 sm:rounded-2xl sm:shadow">
