@@ -105,9 +105,10 @@ export function RedeemButton({
 }
 
 /** The card page's language select: choosing a language sends its form at once (the button beside it does the same without JavaScript). */
-export function LanguageSelect({ current, options }: { current: string; options: { value: string; label: string }[] }) {
+export function LanguageSelect({ id, current, options }: { id: string; current: string; options: { value: string; label: string }[] }) {
   return (
     <select
+      id={id}
       name="language"
       defaultValue={current}
       className="mt-1 block w-full rounded-lg border border-gray-300 bg-white px-3 py-2 text-base"

@@ -261,17 +261,19 @@ export default async function CardPage({ params, searchParams }: { params: Promi
         )}
       </section>
 
-      <section className="mx-4 mt-6" aria-labelledby="language-title">
+      <div className="mx-4 mt-6">
         <form method="post" action={`/c/${token}/language`} className="flex flex-wrap items-end gap-2">
-          <label className="grow text-sm font-medium" id="language-title">
-            {tr.t("card.language")}
-            <LanguageSelect current={tr.lang} options={LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))} />
-          </label>
+          <div className="grow">
+            <label className="text-sm font-medium" htmlFor="card-language">
+              {tr.t("card.language")}
+            </label>
+            <LanguageSelect id="card-language" current={tr.lang} options={LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))} />
+          </div>
           <button type="submit" className="rounded-lg border border-gray-300 bg-white px-4 py-2 text-sm font-medium text-gray-900 hover:bg-gray-50">
             {tr.t("card.language.save")}
           </button>
         </form>
-      </section>
+      </div>
     </main>
   );
 }

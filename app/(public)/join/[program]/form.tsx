@@ -67,9 +67,12 @@ export function JoinForm({
         });
       }}
     >
-      <label className="block text-sm font-medium">
-        {t["join.language"]}
+      <div>
+        <label className="block text-sm font-medium" htmlFor="join-language">
+          {t["join.language"]}
+        </label>
         <select
+          id="join-language"
           name="language"
           defaultValue={language}
           className={field}
@@ -86,7 +89,7 @@ export function JoinForm({
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <label className="block text-sm font-medium">
         {t["join.name"]}
         <input name="name" autoComplete="name" required maxLength={120} className={field} aria-invalid={Boolean(fieldErrors.name)} />
