@@ -110,7 +110,7 @@ test("an English browser picks French in the join page's select", async ({ brows
   await expect(page).toHaveURL(/\?lang=fr$/);
   await expect(page.locator("html")).toHaveAttribute("lang", "fr");
   await page.getByLabel("Votre nom").fill("Louise");
-  await page.getByLabel("E-mail").fill(`louise-${run}@e2e.test`);
+  await page.getByLabel("E-mail", { exact: true }).fill(`louise-${run}@e2e.test`);
   await page.getByRole("checkbox", { name: /Je souhaite adhérer/ }).check();
   await page.getByRole("button", { name: "Obtenir ma carte" }).click();
   await expect(page).toHaveURL(/\/c\/[A-Za-z0-9]+$/);
