@@ -39,11 +39,11 @@ async function runEarn(database: "postgres" | "pglite") {
     await measure(server.url, reference, 8, 2);
     const results = [];
     for (const connections of levels) {
-      const r = await interleaved(server.url, reference, earn, connections);
+      const r = await interleaved(server.url, reference, earn, connections, undefined, server.cpuSeconds);
       const p99Target = TARGETS.p99Ms[connections];
       results.push({ ...r, meets: { ratio: r.ratio >= TARGETS.ratio, p99: p99Target === undefined ? null : r.subject.p99 <= p99Target } });
       console.log(
-        `earn@${connections}: ${r.subject.rps} req/s p50 ${r.subject.p50} ms p99 ${r.subject.p99} ms | reference ${r.reference.rps} req/s p99 ${r.reference.p99} ms | ratio ${r.ratio} (rounds ${r.roundRatios.join(", ")})`,
+        `earn@${connections}: ${r.subject.rps} req/s p50 ${r.subject.p50} ms p99 ${r.subject.p99} ms | reference ${r.reference.rps} req/s p99 ${r.reference.p99} ms | ratio ${r.ratio} (rounds ${r.roundRatios.join(", ")}) | server CPU/request ${r.cpu?.subjectMsPerRequest} ms vs ${r.cpu?.referenceMsPerRequest} ms, CPU ratio ${r.cpu?.ratio}`,
       );
       if (r.subject.non2xx || r.subject.errors) console.warn(`earn had ${r.subject.non2xx} non-2xx answers and ${r.subject.errors} errors`);
     }

@@ -29,7 +29,7 @@ export async function runScannerBench() {
     await measure(server.url, reference, 8, 2);
     const levels = [];
     for (const connections of LEVELS) {
-      const r = await interleaved(server.url, reference, scan, connections);
+      const r = await interleaved(server.url, reference, scan, connections, undefined, server.cpuSeconds);
       levels.push({ ...r, meets: { ratio: r.ratio >= 0.8 } });
       console.log(`scanner@${connections}: ${r.subject.rps} scans/s p99 ${r.subject.p99} ms | reference ${r.reference.rps} req/s | ratio ${r.ratio} (rounds ${r.roundRatios.join(", ")})`);
       if (r.subject.non2xx || r.subject.errors) console.warn(`scanner had ${r.subject.non2xx} non-2xx answers and ${r.subject.errors} errors`);

@@ -3,7 +3,17 @@
 import { useState } from "react";
 import { Field, Input, Select } from "./ui";
 
-export type BusinessValue = { name: string; brandColor: string; currency: string; timezone: string; logoUrl: string | null };
+export type BusinessValue = {
+  name: string;
+  brandColor: string;
+  currency: string;
+  timezone: string;
+  logoUrl: string | null;
+  // On the back of the wallet passes (settings only; onboarding leaves them out).
+  websiteUrl?: string;
+  phone?: string;
+  termsUrl?: string;
+};
 
 // The usual ones first; lib/money knows the decimals of each (JPY none, KWD three).
 const CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "JPY", "KRW", "CNY", "HKD", "TWD", "NZD", "SGD", "INR", "AED", "SAR", "KWD", "BHD", "OMR", "JOD", "BRL", "MXN", "CLP", "ZAR"];
@@ -89,6 +99,19 @@ export function BusinessFields({ value, onChange, errors }: { value: BusinessVal
           ))}
         </Select>
       </Field>
+      {value.websiteUrl !== undefined ? (
+        <>
+          <Field label="Website" htmlFor="biz-website" hint="On the back of your customers' wallet passes. https only." error={errors.websiteUrl}>
+            <Input id="biz-website" type="url" inputMode="url" value={value.websiteUrl} onChange={(e) => set({ websiteUrl: e.target.value })} maxLength={500} placeholder="https://beanthere.example" aria-invalid={Boolean(errors.websiteUrl)} />
+          </Field>
+          <Field label="Phone" htmlFor="biz-phone" hint="Customers can call it from the pass." error={errors.phone}>
+            <Input id="biz-phone" type="tel" inputMode="tel" value={value.phone ?? ""} onChange={(e) => set({ phone: e.target.value })} maxLength={30} placeholder="+1 555 010 0199" aria-invalid={Boolean(errors.phone)} />
+          </Field>
+          <Field label="Terms of your loyalty program" htmlFor="biz-terms" hint="A link to your terms, shown on the pass. https only." error={errors.termsUrl}>
+            <Input id="biz-terms" type="url" inputMode="url" value={value.termsUrl ?? ""} onChange={(e) => set({ termsUrl: e.target.value })} maxLength={500} placeholder="https://beanthere.example/loyalty-terms" aria-invalid={Boolean(errors.termsUrl)} />
+          </Field>
+        </>
+      ) : null}
     </div>
   );
 }

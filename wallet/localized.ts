@@ -32,3 +32,8 @@ export function nextRewardTitle(view: CardView, tr: Translator): string {
   if (program.kind === "stamps" && !view.rewards.some((r) => r.id === program.stampRewardId)) return tr.t("pass.full_card");
   return view.next?.title ?? tr.t("pass.a_reward");
 }
+
+/** A date as a pass shows it ("March 3, 2027", "3 de marzo de 2027"), on the calendar of the merchant's time zone. */
+export function passDate(tr: Translator, at: Date, timeZone: string): string {
+  return tr.date(at, { dateStyle: "long", timeZone });
+}

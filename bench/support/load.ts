@@ -74,20 +74,39 @@ export function summarize(rounds: Measure[]) {
  * Reference and subject alternately (reference, subject, reference, subject, …) so the machine's
  * noise hits both alike; the ratio is the median of the per-round ratios.
  */
-export async function interleaved(url: string, reference: Target, subject: Target, connections: number, rounds = ROUNDS) {
+export async function interleaved(url: string, reference: Target, subject: Target, connections: number, rounds = ROUNDS, cpuSeconds?: () => number) {
   const ref: Measure[] = [];
   const sub: Measure[] = [];
+  const refCpu: number[] = [];
+  const subCpu: number[] = [];
+  // Server CPU per request, beside throughput: on a machine shared with other work, req/s swings
+  // with the neighbours, while the CPU the server spends on one request barely does.
+  const round = async (target: Target, into: Measure[], cpu: number[]) => {
+    const before = cpuSeconds?.() ?? 0;
+    const m = await measure(url, target, connections);
+    into.push(m);
+    if (cpuSeconds) cpu.push(((cpuSeconds() - before) * 1000) / Math.max(1, m.requests));
+  };
   for (let r = 0; r < rounds; r++) {
-    ref.push(await measure(url, reference, connections));
-    sub.push(await measure(url, subject, connections));
+    await round(reference, ref, refCpu);
+    await round(subject, sub, subCpu);
   }
   const ratios = sub.map((s, i) => s.rps / ref[i]!.rps);
+  const cpu = cpuSeconds
+    ? {
+        subjectMsPerRequest: Number(median(subCpu).toFixed(3)),
+        referenceMsPerRequest: Number(median(refCpu).toFixed(3)),
+        // reference CPU ÷ subject CPU: the throughput ratio a CPU-bound server would reach.
+        ratio: Number(median(subCpu.map((c, i) => refCpu[i]! / c)).toFixed(3)),
+      }
+    : undefined;
   return {
     connections,
     subject: summarize(sub),
     reference: summarize(ref),
     ratio: Number(median(ratios).toFixed(3)),
     roundRatios: ratios.map((r) => Number(r.toFixed(3))),
+    ...(cpu ? { cpu } : {}),
   };
 }
 

@@ -46,7 +46,35 @@ export async function freshDatabase(label: string): Promise<{ url: string; drop:
   };
 }
 
-export type Server = { url: string; stop: () => Promise<void> };
+export type Server = {
+  url: string;
+  stop: () => Promise<void>;
+  /** CPU seconds (user + system) used so far by the server's processes: its share of the machine, whatever else runs. */
+  cpuSeconds: () => number;
+};
+
+/**
+ * CPU seconds used by every live process in a process group, from /proc (Linux). The server is
+ * started detached, so `next start` and its workers share one group; Postgres is not in it.
+ */
+export function groupCpuSeconds(pgid: number): number {
+  const ticks = 100; // USER_HZ: 100 on Linux x86-64 and arm64
+  let total = 0;
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    // Fields after the command name (which may hold spaces), counted from field 3 (state).
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) !== pgid) continue; // field 5: process group
+    total += (Number(fields[11]) + Number(fields[12])) / ticks; // fields 14 and 15: utime, stime
+  }
+  return total;
+}
 
 /** `next start` on the benchmark build, waiting until it answers. */
 export async function startServer(opts: { port: number; databaseUrl: string; env?: Record<string, string>; nodeArgs?: string[] }): Promise<Server> {
@@ -76,8 +104,10 @@ export async function startServer(opts: { port: number; databaseUrl: string; env
     detached: true,
   });
   let output = "";
-  child.stdout?.on("data", (d) => (output += d));
-  child.stderr?.on("data", (d) => (output += d));
+  // BENCH_SERVER_LOG=1 shows the server's own log (say, the cause of a 500) as it runs.
+  const echo = process.env.BENCH_SERVER_LOG ? (d: Buffer) => process.stderr.write(d) : () => {};
+  child.stdout?.on("data", (d: Buffer) => ((output += d), echo(d)));
+  child.stderr?.on("data", (d: Buffer) => ((output += d), echo(d)));
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
@@ -91,6 +121,7 @@ export async function startServer(opts: { port: number; databaseUrl: string; env
   }
   return {
     url,
+    cpuSeconds: () => groupCpuSeconds(child.pid!),
     stop: async () => {
       try {
         process.kill(-child.pid!, "SIGTERM");

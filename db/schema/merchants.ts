@@ -8,6 +8,10 @@ export const merchants = pgTable("merchants", {
   timezone: text("timezone").notNull().default("UTC"),
   brandColor: text("brand_color").notNull().default("#1f2937"),
   logoUrl: text("logo_url"),
+  // Shown on the back of the passes: https links and a phone number, each optional.
+  websiteUrl: text("website_url"),
+  phone: text("phone"),
+  termsUrl: text("terms_url"),
   ...timestamps(),
 });
 

@@ -3,7 +3,7 @@ import type { EarningRules } from "../../lib/rules/schema";
 import type { ExpiryPolicy } from "../../lib/expiry/policy";
 import type { TierLadder } from "../../lib/tiers/schema";
 import type { PassDesign } from "../../lib/programs/design";
-import { timestamps } from "./_common";
+import { timestamps, ts } from "./_common";
 import { merchantOwned } from "./merchants";
 
 export const programKindEnum = pgEnum("program_kind", ["points", "stamps", "cashback"]);
@@ -26,6 +26,8 @@ export const programs = pgTable(
     // Days before expiry when a reminder goes out, for example [14, 3].
     reminderDays: jsonb("reminder_days").$type<number[]>().notNull().default([14, 3]),
     design: jsonb("design").$type<PassDesign>().notNull(),
+    // When the program ends (null: it runs on): the passes expire then (Apple expirationDate, Google validTimeInterval.end).
+    endsAt: ts("ends_at"),
     ...timestamps(),
   },
   (t) => [index("programs_merchant_idx").on(t.merchantId)],

@@ -20,6 +20,7 @@ import {
 import { systemActor, type TxCtx } from "../context";
 import type { Language } from "../i18n/languages";
 import { earnedInWindow } from "../tiers/recompute";
+import { soonestExpiry, type SoonestExpiry } from "../expiry/soonest";
 import { nextTier } from "../tiers/schema";
 
 /** Everything a wallet pass or the card page shows about one card, read in one go. */
@@ -35,6 +36,8 @@ export type CardView = {
   /** Points programs: the cheapest reward not yet affordable that is in stock. Stamp programs: the next full card. */
   next: { title: string; remaining: number; target: number } | null;
   tier: { name: string; next: { name: string; remaining: number } | null } | null;
+  /** Points programs: the points that lapse next ("50 points expire on 3 March"), or null. */
+  expiring: SoonestExpiry | null;
   /** When anything on the pass last changed: Apple's Last-Modified and the update tag. */
   modifiedAt: Date;
 };
@@ -44,7 +47,7 @@ const MAX_PASS_LOCATIONS = 10;
 export type CardLookup = { cardId: string } | { publicToken: string };
 
 /** Loads a card with its program, merchant and catalog; null when there is no such card. */
-export async function loadCardView(db: Executor, lookup: CardLookup): Promise<CardView | null> {
+export async function loadCardView(db: Executor, lookup: CardLookup, now: Date = new Date()): Promise<CardView | null> {
   const where = "cardId" in lookup ? eq(cards.id, lookup.cardId) : eq(cards.publicToken, lookup.publicToken);
   const [row] = await db
     .select({ card: cards, program: programs, merchant: merchants, customer: { id: customers.id, name: customers.name, email: customers.email, language: customers.language } })
@@ -56,7 +59,7 @@ export async function loadCardView(db: Executor, lookup: CardLookup): Promise<Ca
   if (!row) return null;
   const { card, program, merchant, customer } = row;
 
-  const [catalog, places] = await Promise.all([
+  const [catalog, places, expiring] = await Promise.all([
     db
       .select()
       .from(rewards)
@@ -68,6 +71,7 @@ export async function loadCardView(db: Executor, lookup: CardLookup): Promise<Ca
       .where(and(eq(locations.merchantId, merchant.id), isNotNull(locations.latitude), isNotNull(locations.longitude)))
       .orderBy(asc(locations.createdAt), asc(locations.id))
       .limit(MAX_PASS_LOCATIONS),
+    soonestExpiry(db, card, program, merchant, now),
   ]);
 
   let tier: CardView["tier"] = null;
@@ -88,6 +92,7 @@ export async function loadCardView(db: Executor, lookup: CardLookup): Promise<Ca
     locations: places,
     next: nextGoal(card, program, catalog),
     tier,
+    expiring,
     modifiedAt: new Date(Math.max(...times)),
   };
 }

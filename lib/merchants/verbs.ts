@@ -32,6 +32,37 @@ export const currencyCode = z
   .toUpperCase()
   .refine((c) => CurrencyCode.safeParse(c).success, "an ISO 4217 currency code such as USD or EUR");
 
+/** A link shown on the passes: https only (an empty field clears it). */
+export const httpsUrl = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() === "" ? null : typeof v === "string" ? v.trim() : v),
+  z
+    .string()
+    .max(500)
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return u.protocol === "https:" && u.hostname.includes(".") && !u.username && !u.password;
+      } catch {
+        return false;
+      }
+    }, "an https link, like https://example.com")
+    .nullable(),
+);
+
+/** A phone number for the passes: digits with an optional leading + and spaces, dashes, dots or brackets (7 to 15 digits). */
+export const phoneNumber = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() === "" ? null : typeof v === "string" ? v.trim() : v),
+  z
+    .string()
+    .max(30)
+    .regex(/^\+?[0-9 ().-]+$/, "a phone number like +1 555 010 0199")
+    .refine((v) => {
+      const digits = v.replace(/\D/g, "").length;
+      return digits >= 7 && digits <= 15;
+    }, "a phone number like +1 555 010 0199")
+    .nullable(),
+);
+
 export const brandColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #3b2f2f");
 
 /** A logo as a small PNG/JPEG/WebP/SVG data URL (the browser resizes it before upload). */

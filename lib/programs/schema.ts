@@ -15,6 +15,7 @@ const common = {
   expiry: ExpiryPolicy.optional(),
   reminderDays: z.array(z.int().min(1).max(365)).max(5).optional(),
   design: PassDesign.optional(),
+  endsAt: z.iso.datetime({ offset: true }).nullable().optional().describe("When the program ends (ISO 8601); its wallet passes expire then. null: it runs on."),
 };
 
 export const CreateProgramInput = z.discriminatedUnion("kind", [
@@ -46,6 +47,7 @@ export const UpdateProgramInput = z
     expiry: ExpiryPolicy.optional(),
     reminderDays: common.reminderDays,
     design: PassDesign.optional(),
+    endsAt: common.endsAt,
     stampsRequired: z.int().min(2).max(50).optional(),
     stampRewardId: EntityId.nullable().optional(),
   })
@@ -68,4 +70,6 @@ export type ProgramSettings = {
   stampsRequired: number | null;
   reminderDays: number[];
   design: z.output<typeof PassDesign>;
+  /** ISO 8601, or null when the program runs on. */
+  endsAt: string | null;
 };

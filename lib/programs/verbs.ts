@@ -35,6 +35,7 @@ export async function createProgram(ctx: Ctx, raw: z.input<typeof CreateProgramI
         design: input.design ?? PassDesign.parse({ backgroundColor: merchant.brandColor, logoText: merchant.name }),
         stampsRequired: input.kind === "stamps" ? input.stampsRequired : null,
         stampRewardId: input.kind === "stamps" ? (input.stampRewardId ?? null) : null,
+        endsAt: input.endsAt ? new Date(input.endsAt) : null,
       })
       .returning();
     if (input.kind === "stamps" && input.stampRewardId) await assertReward(tx, program!.id, input.stampRewardId);
@@ -65,7 +66,7 @@ export async function updateProgram(ctx: Ctx, raw: z.input<typeof ProgramPatch>)
     if (input.stampRewardId) await assertReward(tx, programId, input.stampRewardId);
     const [program] = await tx.db
       .update(programs)
-      .set({ ...input, updatedAt: now(ctx) })
+      .set({ ...input, endsAt: input.endsAt === undefined ? undefined : input.endsAt === null ? null : new Date(input.endsAt), updatedAt: now(ctx) })
       .where(and(eq(programs.id, programId), eq(programs.merchantId, ctx.merchantId)))
       .returning();
     const changed = Object.fromEntries(Object.keys(input).map((k) => [k, { from: before[k as keyof Program], to: input[k as keyof UpdateProgramInput] }]));

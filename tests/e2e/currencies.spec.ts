@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { signInByMagicLink } from "./support";
 
 /**
  * Money in a currency without cents and in one with three decimals, in a real browser: a yen shop
@@ -10,19 +11,6 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 test.describe.configure({ mode: "serial" });
 
 const run = Date.now().toString(36);
-
-/** Asks for a magic link and follows it from the dev outbox, as a person would from their inbox. */
-async function signInByMagicLink(page: Page, email: string) {
-  await page.goto("/sign-in?callbackUrl=%2Fdashboard");
-  await page.getByLabel("Work email").fill(email);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  await page.goto("/dev/outbox");
-  const mail = page.locator(`[data-testid="outbox-email"][data-to="${email}"]`).filter({ hasText: "sign-in link" }).first();
-  const link = await mail.getByRole("link", { name: /api\/auth\/callback\/email/ }).getAttribute("href");
-  expect(link).toBeTruthy();
-  await page.goto(link!);
-}
 
 /** A new owner sets up a business in `currency` with one program, and lands on its page. */
 async function openShop(browser: Browser, shop: { name: string; currency: string; program: string; cashbackPercent?: number; step: string }) {

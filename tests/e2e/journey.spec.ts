@@ -1,5 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { accessible, shot, signInByMagicLink } from "./support";
 
 /**
  * The whole day at a coffee shop, in a real browser: the owner signs up by magic link, sets up the
@@ -11,33 +11,6 @@ const run = Date.now().toString(36);
 const ownerEmail = `owner-${run}@e2e.test`;
 const staffEmail = `cashier-${run}@e2e.test`;
 const customerEmail = `ava-${run}@e2e.test`;
-
-async function shot(page: Page, info: TestInfo, name: string) {
-  const path = info.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await info.attach(name, { path, contentType: "image/png" });
-}
-
-/** No serious or critical accessibility violations on the page as it is now. */
-async function accessible(page: Page, what: string) {
-  // The wallet-card preview shows the merchant's own colours (the editor warns about weak contrast there).
-  const { violations } = await new AxeBuilder({ page }).exclude('[aria-label^="Preview of the"]').analyze();
-  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`), `axe on ${what}`).toEqual([]);
-}
-
-/** Asks for a magic link and follows it from the dev outbox, as a person would from their inbox. */
-async function signInByMagicLink(page: Page, email: string, callbackUrl = "/dashboard") {
-  await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  await page.getByLabel("Work email").fill(email);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  await page.goto("/dev/outbox");
-  const mail = page.locator(`[data-testid="outbox-email"][data-to="${email}"]`).filter({ hasText: "sign-in link" }).first();
-  const link = await mail.getByRole("link", { name: /api\/auth\/callback\/email/ }).getAttribute("href");
-  expect(link).toBeTruthy();
-  await page.goto(link!);
-}
 
 let owner: BrowserContext;
 let cashier: BrowserContext;

@@ -1,5 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
+import { accessible, shot, signInByMagicLink } from "./support";
 
 /**
  * A customer whose browser speaks Spanish joins in Spanish and sees the card page in Spanish, then
@@ -11,30 +11,6 @@ test.describe.configure({ mode: "serial" });
 
 const run = Date.now().toString(36);
 let programId = "";
-
-async function shot(page: Page, info: TestInfo, name: string) {
-  const path = info.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await info.attach(name, { path, contentType: "image/png" });
-}
-
-async function accessible(page: Page, what: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`), `axe on ${what}`).toEqual([]);
-}
-
-async function signInByMagicLink(page: Page, email: string) {
-  await page.goto("/sign-in?callbackUrl=%2Fdashboard");
-  await page.getByLabel("Work email").fill(email);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  await page.goto("/dev/outbox");
-  const mail = page.locator(`[data-testid="outbox-email"][data-to="${email}"]`).filter({ hasText: "sign-in link" }).first();
-  const link = await mail.getByRole("link", { name: /api\/auth\/callback\/email/ }).getAttribute("href");
-  expect(link).toBeTruthy();
-  await page.goto(link!);
-}
 
 async function customer(browser: Browser, locale: string) {
   return browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { customers, locations, outboxEvents } from "@/db/schema";
+import { customers, locations, merchants, outboxEvents } from "@/db/schema";
 import { enroll } from "@/lib/cards/enroll";
 import { changeCardLanguage } from "@/lib/cards/language";
 import { loadCardView } from "@/lib/cards/view";
@@ -25,6 +25,8 @@ let seq = 0;
 beforeAll(async () => {
   m = await makeMerchant();
   await m.db.insert(locations).values({ id: newId("loc"), merchantId: m.merchantId, name: "Main street", latitude: 52.5, longitude: 13.4 });
+  // The back-of-pass links show too.
+  await m.db.update(merchants).set({ websiteUrl: "https://bean.example", phone: "+34 600 000 000", termsUrl: "https://bean.example/terms" }).where(eq(merchants.id, m.merchantId));
 });
 
 async function cardIn(programId: string, language: Language) {
@@ -34,6 +36,7 @@ async function cardIn(programId: string, language: Language) {
 async function pointsProgram() {
   const program = await makeProgram(m, {
     name: "Bean Points",
+    expiry: { kind: "rolling", days: 30 },
     tiers: { windowDays: 365, levels: [{ name: "Member", threshold: 0, multiplier: 1 }, { name: "Gold", threshold: 100, multiplier: 1 }] },
   });
   await makeReward(m, program.id, 50);
@@ -91,6 +94,11 @@ describe("Apple pass localization", () => {
     expect(field("tier_next").label).toBe("Hasta Gold");
     expect(field("catalog").value).toBe("Reward 50: 50 puntos\nReward 200: 200 puntos");
     expect(pass.description).toBe("Tarjeta de fidelidad Bean Points");
+    expect(field("expiring").label).toBe("A punto de caducar");
+    expect(field("expiring").value).toMatch(/^60 puntos caducan el \d{1,2} de \S+ de \d{4}$/);
+    expect(field("website").label).toBe("Sitio web");
+    expect(field("terms").attributedValue).toBe('<a href="https://bean.example/terms">Lee las condiciones del programa</a>');
+    expect(field("manage").label).toBe("Gestiona tu tarjeta");
 
     const { labels, texts } = localizableTexts(pass);
     expect(labels.length).toBeGreaterThan(8);
@@ -100,6 +108,8 @@ describe("Apple pass localization", () => {
     expect(strings.en.get("Puntos")).toBe("Points");
     expect(strings.en.get("Ahora tienes %@ puntos")).toBe("You now have %@ points");
     expect(strings.de.get("Próxima recompensa")).toBe("Nächste Prämie");
+    expect(strings.en.get(field("terms").attributedValue!)).toBe('<a href="https://bean.example/terms">Read the terms of the program</a>');
+    expect(strings.fr.get("Sitio web")).toBe("Site web");
     expect(field("card_page").attributedValue).toMatch(/^<a href="[^"]+">Abrir tu tarjeta<\/a>$/);
     expect(strings.de.get(field("card_page").attributedValue!)).toMatch(/>Deine Karte öffnen<\/a>$/);
     expect(strings.fr.get("Reward 200 · faltan 140")).toBe("Reward 200 · encore 140");
@@ -187,7 +197,7 @@ describe("Google object localization", () => {
     type Obj = {
       loyaltyPoints: { label: string; localizedLabel: LocalizedString };
       textModulesData: { id: string; header: string; body: string; localizedHeader: LocalizedString; localizedBody: LocalizedString }[];
-      linksModuleData: { uris: { description: string; localizedDescription: LocalizedString }[] };
+      linksModuleData: { uris: { id: string; description: string; localizedDescription: LocalizedString }[] };
     };
     const stored = () => google.objects.get(deps.google!.objectId(card.id)) as unknown as Obj;
     let obj = stored();
@@ -200,6 +210,13 @@ describe("Google object localization", () => {
     expect(next.localizedBody.translatedValues.map((t) => t.language).sort()).toEqual(["de", "en", "es"]);
     expect(all(obj.textModulesData.find((t) => t.id === "tier")!.localizedHeader)).toEqual({ fr: "Niveau", en: "Tier", es: "Nivel", de: "Stufe" });
     expect(obj.linksModuleData.uris[0]!.description).toBe("Votre carte et vos récompenses");
+    expect(all(obj.linksModuleData.uris.find((u) => u.id === "terms")!.localizedDescription)).toEqual({
+      fr: "Conditions du programme",
+      en: "Terms of the program",
+      es: "Condiciones del programa",
+      de: "Teilnahmebedingungen",
+    });
+    expect(all(obj.textModulesData.find((t) => t.id === "expiring")!.localizedHeader)).toEqual({ fr: "Points bientôt expirés", en: "Expiring points", es: "Puntos a punto de caducar", de: "Bald verfallende Punkte" });
 
     const cls = google.classes.get(deps.google!.classId(program.id)) as unknown as { localizedAccountNameLabel: LocalizedString };
     expect(all(cls.localizedAccountNameLabel)).toEqual({ en: "Member", es: "Socio", fr: "Membre", de: "Mitglied" });

@@ -58,7 +58,8 @@ export async function call<P>(
   if (opts.idempotencyKey) headers["idempotency-key"] = opts.idempotencyKey;
   const method = opts.method ?? (opts.body !== undefined || opts.rawBody !== undefined ? "POST" : "GET");
   const request = new Request(url, { method, headers, body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
-  const response = await handler(request, { params: Promise.resolve((opts.params ?? {}) as P) });
+  // As `next start` does: a route without dynamic segments gets `params` resolving to undefined, not {}.
+  const response = await handler(request, { params: Promise.resolve(opts.params as P) });
   const text = await response.text();
   const body = text ? JSON.parse(text) : null;
   checkContract(handler, method, response.status, body);

@@ -60,18 +60,18 @@ function logoSvg(design: PassDesign, initial: string): string {
 }
 
 /** The stamp grid: filled and empty stamps in up to two rows, centred on the strip. */
-export function stampStripSvg(design: PassDesign, filled: number, total: number): string {
+export function stampStripSvg(design: Pick<PassDesign, "backgroundColor" | "foregroundColor" | "labelColor">, filled: number, total: number, box: { w: number; h: number } = STRIP): string {
   const rows = total > 6 ? 2 : 1;
   const perRow = Math.ceil(total / rows);
   const gap = 10;
-  const size = Math.min(40, (STRIP.h - 24 - gap * (rows - 1)) / rows, (STRIP.w - 32 - gap * (perRow - 1)) / perRow);
+  const size = Math.min(40 * (box.h / STRIP.h), (box.h - 24 - gap * (rows - 1)) / rows, (box.w - 32 - gap * (perRow - 1)) / perRow);
   const r = size / 2;
-  const top = (STRIP.h - (rows * size + (rows - 1) * gap)) / 2;
+  const top = (box.h - (rows * size + (rows - 1) * gap)) / 2;
   const stamps: string[] = [];
   for (let i = 0; i < total; i++) {
     const row = Math.floor(i / perRow);
     const inRow = row === rows - 1 ? total - perRow * (rows - 1) : perRow;
-    const left = (STRIP.w - (inRow * size + (inRow - 1) * gap)) / 2;
+    const left = (box.w - (inRow * size + (inRow - 1) * gap)) / 2;
     const cx = left + (i % perRow) * (size + gap) + r;
     const cy = top + row * (size + gap) + r;
     const f = (n: number) => n.toFixed(2);
@@ -85,9 +85,9 @@ export function stampStripSvg(design: PassDesign, filled: number, total: number)
       stamps.push(`<circle cx="${f(cx)}" cy="${f(cy)}" r="${f(r - 1.5)}" fill="none" stroke="${design.labelColor}" stroke-width="2.5" stroke-dasharray="4 3"/>`);
     }
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${STRIP.w}" height="${STRIP.h}" viewBox="0 0 ${STRIP.w} ${STRIP.h}">
-<rect width="${STRIP.w}" height="${STRIP.h}" fill="${design.backgroundColor}"/>
-<rect width="${STRIP.w}" height="${STRIP.h}" fill="#ffffff" fill-opacity="0.06"/>
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${box.w}" height="${box.h}" viewBox="0 0 ${box.w} ${box.h}">
+<rect width="${box.w}" height="${box.h}" fill="${design.backgroundColor}"/>
+<rect width="${box.w}" height="${box.h}" fill="#ffffff" fill-opacity="0.06"/>
 ${stamps.join("\n")}
 </svg>`;
 }
@@ -123,6 +123,14 @@ export function passImages(design: PassDesign, title: string, strip: StripInput)
   withScales("logo", logoSvg(design, initial), LOGO.w, out);
   withScales("strip", strip.kind === "stamps" ? stampStripSvg(design, strip.filled, strip.total) : pointsStripSvg(design, strip.progress), STRIP.w, out);
   return out;
+}
+
+/** Google Wallet's hero image is 1032×336 px: the stamp grid, drawn on a 516×168 box at 2×. */
+export const STAMP_HERO = { w: 1032, h: 336 };
+
+/** The stamp grid as Google Wallet's hero image (PNG, STAMP_HERO in size). */
+export function stampHeroPng(colors: Pick<PassDesign, "backgroundColor" | "foregroundColor" | "labelColor">, filled: number, total: number): Buffer {
+  return png(stampStripSvg(colors, filled, total, { w: STAMP_HERO.w / 2, h: STAMP_HERO.h / 2 }), STAMP_HERO.w);
 }
 
 /** A program logo for Google Wallet (square, 660 px) and the join poster. */

@@ -6,8 +6,10 @@ import type { CardView } from "../../lib/cards/view";
 import { asLanguage, LANGUAGES, type Language, type Translator } from "../../lib/i18n";
 import { toMajor } from "../../lib/money";
 import type { AppleConfig } from "../config";
-import { localizedText, nextRewardTitle, sameText, type LocalizedText } from "../localized";
+import { localizedText, nextRewardTitle, passDate, sameText, type LocalizedText } from "../localized";
 import { passImages, type PassImages, type StripInput } from "./images";
+import { programExpiry } from "../program-end";
+
 import { scratchCertificates, signManifest } from "./sign";
 import { passStringsFile } from "./strings";
 import { storedZip } from "./zip";
@@ -26,7 +28,12 @@ export type PassModel = {
   /** The pass's language (its texts in pass.json are in it) and, per language, every text of pass.json with its translation: the `<lang>.lproj/pass.strings` files. */
   language: Language;
   strings: Record<Language, [string, string][]>;
+  /** ISO 8601: when the pass expires (the program's end), or null. */
+  expiresAt: string | null;
 };
+
+const escAttr = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 
 const rgb = (hex: string) => {
   const n = Number.parseInt(hex.slice(1), 16);
@@ -130,6 +137,15 @@ export function passModel(
       value: unlocked.length === 1 ? unlocked[0]!.name : L.t((tr) => tr.t("pass.ready.many", { count: unlocked.length })),
     });
   }
+  if (view.expiring && !closed) {
+    const expiring = view.expiring;
+    // Silent: the reminder message on the back notifies; this line just keeps the date in view.
+    fields.auxiliary.push({
+      key: "expiring",
+      label: L.t((tr) => tr.t("pass.expiring")),
+      value: L.t((tr) => tr.t("pass.expiring.value", { count: expiring.points, date: passDate(tr, expiring.at, merchant.timezone) })),
+    });
+  }
   if (!closed) fields.auxiliary.push({ key: "member", label: L.t((tr) => tr.t("pass.member")), value: view.customer.name ?? view.customer.email.split("@")[0]! });
   if (view.tier?.next) {
     const up = view.tier.next;
@@ -179,6 +195,22 @@ export function passModel(
     fields.back.push({ key: "locations", label: L.t((tr) => tr.t("pass.where")), value: view.locations.map((l) => (l.address ? `${l.name}, ${l.address}` : l.name)).join("\n") });
   }
   fields.back.push({ key: "referral", label: L.t((tr) => tr.t("pass.invite")), value: L.t((tr) => tr.t("pass.invite.code", { code: card.referralCode })) });
+  if (merchant.websiteUrl) {
+    fields.back.push({ key: "website", label: L.t((tr) => tr.t("pass.website")), value: merchant.websiteUrl, dataDetectorTypes: ["PKDataDetectorTypeLink"] });
+  }
+  if (merchant.phone) fields.back.push({ key: "phone", label: L.t((tr) => tr.t("pass.phone")), value: merchant.phone, dataDetectorTypes: ["PKDataDetectorTypePhoneNumber"] });
+  if (merchant.termsUrl) {
+    const terms = merchant.termsUrl;
+    fields.back.push({ key: "terms", label: L.t((tr) => tr.t("pass.terms")), value: terms, attributedValue: L.t((tr) => `<a href="${escAttr(terms)}">${escAttr(tr.t("pass.terms.link"))}</a>`) });
+  }
+  if (!closed) {
+    fields.back.push({
+      key: "manage",
+      label: L.t((tr) => tr.t("pass.manage")),
+      value: links.card,
+      attributedValue: L.t((tr) => `<a href="${escAttr(links.card)}">${escAttr(tr.t("pass.manage.link"))}</a>`),
+    });
+  }
 
   const props: PassModel["props"] = {
     formatVersion: 1,
@@ -209,6 +241,7 @@ export function passModel(
     strip,
     language: L.language,
     strings: L.strings(),
+    expiresAt: programExpiry(program)?.toISOString() ?? null,
   };
 }
 
@@ -224,6 +257,7 @@ export function buildPKPass(model: PassModel, images: PassImages, certificates: 
   pass.types.push(storeCard);
   pass.setBarcodes(model.barcode);
   if (model.locations.length > 0) pass.setLocations(...model.locations);
+  if (model.expiresAt) pass.setExpirationDate(new Date(model.expiresAt));
   return pass;
 }
 

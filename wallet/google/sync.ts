@@ -8,8 +8,10 @@ import type { CardView } from "../../lib/cards/view";
 import { env } from "../../lib/env";
 import { asLanguage, translator, type Language, type Translator } from "../../lib/i18n";
 import { toMicros } from "../../lib/money";
-import { googleLocalized, localizedText, nextRewardTitle } from "../localized";
+import { googleLocalized, localizedText, nextRewardTitle, passDate } from "../localized";
+import { programExpiry } from "../program-end";
 import { GoogleWalletClient, GoogleWalletError } from "./client";
+import { stampHeroUrl } from "./hero";
 import { isQuotaAnswer, markNoticeSent, noteQuotaFallback, postGoogleMessage, reserveGoogleNotice } from "./notify";
 
 export { NOTIFICATIONS_PER_DAY } from "./notify";
@@ -77,6 +79,41 @@ function closedObjectFields(view: CardView) {
   };
 }
 
+/** The back links: the card page (to manage the card or unsubscribe), and the merchant's website, phone and terms when set. */
+function links(view: CardView) {
+  const { card, merchant } = view;
+  const lang = holderLanguage(view);
+  const page = cardLinks(card).card;
+  const uri = (id: string, target: string, description: (tr: Translator) => string) => {
+    const d = localized(lang, description);
+    return { id, uri: target, description: d.text, localizedDescription: d.localized };
+  };
+  const uris = [uri("card_page", page, (tr) => tr.t("pass.card_and_rewards"))];
+  if (merchant.websiteUrl) uris.push(uri("website", merchant.websiteUrl, (tr) => tr.t("pass.website")));
+  if (merchant.phone) uris.push(uri("phone", `tel:${merchant.phone.replace(/[^+\d]/g, "")}`, (tr) => tr.t("pass.call_us")));
+  if (merchant.termsUrl) uris.push(uri("terms", merchant.termsUrl, (tr) => tr.t("pass.terms.google")));
+  uris.push(uri("manage", page, (tr) => tr.t("pass.manage.link")));
+  return { uris };
+}
+
+/** Stamp programs: the stamp grid (filled and empty) as the object's hero image, at a content-addressed URL. */
+function heroImage(view: CardView) {
+  const { card, program } = view;
+  if (program.kind !== "stamps") return null;
+  const total = program.stampsRequired ?? 10;
+  const filled = Math.min(card.balance, total);
+  return {
+    sourceUri: { uri: stampHeroUrl(program.design, filled, total) },
+    contentDescription: googleLocalized(holderLanguage(view), localizedText(holderLanguage(view), (tr) => tr.t("card.stamps_of", { count: filled, total }))),
+  };
+}
+
+/** The program's end (or its closing), as the object's validity: Google moves the pass to expired then. */
+function validTimeInterval(view: CardView) {
+  const end = programExpiry(view.program);
+  return end ? { end: { date: end.toISOString() } } : null;
+}
+
 /** The fields of the loyalty object that follow the card; PATCHed whenever they change. */
 export function loyaltyObjectFields(view: CardView) {
   const { card } = view;
@@ -95,15 +132,32 @@ export function loyaltyObjectFields(view: CardView) {
     const up = tier.next;
     modules.push(textModule("tier", (tr) => tr.t("pass.tier_plain"), (tr) => (up ? tr.t("pass.tier_progress", { tier: tier.name, count: up.remaining, next: up.name }) : tier.name)));
   }
-  const link = localized(lang, (tr) => tr.t("pass.card_and_rewards"));
+  const expiring = view.expiring;
+  if (expiring) {
+    modules.push(
+      textModule(
+        "expiring",
+        (tr) => tr.t("pass.expiring.google"),
+        (tr) => tr.t("pass.expiring.value", { count: expiring.points, date: passDate(tr, expiring.at, view.merchant.timezone) }),
+      ),
+    );
+  }
+  const hero = heroImage(view);
+  const validity = validTimeInterval(view);
+  const tierLabel = localized(lang, (tr) => tr.t("pass.tier_plain"));
   return {
     state: card.status === "active" ? "ACTIVE" : "INACTIVE",
     accountId: card.referralCode,
     accountName: view.customer.name ?? view.customer.email,
     loyaltyPoints: balance(view),
     barcode: { type: "QR_CODE", value: cardQrToken(card), alternateText: card.referralCode },
+    // The member's tier, beside the balance (Google's second loyalty points slot).
+    // Given as null when absent, so a PATCH clears a tier or an end date that went away.
+    secondaryLoyaltyPoints: view.tier ? { label: tierLabel.text, localizedLabel: tierLabel.localized, balance: { string: view.tier.name } } : null,
+    ...(hero ? { heroImage: hero } : {}),
+    validTimeInterval: validity,
     textModulesData: modules,
-    linksModuleData: { uris: [{ id: "card_page", uri: cardLinks(card).card, description: link.text, localizedDescription: link.localized }] },
+    linksModuleData: links(view),
   };
 }
 

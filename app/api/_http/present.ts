@@ -22,6 +22,7 @@ export const ProgramOut = z.object({
   stampRewardId: z.string().nullable(),
   reminderDays: z.array(z.int()),
   design: PassDesign,
+  endsAt: z.iso.datetime().nullable().describe("When the program ends; its wallet passes expire then."),
   createdAt: z.iso.datetime(),
 });
 
@@ -103,6 +104,7 @@ export function presentProgram(p: Program): z.infer<typeof ProgramOut> {
     stampRewardId: p.stampRewardId,
     reminderDays: p.reminderDays,
     design: p.design,
+    endsAt: p.endsAt ? iso(p.endsAt) : null,
     createdAt: iso(p.createdAt),
   };
 }

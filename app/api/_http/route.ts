@@ -90,7 +90,8 @@ export function apiRoute<
       // Off the request's path: the response does not wait for this write, nor fail with it.
       void recordKeyUse(db, apiKey.id, new Date()).catch((error: unknown) => console.warn("[api] could not record the key's use", error));
 
-      const params = safeParams((route ? await route.params : {}) as ParamsOf<Params>);
+      // Next resolves `params` to undefined for a route without dynamic segments.
+      const params = safeParams(((route ? await route.params : undefined) ?? {}) as ParamsOf<Params>);
       // Parsed only when needed (a query schema, an Idempotency-Key): the earn path needs neither.
       let url: URL | undefined;
       const requestUrl = () => (url ??= new URL(request.url));

@@ -132,6 +132,11 @@ export default async function CardPage({ params, searchParams }: { params: Promi
             {tr.t("card.tier_next", { count: view.tier.next.remaining, tier: view.tier.next.name })}
           </p>
         )}
+        {view.expiring && (
+          <p className="mt-1 text-sm font-medium" data-testid="expiring">
+            {tr.t("pass.expiring.value", { count: view.expiring.points, date: tr.date(view.expiring.at, { dateStyle: "long", timeZone: merchant.timezone }) })}
+          </p>
+        )}
       </section>
 
       <section className="mx-4 -mt-3 rounded-2xl bg-white p-5 text-center shadow-sm" aria-labelledby="scan-title">
@@ -260,6 +265,37 @@ export default async function CardPage({ params, searchParams }: { params: Promi
           </ul>
         )}
       </section>
+
+      {(merchant.websiteUrl || merchant.phone || merchant.termsUrl) && (
+        <section className="mx-4 mt-6" aria-labelledby="contact-title">
+          <h2 id="contact-title" className="text-lg font-semibold">
+            {tr.t("card.contact")}
+          </h2>
+          <ul className="mt-2 divide-y divide-gray-200 rounded-2xl bg-white text-sm shadow-sm">
+            {merchant.websiteUrl && (
+              <li className="px-4 py-3">
+                <a className="font-medium underline" href={merchant.websiteUrl} rel="noopener noreferrer">
+                  {tr.t("pass.website")}
+                </a>
+              </li>
+            )}
+            {merchant.phone && (
+              <li className="px-4 py-3">
+                <a className="font-medium underline" href={`tel:${merchant.phone.replace(/[^+\d]/g, "")}`}>
+                  {tr.t("card.call", { phone: merchant.phone })}
+                </a>
+              </li>
+            )}
+            {merchant.termsUrl && (
+              <li className="px-4 py-3">
+                <a className="font-medium underline" href={merchant.termsUrl} rel="noopener noreferrer">
+                  {tr.t("pass.terms.google")}
+                </a>
+              </li>
+            )}
+          </ul>
+        </section>
+      )}
 
       <div className="mx-4 mt-6">
         <form method="post" action={`/c/${token}/language`} className="flex flex-wrap items-end gap-2">

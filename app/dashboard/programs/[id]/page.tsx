@@ -36,6 +36,7 @@ export default async function ProgramPage({ params, searchParams }: { params: Pr
     stampsRequired: program.stampsRequired,
     reminderDays: program.reminderDays,
     design: { ...program.design, logoText: program.design.logoText ?? "" },
+    endsAt: program.endsAt ? program.endsAt.toISOString() : null,
   };
 
   return (

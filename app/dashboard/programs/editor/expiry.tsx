@@ -49,6 +49,14 @@ export function ExpirySection({ draft: d, fieldErrors, set }: { draft: ProgramDr
             </Field>
           </>
         ) : null}
+        <Field label="Program ends on" htmlFor="x-ends" hint="Optional. Wallet passes expire at the end of this day (UTC)." error={fieldErrors.endsAt}>
+          <Input
+            id="x-ends"
+            type="date"
+            value={d.endsAt ? d.endsAt.slice(0, 10) : ""}
+            onChange={(e) => set({ endsAt: e.target.value ? `${e.target.value}T23:59:59.000Z` : null })}
+          />
+        </Field>
       </div>
     </Section>
   );

@@ -20,6 +20,7 @@ export function defaultDraft(kind: ProgramKind, currency: string, brandColor: st
     stampsRequired: kind === "stamps" ? 10 : null,
     reminderDays: [14, 3],
     design: { backgroundColor: brandColor, foregroundColor: "#ffffff", labelColor: "#f3f4f6", logoText: businessName },
+    endsAt: null,
   };
 }
 
@@ -50,6 +51,7 @@ export function useProgramDraft(initial: ProgramDraft, onSaved?: (id: string) =>
       tiers: d.tiers,
       expiry: d.expiry,
       reminderDays: d.reminderDays,
+      endsAt: d.endsAt,
       design: { ...d.design, logoText: d.design.logoText || undefined, logoUrl: d.design.logoUrl || undefined },
     };
     if (isNew) {
