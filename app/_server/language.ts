@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import { cache } from "react";
 import { dbReady } from "@/db/client";
-import { holderLanguage } from "@/lib/cards/language";
+import { languageOfCard } from "@/lib/cards/language";
 import { isLanguage, negotiateLanguage, type Language } from "@/lib/i18n";
 import { PAGE_PATH_HEADER } from "./page-path";
 
@@ -14,7 +14,7 @@ export function joinLanguage(lang: unknown, acceptLanguage: string | null): Lang
 }
 
 /** The card's holder's language, read once per request (the layout and the page both ask). */
-export const cardPageLanguage = cache(async (token: string): Promise<Language> => holderLanguage(await dbReady(), token));
+export const cardPageLanguage = cache(async (token: string): Promise<Language> => languageOfCard(await dbReady(), token));
 
 /**
  * The language of the page being rendered, for the root layout's `<html lang>`: a card page is in

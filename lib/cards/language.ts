@@ -49,7 +49,7 @@ export async function changeCardLanguage(db: Executor, raw: CardLanguageInput): 
 }
 
 /** The language of a card's holder, by the card's public token; English for a token of no card. */
-export async function holderLanguage(db: Executor, token: string): Promise<Language> {
+export async function languageOfCard(db: Executor, token: string): Promise<Language> {
   const [row] = await db.select({ language: customers.language }).from(cards).innerJoin(customers, eq(customers.id, cards.customerId)).where(eq(cards.publicToken, token));
   return row?.language ?? "en";
 }
