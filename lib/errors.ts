@@ -12,6 +12,7 @@ export type ErrorCode =
   | "idempotency_conflict"
   | "insufficient_balance"
   | "out_of_stock"
+  | "not_available"
   | "already_redeemed"
   | "expired"
   | "invalid_token"
@@ -30,6 +31,7 @@ export const STATUS: Record<ErrorCode, number> = {
   idempotency_conflict: 409,
   insufficient_balance: 409,
   out_of_stock: 409,
+  not_available: 409,
   already_redeemed: 409,
   expired: 410,
   invalid_token: 422,

@@ -5,9 +5,10 @@ import type { SessionUser } from "@/lib/auth/members";
 import { afterCommit } from "@/lib/events/after-commit";
 import type { ActionResult } from "@/lib/action-result";
 import { AppError, isAppError, zodFieldErrors } from "@/lib/errors";
-import { currentMember, currentUser, type Member } from "./session";
+import type { SignIn } from "@/lib/auth/sessions";
+import { currentMember, currentSignIn, currentUser, type Member } from "./session";
 
-type Kind = "public" | "user" | "member";
+type Kind = "public" | "user" | "account" | "member";
 export type RegisteredAction = { name: string; kind: Kind; permission: Permission | null; run: (input: unknown) => Promise<ActionResult<unknown>> };
 
 const globalForActions = globalThis as unknown as { __keepcardActions?: Map<string, RegisteredAction> };
@@ -63,6 +64,33 @@ export function userAction<S extends z.ZodType, T>(name: string, opts: { input: 
 }
 
 /**
+ * An action on the signed-in user's own account (second factors, sessions). The handler gets the
+ * sign-in, with its session token. Only `secondStep` actions (entering the code) accept a sign-in
+ * still waiting for its second factor; every other one refuses it.
+ */
+export function accountAction<S extends z.ZodType, T>(
+  name: string,
+  opts: { input: S; secondStep?: boolean },
+  handler: (args: { input: z.output<S>; signIn: SignIn }) => Promise<T>,
+) {
+  const run = async (raw: z.input<S>): Promise<ActionResult<T>> => {
+    try {
+      const signIn = await currentSignIn();
+      if (!signIn) throw new AppError("unauthorized", "Your session has ended. Sign in again to continue.");
+      if (opts.secondStep ? !signIn.pending : signIn.pending) {
+        throw new AppError(signIn.pending ? "unauthorized" : "conflict", signIn.pending ? "Finish signing in: enter your second factor first." : "This sign-in needs no second step.");
+      }
+      const input = opts.input.parse(raw);
+      return { ok: true, data: await handler({ input, signIn }) };
+    } catch (error) {
+      return toResult(error);
+    }
+  };
+  register(name, "account", null, run as RegisteredAction["run"]);
+  return run;
+}
+
+/**
  * The action wrapper for a business's data: session, membership, the permission from the one
  * table, then zod. The handler gets a `ctx` for the member's business and calls domain verbs.
  */
@@ -73,7 +101,10 @@ export function memberAction<S extends z.ZodType, T>(
 ) {
   const run = async (raw: z.input<S>): Promise<ActionResult<T>> => {
     try {
-      const { user, member } = await currentMember(opts.source ?? "dashboard");
+      const { user, member, pending, mustEnrol } = await currentMember(opts.source ?? "dashboard");
+      // Fail closed: a sign-in waiting for its second factor, or without the one its business requires, acts on nothing.
+      if (pending) throw new AppError("unauthorized", "Finish signing in: enter your second factor first.");
+      if (mustEnrol) throw new AppError("forbidden", "Your business requires two-factor sign-in. Set it up on your security page first.");
       if (!user) throw new AppError("unauthorized", "Your session has ended. Sign in again to continue.");
       if (!member) throw new AppError("forbidden", "You are not a member of this business any more.");
       assertCan(member.ctx.actor, opts.permission);

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { Select, byName } from "@/components/ui";
 import { useAction } from "@/components/use-action";
 import { signOutAction, switchMerchant } from "./account-actions";
@@ -20,6 +21,9 @@ export function AccountMenu({ email, merchants, current }: { email: string; merc
       <p className="truncate text-gray-600" title={email}>
         {email}
       </p>
+      <Link href="/account/security" className="block font-medium text-gray-800 underline hover:text-ink">
+        Sign-in and security
+      </Link>
       <button type="button" onClick={() => out.run({})} disabled={out.pending} className="font-medium text-gray-800 underline hover:text-ink">
         {out.pending ? "Signing out…" : "Sign out"}
       </button>

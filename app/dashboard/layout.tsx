@@ -3,7 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { pageAccess, type PageRoute } from "@/lib/auth/routes";
 import { ROLE_LABELS } from "@/lib/team/verbs";
-import { currentMember } from "../_server/session";
+import { currentMember, redirectForSecondFactor } from "../_server/session";
 import { AccountMenu } from "./account-menu";
 import { NavLinks, type NavItem } from "./nav";
 import { WalletCredentialsBanner } from "./settings/wallet-credentials";
@@ -14,6 +14,7 @@ const NAV: Array<{ route: PageRoute; label: string }> = [
   { route: "/dashboard", label: "Overview" },
   { route: "/dashboard/programs", label: "Programs" },
   { route: "/dashboard/rewards", label: "Rewards" },
+  { route: "/dashboard/partner", label: "Partner rewards" },
   { route: "/dashboard/members", label: "Members" },
   { route: "/dashboard/campaigns", label: "Campaigns" },
   { route: "/dashboard/locations", label: "Locations" },
@@ -27,7 +28,9 @@ const NAV: Array<{ route: PageRoute; label: string }> = [
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
-  const { user, member } = await currentMember();
+  const state = await currentMember();
+  redirectForSecondFactor(state, "/dashboard");
+  const { user, member } = state;
   if (!user) redirect("/sign-in?callbackUrl=/dashboard");
   if (!member) redirect("/onboarding");
   const access = pageAccess(true, member.role, "/dashboard/programs");

@@ -1,13 +1,15 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { merchantOf } from "@/lib/merchants/verbs";
-import { currentMember } from "../_server/session";
+import { currentMember, redirectForSecondFactor } from "../_server/session";
 import { OnboardingWizard } from "./wizard";
 
 export const metadata: Metadata = { title: "Set up your business" };
 
 export default async function OnboardingPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  const { user, member } = await currentMember();
+  const state = await currentMember();
+  redirectForSecondFactor(state, "/onboarding");
+  const { user, member } = state;
   if (!user) redirect("/sign-in?callbackUrl=/onboarding");
   const { step, another } = await searchParams;
   let current: 0 | 1 | 2 = 0;

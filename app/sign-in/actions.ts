@@ -9,7 +9,7 @@ import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { demoLoginEnabled, demoSession } from "@/lib/auth/demo";
 import { appOrigin, env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { enforceRateLimit } from "@/lib/rate-limit";
+import { limitSignInForm } from "@/lib/auth/sign-in-limits";
 import { publicAction } from "../_server/action";
 import { clientIp } from "../_server/client-ip";
 
@@ -23,14 +23,7 @@ const CallbackUrl = z
 const MagicLinkInput = z.object({ email: z.email("Enter an email address such as sam@example.com").max(254).toLowerCase(), callbackUrl: CallbackUrl }).strict();
 
 export const requestMagicLink = publicAction("auth.requestMagicLink", { input: MagicLinkInput }, async ({ input }) => {
-  const calm = (e: unknown) => {
-    if (e instanceof AppError && e.code === "rate_limited") {
-      throw new AppError("rate_limited", `We have sent several links already. Please check your inbox (and spam folder), or try again in ${Math.ceil((e.retryAfter ?? 60) / 60)} minutes.`);
-    }
-    throw e;
-  };
-  await enforceRateLimit("signIn", `email:${input.email}`).catch(calm);
-  await enforceRateLimit("signIn", `ip:${await clientIp()}`, { limit: 30, windowSeconds: 600 }).catch(calm);
+  await limitSignInForm(input.email, await clientIp());
   const url = await signIn("email", { email: input.email, redirect: false, redirectTo: input.callbackUrl });
   // next-auth answers with its verify-request page when the link went out, and an error page otherwise.
   if (typeof url !== "string" || url.includes("error=") || !/\/verify-request|\/sign-in\/check-email/.test(url)) throw new AppError("unavailable", "We could not send the sign-in email just now. Please try again in a minute.");

@@ -7,7 +7,7 @@ import { Alert } from "@/components/ui";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { demoLoginEnabled } from "@/lib/auth/demo";
 import { ROLE_LABELS, findInvitation } from "@/lib/team/verbs";
-import { currentUser } from "../_server/session";
+import { TWO_FACTOR_PATH, currentSignIn } from "../_server/session";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -23,8 +23,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   const one = (k: string) => (typeof params[k] === "string" ? (params[k] as string) : undefined);
   const callbackUrl = safeCallbackPath(one("callbackUrl"));
-  const user = await currentUser();
-  if (user && !one("invite")) redirect(callbackUrl);
+  const signIn = await currentSignIn();
+  if (signIn?.pending) redirect(`${TWO_FACTOR_PATH}?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+  if (signIn && !one("invite")) redirect(callbackUrl);
 
   const inviteToken = one("invite");
   const invite = inviteToken ? await findInvitation(await dbReady(), inviteToken) : null;
@@ -54,7 +55,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
               <Alert>{ERRORS[error] ?? "Sign-in did not work. Please try again."}</Alert>
             </div>
           ) : null}
-          <SignInForm defaultEmail={invite?.email ?? one("email")} callbackUrl={callbackUrl} google={googleEnabled} demo={demoLoginEnabled()} />
+          <SignInForm defaultEmail={invite?.email ?? one("email")} callbackUrl={callbackUrl} google={googleEnabled} demo={demoLoginEnabled()} passkey={!invite} />
         </div>
       </div>
     </main>

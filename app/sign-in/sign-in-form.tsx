@@ -4,8 +4,9 @@ import { useState } from "react";
 import { Alert, Button, Field, Input } from "@/components/ui";
 import { useAction } from "@/components/use-action";
 import { requestMagicLink, signInAsDemoOwner, signInWithGoogle } from "./actions";
+import { PasskeyButton } from "./two-factor/passkey-button";
 
-export function SignInForm({ defaultEmail, callbackUrl, google, demo }: { defaultEmail?: string; callbackUrl?: string; google: boolean; demo: boolean }) {
+export function SignInForm({ defaultEmail, callbackUrl, google, demo, passkey }: { defaultEmail?: string; callbackUrl?: string; google: boolean; demo: boolean; passkey: boolean }) {
   const magic = useAction(requestMagicLink);
   const googleAction = useAction(signInWithGoogle);
   const demoAction = useAction(signInAsDemoOwner);
@@ -46,7 +47,7 @@ export function SignInForm({ defaultEmail, callbackUrl, google, demo }: { defaul
         </Button>
       </form>
 
-      {google || demo ? (
+      {google || demo || passkey ? (
         <div className="flex items-center gap-3 text-xs text-gray-500">
           <span className="h-px flex-1 bg-gray-200" /> or <span className="h-px flex-1 bg-gray-200" />
         </div>
@@ -57,6 +58,7 @@ export function SignInForm({ defaultEmail, callbackUrl, google, demo }: { defaul
         </Button>
       ) : null}
       {googleAction.error ? <Alert>{googleAction.error}</Alert> : null}
+      {passkey ? <PasskeyButton callbackUrl={callbackUrl ?? "/dashboard"} label="Sign in with a passkey" variant="secondary" /> : null}
       {demo ? (
         <div className="rounded-lg border border-amber-200 bg-amber-50 p-3">
           <Button variant="secondary" className="w-full" disabled={demoAction.pending} onClick={() => demoAction.run({})}>

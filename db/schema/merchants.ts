@@ -1,4 +1,4 @@
-import { doublePrecision, index, pgTable, text } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, pgTable, text } from "drizzle-orm/pg-core";
 import { belongsTo, createdAt, id, timestamps } from "./_common";
 
 export const merchants = pgTable("merchants", {
@@ -12,6 +12,8 @@ export const merchants = pgTable("merchants", {
   websiteUrl: text("website_url"),
   phone: text("phone"),
   termsUrl: text("terms_url"),
+  /** The owner requires every member to sign in with a second factor. */
+  requireTwoFactor: boolean("require_two_factor").notNull().default(false),
   ...timestamps(),
 });
 

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { belongsTo, createdAt, ts } from "./_common";
+import { users } from "./users";
 import { cards } from "./cards";
-import { merchantOwned } from "./merchants";
+import { merchantOwned, merchants } from "./merchants";
 import { programs } from "./programs";
 
 export const rewards = pgTable(
@@ -16,9 +17,37 @@ export const rewards = pgTable(
     // null: unlimited.
     inventory: integer("inventory"),
     active: boolean("active").notNull().default(true),
+    // Names of the program's tiers that may redeem it; empty: every member.
+    eligibleTiers: text("eligible_tiers").array().notNull().default(sql`'{}'::text[]`),
+    // The window it can be redeemed in; null ends are open.
+    availableFrom: ts("available_from"),
+    availableUntil: ts("available_until"),
+    // sha256 (hex) of its picture in reward_images, or null.
+    imageHash: text("image_hash"),
+    // A partner's reward: the member (partner role) who sees its redemptions.
+    partnerUserId: text("partner_user_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
-  (t) => [index("rewards_program_idx").on(t.programId), check("rewards_inventory_non_negative", sql`${t.inventory} IS NULL OR ${t.inventory} >= 0`)],
+  (t) => [
+    index("rewards_program_idx").on(t.programId),
+    index("rewards_partner_idx").on(t.partnerUserId),
+    check("rewards_inventory_non_negative", sql`${t.inventory} IS NULL OR ${t.inventory} >= 0`),
+    check("rewards_window_order", sql`${t.availableFrom} IS NULL OR ${t.availableUntil} IS NULL OR ${t.availableFrom} < ${t.availableUntil}`),
+  ],
+);
+
+/** Reward pictures, stored as uploaded (PNG or JPEG, checked by their bytes) and addressed by their hash. */
+export const rewardImages = pgTable(
+  "reward_images",
+  {
+    merchantId: belongsTo("merchant_id", () => merchants.id),
+    hash: text("hash").notNull(),
+    contentType: text("content_type").notNull(),
+    // base64 of the file's bytes.
+    data: text("data").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("reward_images_merchant_hash_uq").on(t.merchantId, t.hash), index("reward_images_hash_idx").on(t.hash)],
 );
 
 export const voucherStatusEnum = pgEnum("voucher_status", ["issued", "redeemed", "void"]);
@@ -45,4 +74,5 @@ export const vouchers = pgTable(
 );
 
 export type Reward = typeof rewards.$inferSelect;
+export type RewardImage = typeof rewardImages.$inferSelect;
 export type Voucher = typeof vouchers.$inferSelect;

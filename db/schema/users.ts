@@ -1,5 +1,5 @@
-import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-import { belongsTo, createdAt, ts } from "./_common";
+import { bigint, boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { belongsTo, createdAt, extensionOf, id, ts } from "./_common";
 import { merchantOwned } from "./merchants";
 
 // Tables used by next-auth's drizzle adapter (user, account, session, verificationToken, authenticator).
@@ -36,6 +36,13 @@ export const sessions = pgTable(
     sessionToken: text("session_token").primaryKey(),
     userId: belongsTo("user_id", () => users.id),
     expires: timestamp("expires", { withTimezone: true, mode: "date" }).notNull(),
+    // Keepcard's own columns (the adapter leaves them to their defaults): the device list on the
+    // security page, and whether this sign-in has passed its second factor (null: not yet).
+    createdAt: createdAt(),
+    lastSeenAt: ts("last_seen_at").notNull().defaultNow(),
+    userAgent: text("user_agent"),
+    secondFactorAt: ts("second_factor_at"),
+    secondFactorMethod: text("second_factor_method"),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
@@ -59,10 +66,33 @@ export const authenticators = pgTable(
     credentialPublicKey: text("credential_public_key").notNull(),
     counter: integer("counter").notNull(),
     credentialDeviceType: text("credential_device_type").notNull(),
-    credentialBackedUp: integer("credential_backed_up").notNull(),
+    credentialBackedUp: boolean("credential_backed_up").notNull(),
     transports: text("transports"),
   },
   (t) => [primaryKey({ columns: [t.userId, t.credentialID] })],
+);
+
+// A user's authenticator app (TOTP, RFC 6238): the secret encrypted (lib/crypto/secrets.ts);
+// confirmedAt is null while enrolment waits for the first code; lastStep refuses a code used twice.
+export const userTotp = pgTable("user_totp", {
+  userId: extensionOf("user_id", () => users.id),
+  secret: text("secret").notNull(),
+  confirmedAt: ts("confirmed_at"),
+  lastStep: bigint("last_step", { mode: "number" }),
+  createdAt: createdAt(),
+});
+
+// Single-use recovery codes, stored as SHA-256 hashes; shown once when made.
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    id: id(),
+    userId: belongsTo("user_id", () => users.id),
+    codeHash: text("code_hash").notNull().unique(),
+    usedAt: ts("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("recovery_codes_user_idx").on(t.userId)],
 );
 
 export const roleEnum = pgEnum("member_role", ["owner", "admin", "marketer", "staff", "partner"]);
@@ -94,5 +124,6 @@ export const invitations = pgTable(
 );
 
 export type User = typeof users.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type Role = (typeof roleEnum.enumValues)[number];

@@ -11,6 +11,9 @@ export const webhookEndpoints = pgTable(
     description: text("description"),
     events: jsonb("events").$type<string[]>().notNull(),
     secret: text("secret").notNull(),
+    // After a rotation the old secret also signs (a second signature) until previousSecretUntil.
+    previousSecret: text("previous_secret"),
+    previousSecretUntil: ts("previous_secret_until"),
     active: boolean("active").notNull().default(true),
     createdAt: createdAt(),
   },

@@ -2,13 +2,13 @@ import { asc, eq } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { memberships, merchants, type Role } from "../../db/schema";
 
-export type Membership = { merchantId: string; merchantName: string; brandColor: string; logoUrl: string | null; role: Role };
+export type Membership = { merchantId: string; merchantName: string; brandColor: string; logoUrl: string | null; role: Role; requireTwoFactor: boolean };
 export type SessionUser = { id: string; email: string | null; name: string | null };
 
 /** Every business the user belongs to, oldest membership first. */
 export async function membershipsOf(db: Executor, userId: string): Promise<Membership[]> {
   return db
-    .select({ merchantId: merchants.id, merchantName: merchants.name, brandColor: merchants.brandColor, logoUrl: merchants.logoUrl, role: memberships.role })
+    .select({ merchantId: merchants.id, merchantName: merchants.name, brandColor: merchants.brandColor, logoUrl: merchants.logoUrl, role: memberships.role, requireTwoFactor: merchants.requireTwoFactor })
     .from(memberships)
     .innerJoin(merchants, eq(merchants.id, memberships.merchantId))
     .where(eq(memberships.userId, userId))

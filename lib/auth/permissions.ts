@@ -26,12 +26,16 @@ const TABLE = {
   "customers:erase": ["owner", "admin", "customer"],
   "campaigns:write": ["owner", "admin", "marketer"],
   "reports:read": ["owner", "admin", "marketer", "partner"],
+  // A partner's rewards and their redemptions (no customer data); a partner sees only their own.
+  "partner_redemptions:read": ["owner", "admin", "partner"],
   "team:manage": ["owner", "admin"],
   "api_keys:manage": ["owner", "admin"],
   "webhooks:manage": ["owner", "admin"],
   "payouts:manage": ["owner", "admin"],
   "settings:write": ["owner", "admin"],
   "audit:read": ["owner", "admin"],
+  // Account security for the whole business: requiring two-factor sign-in of every member.
+  "security:manage": ["owner"],
   // Screens: who may open the dashboard at all, its programs and rewards pages, and the staff scanner.
   "dashboard:view": ["owner", "admin", "marketer", "partner"],
   "catalog:read": ["owner", "admin", "marketer"],

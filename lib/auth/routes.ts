@@ -12,6 +12,7 @@ export const PAGE_PERMISSIONS = {
   "/dashboard/programs/new": "programs:write",
   "/dashboard/programs/[id]": "catalog:read",
   "/dashboard/rewards": "catalog:read",
+  "/dashboard/partner": "partner_redemptions:read",
   "/dashboard/members": "customers:read",
   "/dashboard/members/[id]": "customers:read",
   "/dashboard/locations": "locations:write",

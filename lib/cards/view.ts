@@ -22,6 +22,7 @@ import type { Language } from "../i18n/languages";
 import { earnedInWindow } from "../tiers/recompute";
 import { soonestExpiry, type SoonestExpiry } from "../expiry/soonest";
 import { nextTier } from "../tiers/schema";
+import { rewardUnavailable } from "../rewards/availability";
 
 /** Everything a wallet pass or the card page shows about one card, read in one go. */
 export type CardView = {
@@ -33,7 +34,9 @@ export type CardView = {
   rewards: Reward[];
   /** Up to 10 of the merchant's locations that have coordinates (Apple's limit for a pass). */
   locations: Location[];
-  /** Points programs: the cheapest reward not yet affordable that is in stock. Stamp programs: the next full card. */
+  /** Active rewards this card may take now, balance aside: in stock, open to its tier, inside their window. */
+  open: Reward[];
+  /** Points programs: the cheapest reward not yet affordable that the card may take. Stamp programs: the next full card. */
   next: { title: string; remaining: number; target: number } | null;
   tier: { name: string; next: { name: string; remaining: number } | null } | null;
   /** Points programs: the points that lapse next ("50 points expire on 3 March"), or null. */
@@ -89,22 +92,24 @@ export async function loadCardView(db: Executor, lookup: CardLookup, now: Date =
     merchant,
     customer,
     rewards: catalog,
+    open: catalog.filter((r) => !rewardUnavailable(r, card, now)),
     locations: places,
-    next: nextGoal(card, program, catalog),
+    next: nextGoal(card, program, catalog, now),
     tier,
     expiring,
     modifiedAt: new Date(Math.max(...times)),
   };
 }
 
-function nextGoal(card: Card, program: Program, catalog: Reward[]): CardView["next"] {
+/** What "N points to REWARD" names, on the card page and both passes. */
+export function nextGoal(card: Card, program: Program, catalog: Reward[], now: Date): CardView["next"] {
   if (program.kind === "stamps" && program.stampsRequired) {
     const reward = catalog.find((r) => r.id === program.stampRewardId);
     return { title: reward?.name ?? "a full card", remaining: program.stampsRequired - card.balance, target: program.stampsRequired };
   }
   if (program.kind === "cashback") return null;
-  // Name only a reward the customer can get: one out of stock is not a goal.
-  const reward = catalog.find((r) => r.cost > card.balance && (r.inventory === null || r.inventory > 0));
+  // Name only a reward the customer can get: out of stock, another tier's or out of its dates is not a goal.
+  const reward = catalog.find((r) => r.cost > card.balance && !rewardUnavailable(r, card, now));
   return reward ? { title: reward.name, remaining: reward.cost - card.balance, target: reward.cost } : null;
 }
 

@@ -14,9 +14,12 @@ const OAUTH_TOKENS = ["access_token", "refresh_token", "id_token"] as const;
  */
 export async function rotateStoredSecrets(db: Db): Promise<RotationReport> {
   const report: RotationReport = { webhookEndpoints: 0, payoutSettings: 0, accounts: 0 };
-  for (const row of await db.select({ id: webhookEndpoints.id, secret: webhookEndpoints.secret }).from(webhookEndpoints)) {
-    if (!needsRotation(row.secret)) continue;
-    await db.update(webhookEndpoints).set({ secret: encryptSecret(decryptSecret(row.secret)) }).where(and(eq(webhookEndpoints.id, row.id), eq(webhookEndpoints.secret, row.secret)));
+  for (const row of await db.select({ id: webhookEndpoints.id, secret: webhookEndpoints.secret, previousSecret: webhookEndpoints.previousSecret }).from(webhookEndpoints)) {
+    if (!needsRotation(row.secret) && !(row.previousSecret && needsRotation(row.previousSecret))) continue;
+    await db
+      .update(webhookEndpoints)
+      .set({ secret: encryptSecret(decryptSecret(row.secret)), previousSecret: encryptNullable(decryptNullable(row.previousSecret)) })
+      .where(and(eq(webhookEndpoints.id, row.id), eq(webhookEndpoints.secret, row.secret)));
     report.webhookEndpoints++;
   }
   for (const row of await db.select({ programId: payoutSettings.programId, secret: payoutSettings.secret }).from(payoutSettings).where(isNotNull(payoutSettings.secret))) {

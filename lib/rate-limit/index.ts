@@ -12,6 +12,8 @@ const POLICIES = {
   publicIp: { limit: env.RATE_LIMIT_PUBLIC_PER_MINUTE, windowSeconds: 60 },
   publicCard: { limit: env.RATE_LIMIT_PUBLIC_PER_MINUTE, windowSeconds: 60 },
   signIn: { limit: 5, windowSeconds: 600 },
+  /** Second-factor codes (sign-in, enrolment, removal): per user, so guessing 10^6 codes takes years. */
+  twoFactor: { limit: 10, windowSeconds: 600 },
   scan: { limit: 120, windowSeconds: 60 },
   voucherUse: { limit: 30, windowSeconds: 60 },
 } satisfies Record<string, Policy>;

@@ -2,11 +2,12 @@ import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { rewards, type Card, type LedgerEntry, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
-import { withTransaction, type Ctx } from "../context";
+import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { EntityId } from "../ids";
 import { appendEntry, lockCardWithProgram } from "../ledger/core";
 import { issueVoucher } from "../vouchers/issue";
+import { rewardUnavailable } from "./availability";
 
 export const RedeemInput = z.object({ rewardId: EntityId }).strict();
 export type RedeemInput = z.infer<typeof RedeemInput>;
@@ -27,6 +28,9 @@ export async function redeemReward(ctx: Ctx, raw: z.input<typeof RedeemOnCard>):
       .where(and(eq(rewards.id, input.rewardId), eq(rewards.merchantId, ctx.merchantId)));
     if (!reward || reward.programId !== card.programId) throw notFound("Reward");
     if (!reward.active) throw new AppError("inactive", "This reward is no longer offered.");
+    // Tier and dates; stock is taken below, atomically.
+    const closed = rewardUnavailable(reward, card, now(ctx));
+    if (closed && closed.reason !== "out_of_stock") throw new AppError("not_available", `${reward.name}: ${closed.message}.`);
     if (card.balance < reward.cost) {
       throw new AppError("insufficient_balance", `This reward costs ${reward.cost}; the card has ${card.balance}.`);
     }

@@ -5,6 +5,7 @@ import type { Executor } from "../../db/client";
 import { invitations, memberships, merchants, roleEnum, sessions, users, type Role } from "../../db/schema";
 import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
+import { twoFactorStatus } from "../auth/two-factor";
 import { now, withTransaction, type Ctx } from "../context";
 import { sendEmail } from "../email";
 import { invitationEmail } from "../email/templates/invitation";
@@ -34,25 +35,26 @@ export const ROLE_LABELS: Record<Role, { name: string; description: string }> = 
   admin: { name: "Admin", description: "Programs, rewards, members, team, API keys and settings." },
   marketer: { name: "Marketer", description: "Campaigns, members and reports." },
   staff: { name: "Staff", description: "Only the scanner: award points and stamps, redeem vouchers." },
-  partner: { name: "Partner", description: "Read-only reports." },
+  partner: { name: "Partner", description: "Read-only reports, and the redemptions of their partner rewards." },
 };
 
-export type TeamMember = { userId: string; email: string | null; name: string | null; role: Role; since: Date };
+export type TeamMember = { userId: string; email: string | null; name: string | null; role: Role; since: Date; twoFactor: boolean };
 
 export async function listTeam(ctx: Ctx): Promise<{ members: TeamMember[]; invitations: (typeof invitations.$inferSelect)[] }> {
   assertCan(ctx.actor, "team:manage");
-  const members = await ctx.db
+  const rows = await ctx.db
     .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, since: memberships.createdAt })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.merchantId, ctx.merchantId))
     .orderBy(asc(memberships.createdAt));
+  const withTwoFactor = await Promise.all(rows.map(async (m) => ({ ...m, twoFactor: (await twoFactorStatus(ctx.db, m.userId)).enabled })));
   const pending = await ctx.db
     .select()
     .from(invitations)
     .where(and(eq(invitations.merchantId, ctx.merchantId), isNull(invitations.acceptedAt), gt(invitations.expiresAt, now(ctx))))
     .orderBy(desc(invitations.createdAt));
-  return { members, invitations: pending };
+  return { members: withTwoFactor, invitations: pending };
 }
 
 /** Only an owner may hand out or take away the owner role. */
@@ -199,5 +201,24 @@ export async function removeMember(ctx: Ctx, raw: z.input<typeof RemoveMemberInp
     await tx.db.delete(memberships).where(eq(memberships.id, member.id));
     const ended = await tx.db.delete(sessions).where(eq(sessions.userId, input.userId)).returning({ t: sessions.sessionToken });
     await audit(tx.db, ctx.merchantId, ctx.actor, "team.removed", { type: "user", id: input.userId }, { role: member.role, sessionsEnded: ended.length });
+  });
+}
+
+export const TeamTwoFactorInput = z.object({ required: z.boolean() }).strict();
+
+/**
+ * An owner requires (or stops requiring) two-factor sign-in of every member: members without a
+ * second factor are sent to set one up before they can use the dashboard or the scanner.
+ */
+export async function setTeamTwoFactor(ctx: Ctx, raw: z.input<typeof TeamTwoFactorInput>): Promise<{ required: boolean }> {
+  assertCan(ctx.actor, "security:manage");
+  const input = TeamTwoFactorInput.parse(raw);
+  return withTransaction(ctx, async (tx) => {
+    if (input.required && ctx.actor.type === "user" && !(await twoFactorStatus(tx.db, ctx.actor.id)).enabled) {
+      throw new AppError("conflict", "Set up two-factor sign-in for yourself first (an authenticator app or a passkey).");
+    }
+    await tx.db.update(merchants).set({ requireTwoFactor: input.required, updatedAt: now(ctx) }).where(eq(merchants.id, ctx.merchantId));
+    await audit(tx.db, ctx.merchantId, ctx.actor, input.required ? "team.two_factor_required" : "team.two_factor_optional", { type: "merchant", id: ctx.merchantId });
+    return { required: input.required };
   });
 }

@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
-import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../db/schema";
+import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookEndpoint } from "../../db/schema";
 import { decryptSecret } from "../crypto/secrets";
 import { env } from "../env";
 import { newId } from "../ids";
@@ -24,6 +24,13 @@ export async function planDeliveries(db: Executor, event: DomainEventMessage): P
   return planned.filter((d) => d.status === "pending").map((d) => d.id);
 }
 
+/** The endpoint's secret, and the one it replaced while that one's grace period lasts. */
+export function signingSecrets(endpoint: Pick<WebhookEndpoint, "secret" | "previousSecret" | "previousSecretUntil">, at = new Date()): string[] {
+  const secrets = [decryptSecret(endpoint.secret)];
+  if (endpoint.previousSecret && endpoint.previousSecretUntil && endpoint.previousSecretUntil > at) secrets.push(decryptSecret(endpoint.previousSecret));
+  return secrets;
+}
+
 export type AttemptResult = { delivered: boolean; status: number | null; error: string | null; retryable: boolean; skipped?: string };
 
 /**
@@ -41,7 +48,7 @@ export async function attemptDelivery(db: Executor, deliveryId: string): Promise
   if (!row.endpoint.active) return { delivered: false, status: null, error: "endpoint disabled", retryable: false, skipped: "endpoint disabled" };
 
   const body = JSON.stringify({ type: row.delivery.eventType, timestamp: row.delivery.createdAt.toISOString(), data: row.delivery.payload });
-  const outcome = await postSigned(row.endpoint.url, signedHeaders(decryptSecret(row.endpoint.secret), row.delivery.eventId, body), body, env.WEBHOOK_TIMEOUT_MS);
+  const outcome = await postSigned(row.endpoint.url, signedHeaders(signingSecrets(row.endpoint), row.delivery.eventId, body), body, env.WEBHOOK_TIMEOUT_MS);
   const at = new Date();
   await db.insert(webhookAttempts).values({ id: newId("wha"), deliveryId, statusCode: outcome.status, error: outcome.error, durationMs: outcome.durationMs, createdAt: at });
   await db

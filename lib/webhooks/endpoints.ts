@@ -3,7 +3,7 @@ import { z } from "zod";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints, type WebhookAttempt, type WebhookDelivery, type WebhookEndpoint } from "../../db/schema";
 import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
-import { withTransaction, type Ctx } from "../context";
+import { now, withTransaction, type Ctx } from "../context";
 import { encryptSecret } from "../crypto/secrets";
 import { env } from "../env";
 import { WEBHOOK_EVENTS } from "../events/catalogue";
@@ -43,18 +43,31 @@ export async function createEndpoint(ctx: Ctx, raw: EndpointInput): Promise<Webh
   });
 }
 
-/** A new signing secret for an endpoint; the old one stops working at once. Shown only here. */
-export async function rotateEndpointSecret(ctx: Ctx, endpointId: string): Promise<{ secret: string }> {
+/** How long the replaced secret keeps signing (a second signature) after a rotation. */
+export const SECRET_GRACE_HOURS = 24;
+
+/**
+ * A new signing secret for an endpoint, shown only here. For SECRET_GRACE_HOURS each request is
+ * signed with both the new and the old secret, so the receiver can switch without dropping events.
+ */
+export async function rotateEndpointSecret(ctx: Ctx, endpointId: string): Promise<{ secret: string; previousValidUntil: Date }> {
   assertCan(ctx.actor, "webhooks:manage");
-  const secret = newWebhookSecret();
-  const [endpoint] = await ctx.db
-    .update(webhookEndpoints)
-    .set({ secret: encryptSecret(secret) })
-    .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.merchantId, ctx.merchantId)))
-    .returning({ id: webhookEndpoints.id });
-  if (!endpoint) throw notFound("Webhook endpoint");
-  await audit(ctx.db, ctx.merchantId, ctx.actor, "webhook.secret_rotated", { type: "webhook_endpoint", id: endpointId });
-  return { secret };
+  return withTransaction(ctx, async (tx) => {
+    const [current] = await tx.db
+      .select({ secret: webhookEndpoints.secret })
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.merchantId, ctx.merchantId)))
+      .for("update");
+    if (!current) throw notFound("Webhook endpoint");
+    const secret = newWebhookSecret();
+    const previousValidUntil = new Date(now(ctx).getTime() + SECRET_GRACE_HOURS * 3_600_000);
+    await tx.db
+      .update(webhookEndpoints)
+      .set({ secret: encryptSecret(secret), previousSecret: current.secret, previousSecretUntil: previousValidUntil })
+      .where(eq(webhookEndpoints.id, endpointId));
+    await audit(tx.db, ctx.merchantId, ctx.actor, "webhook.secret_rotated", { type: "webhook_endpoint", id: endpointId }, { previousValidUntil: previousValidUntil.toISOString() });
+    return { secret, previousValidUntil };
+  });
 }
 
 export async function setEndpointActive(ctx: Ctx, endpointId: string, active: boolean): Promise<WebhookEndpoint> {

@@ -9,10 +9,13 @@ export function newWebhookSecret(): string {
 
 /**
  * Headers of a Standard Webhooks request: webhook-id (the same on every retry of one message),
- * webhook-timestamp (seconds) and webhook-signature (v1, HMAC-SHA256 of id.timestamp.body).
+ * webhook-timestamp (seconds) and webhook-signature (v1, HMAC-SHA256 of id.timestamp.body). With
+ * several secrets (a rotation's grace period) the header carries one signature per secret,
+ * space-separated, as the specification allows: a receiver with either secret verifies.
  */
-export function signedHeaders(secret: string, messageId: string, body: string, at = new Date()): Record<string, string> {
-  const signature = new Webhook(secret).sign(messageId, at, body);
+export function signedHeaders(secret: string | string[], messageId: string, body: string, at = new Date()): Record<string, string> {
+  const secrets = Array.isArray(secret) ? secret : [secret];
+  const signature = secrets.map((s) => new Webhook(s).sign(messageId, at, body)).join(" ");
   return {
     "content-type": "application/json",
     "webhook-id": messageId,

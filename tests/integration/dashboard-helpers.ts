@@ -39,7 +39,12 @@ vi.mock("@/app/_server/session", async () => {
       member: { user, membership, memberships: all, role: membership.role, ctx: { db, merchantId: membership.merchantId, actor: { type: "user", id: user.id, role: membership.role }, source } },
     };
   };
-  return { MERCHANT_COOKIE: "kc_merchant", currentUser, currentMember, requirePage: async () => { throw new Error("pages are not rendered in these tests"); } };
+  // Account actions get a sign-in that has passed its second factor (tests/integration/two-factor.test.ts runs the real one).
+  const currentSignIn = async () => {
+    const user = await currentUser();
+    return user ? { user, sessionToken: `fake-${user.id}`, sessionId: "fake", pending: false, twoFactor: { totp: false, passkeys: 0, recoveryCodesLeft: 0, enabled: false } } : null;
+  };
+  return { MERCHANT_COOKIE: "kc_merchant", currentUser, currentMember, currentSignIn, requirePage: async () => { throw new Error("pages are not rendered in these tests"); } };
 });
 
 /** Acts as `userId` in `merchantId` for the following action calls. */

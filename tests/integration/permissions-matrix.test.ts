@@ -79,6 +79,8 @@ const SAMPLES: Record<string, { input: (w: World) => unknown; reachesIn: boolean
   "webhooks.create": { input: () => ({ url: "https://example.test/other", events: ["voucher.redeemed"] }), reachesIn: false },
   "webhooks.setActive": { input: (w) => ({ endpointId: w.jobs.endpoint.id, active: false }), reachesIn: true },
   "webhooks.replay": { input: (w) => ({ deliveryId: w.jobs.deliveryId }), reachesIn: true },
+  "webhooks.rotateSecret": { input: (w) => ({ endpointId: w.jobs.endpoint.id }), reachesIn: true },
+  "team.requireTwoFactor": { input: () => ({ required: false }), reachesIn: false },
 };
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { and, eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authConfig } from "@/auth";
-import { accounts, emails, payoutSettings, users, webhookDeliveries, webhookEndpoints } from "@/db/schema";
+import { accounts, auditLog, emails, payoutSettings, users, webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { rotateStoredSecrets } from "@/lib/crypto/rotate";
 import { decryptSecret, isEncrypted, keyRing, resetKeyRing } from "@/lib/crypto/secrets";
 import { expireStoredEmails, sendEmail } from "@/lib/email";
@@ -59,14 +59,32 @@ describe("secrets at rest", () => {
     receiver.secret = endpoint.secret;
     expect((await attemptDelivery(m.db, deliveryId)).delivered).toBe(true);
 
-    const { secret } = await rotateEndpointSecret(m.ctx, endpoint.id);
+    const { secret, previousValidUntil } = await rotateEndpointSecret(m.ctx, endpoint.id);
     expect(secret).not.toBe(endpoint.secret);
-    const again = newId("whd");
-    await m.db.insert(webhookDeliveries).values({ id: again, merchantId: m.merchantId, endpointId: endpoint.id, eventId: newId("evt"), eventType: "card.enrolled", payload: {} });
-    expect((await attemptDelivery(m.db, again)).delivered).toBe(false); // the old secret no longer verifies
+    expect(previousValidUntil.getTime() - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    const [rotated] = await m.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint.id));
+    expect(isEncrypted(rotated!.previousSecret!)).toBe(true);
+    const deliver = async () => {
+      const id = newId("whd");
+      await m.db.insert(webhookDeliveries).values({ id, merchantId: m.merchantId, endpointId: endpoint.id, eventId: newId("evt"), eventType: "card.enrolled", payload: {} });
+      return (await attemptDelivery(m.db, id)).delivered;
+    };
+    // During the grace period each request carries both signatures: either secret verifies.
+    expect(await deliver()).toBe(true); // receiver still on the old secret
     receiver.secret = secret;
-    await m.db.update(webhookDeliveries).set({ status: "pending" }).where(eq(webhookDeliveries.id, again));
-    expect((await attemptDelivery(m.db, again)).delivered).toBe(true);
+    expect(await deliver()).toBe(true);
+    // After the grace period only the new secret signs.
+    await m.db.update(webhookEndpoints).set({ previousSecretUntil: new Date(Date.now() - 1000) }).where(eq(webhookEndpoints.id, endpoint.id));
+    expect(await deliver()).toBe(true);
+    receiver.secret = endpoint.secret;
+    expect(await deliver()).toBe(false);
+    // A second rotation replaces the grace secret: the first secret is gone for good.
+    const third = await rotateEndpointSecret(m.ctx, endpoint.id);
+    expect(await deliver()).toBe(false);
+    receiver.secret = third.secret;
+    expect(await deliver()).toBe(true);
+    const [audited] = await m.db.select().from(auditLog).where(and(eq(auditLog.merchantId, m.merchantId), eq(auditLog.action, "webhook.secret_rotated")));
+    expect(audited).toMatchObject({ targetId: endpoint.id });
     const marketer = await makeUser(m, "marketer");
     await expect(rotateEndpointSecret({ ...m.ctx, actor: marketer }, endpoint.id)).rejects.toMatchObject({ code: "forbidden" });
   });
@@ -94,7 +112,7 @@ describe("secrets at rest", () => {
   it("reads legacy plain rows, and `secrets rotate` encrypts them and moves old keys to the current one", async () => {
     const m = await makeMerchant();
     const endpointId = newId("whe");
-    await m.db.insert(webhookEndpoints).values({ id: endpointId, merchantId: m.merchantId, url, events: ["card.enrolled"], secret: "whsec_bGVnYWN5bGVnYWN5bGVnYWN5bGVnYWN5" });
+    await m.db.insert(webhookEndpoints).values({ id: endpointId, merchantId: m.merchantId, url, events: ["card.enrolled"], secret: "whsec_bGVnYWN5bGVnYWN5bGVnYWN5bGVnYWN5", previousSecret: "whsec_b2xkb2xkb2xkb2xkb2xkb2xkb2xkb2xk" });
     const deliveryId = newId("whd");
     await m.db.insert(webhookDeliveries).values({ id: deliveryId, merchantId: m.merchantId, endpointId, eventId: newId("evt"), eventType: "card.enrolled", payload: {} });
     receiver.secret = "whsec_bGVnYWN5bGVnYWN5bGVnYWN5bGVnYWN5";
@@ -118,8 +136,11 @@ describe("secrets at rest", () => {
       expect(decryptSecret(underOld)).toBe(receiver.secret); // old key still readable
       const report = await rotateStoredSecrets(m.db);
       expect(report.webhookEndpoints).toBeGreaterThanOrEqual(1);
-      const underNew = (await m.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId)))[0]!.secret;
+      const [rowNew] = await m.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
+      const underNew = rowNew!.secret;
       expect(underNew).toMatch(/^v1:new:/);
+      expect(rowNew!.previousSecret).toMatch(/^v1:new:/); // the secret kept for a rotation's grace period too
+      expect(decryptSecret(rowNew!.previousSecret!)).toBe("whsec_b2xkb2xkb2xkb2xkb2xkb2xkb2xkb2xk");
       env.ENCRYPTION_KEYS = startSpec;
       resetKeyRing();
       expect(decryptSecret(underNew)).toBe(receiver.secret);

@@ -15,6 +15,7 @@ function view(over: { balance: number; tier?: string | null; status?: "active" |
     merchant: { id: "mer_1", name: "Bean Shop" },
     customer: { id: "cus_1", name: over.name === undefined ? "Ada Lovelace" : over.name, email: "ada@example.com" },
     rewards,
+    open: rewards.filter((r) => r.inventory === null || r.inventory > 0),
     locations: [],
     next: nextReward ? { title: nextReward.name, remaining: nextReward.cost - over.balance, target: nextReward.cost } : null,
     tier: over.tier ? { name: over.tier, next: null } : null,

@@ -14,6 +14,7 @@ const EXPECTED: Record<ErrorCode, number> = {
   idempotency_conflict: 409,
   insufficient_balance: 409,
   out_of_stock: 409,
+  not_available: 409,
   already_redeemed: 409,
   expired: 410,
   invalid_token: 422,

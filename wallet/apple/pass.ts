@@ -129,7 +129,7 @@ export function passModel(
   }
   // What the customer can redeem right now: affordable and in stock, as on the card page. Shown
   // only when there is something (never an empty "—"), and silent: the balance notifies.
-  const unlocked = program.kind === "points" ? view.rewards.filter((r) => r.cost <= card.balance && (r.inventory === null || r.inventory > 0)) : [];
+  const unlocked = program.kind === "points" ? view.open.filter((r) => r.cost <= card.balance) : [];
   if (unlocked.length > 0) {
     fields.secondary.push({
       key: "ready",

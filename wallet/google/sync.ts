@@ -217,7 +217,7 @@ async function milestones(db: Executor, view: CardView, synced: { syncedBalance:
     found.push({ kind: "tier_up", header: tr.t("pass.msg.tier_up.title", { tier: card.tier }), body: tr.t("pass.msg.tier_up.body", { tier: card.tier, program: program.name }) });
   }
   if (program.kind === "points") {
-    const unlocked = view.rewards.filter((r) => r.cost > synced.syncedBalance && r.cost <= card.balance);
+    const unlocked = view.open.filter((r) => r.cost > synced.syncedBalance && r.cost <= card.balance);
     if (unlocked.length > 0) {
       const best = unlocked[unlocked.length - 1]!;
       found.push({ kind: "reward_unlocked", header: tr.t("pass.msg.unlocked.title"), body: tr.t("pass.msg.unlocked.body", { reward: best.name }) });

@@ -21,7 +21,7 @@ const DESCRIPTIONS: Record<ErrorStatus, string> = {
   401: "Missing or invalid API key",
   403: "The API key may not do this",
   404: "Not found (or another merchant's)",
-  409: "Conflict: insufficient_balance, out_of_stock, already_redeemed, idempotency_conflict, inactive",
+  409: "Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive",
   410: "Expired",
   422: "Invalid input; `errors` lists the fields",
   429: "Rate limited; see Retry-After",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Card, LedgerEntry, Program, Reward, Voucher } from "@/db/schema";
 import { cardLinks } from "@/lib/cards/links";
+import { rewardImageUrl } from "@/lib/rewards/images";
 import { ExpiryPolicy } from "@/lib/expiry/policy";
 import { PassDesign } from "@/lib/programs/design";
 import { EarningRules } from "@/lib/rules/schema";
@@ -34,6 +35,11 @@ export const RewardOut = z.object({
   cost: z.int(),
   inventory: z.int().nullable(),
   active: z.boolean(),
+  eligibleTiers: z.array(z.string()).describe("Tiers whose members may redeem it; empty: every member."),
+  availableFrom: z.iso.datetime().nullable(),
+  availableUntil: z.iso.datetime().nullable().describe("Exclusive end of the window it can be redeemed in."),
+  imageUrl: z.url().nullable().describe("Its picture, served from a content-addressed (cacheable) URL."),
+  partnerUserId: z.string().nullable(),
   createdAt: z.iso.datetime(),
 });
 
@@ -110,7 +116,21 @@ export function presentProgram(p: Program): z.infer<typeof ProgramOut> {
 }
 
 export function presentReward(r: Reward): z.infer<typeof RewardOut> {
-  return { id: r.id, programId: r.programId, name: r.name, description: r.description, cost: r.cost, inventory: r.inventory, active: r.active, createdAt: iso(r.createdAt) };
+  return {
+    id: r.id,
+    programId: r.programId,
+    name: r.name,
+    description: r.description,
+    cost: r.cost,
+    inventory: r.inventory,
+    active: r.active,
+    eligibleTiers: r.eligibleTiers,
+    availableFrom: r.availableFrom ? iso(r.availableFrom) : null,
+    availableUntil: r.availableUntil ? iso(r.availableUntil) : null,
+    imageUrl: rewardImageUrl(r.imageHash),
+    partnerUserId: r.partnerUserId,
+    createdAt: iso(r.createdAt),
+  };
 }
 
 export function presentCard(c: Card): z.infer<typeof CardOut> {

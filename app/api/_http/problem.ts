@@ -14,6 +14,7 @@ const TITLES: Record<ErrorCode | "internal", string> = {
   idempotency_conflict: "Idempotency-Key reused",
   insufficient_balance: "Insufficient balance",
   out_of_stock: "Out of stock",
+  not_available: "Not available to this card",
   already_redeemed: "Already redeemed",
   expired: "Expired",
   invalid_token: "Invalid code",

@@ -10,6 +10,7 @@ import * as r_entries_id_reverse from "./entries/[id]/reverse/route";
 import * as r_programs from "./programs/route";
 import * as r_programs_id from "./programs/[id]/route";
 import * as r_rewards from "./rewards/route";
+import * as r_rewards_id from "./rewards/[id]/route";
 import * as r_scan from "./scan/route";
 import * as r_vouchers_redeem from "./vouchers/redeem/route";
 
@@ -24,6 +25,7 @@ export const API_ROUTES: RouteModule[] = [
   { path: "/programs", module: r_programs },
   { path: "/programs/{id}", module: r_programs_id },
   { path: "/rewards", module: r_rewards },
+  { path: "/rewards/{id}", module: r_rewards_id },
   { path: "/scan", module: r_scan },
   { path: "/vouchers/redeem", module: r_vouchers_redeem },
 ];

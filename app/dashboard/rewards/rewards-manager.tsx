@@ -4,23 +4,35 @@ import { useState } from "react";
 import { StatusBadge } from "@/components/cells";
 import { DataTable, type Column } from "@/components/data-table";
 import { ActionButton, FormMessages, SubmitButton } from "@/components/form";
-import { EmptyState, Field, Input, Select, byName } from "@/components/ui";
-import { useAction, useFormAction } from "@/components/use-action";
-import { createRewardAction, updateRewardAction } from "../programs/actions";
+import { Button, EmptyState, Input } from "@/components/ui";
+import { useAction } from "@/components/use-action";
+import { updateRewardAction } from "../programs/actions";
+import { RewardForm, unitOf, type PartnerOption, type ProgramOption } from "./reward-form";
+import type { RewardRow } from "./rows";
 
-type RewardRow = { id: string; programId: string; programName: string; name: string; description: string | null; cost: number; inventory: number | null; active: boolean };
-type ProgramOption = { id: string; name: string; kind: string };
-
-const unitOf = (programs: ProgramOption[], programId: string) => (programs.find((p) => p.id === programId)?.kind === "stamps" ? "stamps" : "points");
 const status = (r: RewardRow) => (!r.active ? "hidden" : r.inventory === 0 ? "out_of_stock" : "offered");
 const STATUS_LABEL = { hidden: "Hidden", out_of_stock: "Out of stock", offered: "Offered" };
 
-function rewardColumns(programs: ProgramOption[], canEdit: boolean): Column<RewardRow>[] {
+function rewardColumns(programs: ProgramOption[], canEdit: boolean, edit: (r: RewardRow) => void): Column<RewardRow>[] {
   return [
-    { id: "reward", header: "Reward", cell: (r) => <span className="font-medium">{r.name}</span>, sort: (r) => r.name },
+    {
+      id: "reward",
+      header: "Reward",
+      cell: (r) => (
+        <span className="flex items-center gap-2">
+          {r.imagePath ? (
+            // eslint-disable-next-line @next/next/no-img-element -- a small thumbnail served by hash
+            <img src={r.imagePath} alt="" width={32} height={32} className="size-8 shrink-0 rounded-md object-cover" />
+          ) : null}
+          <span className="font-medium">{r.name}</span>
+        </span>
+      ),
+      sort: (r) => r.name,
+    },
     ...(programs.length > 1 ? [{ id: "program", header: "Program", cell: (r: RewardRow) => r.programName, sort: (r: RewardRow) => r.programName }] : []),
     { id: "cost", header: "Cost", align: "right", cell: (r) => `${r.cost.toLocaleString("en-US")} ${unitOf(programs, r.programId)}`, sort: (r) => r.cost, className: "whitespace-nowrap" },
     { id: "stock", header: "Stock", cell: (r) => (canEdit ? <StockInput reward={r} /> : r.inventory === null ? "Unlimited" : r.inventory), sort: (r) => r.inventory ?? Infinity },
+    { id: "limits", header: "Who and when", cell: (r) => r.limits ?? <span className="text-gray-500">Everyone, any time</span>, sort: (r) => r.limits ?? "" },
     { id: "status", header: "Status", cell: (r) => <StatusBadge status={status(r)} label={STATUS_LABEL[status(r)]} />, sort: (r) => STATUS_LABEL[status(r)] },
     ...(canEdit
       ? [
@@ -29,9 +41,14 @@ function rewardColumns(programs: ProgramOption[], canEdit: boolean): Column<Rewa
             header: "Actions",
             hideHeader: true,
             cell: (r: RewardRow) => (
-              <ActionButton action={updateRewardAction} input={{ rewardId: r.id, patch: { active: !r.active } }}>
-                {r.active ? "Hide" : "Offer again"}
-              </ActionButton>
+              <span className="flex justify-end gap-2">
+                <Button type="button" variant="secondary" className="px-2 py-1" onClick={() => edit(r)} aria-label={`Edit ${r.name}`}>
+                  Edit
+                </Button>
+                <ActionButton action={updateRewardAction} input={{ rewardId: r.id, patch: { active: !r.active } }}>
+                  {r.active ? "Hide" : "Offer again"}
+                </ActionButton>
+              </span>
             ),
             className: "text-right",
           },
@@ -40,50 +57,34 @@ function rewardColumns(programs: ProgramOption[], canEdit: boolean): Column<Rewa
   ];
 }
 
-export function RewardsManager({ programs, rewards, canEdit, title }: { programs: ProgramOption[]; rewards: RewardRow[]; canEdit: boolean; title: string }) {
-  const [programId, setProgramId] = useState(programs[0]?.id ?? "");
-  const create = useFormAction(createRewardAction, {
-    input: (d) => {
-      const stock = String(d.get("inventory") ?? "").trim();
-      return { programId, name: String(d.get("name") ?? ""), cost: Number(d.get("cost")), inventory: stock === "" ? null : Number(stock) };
-    },
-  });
-
+export function RewardsManager({
+  programs,
+  partners = [],
+  rewards,
+  canEdit,
+  title,
+}: {
+  programs: ProgramOption[];
+  partners?: PartnerOption[];
+  rewards: RewardRow[];
+  canEdit: boolean;
+  title: string;
+}) {
+  const [editing, setEditing] = useState<RewardRow | null>(null);
   return (
     <section className="space-y-4 rounded-xl border border-gray-200 bg-white p-5 shadow-sm" aria-labelledby="rewards-title">
       <h2 id="rewards-title" className="font-semibold">
         {title}
       </h2>
       <DataTable
-        caption="Rewards with their cost, stock and status"
-        columns={rewardColumns(programs, canEdit)}
+        caption="Rewards with their cost, stock, who may redeem them and when, and status"
+        columns={rewardColumns(programs, canEdit, setEditing)}
         rows={rewards}
         rowKey={(r) => r.id}
         empty={<EmptyState title="No rewards yet">Add one customers can spend their points on, like a free coffee.</EmptyState>}
         inset
       />
-      {canEdit && programs.length > 0 ? (
-        <form className="grid items-end gap-3 border-t border-gray-200 pt-4 sm:grid-cols-[repeat(4,minmax(0,1fr))_auto]" noValidate onSubmit={create.onSubmit}>
-          {programs.length > 1 ? (
-            <Field label="Program" htmlFor="rw-program">
-              <Select id="rw-program" value={programId} onChange={(e) => setProgramId(e.target.value)} options={byName(programs)} />
-            </Field>
-          ) : null}
-          <Field label="New reward" htmlFor="rw-name" error={create.fieldErrors.name}>
-            <Input id="rw-name" name="name" maxLength={80} placeholder="Free coffee" aria-invalid={Boolean(create.fieldErrors.name)} />
-          </Field>
-          <Field label={`Cost (${unitOf(programs, programId)})`} htmlFor="rw-cost" error={create.fieldErrors.cost}>
-            <Input id="rw-cost" name="cost" type="number" min={1} aria-invalid={Boolean(create.fieldErrors.cost)} />
-          </Field>
-          <Field label="Stock" htmlFor="rw-stock" hint="Empty: unlimited" error={create.fieldErrors.inventory}>
-            <Input id="rw-stock" name="inventory" type="number" min={0} />
-          </Field>
-          <SubmitButton pending={create.pending} pendingLabel="Adding…">
-            Add reward
-          </SubmitButton>
-          <FormMessages className="sm:col-span-5" error={create.formError} />
-        </form>
-      ) : null}
+      {canEdit && programs.length > 0 ? <RewardForm key={editing?.id ?? "new"} programs={programs} partners={partners} editing={editing} onDone={() => setEditing(null)} /> : null}
     </section>
   );
 }

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { ChangeRoleInput, InviteInput, RemoveMemberInput, RevokeInvitationInput, changeRole, inviteMember, removeMember, revokeInvitation } from "@/lib/team/verbs";
+import { ChangeRoleInput, InviteInput, RemoveMemberInput, RevokeInvitationInput, TeamTwoFactorInput, changeRole, inviteMember, removeMember, revokeInvitation, setTeamTwoFactor } from "@/lib/team/verbs";
 import { AppError } from "@/lib/errors";
 import { memberAction } from "../../_server/action";
 
@@ -29,4 +29,10 @@ export const revokeInvitationAction = memberAction("team.revokeInvitation", { in
   await revokeInvitation(ctx, input);
   revalidatePath("/dashboard/team");
   return { invitationId: input.invitationId };
+});
+
+export const requireTwoFactorAction = memberAction("team.requireTwoFactor", { input: TeamTwoFactorInput, permission: "security:manage" }, async ({ ctx, input }) => {
+  const result = await setTeamTwoFactor(ctx, input);
+  revalidatePath("/dashboard/team");
+  return result;
 });

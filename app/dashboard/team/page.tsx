@@ -7,7 +7,7 @@ import { merchantOf } from "@/lib/merchants/verbs";
 import { ROLE_LABELS, listTeam, type TeamMember } from "@/lib/team/verbs";
 import { requirePage } from "../../_server/session";
 import { removeMemberAction, revokeInvitationAction } from "./actions";
-import { InviteForm, RoleSelect } from "./team-controls";
+import { InviteForm, RoleSelect, TeamTwoFactor } from "./team-controls";
 
 export const metadata: Metadata = { title: "Team" };
 
@@ -38,6 +38,12 @@ const memberColumns = ({ tz, selfId, canGrantOwner }: { tz: string; selfId: stri
     ),
     sort: (m) => ROLE_LABELS[m.role].name,
     className: "min-w-[14rem]",
+  },
+  {
+    id: "twoFactor",
+    header: "Two-factor",
+    cell: (m) => (m.twoFactor ? <Badge tone="green">on</Badge> : <Badge tone="gray">off</Badge>),
+    sort: (m) => (m.twoFactor ? 0 : 1),
   },
   { id: "since", header: "Member since", cell: (m) => <DateCell value={m.since} timeZone={tz} />, sort: (m) => m.since },
   {
@@ -82,6 +88,13 @@ export default async function TeamPage() {
       <div className="space-y-6">
         <CardSection id="invite" title="Invite someone">
           <InviteForm canGrantOwner={canGrantOwner} />
+        </CardSection>
+        <CardSection
+          id="two-factor"
+          title="Two-factor sign-in"
+          description="When required, every member needs an authenticator app or a passkey; anyone without one is asked to set it up before using Keepcard."
+        >
+          <TeamTwoFactor required={merchant.requireTwoFactor} canChange={member.role === "owner"} />
         </CardSection>
         <CardSection id="members" title="Members">
           <DataTable

@@ -1,17 +1,17 @@
 "use client";
 
 import { useState } from "react";
-import { FormMessages, SubmitButton } from "@/components/form";
+import { ActionButton, FormMessages, SubmitButton } from "@/components/form";
 import { Alert, Field, Input, Select } from "@/components/ui";
 import { useAction, useFormAction } from "@/components/use-action";
-import { changeRoleAction, inviteMemberAction } from "./actions";
+import { changeRoleAction, inviteMemberAction, requireTwoFactorAction } from "./actions";
 
 const ROLES = [
   ["owner", "Owner"],
   ["admin", "Admin"],
   ["marketer", "Marketer"],
   ["staff", "Staff (scanner only)"],
-  ["partner", "Partner (read-only reports)"],
+  ["partner", "Partner (reports, their rewards' redemptions)"],
 ] as const;
 type Role = (typeof ROLES)[number][0];
 
@@ -63,5 +63,28 @@ export function RoleSelect({ userId, role, isSelf, canGrantOwner, label }: { use
       />
       {change.error ? <Alert>{change.error}</Alert> : null}
     </>
+  );
+}
+
+/** The owner's switch: require two-factor sign-in of the whole team, or not. */
+export function TeamTwoFactor({ required, canChange }: { required: boolean; canChange: boolean }) {
+  return (
+    <div className="flex flex-wrap items-center gap-3">
+      <p className="text-sm text-gray-800" data-testid="team-two-factor">
+        {required ? "Required for every member." : "Not required: each member chooses."}
+      </p>
+      {canChange ? (
+        <ActionButton
+          action={requireTwoFactorAction}
+          input={{ required: !required }}
+          variant="secondary"
+          confirm={required ? undefined : "Require two-factor sign-in? Members without it are asked to set it up before they can continue."}
+        >
+          {required ? "Stop requiring it" : "Require two-factor sign-in"}
+        </ActionButton>
+      ) : (
+        <p className="text-sm text-gray-600">Only an owner can change this.</p>
+      )}
+    </div>
   );
 }

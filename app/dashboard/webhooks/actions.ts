@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { EndpointInput, createEndpoint, replayDelivery, setEndpointActive } from "@/lib/webhooks/endpoints";
+import { EndpointInput, createEndpoint, replayDelivery, rotateEndpointSecret, setEndpointActive } from "@/lib/webhooks/endpoints";
 import { memberAction } from "../../_server/action";
 
 const id = z.string().min(1).max(64);
@@ -28,4 +28,11 @@ export const replayDeliveryAction = memberAction("webhooks.replay", { input: z.o
   const delivery = await replayDelivery(ctx, input.deliveryId);
   revalidatePath("/dashboard/webhooks");
   return { id: delivery.id, status: delivery.status };
+});
+
+export const rotateEndpointSecretAction = memberAction("webhooks.rotateSecret", { input: z.object({ endpointId: id }).strict(), permission: "webhooks:manage" }, async ({ ctx, input }) => {
+  const { secret, previousValidUntil } = await rotateEndpointSecret(ctx, input.endpointId);
+  revalidatePath("/dashboard/webhooks");
+  // The only time the new signing secret leaves the server.
+  return { endpointId: input.endpointId, secret, previousValidUntil: previousValidUntil.toISOString() };
 });

@@ -5,10 +5,10 @@ import { ActionButton } from "@/components/form";
 import { CardSection, PageHeader, formatDate } from "@/components/ui";
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from "@/db/schema";
 import { merchantOf } from "@/lib/merchants/verbs";
-import { WEBHOOK_EVENTS, deliveryAttempts, listDeliveries, listEndpoints } from "@/lib/webhooks/endpoints";
+import { SECRET_GRACE_HOURS, WEBHOOK_EVENTS, deliveryAttempts, listDeliveries, listEndpoints } from "@/lib/webhooks/endpoints";
 import { requirePage } from "../../_server/session";
 import { setEndpointActiveAction } from "./actions";
-import { CreateEndpoint, ReplayDelivery } from "./webhook-controls";
+import { CreateEndpoint, ReplayDelivery, RotateEndpointSecret } from "./webhook-controls";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
@@ -29,9 +29,12 @@ const endpointColumns = (tz: string): Column<WebhookEndpoint>[] => [
   { id: "status", header: "Status", cell: (e) => <StatusBadge status={e.active ? "active" : "paused"} />, sort: (e) => (e.active ? 0 : 1) },
   { id: "added", header: "Added", cell: (e) => <DateCell value={e.createdAt} timeZone={tz} />, sort: (e) => e.createdAt },
   { id: "actions", header: "Actions", hideHeader: true, cell: (e) => (
-      <ActionButton action={setEndpointActiveAction} input={{ endpointId: e.id, active: !e.active }} variant="secondary" aria-label={`${e.active ? "Pause" : "Resume"} ${e.url}`}>
-        {e.active ? "Pause" : "Resume"}
-      </ActionButton>
+      <div className="flex flex-col items-end gap-2">
+        <ActionButton action={setEndpointActiveAction} input={{ endpointId: e.id, active: !e.active }} variant="secondary" aria-label={`${e.active ? "Pause" : "Resume"} ${e.url}`}>
+          {e.active ? "Pause" : "Resume"}
+        </ActionButton>
+        <RotateEndpointSecret endpointId={e.id} url={e.url} graceHours={SECRET_GRACE_HOURS} />
+      </div>
     ), className: "text-right" },
 ];
 

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { ActionButton, Checkbox, FormMessages, OneTimeSecret, SubmitButton } from "@/components/form";
 import { Field, Input } from "@/components/ui";
 import { useFormAction } from "@/components/use-action";
-import { createEndpointAction, replayDeliveryAction } from "./actions";
+import { createEndpointAction, replayDeliveryAction, rotateEndpointSecretAction } from "./actions";
 
 type EventName = Parameters<typeof createEndpointAction>[0]["events"][number];
 
@@ -61,6 +61,33 @@ export function ReplayDelivery({ deliveryId }: { deliveryId: string }) {
       <ActionButton action={replayDeliveryAction} input={{ deliveryId }} variant="secondary" className="px-3 py-1.5" disabled={queued} onDone={() => setQueued(true)}>
         Replay
       </ActionButton>
+    </div>
+  );
+}
+
+/** A new signing secret for one endpoint, shown once; the old one keeps signing through the grace period. */
+export function RotateEndpointSecret({ endpointId, url, graceHours }: { endpointId: string; url: string; graceHours: number }) {
+  const [rotated, setRotated] = useState<{ secret: string; until: string } | null>(null);
+  return (
+    <div className="flex flex-col items-end gap-2">
+      <ActionButton
+        action={rotateEndpointSecretAction}
+        input={{ endpointId }}
+        variant="secondary"
+        refresh={false}
+        confirm={`Make a new signing secret for ${url}? The current one keeps working for ${graceHours} hours.`}
+        aria-label={`Rotate secret for ${url}`}
+        onDone={(r) => setRotated({ secret: r.secret, until: r.previousValidUntil })}
+      >
+        Rotate secret
+      </ActionButton>
+      {rotated ? (
+        <div className="max-w-md text-left">
+          <OneTimeSecret title="Copy the new signing secret now. It is shown only once." value={rotated.secret} testId="rotated-webhook-secret">
+            Until {new Date(rotated.until).toUTCString()} each request carries two signatures, one with the old secret and one with this one, so your endpoint keeps verifying while you switch.
+          </OneTimeSecret>
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -5,6 +5,9 @@ import { cardQrToken } from "@/lib/cards/token";
 import { cardActivity, loadCardView, type CardView } from "@/lib/cards/view";
 import { isAppError } from "@/lib/errors";
 import { LANGUAGE_NAMES, LANGUAGES, translator, type MessageKey, type Translator } from "@/lib/i18n";
+import { rewardUnavailable, type Unavailable } from "@/lib/rewards/availability";
+import { rewardImagePath } from "@/lib/rewards/images";
+import type { Reward } from "@/db/schema";
 import { voucherToken } from "@/lib/vouchers/token";
 import { walletStatus } from "@/wallet/config";
 import { nextRewardTitle } from "@/wallet/localized";
@@ -56,7 +59,8 @@ export default async function CardPage({ params, searchParams }: { params: Promi
   const [{ entries, vouchers }, cardQr] = await Promise.all([cardActivity(db, { cardId: card.id }), qrSvg(cardQrToken(card))]);
   const open = vouchers.filter((v) => v.status === "issued" && v.expiresAt > new Date());
   const voucherQrs = await Promise.all(open.map((v) => qrSvg(voucherToken(v))));
-  const affordable = program.kind === "points" ? view.rewards.filter((r) => r.cost <= card.balance && (r.inventory === null || r.inventory > 0)) : [];
+  const now = new Date();
+  const affordable = program.kind === "points" ? view.open.filter((r) => r.cost <= card.balance) : [];
   const wallets = walletStatus();
   const progress = view.next ? Math.max(0, Math.min(1, (view.next.target - view.next.remaining) / view.next.target)) : 1;
   const googleFailed = query.wallet === "google-unavailable";
@@ -209,31 +213,39 @@ export default async function CardPage({ params, searchParams }: { params: Promi
             <ul className="mt-2 grid gap-3">
               {view.rewards.map((r) => {
                 const canAfford = affordable.some((a) => a.id === r.id);
+                // Another tier's, not yet open or over: say why, whatever the balance.
+                const closed = rewardUnavailable(r, card, now);
                 return (
-                  <li key={r.id} className="rounded-2xl bg-white p-4 shadow-sm">
-                    <div className="flex items-baseline justify-between gap-3">
-                      <p className="font-medium">{r.name}</p>
-                      <p className="shrink-0 text-sm text-gray-600">{tr.t("unit.points", { count: r.cost })}</p>
+                  <li key={r.id} className="flex gap-3 rounded-2xl bg-white p-4 shadow-sm" data-testid={`reward-${r.id}`}>
+                    {r.imageHash && (
+                      // eslint-disable-next-line @next/next/no-img-element -- served as stored, content-addressed and cached by the browser
+                      <img src={rewardImagePath(r.imageHash)} alt="" width={64} height={64} loading="lazy" className="size-16 shrink-0 rounded-xl object-cover" />
+                    )}
+                    <div className="min-w-0 flex-1">
+                      <div className="flex items-baseline justify-between gap-3">
+                        <p className="font-medium">{r.name}</p>
+                        <p className="shrink-0 text-sm text-gray-600">{tr.t("unit.points", { count: r.cost })}</p>
+                      </div>
+                      {r.description && <p className="mt-1 text-sm text-gray-600">{r.description}</p>}
+                      {/* Always mounted, so the voucher just redeemed stays on screen when the live refresh lowers the balance. */}
+                      <RedeemButton
+                        token={token}
+                        rewardId={r.id}
+                        unavailable={canAfford ? null : closed ? unavailableText(tr, closed, r) : tr.t("card.more_points", { count: r.cost - card.balance })}
+                        texts={{
+                          redeem: tr.t("card.redeem"),
+                          label: tr.t("card.redeem.label", { reward: r.name }),
+                          confirm: tr.t("card.redeem.confirm", { cost: tr.t("unit.points", { count: r.cost }), reward: r.name }),
+                          yes: tr.t("card.redeem.yes"),
+                          pending: tr.t("card.redeem.pending"),
+                          cancel: tr.t("card.redeem.cancel"),
+                          yours: tr.t("card.voucher.yours", { title: "{title}" }),
+                          show: tr.t("card.voucher.show"),
+                          validUntil: tr.t("card.valid_until", { date: "{date}" }),
+                        }}
+                        locale={tr.locale}
+                      />
                     </div>
-                    {r.description && <p className="mt-1 text-sm text-gray-600">{r.description}</p>}
-                    {/* Always mounted, so the voucher just redeemed stays on screen when the live refresh lowers the balance. */}
-                    <RedeemButton
-                      token={token}
-                      rewardId={r.id}
-                      unavailable={canAfford ? null : r.inventory === 0 ? tr.t("card.out_of_stock") : tr.t("card.more_points", { count: r.cost - card.balance })}
-                      texts={{
-                        redeem: tr.t("card.redeem"),
-                        label: tr.t("card.redeem.label", { reward: r.name }),
-                        confirm: tr.t("card.redeem.confirm", { cost: tr.t("unit.points", { count: r.cost }), reward: r.name }),
-                        yes: tr.t("card.redeem.yes"),
-                        pending: tr.t("card.redeem.pending"),
-                        cancel: tr.t("card.redeem.cancel"),
-                        yours: tr.t("card.voucher.yours", { title: "{title}" }),
-                        show: tr.t("card.voucher.show"),
-                        validUntil: tr.t("card.valid_until", { date: "{date}" }),
-                      }}
-                      locale={tr.locale}
-                    />
                   </li>
                 );
               })}
@@ -312,6 +324,23 @@ export default async function CardPage({ params, searchParams }: { params: Promi
       </div>
     </main>
   );
+}
+
+/** Why a reward cannot be taken now, in the page's language (lib/rewards/availability.ts decides; its own words are English). */
+function unavailableText(tr: Translator, closed: Unavailable, r: Pick<Reward, "eligibleTiers" | "availableFrom" | "availableUntil">): string {
+  if (tr.lang === "en") return closed.message;
+  const day = (d: Date) => tr.date(d, { day: "numeric", month: "short", timeZone: "UTC" });
+  switch (closed.reason) {
+    case "tier":
+      return tr.t("card.reward.tier", { tiers: new Intl.ListFormat(tr.locale, { type: "disjunction" }).format(r.eligibleTiers) });
+    case "not_yet":
+      return r.availableFrom ? tr.t("card.reward.from", { date: day(r.availableFrom) }) : closed.message;
+    case "ended":
+      // The window's end is exclusive (midnight after the last day): its last day is the moment before.
+      return r.availableUntil ? tr.t("card.reward.ended", { date: day(new Date(r.availableUntil.getTime() - 1)) }) : closed.message;
+    case "out_of_stock":
+      return tr.t("card.out_of_stock");
+  }
 }
 
 function LiveSection({ token, tr }: { token: string; tr: Translator }) {

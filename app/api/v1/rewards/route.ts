@@ -8,7 +8,7 @@ export const GET = apiRoute({ summary: "List rewards", query: ListRewardsInput, 
   body: { data: (await listRewards(ctx, { programId: query.programId })).map(presentReward) },
 }));
 
-// POST /api/v1/rewards — add a reward, with optional stock
+// POST /api/v1/rewards — add a reward, with optional stock, tiers, dates and picture
 export const POST = apiRoute(
   { summary: "Create a reward", body: CreateRewardInput, response: { status: 201, schema: RewardOut }, errors: [404] },
   async ({ ctx, body }) => ({ status: 201, body: presentReward(await createReward(ctx, body)) }),

@@ -7,9 +7,11 @@ import { isAppError } from "@/lib/errors";
 import { listLocations } from "@/lib/locations/verbs";
 import { merchantOf } from "@/lib/merchants/verbs";
 import { getProgram } from "@/lib/programs/verbs";
+import { listPartners } from "@/lib/rewards/partner";
 import { listRewards } from "@/lib/rewards/verbs";
 import { requirePage } from "../../../_server/session";
 import { RewardsManager } from "../../rewards/rewards-manager";
+import { programOption, rewardRow } from "../../rewards/rows";
 import { ProgramEditor, type ProgramDraft } from "../program-editor";
 import { StatusControls } from "./status-controls";
 
@@ -23,7 +25,12 @@ export default async function ProgramPage({ params, searchParams }: { params: Pr
     if (isAppError(e) && e.code === "not_found") notFound();
     throw e;
   });
-  const [merchant, locations, rewards] = await Promise.all([merchantOf(member.ctx), listLocations(member.ctx), listRewards(member.ctx, { programId: program.id })]);
+  const [merchant, locations, rewards, partners] = await Promise.all([
+    merchantOf(member.ctx),
+    listLocations(member.ctx),
+    listRewards(member.ctx, { programId: program.id }),
+    can(member.ctx.actor, "rewards:write") ? listPartners(member.ctx) : [],
+  ]);
   const canEdit = can(member.ctx.actor, "programs:write");
   const draft: ProgramDraft = {
     id: program.id,
@@ -74,8 +81,9 @@ export default async function ProgramPage({ params, searchParams }: { params: Pr
       <ProgramEditor initial={draft} businessName={merchant.name} logoUrl={merchant.logoUrl} locations={locations.map((l) => ({ id: l.id, name: l.name }))} canEdit={canEdit} />
       <div className="mt-8">
         <RewardsManager
-          programs={[{ id: program.id, name: program.name, kind: program.kind }]}
-          rewards={rewards.map((r) => ({ ...r, programName: program.name }))}
+          programs={[programOption(program)]}
+          partners={partners}
+          rewards={rewards.map((r) => rewardRow(r, program.name))}
           canEdit={can(member.ctx.actor, "rewards:write")}
           title="Rewards in this program"
         />

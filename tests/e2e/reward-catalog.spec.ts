@@ -1,0 +1,95 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
+
+/**
+ * A reward limited to a tier, with a picture, added in the dashboard; on the card page of a member
+ * of a lower tier it is listed as not available, with the reason. The rules themselves (redemption
+ * refused, next reward skipping it) are in tests/integration/rewards-catalog.test.ts.
+ */
+const run = Date.now().toString(36);
+// A 1×1 PNG, as a file the owner picks.
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+
+async function shot(page: Page, info: TestInfo, name: string) {
+  const path = info.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await info.attach(name, { path, contentType: "image/png" });
+}
+
+async function accessible(page: Page, what: string) {
+  const { violations } = await new AxeBuilder({ page }).exclude('[aria-label^="Preview of the"]').analyze();
+  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`), `axe on ${what}`).toEqual([]);
+}
+
+async function signInByMagicLink(page: Page, email: string) {
+  await page.goto("/sign-in?callbackUrl=%2Fdashboard");
+  await page.getByLabel("Work email").fill(email);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  await page.goto("/dev/outbox");
+  const mail = page.locator(`[data-testid="outbox-email"][data-to="${email}"]`).filter({ hasText: "sign-in link" }).first();
+  const link = await mail.getByRole("link", { name: /api\/auth\/callback\/email/ }).getAttribute("href");
+  expect(link).toBeTruthy();
+  await page.goto(link!);
+}
+
+test("a Gold-only reward added in the dashboard shows as not available on a Member's card page", async ({ browser }, info) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await signInByMagicLink(page, `owner-catalog-${run}@e2e.test`);
+  await expect(page.getByRole("heading", { name: "Welcome to Keepcard" })).toBeVisible();
+  await page.getByLabel("Business name").fill("Tiered Beans");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Program name").fill("Tiered Points");
+  await page.getByRole("button", { name: "Create program" }).click();
+  await expect(page.getByRole("heading", { name: "Invite your staff" })).toBeVisible();
+  await page.getByRole("button", { name: "Go to the dashboard" }).click();
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+
+  await page.goto("/dashboard/programs");
+  await page.getByRole("link", { name: /Tiered Points/ }).click();
+  await expect(page.getByRole("heading", { name: "Tiered Points" })).toBeVisible();
+  const programId = /\/dashboard\/programs\/([^/?]+)/.exec(page.url())![1]!;
+  await page.getByRole("checkbox", { name: "Use tiers" }).check();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.reload();
+  await expect(page.getByRole("checkbox", { name: "Use tiers" })).toBeChecked();
+
+  const form = page.getByRole("form", { name: "New reward" });
+  await form.getByLabel("New reward").fill("Gold lounge");
+  await form.getByLabel(/^Cost/).fill("10");
+  await form.getByRole("checkbox", { name: "Gold" }).check();
+  await form.getByLabel("Picture").setInputFiles({ name: "lounge.png", mimeType: "image/png", buffer: PNG });
+  await expect(form.locator("img")).toBeVisible();
+  await form.getByRole("button", { name: "Add reward" }).click();
+  const row = page.getByRole("row", { name: /Gold lounge/ });
+  await expect(row).toContainText("Gold members only");
+  await expect(row.locator("img")).toHaveAttribute("src", /^\/rewards\/images\/[0-9a-f]{64}$/);
+  await form.getByLabel("New reward").fill("Free coffee");
+  await form.getByLabel(/^Cost/).fill("50");
+  await form.getByRole("button", { name: "Add reward" }).click();
+  await expect(page.getByRole("row", { name: /Free coffee/ })).toContainText("Everyone, any time");
+  await accessible(page, "program page with a tier-only reward");
+  await shot(page, info, "dashboard-rewards-limits");
+
+  const customer = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const card = await customer.newPage();
+  await card.goto(`/join/${programId}`);
+  await card.getByLabel("Your name").fill("Mo Member");
+  await card.getByLabel("Email", { exact: true }).fill(`mo-${run}@e2e.test`);
+  await card.getByRole("checkbox", { name: /I want to join/ }).check();
+  await card.getByRole("button", { name: "Get my card" }).click();
+  await expect(card).toHaveURL(/\/c\//);
+  const rewards = card.getByRole("region", { name: "Rewards" });
+  const lounge = rewards.getByRole("listitem").filter({ hasText: "Gold lounge" });
+  await expect(lounge).toContainText("Gold members only");
+  await expect(lounge.getByRole("button", { name: /Redeem/ })).toHaveCount(0);
+  await expect(lounge.locator("img")).toBeVisible();
+  // The next reward is the one this member can get, not the cheaper Gold-only one.
+  await expect(card.getByText(/points to Free coffee/)).toBeVisible();
+  await accessible(card, "card page with a tier-only reward");
+  await shot(card, info, "card-tier-only-reward");
+  await customer.close();
+  await context.close();
+});
