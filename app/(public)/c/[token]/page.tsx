@@ -5,9 +5,9 @@ import { cardQrToken } from "@/lib/cards/token";
 import { cardActivity, loadCardView, type CardView } from "@/lib/cards/view";
 import { isAppError } from "@/lib/errors";
 import { LANGUAGE_NAMES, LANGUAGES, translator, type MessageKey, type Translator } from "@/lib/i18n";
-import { rewardUnavailable, type Unavailable } from "@/lib/rewards/availability";
+import { rewardUnavailable } from "@/lib/rewards/availability";
+import { unavailableText } from "@/lib/rewards/availability-text";
 import { rewardImagePath } from "@/lib/rewards/images";
-import type { Reward } from "@/db/schema";
 import { voucherToken } from "@/lib/vouchers/token";
 import { walletStatus } from "@/wallet/config";
 import { nextRewardTitle } from "@/wallet/localized";
@@ -324,23 +324,6 @@ export default async function CardPage({ params, searchParams }: { params: Promi
       </div>
     </main>
   );
-}
-
-/** Why a reward cannot be taken now, in the page's language (lib/rewards/availability.ts decides; its own words are English). */
-function unavailableText(tr: Translator, closed: Unavailable, r: Pick<Reward, "eligibleTiers" | "availableFrom" | "availableUntil">): string {
-  if (tr.lang === "en") return closed.message;
-  const day = (d: Date) => tr.date(d, { day: "numeric", month: "short", timeZone: "UTC" });
-  switch (closed.reason) {
-    case "tier":
-      return tr.t("card.reward.tier", { tiers: new Intl.ListFormat(tr.locale, { type: "disjunction" }).format(r.eligibleTiers) });
-    case "not_yet":
-      return r.availableFrom ? tr.t("card.reward.from", { date: day(r.availableFrom) }) : closed.message;
-    case "ended":
-      // The window's end is exclusive (midnight after the last day): its last day is the moment before.
-      return r.availableUntil ? tr.t("card.reward.ended", { date: day(new Date(r.availableUntil.getTime() - 1)) }) : closed.message;
-    case "out_of_stock":
-      return tr.t("card.out_of_stock");
-  }
 }
 
 function LiveSection({ token, tr }: { token: string; tr: Translator }) {
