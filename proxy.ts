@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { appOrigin, isProduction } from "@/lib/env";
 import { securityHeaders } from "@/lib/security/headers";
+import { PAGE_PATH_HEADER } from "@/app/_server/page-path";
 
 const https = new URL(appOrigin).protocol === "https:";
 
@@ -13,6 +14,8 @@ export function proxy(request: NextRequest) {
   const headers = securityHeaders({ pathname: request.nextUrl.pathname, nonce, production: isProduction, https });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
+  // Which page this is, for the root layout's <html lang> (app/_server/language.ts); always ours, never the client's.
+  requestHeaders.set(PAGE_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   requestHeaders.set("content-security-policy", headers["content-security-policy"]!);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);

@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import { connection } from "next/server";
 import { env } from "@/lib/env";
+import { pageLanguage } from "./_server/language";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -19,7 +20,8 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // Every page renders per request, so Next can put the request's CSP nonce on its scripts (proxy.ts).
   await connection();
   return (
-    <html lang="en">
+    // The customer's language on the card and join pages, English elsewhere.
+    <html lang={await pageLanguage()}>
       <body className="min-h-dvh">{children}</body>
     </html>
   );

@@ -7,7 +7,7 @@ import { describeJob } from "./job";
 /**
  * Keeps every wallet copy of a card true. Any change that shows on the pass (balance, tier, a
  * voucher issued or used, the card closed when its customer is erased: the Apple pass is voided,
- * the Google object expired without personal data) starts it; changes of one card within the debounce window collapse into
+ * the Google object expired without personal data; the holder's language changed) starts it; changes of one card within the debounce window collapse into
  * one run, which notes the pass's new content (its Last-Modified and update tag move), pushes Apple
  * devices to refetch it and PATCHes the Google object.
  * Each step is safe to repeat: a second push only makes a phone ask again, and the Google PATCH
@@ -18,7 +18,7 @@ export function createWalletSync(deps: () => WalletDeps = defaultWalletDeps) {
     {
       id: "wallet-sync",
       name: "Wallet pass sync (per card)",
-      triggers: [{ event: events["card.balance_changed"] }, { event: events["tier.changed"] }, { event: events["voucher.issued"] }, { event: events["voucher.redeemed"] }, { event: events["card.closed"] }],
+      triggers: [{ event: events["card.balance_changed"] }, { event: events["tier.changed"] }, { event: events["voucher.issued"] }, { event: events["voucher.redeemed"] }, { event: events["card.closed"] }, { event: events["card.language_changed"] }],
       debounce: { key: "event.data.cardId", period: `${env.WALLET_SYNC_DEBOUNCE_SECONDS}s`, timeout: "1m" },
       retries: 6,
     },

@@ -1,4 +1,5 @@
 import { date, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import type { Language } from "../../lib/i18n/languages";
 import { timestamps, ts } from "./_common";
 import { merchantOwned } from "./merchants";
 
@@ -11,6 +12,8 @@ export const customers = pgTable(
     name: text("name"),
     phone: text("phone"),
     birthday: date("birthday", { mode: "string" }),
+    // What the customer reads the card page, the emails and the wallet passes in (lib/i18n): chosen at join, changeable on the card page.
+    language: text("language").$type<Language>().notNull().default("en"),
     marketingConsentAt: ts("marketing_consent_at"),
     erasedAt: ts("erased_at"),
     ...timestamps(),

@@ -5,8 +5,8 @@ import { cardLinks } from "../cards/links";
 import { systemActor, withTransaction, type Ctx } from "../context";
 import { sendEmail } from "../email";
 import { campaignEmail } from "../email/templates/campaign";
+import { translator, type Language } from "../i18n";
 import { creditMany } from "../ledger/bulk";
-import { formatMoney } from "../money";
 import { loadProgram } from "../programs/verbs";
 import { EVENTS_CHANNEL } from "../outbox";
 import { utcToZoned } from "./time";
@@ -113,10 +113,12 @@ export async function announceCampaign(db: Executor, campaignId: string, afterCa
     .limit(limit);
   if (batch.length === 0) return { lastId: null, count: 0, emailed: 0 };
   const [merchant] = await db.select().from(merchants).where(eq(merchants.id, campaign.merchantId));
-  const offer = describeOffer(campaign, merchant!.timezone, await loadProgram(jobCtx(db, campaign), campaign.programId));
+  const program = await loadProgram(jobCtx(db, campaign), campaign.programId);
+  const offerIn = (language: Language) => describeOffer(campaign, merchant!.timezone, program, language);
 
   if (announcement.wallet) {
-    const ids = JSON.stringify(batch.map((b) => b.card.id));
+    // Each holder reads the offer in their own language.
+    const items = JSON.stringify(batch.map((b) => ({ card_id: b.card.id, body: offerIn(b.customer.language) })));
     await withTransaction(jobCtx(db, campaign), async (tx) => {
       await queryRows(
         tx.db,
@@ -125,8 +127,8 @@ export async function announceCampaign(db: Executor, campaignId: string, afterCa
           insert into outbox_events (id, merchant_id, type, payload)
           select 'evt_' || substr(md5(${campaign.id} || ':' || x.card_id), 1, 20), ${campaign.merchantId}, 'wallet.message_requested',
                  jsonb_build_object('cardId', x.card_id, 'programId', ${campaign.programId}::text, 'title', ${announcement.subject}::text,
-                                    'body', ${offer}::text, 'reason', ${`campaign:${campaign.id}`}::text)
-          from jsonb_array_elements_text(${ids}::jsonb) as x(card_id)
+                                    'body', x.body, 'reason', ${`campaign:${campaign.id}`}::text)
+          from jsonb_to_recordset(${items}::jsonb) as x(card_id text, body text)
           on conflict (id) do nothing
           returning id, payload
         )
@@ -144,9 +146,10 @@ export async function announceCampaign(db: Executor, campaignId: string, afterCa
         brandColor: merchant!.brandColor,
         subject: announcement.subject,
         message: announcement.message,
-        offer,
+        offer: offerIn(customer.language),
         customerName: customer.name,
         cardUrl: cardLinks(card).card,
+        language: customer.language,
       });
       const sent = await sendEmail(db, { to: customer.email, ...message, kind: "campaign", merchantId: campaign.merchantId, dedupeKey: `campaign:${campaign.id}:${card.id}` });
       if (!sent.duplicate) emailed++;
@@ -156,16 +159,23 @@ export async function announceCampaign(db: Executor, campaignId: string, afterCa
   return { lastId: batch.at(-1)!.card.id, count: batch.length, emailed };
 }
 
-export function describeOffer(campaign: Campaign, timezone: string, program?: Pick<Program, "kind" | "currency">): string {
-  const until = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: timezone }).format(campaign.endsAt);
+/**
+ * The offer in words, in `language` (the dashboard's English by default, a customer's own for their
+ * email and pass); on a cashback program in money rather than points.
+ */
+export function describeOffer(campaign: Campaign, timezone: string, program?: Pick<Program, "kind" | "currency">, language: Language = "en"): string {
+  const tr = translator(language);
+  const until = tr.date(campaign.endsAt, { dateStyle: "medium", timeStyle: "short", timeZone: timezone });
   const cashback = program?.kind === "cashback";
   switch (campaign.effect.kind) {
     case "multiplier":
-      return cashback ? `Earn ${campaign.effect.factor}× cashback until ${until}.` : `Earn ${campaign.effect.factor}× points until ${until}.`;
+      return tr.t(cashback ? "email.offer.multiplier_cashback" : "email.offer.multiplier", { factor: campaign.effect.factor, date: until });
     case "double_stamps":
-      return `Double stamps until ${until}.`;
+      return tr.t("email.offer.double_stamps", { date: until });
     case "bonus":
-      return cashback ? `${formatMoney(campaign.effect.points, program!.currency)} bonus cashback is on your card.` : `${campaign.effect.points} bonus points are on your card.`;
+      return cashback
+        ? tr.t("email.offer.bonus_cashback", { amount: tr.money(campaign.effect.points, program!.currency) })
+        : tr.t("email.offer.bonus", { count: campaign.effect.points });
   }
 }
 

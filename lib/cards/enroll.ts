@@ -7,6 +7,7 @@ import { AppError } from "../errors";
 import { EntityId, humanCode, newId, randomString } from "../ids";
 import { recordEvents } from "../outbox";
 import { getProgram } from "../programs/verbs";
+import { Language } from "../i18n/languages";
 import { SafeText } from "../input";
 
 export const CustomerInput = z
@@ -19,6 +20,7 @@ export const CustomerInput = z
       .regex(/^\+?[0-9 ()-]{6,20}$/, "a phone number")
       .optional(),
     birthday: z.iso.date().optional().describe("YYYY-MM-DD"),
+    language: Language.optional().describe("what the customer reads the card page, emails and passes in (en, es, fr, de); English by default"),
   })
   .strict();
 

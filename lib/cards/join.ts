@@ -5,6 +5,7 @@ import { systemActor, type Ctx } from "../context";
 import { sendEmail } from "../email";
 import { cardLinkEmail } from "../email/templates/card-link";
 import { AppError } from "../errors";
+import { Language } from "../i18n/languages";
 import { loadPublicProgram } from "../programs/public";
 import { CustomerInput, enroll } from "./enroll";
 import { cardLinks } from "./links";
@@ -19,6 +20,7 @@ export const JoinInput = z
     birthday: z.union([z.literal(""), z.iso.date("a date like 1990-04-23")]).optional(),
     consent: z.literal(true, { error: "Please agree to join." }),
     marketing: z.boolean().optional(),
+    language: Language.optional(),
   })
   .strict();
 export type JoinInput = z.input<typeof JoinInput>;
@@ -37,9 +39,9 @@ export async function joinFromPublicPage(db: Executor, raw: JoinInput): Promise<
   if (!found) throw new AppError("not_found", "This program does not exist.");
   const { merchant, program } = found;
   const ctx: Ctx = { db, merchantId: merchant.id, actor: systemActor("join_page"), source: "join_page" };
-  const { card, created } = await enroll(ctx, {
+  const { card, customer, created } = await enroll(ctx, {
     programId: program.id,
-    customer: { email: input.email, name: input.name, ...(input.birthday ? { birthday: input.birthday } : {}) },
+    customer: { email: input.email, name: input.name, ...(input.birthday ? { birthday: input.birthday } : {}), ...(input.language ? { language: input.language } : {}) },
     marketingConsent: input.marketing ?? false,
   });
   if (created) return { merchantId: merchant.id, created: true, card };
@@ -47,7 +49,8 @@ export async function joinFromPublicPage(db: Executor, raw: JoinInput): Promise<
   const hour = new Date().toISOString().slice(0, 13);
   await sendEmail(db, {
     to: input.email,
-    ...cardLinkEmail({ merchantName: merchant.name, brandColor: merchant.brandColor, programName: program.name, cardUrl: cardLinks(card).card }),
+    // In the language the member chose when they joined: the inbox is theirs, not the typist's.
+    ...cardLinkEmail({ merchantName: merchant.name, brandColor: merchant.brandColor, programName: program.name, cardUrl: cardLinks(card).card, language: customer.language }),
     kind: "card_link",
     merchantId: merchant.id,
     dedupeKey: `card_link:${card.id}:${hour}`,

@@ -18,6 +18,7 @@ import {
   type Voucher,
 } from "../../db/schema";
 import { systemActor, type TxCtx } from "../context";
+import type { Language } from "../i18n/languages";
 import { earnedInWindow } from "../tiers/recompute";
 import { soonestExpiry, type SoonestExpiry } from "../expiry/soonest";
 import { nextTier } from "../tiers/schema";
@@ -28,7 +29,7 @@ export type CardView = {
   card: Card;
   program: Program;
   merchant: Merchant;
-  customer: { id: string; name: string | null; email: string };
+  customer: { id: string; name: string | null; email: string; language: Language };
   /** Active rewards of the program, cheapest first. */
   rewards: Reward[];
   /** Up to 10 of the merchant's locations that have coordinates (Apple's limit for a pass). */
@@ -52,7 +53,7 @@ export type CardLookup = { cardId: string } | { publicToken: string };
 export async function loadCardView(db: Executor, lookup: CardLookup, now: Date = new Date()): Promise<CardView | null> {
   const where = "cardId" in lookup ? eq(cards.id, lookup.cardId) : eq(cards.publicToken, lookup.publicToken);
   const [row] = await db
-    .select({ card: cards, program: programs, merchant: merchants, customer: { id: customers.id, name: customers.name, email: customers.email } })
+    .select({ card: cards, program: programs, merchant: merchants, customer: { id: customers.id, name: customers.name, email: customers.email, language: customers.language } })
     .from(cards)
     .innerJoin(programs, eq(programs.id, cards.programId))
     .innerJoin(merchants, eq(merchants.id, cards.merchantId))

@@ -61,6 +61,8 @@ export const EVENT_CATALOGUE = {
   "merchant.changed": { label: "Business details changed", webhook: false, feed: false, payload: z.object({ fields: z.array(z.string()) }) },
   // A card was closed (its customer's data erased): its wallet passes are voided / expired.
   "card.closed": { label: "Card closed", webhook: false, feed: false, payload: z.object({ cardId: id, programId: id }) },
+  // The card's holder chose another language: the passes show their texts in it.
+  "card.language_changed": { label: "Card language changed", webhook: false, feed: false, payload: z.object({ cardId: id, programId: id, language: z.string() }) },
   // Background work: schedules, payout runs, webhook deliveries and wallet messages.
   "campaign.scheduled": {
     label: "Campaign scheduled",

@@ -4,6 +4,7 @@ import { cards, customers, expiryReminders, merchants, programs, rewards } from 
 import { cardLinks } from "../cards/links";
 import { withTransaction, systemActor } from "../context";
 import { sendEmail } from "../email";
+import { translator } from "../i18n";
 import { expiryReminderEmail } from "../email/templates/expiry-reminder";
 import { recordEvents } from "../outbox";
 
@@ -64,10 +65,20 @@ export async function sendExpiryReminders(db: Executor, at: Date): Promise<{ cla
         .returning();
       if (!row) return;
       claimed++;
+      // In the holder's language: the message shows as it is on the pass and in Google Wallet.
+      const [holder] = await tx.db.select({ language: customers.language }).from(cards).innerJoin(customers, eq(customers.id, cards.customerId)).where(eq(cards.id, d.card_id));
+      const tr = translator(holder?.language);
+      const date = tr.date(new Date(`${d.expires_on}T12:00:00Z`), { dateStyle: "medium", timeZone: "UTC" });
       await recordEvents(tx.db, d.merchant_id, [
         {
           type: "wallet.message_requested",
-          payload: { cardId: d.card_id, programId: d.program_id, title: "Points expiring", body: `${d.amount} expire on ${d.expires_on}`, reason: `expiry:${d.expires_on}:${window}` },
+          payload: {
+            cardId: d.card_id,
+            programId: d.program_id,
+            title: tr.t("pass.msg.expiring.title"),
+            body: tr.t("pass.msg.expiring.body", { count: d.amount, date }),
+            reason: `expiry:${d.expires_on}:${window}`,
+          },
         },
       ]);
     });
@@ -113,7 +124,7 @@ async function emailReminder(db: Executor, r: typeof expiryReminders.$inferSelec
     .orderBy(asc(rewards.cost));
   const affordable = available.filter((x) => x.cost <= row.card.balance).reverse().slice(0, 3);
   const nextReward = available.find((x) => x.cost > row.card.balance) ?? null;
-  const unit = row.program.kind === "stamps" ? "stamps" : row.program.kind === "cashback" ? "cashback" : "points";
+  const unit = row.program.kind === "stamps" ? ("stamps" as const) : row.program.kind === "cashback" ? ("cashback" as const) : ("points" as const);
   const message = expiryReminderEmail({
     merchantName: row.merchant.name,
     brandColor: row.merchant.brandColor,
@@ -127,6 +138,7 @@ async function emailReminder(db: Executor, r: typeof expiryReminders.$inferSelec
     affordable,
     nextReward,
     cardUrl: cardLinks(row.card).card,
+    language: row.customer.language,
   });
   const { email } = await sendEmail(db, {
     to: row.customer.email,

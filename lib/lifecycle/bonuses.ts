@@ -7,6 +7,7 @@ import { cardLinks } from "../cards/links";
 import { systemActor, type Ctx } from "../context";
 import { sendEmail } from "../email";
 import { campaignEmail } from "../email/templates/campaign";
+import { translator } from "../i18n";
 import { creditMany } from "../ledger/bulk";
 
 /*
@@ -79,14 +80,16 @@ export async function grantWinbackBonuses(db: Executor, at: Date): Promise<{ car
       .innerJoin(customers, eq(customers.id, cards.customerId))
       .where(and(eq(bonusGrants.key, key), eq(cards.programId, row.program.id), isNotNull(customers.marketingConsentAt), isNull(customers.erasedAt)));
     for (const { card, customer } of granted) {
+      const tr = translator(customer.language);
       const message = campaignEmail({
         merchantName: row.merchantName,
         brandColor: row.brandColor,
-        subject: `We miss you at ${row.merchantName}`,
-        message: `It has been a while. We added ${row.settings.winbackBonus} points to your ${row.program.name} card: come and use them.`,
-        offer: `${row.settings.winbackBonus} bonus points are on your card.`,
+        subject: tr.t("email.winback.subject", { merchant: row.merchantName }),
+        message: tr.t("email.winback.message", { count: row.settings.winbackBonus, program: row.program.name }),
+        offer: tr.t("email.offer.bonus", { count: row.settings.winbackBonus }),
         customerName: customer.name,
         cardUrl: cardLinks(card).card,
+        language: tr.lang,
       });
       const sent = await sendEmail(db, { to: customer.email, ...message, kind: "winback", merchantId: card.merchantId, dedupeKey: `${key}:${card.id}` });
       if (!sent.duplicate) total.emailed++;

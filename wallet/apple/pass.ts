@@ -3,12 +3,15 @@ import { PKPass, PassType, type Field, type Location, type OverridablePassProps 
 import { cardLinks } from "../../lib/cards/links";
 import { cardQrToken } from "../../lib/cards/token";
 import type { CardView } from "../../lib/cards/view";
-import { formatMoney, toMajor } from "../../lib/money";
+import { asLanguage, LANGUAGES, type Language, type Translator } from "../../lib/i18n";
+import { toMajor } from "../../lib/money";
 import type { AppleConfig } from "../config";
+import { localizedText, nextRewardTitle, passDate, sameText, type LocalizedText } from "../localized";
 import { passImages, type PassImages, type StripInput } from "./images";
 import { programExpiry } from "../program-end";
-import { APPLE_LABELS, passDate } from "./labels";
+
 import { scratchCertificates, signManifest } from "./sign";
+import { passStringsFile } from "./strings";
 import { storedZip } from "./zip";
 
 export const PKPASS_MIME = "application/vnd.apple.pkpass";
@@ -22,6 +25,9 @@ export type PassModel = {
   barcode: { message: string; format: "PKBarcodeFormatQR"; messageEncoding: string; altText?: string };
   locations: Location[];
   strip: StripInput;
+  /** The pass's language (its texts in pass.json are in it) and, per language, every text of pass.json with its translation: the `<lang>.lproj/pass.strings` files. */
+  language: Language;
+  strings: Record<Language, [string, string][]>;
   /** ISO 8601: when the pass expires (the program's end), or null. */
   expiresAt: string | null;
 };
@@ -34,9 +40,36 @@ const rgb = (hex: string) => {
   return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
 };
 
-function unit(view: CardView, n: number): string {
-  if (view.program.kind === "stamps") return n === 1 ? "stamp" : "stamps";
-  return n === 1 ? "point" : "points";
+function unit(tr: Translator, view: CardView, count: number): string {
+  return tr.t(view.program.kind === "stamps" ? "unit.stamps" : "unit.points", { count });
+}
+
+/**
+ * The texts of a pass: each one goes into pass.json in the holder's language and is a key of
+ * every `<lang>.lproj/pass.strings`, so an iPhone shows the pass in the phone's own language, and
+ * any other phone in the holder's. Texts that read the same everywhere (a merchant's message) are
+ * keys too, so every label of the pass is in every strings file.
+ */
+class PassTexts {
+  private readonly texts = new Map<string, LocalizedText>();
+  constructor(readonly language: Language) {}
+  /** A text built in every language by the same recipe; returns the holder's. */
+  t(build: (tr: Translator) => string): string {
+    return this.add(localizedText(this.language, build));
+  }
+  /** A text the same in every language. */
+  same(text: string): string {
+    return this.add(sameText(text));
+  }
+  private add(t: LocalizedText): string {
+    // The first translation of a text wins: two recipes that read the same in the holder's language are one key.
+    if (!this.texts.has(t.text)) this.texts.set(t.text, t);
+    return t.text;
+  }
+  strings(): Record<Language, [string, string][]> {
+    const entries = [...this.texts.values()].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+    return Object.fromEntries(LANGUAGES.map((l) => [l, entries.map((e) => [e.text, e.all[l]] as [string, string])])) as Record<Language, [string, string][]>;
+  }
 }
 
 /** A message for the holder (an expiry reminder, a campaign), shown on the back of the pass. */
@@ -60,96 +93,124 @@ export function passModel(
   const design = program.design;
   const fields: Fields = { header: [], primary: [], secondary: [], auxiliary: [], back: [] };
   const closed = card.status === "closed";
+  const L = new PassTexts(asLanguage(view.customer.language));
   // A closed (erased) card notifies nothing and shows no personal data.
-  const changeMessage = (text: string) => (policy.quietBalance || closed ? {} : { changeMessage: text });
+  const changeMessage = (text: () => string) => (policy.quietBalance || closed ? {} : { changeMessage: text() });
 
   let strip: StripInput;
   if (program.kind === "stamps") {
     const total = program.stampsRequired ?? 10;
     strip = { kind: "stamps", filled: Math.min(card.balance, total), total };
-    fields.header.push({ key: "balance", label: "STAMPS", value: `${card.balance}/${total}`, ...changeMessage("Stamps on your card: %@") });
+    fields.header.push({ key: "balance", label: L.t((tr) => tr.t("pass.stamps")), value: `${card.balance}/${total}`, ...changeMessage(() => L.t((tr) => tr.t("pass.change.stamps"))) });
   } else if (program.kind === "cashback") {
     strip = { kind: "points", progress: null };
     fields.primary.push({
       key: "balance",
-      label: "Cashback",
+      label: L.t((tr) => tr.t("pass.cashback")),
       // Wallet formats a number with currencyCode itself; it wants major units (¥1,250, KWD 3.125).
       value: toMajor(card.balance, program.currency),
       currencyCode: program.currency,
-      ...changeMessage("Your cashback is now %@"),
+      ...changeMessage(() => L.t((tr) => tr.t("pass.change.cashback"))),
     });
   } else {
     strip = { kind: "points", progress: view.next ? card.balance / view.next.target : 1 };
-    fields.primary.push({ key: "balance", label: "Points", value: card.balance, ...changeMessage("You now have %@ points") });
+    fields.primary.push({ key: "balance", label: L.t((tr) => tr.t("pass.points")), value: card.balance, ...changeMessage(() => L.t((tr) => tr.t("pass.change.points"))) });
   }
 
-  if (view.tier) fields.header.push({ key: "tier", label: "TIER", value: view.tier.name, ...(closed ? {} : { changeMessage: "Welcome to %@!" }) });
+  if (view.tier) fields.header.push({ key: "tier", label: L.t((tr) => tr.t("pass.tier")), value: view.tier.name, ...(closed ? {} : { changeMessage: L.t((tr) => tr.t("pass.change.tier")) }) });
 
   if (view.next) {
-    const value =
-      program.kind === "stamps"
-        ? `${view.next.title} in ${view.next.remaining} ${unit(view, view.next.remaining)}`
-        : `${view.next.title} · ${view.next.remaining} to go`;
+    const next = view.next;
+    const value = L.t((tr) =>
+      program.kind === "stamps" ? tr.t("pass.next.stamps", { reward: nextRewardTitle(view, tr), count: next.remaining }) : tr.t("pass.next.points", { reward: next.title, count: next.remaining }),
+    );
     // No changeMessage: it moves with every purchase, and the balance already says so.
-    fields.secondary.push({ key: "next", label: "Next reward", value });
+    fields.secondary.push({ key: "next", label: L.t((tr) => tr.t("pass.next")), value });
   }
   // What the customer can redeem right now: affordable and in stock, as on the card page. Shown
   // only when there is something (never an empty "—"), and silent: the balance notifies.
   const unlocked = program.kind === "points" ? view.open.filter((r) => r.cost <= card.balance) : [];
   if (unlocked.length > 0) {
-    fields.secondary.push({ key: "ready", label: "Ready to redeem", value: unlocked.length === 1 ? unlocked[0]!.name : `${unlocked.length} rewards` });
+    fields.secondary.push({
+      key: "ready",
+      label: L.t((tr) => tr.t("pass.ready")),
+      value: unlocked.length === 1 ? unlocked[0]!.name : L.t((tr) => tr.t("pass.ready.many", { count: unlocked.length })),
+    });
   }
   if (view.expiring && !closed) {
+    const expiring = view.expiring;
     // Silent: the reminder message on the back notifies; this line just keeps the date in view.
-    fields.auxiliary.push({ key: "expiring", label: APPLE_LABELS.expiringLabel, value: APPLE_LABELS.expiring(view.expiring.points, passDate(view.expiring.at, merchant.timezone)) });
+    fields.auxiliary.push({
+      key: "expiring",
+      label: L.t((tr) => tr.t("pass.expiring")),
+      value: L.t((tr) => tr.t("pass.expiring.value", { count: expiring.points, date: passDate(tr, expiring.at, merchant.timezone) })),
+    });
   }
-  if (!closed) fields.auxiliary.push({ key: "member", label: "Member", value: view.customer.name ?? view.customer.email.split("@")[0]! });
+  if (!closed) fields.auxiliary.push({ key: "member", label: L.t((tr) => tr.t("pass.member")), value: view.customer.name ?? view.customer.email.split("@")[0]! });
   if (view.tier?.next) {
+    const up = view.tier.next;
     fields.auxiliary.push({
       key: "tier_next",
-      label: `To ${view.tier.next.name}`,
-      value: `${view.tier.next.remaining} ${unit(view, view.tier.next.remaining)}`,
+      label: L.t((tr) => tr.t("pass.tier_next", { tier: up.name })),
+      value: L.t((tr) => unit(tr, view, up.remaining)),
     });
   }
 
   const links = cardLinks(card);
   if (message && !closed) {
     // A changed value with a changeMessage is what makes the phone show a notification.
-    fields.back.push({ key: "message", label: message.title, value: message.body, changeMessage: `${message.title.replace(/%/g, "")}: %@` });
+    fields.back.push({ key: "message", label: L.same(message.title), value: L.same(message.body), changeMessage: L.same(`${message.title.replace(/%/g, "")}: %@`) });
   }
   fields.back.push(
-    { key: "card_page", label: "Your card online", value: links.card, attributedValue: `<a href="${links.card}">Open your card</a>` },
+    {
+      key: "card_page",
+      label: L.t((tr) => tr.t("pass.card_online")),
+      value: links.card,
+      // The whole attributed value is a key too, so the link's words follow the phone's language.
+      attributedValue: L.t((tr) => `<a href="${links.card}">${tr.t("pass.open_card").replace(/[<>&"]/g, "")}</a>`),
+    },
     {
       key: "how",
-      label: "How it works",
-      value:
+      label: L.t((tr) => tr.t("pass.how")),
+      value: L.t((tr) =>
         program.kind === "stamps"
-          ? `Show this card when you visit ${merchant.name}. Every ${program.stampsRequired ?? 10} stamps give you ${view.next?.title ?? "a reward"}.`
+          ? tr.t("pass.how.stamps", { merchant: merchant.name, count: program.stampsRequired ?? 10, reward: view.next ? nextRewardTitle(view, tr) : tr.t("pass.a_reward") })
           : program.kind === "cashback"
-            ? `Show this card when you pay at ${merchant.name} and get cashback on every purchase.`
-            : `Show this card when you pay at ${merchant.name} to collect points, and swap them for rewards on your card page.`,
+            ? tr.t("pass.how.cashback", { merchant: merchant.name })
+            : tr.t("pass.how.points", { merchant: merchant.name }),
+      ),
     },
   );
   if (program.kind === "points" && view.rewards.length > 0) {
     fields.back.push({
       key: "catalog",
-      label: "Rewards",
-      value: view.rewards.map((r) => `${r.name}: ${r.cost} points${r.inventory === 0 ? " (out of stock)" : ""}`).join("\n"),
+      label: L.t((tr) => tr.t("pass.rewards")),
+      value: L.t((tr) =>
+        view.rewards.map((r) => `${tr.t("pass.catalog_line", { reward: r.name, count: r.cost })}${r.inventory === 0 ? ` ${tr.t("pass.out_of_stock")}` : ""}`).join("\n"),
+      ),
     });
   }
-  if (program.kind === "cashback") fields.back.push({ key: "balance_text", label: "Balance", value: formatMoney(card.balance, program.currency) });
+  if (program.kind === "cashback") fields.back.push({ key: "balance_text", label: L.t((tr) => tr.t("pass.balance")), value: L.t((tr) => tr.money(card.balance, program.currency)) });
   if (view.locations.length > 0) {
-    fields.back.push({ key: "locations", label: "Where", value: view.locations.map((l) => (l.address ? `${l.name}, ${l.address}` : l.name)).join("\n") });
+    fields.back.push({ key: "locations", label: L.t((tr) => tr.t("pass.where")), value: view.locations.map((l) => (l.address ? `${l.name}, ${l.address}` : l.name)).join("\n") });
   }
-  fields.back.push({ key: "referral", label: "Invite a friend", value: `Share your code ${card.referralCode}` });
+  fields.back.push({ key: "referral", label: L.t((tr) => tr.t("pass.invite")), value: L.t((tr) => tr.t("pass.invite.code", { code: card.referralCode })) });
   if (merchant.websiteUrl) {
-    fields.back.push({ key: "website", label: APPLE_LABELS.websiteLabel, value: merchant.websiteUrl, dataDetectorTypes: ["PKDataDetectorTypeLink"] });
+    fields.back.push({ key: "website", label: L.t((tr) => tr.t("pass.website")), value: merchant.websiteUrl, dataDetectorTypes: ["PKDataDetectorTypeLink"] });
   }
-  if (merchant.phone) fields.back.push({ key: "phone", label: APPLE_LABELS.phoneLabel, value: merchant.phone, dataDetectorTypes: ["PKDataDetectorTypePhoneNumber"] });
+  if (merchant.phone) fields.back.push({ key: "phone", label: L.t((tr) => tr.t("pass.phone")), value: merchant.phone, dataDetectorTypes: ["PKDataDetectorTypePhoneNumber"] });
   if (merchant.termsUrl) {
-    fields.back.push({ key: "terms", label: APPLE_LABELS.termsLabel, value: merchant.termsUrl, attributedValue: `<a href="${escAttr(merchant.termsUrl)}">${APPLE_LABELS.termsLink}</a>` });
+    const terms = merchant.termsUrl;
+    fields.back.push({ key: "terms", label: L.t((tr) => tr.t("pass.terms")), value: terms, attributedValue: L.t((tr) => `<a href="${escAttr(terms)}">${escAttr(tr.t("pass.terms.link"))}</a>`) });
   }
-  if (!closed) fields.back.push({ key: "manage", label: APPLE_LABELS.manageLabel, value: links.card, attributedValue: `<a href="${escAttr(links.card)}">${APPLE_LABELS.manageLink}</a>` });
+  if (!closed) {
+    fields.back.push({
+      key: "manage",
+      label: L.t((tr) => tr.t("pass.manage")),
+      value: links.card,
+      attributedValue: L.t((tr) => `<a href="${escAttr(links.card)}">${escAttr(tr.t("pass.manage.link"))}</a>`),
+    });
+  }
 
   const props: PassModel["props"] = {
     formatVersion: 1,
@@ -157,7 +218,7 @@ export function passModel(
     teamIdentifier: config.teamId,
     serialNumber: card.id,
     organizationName: merchant.name,
-    description: `${program.name} loyalty card`,
+    description: L.t((tr) => tr.t("pass.description", { program: program.name })),
     logoText: design.logoText ?? program.name,
     backgroundColor: rgb(design.backgroundColor),
     foregroundColor: rgb(design.foregroundColor),
@@ -175,9 +236,11 @@ export function passModel(
     locations: view.locations.slice(0, 10).map((l) => ({
       latitude: l.latitude!,
       longitude: l.longitude!,
-      relevantText: `${merchant.name} is nearby. Show your ${program.name} card.`,
+      relevantText: L.t((tr) => tr.t("pass.nearby", { merchant: merchant.name, program: program.name })),
     })),
     strip,
+    language: L.language,
+    strings: L.strings(),
     expiresAt: programExpiry(program)?.toISOString() ?? null,
   };
 }
@@ -227,8 +290,17 @@ export function renderPass(view: CardView, config: AppleConfig, opts: { model?: 
   const modifiedAt = opts.modifiedAt ?? view.modifiedAt;
   const pass = buildPKPass(model, modelImages(view, model), scratchCertificates());
   const files: Record<string, Buffer> = { ...pass.getAsRaw() };
-  const manifest = files["manifest.json"];
-  if (!manifest) throw new Error("passkit-generator produced no manifest.json");
+  const listed = files["manifest.json"];
+  if (!listed) throw new Error("passkit-generator produced no manifest.json");
+  // The strings of every language, written by us (passkit-generator's writer escapes nothing) and added to the manifest.
+  const hashes = JSON.parse(listed.toString("utf8")) as Record<string, string>;
+  for (const lang of LANGUAGES) {
+    const path = `${lang}.lproj/pass.strings`;
+    files[path] = passStringsFile(model.strings[lang]);
+    hashes[path] = createHash("sha1").update(files[path]).digest("hex");
+  }
+  const manifest = Buffer.from(JSON.stringify(hashes));
+  files["manifest.json"] = manifest;
   files.signature = signManifest(manifest, config.certificates, opts.signedAt ?? new Date());
   const body = storedZip(
     Object.keys(files).map((path) => ({ path, data: files[path]! })),

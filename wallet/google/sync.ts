@@ -7,11 +7,12 @@ import { cardQrToken } from "../../lib/cards/token";
 import type { CardView } from "../../lib/cards/view";
 import { env } from "../../lib/env";
 import { touchPassActivity } from "../../lib/insights/pass-events";
+import { asLanguage, translator, type Language, type Translator } from "../../lib/i18n";
 import { toMicros } from "../../lib/money";
+import { googleLocalized, localizedText, nextRewardTitle, passDate } from "../localized";
 import { programExpiry } from "../program-end";
 import { GoogleWalletClient, GoogleWalletError } from "./client";
 import { stampHeroUrl } from "./hero";
-import { GOOGLE_LABELS, objectDate } from "./labels";
 import { isQuotaAnswer, markNoticeSent, noteQuotaFallback, postGoogleMessage, reserveGoogleNotice } from "./notify";
 
 export { NOTIFICATIONS_PER_DAY } from "./notify";
@@ -26,8 +27,13 @@ export function loyaltyClass(gw: GoogleWalletClient, view: CardView) {
     programName: program.name,
     programLogo: {
       sourceUri: { uri: `${env.APP_URL.replace(/\/$/, "")}/api/wallet/google/logo/${program.id}` },
-      contentDescription: { defaultValue: { language: "en-US", value: `${program.name} logo` } },
+      contentDescription: googleLocalized("en", localizedText("en", (tr) => tr.t("pass.logo", { program: program.name }))),
     },
+    // The class is shared by the program's members: English by default, with every translation.
+    accountNameLabel: "Member",
+    localizedAccountNameLabel: googleLocalized("en", localizedText("en", (tr) => tr.t("pass.member"))),
+    accountIdLabel: "Member code",
+    localizedAccountIdLabel: googleLocalized("en", localizedText("en", (tr) => tr.t("pass.member_code"))),
     hexBackgroundColor: program.design.backgroundColor,
     reviewStatus: "UNDER_REVIEW",
     multipleDevicesAndHoldersAllowedStatus: "ONE_USER_ALL_DEVICES",
@@ -37,13 +43,25 @@ export function loyaltyClass(gw: GoogleWalletClient, view: CardView) {
   };
 }
 
+/** A label or text of the object in every language: `text` in the holder's, `localized` as Google's LocalizedString. */
+function localized(lang: Language, build: (tr: Translator) => string) {
+  const t = localizedText(lang, build);
+  return { text: t.text, localized: googleLocalized(lang, t) };
+}
+
+const holderLanguage = (view: CardView) => asLanguage(view.customer.language);
+
 function balance(view: CardView) {
   const { card, program } = view;
+  const label = (key: "pass.cashback" | "pass.points" | "card.stamps") => {
+    const l = localized(holderLanguage(view), (tr) => tr.t(key));
+    return { label: l.text, localizedLabel: l.localized };
+  };
   if (program.kind === "cashback") {
-    return { label: "Cashback", balance: { money: { micros: String(toMicros(card.balance, program.currency)), currencyCode: program.currency } } };
+    return { ...label("pass.cashback"), balance: { money: { micros: String(toMicros(card.balance, program.currency)), currencyCode: program.currency } } };
   }
-  if (program.kind === "stamps") return { label: "Stamps", balance: { string: `${card.balance}/${program.stampsRequired ?? 10}` } };
-  return { label: "Points", balance: { int: card.balance } };
+  if (program.kind === "stamps") return { ...label("card.stamps"), balance: { string: `${card.balance}/${program.stampsRequired ?? 10}` } };
+  return { ...label("pass.points"), balance: { int: card.balance } };
 }
 
 /**
@@ -67,12 +85,17 @@ function closedObjectFields(view: CardView) {
 /** The back links: the card page (to manage the card or unsubscribe), and the merchant's website, phone and terms when set. */
 function links(view: CardView) {
   const { card, merchant } = view;
+  const lang = holderLanguage(view);
   const page = cardLinks(card).card;
-  const uris: { id: string; uri: string; description: string }[] = [{ id: "card_page", uri: page, description: "Your card and rewards" }];
-  if (merchant.websiteUrl) uris.push({ id: "website", uri: merchant.websiteUrl, description: GOOGLE_LABELS.website });
-  if (merchant.phone) uris.push({ id: "phone", uri: `tel:${merchant.phone.replace(/[^+\d]/g, "")}`, description: GOOGLE_LABELS.phone });
-  if (merchant.termsUrl) uris.push({ id: "terms", uri: merchant.termsUrl, description: GOOGLE_LABELS.terms });
-  uris.push({ id: "manage", uri: page, description: GOOGLE_LABELS.manage });
+  const uri = (id: string, target: string, description: (tr: Translator) => string) => {
+    const d = localized(lang, description);
+    return { id, uri: target, description: d.text, localizedDescription: d.localized };
+  };
+  const uris = [uri("card_page", page, (tr) => tr.t("pass.card_and_rewards"))];
+  if (merchant.websiteUrl) uris.push(uri("website", merchant.websiteUrl, (tr) => tr.t("pass.website")));
+  if (merchant.phone) uris.push(uri("phone", `tel:${merchant.phone.replace(/[^+\d]/g, "")}`, (tr) => tr.t("pass.call_us")));
+  if (merchant.termsUrl) uris.push(uri("terms", merchant.termsUrl, (tr) => tr.t("pass.terms.google")));
+  uris.push(uri("manage", page, (tr) => tr.t("pass.manage.link")));
   return { uris };
 }
 
@@ -84,7 +107,7 @@ function heroImage(view: CardView) {
   const filled = Math.min(card.balance, total);
   return {
     sourceUri: { uri: stampHeroUrl(program.design, filled, total) },
-    contentDescription: { defaultValue: { language: "en-US", value: GOOGLE_LABELS.stampGrid(filled, total) } },
+    contentDescription: googleLocalized(holderLanguage(view), localizedText(holderLanguage(view), (tr) => tr.t("card.stamps_of", { count: filled, total }))),
   };
 }
 
@@ -98,14 +121,33 @@ function validTimeInterval(view: CardView) {
 export function loyaltyObjectFields(view: CardView) {
   const { card } = view;
   if (card.status === "closed") return closedObjectFields(view);
-  const modules: { id: string; header: string; body: string }[] = [];
-  if (view.next) modules.push({ id: "next", header: "Next reward", body: `${view.next.title}: ${view.next.remaining} to go` });
-  if (view.tier) modules.push({ id: "tier", header: "Tier", body: view.tier.next ? `${view.tier.name} (${view.tier.next.remaining} to ${view.tier.next.name})` : view.tier.name });
-  if (view.expiring) {
-    modules.push({ id: "expiring", header: GOOGLE_LABELS.expiringHeader, body: GOOGLE_LABELS.expiring(view.expiring.points, objectDate(view.expiring.at, view.merchant.timezone)) });
+  const lang = holderLanguage(view);
+  const textModule = (id: string, header: (tr: Translator) => string, body: (tr: Translator) => string) => {
+    const h = localized(lang, header);
+    const b = localized(lang, body);
+    return { id, header: h.text, body: b.text, localizedHeader: h.localized, localizedBody: b.localized };
+  };
+  const modules: ReturnType<typeof textModule>[] = [];
+  const next = view.next;
+  if (next) modules.push(textModule("next", (tr) => tr.t("pass.next"), (tr) => tr.t("pass.next.google", { reward: nextRewardTitle(view, tr), count: next.remaining })));
+  const tier = view.tier;
+  if (tier) {
+    const up = tier.next;
+    modules.push(textModule("tier", (tr) => tr.t("pass.tier_plain"), (tr) => (up ? tr.t("pass.tier_progress", { tier: tier.name, count: up.remaining, next: up.name }) : tier.name)));
+  }
+  const expiring = view.expiring;
+  if (expiring) {
+    modules.push(
+      textModule(
+        "expiring",
+        (tr) => tr.t("pass.expiring.google"),
+        (tr) => tr.t("pass.expiring.value", { count: expiring.points, date: passDate(tr, expiring.at, view.merchant.timezone) }),
+      ),
+    );
   }
   const hero = heroImage(view);
   const validity = validTimeInterval(view);
+  const tierLabel = localized(lang, (tr) => tr.t("pass.tier_plain"));
   return {
     state: card.status === "active" ? "ACTIVE" : "INACTIVE",
     accountId: card.referralCode,
@@ -114,7 +156,7 @@ export function loyaltyObjectFields(view: CardView) {
     barcode: { type: "QR_CODE", value: cardQrToken(card), alternateText: card.referralCode },
     // The member's tier, beside the balance (Google's second loyalty points slot).
     // Given as null when absent, so a PATCH clears a tier or an end date that went away.
-    secondaryLoyaltyPoints: view.tier ? { label: GOOGLE_LABELS.tierLabel, balance: { string: view.tier.name } } : null,
+    secondaryLoyaltyPoints: view.tier ? { label: tierLabel.text, localizedLabel: tierLabel.localized, balance: { string: view.tier.name } } : null,
     ...(hero ? { heroImage: hero } : {}),
     validTimeInterval: validity,
     textModulesData: modules,
@@ -171,16 +213,17 @@ type Milestone = { kind: "reward_unlocked" | "tier_up"; header: string; body: st
 
 async function milestones(db: Executor, view: CardView, synced: { syncedBalance: number; syncedTier: string | null; syncedAt: Date }): Promise<Milestone[]> {
   const { card, program } = view;
+  const tr = translator(holderLanguage(view));
   const found: Milestone[] = [];
   const levels = program.tiers?.levels.map((l) => l.name) ?? [];
   if (card.tier && card.tier !== synced.syncedTier && levels.indexOf(card.tier) > levels.indexOf(synced.syncedTier ?? "")) {
-    found.push({ kind: "tier_up", header: `Welcome to ${card.tier}`, body: `You've reached the ${card.tier} tier of ${program.name}.` });
+    found.push({ kind: "tier_up", header: tr.t("pass.msg.tier_up.title", { tier: card.tier }), body: tr.t("pass.msg.tier_up.body", { tier: card.tier, program: program.name }) });
   }
   if (program.kind === "points") {
     const unlocked = view.open.filter((r) => r.cost > synced.syncedBalance && r.cost <= card.balance);
     if (unlocked.length > 0) {
       const best = unlocked[unlocked.length - 1]!;
-      found.push({ kind: "reward_unlocked", header: "Reward unlocked", body: `You have enough points for ${best.name}. Redeem it from your card.` });
+      found.push({ kind: "reward_unlocked", header: tr.t("pass.msg.unlocked.title"), body: tr.t("pass.msg.unlocked.body", { reward: best.name }) });
     }
   } else if (program.kind === "stamps") {
     const [fresh] = await db
@@ -188,7 +231,7 @@ async function milestones(db: Executor, view: CardView, synced: { syncedBalance:
       .from(vouchers)
       .where(and(eq(vouchers.cardId, card.id), gt(vouchers.createdAt, synced.syncedAt), eq(vouchers.status, "issued")))
       .limit(1);
-    if (fresh) found.push({ kind: "reward_unlocked", header: "Your card is full", body: `${fresh.title} is waiting for you. Show the voucher at the counter.` });
+    if (fresh) found.push({ kind: "reward_unlocked", header: tr.t("pass.msg.full.title"), body: tr.t("pass.msg.full.body", { reward: fresh.title }) });
   }
   return found;
 }

@@ -1,6 +1,7 @@
+import { translator, type Language } from "../../i18n";
 import { emailLayout, esc } from "./layout";
 
-/** A campaign announcement: the marketer's message, what the offer is, and until when. */
+/** A campaign announcement: the marketer's message, what the offer is, and until when. Keepcard's own words in the customer's language. */
 export function campaignEmail(d: {
   merchantName: string;
   brandColor: string;
@@ -9,15 +10,19 @@ export function campaignEmail(d: {
   offer: string;
   customerName: string | null;
   cardUrl: string;
+  language?: Language;
 }): { subject: string; html: string; text: string } {
+  const tr = translator(d.language);
+  const hello = d.customerName ? tr.t("email.hi_name", { name: d.customerName }) : null;
   const paragraphs = d.message.split(/\n{2,}/).map((p) => `<p style="margin:0 0 16px">${esc(p).replace(/\n/g, "<br>")}</p>`).join("");
   const html = emailLayout({
     merchantName: d.merchantName,
     brandColor: d.brandColor,
+    language: tr.lang,
     preheader: d.offer,
-    body: `${d.customerName ? `<p style="margin:0 0 16px">Hi ${esc(d.customerName)},</p>` : ""}${paragraphs}<p style="margin:0 0 16px;padding:12px 16px;background:#f9fafb;border-radius:8px"><strong>${esc(d.offer)}</strong></p>`,
-    button: { label: "Open my card", url: d.cardUrl },
+    body: `${hello ? `<p style="margin:0 0 16px">${esc(hello)}</p>` : ""}${paragraphs}<p style="margin:0 0 16px;padding:12px 16px;background:#f9fafb;border-radius:8px"><strong>${esc(d.offer)}</strong></p>`,
+    button: { label: tr.t("email.open_my_card"), url: d.cardUrl },
   });
-  const text = [d.customerName ? `Hi ${d.customerName},` : null, d.message, d.offer, `Your card: ${d.cardUrl}`].filter(Boolean).join("\n\n");
+  const text = [hello, d.message, d.offer, tr.t("email.your_card", { url: d.cardUrl })].filter(Boolean).join("\n\n");
   return { subject: d.subject, html, text };
 }

@@ -5,7 +5,7 @@ import { useEffect, useState, useTransition } from "react";
 import { redeemFromCardPage } from "./actions";
 
 /** Listens to the card's change feed and re-renders the page when the balance, tier or vouchers move. */
-export function LiveRefresh({ token }: { token: string }) {
+export function LiveRefresh({ token, texts }: { token: string; texts: { on: string; connecting: string } }) {
   const router = useRouter();
   const [live, setLive] = useState(false);
   useEffect(() => {
@@ -18,7 +18,7 @@ export function LiveRefresh({ token }: { token: string }) {
   return (
     <p className="flex items-center gap-2 text-xs text-gray-500" aria-live="polite">
       <span aria-hidden className={`size-2 rounded-full ${live ? "bg-brand-500" : "bg-gray-300"}`} />
-      {live ? "Live: updates as soon as your balance changes" : "Connecting for live updates…"}
+      {live ? texts.on : texts.connecting}
     </p>
   );
 }
@@ -28,18 +28,17 @@ type Voucher = { id: string; title: string; code: string; expiresAt: string; qr:
 export function RedeemButton({
   token,
   rewardId,
-  name,
-  cost,
-  unit,
   unavailable,
+  texts: t,
+  locale,
 }: {
   token: string;
   rewardId: string;
-  name: string;
-  cost: number;
-  unit: string;
   /** Why the customer cannot redeem it now ("Out of stock", "40 more points"), or null when they can. */
   unavailable: string | null;
+  /** In the page's language; `yours` has a {title} and `validUntil` a {date} to fill in. */
+  texts: { redeem: string; label: string; confirm: string; yes: string; pending: string; cancel: string; yours: string; show: string; validUntil: string };
+  locale: string;
 }) {
   const router = useRouter();
   const [pending, start] = useTransition();
@@ -50,11 +49,11 @@ export function RedeemButton({
   if (voucher) {
     return (
       <div className="mt-3 rounded-xl border-2 border-dashed border-brand-500 bg-brand-50 p-4 text-center" role="status">
-        <p className="font-semibold">{voucher.title} is yours</p>
-        <p className="text-sm text-gray-600">Show this code at the counter.</p>
+        <p className="font-semibold">{t.yours.replace("{title}", voucher.title)}</p>
+        <p className="text-sm text-gray-600">{t.show}</p>
         <div className="mx-auto mt-3 w-48" dangerouslySetInnerHTML={{ __html: voucher.qr }} />
         <p className="mt-2 font-mono text-lg tracking-widest">{voucher.code}</p>
-        <p className="text-xs text-gray-500">Valid until {new Date(voucher.expiresAt).toLocaleDateString()}</p>
+        <p className="text-xs text-gray-500">{t.validUntil.replace("{date}", new Date(voucher.expiresAt).toLocaleDateString(locale, { dateStyle: "medium" }))}</p>
       </div>
     );
   }
@@ -63,9 +62,7 @@ export function RedeemButton({
     <div className="mt-3">
       {confirming ? (
         <div className="flex flex-wrap items-center gap-2">
-          <span className="text-sm">
-            Spend {cost} {unit} on {name}?
-          </span>
+          <span className="text-sm">{t.confirm}</span>
           <button
             type="button"
             disabled={pending}
@@ -82,10 +79,10 @@ export function RedeemButton({
               })
             }
           >
-            {pending ? "Redeeming…" : "Yes, redeem"}
+            {pending ? t.pending : t.yes}
           </button>
           <button type="button" className="rounded-lg px-3 py-2 text-sm text-gray-700 hover:bg-gray-100" onClick={() => setConfirming(false)}>
-            Cancel
+            {t.cancel}
           </button>
         </div>
       ) : (
@@ -93,9 +90,9 @@ export function RedeemButton({
           type="button"
           className="rounded-lg bg-brand-700 px-4 py-2 text-sm font-medium text-white hover:bg-brand-800"
           onClick={() => setConfirming(true)}
-          aria-label={`Redeem ${name}`}
+          aria-label={t.label}
         >
-          Redeem
+          {t.redeem}
         </button>
       )}
       {error && (
@@ -104,5 +101,24 @@ export function RedeemButton({
         </p>
       )}
     </div>
+  );
+}
+
+/** The card page's language select: choosing a language sends its form at once (the button beside it does the same without JavaScript). */
+export function LanguageSelect({ id, current, options }: { id: string; current: string; options: { value: string; label: string }[] }) {
+  return (
+    <select
+      id={id}
+      name="language"
+      defaultValue={current}
+      className="mt-1 block w-full rounded-lg border border-gray-300 bg-white px-3 py-2 text-base"
+      onChange={(e) => e.currentTarget.form?.requestSubmit()}
+    >
+      {options.map((o) => (
+        <option key={o.value} value={o.value} lang={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
   );
 }

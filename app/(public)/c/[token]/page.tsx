@@ -4,37 +4,41 @@ import { dbReady } from "@/db/client";
 import { cardQrToken } from "@/lib/cards/token";
 import { cardActivity, loadCardView, type CardView } from "@/lib/cards/view";
 import { isAppError } from "@/lib/errors";
-import { formatMoney } from "@/lib/money";
+import { LANGUAGE_NAMES, LANGUAGES, translator, type MessageKey, type Translator } from "@/lib/i18n";
 import { rewardUnavailable } from "@/lib/rewards/availability";
+import { unavailableText } from "@/lib/rewards/availability-text";
 import { rewardImagePath } from "@/lib/rewards/images";
 import { voucherToken } from "@/lib/vouchers/token";
 import { walletStatus } from "@/wallet/config";
+import { nextRewardTitle } from "@/wallet/localized";
 import { clientIp } from "../../../_server/client-ip";
+import { cardPageLanguage } from "../../../_server/language";
 import { limitCardTraffic } from "../../_public";
 import { qrSvg } from "../../qr";
-import { LiveRefresh, RedeemButton } from "./client";
+import { LanguageSelect, LiveRefresh, RedeemButton } from "./client";
 
 export const dynamic = "force-dynamic";
 
-export const metadata: Metadata = { title: "Your card", robots: { index: false, follow: false }, referrer: "no-referrer" };
-
-const KIND_LABEL: Record<string, string> = { earn: "Earned", redeem: "Redeemed", adjust: "Adjusted", reverse: "Reversed", expire: "Expired", bonus: "Bonus", payout: "Paid out" };
-
-function amount(view: CardView, n: number): string {
-  if (view.program.kind === "cashback") return formatMoney(n, view.program.currency);
-  return n.toLocaleString("en-US");
+export async function generateMetadata({ params }: { params: Promise<{ token: string }> }): Promise<Metadata> {
+  const { token } = await params;
+  const tr = translator(/^[A-Za-z0-9]{16,64}$/.test(token) ? await cardPageLanguage(token) : "en");
+  return { title: tr.t("card.meta_title"), robots: { index: false, follow: false }, referrer: "no-referrer" };
 }
 
-// Texts this page added for expiring points and the merchant's links, in one place for translation.
-const CARD_LABELS = {
-  expiring: (points: number, date: string) => `${points.toLocaleString("en-US")} ${points === 1 ? "point expires" : "points expire"} on ${date}`,
-  contactTitle: "Contact",
-  website: "Website",
-  phone: "Call",
-  terms: "Terms of the program",
+const KIND_LABEL: Record<string, MessageKey> = {
+  earn: "card.kind.earn",
+  redeem: "card.kind.redeem",
+  adjust: "card.kind.adjust",
+  reverse: "card.kind.reverse",
+  expire: "card.kind.expire",
+  bonus: "card.kind.bonus",
+  payout: "card.kind.payout",
 };
 
-const unitOf = (view: CardView) => (view.program.kind === "stamps" ? "stamps" : view.program.kind === "cashback" ? "" : "points");
+function amount(tr: Translator, view: CardView, n: number): string {
+  if (view.program.kind === "cashback") return tr.money(n, view.program.currency);
+  return tr.number(n);
+}
 
 export default async function CardPage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { token } = await params;
@@ -43,10 +47,11 @@ export default async function CardPage({ params, searchParams }: { params: Promi
   const db = await dbReady();
   const view = await loadCardView(db, { publicToken: token });
   if (!view) notFound();
+  const tr = translator(view.customer.language);
   try {
     await limitCardTraffic(await clientIp(), view.card.id, "page");
   } catch (error) {
-    if (isAppError(error) && error.code === "rate_limited") return <Busy seconds={error.retryAfter ?? 60} />;
+    if (isAppError(error) && error.code === "rate_limited") return <Busy tr={tr} seconds={error.retryAfter ?? 60} />;
     throw error;
   }
 
@@ -62,7 +67,7 @@ export default async function CardPage({ params, searchParams }: { params: Promi
 
   return (
     <main className="mx-auto min-h-dvh max-w-md bg-gray-50 pb-16 sm:my-6 sm:rounded-2xl sm:shadow">
-      <LiveSection token={token} />
+      <LiveSection token={token} tr={tr} />
       <section
         className="rounded-b-3xl px-5 pb-6 pt-6 sm:rounded-t-2xl"
         style={{ backgroundColor: design.backgroundColor, color: design.foregroundColor }}
@@ -87,9 +92,9 @@ export default async function CardPage({ params, searchParams }: { params: Promi
         {program.kind === "stamps" ? (
           <div className="mt-6">
             <p className="text-sm" style={{ color: design.labelColor }}>
-              Stamps
+              {tr.t("card.stamps")}
             </p>
-            <ol className="mt-2 grid grid-cols-5 gap-3" aria-label={`${card.balance} of ${program.stampsRequired ?? 10} stamps`}>
+            <ol className="mt-2 grid grid-cols-5 gap-3" aria-label={tr.t("card.stamps_of", { count: card.balance, total: program.stampsRequired ?? 10 })}>
               {Array.from({ length: program.stampsRequired ?? 10 }, (_, i) => (
                 <li
                   key={i}
@@ -108,69 +113,69 @@ export default async function CardPage({ params, searchParams }: { params: Promi
         ) : (
           <div className="mt-6">
             <p className="text-sm" style={{ color: design.labelColor }}>
-              {program.kind === "cashback" ? "Cashback balance" : "Points"}
+              {program.kind === "cashback" ? tr.t("card.cashback_balance") : tr.t("card.points")}
             </p>
             <p className="text-5xl font-bold tabular-nums" data-testid="balance">
-              {amount(view, card.balance)}
+              {amount(tr, view, card.balance)}
             </p>
           </div>
         )}
 
         {view.next && (
           <div className="mt-5">
-            <div className="h-2 rounded-full" style={{ backgroundColor: `${design.labelColor}55` }} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)} aria-label="Progress to your next reward">
+            <div className="h-2 rounded-full" style={{ backgroundColor: `${design.labelColor}55` }} role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)} aria-label={tr.t("card.progress")}>
               <div className="h-2 rounded-full" style={{ width: `${progress * 100}%`, backgroundColor: design.foregroundColor }} />
             </div>
             <p className="mt-2 text-sm" style={{ color: design.labelColor }}>
-              {view.next.remaining} {unitOf(view)} to {view.next.title}
+              {tr.t(program.kind === "stamps" ? "card.to_next.stamps" : "card.to_next.points", { count: view.next.remaining, reward: nextRewardTitle(view, tr) })}
             </p>
           </div>
         )}
         {view.tier?.next && (
           <p className="mt-1 text-sm" style={{ color: design.labelColor }}>
-            {view.tier.next.remaining} more to reach {view.tier.next.name}
+            {tr.t("card.tier_next", { count: view.tier.next.remaining, tier: view.tier.next.name })}
           </p>
         )}
         {view.expiring && (
           <p className="mt-1 text-sm font-medium" data-testid="expiring">
-            {CARD_LABELS.expiring(view.expiring.points, view.expiring.at.toLocaleDateString("en-US", { dateStyle: "long", timeZone: merchant.timezone }))}
+            {tr.t("pass.expiring.value", { count: view.expiring.points, date: tr.date(view.expiring.at, { dateStyle: "long", timeZone: merchant.timezone }) })}
           </p>
         )}
       </section>
 
       <section className="mx-4 -mt-3 rounded-2xl bg-white p-5 text-center shadow-sm" aria-labelledby="scan-title">
         <h2 id="scan-title" className="text-sm font-medium text-gray-600">
-          Show this at the counter
+          {tr.t("card.show_at_counter")}
         </h2>
-        <div className="mx-auto mt-3 w-52" role="img" aria-label="Your card's QR code" dangerouslySetInnerHTML={{ __html: cardQr }} />
-        <p className="mt-1 text-xs text-gray-500">Member code {card.referralCode}</p>
+        <div className="mx-auto mt-3 w-52" role="img" aria-label={tr.t("card.qr")} dangerouslySetInnerHTML={{ __html: cardQr }} />
+        <p className="mt-1 text-xs text-gray-500">{tr.t("card.member_code", { code: card.referralCode })}</p>
       </section>
 
-      <section className="mx-4 mt-4 grid gap-2" aria-label="Add to a wallet">
+      <section className="mx-4 mt-4 grid gap-2" aria-label={tr.t("card.wallets")}>
         {wallets.apple.configured ? (
           <a href={`/c/${token}/apple.pkpass`} className="flex items-center justify-center gap-2 rounded-xl bg-black px-4 py-3 font-medium text-white hover:bg-gray-800">
-            <span aria-hidden></span> Add to Apple Wallet
+            <span aria-hidden></span> {tr.t("card.apple.add")}
           </a>
         ) : (
-          <p className="rounded-xl border border-dashed border-gray-300 px-4 py-3 text-center text-sm text-gray-600">Apple Wallet is not set up for this business yet.</p>
+          <p className="rounded-xl border border-dashed border-gray-300 px-4 py-3 text-center text-sm text-gray-600">{tr.t("card.apple.missing")}</p>
         )}
         {wallets.google.mode === "development" ? (
           <p className="rounded-xl border border-dashed border-amber-400 bg-amber-50 px-4 py-3 text-center text-sm text-amber-900" data-testid="google-wallet-development">
-            Google Wallet is in development mode on this server: cards can&apos;t be saved to a real Google Wallet yet.
+            {tr.t("card.google.development")}
           </p>
         ) : wallets.google.configured ? (
           // A form POST, not a link: the object is created at Google only when the customer asks (link prefetchers only GET).
           <form method="post" action={`/c/${token}/google`}>
             <button type="submit" className="flex w-full items-center justify-center gap-2 rounded-xl border border-gray-300 bg-white px-4 py-3 font-medium text-gray-900 hover:bg-gray-50">
-              <span aria-hidden className="font-bold text-[#4285f4]">G</span> Add to Google Wallet
+              <span aria-hidden className="font-bold text-[#4285f4]">G</span> {tr.t("card.google.add")}
             </button>
           </form>
         ) : (
-          <p className="rounded-xl border border-dashed border-gray-300 px-4 py-3 text-center text-sm text-gray-600">Google Wallet is not set up for this business yet.</p>
+          <p className="rounded-xl border border-dashed border-gray-300 px-4 py-3 text-center text-sm text-gray-600">{tr.t("card.google.missing")}</p>
         )}
         {googleFailed && (
           <p className="text-center text-sm text-red-700" role="alert">
-            Google Wallet could not be reached just now. Please try again in a minute.
+            {tr.t("card.google.failed")}
           </p>
         )}
       </section>
@@ -178,17 +183,17 @@ export default async function CardPage({ params, searchParams }: { params: Promi
       {open.length > 0 && (
         <section className="mx-4 mt-6" aria-labelledby="vouchers-title">
           <h2 id="vouchers-title" className="text-lg font-semibold">
-            Your vouchers
+            {tr.t("card.vouchers")}
           </h2>
           <ul className="mt-2 grid gap-3">
             {open.map((v, i) => (
               <li key={v.id} id={`voucher-${v.id}`} className="rounded-2xl border-2 border-dashed border-brand-500 bg-white p-4">
                 <div className="flex items-start gap-4">
-                  <div className="w-28 shrink-0" role="img" aria-label={`QR code for ${v.title}`} dangerouslySetInnerHTML={{ __html: voucherQrs[i]! }} />
+                  <div className="w-28 shrink-0" role="img" aria-label={tr.t("card.voucher_qr", { title: v.title })} dangerouslySetInnerHTML={{ __html: voucherQrs[i]! }} />
                   <div>
                     <p className="font-semibold">{v.title}</p>
                     <p className="mt-1 font-mono tracking-widest">{v.code}</p>
-                    <p className="mt-1 text-xs text-gray-500">Valid until {v.expiresAt.toLocaleDateString("en-US", { dateStyle: "medium" })}</p>
+                    <p className="mt-1 text-xs text-gray-500">{tr.t("card.valid_until", { date: tr.date(v.expiresAt, { dateStyle: "medium", timeZone: merchant.timezone }) })}</p>
                   </div>
                 </div>
               </li>
@@ -200,10 +205,10 @@ export default async function CardPage({ params, searchParams }: { params: Promi
       {program.kind === "points" && (
         <section className="mx-4 mt-6" aria-labelledby="rewards-title">
           <h2 id="rewards-title" className="text-lg font-semibold">
-            Rewards
+            {tr.t("card.rewards")}
           </h2>
           {view.rewards.length === 0 ? (
-            <p className="mt-2 text-sm text-gray-600">No rewards yet. Keep collecting!</p>
+            <p className="mt-2 text-sm text-gray-600">{tr.t("card.no_rewards")}</p>
           ) : (
             <ul className="mt-2 grid gap-3">
               {view.rewards.map((r) => {
@@ -219,17 +224,26 @@ export default async function CardPage({ params, searchParams }: { params: Promi
                     <div className="min-w-0 flex-1">
                       <div className="flex items-baseline justify-between gap-3">
                         <p className="font-medium">{r.name}</p>
-                        <p className="shrink-0 text-sm text-gray-600">{amount(view, r.cost)} points</p>
+                        <p className="shrink-0 text-sm text-gray-600">{tr.t("unit.points", { count: r.cost })}</p>
                       </div>
                       {r.description && <p className="mt-1 text-sm text-gray-600">{r.description}</p>}
                       {/* Always mounted, so the voucher just redeemed stays on screen when the live refresh lowers the balance. */}
                       <RedeemButton
                         token={token}
                         rewardId={r.id}
-                        name={r.name}
-                        cost={r.cost}
-                        unit="points"
-                        unavailable={canAfford ? null : closed ? closed.message : `${r.cost - card.balance} more points`}
+                        unavailable={canAfford ? null : closed ? unavailableText(tr, closed, r) : tr.t("card.more_points", { count: r.cost - card.balance })}
+                        texts={{
+                          redeem: tr.t("card.redeem"),
+                          label: tr.t("card.redeem.label", { reward: r.name }),
+                          confirm: tr.t("card.redeem.confirm", { cost: tr.t("unit.points", { count: r.cost }), reward: r.name }),
+                          yes: tr.t("card.redeem.yes"),
+                          pending: tr.t("card.redeem.pending"),
+                          cancel: tr.t("card.redeem.cancel"),
+                          yours: tr.t("card.voucher.yours", { title: "{title}" }),
+                          show: tr.t("card.voucher.show"),
+                          validUntil: tr.t("card.valid_until", { date: "{date}" }),
+                        }}
+                        locale={tr.locale}
                       />
                     </div>
                   </li>
@@ -242,21 +256,21 @@ export default async function CardPage({ params, searchParams }: { params: Promi
 
       <section className="mx-4 mt-6" aria-labelledby="history-title">
         <h2 id="history-title" className="text-lg font-semibold">
-          Recent activity
+          {tr.t("card.activity")}
         </h2>
         {entries.length === 0 ? (
-          <p className="mt-2 text-sm text-gray-600">Nothing yet. Your visits will show up here.</p>
+          <p className="mt-2 text-sm text-gray-600">{tr.t("card.no_activity")}</p>
         ) : (
           <ul className="mt-2 divide-y divide-gray-200 rounded-2xl bg-white shadow-sm">
             {entries.map((e) => (
               <li key={e.id} className="flex items-center justify-between px-4 py-3 text-sm">
                 <div>
-                  <p className="font-medium">{KIND_LABEL[e.kind] ?? e.kind}</p>
-                  <p className="text-xs text-gray-500">{e.createdAt.toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: merchant.timezone })}</p>
+                  <p className="font-medium">{KIND_LABEL[e.kind] ? tr.t(KIND_LABEL[e.kind]! as "card.kind.earn") : e.kind}</p>
+                  <p className="text-xs text-gray-500">{tr.date(e.createdAt, { dateStyle: "medium", timeStyle: "short", timeZone: merchant.timezone })}</p>
                 </div>
                 <p className={`tabular-nums font-semibold ${e.amount >= 0 ? "text-brand-700" : "text-gray-700"}`}>
                   {e.amount >= 0 ? "+" : "−"}
-                  {amount(view, Math.abs(e.amount))}
+                  {amount(tr, view, Math.abs(e.amount))}
                 </p>
               </li>
             ))}
@@ -267,51 +281,65 @@ export default async function CardPage({ params, searchParams }: { params: Promi
       {(merchant.websiteUrl || merchant.phone || merchant.termsUrl) && (
         <section className="mx-4 mt-6" aria-labelledby="contact-title">
           <h2 id="contact-title" className="text-lg font-semibold">
-            {CARD_LABELS.contactTitle}
+            {tr.t("card.contact")}
           </h2>
           <ul className="mt-2 divide-y divide-gray-200 rounded-2xl bg-white text-sm shadow-sm">
             {merchant.websiteUrl && (
               <li className="px-4 py-3">
                 <a className="font-medium underline" href={merchant.websiteUrl} rel="noopener noreferrer">
-                  {CARD_LABELS.website}
+                  {tr.t("pass.website")}
                 </a>
               </li>
             )}
             {merchant.phone && (
               <li className="px-4 py-3">
                 <a className="font-medium underline" href={`tel:${merchant.phone.replace(/[^+\d]/g, "")}`}>
-                  {CARD_LABELS.phone} {merchant.phone}
+                  {tr.t("card.call", { phone: merchant.phone })}
                 </a>
               </li>
             )}
             {merchant.termsUrl && (
               <li className="px-4 py-3">
                 <a className="font-medium underline" href={merchant.termsUrl} rel="noopener noreferrer">
-                  {CARD_LABELS.terms}
+                  {tr.t("pass.terms.google")}
                 </a>
               </li>
             )}
           </ul>
         </section>
       )}
+
+      <div className="mx-4 mt-6">
+        <form method="post" action={`/c/${token}/language`} className="flex flex-wrap items-end gap-2">
+          <div className="grow">
+            <label className="text-sm font-medium" htmlFor="card-language">
+              {tr.t("card.language")}
+            </label>
+            <LanguageSelect id="card-language" current={tr.lang} options={LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))} />
+          </div>
+          <button type="submit" className="rounded-lg border border-gray-300 bg-white px-4 py-2 text-sm font-medium text-gray-900 hover:bg-gray-50">
+            {tr.t("card.language.save")}
+          </button>
+        </form>
+      </div>
     </main>
   );
 }
 
-function LiveSection({ token }: { token: string }) {
+function LiveSection({ token, tr }: { token: string; tr: Translator }) {
   return (
     <div className="px-5 py-2">
-      <LiveRefresh token={token} />
+      <LiveRefresh token={token} texts={{ on: tr.t("card.live.on"), connecting: tr.t("card.live.connecting") }} />
     </div>
   );
 }
 
-function Busy({ seconds }: { seconds: number }) {
+function Busy({ seconds, tr }: { seconds: number; tr: Translator }) {
   return (
     <main className="mx-auto grid min-h-dvh max-w-md place-items-center p-6 text-center">
       <div>
-        <h1 className="text-xl font-semibold">One moment, please</h1>
-        <p className="mt-2 text-gray-600">This card was opened many times in a short while. Try again in {seconds} seconds.</p>
+        <h1 className="text-xl font-semibold">{tr.t("card.busy.title")}</h1>
+        <p className="mt-2 text-gray-600">{tr.t("card.busy.body", { count: seconds })}</p>
       </div>
     </main>
   );

@@ -1,29 +1,40 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { dbReady } from "@/db/client";
+import { LANGUAGE_NAMES, LANGUAGES, translator } from "@/lib/i18n";
 import { loadPublicProgram } from "@/lib/programs/public";
+import { joinLanguage } from "../../../_server/language";
 import { JoinForm } from "./form";
+import { JOIN_TEXTS, type JoinTexts } from "./texts";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ program: string }> };
+type Props = { params: Promise<{ program: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const found = await loadPublicProgram(await dbReady(), (await params).program);
-  return { title: found ? `Join ${found.program.name}` : "Join" };
+async function language(searchParams: Props["searchParams"]) {
+  return joinLanguage((await searchParams).lang, (await headers()).get("accept-language"));
 }
 
-export default async function JoinPage({ params }: Props) {
+export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
+  const found = await loadPublicProgram(await dbReady(), (await params).program);
+  const tr = translator(await language(searchParams));
+  return { title: found ? tr.t("join.title", { program: found.program.name }) : tr.t("join.submit") };
+}
+
+export default async function JoinPage({ params, searchParams }: Props) {
   const found = await loadPublicProgram(await dbReady(), (await params).program);
   if (!found) notFound();
+  const tr = translator(await language(searchParams));
   const { program, merchant } = found;
   const design = program.design;
   const pitch =
     program.kind === "stamps"
-      ? `Collect ${program.stampsRequired ?? 10} stamps and get a reward.`
+      ? tr.t("join.pitch.stamps", { count: program.stampsRequired ?? 10 })
       : program.kind === "cashback"
-        ? "Get cashback on every purchase."
-        : "Collect points on every visit and swap them for rewards.";
+        ? tr.t("join.pitch.cashback")
+        : tr.t("join.pitch.points");
+  const texts = Object.fromEntries(JOIN_TEXTS.map((k) => [k, tr.t(k)])) as JoinTexts["texts"];
 
   return (
     <main className="mx-auto min-h-dvh max-w-md bg-white sm:my-6 sm:rounded-2xl sm:shadow">
@@ -31,16 +42,16 @@ export default async function JoinPage({ params }: Props) {
         <p className="text-sm" style={{ color: design.labelColor }}>
           {merchant.name}
         </p>
-        <h1 className="mt-1 text-3xl font-bold">Join {program.name}</h1>
+        <h1 className="mt-1 text-3xl font-bold">{tr.t("join.title", { program: program.name })}</h1>
         <p className="mt-3" style={{ color: design.labelColor }}>
-          {pitch} Your card lives in Apple Wallet or Google Wallet and updates itself.
+          {pitch} {tr.t("join.wallets")}
         </p>
       </header>
       <div className="px-6 py-8">
         {program.status === "active" ? (
-          <JoinForm programId={program.id} accent={design.backgroundColor} />
+          <JoinForm programId={program.id} accent={design.backgroundColor} language={tr.lang} languages={LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))} texts={texts} />
         ) : (
-          <p className="rounded-xl bg-gray-100 p-4 text-center text-gray-700">This program is not taking new members right now.</p>
+          <p className="rounded-xl bg-gray-100 p-4 text-center text-gray-700">{tr.t("join.closed")}</p>
         )}
       </div>
     </main>
