@@ -30,7 +30,8 @@ const TABLE = {
   "partner_redemptions:read": ["owner", "admin", "partner"],
   "team:manage": ["owner", "admin"],
   "api_keys:manage": ["owner", "admin"],
-  "webhooks:manage": ["owner", "admin"],
+  // API keys with the `manage` scope too: an integrator registers its own endpoints.
+  "webhooks:manage": ["owner", "admin", "api"],
   "payouts:manage": ["owner", "admin"],
   "settings:write": ["owner", "admin"],
   "audit:read": ["owner", "admin"],

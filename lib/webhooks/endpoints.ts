@@ -27,6 +27,9 @@ export const EndpointInput = z
   .strict();
 export type EndpointInput = z.input<typeof EndpointInput>;
 
+/** What can change on an endpoint once made: paused or not (the URL and events are set when it is made). */
+export const UpdateEndpointInput = z.object({ active: z.boolean().describe("false pauses deliveries; true resumes them.") }).strict();
+
 /** Registers an endpoint; its signing secret is stored encrypted and returned here, shown once in the dashboard. */
 export async function createEndpoint(ctx: Ctx, raw: EndpointInput): Promise<WebhookEndpoint> {
   assertCan(ctx.actor, "webhooks:manage");
@@ -81,6 +84,26 @@ export async function setEndpointActive(ctx: Ctx, endpointId: string, active: bo
     .returning();
   if (!endpoint) throw notFound("Webhook endpoint");
   await audit(ctx.db, ctx.merchantId, ctx.actor, active ? "webhook.enabled" : "webhook.disabled", { type: "webhook_endpoint", id: endpointId });
+  return endpoint;
+}
+
+/** Removes an endpoint with its deliveries and their attempts; events stop going to it at once. */
+export async function deleteEndpoint(ctx: Ctx, endpointId: string): Promise<void> {
+  assertCan(ctx.actor, "webhooks:manage");
+  await withTransaction(ctx, async (tx) => {
+    const [gone] = await tx.db
+      .delete(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.merchantId, ctx.merchantId)))
+      .returning({ id: webhookEndpoints.id, url: webhookEndpoints.url });
+    if (!gone) throw notFound("Webhook endpoint");
+    await audit(tx.db, ctx.merchantId, ctx.actor, "webhook.deleted", { type: "webhook_endpoint", id: endpointId }, { url: gone.url });
+  });
+}
+
+export async function getEndpoint(ctx: Ctx, endpointId: string): Promise<WebhookEndpoint> {
+  assertCan(ctx.actor, "webhooks:manage");
+  const [endpoint] = await ctx.db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.merchantId, ctx.merchantId)));
+  if (!endpoint) throw notFound("Webhook endpoint");
   return endpoint;
 }
 

@@ -9,6 +9,7 @@ import { cardQrToken } from "@/lib/cards/token";
 import { earn } from "@/lib/ledger/earn";
 import { createLocation } from "@/lib/locations/verbs";
 import { redeemReward } from "@/lib/rewards/redeem";
+import { createEndpoint } from "@/lib/webhooks/endpoints";
 import { checkContract } from "../support/api-contract";
 import { makeCard, makeMerchant, makeProgram, makeReward, type TestMerchant } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/invariants";
@@ -50,7 +51,7 @@ type Operation = { method: string; path: string; parameters: Parameter[]; body?:
 /** One merchant's world: a key and real ids of every kind the API takes. */
 type World = {
   m: TestMerchant;
-  ids: { card: string[]; program: string[]; reward: string[]; entry: string[]; location: string[] };
+  ids: { card: string[]; program: string[]; reward: string[]; entry: string[]; location: string[]; endpoint: string[] };
   /** Cards by their program's kind, for requests meant to succeed. */
   byKind: { points: string[]; stamps: string[]; cashback: string[] };
   codes: string[];
@@ -75,15 +76,17 @@ async function makeWorld(tag: string): Promise<World> {
   const first = await earn(m.ctx, { cardId: made[0]!.id, points: 100 });
   await earn(m.ctx, { cardId: made[3]!.id, purchase: { amount: 5000, currency: "USD" } });
   const { voucher } = await redeemReward(m.ctx, { cardId: made[0]!.id, rewardId: reward.id });
+  // Webhook endpoints: a few, since the fuzz deletes some as it goes.
+  const endpoints = await Promise.all([1, 2, 3, 4].map((i) => createEndpoint(m.ctx, { url: `https://hooks.example.test/${tag}/${i}`, events: ["card.balance_changed"] })));
   const rows = await m.db.select().from(cards).where(eq(cards.merchantId, m.merchantId));
   const entries = await m.db.select({ id: ledgerEntries.id }).from(ledgerEntries).where(eq(ledgerEntries.merchantId, m.merchantId));
   return {
     m,
     byKind: { points: [made[0]!.id, made[1]!.id], stamps: [made[2]!.id], cashback: [made[3]!.id] },
-    ids: { card: rows.map((c) => c.id), program: [points.id, stamps.id, cashback.id], reward: [reward.id], entry: [first.entry.id, ...entries.map((e) => e.id)], location: [location.id] },
+    ids: { card: rows.map((c) => c.id), program: [points.id, stamps.id, cashback.id], reward: [reward.id], entry: [first.entry.id, ...entries.map((e) => e.id)], location: [location.id], endpoint: endpoints.map((e) => e.id) },
     codes: [voucher.code, ...rows.map((c) => c.referralCode)],
     tokens: rows.map((c) => cardQrToken(c)),
-    secrets: [m.merchantId, ...rows.map((c) => c.id), points.id, stamps.id, cashback.id, reward.id, location.id, voucher.code, `fuzz-${tag}-1-${m.merchantId.toLowerCase()}`],
+    secrets: [m.merchantId, ...rows.map((c) => c.id), points.id, stamps.id, cashback.id, reward.id, location.id, voucher.code, ...endpoints.map((e) => e.id), `fuzz-${tag}-1-${m.merchantId.toLowerCase()}`],
   };
 }
 
@@ -116,7 +119,14 @@ const nastyString = fc.oneof(fc.constantFrom(...NASTY), fc.string({ unit: "binar
 const junk = fc.oneof(nastyString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }), fc.constant(Number.MAX_SAFE_INTEGER), fc.constant(-1));
 
 function idKind(name: string, path: string): keyof World["ids"] | null {
-  if (name === "id") return path.startsWith("/cards") ? "card" : path.startsWith("/entries") ? "entry" : path.startsWith("/programs") ? "program" : null;
+  if (name === "id") {
+    if (path.startsWith("/cards")) return "card";
+    if (path.startsWith("/entries")) return "entry";
+    if (path.startsWith("/programs")) return "program";
+    if (path.startsWith("/rewards")) return "reward";
+    if (path.startsWith("/webhook-endpoints")) return "endpoint";
+    return null;
+  }
   if (/^(programId)$/.test(name)) return "program";
   if (/^(rewardId|stampRewardId)$/.test(name)) return "reward";
   if (/^(locationId|locationIds)$/.test(name)) return "location";
@@ -261,6 +271,13 @@ function recipe(op: Operation, w: World): fc.Arbitrary<{ params: Record<string, 
       return fc.record({ params: fc.constant({}), body: fc.record({ programId: fc.constantFrom(...w.ids.program), customer: fc.record({ email: fc.stringMatching(/^[a-z]{1,10}@example\.test$/) }) }) });
     case "PATCH /rewards/{id}":
       return fc.record({ params: fc.constantFrom(...w.ids.reward).map((id) => ({ id })), body: fc.record({ name: fc.stringMatching(/^[A-Za-z ]{1,30}$/) }) });
+    case "POST /webhook-endpoints":
+      return fc.record({ params: fc.constant({}), body: fc.record({ url: fc.stringMatching(/^https:\/\/hooks\.example\.test\/[a-z]{1,12}$/), events: fc.constant(["voucher.redeemed"]) }) });
+    case "GET /webhook-endpoints/{id}":
+    case "POST /webhook-endpoints/{id}/rotate-secret":
+      return fc.record({ params: fc.constantFrom(...w.ids.endpoint).map((id) => ({ id })), body: fc.constant(undefined) });
+    case "PATCH /webhook-endpoints/{id}":
+      return fc.record({ params: fc.constantFrom(...w.ids.endpoint).map((id) => ({ id })), body: fc.record({ active: fc.boolean() }) });
     case "PATCH /programs/{id}":
       return fc.record({ params: fc.constantFrom(...w.ids.program).map((id) => ({ id })), body: fc.record({ name: fc.stringMatching(/^[A-Za-z ]{1,30}$/) }) });
     default:

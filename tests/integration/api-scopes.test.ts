@@ -38,6 +38,12 @@ const EXPECTED: Record<string, ApiScope> = {
   "POST /entries/{id}/reverse": "manage",
   "POST /vouchers/redeem": "redeem",
   "POST /scan": "read",
+  "GET /webhook-endpoints": "manage",
+  "POST /webhook-endpoints": "manage",
+  "GET /webhook-endpoints/{id}": "manage",
+  "PATCH /webhook-endpoints/{id}": "manage",
+  "DELETE /webhook-endpoints/{id}": "manage",
+  "POST /webhook-endpoints/{id}/rotate-secret": "manage",
 };
 
 const OPERATIONS = API_ROUTES.flatMap(operationsOf).map((op) => ({ ...op, name: `${op.method} ${op.path}` }));

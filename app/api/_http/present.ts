@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Card, LedgerEntry, Program, Reward, Voucher } from "@/db/schema";
+import type { Card, LedgerEntry, Program, Reward, Voucher, WebhookEndpoint } from "@/db/schema";
 import { cardLinks } from "@/lib/cards/links";
 import { rewardImageUrl } from "@/lib/rewards/images";
 import { ExpiryPolicy } from "@/lib/expiry/policy";
@@ -169,3 +169,20 @@ export function presentVoucher(v: Voucher): z.infer<typeof VoucherOut> {
     createdAt: iso(v.createdAt),
   };
 }
+
+export const WebhookEndpointOut = z.object({
+  id: z.string(),
+  url: z.url(),
+  description: z.string().nullable(),
+  events: z.array(z.string()).describe("Event types delivered to it."),
+  active: z.boolean(),
+  createdAt: z.iso.datetime(),
+});
+
+export function presentWebhookEndpoint(e: WebhookEndpoint): z.infer<typeof WebhookEndpointOut> {
+  return { id: e.id, url: e.url, description: e.description, events: e.events, active: e.active, createdAt: e.createdAt.toISOString() };
+}
+
+export const WebhookSecretOut = z.object({
+  secret: z.string().describe("The signing secret (Standard Webhooks, whsec_…). Shown only in this answer: store it now."),
+});

@@ -13,6 +13,9 @@ import * as r_rewards from "./rewards/route";
 import * as r_rewards_id from "./rewards/[id]/route";
 import * as r_scan from "./scan/route";
 import * as r_vouchers_redeem from "./vouchers/redeem/route";
+import * as r_webhook_endpoints from "./webhook-endpoints/route";
+import * as r_webhook_endpoints_id from "./webhook-endpoints/[id]/route";
+import * as r_webhook_endpoints_id_rotate_secret from "./webhook-endpoints/[id]/rotate-secret/route";
 
 export const API_ROUTES: RouteModule[] = [
   { path: "/cards", module: r_cards },
@@ -28,4 +31,7 @@ export const API_ROUTES: RouteModule[] = [
   { path: "/rewards/{id}", module: r_rewards_id },
   { path: "/scan", module: r_scan },
   { path: "/vouchers/redeem", module: r_vouchers_redeem },
+  { path: "/webhook-endpoints", module: r_webhook_endpoints },
+  { path: "/webhook-endpoints/{id}", module: r_webhook_endpoints_id },
+  { path: "/webhook-endpoints/{id}/rotate-secret", module: r_webhook_endpoints_id_rotate_secret },
 ];
