@@ -102,6 +102,14 @@ describe("the next reward on the card page and the passes", () => {
 
     const pass = JSON.parse(readStoredZip(renderPass(view, testAppleConfig()).body)["pass.json"]!.toString("utf8")) as { storeCard: Record<string, { key: string; value: unknown }[] | undefined> };
     expect(Object.values(pass.storeCard).flatMap((l) => l ?? []).find((f) => f.key === "next")?.value).toBe("Free coffee · 275 to go");
+    // The list of rewards on the back says why each closed one cannot be taken.
+    expect(String(pass.storeCard.backFields!.find((f) => f.key === "catalog")?.value).split("\n")).toEqual([
+        "Sold out: 100 points (out of stock)",
+        "Gold only: 150 points (Gold members only)",
+        expect.stringMatching(/^Next week: 200 points \(From \d{1,2} \w{3}\)$/),
+        expect.stringMatching(/^Last week: 250 points \(Ended \d{1,2} \w{3}\)$/),
+        "Free coffee: 300 points",
+    ]);
     const google = loyaltyObjectFields(view).textModulesData as { id: string; body: string }[];
     expect(google.find((t) => t.id === "next")?.body).toBe("Free coffee: 275 to go");
 

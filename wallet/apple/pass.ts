@@ -5,6 +5,8 @@ import { cardQrToken } from "../../lib/cards/token";
 import type { CardView } from "../../lib/cards/view";
 import { asLanguage, LANGUAGES, type Language, type Translator } from "../../lib/i18n";
 import { toMajor } from "../../lib/money";
+import { rewardUnavailable } from "../../lib/rewards/availability";
+import { unavailableText } from "../../lib/rewards/availability-text";
 import type { AppleConfig } from "../config";
 import { localizedText, nextRewardTitle, passDate, sameText, type LocalizedText } from "../localized";
 import { passImages, type PassImages, type StripInput } from "./images";
@@ -82,6 +84,14 @@ export type PassMessage = { title: string; body: string };
  * so that visit makes one notification ("Welcome to Gold!"), not two.
  */
 export type NotifyPolicy = { quietBalance: boolean };
+
+/** After a catalog line on the back: why this card cannot take the reward now (sold out, another tier, outside its dates), or nothing. */
+function catalogNote(tr: Translator, reward: CardView["rewards"][number], view: CardView): string {
+  if (view.open.some((r) => r.id === reward.id)) return "";
+  const why = rewardUnavailable(reward, view.card, new Date());
+  if (!why) return "";
+  return why.reason === "out_of_stock" ? ` ${tr.t("pass.out_of_stock")}` : ` (${unavailableText(tr, why, reward)})`;
+}
 
 export function passModel(
   view: CardView,
@@ -186,7 +196,7 @@ export function passModel(
       key: "catalog",
       label: L.t((tr) => tr.t("pass.rewards")),
       value: L.t((tr) =>
-        view.rewards.map((r) => `${tr.t("pass.catalog_line", { reward: r.name, count: r.cost })}${r.inventory === 0 ? ` ${tr.t("pass.out_of_stock")}` : ""}`).join("\n"),
+        view.rewards.map((r) => `${tr.t("pass.catalog_line", { reward: r.name, count: r.cost })}${catalogNote(tr, r, view)}`).join("\n"),
       ),
     });
   }
