@@ -30,7 +30,7 @@ import type { AddressInfo } from "node:net";
 
 type FnConfig = {
   id: string;
-  triggers: { event?: string; cron?: string }[];
+  triggers: { event?: string; cron?: string; expression?: string }[];
   steps: Record<string, { runtime: { url: string }; retries?: { attempts?: number } }>;
   debounce?: { key?: string; period: string; timeout?: string };
 };
@@ -52,6 +52,22 @@ function duration(text: string | undefined, fallback: number): number {
   const m = /^(\d+)(ms|s|m|h)$/.exec(text ?? "");
   if (!m) return fallback;
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"];
+}
+
+/**
+ * A trigger's `if` expression, for the forms the app uses: `event.data.<path> == <literal>` and
+ * `!= <literal>` (true, false, null, a number or a quoted string). Anything else is refused rather
+ * than guessed. As in Inngest, a missing field is null.
+ */
+export function matches(expression: string, event: Event): boolean {
+  const m = /^\s*(event\.[\w.]+)\s*(==|!=)\s*(true|false|null|-?\d+(?:\.\d+)?|'[^']*'|"[^"]*")\s*$/.exec(expression);
+  if (!m) throw new Error(`the local Inngest stand-in cannot evaluate the trigger expression ${JSON.stringify(expression)}`);
+  let v: unknown = { event };
+  for (const part of m[1]!.split(".")) v = v && typeof v === "object" ? (v as Record<string, unknown>)[part] : undefined;
+  const literal = m[3]!;
+  const expected = /^['"]/.test(literal) ? literal.slice(1, -1) : JSON.parse(literal);
+  const equal = (v ?? null) === expected;
+  return m[2] === "==" ? equal : !equal;
 }
 
 function valueAt(event: Event, expression: string): string {
@@ -157,7 +173,7 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
       seen.add(event.id);
     }
     for (const fn of functions) {
-      if (!fn.triggers.some((t) => t.event === event.name)) continue;
+      if (!fn.triggers.some((t) => t.event === event.name && (!t.expression || matches(t.expression, event)))) continue;
       if (!fn.debounce) {
         void run(fn, event);
         continue;

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
-import { outboxEvents, type OutboxEvent } from "../../db/schema";
+import { outboxEvents, webhookEndpoints, type OutboxEvent } from "../../db/schema";
+import { WEBHOOK_EVENTS } from "./catalogue";
 import { env } from "../env";
 import { beat } from "./heartbeat";
 import { inngest } from "./inngest";
@@ -35,7 +36,8 @@ export async function dispatchPending(db: Executor, opts: { limit?: number; time
     const chunk = pending.slice(i, i + CHUNK);
     const ids = chunk.map((e) => e.id);
     try {
-      await withTimeout(inngest.send(chunk.map(toInngestEvent)), opts.timeoutMs ?? env.INNGEST_SEND_TIMEOUT_MS);
+      const subscribed = await webhookSubscriptions(db, chunk);
+      await withTimeout(inngest.send(chunk.map((e) => toInngestEvent(e, subscribed))), opts.timeoutMs ?? env.INNGEST_SEND_TIMEOUT_MS);
       await db
         .update(outboxEvents)
         .set({ dispatchedAt: new Date(), attempts: sql`${outboxEvents.attempts} + 1`, lastError: null })
@@ -56,8 +58,28 @@ export async function dispatchPending(db: Executor, opts: { limit?: number; time
   return result;
 }
 
-export function toInngestEvent(e: Pick<OutboxEvent, "id" | "type" | "merchantId" | "payload" | "createdAt">) {
-  return { id: e.id, name: e.type, data: { ...e.payload, merchantId: e.merchantId }, ts: e.createdAt.getTime() };
+const WEBHOOK_EVENT_SET = new Set<string>(WEBHOOK_EVENTS);
+
+/** `${merchantId} ${eventType}` for each event type an active endpoint of these events' businesses takes. */
+async function webhookSubscriptions(db: Executor, chunk: Pick<OutboxEvent, "merchantId" | "type">[]): Promise<Set<string>> {
+  const merchantIds = [...new Set(chunk.filter((e) => WEBHOOK_EVENT_SET.has(e.type)).map((e) => e.merchantId))];
+  if (merchantIds.length === 0) return new Set();
+  const rows = await db
+    .select({ merchantId: webhookEndpoints.merchantId, events: webhookEndpoints.events })
+    .from(webhookEndpoints)
+    .where(and(inArray(webhookEndpoints.merchantId, merchantIds), eq(webhookEndpoints.active, true)));
+  return new Set(rows.flatMap((r) => r.events.map((type) => `${r.merchantId} ${type}`)));
+}
+
+/**
+ * The Inngest event for an outbox row. An event a business could receive by webhook says whether
+ * one of its endpoints takes it (`data.webhooks`): the fan-out function's trigger skips the rest, so
+ * a business without endpoints costs no run per change. Without `subscribed` (tests, replays) the
+ * flag is left out and the fan-out runs and looks for itself.
+ */
+export function toInngestEvent(e: Pick<OutboxEvent, "id" | "type" | "merchantId" | "payload" | "createdAt">, subscribed?: Set<string>) {
+  const webhooks = subscribed && WEBHOOK_EVENT_SET.has(e.type) ? { webhooks: subscribed.has(`${e.merchantId} ${e.type}`) } : {};
+  return { id: e.id, name: e.type, data: { ...e.payload, merchantId: e.merchantId, ...webhooks }, ts: e.createdAt.getTime() };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

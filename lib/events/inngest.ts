@@ -11,8 +11,8 @@ export const inngest = new Inngest({
   isDev: env.INNGEST_DEV ? true : undefined,
 });
 
-/** What an Inngest event carries: the catalogue's payload plus the merchant (lib/events/dispatch.ts adds it). */
-type InngestEventData<T extends EventType> = EventPayload<T> & { merchantId: string };
+/** What an Inngest event carries: the catalogue's payload plus the merchant and the webhook flag (lib/events/dispatch.ts adds them). */
+type InngestEventData<T extends EventType> = EventPayload<T> & { merchantId: string; webhooks?: boolean };
 
 /**
  * The typed Inngest events, one per catalogue entry and keyed by its name (`events["card.enrolled"]`):
@@ -21,6 +21,7 @@ type InngestEventData<T extends EventType> = EventPayload<T> & { merchantId: str
 export const events = Object.fromEntries(
   EVENT_TYPES.map((name) => {
     const payload: z.ZodObject = EVENT_CATALOGUE[name].payload;
-    return [name, eventType(name, { schema: payload.extend({ merchantId: z.string() }) })];
+    // `webhooks`: whether an endpoint of the business takes this event (dispatch.ts sets it on the ones a webhook can carry).
+    return [name, eventType(name, { schema: payload.extend({ merchantId: z.string(), webhooks: z.boolean().optional() }) })];
   }),
 ) as unknown as { [T in EventType]: InngestEventType<T, z.ZodType<InngestEventData<T>, InngestEventData<T>>> };
