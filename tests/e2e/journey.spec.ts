@@ -76,10 +76,10 @@ test("the owner adds a reward to the program", async ({ browser }, info) => {
   await expect(ownerPage.getByRole("heading", { name: "Bean Points" })).toBeVisible();
   programId = /\/dashboard\/programs\/([^/?]+)/.exec(ownerPage.url())![1]!;
 
-  await ownerPage.getByLabel("New reward").fill("Free coffee");
+  await ownerPage.getByRole("textbox", { name: "New reward" }).fill("Free coffee");
   await ownerPage.getByLabel("Cost (points)").fill("10");
   await ownerPage.getByRole("button", { name: "Add reward" }).click();
-  await expect(ownerPage.getByRole("cell", { name: "Free coffee" })).toBeVisible();
+  await expect(ownerPage.getByRole("cell", { name: "Free coffee", exact: true })).toBeVisible();
   await accessible(ownerPage, "program editor");
   await shot(ownerPage, info, "03-program-editor");
 });
