@@ -1,6 +1,6 @@
 import { dbReady } from "../db/client";
 import { env } from "../lib/env";
-import { defaultWalletDeps, refreshApplePass, syncGoogleCard, type WalletDeps } from "../wallet/sync";
+import { defaultWalletDeps, syncWalletCard, type WalletDeps } from "../wallet/sync";
 import { events, inngest } from "../lib/events/inngest";
 import { describeJob } from "./job";
 
@@ -24,8 +24,9 @@ export function createWalletSync(deps: () => WalletDeps = defaultWalletDeps) {
     },
     async ({ event, step }) => {
       const cardId = event.data.cardId;
-      const apple = await step.run("apple-push", async () => refreshApplePass(await dbReady(), deps(), cardId, { force: true }));
-      const google = await step.run("google-patch", async () => syncGoogleCard(await dbReady(), deps(), cardId));
+      // One step, one read of the card for both wallets (the sync is safe to repeat: a retry after a
+      // Google failure pushes the iPhones once more, which only makes them ask again).
+      const { apple, google } = await step.run("sync", async () => syncWalletCard(await dbReady(), deps(), cardId));
       return { cardId, apple, google };
     },
   );

@@ -1,7 +1,7 @@
 import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../db/client";
 import { appleRegistrations, cards, googleWalletObjects } from "../db/schema";
-import { loadCardView } from "../lib/cards/view";
+import { loadCardView, type CardView } from "../lib/cards/view";
 import { recordPassEvent, touchPassActivity } from "../lib/insights/pass-events";
 import { ApnsSender, pushAll, type ApnsResult } from "./apple/apns";
 import { loadPass, markPushed, needsPush } from "./apple/state";
@@ -107,14 +107,27 @@ export type AppleRefreshOutcome = (NonNullable<AppleSyncOutcome> & { changed: bo
  * the card itself), otherwise only when they were not pushed for this content yet (a fan-out
  * after a reward, location or program change, where most passes may not have changed at all).
  */
-export async function refreshApplePass(db: Executor, deps: WalletDeps, cardId: string, opts: { force?: boolean } = {}): Promise<AppleRefreshOutcome> {
+export async function refreshApplePass(db: Executor, deps: WalletDeps, cardId: string, opts: { force?: boolean; view?: CardView } = {}): Promise<AppleRefreshOutcome> {
   if (!deps.apple) return null;
-  const pass = await loadPass(db, deps.apple.config, { cardId });
+  const pass = await loadPass(db, deps.apple.config, { cardId }, opts.view);
   if (!pass) return null;
   if (!opts.force && !needsPush(pass.state)) return { sent: 0, unregistered: 0, rejected: 0, changed: pass.state.changed, pushed: false };
   const outcome = (await pushAppleUpdate(db, deps, cardId))!;
   await markPushed(db, cardId, pass.state.modifiedAt);
   return { ...outcome, changed: pass.state.changed, pushed: true };
+}
+
+/**
+ * One card brought up to date in both wallets from one read of its view: Apple devices pushed to
+ * refetch (always, `force`), the Google object PATCHed. What the per-card wallet sync job runs.
+ */
+export async function syncWalletCard(db: Executor, deps: WalletDeps, cardId: string): Promise<{ apple: AppleRefreshOutcome; google: GoogleSyncOutcome }> {
+  if (!deps.apple && !deps.google) return { apple: null, google: null };
+  const view = (await loadCardView(db, { cardId })) ?? undefined;
+  if (!view) return { apple: null, google: null };
+  const apple = await refreshApplePass(db, deps, cardId, { force: true, view });
+  const google = await syncGoogleCard(db, deps, cardId, view);
+  return { apple, google };
 }
 
 /** A fan-out's page: each card's pass looked at again (pushed when it changed) and its Google object brought up to date. Returns how many passes were pushed. */
@@ -128,9 +141,9 @@ export async function syncWalletCards(db: Executor, deps: WalletDeps, cardIds: s
 }
 
 /** PATCHes the card's Google object (and its class when the design changed). */
-export async function syncGoogleCard(db: Executor, deps: WalletDeps, cardId: string): Promise<GoogleSyncOutcome> {
+export async function syncGoogleCard(db: Executor, deps: WalletDeps, cardId: string, loaded?: CardView): Promise<GoogleSyncOutcome> {
   if (!deps.google) return null;
-  const view = await loadCardView(db, { cardId });
+  const view = loaded ?? (await loadCardView(db, { cardId }));
   if (!view) return null;
   const [saved] = await db.select({ cardId: googleWalletObjects.cardId }).from(googleWalletObjects).where(eq(googleWalletObjects.cardId, cardId));
   if (!saved) return null;

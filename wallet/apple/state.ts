@@ -77,8 +77,14 @@ export const needsPush = (state: PassState) => state.pushedAt === null || state.
 export type LoadedPass = { view: CardView; model: PassModel; state: PassState };
 
 /** A card's pass as of now: its view, its model (with the newest message) and its state. Null when there is no such card. */
-export async function loadPass(db: Executor, config: Pick<AppleConfig, "passTypeId" | "teamId" | "webServiceUrl">, lookup: CardLookup): Promise<LoadedPass | null> {
-  const view = await loadCardView(db, lookup);
+export async function loadPass(
+  db: Executor,
+  config: Pick<AppleConfig, "passTypeId" | "teamId" | "webServiceUrl">,
+  lookup: CardLookup,
+  loaded?: CardView,
+): Promise<LoadedPass | null> {
+  // A caller that already read the card's view (the wallet sync, for both wallets) hands it in.
+  const view = loaded ?? (await loadCardView(db, lookup));
   if (!view) return null;
   const [prior] = await db.select().from(applePassStates).where(eq(applePassStates.cardId, view.card.id));
   const { balance, tier } = view.card;
