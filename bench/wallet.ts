@@ -209,7 +209,9 @@ export async function runWalletBench() {
       bench: "wallet",
       at: new Date().toISOString(),
       note:
-        "Measured on a shared 2-core machine under heavy load from other work (see machine): absolute times are not comparable between runs. " +
+        ((os.loadavg()[0] ?? 0) > 4
+          ? "Measured on a shared 2-core machine under heavy load from other work (see machine): absolute times are not comparable between runs. "
+          : "Measured on a quiet 2-core machine (see machine.loadAverageAtStart). ") +
         "Latency = from the commit of a balance change (its API answer reaching the client) to the first APNs push for the card arriving at the local APNs fake, " +
         "and to the first Google PATCH of the card's object showing the new balance arriving at the local Google fake, debounce included. " +
         "Jobs run through a local Inngest stand-in speaking Inngest's protocol (signed in-band sync, debounce per card, signed step calls to /api/inngest).",
