@@ -38,13 +38,14 @@ test("an owner schedules a cashback bonus under a budget and sees its projected 
   await page.goto("/dashboard/campaigns");
   await page.getByLabel("Name", { exact: true }).fill("Welcome gift");
   await page.getByLabel("Effect").selectOption("bonus");
-  await page.getByLabel("Bonus (minor units)").fill("250");
+  // Cashback is typed as money in the program's currency.
+  await page.getByLabel("Bonus (USD)").fill("2.50");
   await page.getByLabel("Announce it when it starts").uncheck();
   // Without a budget a cashback bonus is refused, with the reason at the field.
   await page.getByRole("button", { name: "Schedule campaign" }).click();
   await expect(page.getByText("a cashback bonus or multiplier needs a budget").first()).toBeVisible();
-  await expect(page.getByLabel("Budget (minor units)")).toHaveAttribute("aria-invalid", "true");
-  await page.getByLabel("Budget (minor units)").fill("1000");
+  await expect(page.getByLabel("Budget (USD)")).toHaveAttribute("aria-invalid", "true");
+  await page.getByLabel("Budget (USD)").fill("10");
   await page.getByRole("button", { name: "Schedule campaign" }).click();
   const row = page.getByRole("row").filter({ hasText: "Welcome gift" });
   await expect(row).toContainText("Budget $10.00, $0.00 given");

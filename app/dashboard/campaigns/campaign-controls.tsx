@@ -4,9 +4,10 @@ import { useState } from "react";
 import { ActionButton, Checkbox, FormMessages, SubmitButton } from "@/components/form";
 import { Field, Input, Select, byName, inputClass } from "@/components/ui";
 import { useFormAction } from "@/components/use-action";
+import { inputStep, parseAmount } from "@/lib/money";
 import { cancelCampaignAction, createCampaignAction } from "./actions";
 
-type ProgramOption = { id: string; name: string; kind: "points" | "stamps" | "cashback"; tiers: string[] };
+type ProgramOption = { id: string; name: string; kind: "points" | "stamps" | "cashback"; currency: string; tiers: string[] };
 type SegmentOption = { id: string; name: string; programId: string };
 type AudienceKind = "everyone" | "tier" | "inactive" | "birthday_month" | "segment";
 type EffectKind = "multiplier" | "bonus" | "double_stamps";
@@ -25,6 +26,9 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
   const { onSubmit, pending, error, fieldErrors } = useFormAction(createCampaignAction, {
     input: (d) => {
       const text = (k: string) => String(d.get(k) ?? "");
+      // Cashback is typed as money ("2.50" USD) and sent in minor units (250); a count otherwise.
+      // What the currency does not allow ("2.505" USD) becomes NaN, which the schema refuses on the field.
+      const amount = (k: string) => (program.kind === "cashback" ? (parseAmount(text(k), program.currency) ?? Number.NaN) : Number(text(k)));
       return {
         programId,
         name: text("name"),
@@ -39,8 +43,8 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
               : audience === "segment"
                 ? { kind: "segment", segmentId: text("segmentId") }
                 : { kind: audience },
-        effect: effectKind === "multiplier" ? { kind: "multiplier", factor: Number(text("factor")) } : effectKind === "bonus" ? { kind: "bonus", points: Number(text("points")) } : { kind: "double_stamps" },
-        budget: text("budget") === "" ? null : Number(text("budget")),
+        effect: effectKind === "multiplier" ? { kind: "multiplier", factor: Number(text("factor")) } : effectKind === "bonus" ? { kind: "bonus", points: amount("points") } : { kind: "double_stamps" },
+        budget: text("budget") === "" ? null : amount("budget"),
         announcement: announce ? { subject: text("subject"), message: text("message"), email: d.get("email") === "on", wallet: d.get("wallet") === "on" } : null,
       } as Input;
     },
@@ -114,19 +118,27 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
             <Input id="c-factor" name="factor" type="number" min={1.1} max={10} step={0.1} defaultValue={2} aria-invalid={Boolean(fe("effect.factor"))} />
           </Field>
         ) : effectKind === "bonus" ? (
-          <Field label={program.kind === "stamps" ? "Bonus stamps" : program.kind === "cashback" ? "Bonus (minor units)" : "Bonus points"} htmlFor="c-points" error={fe("effect.points")}>
-            <Input id="c-points" name="points" type="number" min={1} step={1} defaultValue={program.kind === "stamps" ? 1 : 50} aria-invalid={Boolean(fe("effect.points"))} />
+          <Field label={program.kind === "stamps" ? "Bonus stamps" : program.kind === "cashback" ? `Bonus (${program.currency})` : "Bonus points"} htmlFor="c-points" error={fe("effect.points")}>
+            <Input
+              id="c-points"
+              name="points"
+              type="number"
+              min={program.kind === "cashback" ? 0 : 1}
+              step={program.kind === "cashback" ? inputStep(program.currency) : 1}
+              defaultValue={program.kind === "stamps" ? 1 : program.kind === "cashback" ? undefined : 50}
+              aria-invalid={Boolean(fe("effect.points"))}
+            />
           </Field>
         ) : (
           <p className="self-end text-xs text-gray-600">Each visit during the campaign gives two stamps.</p>
         )}
         <Field
-          label={program.kind === "cashback" ? "Budget (minor units)" : `Budget (${program.kind === "stamps" ? "stamps" : "points"})`}
+          label={program.kind === "cashback" ? `Budget (${program.currency})` : `Budget (${program.kind === "stamps" ? "stamps" : "points"})`}
           htmlFor="c-budget"
           error={fe("budget")}
           hint={program.kind === "cashback" ? "Required for cashback: the campaign stops giving once it has given this much." : "Optional: the campaign stops giving once it has given this much."}
         >
-          <Input id="c-budget" name="budget" type="number" min={1} step={1} aria-invalid={Boolean(fe("budget"))} />
+          <Input id="c-budget" name="budget" type="number" min={program.kind === "cashback" ? 0 : 1} step={program.kind === "cashback" ? inputStep(program.currency) : 1} aria-invalid={Boolean(fe("budget"))} />
         </Field>
       </fieldset>
 

@@ -57,7 +57,7 @@ export default async function CampaignsPage() {
             <CampaignForm
               timezone={tz}
               defaults={{ startsAt: utcToZoned(new Date(Math.ceil(nowMs / 3_600_000) * 3_600_000 + DAY), tz), endsAt: utcToZoned(new Date(Math.ceil(nowMs / 3_600_000) * 3_600_000 + 8 * DAY), tz) }}
-              programs={live.map((p) => ({ id: p.id, name: p.name, kind: p.kind, tiers: tierNames(p) }))}
+              programs={live.map((p) => ({ id: p.id, name: p.name, kind: p.kind, currency: p.currency, tiers: tierNames(p) }))}
               segments={segments.map((s) => ({ id: s.id, name: s.name, programId: s.programId }))}
             />
           )}
