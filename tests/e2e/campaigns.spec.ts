@@ -1,23 +1,12 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { signInByMagicLink } from "./support";
 
 /**
  * A cashback campaign in a real browser: the owner gives a one-off bonus under a budget, and the
  * campaigns page shows its projected cost in the currency, the budget and what it has given.
  */
 const run = Date.now().toString(36);
-
-async function signInByMagicLink(page: Page, email: string) {
-  await page.goto("/sign-in?callbackUrl=%2Fdashboard");
-  await page.getByLabel("Work email").fill(email);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  await page.goto("/dev/outbox");
-  const mail = page.locator(`[data-testid="outbox-email"][data-to="${email}"]`).filter({ hasText: "sign-in link" }).first();
-  const link = await mail.getByRole("link", { name: /api\/auth\/callback\/email/ }).getAttribute("href");
-  expect(link).toBeTruthy();
-  await page.goto(link!);
-}
 
 test("an owner schedules a cashback bonus under a budget and sees its projected cost", async ({ browser }, info) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

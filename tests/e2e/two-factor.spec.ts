@@ -1,5 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { accessible, shot, signInByMagicLink } from "./support";
 import { totpCode, totpStep } from "../../lib/auth/totp";
 
 /**
@@ -13,30 +13,6 @@ const run = Date.now().toString(36);
 const email = `two-step-${run}@e2e.test`;
 // A second owner for passkeys: each address gets only a few sign-in emails in ten minutes.
 const passkeyEmail = `passkey-${run}@e2e.test`;
-
-async function shot(page: Page, info: TestInfo, name: string) {
-  const path = info.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await info.attach(name, { path, contentType: "image/png" });
-}
-
-async function accessible(page: Page, what: string) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`), `axe on ${what}`).toEqual([]);
-}
-
-async function signInByMagicLink(page: Page, address = email, callbackUrl = "/dashboard") {
-  await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  await page.getByLabel("Work email").fill(address);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  await page.goto("/dev/outbox");
-  const mail = page.locator(`[data-testid="outbox-email"][data-to="${address}"]`).filter({ hasText: "sign-in link" }).first();
-  const link = await mail.getByRole("link", { name: /api\/auth\/callback\/email/ }).getAttribute("href");
-  expect(link).toBeTruthy();
-  await page.goto(link!);
-}
 
 async function signOut(page: Page) {
   await page.goto("/dashboard");
@@ -57,7 +33,7 @@ test.afterAll(async () => {
 test("an owner turns on an authenticator app and gets ten recovery codes", async ({ browser }, info) => {
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
-  await signInByMagicLink(page);
+  await signInByMagicLink(page, email);
   await expect(page).toHaveURL(/\/onboarding/);
   await page.getByLabel("Business name").fill("Two Step Tea");
   await page.getByRole("button", { name: "Continue" }).click();
@@ -84,7 +60,7 @@ test("an owner turns on an authenticator app and gets ten recovery codes", async
 
 test("after signing out, the email link leads to the second step, and a fresh code to the dashboard", async ({}, info) => {
   await signOut(page);
-  await signInByMagicLink(page);
+  await signInByMagicLink(page, email);
   await expect(page).toHaveURL(/\/sign-in\/two-factor/);
   await expect(page.getByRole("heading", { name: "One more step" })).toBeVisible();
   // The dashboard stays shut while the second step waits.
