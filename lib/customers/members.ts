@@ -61,7 +61,7 @@ export async function memberDetail(ctx: Ctx, customerId: string) {
     .where(and(eq(customers.id, customerId), eq(customers.merchantId, ctx.merchantId)));
   if (!customer) throw notFound("Member");
   const owned = await ctx.db
-    .select({ card: cards, programName: programs.name, programKind: programs.kind })
+    .select({ card: cards, programName: programs.name, programKind: programs.kind, programCurrency: programs.currency })
     .from(cards)
     .innerJoin(programs, eq(programs.id, cards.programId))
     .where(and(eq(cards.customerId, customer.id), eq(cards.merchantId, ctx.merchantId)))

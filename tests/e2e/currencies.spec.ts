@@ -109,6 +109,12 @@ test("a dinar shop: KWD 3.125 at the counter is 3125 fils, and the card page and
   await customer.card.reload();
   await expect(customer.card.getByRole("region", { name: "Recent activity" })).toContainText(/\+KWD\s0\.312/);
 
+  // The member page counts cashback in dinars as well, not in fils.
+  await shop.page.goto("/dashboard/members");
+  await shop.page.getByRole("link", { name: "Noor Customer" }).click();
+  await expect(shop.page.getByTestId("member-balance")).toContainText(/KWD\s0\.312\s*cashback/);
+  await expect(shop.page.getByRole("table", { name: /Ledger history of Souq Cashback/ })).toContainText(/\+KWD\s0\.312/);
+
   // The payout threshold is typed in dinars too.
   await shop.page.goto("/dashboard/payouts");
   await shop.page.getByText("Set up payouts").click();

@@ -7,6 +7,7 @@ import { Badge, Card, PageHeader, formatDate, formatNumber } from "@/components/
 import type { LedgerEntry } from "@/db/schema";
 import { can } from "@/lib/auth/permissions";
 import { memberDetail } from "@/lib/customers/members";
+import { formatMoney } from "@/lib/money";
 import { isAppError } from "@/lib/errors";
 import { merchantOf } from "@/lib/merchants/verbs";
 import { requirePage } from "../../../_server/session";
@@ -18,7 +19,11 @@ const KIND_LABEL: Record<string, string> = { earn: "Earned", redeem: "Redeemed",
 
 const note = (e: LedgerEntry) => (typeof e.details?.reason === "string" ? e.details.reason : typeof e.details?.reward === "string" ? e.details.reward : (e.reference ?? ""));
 
-const ledgerColumns = (tz: string): Column<LedgerEntry>[] => [
+/** A balance or change as the program counts it: money for cashback, a count otherwise. */
+const amountIn = (kind: string, currency: string) => (n: number, signed = false) =>
+  kind === "cashback" ? `${signed && n > 0 ? "+" : ""}${formatMoney(n, currency)}` : null;
+
+const ledgerColumns = (tz: string, money: ReturnType<typeof amountIn>): Column<LedgerEntry>[] => [
   { id: "when", header: "When", cell: (e) => <DateCell value={e.createdAt} timeZone={tz} show="datetime" />, sort: (e) => e.seq },
   {
     id: "what",
@@ -30,8 +35,8 @@ const ledgerColumns = (tz: string): Column<LedgerEntry>[] => [
     ),
     sort: (e) => KIND_LABEL[e.kind] ?? e.kind,
   },
-  { id: "change", header: "Change", align: "right", cell: (e) => <NumberCell value={e.amount} signed />, sort: (e) => e.amount },
-  { id: "balance", header: "Balance", align: "right", cell: (e) => <NumberCell value={e.balanceAfter} />, sort: (e) => e.balanceAfter },
+  { id: "change", header: "Change", align: "right", cell: (e) => money(e.amount, true) ?? <NumberCell value={e.amount} signed />, sort: (e) => e.amount },
+  { id: "balance", header: "Balance", align: "right", cell: (e) => money(e.balanceAfter) ?? <NumberCell value={e.balanceAfter} />, sort: (e) => e.balanceAfter },
   { id: "note", header: "Note", cell: note, className: "text-gray-700" },
 ];
 
@@ -64,7 +69,9 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
         }
       />
       <div className="space-y-6">
-        {detail.cards.map(({ card, programName, programKind, entries, vouchers, wallet }) => (
+        {detail.cards.map(({ card, programName, programKind, programCurrency, entries, vouchers, wallet }) => {
+          const money = amountIn(programKind, programCurrency);
+          return (
           <Card key={card.id} aria-labelledby={`card-${card.id}`}>
             <div className="flex flex-wrap items-start justify-between gap-4">
               <div>
@@ -72,12 +79,12 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
                   {programName}
                 </h2>
                 <p className="mt-1 text-3xl font-bold tabular-nums" data-testid="member-balance">
-                  {formatNumber(card.balance)} <span className="text-base font-medium text-gray-600">{programKind === "stamps" ? "stamps" : programKind === "cashback" ? "cashback (minor units)" : "points"}</span>
+                  {money(card.balance) ?? formatNumber(card.balance)} <span className="text-base font-medium text-gray-600">{programKind === "stamps" ? "stamps" : programKind === "cashback" ? "cashback" : "points"}</span>
                 </p>
                 <p className="mt-1 flex gap-2 text-sm text-gray-600">
                   {card.tier ? <Badge tone="blue">{card.tier}</Badge> : null}
                   {card.status === "closed" ? <StatusBadge status="closed" /> : null}
-                  <span>Lifetime earned {formatNumber(card.lifetimeEarned)}</span>
+                  <span>Lifetime earned {money(card.lifetimeEarned) ?? formatNumber(card.lifetimeEarned)}</span>
                 </p>
               </div>
               {card.status === "active" && can(member.ctx.actor, "points:adjust") ? <AdjustForm cardId={card.id} /> : null}
@@ -86,7 +93,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
             <div className="mt-5">
               <DataTable
                 caption={`Ledger history of ${programName}`}
-                columns={ledgerColumns(tz)}
+                columns={ledgerColumns(tz, money)}
                 rows={entries}
                 rowKey={(e) => e.id}
                 empty={<p className="border-t border-gray-100 py-4 text-center text-sm text-gray-600">No activity yet.</p>}
@@ -106,7 +113,8 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
               </div>
             ) : null}
           </Card>
-        ))}
+          );
+        })}
       </div>
     </>
   );
