@@ -1,4 +1,5 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
+import { createKeepcardClient } from "../../client";
 import { signInByMagicLink } from "./support";
 
 /**
@@ -6,9 +7,11 @@ import { signInByMagicLink } from "./support";
  * in the dashboard, and the README's calls run with it — program, reward, card, a retried earn,
  * redemption and the voucher at the counter. Route tests call handlers directly; this is the check
  * that the server answers them the same way (routes without path segments once answered 500 here).
+ * The typed client in client/ runs against the same server.
  */
-test("the README's API calls work over HTTP with a key made in the dashboard", async ({ browser, request }) => {
-  const run = Date.now().toString(36);
+
+/** An owner signs up, names the business and makes an API key on the API keys page; returns the key. */
+async function keyFromDashboard(browser: Browser, run: string): Promise<string> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await signInByMagicLink(page, `integrator-${run}@e2e.test`);
@@ -21,6 +24,12 @@ test("the README's API calls work over HTTP with a key made in the dashboard", a
   const key = (await page.getByTestId("new-api-key").textContent())!.trim();
   expect(key).toMatch(/^kc_/);
   await context.close();
+  return key;
+}
+
+test("the README's API calls work over HTTP with a key made in the dashboard", async ({ browser, request }) => {
+  const run = Date.now().toString(36);
+  const key = await keyFromDashboard(browser, run);
 
   const headers = { authorization: `Bearer ${key}` };
   const post = async (path: string, data: unknown, extra: Record<string, string> = {}) => {
@@ -57,4 +66,23 @@ test("the README's API calls work over HTTP with a key made in the dashboard", a
   expect(anonymous.status()).toBe(401);
   const nul = await request.get(`/api/v1/cards/%00`, { headers });
   expect(nul.status()).toBe(400);
+});
+
+test("the typed client (client/) drives the running server", async ({ browser, baseURL }) => {
+  const run = Date.now().toString(36);
+  const keepcard = createKeepcardClient({ baseUrl: baseURL!, apiKey: await keyFromDashboard(browser, run) });
+
+  const program = await keepcard.POST("/programs", { body: { name: "Typed Points", kind: "points", rules: { basis: "amount", rate: 10 } } });
+  expect(program.response.status).toBe(201);
+  const card = await keepcard.POST("/cards", { body: { programId: program.data!.id, customer: { email: `typed-${run}@example.com` } } });
+  const id = card.data!.id;
+  const earn = () =>
+    keepcard.POST("/cards/{id}/earn", { params: { path: { id }, header: { "Idempotency-Key": `order-${run}` } }, body: { purchase: { amount: 990, currency: "USD" } } });
+  expect((await earn()).data?.card.balance).toBe(99);
+  const retried = await earn();
+  expect([retried.response.headers.get("idempotent-replayed"), retried.data?.card.balance]).toEqual(["true", 99]);
+  const found = await keepcard.GET("/cards", { params: { query: { email: `typed-${run}@example.com` } } });
+  expect(found.data?.data.map((c) => c.id)).toEqual([id]);
+  const missing = await keepcard.GET("/cards/{id}", { params: { path: { id: "crd_doesnotexist" } } });
+  expect([missing.response.status, missing.error?.code]).toEqual([404, "not_found"]);
 });
