@@ -3560,7 +3560,7 @@ export interface operations {
             content: {
                 "application/json": {
                     description?: string;
-                    events: ("card.enrolled" | "card.balance_changed" | "tier.changed" | "voucher.issued" | "voucher.redeemed" | "program.changed" | "reward.changed")[];
+                    events: ("card.enrolled" | "card.balance_changed" | "tier.changed" | "voucher.issued" | "voucher.redeemed" | "program.changed" | "reward.changed" | "payout.paid" | "payout.failed" | "payout_run.finished")[];
                     /** Format: uri */
                     url: string;
                 };

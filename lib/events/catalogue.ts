@@ -72,6 +72,34 @@ export const EVENT_CATALOGUE = {
   },
   "campaign.cancelled": { label: "Campaign cancelled", webhook: false, feed: false, payload: z.object({ campaignId: id }) },
   "payout_run.requested": { label: "Payout run requested", webhook: false, feed: false, payload: z.object({ runId: id, programId: id }) },
+  // Cashback reaching (or failing to reach) a customer: one event per payout, then one for the run.
+  "payout.paid": {
+    label: "Cashback paid",
+    webhook: true,
+    feed: false,
+    payload: z.object({ payoutId: id, runId: id, cardId: id, programId: id, amount: z.int(), currency: z.string(), reference: z.string().nullable() }),
+  },
+  "payout.failed": {
+    label: "Cashback payout failed",
+    webhook: true,
+    feed: false,
+    payload: z.object({ payoutId: id, runId: id, cardId: id, programId: id, amount: z.int(), currency: z.string(), error: z.string().nullable() }),
+  },
+  "payout_run.finished": {
+    label: "Payout run finished",
+    webhook: true,
+    feed: false,
+    payload: z.object({
+      runId: id,
+      programId: id,
+      status: z.string(),
+      paid: z.int(),
+      failed: z.int(),
+      pending: z.int(),
+      amountPaid: z.int(),
+      amountFailed: z.int(),
+    }),
+  },
   "webhook_delivery.requested": { label: "Webhook delivery requested", webhook: false, feed: false, payload: z.object({ deliveryId: id }) },
   /** Show this message on the card's pass (Apple changeMessage, Google message). */
   "wallet.message_requested": {

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Executor } from "../../db/client";
+import { executeRows, type Executor } from "../../db/client";
 import { cards, customers, payoutRuns, payouts, payoutSettings, type Payout, type PayoutRun, type PayoutRunReport, type PayoutSettings } from "../../db/schema";
 import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
@@ -247,9 +247,10 @@ class OutcomeWriter {
   }
 }
 
-/** Marks pending payouts paid or failed from their outcomes, in one UPDATE. */
+/** Marks pending payouts paid or failed from their outcomes, in one UPDATE, and records a `payout.paid` or `payout.failed` event for each in the same transaction. */
 async function writeOutcomes(db: Executor, rows: Outcome[]): Promise<void> {
-  await db.execute(sql`
+  await db.transaction(async (tx) => {
+    const written = await executeRows<WrittenPayout>(tx, sql`
     update payouts p set
       status = case when o.ok then 'paid' else 'failed' end::payout_status,
       paid_at = case when o.ok then o.at end,
@@ -258,7 +259,38 @@ async function writeOutcomes(db: Executor, rows: Outcome[]): Promise<void> {
       attempts = p.attempts + o.tries,
       updated_at = o.at
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as o(id text, ok boolean, reference text, error text, tries int, at timestamptz)
-    where p.id = o.id and p.status = 'pending'`);
+    where p.id = o.id and p.status = 'pending'
+    returning p.id, p.merchant_id, p.run_id, p.card_id, p.program_id, p.amount, p.currency, p.status, p.provider_reference, p.last_error`);
+    await recordPayoutEvents(tx, written);
+  });
+}
+
+type WrittenPayout = {
+  id: string;
+  merchant_id: string;
+  run_id: string;
+  card_id: string;
+  program_id: string;
+  amount: number;
+  currency: string;
+  status: string;
+  provider_reference: string | null;
+  last_error: string | null;
+};
+
+/** `payout.paid` / `payout.failed` for payouts just settled (all of one run, so of one business). */
+async function recordPayoutEvents(db: Executor, rows: WrittenPayout[]): Promise<void> {
+  if (rows.length === 0) return;
+  await recordEvents(
+    db,
+    rows[0]!.merchant_id,
+    rows.map((r) => {
+      const common = { payoutId: r.id, runId: r.run_id, cardId: r.card_id, programId: r.program_id, amount: Number(r.amount), currency: r.currency };
+      return r.status === "paid"
+        ? { type: "payout.paid" as const, payload: { ...common, reference: r.provider_reference } }
+        : { type: "payout.failed" as const, payload: { ...common, error: r.last_error } };
+    }),
+  );
 }
 
 /** The business a payout run belongs to (its job heartbeat is that business's alone). */
@@ -285,11 +317,20 @@ export async function finishPayoutRun(db: Executor, runId: string, prepared: { s
     amountFailed: Number(of("failed").amount),
   };
   const status = report.pending > 0 && run.provider === "manual" ? "awaiting_export" : report.failed > 0 || report.pending > 0 ? "completed_with_failures" : "completed";
-  await db
-    .update(payoutRuns)
-    .set({ status, report, finishedAt: status === "awaiting_export" ? null : new Date() })
-    .where(eq(payoutRuns.id, runId));
+  await db.transaction(async (tx) => {
+    await tx
+      .update(payoutRuns)
+      .set({ status, report, finishedAt: status === "awaiting_export" ? null : new Date() })
+      .where(eq(payoutRuns.id, runId));
+    // A run waiting for its CSV to be paid by hand has not finished; marking it paid finishes it.
+    if (status !== "awaiting_export") await recordRunFinished(tx, run, status, report);
+  });
   return report;
+}
+
+async function recordRunFinished(db: Executor, run: PayoutRun, status: string, report: PayoutRunReport): Promise<void> {
+  const { paid, failed, pending, amountPaid, amountFailed } = report;
+  await recordEvents(db, run.merchantId, [{ type: "payout_run.finished", payload: { runId: run.id, programId: run.programId, status, paid, failed, pending, amountPaid, amountFailed } }]);
 }
 
 /** The run's payouts as CSV, for a manual provider: one line per payout, the amount with the currency's decimals ("12.50", "1250", "3.125") and in minor units. */
@@ -323,9 +364,14 @@ export async function markPayoutsPaid(ctx: Ctx, raw: z.input<typeof MarkPaidInpu
     const run = await loadRun(tx.db, runId, ctx.merchantId);
     const at = now(ctx);
     const where = and(eq(payouts.runId, run.id), inArray(payouts.status, ["pending", "failed"]), payoutIds ? inArray(payouts.id, payoutIds) : undefined);
-    const marked = await tx.db.update(payouts).set({ status: "paid", paidAt: at, updatedAt: at, lastError: null }).where(where).returning({ id: payouts.id });
+    const marked = await tx.db.update(payouts).set({ status: "paid", paidAt: at, updatedAt: at, lastError: null }).where(where).returning();
+    await recordPayoutEvents(
+      tx.db,
+      marked.map((p) => ({ id: p.id, merchant_id: p.merchantId, run_id: run.id, card_id: p.cardId, program_id: p.programId, amount: p.amount, currency: p.currency, status: "paid", provider_reference: p.providerReference, last_error: null })),
+    );
     await audit(tx.db, ctx.merchantId, ctx.actor, "payouts.marked_paid", { type: "payout_run", id: run.id }, { count: marked.length });
     const report = await finishPayoutRun(tx.db, run.id, { selected: run.report?.selected ?? 0, retried: run.report?.retried ?? 0 });
+    // Finishing records payout_run.finished once nothing is left to pay by hand.
     if (report.pending === 0 && report.failed === 0) await tx.db.update(payoutRuns).set({ status: "completed", finishedAt: at }).where(eq(payoutRuns.id, run.id));
     return { marked: marked.length };
   });

@@ -1,7 +1,7 @@
 import { InngestTestEngine } from "@inngest/test";
-import { and, eq } from "drizzle-orm";
+import { and, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cards, ledgerEntries, payoutRuns, payouts, type PayoutRunReport } from "@/db/schema";
+import { cards, ledgerEntries, outboxEvents, payoutRuns, payouts, type PayoutRunReport } from "@/db/schema";
 import { env } from "@/lib/env";
 import { payoutRun } from "@/jobs/payout-run";
 import { earn } from "@/lib/ledger/earn";
@@ -26,6 +26,16 @@ async function cashbackCards(m: TestMerchant, purchases: number[]) {
     list.push(fresh!);
   }
   return { program, cards: list };
+}
+
+/** The payout events a business's webhooks would get, by type. */
+async function payoutEvents(m: TestMerchant) {
+  const rows = await m.db
+    .select()
+    .from(outboxEvents)
+    .where(and(eq(outboxEvents.merchantId, m.merchantId), like(outboxEvents.type, "payout%")));
+  const of = (type: string) => rows.filter((r) => r.type === type).map((r) => r.payload as Record<string, unknown>);
+  return { paid: of("payout.paid"), failed: of("payout.failed"), finished: of("payout_run.finished") };
 }
 
 async function runOnce(m: TestMerchant, programId: string): Promise<{ runId: string; report: PayoutRunReport }> {
@@ -82,6 +92,15 @@ describe("cashback payouts through the webhook provider", () => {
       const [now] = await m.db.select().from(cards).where(eq(cards.id, card.id));
       expect(now!.balance).toBe(card.balance);
     }
+    // Webhooks hear of each attempt's outcome once: one payout.paid per card, a payout.failed per failed
+    // attempt, and one payout_run.finished per run with its report.
+    const events = await payoutEvents(m);
+    expect(events.paid.map((e) => e.cardId).sort()).toEqual(eligible.map((c) => c.id).sort());
+    for (const card of eligible) expect(events.paid.find((e) => e.cardId === card.id)).toMatchObject({ amount: card.balance, currency: "USD", reference: expect.any(String) });
+    expect(events.failed.length).toBe(events.finished.reduce((sum, e) => sum + Number(e.failed), 0));
+    expect(events.finished[0]).toMatchObject({ runId: first.runId, programId: program.id, paid: first.report.paid, failed: first.report.failed, amountPaid: first.report.amountPaid });
+    expect(events.finished.at(-1)).toMatchObject({ runId: idle.runId, status: "completed", paid: 0 });
+
     // The fake really failed and timed out, the signature held, and the concurrency limit was kept.
     expect(provider.state.transient).toBeGreaterThan(0);
     expect(provider.state.timeouts).toBeGreaterThan(0);
@@ -125,6 +144,10 @@ describe("manual payouts", () => {
     expect(await markPayoutsPaid(m.ctx, { runId })).toEqual({ marked: 1 });
     const [done] = await m.db.select().from(payoutRuns).where(eq(payoutRuns.id, runId));
     expect(done!.status).toBe("completed");
+    // Waiting for the CSV is not finished; marking it paid is, once, with the payout.
+    const events = await payoutEvents(m);
+    expect(events.paid).toEqual([expect.objectContaining({ runId, cardId: all[0]!.id, amount: 600 })]);
+    expect(events.finished).toEqual([expect.objectContaining({ runId, status: "completed", paid: 1, pending: 0 })]);
     const debits = await m.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.cardId, all[0]!.id), eq(ledgerEntries.kind, "payout")));
     expect(debits.map((d) => d.amount)).toEqual([-600]);
   });
