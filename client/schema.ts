@@ -29,7 +29,8 @@ export interface paths {
         get: operations["getCardsById"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Remove a card from its program (closes it; 200 again for a closed card) */
+        delete: operations["deleteCardsById"];
         options?: never;
         head?: never;
         patch?: never;
@@ -713,6 +714,159 @@ export interface operations {
             };
             /** @description Not found (or another merchant's) */
             404: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the window frees up. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteCardsById: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key, unique per merchant; replays return the first result. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Why the card is removed (kept in the audit log) */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        balance: number;
+                        /** Format: date-time */
+                        createdAt: string;
+                        customerId: string;
+                        id: string;
+                        lifetimeEarned: number;
+                        links: {
+                            /** Format: uri */
+                            apple: string;
+                            /** Format: uri */
+                            card: string;
+                            /** Format: uri */
+                            google: string;
+                        };
+                        programId: string;
+                        /** @description Signed token shown in the card's QR code. */
+                        qrToken: string;
+                        referralCode: string;
+                        /** @enum {string} */
+                        status: "active" | "closed";
+                        tier: string | null;
+                        /** Format: date-time */
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Malformed: the body is not JSON */
+            400: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key may not do this: a scope it lacks, or a location it is not bound to */
+            403: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another merchant's) */
+            404: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            409: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists the fields */
+            422: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
                     RateLimit?: string;
@@ -2378,7 +2532,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     design?: {
@@ -2949,7 +3103,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     active?: boolean;

@@ -11,12 +11,6 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 export type Executor = Db | Tx;
 
-/** The rows of a raw `execute(sql…)`: postgres.js answers an array, PGlite `{ rows }`. */
-export async function executeRows<T>(db: Executor, query: SQL): Promise<T[]> {
-  const result: unknown = await db.execute(query);
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
-
 export const migrationsFolder = path.join(process.cwd(), "db", "migrations");
 
 type Handle = {

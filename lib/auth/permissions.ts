@@ -16,6 +16,8 @@ const TABLE = {
   "locations:write": ["owner", "admin"],
   "cards:read": ["owner", "admin", "marketer", "staff", "api", "customer"],
   "cards:enroll": ["owner", "admin", "staff", "api", "customer"],
+  // Removing a card from its program (the customer keeps their other cards).
+  "cards:close": ["owner", "admin", "api"],
   "points:earn": ["owner", "admin", "staff", "api"],
   "points:adjust": ["owner", "admin", "api"],
   "points:reverse": ["owner", "admin", "api"],

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { executeRows, type Executor } from "../../db/client";
+import { queryRows, type Executor } from "../../db/client";
 import { cards, customers, payoutRuns, payouts, payoutSettings, type Payout, type PayoutRun, type PayoutRunReport, type PayoutSettings } from "../../db/schema";
 import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
@@ -250,7 +250,7 @@ class OutcomeWriter {
 /** Marks pending payouts paid or failed from their outcomes, in one UPDATE, and records a `payout.paid` or `payout.failed` event for each in the same transaction. */
 async function writeOutcomes(db: Executor, rows: Outcome[]): Promise<void> {
   await db.transaction(async (tx) => {
-    const written = await executeRows<WrittenPayout>(tx, sql`
+    const written = await queryRows<WrittenPayout>(tx, sql`
     update payouts p set
       status = case when o.ok then 'paid' else 'failed' end::payout_status,
       paid_at = case when o.ok then o.at end,

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { GET as getCard } from "@/app/api/v1/cards/[id]/route";
+import { and, eq } from "drizzle-orm";
+import { DELETE as removeCard, GET as getCard } from "@/app/api/v1/cards/[id]/route";
+import { auditLog, outboxEvents, vouchers } from "@/db/schema";
+import { redeemReward } from "@/lib/rewards/redeem";
 import { GET as transactionsRoute } from "@/app/api/v1/cards/[id]/transactions/route";
 import { POST as enrollRoute } from "@/app/api/v1/cards/route";
 import { verifyQr } from "@/lib/tokens/qr";
 import { earn } from "@/lib/ledger/earn";
 import { countRows } from "../support/counts";
-import { call, makeCard, makeMerchant, makeProgram } from "../support/fixtures";
+import { call, makeCard, makeMerchant, makeProgram, makeReward } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/invariants";
 
 describe("enrolling customers", () => {
@@ -124,5 +127,42 @@ describe("reading cards", () => {
       expect(res.status, JSON.stringify(query)).toBe(422);
     }
     expect((await call(transactionsRoute, { key: b.apiKey, params: { id: card.id } })).status).toBe(404);
+  });
+});
+
+describe("removing a card from its program (DELETE /cards/{id})", () => {
+  it("closes the card, voids its open vouchers and tells the wallets; earning then refuses; a second removal answers the same card", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m);
+    const reward = await makeReward(m, program.id, 10);
+    const card = await makeCard(m, program.id);
+    const other = await makeCard(m, program.id);
+    await earn(m.ctx, { cardId: card.id, points: 50 });
+    const { voucher } = await redeemReward(m.ctx, { cardId: card.id, rewardId: reward.id });
+
+    const removed = await call(removeCard, { key: m.apiKey, method: "DELETE", params: { id: card.id }, body: { reason: "asked at the counter" } });
+    expect(removed.status).toBe(200);
+    expect(removed.body).toMatchObject({ id: card.id, status: "closed", balance: 40 });
+    const [v] = await m.db.select().from(vouchers).where(eq(vouchers.id, voucher.id));
+    expect(v!.status).toBe("void");
+    const closedEvents = await m.db.select().from(outboxEvents).where(and(eq(outboxEvents.merchantId, m.merchantId), eq(outboxEvents.type, "card.closed")));
+    expect(closedEvents.map((e) => e.payload)).toEqual([{ cardId: card.id, programId: program.id }]);
+    const [entry] = await m.db.select().from(auditLog).where(and(eq(auditLog.merchantId, m.merchantId), eq(auditLog.action, "card.closed")));
+    expect(entry!.details).toMatchObject({ reason: "asked at the counter", balance: 40, vouchersVoided: 1 });
+
+    await expect(earn(m.ctx, { cardId: card.id, points: 5 })).rejects.toMatchObject({ code: "inactive" });
+    const again = await call(removeCard, { key: m.apiKey, method: "DELETE", params: { id: card.id } });
+    expect([again.status, again.body.status]).toEqual([200, "closed"]);
+    expect(await m.db.select().from(outboxEvents).where(and(eq(outboxEvents.merchantId, m.merchantId), eq(outboxEvents.type, "card.closed")))).toHaveLength(1);
+    // The same customer's other cards and other customers' cards are untouched.
+    expect((await call(getCard, { key: m.apiKey, params: { id: other.id } })).body.status).toBe("active");
+  });
+
+  it("answers 404 for another business's card and for an unknown one, and changes nothing", async () => {
+    const [a, b] = await Promise.all([makeMerchant(), makeMerchant()]);
+    const card = await makeCard(a, (await makeProgram(a)).id);
+    expect((await call(removeCard, { key: b.apiKey, method: "DELETE", params: { id: card.id } })).status).toBe(404);
+    expect((await call(removeCard, { key: a.apiKey, method: "DELETE", params: { id: "crd_unknown" } })).status).toBe(404);
+    expect((await call(getCard, { key: a.apiKey, params: { id: card.id } })).body.status).toBe("active");
   });
 });

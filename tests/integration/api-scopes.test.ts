@@ -31,6 +31,7 @@ const EXPECTED: Record<string, ApiScope> = {
   "GET /cards": "read",
   "POST /cards": "earn",
   "GET /cards/{id}": "read",
+  "DELETE /cards/{id}": "manage",
   "GET /cards/{id}/transactions": "read",
   "POST /cards/{id}/earn": "earn",
   "POST /cards/{id}/adjust": "manage",

@@ -79,7 +79,8 @@ export function openApiDocument(serverUrl: string, routes: readonly RouteModule[
       security: [{ bearer: [scope] }],
       "x-keepcard-scope": scope,
       parameters,
-      ...(contract.body ? { requestBody: { required: true, content: { "application/json": { schema: schema(contract.body, "input") } } } } : {}),
+      // A body every field of which is optional may be left out (an empty body reads as {}).
+      ...(contract.body ? { requestBody: { required: !contract.body.safeParse({}).success, content: { "application/json": { schema: schema(contract.body, "input") } } } } : {}),
       responses,
     };
   }
