@@ -63,6 +63,8 @@ export const de: Catalogue = {
   "pass.msg.unlocked.body": "Du hast genug Punkte für {reward}. Löse sie auf deiner Karte ein.",
   "pass.msg.full.title": "Deine Karte ist voll",
   "pass.msg.full.body": "{reward} wartet auf dich. Zeig den Gutschein an der Kasse.",
+  "pass.msg.gift.title": "Ein Geschenk für dich",
+  "pass.msg.gift.body": "{title} wartet auf deiner Karte. Zeig den Gutschein an der Kasse.",
   "pass.msg.expiring.title": "Punkte verfallen bald",
   "pass.msg.expiring.body": { one: "{count} verfällt am {date}", other: "{count} verfallen am {date}" },
 

@@ -66,6 +66,8 @@ export const en = {
   "pass.msg.unlocked.body": "You have enough points for {reward}. Redeem it from your card.",
   "pass.msg.full.title": "Your card is full",
   "pass.msg.full.body": "{reward} is waiting for you. Show the voucher at the counter.",
+  "pass.msg.gift.title": "A gift for you",
+  "pass.msg.gift.body": "{title} is waiting on your card. Show the voucher at the counter.",
   "pass.msg.expiring.title": "Points expiring",
   "pass.msg.expiring.body": { one: "{count} expires on {date}", other: "{count} expire on {date}" },
 

@@ -64,6 +64,8 @@ export const es: Catalogue = {
   "pass.msg.unlocked.body": "Tienes puntos suficientes para {reward}. Canjéala desde tu tarjeta.",
   "pass.msg.full.title": "Tu tarjeta está completa",
   "pass.msg.full.body": "{reward} te está esperando. Muestra el vale en el mostrador.",
+  "pass.msg.gift.title": "Un regalo para ti",
+  "pass.msg.gift.body": "{title} te espera en tu tarjeta. Muestra el vale en caja.",
   "pass.msg.expiring.title": "Puntos a punto de caducar",
   "pass.msg.expiring.body": { one: "{count} caduca el {date}", other: "{count} caducan el {date}" },
 

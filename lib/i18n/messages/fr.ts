@@ -64,6 +64,8 @@ export const fr: Catalogue = {
   "pass.msg.unlocked.body": "Vous avez assez de points pour {reward}. Utilisez-les depuis votre carte.",
   "pass.msg.full.title": "Votre carte est complète",
   "pass.msg.full.body": "{reward} vous attend. Présentez le bon au comptoir.",
+  "pass.msg.gift.title": "Un cadeau pour vous",
+  "pass.msg.gift.body": "{title} vous attend sur votre carte. Présentez le bon à la caisse.",
   "pass.msg.expiring.title": "Points bientôt expirés",
   "pass.msg.expiring.body": { one: "{count} expire le {date}", other: "{count} expirent le {date}" },
 
