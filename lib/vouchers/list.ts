@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { cards, customers, vouchers, type Voucher } from "../../db/schema";
+import { cards, customers, locations, programs, rewards, segments, vouchers, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import { now, type Ctx } from "../context";
 import { AppError } from "../errors";
@@ -72,4 +72,59 @@ function decodeCursor(cursor: string): { at: string; id: string } {
   const read = CursorTuple.safeParse(parsed);
   if (!read.success) throw new AppError("invalid", "cursor is not one this API gave out", { errors: [{ path: "cursor", message: "unknown cursor" }] });
   return { at: read.data[0], id: read.data[1] };
+}
+
+export type VoucherRow = Voucher & {
+  state: VoucherState;
+  customerId: string;
+  member: string;
+  programName: string;
+  redeemedAt: Date | null;
+  locationName: string | null;
+};
+
+/** A page of vouchers for the dashboard: each with its member, program and the location it was used or given at. */
+export async function voucherRows(ctx: Ctx, raw: ListVouchersInput): Promise<{ rows: VoucherRow[]; nextCursor: string | null }> {
+  const page = await listVouchers(ctx, raw);
+  if (page.data.length === 0) return { rows: [], nextCursor: null };
+  const cardIds = [...new Set(page.data.map((v) => v.cardId))];
+  const people = await ctx.db
+    .select({ cardId: cards.id, customerId: customers.id, name: customers.name, email: customers.email, erasedAt: customers.erasedAt, programName: programs.name })
+    .from(cards)
+    .innerJoin(customers, eq(customers.id, cards.customerId))
+    .innerJoin(programs, eq(programs.id, cards.programId))
+    .where(and(eq(cards.merchantId, ctx.merchantId), inArray(cards.id, cardIds)));
+  const byCard = new Map(people.map((p) => [p.cardId, p]));
+  const places = new Map((await ctx.db.select({ id: locations.id, name: locations.name }).from(locations).where(eq(locations.merchantId, ctx.merchantId))).map((l) => [l.id, l.name]));
+  const at = now(ctx);
+  return {
+    nextCursor: page.nextCursor,
+    rows: page.data.map((v) => {
+      const p = byCard.get(v.cardId);
+      const place = v.redeemedLocationId ?? v.issuedLocationId;
+      return {
+        ...v,
+        state: voucherState(v, at),
+        customerId: p?.customerId ?? "",
+        member: p?.erasedAt ? "Erased customer" : (p?.name ?? p?.email ?? "—"),
+        programName: p?.programName ?? "",
+        locationName: place ? (places.get(place) ?? null) : null,
+      };
+    }),
+  };
+}
+
+/** What the issue form offers: the catalogue's active rewards and the saved segments, with their programs. */
+export async function issueChoices(ctx: Ctx) {
+  assertCan(ctx.actor, "vouchers:issue");
+  const [catalog, saved] = await Promise.all([
+    ctx.db
+      .select({ id: rewards.id, name: rewards.name, programId: rewards.programId, programName: programs.name })
+      .from(rewards)
+      .innerJoin(programs, eq(programs.id, rewards.programId))
+      .where(and(eq(rewards.merchantId, ctx.merchantId), eq(rewards.active, true)))
+      .orderBy(asc(programs.name), asc(rewards.cost)),
+    ctx.db.select({ id: segments.id, name: segments.name }).from(segments).where(eq(segments.merchantId, ctx.merchantId)).orderBy(asc(segments.name)),
+  ]);
+  return { rewards: catalog, segments: saved };
 }
