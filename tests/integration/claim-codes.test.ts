@@ -1,8 +1,6 @@
 import "./dashboard-helpers";
-import { inflateSync } from "node:zlib";
 import { and, eq } from "drizzle-orm";
-import jsQR from "jsqr";
-import { PDFDocument, PDFName, PDFNumber, PDFRawStream } from "pdf-lib";
+import { PDFDocument } from "pdf-lib";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { cards, claimCodes, emails, ledgerEntries } from "@/db/schema";
 import { claimBatchCodes, claimBatchCsv, claimBatchResults, createClaimBatch, listClaimBatches } from "@/lib/claims/batches";
@@ -10,6 +8,7 @@ import { claimByEmail, claimCode, lookupClaimCode } from "@/lib/claims/claim";
 import { claimSheetPdf, LABELS_PER_PAGE } from "@/lib/claims/sheet";
 import { makeCard, makeMerchant, makeProgram, makeUser, type TestMerchant } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/invariants";
+import { qrTextsOfPdf } from "../support/pdf-qr";
 
 const DAY = 86_400_000;
 let ipCounter = 0;
@@ -142,32 +141,6 @@ describe("claim codes", () => {
   });
 });
 
-/** The QR images a PDF draws, decoded with jsQR from the pixels the PDF holds. */
-async function qrTextsOf(pdfBytes: Uint8Array): Promise<string[]> {
-  const pdf = await PDFDocument.load(pdfBytes);
-  const out: string[] = [];
-  for (const [, object] of pdf.context.enumerateIndirectObjects()) {
-    if (!(object instanceof PDFRawStream)) continue;
-    const dict = object.dict;
-    if (dict.get(PDFName.of("Subtype")) !== PDFName.of("Image")) continue;
-    if (dict.get(PDFName.of("ColorSpace")) !== PDFName.of("DeviceRGB")) continue;
-    const width = (dict.get(PDFName.of("Width")) as PDFNumber).asNumber();
-    const height = (dict.get(PDFName.of("Height")) as PDFNumber).asNumber();
-    const rgb = inflateSync(object.contents);
-    expect(rgb.length).toBe(width * height * 3);
-    const rgba = new Uint8ClampedArray(width * height * 4);
-    for (let i = 0; i < width * height; i++) {
-      rgba[i * 4] = rgb[i * 3]!;
-      rgba[i * 4 + 1] = rgb[i * 3 + 1]!;
-      rgba[i * 4 + 2] = rgb[i * 3 + 2]!;
-      rgba[i * 4 + 3] = 255;
-    }
-    const decoded = jsQR(rgba, width, height);
-    if (decoded) out.push(decoded.data);
-  }
-  return out;
-}
-
 describe("the sheet of QR labels", () => {
   it("is a valid PDF of A4 pages, 24 labels a page, whose QR codes decode to the claim links on APP_URL", async () => {
     const m = await makeMerchant();
@@ -178,7 +151,7 @@ describe("the sheet of QR labels", () => {
     const pdf = await PDFDocument.load(bytes);
     expect(pdf.getPageCount()).toBe(Math.ceil(26 / LABELS_PER_PAGE));
     expect(pdf.getPage(0).getSize()).toEqual({ width: 595.28, height: 841.89 });
-    const texts = await qrTextsOf(bytes);
+    const texts = await qrTextsOfPdf(bytes);
     expect(texts.sort()).toEqual(found.codes.map((c) => c.url).sort());
     for (const t of texts) expect(t).toMatch(/^http:\/\/localhost:3000\/claim\/[A-Z2-7]{16}$/);
     // What a phone reads off the label claims the code.
