@@ -62,7 +62,7 @@ export async function createClaimBatch(ctx: Ctx, raw: CreateClaimBatchInput): Pr
       codeHash: hashClaimCode(deriveClaimCode(batch!.id, position)),
     }));
     for (let i = 0; i < rows.length; i += 500) await tx.db.insert(claimCodes).values(rows.slice(i, i + 500));
-    await audit(tx.db, tx.merchantId, tx.actor, "claim_codes.create", { type: "claim_code_batch", id: batch!.id }, { name: input.name, value: input.value, quantity: input.quantity, programId: found.program.id });
+    await audit(tx.db, tx.merchantId, tx.actor, "claim_batch.created", { type: "claim_code_batch", id: batch!.id }, { name: input.name, value: input.value, quantity: input.quantity, programId: found.program.id });
     return batch!;
   });
 }

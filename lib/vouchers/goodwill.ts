@@ -57,7 +57,7 @@ export async function issueGoodwillVouchers(ctx: Ctx, raw: IssueVoucherInput): P
 
     let ids: string[];
     if (input.cardId) ids = [input.cardId];
-    else ids = [...new Set(await resolveSegmentCardIds(tx, { merchantId: tx.merchantId, segmentId: input.segmentId! }))];
+    else ids = [...new Set(await resolveSegmentCardIds(tx.db, { merchantId: tx.merchantId, segmentId: input.segmentId! }))];
     if (ids.length > MAX_VOUCHERS_PER_ISSUE) {
       throw new AppError("invalid", `This segment has ${ids.length} members; one request gives at most ${MAX_VOUCHERS_PER_ISSUE} vouchers.`, {
         errors: [{ path: "segmentId", message: `at most ${MAX_VOUCHERS_PER_ISSUE} members` }],
@@ -99,7 +99,7 @@ export async function issueGoodwillVouchers(ctx: Ctx, raw: IssueVoucherInput): P
     for (let i = 0; i < events.length; i += 500) await recordEvents(tx.db, tx.merchantId, events.slice(i, i + 500));
 
     const target = input.cardId ? { type: "card", id: input.cardId } : { type: "segment", id: input.segmentId! };
-    await audit(tx.db, tx.merchantId, tx.actor, "voucher.issue", target, {
+    await audit(tx.db, tx.merchantId, tx.actor, "voucher.issued", target, {
       title,
       rewardId: reward?.id ?? null,
       count: issued.length,

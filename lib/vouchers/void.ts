@@ -42,7 +42,7 @@ export async function voidVoucher(ctx: Ctx, raw: z.input<typeof VoidOnVoucher>):
     }
     await tx.db.update(cards).set({ version: sql`${cards.version} + 1`, updatedAt: at }).where(eq(cards.id, voided.cardId));
     await recordEvents(tx.db, tx.merchantId, [{ type: "voucher.voided", payload: { voucherId: voided.id, cardId: voided.cardId, title: voided.title } }]);
-    await audit(tx.db, tx.merchantId, tx.actor, "voucher.void", { type: "voucher", id: voided.id }, { title: voided.title, cardId: voided.cardId, ...(input.reason ? { reason: input.reason } : {}) });
+    await audit(tx.db, tx.merchantId, tx.actor, "voucher.voided", { type: "voucher", id: voided.id }, { title: voided.title, cardId: voided.cardId, ...(input.reason ? { reason: input.reason } : {}) });
     return voided;
   });
 }

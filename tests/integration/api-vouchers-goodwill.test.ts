@@ -102,7 +102,7 @@ describe("POST /vouchers", () => {
     expect((await call(useRoute, { key: m.apiKey, body: { code: first.body.data[0].code } })).status).toBe(200);
     expect((await eventsOf(m, "voucher.issued")).map((e) => e.payload)).toEqual([expect.objectContaining({ cardId: card.id, title: "Free coffee" })]);
     expect((await eventsOf(m, "wallet.message_requested")).map((e) => e.payload)).toEqual([expect.objectContaining({ cardId: card.id, title: "A gift for you", body: expect.stringContaining("Free coffee") })]);
-    const [entry] = await m.db.select().from(auditLog).where(and(eq(auditLog.merchantId, m.merchantId), eq(auditLog.action, "voucher.issue")));
+    const [entry] = await m.db.select().from(auditLog).where(and(eq(auditLog.merchantId, m.merchantId), eq(auditLog.action, "voucher.issued")));
     expect(entry?.details).toMatchObject({ title: "Free coffee", note: "Long wait on Monday", count: 1 });
   });
 
