@@ -10,7 +10,7 @@ import { AppError } from "@/lib/errors";
 import { afterCommit } from "@/lib/events/after-commit";
 import { translator } from "@/lib/i18n";
 import { Language } from "@/lib/i18n/languages";
-import { rememberCard, rememberedCards } from "../remembered";
+import { rememberedCards } from "../remembered";
 
 /** The claimed value and the new balance, as the customer reads them. */
 function amounts(language: string | undefined, program: Pick<Program, "kind" | "currency">, value: number, balance: number) {
@@ -38,8 +38,8 @@ const withEmail = publicAction("claim_page.claim_email", { input: ClaimByEmailIn
   const result = await claimByEmail(db, input, await clientIp());
   afterCommit(result.merchantId);
   if (result.created) {
-    // A newcomer's own new card: this browser remembers it, and the page shows it.
-    await rememberCard(result.card.publicToken);
+    // A newcomer's own new card: the page shows it, and the form has this browser remember it (through
+    // /claim/remember: a cookie set here would re-render the page, which now says the code is claimed).
     return { kind: "card" as const, cardPath: `/c/${result.card.publicToken}`, ...amounts(input.language, result.program, result.value, result.card.balance) };
   }
   return { kind: "emailed" as const, ...amounts(input.language, result.program, result.value, 0) };

@@ -82,7 +82,11 @@ export function ClaimForm({
   const fieldError = (name: keyof typeof FIELD_ERROR) => (failure?.fieldErrors?.[name] ? t[FIELD_ERROR[name]] : null);
   const settle = (result: { ok: true; data: Done } | ({ ok: false } & Failure) | undefined) => {
     if (!result) return;
-    if (result.ok) setDone(result.data);
+    if (result.ok) {
+      setDone(result.data);
+      // The card is this browser's own from now on: later codes go onto it in one tap.
+      if (result.data.kind === "card") void fetch("/claim/remember", { method: "POST", body: result.data.cardPath.slice("/c/".length) }).catch(() => {});
+    }
     else setFailure({ code: result.code, error: result.error, fieldErrors: result.fieldErrors });
   };
 
