@@ -40,6 +40,24 @@ function drawable(font: PDFFont, text: string): string {
   return out;
 }
 
+/** The text in at most `lines` lines of `width`, the last one cut with an ellipsis if it must be. */
+function wrap(font: PDFFont, text: string, size: number, width: number, lines: number): string[] {
+  const out: string[] = [];
+  let current = "";
+  const words = drawable(font, text).split(/\s+/);
+  for (const [i, word] of words.entries()) {
+    const candidate = current ? `${current} ${word}` : word;
+    if (font.widthOfTextAtSize(candidate, size) <= width || !current) {
+      current = candidate;
+      continue;
+    }
+    if (out.length === lines - 1) return [...out, fit(font, [current, ...words.slice(i)].join(" "), size, width)];
+    out.push(current);
+    current = word;
+  }
+  return [...out, fit(font, current, size, width)];
+}
+
 /** The text, cut with an ellipsis to fit `width`. */
 function fit(font: PDFFont, text: string, size: number, width: number): string {
   const full = drawable(font, text);
@@ -84,20 +102,25 @@ export async function claimSheetPdf(d: {
     page.drawRectangle({ x: box.x, y: box.y, width: box.width, height: box.height, borderColor: rgb(0.85, 0.86, 0.88), borderWidth: 0.5, borderDashArray: [2, 2] });
     const png = await QRCode.toBuffer(code.url, { errorCorrectionLevel: "M", margin: 2, scale: 4, color: { dark: "#000000", light: "#ffffff" } });
     const image = await pdf.embedPng(png);
-    const qr = box.height - 12;
-    page.drawImage(image, { x: box.x + 6, y: box.y + 6, width: qr, height: qr });
-    const tx = box.x + qr + 12;
+    // 26 mm square with its quiet zone: a phone reads it from arm's length.
+    const qr = 74;
+    page.drawImage(image, { x: box.x + 5, y: box.y + (box.height - qr) / 2, width: qr, height: qr });
+    const tx = box.x + qr + 11;
     const tw = box.x + box.width - tx - 6;
-    let y = box.y + box.height - 16;
-    page.drawText(fit(bold, d.merchantName, 8, tw), { x: tx, y, size: 8, font: bold, color: grey });
-    y -= 16;
-    page.drawText(fit(bold, headline, 11, tw), { x: tx, y, size: 11, font: bold, color: ink });
-    y -= 12;
-    page.drawText(fit(regular, tr.t("claim.label.scan"), 7.5, tw), { x: tx, y, size: 7.5, font: regular, color: ink });
-    y -= 10;
-    page.drawText(fit(regular, d.program.name, 7, tw), { x: tx, y, size: 7, font: regular, color: grey });
-    if (until) page.drawText(fit(regular, until, 6.5, tw), { x: tx, y: box.y + 19, size: 6.5, font: regular, color: grey });
-    page.drawText(fit(mono, groupedClaimCode(code.code), 6.5, tw), { x: tx, y: box.y + 9, size: 6.5, font: mono, color: ink });
+    let y = box.y + box.height - 15;
+    page.drawText(fit(bold, d.merchantName, 7.5, tw), { x: tx, y, size: 7.5, font: bold, color: grey });
+    for (const line of wrap(bold, headline, 11, tw, 2)) {
+      y -= 12.5;
+      page.drawText(line, { x: tx, y, size: 11, font: bold, color: ink });
+    }
+    y -= 2;
+    for (const line of wrap(regular, tr.t("claim.label.scan"), 7, tw, 2)) {
+      y -= 8.5;
+      page.drawText(line, { x: tx, y, size: 7, font: regular, color: ink });
+    }
+    page.drawText(fit(regular, d.program.name, 6.5, tw), { x: tx, y: box.y + 27, size: 6.5, font: regular, color: grey });
+    if (until) page.drawText(fit(regular, until, 6.5, tw), { x: tx, y: box.y + 17, size: 6.5, font: regular, color: grey });
+    page.drawText(fit(mono, groupedClaimCode(code.code), 6.5, tw), { x: tx, y: box.y + 7, size: 6.5, font: mono, color: ink });
   }
   return pdf.save({ useObjectStreams: true });
 }
