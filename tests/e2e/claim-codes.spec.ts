@@ -88,7 +88,7 @@ test("a merchant prints claim codes; a customer claims one once and sees the poi
 
   // The batch's results on the dashboard.
   await page.goto("/dashboard/claim-codes");
-  await page.getByRole("link", { name: "Coffee bags" }).click();
+  await page.getByRole("link", { name: "Coffee bags", exact: true }).click();
   const stats = page.getByTestId("batch-stats");
   await expect(stats).toContainText("Claimed2");
   await expect(stats).toContainText("Unclaimed1");
