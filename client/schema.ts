@@ -209,6 +209,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/vouchers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List vouchers by card, customer, status or location */
+        get: operations["getVouchers"];
+        put?: never;
+        /** Give a goodwill voucher to a card or a segment */
+        post: operations["postVouchers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vouchers/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a voucher that was not used */
+        post: operations["postVouchersByIdVoid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/vouchers/redeem": {
         parameters: {
             query?: never;
@@ -1149,13 +1184,17 @@ export interface operations {
                             /** Format: date-time */
                             expiresAt: string;
                             id: string;
+                            /** @description Where a goodwill voucher was given. */
+                            issuedLocationId: string | null;
                             redeemedAt: string | null;
+                            redeemedLocationId: string | null;
                             rewardId: string | null;
                             /** @enum {string} */
                             status: "issued" | "redeemed" | "void";
                             title: string;
                             /** @description Signed token for the voucher's QR code. */
                             token: string;
+                            voidedAt: string | null;
                         }[];
                     };
                 };
@@ -1331,13 +1370,17 @@ export interface operations {
                             /** Format: date-time */
                             expiresAt: string;
                             id: string;
+                            /** @description Where a goodwill voucher was given. */
+                            issuedLocationId: string | null;
                             redeemedAt: string | null;
+                            redeemedLocationId: string | null;
                             rewardId: string | null;
                             /** @enum {string} */
                             status: "issued" | "redeemed" | "void";
                             title: string;
                             /** @description Signed token for the voucher's QR code. */
                             token: string;
+                            voidedAt: string | null;
                         };
                     };
                 };
@@ -3344,13 +3387,17 @@ export interface operations {
                             /** Format: date-time */
                             expiresAt: string;
                             id: string;
+                            /** @description Where a goodwill voucher was given. */
+                            issuedLocationId: string | null;
                             redeemedAt: string | null;
+                            redeemedLocationId: string | null;
                             rewardId: string | null;
                             /** @enum {string} */
                             status: "issued" | "redeemed" | "void";
                             title: string;
                             /** @description Signed token for the voucher's QR code. */
                             token: string;
+                            voidedAt: string | null;
                         };
                     };
                 };
@@ -3463,6 +3510,433 @@ export interface operations {
             };
         };
     };
+    getVouchers: {
+        parameters: {
+            query?: {
+                /** @description Only this card's vouchers. */
+                cardId?: string;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Only the vouchers of this customer's cards (any case). */
+                email?: string;
+                /** @description Page size (default 50) */
+                limit?: number;
+                /** @description Only vouchers given or used at this location. */
+                locationId?: string;
+                /** @description issued (open), redeemed, void (cancelled) or expired (issued, never used, past its date). */
+                status?: "issued" | "redeemed" | "void" | "expired";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            cardId: string;
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            id: string;
+                            /** @description Where a goodwill voucher was given. */
+                            issuedLocationId: string | null;
+                            redeemedAt: string | null;
+                            redeemedLocationId: string | null;
+                            rewardId: string | null;
+                            /** @enum {string} */
+                            status: "issued" | "redeemed" | "void";
+                            title: string;
+                            /** @description Signed token for the voucher's QR code. */
+                            token: string;
+                            voidedAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key may not do this: a scope it lacks, or a location it is not bound to */
+            403: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists the fields */
+            422: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the window frees up. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postVouchers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key, unique per merchant; replays return the first result. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Give it to this card. */
+                    cardId?: string;
+                    /** @description Where it was given. */
+                    locationId?: string;
+                    /** @description Why it was given (kept in the audit log). */
+                    note?: string;
+                    /** @description A reward of the catalogue, given without spending points. */
+                    rewardId?: string;
+                    /** @description Give it to every active card of this saved segment (each card one voucher). */
+                    segmentId?: string;
+                    /** @description What the voucher is worth, in words ("Free coffee"), when it is not a catalogue reward. */
+                    title?: string;
+                    /** @description Days until it expires (default: the vouchers' usual lifetime). */
+                    validDays?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            cardId: string;
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            id: string;
+                            /** @description Where a goodwill voucher was given. */
+                            issuedLocationId: string | null;
+                            redeemedAt: string | null;
+                            redeemedLocationId: string | null;
+                            rewardId: string | null;
+                            /** @enum {string} */
+                            status: "issued" | "redeemed" | "void";
+                            title: string;
+                            /** @description Signed token for the voucher's QR code. */
+                            token: string;
+                            voidedAt: string | null;
+                        }[];
+                        /** @description Vouchers given by this request. */
+                        issued: number;
+                        /** @description Cards of the segment left out: closed, or in another program than the reward's. */
+                        skipped: number;
+                    };
+                };
+            };
+            /** @description Malformed: the body is not JSON */
+            400: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key may not do this: a scope it lacks, or a location it is not bound to */
+            403: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another merchant's) */
+            404: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            409: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists the fields */
+            422: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the window frees up. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postVouchersByIdVoid: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key, unique per merchant; replays return the first result. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Why it is cancelled (kept in the audit log). */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        voucher: {
+                            cardId: string;
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            id: string;
+                            /** @description Where a goodwill voucher was given. */
+                            issuedLocationId: string | null;
+                            redeemedAt: string | null;
+                            redeemedLocationId: string | null;
+                            rewardId: string | null;
+                            /** @enum {string} */
+                            status: "issued" | "redeemed" | "void";
+                            title: string;
+                            /** @description Signed token for the voucher's QR code. */
+                            token: string;
+                            voidedAt: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Malformed: the body is not JSON */
+            400: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key may not do this: a scope it lacks, or a location it is not bound to */
+            403: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another merchant's) */
+            404: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            409: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists the fields */
+            422: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the window frees up. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postVouchersRedeem: {
         parameters: {
             query?: never;
@@ -3504,13 +3978,17 @@ export interface operations {
                             /** Format: date-time */
                             expiresAt: string;
                             id: string;
+                            /** @description Where a goodwill voucher was given. */
+                            issuedLocationId: string | null;
                             redeemedAt: string | null;
+                            redeemedLocationId: string | null;
                             rewardId: string | null;
                             /** @enum {string} */
                             status: "issued" | "redeemed" | "void";
                             title: string;
                             /** @description Signed token for the voucher's QR code. */
                             token: string;
+                            voidedAt: string | null;
                         };
                     };
                 };
@@ -3714,7 +4192,7 @@ export interface operations {
             content: {
                 "application/json": {
                     description?: string;
-                    events: ("card.enrolled" | "card.balance_changed" | "tier.changed" | "voucher.issued" | "voucher.redeemed" | "program.changed" | "reward.changed" | "payout.paid" | "payout.failed" | "payout_run.finished")[];
+                    events: ("card.enrolled" | "card.balance_changed" | "tier.changed" | "voucher.issued" | "voucher.redeemed" | "voucher.voided" | "program.changed" | "reward.changed" | "payout.paid" | "payout.failed" | "payout_run.finished")[];
                     /** Format: uri */
                     url: string;
                 };

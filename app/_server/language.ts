@@ -18,7 +18,7 @@ export const cardPageLanguage = cache(async (token: string): Promise<Language> =
 
 /**
  * The language of the page being rendered, for the root layout's `<html lang>`: a card page is in
- * its holder's language, a join page in the one chosen there or the browser's; everything else
+ * its holder's language, a join or claim page in the one chosen there or the browser's; everything else
  * (the dashboard, the scanner) is in English.
  */
 export async function pageLanguage(): Promise<Language> {
@@ -28,6 +28,6 @@ export async function pageLanguage(): Promise<Language> {
   const url = new URL(page, "http://page.invalid");
   const card = /^\/c\/([A-Za-z0-9]{16,64})\/?$/.exec(url.pathname);
   if (card) return cardPageLanguage(card[1]!);
-  if (/^\/join\/[^/]+\/?$/.test(url.pathname)) return joinLanguage(url.searchParams.get("lang"), h.get("accept-language"));
+  if (/^\/(join|claim)\/[^/]+\/?$/.test(url.pathname)) return joinLanguage(url.searchParams.get("lang"), h.get("accept-language"));
   return "en";
 }

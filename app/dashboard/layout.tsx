@@ -17,6 +17,8 @@ const NAV: Array<{ route: PageRoute; label: string }> = [
   { route: "/dashboard/partner", label: "Partner rewards" },
   { route: "/dashboard/members", label: "Members" },
   { route: "/dashboard/campaigns", label: "Campaigns" },
+  { route: "/dashboard/vouchers", label: "Vouchers" },
+  { route: "/dashboard/claim-codes", label: "Claim codes" },
   { route: "/dashboard/locations", label: "Locations" },
   { route: "/dashboard/team", label: "Team" },
   { route: "/dashboard/api-keys", label: "API keys" },

@@ -68,9 +68,20 @@ export const vouchers = pgTable(
     redeemedAt: ts("redeemed_at"),
     redeemedBy: text("redeemed_by"),
     redeemedLocationId: text("redeemed_location_id"),
+    // Where a goodwill voucher was given (a till's API key, or chosen in the dashboard); null otherwise.
+    issuedLocationId: text("issued_location_id"),
+    // Who gave a goodwill voucher by hand (null for vouchers bought with points or a full stamp card).
+    issuedBy: text("issued_by"),
+    voidedAt: ts("voided_at"),
+    voidedBy: text("voided_by"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("vouchers_merchant_code_uq").on(t.merchantId, t.code), index("vouchers_card_idx").on(t.cardId)],
+  (t) => [
+    uniqueIndex("vouchers_merchant_code_uq").on(t.merchantId, t.code),
+    index("vouchers_card_idx").on(t.cardId),
+    // The dashboard's and the API's list: a business's vouchers, newest first.
+    index("vouchers_merchant_created_idx").on(t.merchantId, t.createdAt),
+  ],
 );
 
 export type Reward = typeof rewards.$inferSelect;

@@ -23,6 +23,12 @@ const TABLE = {
   "points:reverse": ["owner", "admin", "api"],
   "rewards:redeem": ["owner", "admin", "staff", "api", "customer"],
   "vouchers:use": ["owner", "admin", "staff", "api"],
+  // Listing vouchers, giving a goodwill voucher (catalog reward or free text) and cancelling one.
+  "vouchers:read": ["owner", "admin", "marketer", "api"],
+  "vouchers:issue": ["owner", "admin", "api"],
+  "vouchers:void": ["owner", "admin", "api"],
+  // Printed claim codes: making batches (they promise points or cashback), printing and watching them.
+  "claim_codes:manage": ["owner", "admin"],
   "customers:read": ["owner", "admin", "marketer"],
   "customers:export": ["owner", "admin", "customer"],
   "customers:erase": ["owner", "admin", "customer"],

@@ -54,6 +54,12 @@ export const EVENT_CATALOGUE = {
     feed: true,
     payload: z.object({ voucherId: id, cardId: id, title: z.string() }),
   },
+  "voucher.voided": {
+    label: "Voucher cancelled",
+    webhook: true,
+    feed: false,
+    payload: z.object({ voucherId: id, cardId: id, title: z.string() }),
+  },
   "program.changed": { label: "Program changed", webhook: true, feed: false, payload: z.object({ programId: id }) },
   "reward.changed": { label: "Reward changed", webhook: true, feed: false, payload: z.object({ rewardId: id, programId: id }) },
   "location.changed": { label: "Location changed", webhook: false, feed: false, payload: z.object({ locationId: id }) },

@@ -16,6 +16,9 @@ const POLICIES = {
   twoFactor: { limit: 10, windowSeconds: 600 },
   scan: { limit: 120, windowSeconds: 60 },
   voucherUse: { limit: 30, windowSeconds: 60 },
+  /** Printed claim codes: claims onto one card, and claim attempts (valid or not) from one address. */
+  claimCard: { limit: 10, windowSeconds: 3600 },
+  claimIp: { limit: 30, windowSeconds: 600 },
 } satisfies Record<string, Policy>;
 export type PolicyName = keyof typeof POLICIES;
 

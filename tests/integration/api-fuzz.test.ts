@@ -8,6 +8,7 @@ import { apiKeys, cards, ledgerEntries, programs, vouchers } from "@/db/schema";
 import { cardQrToken } from "@/lib/cards/token";
 import { earn } from "@/lib/ledger/earn";
 import { createLocation } from "@/lib/locations/verbs";
+import { issueGoodwillVouchers } from "@/lib/vouchers/goodwill";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
 import { checkContract } from "../support/api-contract";
@@ -51,7 +52,7 @@ type Operation = { method: string; path: string; parameters: Parameter[]; body?:
 /** One merchant's world: a key and real ids of every kind the API takes. */
 type World = {
   m: TestMerchant;
-  ids: { card: string[]; program: string[]; reward: string[]; entry: string[]; location: string[]; endpoint: string[] };
+  ids: { card: string[]; program: string[]; reward: string[]; entry: string[]; location: string[]; endpoint: string[]; voucher: string[] };
   /** Cards by their program's kind, for requests meant to succeed. */
   byKind: { points: string[]; stamps: string[]; cashback: string[] };
   codes: string[];
@@ -76,6 +77,8 @@ async function makeWorld(tag: string): Promise<World> {
   const first = await earn(m.ctx, { cardId: made[0]!.id, points: 100 });
   await earn(m.ctx, { cardId: made[3]!.id, purchase: { amount: 5000, currency: "USD" } });
   const { voucher } = await redeemReward(m.ctx, { cardId: made[0]!.id, rewardId: reward.id });
+  // Goodwill vouchers to cancel (each void after the first answers with the cancelled voucher).
+  const goodwill = await issueGoodwillVouchers(m.ctx, { cardId: made[1]!.id, title: `Sorry ${tag}` });
   // Webhook endpoints: a few, since the fuzz deletes some as it goes.
   const endpoints = await Promise.all([1, 2, 3, 4].map((i) => createEndpoint(m.ctx, { url: `https://hooks.example.test/${tag}/${i}`, events: ["card.balance_changed"] })));
   const rows = await m.db.select().from(cards).where(eq(cards.merchantId, m.merchantId));
@@ -83,7 +86,7 @@ async function makeWorld(tag: string): Promise<World> {
   return {
     m,
     byKind: { points: [made[0]!.id, made[1]!.id], stamps: [made[2]!.id], cashback: [made[3]!.id] },
-    ids: { card: rows.map((c) => c.id), program: [points.id, stamps.id, cashback.id], reward: [reward.id], entry: [first.entry.id, ...entries.map((e) => e.id)], location: [location.id], endpoint: endpoints.map((e) => e.id) },
+    ids: { card: rows.map((c) => c.id), program: [points.id, stamps.id, cashback.id], reward: [reward.id], entry: [first.entry.id, ...entries.map((e) => e.id)], location: [location.id], endpoint: endpoints.map((e) => e.id), voucher: [voucher.id, ...goodwill.vouchers.map((v) => v.id)] },
     codes: [voucher.code, ...rows.map((c) => c.referralCode)],
     tokens: rows.map((c) => cardQrToken(c)),
     secrets: [m.merchantId, ...rows.map((c) => c.id), points.id, stamps.id, cashback.id, reward.id, location.id, voucher.code, ...endpoints.map((e) => e.id), `fuzz-${tag}-1-${m.merchantId.toLowerCase()}`],
@@ -125,6 +128,7 @@ function idKind(name: string, path: string): keyof World["ids"] | null {
     if (path.startsWith("/programs")) return "program";
     if (path.startsWith("/rewards")) return "reward";
     if (path.startsWith("/webhook-endpoints")) return "endpoint";
+    if (path.startsWith("/vouchers")) return "voucher";
     return null;
   }
   if (/^(programId)$/.test(name)) return "program";
@@ -265,6 +269,10 @@ function recipe(op: Operation, w: World): fc.Arbitrary<{ params: Record<string, 
       return fc.record({ params: card(w.byKind.points), body: fc.record({ amount: fc.integer({ min: -20, max: 50 }).filter((n) => n !== 0), reason: fc.constantFrom("goodwill", "missed scan") }) });
     case "POST /vouchers/redeem":
       return fc.record({ params: fc.constant({}), body: fc.record({ code: fc.constantFrom(...w.codes) }) });
+    case "POST /vouchers":
+      return fc.record({ params: fc.constant({}), body: fc.oneof(fc.record({ cardId: fc.constantFrom(...w.byKind.points), title: fc.constantFrom("Free coffee", "Sorry for the wait") }), fc.record({ cardId: fc.constantFrom(...w.byKind.points), rewardId: fc.constantFrom(...w.ids.reward) })) });
+    case "POST /vouchers/{id}/void":
+      return fc.record({ params: fc.constantFrom(...w.ids.voucher.slice(1)).map((id) => ({ id })), body: fc.record({ reason: fc.constantFrom("issued by mistake") }, { requiredKeys: [] }) });
     case "GET /cards":
       return fc.record({ params: fc.constant({}), body: fc.constant(undefined), query: fc.oneof(fc.constantFrom(...w.ids.program).map((programId) => ({ programId })), fc.constant({ limit: "2" })) });
     case "POST /cards":

@@ -89,6 +89,8 @@ const SAMPLES: Record<string, { input: (w: World) => unknown; reachesIn: boolean
   "webhooks.replay": { input: (w) => ({ deliveryId: w.jobs.deliveryId }), reachesIn: true },
   "webhooks.rotateSecret": { input: (w) => ({ endpointId: w.jobs.endpoint.id }), reachesIn: true },
   "team.requireTwoFactor": { input: () => ({ required: false }), reachesIn: false },
+  "vouchers.issue": { input: (w) => ({ to: "member", cardId: w.card.id, title: "Sorry for the wait" }), reachesIn: true },
+  "claimCodes.create": { input: (w) => ({ programId: w.program.id, name: "Lids", value: "10", quantity: 2 }), reachesIn: true },
 };
 
 beforeAll(async () => {

@@ -79,6 +79,9 @@ export const VoucherOut = z.object({
   status: z.enum(["issued", "redeemed", "void"]),
   expiresAt: z.iso.datetime(),
   redeemedAt: z.iso.datetime().nullable(),
+  redeemedLocationId: z.string().nullable(),
+  issuedLocationId: z.string().nullable().describe("Where a goodwill voucher was given."),
+  voidedAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
 });
 
@@ -166,6 +169,9 @@ export function presentVoucher(v: Voucher): z.infer<typeof VoucherOut> {
     status: v.status,
     expiresAt: iso(v.expiresAt),
     redeemedAt: v.redeemedAt ? iso(v.redeemedAt) : null,
+    redeemedLocationId: v.redeemedLocationId,
+    issuedLocationId: v.issuedLocationId,
+    voidedAt: v.voidedAt ? iso(v.voidedAt) : null,
     createdAt: iso(v.createdAt),
   };
 }

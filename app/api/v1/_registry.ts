@@ -12,7 +12,9 @@ import * as r_programs_id from "./programs/[id]/route";
 import * as r_rewards from "./rewards/route";
 import * as r_rewards_id from "./rewards/[id]/route";
 import * as r_scan from "./scan/route";
+import * as r_vouchers from "./vouchers/route";
 import * as r_vouchers_redeem from "./vouchers/redeem/route";
+import * as r_vouchers_id_void from "./vouchers/[id]/void/route";
 import * as r_webhook_endpoints from "./webhook-endpoints/route";
 import * as r_webhook_endpoints_id from "./webhook-endpoints/[id]/route";
 import * as r_webhook_endpoints_id_rotate_secret from "./webhook-endpoints/[id]/rotate-secret/route";
@@ -30,7 +32,9 @@ export const API_ROUTES: RouteModule[] = [
   { path: "/rewards", module: r_rewards },
   { path: "/rewards/{id}", module: r_rewards_id },
   { path: "/scan", module: r_scan },
+  { path: "/vouchers", module: r_vouchers },
   { path: "/vouchers/redeem", module: r_vouchers_redeem },
+  { path: "/vouchers/{id}/void", module: r_vouchers_id_void },
   { path: "/webhook-endpoints", module: r_webhook_endpoints },
   { path: "/webhook-endpoints/{id}", module: r_webhook_endpoints_id },
   { path: "/webhook-endpoints/{id}/rotate-secret", module: r_webhook_endpoints_id_rotate_secret },

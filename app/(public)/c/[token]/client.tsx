@@ -23,6 +23,14 @@ export function LiveRefresh({ token, texts }: { token: string; texts: { on: stri
   );
 }
 
+/** Tells this browser the card is its own, so claim codes scanned later go onto it (a cookie only /claim pages receive). */
+export function RememberCard({ token }: { token: string }) {
+  useEffect(() => {
+    void fetch("/claim/remember", { method: "POST", body: token, keepalive: true }).catch(() => {});
+  }, [token]);
+  return null;
+}
+
 type Voucher = { id: string; title: string; code: string; expiresAt: string; qr: string };
 
 export function RedeemButton({

@@ -15,7 +15,7 @@ import { clientIp } from "../../../_server/client-ip";
 import { cardPageLanguage } from "../../../_server/language";
 import { limitCardTraffic } from "../../_public";
 import { qrSvg } from "../../qr";
-import { LanguageSelect, LiveRefresh, RedeemButton } from "./client";
+import { LanguageSelect, LiveRefresh, RedeemButton, RememberCard } from "./client";
 
 export const dynamic = "force-dynamic";
 
@@ -68,6 +68,7 @@ export default async function CardPage({ params, searchParams }: { params: Promi
   return (
     <main className="mx-auto min-h-dvh max-w-md bg-gray-50 pb-16 sm:my-6 sm:rounded-2xl sm:shadow">
       <LiveSection token={token} tr={tr} />
+      <RememberCard token={token} />
       <section
         className="rounded-b-3xl px-5 pb-6 pt-6 sm:rounded-t-2xl"
         style={{ backgroundColor: design.backgroundColor, color: design.foregroundColor }}

@@ -11,7 +11,9 @@ import { formatMoney } from "@/lib/money";
 import { isAppError } from "@/lib/errors";
 import { merchantOf } from "@/lib/merchants/verbs";
 import { requirePage } from "../../../_server/session";
+import { issueChoices } from "@/lib/vouchers/list";
 import { AdjustForm, GdprControls } from "./member-controls";
+import { MemberVouchers } from "./member-vouchers";
 
 export const metadata: Metadata = { title: "Member" };
 
@@ -50,6 +52,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
     }),
     merchantOf(member.ctx),
   ]);
+  const choices = can(member.ctx.actor, "vouchers:issue") ? await issueChoices(member.ctx) : null;
   const tz = merchant.timezone;
   const { customer } = detail;
   const erased = Boolean(customer.erasedAt);
@@ -100,18 +103,14 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
                 inset
               />
             </div>
-            {vouchers.length > 0 ? (
-              <div className="mt-4">
-                <h3 className="text-sm font-medium">Vouchers</h3>
-                <ul className="mt-2 flex flex-wrap gap-2 text-sm">
-                  {vouchers.map((v) => (
-                    <li key={v.id} className="rounded-lg border border-gray-200 px-3 py-1.5">
-                      {v.title} · <span className="font-mono">{v.code}</span> · <StatusBadge status={v.status} label={v.status === "issued" ? "open" : undefined} />
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            ) : null}
+            <MemberVouchers
+              cardId={card.id}
+              programId={card.programId}
+              vouchers={vouchers}
+              timeZone={tz}
+              canVoid={can(member.ctx.actor, "vouchers:void")}
+              issue={card.status === "active" && choices ? { rewards: choices.rewards, segments: [], programs: [] } : null}
+            />
           </Card>
           );
         })}

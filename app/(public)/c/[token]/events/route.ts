@@ -8,7 +8,7 @@ import { limitCardTraffic } from "../../../_public";
 
 export const dynamic = "force-dynamic";
 
-const CARD_EVENTS = new Set(["card.balance_changed", "tier.changed", "voucher.issued", "voucher.redeemed"]);
+const CARD_EVENTS = new Set(["card.balance_changed", "tier.changed", "voucher.issued", "voucher.redeemed", "voucher.voided"]);
 
 // GET /c/{token}/events — Server-Sent Events: `change` whenever this card (or its program) changes.
 // A bulk credit (campaign bonus) sends one summary per batch for the program; the page refetches.
