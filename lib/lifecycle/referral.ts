@@ -1,4 +1,5 @@
 import { and, eq, gte, gt, sql } from "drizzle-orm";
+import type { Executor } from "../../db/client";
 import { bonusGrants, cards, customers, lifecycleSettings, referrals, type Card, type Customer, type Program, type Referral } from "../../db/schema";
 import { now, type TxCtx } from "../context";
 import { newId } from "../ids";
@@ -143,4 +144,26 @@ async function creditedThisMonth(tx: TxCtx, referrerCardId: string, at: Date, ti
     .from(referrals)
     .where(and(eq(referrals.referrerCardId, referrerCardId), eq(referrals.status, "credited"), gt(referrals.referrerPoints, 0), gte(referrals.creditedAt, startOfLocalMonth(at, timezone))));
   return Number(row?.n ?? 0);
+}
+
+/**
+ * For the public join page: whether `code` is the referral code of an active member of the program,
+ * and what the new member gets when referrals are on. Anyone may ask (the code is meant to be shared);
+ * nothing about the referrer is told.
+ */
+export async function referralInvite(
+  db: Executor,
+  params: { programId: string; code: string },
+): Promise<{ valid: boolean; offer: { referrerBonus: number; refereeBonus: number; minPurchase: number } | null }> {
+  const code = params.code.trim().toUpperCase();
+  if (!/^[A-Z0-9-]{4,40}$/.test(code)) return { valid: false, offer: null };
+  const [row] = await db
+    .select({ id: cards.id, settings: lifecycleSettings })
+    .from(cards)
+    .leftJoin(lifecycleSettings, eq(lifecycleSettings.programId, cards.programId))
+    .where(and(eq(cards.programId, params.programId), eq(cards.referralCode, code), eq(cards.status, "active")));
+  if (!row) return { valid: false, offer: null };
+  const s = row.settings;
+  const on = s?.referralEnabled && (s.referrerBonus > 0 || s.refereeBonus > 0);
+  return { valid: true, offer: on ? { referrerBonus: s.referrerBonus, refereeBonus: s.refereeBonus, minPurchase: s.referralMinPurchase } : null };
 }

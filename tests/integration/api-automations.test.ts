@@ -43,7 +43,7 @@ describe("GET/PUT /programs/{id}/automations", () => {
     const joined = await call(enrollRoute, { key: m.apiKey, body: { programId: program.id, customer: { email: `friend-${m.merchantId.toLowerCase()}@example.test`, name: "Friend" }, referralCode: referrer.referralCode } });
     expect(joined.status).toBe(201);
     const waiting = (await call(getAutomations, { key: m.apiKey, params: { id: program.id } })).body.referral.stats;
-    expect(waiting.qualifying).toEqual({ count: 1, members: [{ cardId: joined.body.id, name: "Friend" }] });
+    expect(waiting.qualifying).toEqual({ count: 1, members: [{ cardId: joined.body.id, customerId: joined.body.customerId, name: "Friend" }] });
     expect(waiting.cost).toMatchObject({ grants: 0, points: 0 });
 
     await call(earnRoute, { key: m.apiKey, params: { id: joined.body.id }, body: { purchase: { amount: 2500, currency: "USD" } } });

@@ -4,7 +4,12 @@ import { bonusGrants, cards, customers, ledgerEntries, outboxEvents, referrals }
 import { enroll } from "@/lib/cards/enroll";
 import { earn } from "@/lib/ledger/earn";
 import { updateAutomations } from "@/lib/lifecycle/automations";
+import { referralLink } from "@/lib/cards/links";
+import { loadCardView } from "@/lib/cards/view";
+import { passModel } from "@/wallet/apple/pass";
+import { loyaltyObjectFields } from "@/wallet/google/sync";
 import { makeCard, makeMerchant, makeProgram, type TestMerchant } from "../support/fixtures";
+import { testAppleConfig } from "../support/wallet-certs";
 import { expectLedgerConsistent } from "../support/invariants";
 
 const usd = (amount: number) => ({ purchase: { amount, currency: "USD" } });
@@ -146,5 +151,32 @@ describe("referrals", () => {
     await earn(m.ctx, { cardId: newcomer.id, ...usd(1000) });
     expect(await bonuses(m, referrer.id)).toEqual([100]);
     expect(await bonuses(m, newcomer.id)).toEqual([50]);
+  });
+
+  it("puts the share link and the offer on the back of both passes, in the holder's language and the others", async () => {
+    const { m, program, referrer } = await setup({ minPurchase: 1000 });
+    const french = (await enroll(m.ctx, { programId: program.id, customer: { email: email(m, "fr"), language: "fr" } })).card;
+    const link = `/join/${program.id}?ref=${referrer.referralCode}`;
+
+    const en = passModel((await loadCardView(m.db, { cardId: referrer.id }))!, testAppleConfig());
+    const back = en.fields.back.find((f) => f.key === "referral")!;
+    expect(referralLink(referrer).endsWith(link)).toBe(true);
+    expect(back.value).toBe(`Your friend gets 50 points and you get 100 points after their first purchase of $10.00 or more.\nYour invite link: ${referralLink(referrer)}\nShare your code ${referrer.referralCode}`);
+
+    const frView = (await loadCardView(m.db, { cardId: french.id }))!;
+    const fr = passModel(frView, testAppleConfig());
+    expect(String(fr.fields.back.find((f) => f.key === "referral")!.value)).toContain("Votre ami reçoit 50 points et vous recevez 100 points après son premier achat d'au moins");
+    // The English text is the French pass's translation for a phone in English.
+    expect(fr.strings.en.map(([, text]) => text).join("\n")).toContain("Your friend gets 50 points");
+
+    const google = loyaltyObjectFields(frView) as { textModulesData: { id: string; body: string }[]; linksModuleData: { uris: { id: string; uri: string }[] } };
+    expect(google.linksModuleData.uris.find((u) => u.id === "referral")!.uri).toMatch(new RegExp(`${link.replace(/[?]/g, "\\?")}$`));
+    expect(google.textModulesData.find((t) => t.id === "referral")!.body).toContain("Votre ami reçoit 50 points");
+
+    // Referrals switched off: the link stays, the offer goes.
+    await updateAutomations(m.ctx, { programId: program.id, referral: { enabled: false, referrerBonus: 100, refereeBonus: 50, minPurchase: 1000, monthlyCap: null } });
+    const off = passModel((await loadCardView(m.db, { cardId: referrer.id }))!, testAppleConfig());
+    expect(String(off.fields.back.find((f) => f.key === "referral")!.value)).not.toContain("Your friend gets");
+    expect(String(off.fields.back.find((f) => f.key === "referral")!.value)).toContain(link);
   });
 });

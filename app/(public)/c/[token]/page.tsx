@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { ReferralShare } from "@/components/card/referral-share";
 import { dbReady } from "@/db/client";
 import { cardQrToken } from "@/lib/cards/token";
 import { cardActivity, loadCardView, type CardView } from "@/lib/cards/view";
@@ -179,6 +180,8 @@ export default async function CardPage({ params, searchParams }: { params: Promi
           </p>
         )}
       </section>
+
+      <ReferralShare view={view} tr={tr} qr={await qrSvg(view.referral.link)} />
 
       {open.length > 0 && (
         <section className="mx-4 mt-6" aria-labelledby="vouchers-title">

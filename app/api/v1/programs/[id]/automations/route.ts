@@ -7,7 +7,7 @@ const Stats = z
     qualifying: z
       .object({
         count: z.int(),
-        members: z.array(z.object({ cardId: z.string(), name: z.string().nullable() })).describe("A few of them, newest card first."),
+        members: z.array(z.object({ cardId: z.string(), customerId: z.string(), name: z.string().nullable() })).describe("A few of them, newest card first."),
       })
       .describe(
         "Who the automation is for this week. welcome: members who joined in the last 7 days; birthday: members whose birthday gift falls due in the next 7 days; referral: referred members still to make a qualifying purchase; winback: members who reach the days without a visit within 7 days (or already have) and have not had the offer since their last visit.",
