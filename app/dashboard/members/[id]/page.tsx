@@ -8,9 +8,11 @@ import type { LedgerEntry } from "@/db/schema";
 import { can } from "@/lib/auth/permissions";
 import { memberDetail } from "@/lib/customers/members";
 import { isAppError } from "@/lib/errors";
+import { cardReferrals } from "@/lib/lifecycle/referral-reads";
 import { merchantOf } from "@/lib/merchants/verbs";
 import { requirePage } from "../../../_server/session";
 import { AdjustForm, GdprControls } from "./member-controls";
+import { MemberReferrals } from "./referrals";
 
 export const metadata: Metadata = { title: "Member" };
 
@@ -47,6 +49,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
   ]);
   const tz = merchant.timezone;
   const { customer } = detail;
+  const referrals = await cardReferrals(member.ctx, detail.cards.map((c) => c.card.id));
   const erased = Boolean(customer.erasedAt);
   return (
     <>
@@ -83,6 +86,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
               {card.status === "active" && can(member.ctx.actor, "points:adjust") ? <AdjustForm cardId={card.id} /> : null}
             </div>
             <WalletActivity cardId={card.id} wallet={wallet} timeZone={tz} />
+            <MemberReferrals referrals={referrals.filter((r) => r.cardId === card.id)} timeZone={tz} />
             <div className="mt-5">
               <DataTable
                 caption={`Ledger history of ${programName}`}
