@@ -7,6 +7,7 @@ import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { EntityId } from "../ids";
+import { recordEvents } from "../outbox";
 import { loadProgram } from "../programs/verbs";
 import { automationStats, type AutomationStats } from "./stats";
 
@@ -144,6 +145,7 @@ export async function updateAutomations(ctx: Ctx, raw: AutomationsInput & { prog
         .where(and(eq(rewards.id, input.birthday.rewardId), eq(rewards.programId, program.id), eq(rewards.merchantId, ctx.merchantId)));
       if (!reward) throw new AppError("invalid", "The birthday reward must be a reward of this program.", { errors: [{ path: "birthday.rewardId", message: "not a reward of this program" }] });
     }
+    const before = await loadAutomationSettings(tx.db, program.id);
     const values = {
       ...(input.welcome ? { welcomeEnabled: input.welcome.enabled, welcomeBonus: input.welcome.bonus } : {}),
       ...(input.birthday
@@ -167,6 +169,9 @@ export async function updateAutomations(ctx: Ctx, raw: AutomationsInput & { prog
       .onConflictDoUpdate({ target: lifecycleSettings.programId, set: values })
       .returning();
     await audit(tx.db, ctx.merchantId, ctx.actor, "automations.updated", { type: "program", id: program.id }, input);
+    // The back of every pass tells what a referral brings: when that changes, the passes follow.
+    const offer = (r: LifecycleSettings | null) => (r?.referralEnabled ? [r.referrerBonus, r.refereeBonus, r.referralMinPurchase].join() : "off");
+    if (offer(before) !== offer(row!)) await recordEvents(tx.db, ctx.merchantId, [{ type: "program.changed", payload: { programId: program.id } }]);
     return { program, row: row! };
   });
   return present(ctx, saved.program, saved.row, new Date());

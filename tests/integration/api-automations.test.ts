@@ -1,7 +1,9 @@
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { POST as earnRoute } from "@/app/api/v1/cards/[id]/earn/route";
 import { POST as enrollRoute } from "@/app/api/v1/cards/route";
 import { GET as getAutomations, PUT as putAutomations } from "@/app/api/v1/programs/[id]/automations/route";
+import { outboxEvents } from "@/db/schema";
 import { createApiKey } from "@/lib/api-keys/verbs";
 import { call, makeCard, makeMerchant, makeProgram, makeReward } from "../support/fixtures";
 
@@ -22,12 +24,16 @@ describe("GET/PUT /programs/{id}/automations", () => {
       updatedAt: null,
     });
 
+    const passUpdates = async () => (await m.db.select().from(outboxEvents).where(and(eq(outboxEvents.merchantId, m.merchantId), eq(outboxEvents.type, "program.changed")))).length;
+    const before = await passUpdates();
     const put = await call(putAutomations, { key: m.apiKey, method: "PUT", params: { id: program.id }, body: { welcome: { enabled: true, bonus: 25 }, referral }, idempotencyKey: "auto-1" });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ welcome: { enabled: true, bonus: 25 }, referral: { ...referral, stats: { qualifying: { count: 0 } } }, winback: { enabled: false } });
 
     const winback = await call(putAutomations, { key: m.apiKey, method: "PUT", params: { id: program.id }, body: { winback: { enabled: true, days: 45, bonus: 30 } } });
     expect(winback.body).toMatchObject({ welcome: { enabled: true, bonus: 25 }, referral: { enabled: true }, winback: { enabled: true, days: 45, bonus: 30 } });
+    // The referral offer is on the back of every pass: switching it on asked for the passes to follow; win-back did not.
+    expect(await passUpdates()).toBe(before + 1);
 
     // The same Idempotency-Key answers the first result and writes nothing.
     const replay = await call(putAutomations, { key: m.apiKey, method: "PUT", params: { id: program.id }, body: { welcome: { enabled: true, bonus: 25 }, referral }, idempotencyKey: "auto-1" });
