@@ -54,8 +54,8 @@ describe("lifecycle bonuses", () => {
     const inEight = await member(m, program.id, "in8", "1985-01-06"); // not yet
     const past = await member(m, program.id, "past", "1985-12-27"); // two days ago
 
-    await grantBirthdayBonuses(m.db, at);
-    await grantBirthdayBonuses(m.db, new Date(at.getTime() + 3_600_000));
+    // Two runs at once (a retry overlapping the next hour's run) pay once.
+    await Promise.all([grantBirthdayBonuses(m.db, at), grantBirthdayBonuses(m.db, at), grantBirthdayBonuses(m.db, new Date(at.getTime() + 3_600_000))]);
     expect(await bonuses(m, inSeven.id)).toEqual([25]);
     expect(await bonuses(m, inThree.id)).toEqual([25]);
     expect(await bonuses(m, inEight.id)).toEqual([]);
@@ -74,8 +74,7 @@ describe("lifecycle bonuses", () => {
     await updateAutomations(m.ctx, { programId: program.id, birthday: { enabled: true, bonus: 0, rewardId: cake.id, daysBefore: 3 } });
     const at = new Date("2027-03-10T09:00:00Z");
     const soon = await member(m, program.id, "soon", "1999-03-12");
-    await grantBirthdayBonuses(m.db, at);
-    await grantBirthdayBonuses(m.db, at);
+    await Promise.all([grantBirthdayBonuses(m.db, at), grantBirthdayBonuses(m.db, at)]);
     const given = await m.db.select().from(vouchers).where(eq(vouchers.cardId, soon.id));
     expect(given.map((v) => ({ title: v.title, rewardId: v.rewardId }))).toEqual([{ title: cake.name, rewardId: cake.id }]);
     expect(await bonuses(m, soon.id)).toEqual([]);
@@ -149,7 +148,7 @@ describe("lifecycle bonuses", () => {
     await updateAutomations(m.ctx, { programId: program.id, winback: { enabled: true, days: 30, bonus: 15 } });
     const start = Date.now();
     const card = (await enroll({ ...m.ctx, now: () => new Date(start - 40 * DAY) }, { programId: program.id, customer: { email: mail(m, "spell") } })).card;
-    await grantWinbackBonuses(m.db, new Date(start));
+    await Promise.all([grantWinbackBonuses(m.db, new Date(start)), grantWinbackBonuses(m.db, new Date(start))]);
     await grantWinbackBonuses(m.db, new Date(start + 5 * DAY));
     await grantWinbackBonuses(m.db, new Date(start + 20 * DAY));
     expect(await bonuses(m, card.id)).toEqual([15]);
