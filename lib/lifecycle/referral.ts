@@ -89,7 +89,7 @@ export async function rewardReferralOnFirstEarn(tx: TxCtx, card: Card, program: 
   let current = card;
   let refereePoints = 0;
   if (settings.refereeBonus > 0) {
-    const paid = await pay(tx, current, program, key, settings.refereeBonus, { referral: "welcome", referralId: referral.id }, at);
+    const paid = await pay(tx, current, program, key, settings.refereeBonus, { reason: "referral: joined through a friend", referral: "welcome", referralId: referral.id }, at);
     if (paid) {
       current = paid;
       refereePoints = settings.refereeBonus;
@@ -103,7 +103,7 @@ export async function rewardReferralOnFirstEarn(tx: TxCtx, card: Card, program: 
     const referrer = await lockCard(tx, referral.referrerCardId).catch(() => null);
     if (!referrer || referrer.status !== "active" || referrer.programId !== program.id) reason = "referrer_closed";
     else if (settings.referralMonthlyCap !== null && (await creditedThisMonth(tx, referrer.id, at, timezone)) >= settings.referralMonthlyCap) reason = "cap_reached";
-    else if (await pay(tx, referrer, program, key, settings.referrerBonus, { referral: "referrer", referralId: referral.id, refereeCardId: card.id }, at)) {
+    else if (await pay(tx, referrer, program, key, settings.referrerBonus, { reason: "referral: a friend joined", referral: "referrer", referralId: referral.id, refereeCardId: card.id }, at)) {
       referrerPoints = settings.referrerBonus;
     }
   }

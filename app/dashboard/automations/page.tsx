@@ -6,7 +6,7 @@ import { Badge, CardSection, EmptyState, PageHeader, formatNumber } from "@/comp
 import { can } from "@/lib/auth/permissions";
 import { getAutomations, type Automations } from "@/lib/lifecycle/automations";
 import { referralLeaderboard, type LeaderboardRow } from "@/lib/lifecycle/referral-reads";
-import { weeklyGrants, type AutomationStats } from "@/lib/lifecycle/stats";
+import { AFTER_WINDOW_DAYS, weeklyGrants, type AutomationStats } from "@/lib/lifecycle/stats";
 import { merchantOf } from "@/lib/merchants/verbs";
 import { formatMoney } from "@/lib/money";
 import { listPrograms } from "@/lib/programs/verbs";
@@ -59,7 +59,7 @@ export default async function AutomationsPage({ searchParams }: { searchParams: 
     <>
       <PageHeader
         title="Automations"
-        description={`Bonuses that run by themselves for ${program.name}. Each can be switched off without losing its settings; amounts are in ${unit}.`}
+        description={`Bonuses that run by themselves for ${program.name}. Each can be switched off without losing its settings; amounts are in ${unit}. “What followed” counts the visits and purchase spend on the recipients' cards in the ${AFTER_WINDOW_DAYS} days after each grant (the purchase that earned a referral not counted): it is not a measured lift, as some of them would have come anyway.`}
       />
       {programs.length > 1 ? (
         <nav aria-label="Programs" className="mb-6 flex flex-wrap gap-2 text-sm">
@@ -78,11 +78,15 @@ export default async function AutomationsPage({ searchParams }: { searchParams: 
 
       <div className="space-y-6">
         <CardSection id="given" title="Given per week" description="Bonuses and vouchers the automations gave in the last 8 weeks, by the week they were given.">
-          <BarChart
-            title="Automation grants per week"
-            labels={weekLabels}
-            series={(["welcome", "birthday", "referral", "winback"] as const).map((k) => ({ name: TITLES[k], color: COLORS[k], values: weekly.counts[k] }))}
-          />
+          {Object.values(weekly.counts).some((week) => week.some((n) => n > 0)) ? (
+            <BarChart
+              title="Automation grants per week"
+              labels={weekLabels}
+              series={(["welcome", "birthday", "referral", "winback"] as const).map((k) => ({ name: TITLES[k], color: COLORS[k], values: weekly.counts[k] }))}
+            />
+          ) : (
+            <p className="text-sm text-gray-600">Nothing given in the last 8 weeks.</p>
+          )}
         </CardSection>
 
         <Automation amount={amount} money={money} name="welcome" automations={automations} summary={automations.welcome.enabled ? `${amount(automations.welcome.bonus)} when a member joins.` : "A bonus when a member joins."}>
@@ -94,7 +98,7 @@ export default async function AutomationsPage({ searchParams }: { searchParams: 
           money={money}
           name="birthday"
           automations={automations}
-          summary={`${automations.birthday.rewardId ? `A voucher for “${rewards.find((r) => r.id === automations.birthday.rewardId)?.name ?? "a reward"}”` : amount(automations.birthday.bonus)} ${automations.birthday.daysBefore === 0 ? "on the birthday" : `${automations.birthday.daysBefore} days before the birthday`}, once a year, for members who gave their birthday.`}
+          summary={`${automations.birthday.rewardId ? `A voucher for “${rewards.find((r) => r.id === automations.birthday.rewardId)?.name ?? "a reward"}”` : automations.birthday.bonus > 0 ? amount(automations.birthday.bonus) : "A gift"} ${automations.birthday.daysBefore === 0 ? "on the birthday" : `${automations.birthday.daysBefore} days before the birthday`}, once a year, for members who gave their birthday.`}
         >
           <BirthdayForm {...common} initial={automations.birthday} rewards={rewards.filter((r) => r.active).map((r) => ({ id: r.id, name: r.name }))} />
         </Automation>
@@ -127,7 +131,7 @@ export default async function AutomationsPage({ searchParams }: { searchParams: 
           money={money}
           name="winback"
           automations={automations}
-          summary={`${amount(automations.winback.bonus)} and an email (to those who accepted marketing) after ${automations.winback.days} days without a visit; once per spell of absence — a visit starts a new one.`}
+          summary={`${automations.winback.bonus > 0 ? amount(automations.winback.bonus) : "A bonus"} and an email (to those who accepted marketing) after ${automations.winback.days} days without a visit; once per spell of absence — a visit starts a new one.`}
         >
           <WinbackForm {...common} initial={automations.winback} />
         </Automation>
@@ -205,9 +209,7 @@ function Numbers({ name, stats, amount, money }: { name: keyof typeof QUALIFIES;
         <dd className="mt-1 text-2xl font-semibold tabular-nums">
           {formatNumber(stats.after.visits)} visits · {money(stats.after.spend)}
         </dd>
-        <dd className="mt-1 text-xs text-gray-600">
-          Visits and purchase spend on the recipients&apos; cards in the {stats.after.windowDays} days after each grant (the purchase that earned a referral not counted). Not a measured lift: some of them would have come anyway.
-        </dd>
+        <dd className="mt-1 text-xs text-gray-600">On the recipients&apos; cards in the {stats.after.windowDays} days after each grant; not a measured lift.</dd>
       </div>
     </dl>
   );

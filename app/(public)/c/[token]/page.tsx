@@ -181,8 +181,6 @@ export default async function CardPage({ params, searchParams }: { params: Promi
         )}
       </section>
 
-      <ReferralShare view={view} tr={tr} qr={await qrSvg(view.referral.link)} />
-
       {open.length > 0 && (
         <section className="mx-4 mt-6" aria-labelledby="vouchers-title">
           <h2 id="vouchers-title" className="text-lg font-semibold">
@@ -280,6 +278,8 @@ export default async function CardPage({ params, searchParams }: { params: Promi
           </ul>
         )}
       </section>
+
+      <ReferralShare view={view} tr={tr} qr={await qrSvg(view.referral.link)} />
 
       {(merchant.websiteUrl || merchant.phone || merchant.termsUrl) && (
         <section className="mx-4 mt-6" aria-labelledby="contact-title">
