@@ -2,6 +2,8 @@ import { and, eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { bonusGrants, cards, customers, ledgerEntries, outboxEvents, referrals } from "@/db/schema";
 import { enroll } from "@/lib/cards/enroll";
+import { joinFromPublicPage } from "@/lib/cards/join";
+import { referralInvite } from "@/lib/lifecycle/referral";
 import { earn } from "@/lib/ledger/earn";
 import { updateAutomations } from "@/lib/lifecycle/automations";
 import { referralLink } from "@/lib/cards/links";
@@ -98,6 +100,18 @@ describe("referrals", () => {
     expect(await referralOf(m, newcomer.id)).toMatchObject({ status: "refused", reason: "self_referral" });
     expect(await bonuses(m, referrer.id)).toEqual([]);
     expect(await bonuses(m, newcomer.id)).toEqual([]);
+  });
+
+  it("the join page takes the code from the link: it tells the newcomer the offer and records the referral", async () => {
+    const { m, program, referrer } = await setup({ minPurchase: 1000 });
+    expect(await referralInvite(m.db, { programId: program.id, code: referrer.referralCode.toLowerCase() })).toEqual({ valid: true, offer: { referrerBonus: 100, refereeBonus: 50, minPurchase: 1000 } });
+    expect(await referralInvite(m.db, { programId: program.id, code: "NOPE-NOPE" })).toEqual({ valid: false, offer: null });
+    expect(await referralInvite(m.db, { programId: program.id, code: "'; drop table cards; --" })).toEqual({ valid: false, offer: null });
+    const joined = await joinFromPublicPage(m.db, { programId: program.id, name: "Friend", email: email(m, "page"), consent: true, referralCode: referrer.referralCode });
+    expect(joined.created).toBe(true);
+    const card = (joined as { card: { id: string; referredByCardId: string | null } }).card;
+    expect(card.referredByCardId).toBe(referrer.id);
+    expect(await referralOf(m, card.id)).toMatchObject({ status: "pending", referrerCardId: referrer.id });
   });
 
   it("ignores an unknown code: the customer joins without a referral", async () => {
