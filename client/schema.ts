@@ -157,6 +157,24 @@ export interface paths {
         patch: operations["patchProgramsById"];
         trace?: never;
     };
+    "/programs/{id}/automations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a program's automations */
+        get: operations["getProgramsByIdAutomations"];
+        /** Set a program's automations */
+        put: operations["putProgramsByIdAutomations"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rewards": {
         parameters: {
             query?: never;
@@ -486,6 +504,7 @@ export interface operations {
                     };
                     marketingConsent?: boolean;
                     programId: string;
+                    /** @description The referral code of the member who invited this customer; an unknown code is ignored. */
                     referralCode?: string;
                 };
             };
@@ -2861,6 +2880,537 @@ export interface operations {
             };
         };
     };
+    getProgramsByIdAutomations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        birthday: {
+                            bonus: number;
+                            daysBefore: number;
+                            enabled: boolean;
+                            rewardId: string | null;
+                            /** @description The automation's numbers, whether it is on or off. */
+                            stats: {
+                                /** @description Earns and purchase spend on the recipients' cards in the windowDays days after each grant (the grant's own purchase excluded). Not a measured lift: some would have come anyway. */
+                                after: {
+                                    /** @description Minor units of the program's currency. */
+                                    spend: number;
+                                    visits: number;
+                                    windowDays: number;
+                                };
+                                /** @description What it has given so far. */
+                                cost: {
+                                    grants: number;
+                                    members: number;
+                                    /** @description In the program's unit. */
+                                    points: number;
+                                    vouchers: number;
+                                };
+                                /** @description Who the automation is for this week. welcome: members who joined in the last 7 days; birthday: members whose birthday gift falls due in the next 7 days; referral: referred members still to make a qualifying purchase; winback: members who reach the days without a visit within 7 days (or already have) and have not had the offer since their last visit. */
+                                qualifying: {
+                                    count: number;
+                                    /** @description A few of them, newest card first. */
+                                    members: {
+                                        cardId: string;
+                                        customerId: string;
+                                        name: string | null;
+                                    }[];
+                                };
+                            };
+                        };
+                        currency: string;
+                        programId: string;
+                        /** @enum {string} */
+                        programKind: "points" | "stamps" | "cashback";
+                        referral: {
+                            enabled: boolean;
+                            minPurchase: number;
+                            monthlyCap: number | null;
+                            refereeBonus: number;
+                            referrerBonus: number;
+                            /** @description The automation's numbers, whether it is on or off. */
+                            stats: {
+                                /** @description Earns and purchase spend on the recipients' cards in the windowDays days after each grant (the grant's own purchase excluded). Not a measured lift: some would have come anyway. */
+                                after: {
+                                    /** @description Minor units of the program's currency. */
+                                    spend: number;
+                                    visits: number;
+                                    windowDays: number;
+                                };
+                                /** @description What it has given so far. */
+                                cost: {
+                                    grants: number;
+                                    members: number;
+                                    /** @description In the program's unit. */
+                                    points: number;
+                                    vouchers: number;
+                                };
+                                /** @description Who the automation is for this week. welcome: members who joined in the last 7 days; birthday: members whose birthday gift falls due in the next 7 days; referral: referred members still to make a qualifying purchase; winback: members who reach the days without a visit within 7 days (or already have) and have not had the offer since their last visit. */
+                                qualifying: {
+                                    count: number;
+                                    /** @description A few of them, newest card first. */
+                                    members: {
+                                        cardId: string;
+                                        customerId: string;
+                                        name: string | null;
+                                    }[];
+                                };
+                            };
+                        };
+                        updatedAt: string | null;
+                        welcome: {
+                            bonus: number;
+                            enabled: boolean;
+                            /** @description The automation's numbers, whether it is on or off. */
+                            stats: {
+                                /** @description Earns and purchase spend on the recipients' cards in the windowDays days after each grant (the grant's own purchase excluded). Not a measured lift: some would have come anyway. */
+                                after: {
+                                    /** @description Minor units of the program's currency. */
+                                    spend: number;
+                                    visits: number;
+                                    windowDays: number;
+                                };
+                                /** @description What it has given so far. */
+                                cost: {
+                                    grants: number;
+                                    members: number;
+                                    /** @description In the program's unit. */
+                                    points: number;
+                                    vouchers: number;
+                                };
+                                /** @description Who the automation is for this week. welcome: members who joined in the last 7 days; birthday: members whose birthday gift falls due in the next 7 days; referral: referred members still to make a qualifying purchase; winback: members who reach the days without a visit within 7 days (or already have) and have not had the offer since their last visit. */
+                                qualifying: {
+                                    count: number;
+                                    /** @description A few of them, newest card first. */
+                                    members: {
+                                        cardId: string;
+                                        customerId: string;
+                                        name: string | null;
+                                    }[];
+                                };
+                            };
+                        };
+                        winback: {
+                            bonus: number;
+                            days: number;
+                            enabled: boolean;
+                            /** @description The automation's numbers, whether it is on or off. */
+                            stats: {
+                                /** @description Earns and purchase spend on the recipients' cards in the windowDays days after each grant (the grant's own purchase excluded). Not a measured lift: some would have come anyway. */
+                                after: {
+                                    /** @description Minor units of the program's currency. */
+                                    spend: number;
+                                    visits: number;
+                                    windowDays: number;
+                                };
+                                /** @description What it has given so far. */
+                                cost: {
+                                    grants: number;
+                                    members: number;
+                                    /** @description In the program's unit. */
+                                    points: number;
+                                    vouchers: number;
+                                };
+                                /** @description Who the automation is for this week. welcome: members who joined in the last 7 days; birthday: members whose birthday gift falls due in the next 7 days; referral: referred members still to make a qualifying purchase; winback: members who reach the days without a visit within 7 days (or already have) and have not had the offer since their last visit. */
+                                qualifying: {
+                                    count: number;
+                                    /** @description A few of them, newest card first. */
+                                    members: {
+                                        cardId: string;
+                                        customerId: string;
+                                        name: string | null;
+                                    }[];
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Malformed: the body is not JSON */
+            400: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key may not do this: a scope it lacks, or a location it is not bound to */
+            403: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another merchant's) */
+            404: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the window frees up. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putProgramsByIdAutomations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key, unique per merchant; replays return the first result. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    birthday?: {
+                        /** @description Points given for the birthday (ignored when rewardId is set). */
+                        bonus: number;
+                        /** @description Given this many days before the birthday (0: on the day), once a year. */
+                        daysBefore: number;
+                        enabled: boolean;
+                        /** @description A reward of the program's catalog, given as a voucher instead of points; null for points. */
+                        rewardId: string | null;
+                    };
+                    referral?: {
+                        enabled: boolean;
+                        /** @description The new member's first purchase of at least this much (minor units of the program's currency) credits both; 0: their first earn of any kind. */
+                        minPurchase: number;
+                        /** @description Credited referrals per referrer per calendar month (the business's time zone); null: no cap. Over the cap the new member is still credited. */
+                        monthlyCap: number | null;
+                        /** @description For the new member. */
+                        refereeBonus: number;
+                        /** @description For the member who shared their link. */
+                        referrerBonus: number;
+                    };
+                    welcome?: {
+                        /** @description Given once, when a member joins. */
+                        bonus: number;
+                        enabled: boolean;
+                    };
+                    winback?: {
+                        bonus: number;
+                        /** @description Days without a visit before the offer. */
+                        days: number;
+                        enabled: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        birthday: {
+                            bonus: number;
+                            daysBefore: number;
+                            enabled: boolean;
+                            rewardId: string | null;
+                            /** @description The automation's numbers, whether it is on or off. */
+                            stats: {
+                                /** @description Earns and purchase spend on the recipients' cards in the windowDays days after each grant (the grant's own purchase excluded). Not a measured lift: some would have come anyway. */
+                                after: {
+                                    /** @description Minor units of the program's currency. */
+                                    spend: number;
+                                    visits: number;
+                                    windowDays: number;
+                                };
+                                /** @description What it has given so far. */
+                                cost: {
+                                    grants: number;
+                                    members: number;
+                                    /** @description In the program's unit. */
+                                    points: number;
+                                    vouchers: number;
+                                };
+                                /** @description Who the automation is for this week. welcome: members who joined in the last 7 days; birthday: members whose birthday gift falls due in the next 7 days; referral: referred members still to make a qualifying purchase; winback: members who reach the days without a visit within 7 days (or already have) and have not had the offer since their last visit. */
+                                qualifying: {
+                                    count: number;
+                                    /** @description A few of them, newest card first. */
+                                    members: {
+                                        cardId: string;
+                                        customerId: string;
+                                        name: string | null;
+                                    }[];
+                                };
+                            };
+                        };
+                        currency: string;
+                        programId: string;
+                        /** @enum {string} */
+                        programKind: "points" | "stamps" | "cashback";
+                        referral: {
+                            enabled: boolean;
+                            minPurchase: number;
+                            monthlyCap: number | null;
+                            refereeBonus: number;
+                            referrerBonus: number;
+                            /** @description The automation's numbers, whether it is on or off. */
+                            stats: {
+                                /** @description Earns and purchase spend on the recipients' cards in the windowDays days after each grant (the grant's own purchase excluded). Not a measured lift: some would have come anyway. */
+                                after: {
+                                    /** @description Minor units of the program's currency. */
+                                    spend: number;
+                                    visits: number;
+                                    windowDays: number;
+                                };
+                                /** @description What it has given so far. */
+                                cost: {
+                                    grants: number;
+                                    members: number;
+                                    /** @description In the program's unit. */
+                                    points: number;
+                                    vouchers: number;
+                                };
+                                /** @description Who the automation is for this week. welcome: members who joined in the last 7 days; birthday: members whose birthday gift falls due in the next 7 days; referral: referred members still to make a qualifying purchase; winback: members who reach the days without a visit within 7 days (or already have) and have not had the offer since their last visit. */
+                                qualifying: {
+                                    count: number;
+                                    /** @description A few of them, newest card first. */
+                                    members: {
+                                        cardId: string;
+                                        customerId: string;
+                                        name: string | null;
+                                    }[];
+                                };
+                            };
+                        };
+                        updatedAt: string | null;
+                        welcome: {
+                            bonus: number;
+                            enabled: boolean;
+                            /** @description The automation's numbers, whether it is on or off. */
+                            stats: {
+                                /** @description Earns and purchase spend on the recipients' cards in the windowDays days after each grant (the grant's own purchase excluded). Not a measured lift: some would have come anyway. */
+                                after: {
+                                    /** @description Minor units of the program's currency. */
+                                    spend: number;
+                                    visits: number;
+                                    windowDays: number;
+                                };
+                                /** @description What it has given so far. */
+                                cost: {
+                                    grants: number;
+                                    members: number;
+                                    /** @description In the program's unit. */
+                                    points: number;
+                                    vouchers: number;
+                                };
+                                /** @description Who the automation is for this week. welcome: members who joined in the last 7 days; birthday: members whose birthday gift falls due in the next 7 days; referral: referred members still to make a qualifying purchase; winback: members who reach the days without a visit within 7 days (or already have) and have not had the offer since their last visit. */
+                                qualifying: {
+                                    count: number;
+                                    /** @description A few of them, newest card first. */
+                                    members: {
+                                        cardId: string;
+                                        customerId: string;
+                                        name: string | null;
+                                    }[];
+                                };
+                            };
+                        };
+                        winback: {
+                            bonus: number;
+                            days: number;
+                            enabled: boolean;
+                            /** @description The automation's numbers, whether it is on or off. */
+                            stats: {
+                                /** @description Earns and purchase spend on the recipients' cards in the windowDays days after each grant (the grant's own purchase excluded). Not a measured lift: some would have come anyway. */
+                                after: {
+                                    /** @description Minor units of the program's currency. */
+                                    spend: number;
+                                    visits: number;
+                                    windowDays: number;
+                                };
+                                /** @description What it has given so far. */
+                                cost: {
+                                    grants: number;
+                                    members: number;
+                                    /** @description In the program's unit. */
+                                    points: number;
+                                    vouchers: number;
+                                };
+                                /** @description Who the automation is for this week. welcome: members who joined in the last 7 days; birthday: members whose birthday gift falls due in the next 7 days; referral: referred members still to make a qualifying purchase; winback: members who reach the days without a visit within 7 days (or already have) and have not had the offer since their last visit. */
+                                qualifying: {
+                                    count: number;
+                                    /** @description A few of them, newest card first. */
+                                    members: {
+                                        cardId: string;
+                                        customerId: string;
+                                        name: string | null;
+                                    }[];
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Malformed: the body is not JSON */
+            400: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key may not do this: a scope it lacks, or a location it is not bound to */
+            403: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another merchant's) */
+            404: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            409: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists the fields */
+            422: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the window frees up. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getRewards: {
         parameters: {
             query?: {
@@ -4192,7 +4742,7 @@ export interface operations {
             content: {
                 "application/json": {
                     description?: string;
-                    events: ("card.enrolled" | "card.balance_changed" | "tier.changed" | "voucher.issued" | "voucher.redeemed" | "voucher.voided" | "program.changed" | "reward.changed" | "payout.paid" | "payout.failed" | "payout_run.finished")[];
+                    events: ("card.enrolled" | "card.balance_changed" | "tier.changed" | "voucher.issued" | "voucher.redeemed" | "voucher.voided" | "referral.credited" | "program.changed" | "reward.changed" | "payout.paid" | "payout.failed" | "payout_run.finished")[];
                     /** Format: uri */
                     url: string;
                 };

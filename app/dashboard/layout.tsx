@@ -19,6 +19,7 @@ const NAV: Array<{ route: PageRoute; label: string }> = [
   { route: "/dashboard/campaigns", label: "Campaigns" },
   { route: "/dashboard/vouchers", label: "Vouchers" },
   { route: "/dashboard/claim-codes", label: "Claim codes" },
+  { route: "/dashboard/automations", label: "Automations" },
   { route: "/dashboard/locations", label: "Locations" },
   { route: "/dashboard/team", label: "Team" },
   { route: "/dashboard/api-keys", label: "API keys" },

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { belongsTo, createdAt, extensionOf, timestamps, ts, updatedAt } from "./_common";
 import { cards } from "./cards";
 import { merchantOwned } from "./merchants";
@@ -90,18 +90,37 @@ export const bonusGrants = pgTable(
     merchantId: text("merchant_id").notNull(),
     entryId: text("entry_id").notNull(),
     points: integer("points").notNull(),
+    // A grant paid as a voucher (a birthday reward from the catalog) rather than points.
+    voucherId: text("voucher_id"),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.key, t.cardId] }), index("bonus_grants_merchant_idx").on(t.merchantId, t.createdAt)],
+  (t) => [primaryKey({ columns: [t.key, t.cardId] }), index("bonus_grants_merchant_idx").on(t.merchantId, t.createdAt), index("bonus_grants_card_idx").on(t.cardId, t.createdAt)],
 );
 
-/** Birthday, referral and win-back settings of a program; absent or zero means off. */
+/**
+ * A program's automations (lib/lifecycle/automations.ts): welcome, birthday, referral and win-back
+ * bonuses. Each has its own switch; a switched-off automation keeps its settings. Amounts are in
+ * the program's unit (points, stamps, or minor units of its currency for cashback).
+ */
 export const lifecycleSettings = pgTable("lifecycle_settings", {
   programId: extensionOf("program_id", () => programs.id),
   merchantId: text("merchant_id").notNull(),
+  welcomeEnabled: boolean("welcome_enabled").notNull().default(false),
+  welcomeBonus: integer("welcome_bonus").notNull().default(0),
+  birthdayEnabled: boolean("birthday_enabled").notNull().default(false),
   birthdayBonus: integer("birthday_bonus").notNull().default(0),
+  // A reward of the catalog given as a voucher instead of the points.
+  birthdayRewardId: text("birthday_reward_id"),
+  // Granted from this many days before the birthday (0: on the day).
+  birthdayDaysBefore: integer("birthday_days_before").notNull().default(0),
+  referralEnabled: boolean("referral_enabled").notNull().default(false),
   referrerBonus: integer("referrer_bonus").notNull().default(0),
   refereeBonus: integer("referee_bonus").notNull().default(0),
+  // The new member's first purchase of at least this much (minor units) credits the referral; 0: any earn.
+  referralMinPurchase: integer("referral_min_purchase").notNull().default(0),
+  // Credited referrals per referrer per calendar month (the merchant's time zone); null: no cap.
+  referralMonthlyCap: integer("referral_monthly_cap"),
+  winbackEnabled: boolean("winback_enabled").notNull().default(false),
   winbackDays: integer("winback_days"),
   winbackBonus: integer("winback_bonus").notNull().default(0),
   updatedAt: updatedAt(),

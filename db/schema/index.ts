@@ -16,3 +16,4 @@ export * from "./jobs";
 export * from "./wallet";
 export * from "./dashboard";
 export * from "./claim-codes";
+export * from "./referrals";

@@ -33,6 +33,9 @@ const TABLE = {
   "customers:export": ["owner", "admin", "customer"],
   "customers:erase": ["owner", "admin", "customer"],
   "campaigns:write": ["owner", "admin", "marketer"],
+  // A program's automations (welcome, birthday, referral, win-back) and their numbers; API keys with read / manage.
+  "automations:read": ["owner", "admin", "marketer", "api"],
+  "automations:write": ["owner", "admin", "marketer", "api"],
   "reports:read": ["owner", "admin", "marketer", "partner"],
   // A partner's rewards and their redemptions (no customer data); a partner sees only their own.
   "partner_redemptions:read": ["owner", "admin", "partner"],

@@ -24,6 +24,7 @@ export const PAGE_PERMISSIONS = {
   "/dashboard/vouchers": "vouchers:read",
   "/dashboard/claim-codes": "claim_codes:manage",
   "/dashboard/claim-codes/[id]": "claim_codes:manage",
+  "/dashboard/automations": "automations:read",
   "/dashboard/payouts": "payouts:manage",
   "/dashboard/webhooks": "webhooks:manage",
   "/dashboard/jobs": "settings:write",

@@ -9,6 +9,8 @@ import { recordEvents } from "../outbox";
 import { getProgram } from "../programs/verbs";
 import { Language } from "../i18n/languages";
 import { SafeText } from "../input";
+import { recordReferral } from "../lifecycle/referral";
+import { grantWelcomeBonus } from "../lifecycle/welcome";
 
 export const CustomerInput = z
   .object({
@@ -29,7 +31,7 @@ export const EnrollInput = z
     programId: EntityId,
     customer: CustomerInput,
     marketingConsent: z.boolean().optional(),
-    referralCode: SafeText.max(40).optional(),
+    referralCode: SafeText.max(40).optional().describe("The referral code of the member who invited this customer; an unknown code is ignored."),
   })
   .strict();
 export type EnrollInput = z.input<typeof EnrollInput>;
@@ -69,7 +71,6 @@ export async function enroll(ctx: Ctx, raw: EnrollInput): Promise<{ card: Card; 
         publicToken: randomString(32),
         walletAuthToken: randomString(32),
         referralCode: humanCode(2, 4),
-        referredByCardId: referrer?.id ?? null,
         lastActivityAt: at,
         createdAt: at,
         updatedAt: at,
@@ -80,7 +81,10 @@ export async function enroll(ctx: Ctx, raw: EnrollInput): Promise<{ card: Card; 
       await recordEvents(tx.db, ctx.merchantId, [
         { type: "card.enrolled", payload: { cardId: inserted.id, programId: program.id, customerId: customer!.id } },
       ]);
-      return { card: inserted, customer: customer!, created: true };
+      // An unknown code is ignored: the customer still joins. A self-referral is recorded as refused.
+      let card = referrer ? await recordReferral(tx, inserted, customer!, referrer) : inserted;
+      card = await grantWelcomeBonus(tx, card, program);
+      return { card, customer: customer!, created: true };
     }
     const [existing] = await tx.db
       .select()
@@ -94,7 +98,7 @@ async function findReferrer(ctx: Ctx, programId: string, code: string): Promise<
   const [card] = await ctx.db
     .select()
     .from(cards)
-    .where(and(eq(cards.programId, programId), eq(cards.referralCode, code.toUpperCase()), eq(cards.merchantId, ctx.merchantId)));
+    .where(and(eq(cards.programId, programId), eq(cards.referralCode, code.trim().toUpperCase()), eq(cards.merchantId, ctx.merchantId), eq(cards.status, "active")));
   return card ?? null;
 }
 

@@ -21,6 +21,8 @@ export const JoinInput = z
     consent: z.literal(true, { error: "Please agree to join." }),
     marketing: z.boolean().optional(),
     language: Language.optional(),
+    // From the join link `?ref=CODE`; an unknown code is ignored.
+    referralCode: z.string().max(40).regex(/^[A-Za-z0-9-]*$/).optional(),
   })
   .strict();
 export type JoinInput = z.input<typeof JoinInput>;
@@ -43,6 +45,7 @@ export async function joinFromPublicPage(db: Executor, raw: JoinInput): Promise<
     programId: program.id,
     customer: { email: input.email, name: input.name, ...(input.birthday ? { birthday: input.birthday } : {}), ...(input.language ? { language: input.language } : {}) },
     marketingConsent: input.marketing ?? false,
+    ...(input.referralCode ? { referralCode: input.referralCode } : {}),
   });
   if (created) return { merchantId: merchant.id, created: true, card };
 

@@ -12,3 +12,8 @@ export function cardLinks(card: Pick<Card, "id" | "merchantId" | "publicToken" |
     qrToken: cardQrToken(card),
   };
 }
+
+/** The link a member shares to invite a friend: the program's join page with their referral code. */
+export function referralLink(card: Pick<Card, "programId" | "referralCode">): string {
+  return `${env.APP_URL.replace(/\/$/, "")}/join/${card.programId}?ref=${encodeURIComponent(card.referralCode)}`;
+}

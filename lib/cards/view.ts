@@ -23,6 +23,8 @@ import { earnedInWindow } from "../tiers/recompute";
 import { soonestExpiry, type SoonestExpiry } from "../expiry/soonest";
 import { nextTier } from "../tiers/schema";
 import { rewardUnavailable } from "../rewards/availability";
+import { loadAutomationSettings } from "../lifecycle/automations";
+import { referralLink } from "./links";
 
 /** Everything a wallet pass or the card page shows about one card, read in one go. */
 export type CardView = {
@@ -41,6 +43,8 @@ export type CardView = {
   tier: { name: string; next: { name: string; remaining: number } | null } | null;
   /** Points programs: the points that lapse next ("50 points expire on 3 March"), or null. */
   expiring: SoonestExpiry | null;
+  /** The member's share link, and what a referral gives when the program's referral automation is on (null when off). */
+  referral: { link: string; offer: { referrerBonus: number; refereeBonus: number; minPurchase: number } | null };
   /** When anything on the pass last changed: Apple's Last-Modified and the update tag. */
   modifiedAt: Date;
 };
@@ -62,7 +66,7 @@ export async function loadCardView(db: Executor, lookup: CardLookup, now: Date =
   if (!row) return null;
   const { card, program, merchant, customer } = row;
 
-  const [catalog, places, expiring] = await Promise.all([
+  const [catalog, places, expiring, automations] = await Promise.all([
     db
       .select()
       .from(rewards)
@@ -75,6 +79,7 @@ export async function loadCardView(db: Executor, lookup: CardLookup, now: Date =
       .orderBy(asc(locations.createdAt), asc(locations.id))
       .limit(MAX_PASS_LOCATIONS),
     soonestExpiry(db, card, program, merchant, now),
+    loadAutomationSettings(db, program.id),
   ]);
 
   let tier: CardView["tier"] = null;
@@ -85,7 +90,8 @@ export async function loadCardView(db: Executor, lookup: CardLookup, now: Date =
     tier = { name: card.tier, next: up ? { name: up.name, remaining: up.threshold - earned } : null };
   }
 
-  const times = [card.updatedAt, program.updatedAt, merchant.updatedAt].map((d) => d.getTime());
+  const times = [card.updatedAt, program.updatedAt, merchant.updatedAt, ...(automations ? [automations.updatedAt] : [])].map((d) => d.getTime());
+  const referralOn = automations?.referralEnabled && (automations.referrerBonus > 0 || automations.refereeBonus > 0);
   return {
     card,
     program,
@@ -97,6 +103,10 @@ export async function loadCardView(db: Executor, lookup: CardLookup, now: Date =
     next: nextGoal(card, program, catalog, now),
     tier,
     expiring,
+    referral: {
+      link: referralLink(card),
+      offer: referralOn ? { referrerBonus: automations.referrerBonus, refereeBonus: automations.refereeBonus, minPurchase: automations.referralMinPurchase } : null,
+    },
     modifiedAt: new Date(Math.max(...times)),
   };
 }

@@ -60,6 +60,13 @@ export const EVENT_CATALOGUE = {
     feed: false,
     payload: z.object({ voucherId: id, cardId: id, title: z.string() }),
   },
+  // A referred member's first qualifying purchase credited them and (under the cap) their referrer; 0 points for a side means none.
+  "referral.credited": {
+    label: "Referral credited",
+    webhook: true,
+    feed: false,
+    payload: z.object({ referralId: id, programId: id, referrerCardId: id, refereeCardId: id, referrerPoints: z.int(), refereePoints: z.int() }),
+  },
   "program.changed": { label: "Program changed", webhook: true, feed: false, payload: z.object({ programId: id }) },
   "reward.changed": { label: "Reward changed", webhook: true, feed: false, payload: z.object({ rewardId: id, programId: id }) },
   "location.changed": { label: "Location changed", webhook: false, feed: false, payload: z.object({ locationId: id }) },

@@ -100,7 +100,7 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
       }
     }
     const beforeReferral = card;
-    card = await rewardReferralOnFirstEarn(tx, card, program);
+    card = await rewardReferralOnFirstEarn(tx, card, program, { entryId: result.entry.id, purchaseAmount: input.purchase?.amount ?? null }, locked.timezone);
     // A referral bonus adds to the window; then the tier reads it afresh.
     card = await recomputeTier(tx, card, program, card === beforeReferral ? result.earnedInWindow : null);
     return { entry: result.entry, card, vouchers };

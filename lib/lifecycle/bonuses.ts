@@ -1,17 +1,18 @@
-import { and, eq, gt, isNotNull, isNull } from "drizzle-orm";
-import { sql } from "drizzle-orm";
-import type { Executor } from "../../db/client";
-import { bonusGrants, cards, customers, lifecycleSettings, merchants, programs } from "../../db/schema";
-import { utcToZoned } from "../campaigns/time";
+import { and, eq, gt, isNotNull, isNull, or, sql, type SQL } from "drizzle-orm";
+import { queryRows, type Executor } from "../../db/client";
+import { bonusGrants, cards, customers, lifecycleSettings, merchants, programs, type Program } from "../../db/schema";
 import { cardLinks } from "../cards/links";
-import { systemActor, type Ctx } from "../context";
+import { now, systemActor, withTransaction, type Ctx } from "../context";
 import { sendEmail } from "../email";
 import { campaignEmail } from "../email/templates/campaign";
 import { translator } from "../i18n";
 import { creditMany } from "../ledger/bulk";
+import { lockCard } from "../ledger/core";
+import { issueVoucher } from "../vouchers/issue";
+import { birthdayDays } from "./calendar";
 
 /*
- * Daily lifecycle bonuses, set per program in lifecycle_settings. Both are set-based (lib/ledger/bulk.ts)
+ * Daily lifecycle bonuses (birthday and win-back automations), set per program in lifecycle_settings. Both are set-based (lib/ledger/bulk.ts)
  * and keyed, so running them twice a day, or every hour, pays once.
  */
 
@@ -24,7 +25,9 @@ async function activePrograms(db: Executor, column: "birthday" | "winback") {
     .where(
       and(
         eq(programs.status, "active"),
-        column === "birthday" ? gt(lifecycleSettings.birthdayBonus, 0) : and(gt(lifecycleSettings.winbackBonus, 0), isNotNull(lifecycleSettings.winbackDays)),
+        column === "birthday"
+          ? and(eq(lifecycleSettings.birthdayEnabled, true), or(gt(lifecycleSettings.birthdayBonus, 0), isNotNull(lifecycleSettings.birthdayRewardId)))
+          : and(eq(lifecycleSettings.winbackEnabled, true), gt(lifecycleSettings.winbackBonus, 0), isNotNull(lifecycleSettings.winbackDays)),
       ),
     );
   return rows;
@@ -32,26 +35,60 @@ async function activePrograms(db: Executor, column: "birthday" | "winback") {
 
 const jobCtx = (db: Executor, merchantId: string, at: Date): Ctx => ({ db, merchantId, actor: systemActor("lifecycle"), source: "job", now: () => at });
 
-/** Credits the birthday bonus to members whose birthday is today in the merchant's time zone (29 Feb counts on 28 Feb in other years). */
-export async function grantBirthdayBonuses(db: Executor, at: Date): Promise<{ cards: number; points: number }> {
-  let total = { cards: 0, points: 0 };
+/**
+ * Birthday bonuses: members whose birthday falls between today and the program's `daysBefore` days
+ * ahead (in the merchant's time zone; 29 February counts on 28 February in other years) get the
+ * points, or a voucher for the chosen reward, once per birthday (grant `birthday:<year>`). A member
+ * who joins inside that window still gets it; a day the job did not run is caught up the next hour.
+ */
+export async function grantBirthdayBonuses(db: Executor, at: Date): Promise<{ cards: number; points: number; vouchers: number }> {
+  const total = { cards: 0, points: 0, vouchers: 0 };
   for (const row of await activePrograms(db, "birthday")) {
-    const today = utcToZoned(at, row.timezone).slice(0, 10);
-    const year = Number(today.slice(0, 4));
-    const leap = new Date(Date.UTC(year, 1, 29)).getUTCMonth() === 1;
-    const mmdd = today.slice(5);
-    const also = !leap && mmdd === "02-28" ? "02-29" : mmdd;
-    const result = await creditMany(jobCtx(db, row.program.merchantId, at), {
-      program: row.program,
-      grantKey: `birthday:${year}`,
-      points: row.settings.birthdayBonus,
-      audience: sql`exists (select 1 from customers cu where cu.id = c.customer_id and cu.erased_at is null
-                            and to_char(cu.birthday, 'MM-DD') in (${mmdd}, ${also}))`,
-      details: { reason: "birthday" },
-    });
-    total = { cards: total.cards + result.credited, points: total.points + result.points };
+    const days = birthdayDays(at, row.timezone, 0, row.settings.birthdayDaysBefore + 1);
+    const ctx = jobCtx(db, row.program.merchantId, at);
+    for (const year of [...new Set(days.map((d) => d.year))]) {
+      const mmdds = days.filter((d) => d.year === year).map((d) => sql`${d.mmdd}`);
+      const audience = sql`exists (select 1 from customers cu where cu.id = c.customer_id and cu.erased_at is null
+                            and to_char(cu.birthday, 'MM-DD') in (${sql.join(mmdds, sql`, `)}))`;
+      const grantKey = `birthday:${year}`;
+      if (row.settings.birthdayRewardId) {
+        const issued = await issueBirthdayVouchers(ctx, row.program, row.settings.birthdayRewardId, grantKey, audience);
+        total.cards += issued;
+        total.vouchers += issued;
+      } else {
+        const result = await creditMany(ctx, { program: row.program, grantKey, points: row.settings.birthdayBonus, audience, details: { reason: "birthday" } });
+        total.cards += result.credited;
+        total.points += result.points;
+      }
+    }
   }
   return total;
+}
+
+/** A voucher for `rewardId` on every card of the audience without the grant yet; each card in its own transaction, the grant row first. */
+async function issueBirthdayVouchers(ctx: Ctx, program: Program, rewardId: string, grantKey: string, audience: SQL): Promise<number> {
+  const due = await queryRows<{ id: string }>(
+    ctx.db,
+    sql`select c.id from cards c where c.merchant_id = ${ctx.merchantId} and c.program_id = ${program.id} and c.status = 'active' and (${audience})
+        and not exists (select 1 from bonus_grants g where g.key = ${grantKey} and g.card_id = c.id) order by c.id`,
+  );
+  let issued = 0;
+  for (const { id } of due) {
+    const done = await withTransaction(ctx, async (tx) => {
+      const [grant] = await tx.db
+        .insert(bonusGrants)
+        .values({ key: grantKey, cardId: id, merchantId: ctx.merchantId, entryId: "none", points: 0, createdAt: now(ctx) })
+        .onConflictDoNothing()
+        .returning();
+      if (!grant) return false;
+      const card = await lockCard(tx, id);
+      const voucher = await issueVoucher(tx, card, { rewardId, entryId: null, fallbackTitle: "Birthday gift" });
+      await tx.db.update(bonusGrants).set({ voucherId: voucher.id }).where(and(eq(bonusGrants.key, grantKey), eq(bonusGrants.cardId, id)));
+      return true;
+    });
+    if (done) issued++;
+  }
+  return issued;
 }
 
 /**

@@ -286,6 +286,18 @@ function recipe(op: Operation, w: World): fc.Arbitrary<{ params: Record<string, 
       return fc.record({ params: fc.constantFrom(...w.ids.endpoint).map((id) => ({ id })), body: fc.constant(undefined) });
     case "PATCH /webhook-endpoints/{id}":
       return fc.record({ params: fc.constantFrom(...w.ids.endpoint).map((id) => ({ id })), body: fc.record({ active: fc.boolean() }) });
+    case "PUT /programs/{id}/automations":
+      return fc.record({
+        params: fc.constantFrom(...w.ids.program).map((id) => ({ id })),
+        body: fc.record(
+          {
+            welcome: fc.record({ enabled: fc.boolean(), bonus: fc.integer({ min: 1, max: 500 }) }),
+            referral: fc.record({ enabled: fc.boolean(), referrerBonus: fc.integer({ min: 1, max: 500 }), refereeBonus: fc.integer({ min: 0, max: 500 }), minPurchase: fc.integer({ min: 0, max: 10_000 }), monthlyCap: fc.option(fc.integer({ min: 1, max: 20 })) }),
+            winback: fc.record({ enabled: fc.boolean(), days: fc.integer({ min: 7, max: 365 }), bonus: fc.integer({ min: 1, max: 500 }) }),
+          },
+          { requiredKeys: [] },
+        ),
+      });
     case "PATCH /programs/{id}":
       return fc.record({ params: fc.constantFrom(...w.ids.program).map((id) => ({ id })), body: fc.record({ name: fc.stringMatching(/^[A-Za-z ]{1,30}$/) }) });
     default:

@@ -25,6 +25,8 @@ const EXPECTED: Record<string, ApiScope> = {
   "POST /programs": "manage",
   "GET /programs/{id}": "read",
   "PATCH /programs/{id}": "manage",
+  "GET /programs/{id}/automations": "read",
+  "PUT /programs/{id}/automations": "manage",
   "GET /rewards": "read",
   "POST /rewards": "manage",
   "PATCH /rewards/{id}": "manage",

@@ -80,6 +80,7 @@ const SAMPLES: Record<string, { input: (w: World) => unknown; reachesIn: boolean
   "staff.redeemVoucher": { input: (w) => ({ idempotencyKey: crypto.randomUUID(), code: w.voucher.code }), reachesIn: true },
   "campaigns.create": { input: (w) => campaignInput(w.program.id), reachesIn: true },
   "campaigns.cancel": { input: (w) => ({ campaignId: w.jobs.campaign.id }), reachesIn: true },
+  "automations.update": { input: (w) => ({ programId: w.program.id, patch: { welcome: { enabled: true, bonus: 5 } } }), reachesIn: true },
   "payouts.configure": { input: (w) => ({ programId: w.jobs.cashback.id, provider: "manual", thresholdMinor: 700 }), reachesIn: true },
   "payouts.payNow": { input: (w) => ({ programId: w.jobs.cashback.id }), reachesIn: true },
   "payouts.rotateSecret": { input: (w) => ({ programId: w.jobs.cashback.id }), reachesIn: true },

@@ -64,6 +64,7 @@ describe("the event catalogue", () => {
       "voucher.issued",
       "voucher.redeemed",
       "voucher.voided",
+      "referral.credited",
       "program.changed",
       "reward.changed",
       "payout.paid",

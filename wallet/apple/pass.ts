@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { PKPass, PassType, type Field, type Location, type OverridablePassProps } from "passkit-generator";
 import { cardLinks } from "../../lib/cards/links";
+import { referralOfferText } from "../../lib/lifecycle/offer-text";
 import { cardQrToken } from "../../lib/cards/token";
 import type { CardView } from "../../lib/cards/view";
 import { asLanguage, LANGUAGES, type Language, type Translator } from "../../lib/i18n";
@@ -204,7 +205,12 @@ export function passModel(
   if (view.locations.length > 0) {
     fields.back.push({ key: "locations", label: L.t((tr) => tr.t("pass.where")), value: view.locations.map((l) => (l.address ? `${l.name}, ${l.address}` : l.name)).join("\n") });
   }
-  fields.back.push({ key: "referral", label: L.t((tr) => tr.t("pass.invite")), value: L.t((tr) => tr.t("pass.invite.code", { code: card.referralCode })) });
+  if (!closed) {
+    // The member's share link (the join page with their code), with what a referral brings when the program rewards it.
+    const { link, offer } = view.referral;
+    const invite = (tr: Translator) => [offer ? referralOfferText(tr, program, offer) : null, tr.t("pass.invite.link", { link }), tr.t("pass.invite.code", { code: card.referralCode })].filter(Boolean).join("\n");
+    fields.back.push({ key: "referral", label: L.t((tr) => tr.t("pass.invite")), value: L.t(invite), dataDetectorTypes: ["PKDataDetectorTypeLink"] });
+  }
   if (merchant.websiteUrl) {
     fields.back.push({ key: "website", label: L.t((tr) => tr.t("pass.website")), value: merchant.websiteUrl, dataDetectorTypes: ["PKDataDetectorTypeLink"] });
   }

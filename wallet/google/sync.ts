@@ -3,6 +3,7 @@ import { and, eq, gt } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { googleWalletClasses, googleWalletObjects, vouchers } from "../../db/schema";
 import { cardLinks } from "../../lib/cards/links";
+import { referralOfferText } from "../../lib/lifecycle/offer-text";
 import { cardQrToken } from "../../lib/cards/token";
 import type { CardView } from "../../lib/cards/view";
 import { env } from "../../lib/env";
@@ -95,6 +96,7 @@ function links(view: CardView) {
   if (merchant.websiteUrl) uris.push(uri("website", merchant.websiteUrl, (tr) => tr.t("pass.website")));
   if (merchant.phone) uris.push(uri("phone", `tel:${merchant.phone.replace(/[^+\d]/g, "")}`, (tr) => tr.t("pass.call_us")));
   if (merchant.termsUrl) uris.push(uri("terms", merchant.termsUrl, (tr) => tr.t("pass.terms.google")));
+  uris.push(uri("referral", view.referral.link, (tr) => tr.t("pass.invite")));
   uris.push(uri("manage", page, (tr) => tr.t("pass.manage.link")));
   return { uris };
 }
@@ -145,6 +147,8 @@ export function loyaltyObjectFields(view: CardView) {
       ),
     );
   }
+  const offer = view.referral.offer;
+  if (offer) modules.push(textModule("referral", (tr) => tr.t("pass.invite"), (tr) => referralOfferText(tr, view.program, offer)));
   const hero = heroImage(view);
   const validity = validTimeInterval(view);
   const tierLabel = localized(lang, (tr) => tr.t("pass.tier_plain"));

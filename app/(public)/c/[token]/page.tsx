@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { ReferralShare } from "@/components/card/referral-share";
 import { dbReady } from "@/db/client";
 import { cardQrToken } from "@/lib/cards/token";
 import { cardActivity, loadCardView, type CardView } from "@/lib/cards/view";
@@ -278,6 +279,8 @@ export default async function CardPage({ params, searchParams }: { params: Promi
           </ul>
         )}
       </section>
+
+      <ReferralShare view={view} tr={tr} qr={await qrSvg(view.referral.link)} />
 
       {(merchant.websiteUrl || merchant.phone || merchant.termsUrl) && (
         <section className="mx-4 mt-6" aria-labelledby="contact-title">

@@ -10,12 +10,15 @@ const field = "mt-1 block w-full rounded-xl border border-gray-300 bg-white px-3
 const FIELD_ERROR = { name: "join.name.error", email: "join.email.error", birthday: "join.birthday.error", consent: "join.consent.error" } as const;
 
 export function JoinForm({
+  referralCode,
   programId,
   accent,
   language,
   languages,
   texts: t,
 }: {
+  /** A known referral code from the join link, sent with the form. */
+  referralCode?: string;
   programId: string;
   accent: string;
   language: Language;
@@ -56,6 +59,7 @@ export function JoinForm({
             consent: data.get("consent") === "on",
             marketing: data.get("marketing") === "on",
             language: String(data.get("language") ?? language),
+            ...(referralCode ? { referralCode } : {}),
           } as Parameters<typeof joinProgram>[0]);
           // A new member is redirected to the card by the action; otherwise we land here.
           if (!result) return;

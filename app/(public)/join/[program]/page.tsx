@@ -2,7 +2,9 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { dbReady } from "@/db/client";
-import { LANGUAGE_NAMES, LANGUAGES, translator } from "@/lib/i18n";
+import { LANGUAGE_NAMES, LANGUAGES, translator, type Translator } from "@/lib/i18n";
+import { refereeOfferText } from "@/lib/lifecycle/offer-text";
+import { referralInvite } from "@/lib/lifecycle/referral";
 import { loadPublicProgram } from "@/lib/programs/public";
 import { joinLanguage } from "../../../_server/language";
 import { JoinForm } from "./form";
@@ -35,6 +37,8 @@ export default async function JoinPage({ params, searchParams }: Props) {
         ? tr.t("join.pitch.cashback")
         : tr.t("join.pitch.points");
   const texts = Object.fromEntries(JOIN_TEXTS.map((k) => [k, tr.t(k)])) as JoinTexts["texts"];
+  const ref = (await searchParams).ref;
+  const invite = typeof ref === "string" && ref ? await referralInvite(await dbReady(), { programId: program.id, code: ref }) : null;
 
   return (
     <main className="mx-auto min-h-dvh max-w-md bg-white sm:my-6 sm:rounded-2xl sm:shadow">
@@ -48,12 +52,30 @@ export default async function JoinPage({ params, searchParams }: Props) {
         </p>
       </header>
       <div className="px-6 py-8">
+        {invite ? <Invite tr={tr} program={program} invite={invite} /> : null}
         {program.status === "active" ? (
-          <JoinForm programId={program.id} accent={design.backgroundColor} language={tr.lang} languages={LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))} texts={texts} />
+          <JoinForm referralCode={invite?.valid ? String(ref) : undefined} programId={program.id} accent={design.backgroundColor} language={tr.lang} languages={LANGUAGES.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))} texts={texts} />
         ) : (
           <p className="rounded-xl bg-gray-100 p-4 text-center text-gray-700">{tr.t("join.closed")}</p>
         )}
       </div>
     </main>
+  );
+}
+
+/** A friend's invite: what the newcomer gets, or a polite word that the code is unknown (they can still join). */
+function Invite({ tr, program, invite }: { tr: Translator; program: { kind: "points" | "stamps" | "cashback"; currency: string }; invite: Awaited<ReturnType<typeof referralInvite>> }) {
+  if (!invite.valid) {
+    return (
+      <p className="mb-6 rounded-xl bg-gray-100 p-4 text-sm text-gray-700" role="status" data-testid="referral-unknown">
+        {tr.t("join.referral.unknown")}
+      </p>
+    );
+  }
+  const offer = invite.offer ? refereeOfferText(tr, program, invite.offer) : null;
+  return (
+    <p className="mb-6 rounded-xl bg-brand-50 p-4 text-sm text-gray-800" role="status" data-testid="referral-invite">
+      <span className="font-semibold">{tr.t("join.referral")}</span> {offer}
+    </p>
   );
 }

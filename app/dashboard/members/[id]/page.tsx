@@ -9,11 +9,13 @@ import { can } from "@/lib/auth/permissions";
 import { memberDetail } from "@/lib/customers/members";
 import { formatMoney } from "@/lib/money";
 import { isAppError } from "@/lib/errors";
+import { cardReferrals } from "@/lib/lifecycle/referral-reads";
 import { merchantOf } from "@/lib/merchants/verbs";
 import { requirePage } from "../../../_server/session";
 import { issueChoices } from "@/lib/vouchers/list";
 import { AdjustForm, GdprControls } from "./member-controls";
 import { MemberVouchers } from "./member-vouchers";
+import { MemberReferrals } from "./referrals";
 
 export const metadata: Metadata = { title: "Member" };
 
@@ -55,6 +57,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
   const choices = can(member.ctx.actor, "vouchers:issue") ? await issueChoices(member.ctx) : null;
   const tz = merchant.timezone;
   const { customer } = detail;
+  const referrals = await cardReferrals(member.ctx, detail.cards.map((c) => c.card.id));
   const erased = Boolean(customer.erasedAt);
   return (
     <>
@@ -93,6 +96,7 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
               {card.status === "active" && can(member.ctx.actor, "points:adjust") ? <AdjustForm cardId={card.id} /> : null}
             </div>
             <WalletActivity cardId={card.id} wallet={wallet} timeZone={tz} />
+            <MemberReferrals referrals={referrals.filter((r) => r.cardId === card.id)} timeZone={tz} />
             <div className="mt-5">
               <DataTable
                 caption={`Ledger history of ${programName}`}

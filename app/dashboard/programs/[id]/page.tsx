@@ -77,6 +77,11 @@ export default async function ProgramPage({ params, searchParams }: { params: Pr
         <a className="font-medium text-brand-700 underline" href={`/join/${program.id}/poster.pdf`} download>
           Download the counter poster (PDF)
         </a>
+        {can(member.ctx.actor, "automations:read") ? (
+          <Link className="font-medium text-brand-700 underline" href={`/dashboard/automations?program=${program.id}`}>
+            Automations: welcome, birthday, referral, win-back
+          </Link>
+        ) : null}
       </section>
       <ProgramEditor initial={draft} businessName={merchant.name} logoUrl={merchant.logoUrl} locations={locations.map((l) => ({ id: l.id, name: l.name }))} canEdit={canEdit} />
       <div className="mt-8">
