@@ -24,7 +24,10 @@ const TABLE = {
   "customers:read": ["owner", "admin", "marketer"],
   "customers:export": ["owner", "admin", "customer"],
   "customers:erase": ["owner", "admin", "customer"],
-  "campaigns:write": ["owner", "admin", "marketer"],
+  "campaigns:read": ["owner", "admin", "marketer", "api"],
+  "campaigns:write": ["owner", "admin", "marketer", "api"],
+  // Saved segments and the customer tags they select on (tags imported from a CSV).
+  "segments:write": ["owner", "admin", "marketer", "api"],
   "reports:read": ["owner", "admin", "marketer", "partner"],
   // A partner's rewards and their redemptions (no customer data); a partner sees only their own.
   "partner_redemptions:read": ["owner", "admin", "partner"],

@@ -21,6 +21,8 @@ export const PAGE_PERMISSIONS = {
   "/dashboard/audit": "audit:read",
   "/dashboard/settings": "settings:write",
   "/dashboard/campaigns": "campaigns:write",
+  "/dashboard/campaigns/[id]": "campaigns:read",
+  "/dashboard/segments": "segments:write",
   "/dashboard/payouts": "payouts:manage",
   "/dashboard/webhooks": "webhooks:manage",
   "/dashboard/jobs": "settings:write",

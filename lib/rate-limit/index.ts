@@ -16,6 +16,8 @@ const POLICIES = {
   twoFactor: { limit: 10, windowSeconds: 600 },
   scan: { limit: 120, windowSeconds: 60 },
   voucherUse: { limit: 30, windowSeconds: 60 },
+  /** Campaign test emails to the marketer's own address. */
+  campaignTestEmail: { limit: 10, windowSeconds: 3600 },
 } satisfies Record<string, Policy>;
 export type PolicyName = keyof typeof POLICIES;
 
