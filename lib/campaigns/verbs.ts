@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { campaigns, segments, type Campaign, type Program } from "../../db/schema";
 import { audit } from "../audit/log";
@@ -10,12 +10,12 @@ import { loadProgram } from "../programs/verbs";
 import { merchantOf } from "../merchants/verbs";
 import { recordEvents } from "../outbox";
 import { MAX_HOLDOUT_PERCENT } from "./holdout";
-import { zonedToUtc } from "./time";
+import { zonedToUtc as toInstant } from "./time";
 import { SafeMultilineText, SafeText } from "../input";
 
 const localDateTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/, "a date and time, such as 2025-06-01T09:00")
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?(Z|[+-](0\d|1[0-4]):?[0-5]\d)?$/, "a date and time, such as 2025-06-01T09:00")
   .describe("Wall-clock time in the merchant's time zone, or an ISO instant with an offset.");
 
 export const CampaignAudience = z.discriminatedUnion("kind", [
@@ -90,17 +90,26 @@ export const CampaignPatch = z
 export type CampaignPatch = z.input<typeof CampaignPatch>;
 export const UpdateCampaignInput = CampaignPatch.extend({ campaignId: EntityId }).strict();
 
+/** The API's list filter. */
+export const CampaignListQuery = z
+  .object({ status: z.enum(["draft", "scheduled", "active", "ended", "cancelled"]).optional().describe("Only campaigns in this state.") })
+  .strict();
+
 export const CampaignRef = z.object({ campaignId: EntityId }).strict();
 
+const duplicateFields = {
+  name: SafeText.trim().min(1).max(80).optional().describe("Defaults to the original's name with “(copy)”."),
+  startsAt: localDateTime.optional(),
+  endsAt: localDateTime.optional(),
+};
+const bothTimesOrNeither = (v: { startsAt?: string; endsAt?: string }) => (v.startsAt === undefined) === (v.endsAt === undefined);
+
+/** What the API's duplicate takes besides the campaign's id. */
+export const DuplicateCampaignBody = z.object(duplicateFields).strict().refine(bothTimesOrNeither, { message: "give both times, or neither", path: ["endsAt"] });
 export const DuplicateCampaignInput = z
-  .object({
-    campaignId: EntityId,
-    name: SafeText.trim().min(1).max(80).optional().describe("Defaults to the original's name with “(copy)”."),
-    startsAt: localDateTime.optional(),
-    endsAt: localDateTime.optional(),
-  })
+  .object({ campaignId: EntityId, ...duplicateFields })
   .strict()
-  .refine((v) => (v.startsAt === undefined) === (v.endsAt === undefined), { message: "give both times, or neither", path: ["endsAt"] });
+  .refine(bothTimesOrNeither, { message: "give both times, or neither", path: ["endsAt"] });
 
 /** A campaign to schedule: at its saved times, or at new ones (both, in the merchant's time zone). */
 export const ScheduleCampaignInput = z
@@ -137,8 +146,8 @@ export async function createCampaign(ctx: Ctx, raw: CampaignInput): Promise<Camp
   return withTransaction(ctx, async (tx) => {
     const program = await loadProgram(tx, input.programId);
     const { timezone } = await merchantOf(tx);
-    const startsAt = zonedToUtc(input.startsAt, timezone);
-    const endsAt = zonedToUtc(input.endsAt, timezone);
+    const startsAt = instant(input.startsAt, timezone);
+    const endsAt = instant(input.endsAt, timezone);
     checkWindow(startsAt, endsAt, now(ctx));
     await checkCampaign(tx, program, { audience: input.audience, effect: input.effect, budget: input.budget ?? null });
 
@@ -174,8 +183,8 @@ export async function updateCampaign(ctx: Ctx, raw: z.input<typeof UpdateCampaig
     const at = now(ctx);
     if (current.status === "ended" || current.status === "cancelled") throw new AppError("conflict", `The campaign has ${current.status === "ended" ? "ended" : "been cancelled"}; it can no longer be changed. Duplicate it to run it again.`);
     const { timezone } = await merchantOf(tx);
-    const startsAt = patch.startsAt === undefined ? current.startsAt : zonedToUtc(patch.startsAt, timezone);
-    const endsAt = patch.endsAt === undefined ? current.endsAt : zonedToUtc(patch.endsAt, timezone);
+    const startsAt = patch.startsAt === undefined ? current.startsAt : instant(patch.startsAt, timezone);
+    const endsAt = patch.endsAt === undefined ? current.endsAt : instant(patch.endsAt, timezone);
     const running = current.status === "active";
     if (running) {
       // What has already happened stays as it was.
@@ -228,8 +237,8 @@ export async function duplicateCampaign(ctx: Ctx, raw: z.input<typeof DuplicateC
     let endsAt = original.endsAt;
     if (input.startsAt && input.endsAt) {
       const { timezone } = await merchantOf(tx);
-      startsAt = zonedToUtc(input.startsAt, timezone);
-      endsAt = zonedToUtc(input.endsAt, timezone);
+      startsAt = instant(input.startsAt, timezone);
+      endsAt = instant(input.endsAt, timezone);
       checkWindow(startsAt, endsAt, at);
     } else if (startsAt.getTime() <= at.getTime()) {
       // Same length, from the next whole hour a day from now.
@@ -289,8 +298,8 @@ export async function scheduleCampaign(ctx: Ctx, raw: z.input<typeof ScheduleCam
     let { startsAt, endsAt } = current;
     if (times.startsAt && times.endsAt) {
       const { timezone } = await merchantOf(tx);
-      startsAt = zonedToUtc(times.startsAt, timezone);
-      endsAt = zonedToUtc(times.endsAt, timezone);
+      startsAt = instant(times.startsAt, timezone);
+      endsAt = instant(times.endsAt, timezone);
     }
     checkWindow(startsAt, endsAt, now(ctx));
     const [timed] = await tx.db.update(campaigns).set({ startsAt, endsAt, updatedAt: now(ctx) }).where(eq(campaigns.id, campaignId)).returning();
@@ -348,6 +357,13 @@ export function mintsMoney(program: Pick<Program, "kind">, effect: z.infer<typeo
 function checkWindow(startsAt: Date, endsAt: Date, at: Date) {
   if (endsAt.getTime() <= startsAt.getTime()) throw invalid("endsAt", "must be after the start");
   if (endsAt.getTime() <= at.getTime()) throw invalid("endsAt", "must be in the future");
+}
+
+/** A wall-clock time in the business's time zone (or an ISO instant) as an instant; a time that does not exist is refused. */
+function instant(local: string, timezone: string): Date {
+  const at = toInstant(local, timezone);
+  if (Number.isNaN(at.getTime()) || at.getUTCFullYear() < 2000) throw invalid("startsAt", `${local} is not a time we can schedule`);
+  return at;
 }
 
 function invalid(path: string, message: string) {

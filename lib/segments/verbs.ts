@@ -140,6 +140,13 @@ export async function previewSegment(ctx: Ctx, raw: z.input<typeof SegmentPrevie
   assertCan(ctx.actor, "campaigns:read");
   const { definition, programId } = SegmentPreviewInput.parse(raw);
   await checkReferences(ctx, definition);
+  if (programId) {
+    const [own] = await ctx.db
+      .select({ id: programs.id })
+      .from(programs)
+      .where(and(eq(programs.id, programId), eq(programs.merchantId, ctx.merchantId)));
+    if (!own) throw invalid("programId", "no such program");
+  }
   const env = { ...(await segmentEnv(ctx.db, ctx.merchantId, now(ctx))), merchantId: ctx.merchantId, programId };
   const count = await countDefinition(ctx, definition, programId);
   const sample = await queryRows<{ id: string; program_id: string; tier: string | null; balance: number; last_activity_at: string | Date }>(

@@ -8,7 +8,7 @@ import { inputStep, parseAmount } from "@/lib/money";
 import { cancelCampaignAction, createCampaignAction } from "./actions";
 
 type ProgramOption = { id: string; name: string; kind: "points" | "stamps" | "cashback"; currency: string; tiers: string[] };
-type SegmentOption = { id: string; name: string; programId: string };
+type SegmentOption = { id: string; name: string };
 type AudienceKind = "everyone" | "tier" | "inactive" | "birthday_month" | "segment";
 type EffectKind = "multiplier" | "bonus" | "double_stamps";
 type Input = Parameters<typeof createCampaignAction>[0];
@@ -22,7 +22,7 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
   const effectKind = effects.includes(effect) ? effect : effects[0]!;
   const [announce, setAnnounce] = useState(true);
   const [done, setDone] = useState<string | null>(null);
-  const ownSegments = segments.filter((s) => s.programId === programId);
+  const ownSegments = segments;
   const { onSubmit, pending, error, fieldErrors } = useFormAction(createCampaignAction, {
     input: (d) => {
       const text = (k: string) => String(d.get(k) ?? "");

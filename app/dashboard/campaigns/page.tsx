@@ -7,7 +7,8 @@ import { campaignCost, describeAmount, type CampaignCost } from "@/lib/campaigns
 import { campaignResults, type CampaignResults } from "@/lib/campaigns/results";
 import { describeOffer } from "@/lib/campaigns/run";
 import { utcToZoned } from "@/lib/campaigns/time";
-import { listCampaigns, listSegments } from "@/lib/campaigns/verbs";
+import { listCampaigns } from "@/lib/campaigns/verbs";
+import { listSegments } from "@/lib/segments/verbs";
 import { merchantOf } from "@/lib/merchants/verbs";
 import { listPrograms } from "@/lib/programs/verbs";
 import { requirePage } from "../../_server/session";
@@ -58,7 +59,7 @@ export default async function CampaignsPage() {
               timezone={tz}
               defaults={{ startsAt: utcToZoned(new Date(Math.ceil(nowMs / 3_600_000) * 3_600_000 + DAY), tz), endsAt: utcToZoned(new Date(Math.ceil(nowMs / 3_600_000) * 3_600_000 + 8 * DAY), tz) }}
               programs={live.map((p) => ({ id: p.id, name: p.name, kind: p.kind, currency: p.currency, tiers: tierNames(p) }))}
-              segments={segments.map((s) => ({ id: s.id, name: s.name, programId: s.programId }))}
+              segments={segments.map((s) => ({ id: s.id, name: s.name }))}
             />
           )}
         </CardSection>
