@@ -336,7 +336,8 @@ export async function listCampaigns(ctx: Ctx, range?: { from: Date; to: Date }):
 /** One campaign of the business, for someone who may read campaigns. */
 export async function getCampaign(ctx: Ctx, campaignId: string): Promise<Campaign> {
   assertCan(ctx.actor, "campaigns:read");
-  return loadCampaign(ctx, EntityId.parse(campaignId));
+  if (!EntityId.safeParse(campaignId).success) throw notFound("Campaign");
+  return loadCampaign(ctx, campaignId);
 }
 
 export async function loadCampaign(ctx: Ctx, campaignId: string, forUpdate = false): Promise<Campaign> {

@@ -45,6 +45,7 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
                 : { kind: audience },
         effect: effectKind === "multiplier" ? { kind: "multiplier", factor: Number(text("factor")) } : effectKind === "bonus" ? { kind: "bonus", points: amount("points") } : { kind: "double_stamps" },
         budget: text("budget") === "" ? null : amount("budget"),
+        holdoutPercent: text("holdoutPercent") === "" ? 0 : Number(text("holdoutPercent")),
         announcement: announce ? { subject: text("subject"), message: text("message"), email: d.get("email") === "on", wallet: d.get("wallet") === "on" } : null,
       } as Input;
     },
@@ -100,6 +101,14 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
         ) : (
           <p className="self-end text-xs text-gray-600">The audience is fixed when the campaign starts.</p>
         )}
+        <Field
+          label="Holdout (% who get nothing)"
+          htmlFor="c-holdout"
+          error={fe("holdoutPercent")}
+          hint="Up to 50 %. Drawn at random when it starts, to measure what the campaign changed."
+        >
+          <Input id="c-holdout" name="holdoutPercent" type="number" min={0} max={50} defaultValue={0} aria-invalid={Boolean(fe("holdoutPercent"))} />
+        </Field>
       </fieldset>
 
       <fieldset className="grid gap-4 sm:grid-cols-2">

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { DateCell, StatusBadge } from "@/components/cells";
 import { DataTable, type Column } from "@/components/data-table";
 import { Card, CardSection, EmptyState, PageHeader, formatDate, formatNumber } from "@/components/ui";
@@ -103,7 +104,11 @@ const campaignColumns = (tz: string, programName: Map<string, string>, segments:
     header: "Campaign",
     cell: (c) => (
       <>
-        <p className="font-medium">{c.name}</p>
+        <p className="font-medium">
+          <Link href={`/dashboard/campaigns/${c.id}`} className="text-brand-800 underline">
+            {c.name}
+          </Link>
+        </p>
         <p className="text-gray-600">
           {programName.get(c.programId) ?? "—"} · {describeOffer(c, tz, costs.get(c.id)?.program)}
         </p>
@@ -127,7 +132,17 @@ const campaignColumns = (tz: string, programName: Map<string, string>, segments:
     sort: (c) => c.startsAt,
     className: "whitespace-nowrap",
   },
-  { id: "who", header: "Who", cell: (c) => describeAudience(c, segments), sort: (c) => describeAudience(c, segments) },
+  {
+    id: "who",
+    header: "Who",
+    cell: (c) => (
+      <>
+        {describeAudience(c, segments)}
+        {c.holdoutPercent ? <p className="text-gray-600">{c.holdoutPercent} % held out</p> : null}
+      </>
+    ),
+    sort: (c) => describeAudience(c, segments),
+  },
   {
     id: "cost",
     header: "Cost",
@@ -253,7 +268,11 @@ function ResultCard({ result, campaign, tz }: { result: CampaignResults; campaig
   return (
     <Card className="h-full">
       <div className="flex items-start justify-between gap-2">
-        <h3 className="font-semibold">{campaign.name}</h3>
+        <h3 className="font-semibold">
+          <Link href={`/dashboard/campaigns/${campaign.id}#results`} className="text-brand-800 underline">
+            {campaign.name}
+          </Link>
+        </h3>
         <StatusBadge status={campaign.status} />
       </div>
       <p className="text-xs text-gray-600">
