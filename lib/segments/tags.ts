@@ -144,6 +144,13 @@ export async function importTags(ctx: Ctx, raw: z.input<typeof ImportTagsInput>)
       for (const t of p.tags) set.add(t);
       wanted.set(customerId, set);
     }
+    errors.sort((a, b) => a.line - b.line);
+    if (applied === 0) {
+      // Nothing to apply: an error, with the first reasons, rather than a quiet "0 imported".
+      const reasons = errors.slice(0, 5).map((e) => `line ${e.line}${e.value ? ` (${e.value.slice(0, 60)})` : ""}: ${e.message}`);
+      const message = `No row could be imported. ${reasons.join("; ")}${errors.length > 5 ? `; and ${errors.length - 5} more` : ""}.`;
+      throw new AppError("invalid", message, { errors: [{ path: "csv", message }] });
+    }
     const ids = [...wanted.keys()];
     const before = new Set<string>();
     for (let i = 0; i < ids.length; i += 1000) {
@@ -167,7 +174,6 @@ export async function importTags(ctx: Ctx, raw: z.input<typeof ImportTagsInput>)
     }
     const fresh = pairs.filter((p) => !before.has(`${p.customerId}\u0000${p.tag}`));
     for (let i = 0; i < fresh.length; i += 1000) await tx.db.insert(customerTags).values(fresh.slice(i, i + 1000)).onConflictDoNothing();
-    errors.sort((a, b) => a.line - b.line);
     await audit(tx.db, ctx.merchantId, ctx.actor, "tags.imported", { type: "merchant", id: ctx.merchantId }, { rows: counted, applied, errors: errors.length, mode });
     return { rows: counted, applied, customers: ids.length, tagsAdded: fresh.length, tagsRemoved, errors };
   });

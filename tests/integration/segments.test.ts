@@ -266,9 +266,10 @@ describe("tags from CSV", () => {
     const program = await makeProgram(m);
     const gone = (await enroll(m.ctx, { programId: program.id, customer: { email: `gone-${m.merchantId.toLowerCase()}@example.test` } })).card;
     await m.db.update(customers).set({ erasedAt: new Date() }).where(eq(customers.id, gone.customerId));
-    const report = await importTags(m.ctx, { csv: `${w.mail("ann")},stolen\n${w.ann.referralCode},stolen\ngone-${m.merchantId.toLowerCase()}@example.test,x` });
-    expect(report.applied).toBe(0);
-    expect(report.errors.map((e) => e.message)).toEqual(["no member with this email", "no member with this member code", "no member with this email"]);
+    // Nothing here is this business's: the import is refused, naming each row's reason.
+    const refused = importTags(m.ctx, { csv: `${w.mail("ann")},stolen\n${w.ann.referralCode},stolen\ngone-${m.merchantId.toLowerCase()}@example.test,x` });
+    await expect(refused).rejects.toMatchObject({ code: "invalid" });
+    await expect(refused).rejects.toThrow(/line 1 \(.*\): no member with this email; line 2 \(.*\): no member with this member code; line 3 \(.*\): no member with this email/);
     expect((await w.m.db.select().from(customerTags).where(eq(customerTags.customerId, w.ann.customerId))).map((t) => t.tag)).not.toContain("stolen");
   });
 
