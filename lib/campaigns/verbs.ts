@@ -10,6 +10,7 @@ import { loadProgram } from "../programs/verbs";
 import { merchantOf } from "../merchants/verbs";
 import { recordEvents } from "../outbox";
 import { MAX_HOLDOUT_PERCENT } from "./holdout";
+import { activateCampaign } from "./run";
 import { zonedToUtc as toInstant } from "./time";
 import { SafeMultilineText, SafeText } from "../input";
 
@@ -267,6 +268,30 @@ export async function duplicateCampaign(ctx: Ctx, raw: z.input<typeof DuplicateC
       .returning();
     await audit(tx.db, ctx.merchantId, ctx.actor, "campaign.duplicated", { type: "campaign", id: copy!.id }, { from: original.id });
     return copy!;
+  });
+}
+
+/**
+ * Starts a draft or scheduled campaign now: its start moves to this moment and it is activated in
+ * this request (audience and holdout drawn, bonus paid), exactly as the job's first step would; the
+ * run that follows announces it and ends it on time.
+ */
+export async function startCampaignNow(ctx: Ctx, raw: z.input<typeof CampaignRef>): Promise<Campaign> {
+  assertCan(ctx.actor, "campaigns:write");
+  const { campaignId } = CampaignRef.parse(raw);
+  return withTransaction(ctx, async (tx) => {
+    const current = await loadCampaign(tx, campaignId, true);
+    if (current.status !== "draft" && current.status !== "scheduled") throw new AppError("conflict", `The campaign is ${current.status}; only a draft or scheduled campaign can start now.`);
+    const program = await loadProgram(tx, current.programId);
+    await checkCampaign(tx, program, current);
+    const at = now(ctx);
+    checkWindow(at, current.endsAt, at);
+    const [timed] = await tx.db.update(campaigns).set({ startsAt: at, updatedAt: at }).where(eq(campaigns.id, campaignId)).returning();
+    const scheduled = await reschedule(tx, timed!);
+    const started = await activateCampaign(tx.db, campaignId, scheduled.scheduleVersion, at);
+    if (!started.ok) throw new AppError("conflict", `The campaign could not start (${started.reason}).`);
+    await audit(tx.db, ctx.merchantId, ctx.actor, "campaign.started", { type: "campaign", id: campaignId }, { bonusCards: started.bonusCards });
+    return loadCampaign(tx, campaignId);
   });
 }
 

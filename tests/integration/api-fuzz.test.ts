@@ -347,6 +347,7 @@ function recipe(op: Operation, w: World): fc.Arbitrary<{ params: Record<string, 
     case "GET /campaigns/{id}":
     case "GET /campaigns/{id}/results":
     case "POST /campaigns/{id}/cancel":
+    case "POST /campaigns/{id}/start":
       return fc.record({ params: fc.constantFrom(...w.ids.campaign).map((id) => ({ id })), body: fc.constant(undefined) });
     case "POST /campaigns/{id}/duplicate":
       return fc.record({ params: fc.constantFrom(...w.ids.campaign).map((id) => ({ id })), body: fc.constant({}) });

@@ -57,6 +57,7 @@ const EXPECTED: Record<string, ApiScope> = {
   "GET /campaigns/{id}/results": "read",
   "POST /campaigns/{id}/cancel": "manage",
   "POST /campaigns/{id}/duplicate": "manage",
+  "POST /campaigns/{id}/start": "manage",
 };
 
 const OPERATIONS = API_ROUTES.flatMap(operationsOf).map((op) => ({ ...op, name: `${op.method} ${op.path}` }));

@@ -5,7 +5,7 @@ import { campaignMembers, campaigns, ledgerEntries, outboxEvents, type Campaign 
 import { inHoldout } from "@/lib/campaigns/holdout";
 import { campaignResults, meanDifference } from "@/lib/campaigns/results";
 import { activateCampaign, announceCampaign, endCampaign } from "@/lib/campaigns/run";
-import { cancelCampaign, createCampaign, duplicateCampaign, updateCampaign } from "@/lib/campaigns/verbs";
+import { cancelCampaign, createCampaign, duplicateCampaign, startCampaignNow, updateCampaign } from "@/lib/campaigns/verbs";
 import { earn } from "@/lib/ledger/earn";
 import { newId } from "@/lib/ids";
 import { makeCard, makeMerchant, makeProgram, makeUser, type TestMerchant } from "../support/fixtures";
@@ -204,6 +204,28 @@ describe("editing campaigns", () => {
     const staff = await makeUser(m, "staff");
     await expect(duplicateCampaign({ ...m.ctx, actor: staff }, { campaignId: past.id })).rejects.toMatchObject({ code: "forbidden" });
     await expect(updateCampaign({ ...m.ctx, actor: staff }, { campaignId: go.id, name: "x" })).rejects.toMatchObject({ code: "forbidden" });
+  });
+});
+
+describe("starting a campaign now", () => {
+  it("moves the start to now, draws the audience and holdout, pays the bonus once, and leaves the run to announce and end it", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => makeCard(m, program.id, `s${i}-${m.merchantId.toLowerCase()}@example.test`)));
+    const marketer = await makeUser(m, "marketer");
+    const as = { ...m.ctx, actor: marketer };
+    const draft = await createCampaign(as, { programId: program.id, name: "Now", audience: { kind: "everyone" }, effect: { kind: "bonus", points: 7 }, holdoutPercent: 30, startsAt: iso(Date.now() + DAY), endsAt: iso(Date.now() + 2 * DAY), schedule: false });
+    const started = await startCampaignNow(as, { campaignId: draft.id });
+    expect(started.status).toBe("active");
+    expect(started.startsAt.getTime()).toBeLessThanOrEqual(Date.now());
+    const members = await membersOf(m, draft.id);
+    expect(members).toHaveLength(10);
+    const treated = members.filter((x) => !x.holdout).length;
+    const bonuses = await m.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.merchantId, m.merchantId), eq(ledgerEntries.kind, "bonus")));
+    expect(bonuses).toHaveLength(treated);
+    // The run for the new schedule finds it running and pays nothing more.
+    expect(await activateCampaign(m.db, draft.id, started.scheduleVersion)).toMatchObject({ ok: true, bonusCards: 0 });
+    await expect(startCampaignNow(as, { campaignId: draft.id })).rejects.toMatchObject({ code: "conflict" });
   });
 });
 

@@ -54,8 +54,9 @@ async function makeWorld() {
   const outsider = await makeUser(other, "owner");
   const jobs = await makeJobsWorld(m, program);
   const draft = await createCampaign(m.ctx, { ...campaignInput(program.id, "Draft with news"), schedule: false });
+  const startable = await createCampaign(m.ctx, { ...campaignInput(program.id, "Start me"), schedule: false });
   const segments = [await createSegment(m.ctx, { name: "Kept", definition: { match: "all", conditions: [] } }), await createSegment(m.ctx, { name: "Dropped", definition: { match: "all", conditions: [] } })];
-  return { m, program, reward, card, voucher, loc1, loc2, apiKey, target, invitationId, members, other, outsider, jobs, draft, segments };
+  return { m, program, reward, card, voucher, loc1, loc2, apiKey, target, invitationId, members, other, outsider, jobs, draft, startable, segments };
 }
 
 /** A valid input for each action against the first business. `reachesIn`: it names that business's objects. */
@@ -86,6 +87,7 @@ const SAMPLES: Record<string, { input: (w: World) => unknown; reachesIn: boolean
   "campaigns.update": { input: (w) => ({ campaignId: w.draft.id, name: "Renamed draft" }), reachesIn: true },
   "campaigns.duplicate": { input: (w) => ({ campaignId: w.draft.id }), reachesIn: true },
   "campaigns.sendTest": { input: (w) => ({ campaignId: w.draft.id }), reachesIn: true },
+  "campaigns.start": { input: (w) => ({ campaignId: w.startable.id }), reachesIn: true },
   "segments.create": { input: () => ({ name: "Regulars", definition: { match: "all", conditions: [{ field: "visits", days: 30, min: 2 }] } }), reachesIn: false },
   "segments.update": { input: (w) => ({ segmentId: w.segments[0]!.id, name: "Renamed" }), reachesIn: true },
   "segments.delete": { input: (w) => ({ segmentId: w.segments[1]!.id }), reachesIn: true },

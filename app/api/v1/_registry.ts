@@ -5,6 +5,7 @@ import * as r_campaigns_id from "./campaigns/[id]/route";
 import * as r_campaigns_id_cancel from "./campaigns/[id]/cancel/route";
 import * as r_campaigns_id_duplicate from "./campaigns/[id]/duplicate/route";
 import * as r_campaigns_id_results from "./campaigns/[id]/results/route";
+import * as r_campaigns_id_start from "./campaigns/[id]/start/route";
 import * as r_cards from "./cards/route";
 import * as r_cards_id from "./cards/[id]/route";
 import * as r_cards_id_adjust from "./cards/[id]/adjust/route";
@@ -31,6 +32,7 @@ export const API_ROUTES: RouteModule[] = [
   { path: "/campaigns/{id}/cancel", module: r_campaigns_id_cancel },
   { path: "/campaigns/{id}/duplicate", module: r_campaigns_id_duplicate },
   { path: "/campaigns/{id}/results", module: r_campaigns_id_results },
+  { path: "/campaigns/{id}/start", module: r_campaigns_id_start },
   { path: "/cards", module: r_cards },
   { path: "/cards/{id}", module: r_cards_id },
   { path: "/cards/{id}/adjust", module: r_cards_id_adjust },

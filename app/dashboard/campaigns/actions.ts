@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { PreviewInput, sendTestCampaignEmail } from "@/lib/campaigns/preview";
-import { CampaignInput, DuplicateCampaignInput, UpdateCampaignInput, cancelCampaign, createCampaign, duplicateCampaign, updateCampaign } from "@/lib/campaigns/verbs";
+import { CampaignInput, CampaignRef, DuplicateCampaignInput, UpdateCampaignInput, cancelCampaign, createCampaign, duplicateCampaign, startCampaignNow, updateCampaign } from "@/lib/campaigns/verbs";
 import { memberAction } from "../../_server/action";
 
 export const createCampaignAction = memberAction("campaigns.create", { input: CampaignInput, permission: "campaigns:write" }, async ({ ctx, input }) => {
@@ -20,6 +20,12 @@ export const updateCampaignAction = memberAction("campaigns.update", { input: Up
 
 export const duplicateCampaignAction = memberAction("campaigns.duplicate", { input: DuplicateCampaignInput, permission: "campaigns:write" }, async ({ ctx, input }) => {
   const campaign = await duplicateCampaign(ctx, input);
+  revalidatePath("/dashboard/campaigns");
+  return { id: campaign.id, status: campaign.status };
+});
+
+export const startCampaignAction = memberAction("campaigns.start", { input: CampaignRef, permission: "campaigns:write" }, async ({ ctx, input }) => {
+  const campaign = await startCampaignNow(ctx, input);
   revalidatePath("/dashboard/campaigns");
   return { id: campaign.id, status: campaign.status };
 });

@@ -6,7 +6,7 @@ import { ActionButton, FormMessages, SubmitButton } from "@/components/form";
 import { Field, Input, Select, inputClass } from "@/components/ui";
 import { useFormAction } from "@/components/use-action";
 import { formatDecimal, inputStep, parseAmount } from "@/lib/money";
-import { duplicateCampaignAction, sendTestEmailAction, updateCampaignAction } from "../actions";
+import { duplicateCampaignAction, sendTestEmailAction, startCampaignAction, updateCampaignAction } from "../actions";
 
 type Editable = {
   id: string;
@@ -119,6 +119,14 @@ export function DuplicateCampaign({ campaignId, name }: { campaignId: string; na
   return (
     <ActionButton action={duplicateCampaignAction} input={{ campaignId }} variant="secondary" refresh={false} aria-label={`Duplicate ${name}`} onDone={(c) => router.push(`/dashboard/campaigns/${c.id}`)}>
       Duplicate
+    </ActionButton>
+  );
+}
+
+export function StartNow({ campaignId, name }: { campaignId: string; name: string }) {
+  return (
+    <ActionButton action={startCampaignAction} input={{ campaignId }} variant="primary" pendingLabel="Starting…" confirm={`Start “${name}” now? Its audience and holdout are drawn at once.`}>
+      Start now
     </ActionButton>
   );
 }

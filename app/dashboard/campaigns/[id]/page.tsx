@@ -18,7 +18,7 @@ import { getProgram } from "@/lib/programs/verbs";
 import { listSegments } from "@/lib/segments/verbs";
 import { requirePage } from "../../../_server/session";
 import { CancelCampaign } from "../campaign-controls";
-import { DuplicateCampaign, EditCampaign, SendTestEmail } from "./campaign-edit";
+import { DuplicateCampaign, EditCampaign, SendTestEmail, StartNow } from "./campaign-edit";
 
 export const metadata: Metadata = { title: "Campaign" };
 
@@ -61,6 +61,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
         actions={
           <div className="flex flex-wrap items-start gap-2">
             <StatusBadge status={campaign.status} />
+            {writer && (campaign.status === "draft" || campaign.status === "scheduled") ? <StartNow campaignId={campaign.id} name={campaign.name} /> : null}
             {writer ? <DuplicateCampaign campaignId={campaign.id} name={campaign.name} /> : null}
             {editable ? <CancelCampaign campaignId={campaign.id} name={campaign.name} running={campaign.status === "active"} /> : null}
           </div>
