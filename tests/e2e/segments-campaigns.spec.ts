@@ -86,6 +86,10 @@ test("a marketer builds a segment, schedules a campaign with a holdout, it runs,
   // Its page: the announcement email as members will get it, and a test to the marketer.
   await expect(page.getByRole("heading", { name: "VIP double points" })).toBeVisible();
   await expect(page.frameLocator('iframe[title="Email preview"]').getByText("Every coffee counts twice this week.")).toBeVisible();
+  const emailSection = page.locator("#email-title").locator("..");
+  await emailSection.scrollIntoViewIfNeeded();
+  await emailSection.screenshot({ path: info.outputPath("email-preview.png") });
+  await info.attach("email-preview", { path: info.outputPath("email-preview.png"), contentType: "image/png" });
   await page.getByRole("button", { name: "Send a test to me" }).click();
   await expect(page.getByRole("status").filter({ hasText: `Test sent to ${owner}` })).toBeVisible();
 

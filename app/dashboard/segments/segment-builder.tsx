@@ -118,6 +118,7 @@ export function SegmentBuilder({
   const [adding, setAdding] = useState<SegmentField>("tags");
   const [count, setCount] = useState<{ cards: number; customers: number } | null>(null);
   const [counting, setCounting] = useState(false);
+  const [countError, setCountError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const create = useAction(createSegmentAction, { refresh: true });
   const change = useAction(updateSegmentAction, { refresh: true });
@@ -138,6 +139,7 @@ export function SegmentBuilder({
       const result = await previewSegmentAction({ definition: JSON.parse(key) as SegmentDefinition });
       if (!live) return;
       setCounting(false);
+      setCountError(result.ok ? null : result.error);
       if (result.ok) setCount(result.data);
     }, 300);
     return () => {
@@ -207,6 +209,8 @@ export function SegmentBuilder({
       <p className="rounded-lg bg-gray-50 px-4 py-3 text-sm" aria-live="polite" data-testid="segment-count">
         {!complete ? (
           "Complete the conditions to see who matches."
+        ) : countError ? (
+          `Could not count: ${countError}`
         ) : count === null || counting ? (
           "Counting…"
         ) : (

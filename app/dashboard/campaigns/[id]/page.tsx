@@ -133,9 +133,9 @@ function ResultsSection({ results, program, tz }: { results: CampaignResults; pr
   return (
     <CardSection id="results" title="Results" description={`${formatDate(results.from, tz)} – ${formatDate(results.to, tz)}`}>
       <dl className="grid gap-4 sm:grid-cols-3">
-        <Stat label="Members who came" value={formatNumber(results.participants)} />
-        <Stat label="Points issued" value={formatNumber(results.pointsIssued)} hint={results.bonusPoints ? `${formatNumber(results.bonusPoints)} as the bonus` : undefined} />
-        <Stat label="Redemptions" value={formatNumber(results.redemptions)} hint={`${formatNumber(results.redemptionsBefore)} in as long before`} />
+        <Stat label="Treated members who came" value={formatNumber(results.participants)} />
+        <Stat label="Points issued to them" value={formatNumber(results.pointsIssued)} hint={results.bonusPoints ? `${formatNumber(results.bonusPoints)} as the bonus` : undefined} />
+        <Stat label="Their redemptions" value={formatNumber(results.redemptions)} hint={`${formatNumber(results.redemptionsBefore)} in as long before`} />
       </dl>
       {c ? (
         <div className="mt-6 space-y-6">
