@@ -190,14 +190,3 @@ export async function listTags(ctx: Ctx): Promise<{ tag: string; customers: numb
     .orderBy(asc(customerTags.tag));
   return rows.map((r) => ({ tag: r.tag, customers: Number(r.customers) }));
 }
-
-/** A customer's tags, for the member page. */
-export async function tagsOf(ctx: Ctx, customerId: string): Promise<string[]> {
-  assertCan(ctx.actor, "customers:read");
-  const rows = await ctx.db
-    .select({ tag: customerTags.tag })
-    .from(customerTags)
-    .where(and(eq(customerTags.merchantId, ctx.merchantId), eq(customerTags.customerId, customerId)))
-    .orderBy(asc(customerTags.tag));
-  return rows.map((r) => r.tag);
-}
