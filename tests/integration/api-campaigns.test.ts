@@ -9,7 +9,7 @@ import { POST as earnRoute } from "@/app/api/v1/cards/[id]/earn/route";
 import { DELETE as deleteSegmentRoute, GET as getSegmentRoute, PATCH as patchSegmentRoute } from "@/app/api/v1/segments/[id]/route";
 import { POST as previewRoute } from "@/app/api/v1/segments/preview/route";
 import { GET as listSegmentsRoute, POST as createSegmentRoute } from "@/app/api/v1/segments/route";
-import { importTags } from "@/lib/segments/tags";
+import { POST as importRoute } from "@/app/api/v1/tags/import/route";
 import { call, makeCard, makeMerchant, makeProgram } from "../support/fixtures";
 
 const DAY = 86_400_000;
@@ -20,8 +20,13 @@ describe("segments and campaigns over the API", () => {
     const program = await makeProgram(m);
     const mail = (i: number) => `api${i}-${m.merchantId.toLowerCase()}@example.test`;
     const cards = await Promise.all(Array.from({ length: 12 }, (_, i) => makeCard(m, program.id, mail(i))));
-    await importTags(m.ctx, { csv: Array.from({ length: 10 }, (_, i) => `${mail(i)},vip`).join("\n") });
     const key = m.apiKey;
+    const tagged = await call(importRoute, { key, body: { csv: ["email,tags", ...Array.from({ length: 10 }, (_, i) => `${mail(i)},vip`), "nobody@example.test,vip"].join("\n") } });
+    expect(tagged.status).toBe(200);
+    expect(tagged.body).toMatchObject({ rows: 11, applied: 10, errors: [{ line: 12, value: "nobody@example.test", message: "no member with this email" }] });
+    const none = await call(importRoute, { key, body: { csv: "nobody@example.test,vip" } });
+    expect(none.status).toBe(422);
+    expect(none.body.detail).toContain("line 1 (nobody@example.test): no member with this email");
     const definition = { match: "all", conditions: [{ field: "tags", op: "any", tags: ["VIP"] }] };
 
     const preview = await call(previewRoute, { key, body: { definition, programId: program.id } });

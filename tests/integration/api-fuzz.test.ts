@@ -326,6 +326,11 @@ function recipe(op: Operation, w: World): fc.Arbitrary<{ params: Record<string, 
           }),
         }).map((b) => (key === "POST /segments" ? b : { definition: b.definition })),
       });
+    case "POST /tags/import":
+      return fc.record({
+        params: fc.constant({}),
+        body: fc.record({ csv: fc.tuple(fc.constantFrom(...w.codes), fc.stringMatching(/^[a-z]{1,10}$/)).map(([code, tag]) => `code,tags\n${code},${tag}`), mode: fc.constantFrom("add", "replace") }),
+      });
     case "GET /segments/{id}":
     case "DELETE /segments/{id}":
       return fc.record({ params: fc.constantFrom(...w.ids.segment).map((id) => ({ id })), body: fc.constant(undefined) });

@@ -58,6 +58,7 @@ const EXPECTED: Record<string, ApiScope> = {
   "POST /campaigns/{id}/cancel": "manage",
   "POST /campaigns/{id}/duplicate": "manage",
   "POST /campaigns/{id}/start": "manage",
+  "POST /tags/import": "manage",
 };
 
 const OPERATIONS = API_ROUTES.flatMap(operationsOf).map((op) => ({ ...op, name: `${op.method} ${op.path}` }));

@@ -21,6 +21,7 @@ import * as r_scan from "./scan/route";
 import * as r_segments from "./segments/route";
 import * as r_segments_preview from "./segments/preview/route";
 import * as r_segments_id from "./segments/[id]/route";
+import * as r_tags_import from "./tags/import/route";
 import * as r_vouchers_redeem from "./vouchers/redeem/route";
 import * as r_webhook_endpoints from "./webhook-endpoints/route";
 import * as r_webhook_endpoints_id from "./webhook-endpoints/[id]/route";
@@ -48,6 +49,7 @@ export const API_ROUTES: RouteModule[] = [
   { path: "/segments", module: r_segments },
   { path: "/segments/preview", module: r_segments_preview },
   { path: "/segments/{id}", module: r_segments_id },
+  { path: "/tags/import", module: r_tags_import },
   { path: "/vouchers/redeem", module: r_vouchers_redeem },
   { path: "/webhook-endpoints", module: r_webhook_endpoints },
   { path: "/webhook-endpoints/{id}", module: r_webhook_endpoints_id },
