@@ -99,3 +99,47 @@ function Legend({ series }: { series: Series[] }) {
     </figcaption>
   );
 }
+
+/**
+ * Differences with their 95 % confidence intervals, one row per measure, each on its own scale
+ * around zero: a dot for the difference, a line for the interval. A row whose line stays clear of
+ * zero is a difference the campaign made (at that confidence).
+ */
+export function IntervalChart({ title, rows }: { title: string; rows: { label: string; difference: number; low: number | null; high: number | null; text: string }[] }) {
+  const RW = 600;
+  const RH = 34;
+  const L = 170;
+  const R = 12;
+  const summary = rows.map((r) => `${r.label}: ${r.text}`).join("; ");
+  return (
+    <figure>
+      <svg viewBox={`0 0 ${RW} ${rows.length * RH + 8}`} className="w-full" role="img" aria-label={`${title}. ${summary}`}>
+        {rows.map((r, i) => {
+          const extent = Math.max(Math.abs(r.low ?? r.difference), Math.abs(r.high ?? r.difference), Math.abs(r.difference), 1e-9) * 1.15;
+          const x = (v: number) => L + ((v + extent) / (2 * extent)) * (RW - L - R);
+          const y = i * RH + RH / 2 + 4;
+          const clear = r.low !== null && r.high !== null && (r.low > 0 || r.high < 0);
+          const color = clear ? (r.difference > 0 ? "#047857" : "#b91c1c") : "#6b7280";
+          return (
+            <g key={r.label}>
+              <text x={0} y={y + 4} fontSize={12} fill="#374151">
+                {r.label}
+              </text>
+              <line x1={L} x2={RW - R} y1={y} y2={y} stroke="#e5e7eb" />
+              <line x1={x(0)} x2={x(0)} y1={y - 12} y2={y + 12} stroke="#9ca3af" strokeDasharray="3 3" />
+              {r.low !== null && r.high !== null ? (
+                <>
+                  <line x1={x(r.low)} x2={x(r.high)} y1={y} y2={y} stroke={color} strokeWidth={3} strokeLinecap="round" />
+                  <line x1={x(r.low)} x2={x(r.low)} y1={y - 6} y2={y + 6} stroke={color} strokeWidth={2} />
+                  <line x1={x(r.high)} x2={x(r.high)} y1={y - 6} y2={y + 6} stroke={color} strokeWidth={2} />
+                </>
+              ) : null}
+              <circle cx={x(r.difference)} cy={y} r={5} fill={color} />
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption className="mt-1 text-xs text-gray-600">Dot: treated minus holdout, per member. Line: its 95 % confidence interval. Dashed: no difference.</figcaption>
+    </figure>
+  );
+}

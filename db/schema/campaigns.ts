@@ -34,6 +34,9 @@ export const campaigns = pgTable(
     // The most the campaign may give away, in the program's unit (minor units of its currency for
     // cashback), and what it has given so far. Bonuses and multiplier extras stop at the budget.
     budget: integer("budget"),
+    // A share of the audience (0–50 %) that gets nothing, to measure the campaign against.
+    // Drawn when the campaign starts and stored on campaign_members (lib/campaigns/holdout.ts).
+    holdoutPercent: integer("holdout_percent").notNull().default(0),
     spent: integer("spent").notNull().default(0),
     // Bumped on every (re)schedule; a run started for an older schedule stops at its next step.
     scheduleVersion: integer("schedule_version").notNull().default(0),
@@ -47,35 +50,16 @@ export const campaigns = pgTable(
   (t) => [index("campaigns_merchant_starts_idx").on(t.merchantId, t.startsAt), index("campaigns_program_status_idx").on(t.programId, t.status)],
 );
 
-// The audience of a campaign, fixed when it starts (for every audience except `everyone`).
+// The audience of a campaign, fixed when it starts (for every audience except `everyone` without a
+// holdout). `holdout` members are in the audience but get nothing: the comparison group.
 export const campaignMembers = pgTable(
   "campaign_members",
   {
     campaignId: belongsTo("campaign_id", () => campaigns.id),
     cardId: belongsTo("card_id", () => cards.id),
+    holdout: boolean("holdout").notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.campaignId, t.cardId] })],
-);
-
-// Saved segments: a named list of cards a marketer can target.
-export const segments = pgTable(
-  "segments",
-  {
-    ...merchantOwned(),
-    programId: belongsTo("program_id", () => programs.id),
-    name: text("name").notNull(),
-    createdAt: createdAt(),
-  },
-  (t) => [index("segments_merchant_idx").on(t.merchantId)],
-);
-
-export const segmentMembers = pgTable(
-  "segment_members",
-  {
-    segmentId: belongsTo("segment_id", () => segments.id),
-    cardId: belongsTo("card_id", () => cards.id),
-  },
-  (t) => [primaryKey({ columns: [t.segmentId, t.cardId] })],
 );
 
 /**
@@ -128,6 +112,5 @@ export const lifecycleSettings = pgTable("lifecycle_settings", {
 
 export type Campaign = typeof campaigns.$inferSelect;
 export type CampaignStatus = (typeof campaignStatusEnum.enumValues)[number];
-export type Segment = typeof segments.$inferSelect;
 export type BonusGrant = typeof bonusGrants.$inferSelect;
 export type LifecycleSettings = typeof lifecycleSettings.$inferSelect;

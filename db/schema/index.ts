@@ -10,6 +10,7 @@ export * from "./outbox";
 export * from "./audit";
 export * from "./emails";
 export * from "./campaigns";
+export * from "./segments";
 export * from "./payouts";
 export * from "./webhooks";
 export * from "./jobs";

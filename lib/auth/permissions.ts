@@ -32,10 +32,13 @@ const TABLE = {
   "customers:read": ["owner", "admin", "marketer"],
   "customers:export": ["owner", "admin", "customer"],
   "customers:erase": ["owner", "admin", "customer"],
-  "campaigns:write": ["owner", "admin", "marketer"],
   // A program's automations (welcome, birthday, referral, win-back) and their numbers; API keys with read / manage.
   "automations:read": ["owner", "admin", "marketer", "api"],
   "automations:write": ["owner", "admin", "marketer", "api"],
+  "campaigns:read": ["owner", "admin", "marketer", "api"],
+  "campaigns:write": ["owner", "admin", "marketer", "api"],
+  // Saved segments and the customer tags they select on (tags imported from a CSV).
+  "segments:write": ["owner", "admin", "marketer", "api"],
   "reports:read": ["owner", "admin", "marketer", "partner"],
   // A partner's rewards and their redemptions (no customer data); a partner sees only their own.
   "partner_redemptions:read": ["owner", "admin", "partner"],

@@ -25,6 +25,8 @@ export const PAGE_PERMISSIONS = {
   "/dashboard/claim-codes": "claim_codes:manage",
   "/dashboard/claim-codes/[id]": "claim_codes:manage",
   "/dashboard/automations": "automations:read",
+  "/dashboard/campaigns/[id]": "campaigns:read",
+  "/dashboard/segments": "segments:write",
   "/dashboard/payouts": "payouts:manage",
   "/dashboard/webhooks": "webhooks:manage",
   "/dashboard/jobs": "settings:write",

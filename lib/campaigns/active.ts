@@ -17,8 +17,8 @@ export function runningCampaignsSql(at: Date): SQL<RunningCampaign[]> {
       'id', c.id,
       'effect', c.effect,
       'budgeted', c.budget is not null,
-      'member', c.audience->>'kind' = 'everyone'
-        or exists (select 1 from ${campaignMembers} m where m.campaign_id = c.id and m.card_id = ${cards.id})
+      'member', (c.audience->>'kind' = 'everyone' and c.holdout_percent = 0)
+        or exists (select 1 from ${campaignMembers} m where m.campaign_id = c.id and m.card_id = ${cards.id} and not m.holdout)
     )), '[]'::json)
     from ${campaigns} c
     where c.program_id = ${cards.programId} and c.status = 'active' and c.starts_at <= ${atSql} and c.ends_at > ${atSql}

@@ -4,7 +4,8 @@ import type { Campaign, Program } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import { now, type Ctx } from "../context";
 import { formatMoney } from "../money";
-import { audienceSql } from "./run";
+import { holdoutSql } from "./holdout";
+import { audienceSql, fixesAudience } from "./run";
 
 export type CampaignCost = {
   /** Active cards in the audience today (a started campaign: its fixed audience). */
@@ -19,7 +20,7 @@ export type CampaignCost = {
   label: string;
 };
 
-type Costed = Pick<Campaign, "id" | "programId" | "audience" | "effect" | "startsAt" | "endsAt" | "budget" | "spent" | "activatedAt">;
+type Costed = Pick<Campaign, "id" | "programId" | "audience" | "effect" | "startsAt" | "endsAt" | "budget" | "spent" | "activatedAt" | "holdoutPercent">;
 
 /**
  * The projected cost of a campaign: audience size × bonus for a bonus; for a multiplier or double
@@ -29,11 +30,13 @@ type Costed = Pick<Campaign, "id" | "programId" | "audience" | "effect" | "start
 export async function campaignCost(ctx: Ctx, campaign: Costed, program: Pick<Program, "id" | "kind" | "currency">, timezone: string): Promise<CampaignCost> {
   assertCan(ctx.actor, "reports:read");
   const at = now(ctx);
+  // Started: the cards it treats (its fixed audience less the holdout). Not yet: the audience as it
+  // would be drawn now, less the expected holdout share.
   const who = campaign.activatedAt
-    ? campaign.audience.kind === "everyone"
-      ? sql`true`
-      : sql`exists (select 1 from campaign_members cm where cm.campaign_id = ${campaign.id} and cm.card_id = c.id)`
-    : (audienceSql(campaign, at, timezone) ?? sql`true`);
+    ? fixesAudience(campaign)
+      ? sql`exists (select 1 from campaign_members cm where cm.campaign_id = ${campaign.id} and cm.card_id = c.id and not cm.holdout)`
+      : sql`true`
+    : sql`(${(await audienceSql(ctx.db, { ...campaign, merchantId: ctx.merchantId }, at, timezone)) ?? sql`true`}) and not ${holdoutSql(campaign.id, sql`c.id`, campaign.holdoutPercent)}`;
   const cards = sql`cards c where c.merchant_id = ${ctx.merchantId} and c.program_id = ${program.id} and c.status = 'active' and (${who})`;
   const [{ n }] = (await queryRows<{ n: number }>(ctx.db, sql`select count(*)::int as n from ${cards}`)) as [{ n: number }];
   let projected = 0;

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client";
-import { campaigns, cards, customers, merchants, type Campaign, type Program } from "../../db/schema";
+import { campaigns, cards, customers, merchants, segments, type Campaign, type Program } from "../../db/schema";
 import { cardLinks } from "../cards/links";
 import { systemActor, withTransaction, type Ctx } from "../context";
 import { sendEmail } from "../email";
@@ -9,6 +9,9 @@ import { translator, type Language } from "../i18n";
 import { creditMany } from "../ledger/bulk";
 import { loadProgram } from "../programs/verbs";
 import { EVENTS_CHANNEL } from "../outbox";
+import { segmentCardsSql } from "../segments/sql";
+import { segmentEnv, storedDefinition } from "../segments/verbs";
+import { holdoutSql } from "./holdout";
 import { utcToZoned } from "./time";
 
 /*
@@ -27,10 +30,18 @@ async function byId(db: Executor, campaignId: string, lock = false): Promise<Cam
   return row ?? null;
 }
 
-/** Cards in the campaign's audience, as a condition over alias `c`. */
+/**
+ * Whether the campaign's audience is fixed when it starts (stored in campaign_members): every
+ * audience but `everyone`, and `everyone` too when there is a holdout to draw.
+ */
+export function fixesAudience(campaign: Pick<Campaign, "audience" | "holdoutPercent">): boolean {
+  return campaign.audience.kind !== "everyone" || campaign.holdoutPercent > 0;
+}
+
+/** Cards the campaign treats (its audience less the holdout), as a condition over alias `c`. */
 function audienceCondition(campaign: Campaign, cardId: SQL | AnyColumn = sql`c.id`): SQL {
-  if (campaign.audience.kind === "everyone") return sql`true`;
-  return sql`exists (select 1 from campaign_members cm where cm.campaign_id = ${campaign.id} and cm.card_id = ${cardId})`;
+  if (!fixesAudience(campaign)) return sql`true`;
+  return sql`exists (select 1 from campaign_members cm where cm.campaign_id = ${campaign.id} and cm.card_id = ${cardId} and not cm.holdout)`;
 }
 
 type Activation = { ok: true; bonusCards: number; bonusPoints: number } | { ok: false; reason: string };
@@ -48,11 +59,12 @@ export async function activateCampaign(db: Executor, campaignId: string, schedul
     if (campaign.status !== "scheduled") return { ok: false as const, reason: campaign.status };
     if (campaign.endsAt.getTime() <= at.getTime()) return { ok: false as const, reason: "window passed" };
     const { timezone } = (await tx.db.select({ timezone: merchants.timezone }).from(merchants).where(eq(merchants.id, campaign.merchantId)))[0]!;
-    const who = audienceSql(campaign, at, timezone);
-    if (who) {
+    if (fixesAudience(campaign)) {
+      const who = (await audienceSql(tx.db, campaign, at, timezone)) ?? sql`true`;
+      // The holdout is drawn here, once, and stored: see holdout.ts.
       await tx.db.execute(sql`
-        insert into campaign_members (campaign_id, card_id)
-        select ${campaign.id}, c.id from cards c
+        insert into campaign_members (campaign_id, card_id, holdout)
+        select ${campaign.id}, c.id, ${holdoutSql(campaign.id, sql`c.id`, campaign.holdoutPercent)} from cards c
         where c.program_id = ${campaign.programId} and c.merchant_id = ${campaign.merchantId} and c.status = 'active' and (${who})
         on conflict do nothing`);
     }
@@ -76,8 +88,11 @@ export async function activateCampaign(db: Executor, campaignId: string, schedul
   return { ok: true, bonusCards: paid.credited, bonusPoints: paid.points };
 }
 
-/** The campaign's audience as a condition over alias `c` (cards); null for everyone. */
-export function audienceSql(campaign: Pick<Campaign, "audience">, at: Date, timezone: string): SQL | null {
+/**
+ * The campaign's audience as a condition over alias `c` (cards of its program); null for everyone.
+ * A saved segment is evaluated now, from its rule (lib/segments).
+ */
+export async function audienceSql(db: Executor, campaign: Pick<Campaign, "audience" | "merchantId" | "programId">, at: Date, timezone: string): Promise<SQL | null> {
   const a = campaign.audience;
   switch (a.kind) {
     case "everyone":
@@ -89,8 +104,16 @@ export function audienceSql(campaign: Pick<Campaign, "audience">, at: Date, time
     case "birthday_month":
       return sql`exists (select 1 from customers cu where cu.id = c.customer_id and cu.erased_at is null
                          and extract(month from cu.birthday) = ${Number(utcToZoned(at, timezone).slice(5, 7))}::int)`;
-    case "segment":
-      return sql`exists (select 1 from segment_members sm where sm.segment_id = ${a.segmentId} and sm.card_id = c.id)`;
+    case "segment": {
+      const [segment] = await db
+        .select()
+        .from(segments)
+        .where(and(eq(segments.id, a.segmentId), eq(segments.merchantId, campaign.merchantId)));
+      // Deleting a segment a campaign targets is refused; one gone anyway reaches nobody.
+      if (!segment) return sql`false`;
+      const env = { ...(await segmentEnv(db, campaign.merchantId, at)), merchantId: campaign.merchantId, programId: campaign.programId };
+      return sql`c.id in (${segmentCardsSql(storedDefinition(segment), env)})`;
+    }
   }
 }
 

@@ -19,6 +19,8 @@ const POLICIES = {
   /** Printed claim codes: claims onto one card, and claim attempts (valid or not) from one address. */
   claimCard: { limit: 10, windowSeconds: 3600 },
   claimIp: { limit: 30, windowSeconds: 600 },
+  /** Campaign test emails to the marketer's own address. */
+  campaignTestEmail: { limit: 10, windowSeconds: 3600 },
 } satisfies Record<string, Policy>;
 export type PolicyName = keyof typeof POLICIES;
 

@@ -1,18 +1,28 @@
-import { and, eq } from "drizzle-orm";
-import { segmentMembers, segments } from "../../db/schema";
-import type { Executor } from "../../db/client";
+import { and, eq, sql } from "drizzle-orm";
+import { queryRows, type Executor } from "../../db/client";
+import { segments } from "../../db/schema";
 import { notFound } from "../errors";
+import { segmentCardsSql } from "./sql";
+import { segmentEnv, storedDefinition } from "./verbs";
 
 /**
- * The card ids of a saved segment of the merchant, as they are now. Another business's segment (or
- * an unknown id) is `not_found`. `tx` is the caller's transaction (or the database).
+ * The card ids of a saved segment right now (active cards of customers not erased, the merchant's
+ * only), sorted. For jobs and verbs that act on a segment (vouchers, campaigns): the caller has
+ * checked its own permission; `tx` is a transaction or database, or a ctx holding one.
+ * `programId` narrows to one program's cards.
  */
-export async function resolveSegmentCardIds(tx: Executor, { merchantId, segmentId }: { merchantId: string; segmentId: string }): Promise<string[]> {
-  const [segment] = await tx
-    .select({ id: segments.id })
+export async function resolveSegmentCardIds(
+  tx: Executor | { db: Executor; now?: () => Date },
+  { merchantId, segmentId, programId, at }: { merchantId: string; segmentId: string; programId?: string; at?: Date },
+): Promise<string[]> {
+  const db = "db" in tx && typeof (tx as { db?: unknown }).db === "object" ? (tx as { db: Executor }).db : (tx as Executor);
+  const clock = "now" in tx && typeof tx.now === "function" ? tx.now() : new Date();
+  const [segment] = await db
+    .select()
     .from(segments)
     .where(and(eq(segments.id, segmentId), eq(segments.merchantId, merchantId)));
   if (!segment) throw notFound("Segment");
-  const rows = await tx.select({ cardId: segmentMembers.cardId }).from(segmentMembers).where(eq(segmentMembers.segmentId, segmentId));
-  return rows.map((r) => r.cardId);
+  const env = { ...(await segmentEnv(db, merchantId, at ?? clock)), merchantId, programId };
+  const rows = await queryRows<{ id: string }>(db, sql`${segmentCardsSql(storedDefinition(segment), env)} order by c.id`);
+  return rows.map((r) => r.id);
 }

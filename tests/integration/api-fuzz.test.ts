@@ -11,6 +11,8 @@ import { createLocation } from "@/lib/locations/verbs";
 import { issueGoodwillVouchers } from "@/lib/vouchers/goodwill";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
+import { createCampaign } from "@/lib/campaigns/verbs";
+import { createSegment } from "@/lib/segments/verbs";
 import { checkContract } from "../support/api-contract";
 import { makeCard, makeMerchant, makeProgram, makeReward, type TestMerchant } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/invariants";
@@ -52,7 +54,7 @@ type Operation = { method: string; path: string; parameters: Parameter[]; body?:
 /** One merchant's world: a key and real ids of every kind the API takes. */
 type World = {
   m: TestMerchant;
-  ids: { card: string[]; program: string[]; reward: string[]; entry: string[]; location: string[]; endpoint: string[]; voucher: string[] };
+  ids: { card: string[]; program: string[]; reward: string[]; entry: string[]; location: string[]; endpoint: string[]; voucher: string[]; segment: string[]; campaign: string[] };
   /** Cards by their program's kind, for requests meant to succeed. */
   byKind: { points: string[]; stamps: string[]; cashback: string[] };
   codes: string[];
@@ -81,15 +83,35 @@ async function makeWorld(tag: string): Promise<World> {
   const goodwill = await issueGoodwillVouchers(m.ctx, { cardId: made[1]!.id, title: `Sorry ${tag}` });
   // Webhook endpoints: a few, since the fuzz deletes some as it goes.
   const endpoints = await Promise.all([1, 2, 3, 4].map((i) => createEndpoint(m.ctx, { url: `https://hooks.example.test/${tag}/${i}`, events: ["card.balance_changed"] })));
+  // Segments and campaigns: a few of each, since the fuzz deletes and cancels some as it goes.
+  const segmentIds = await Promise.all(
+    [1, 2, 3].map(async (i) => (await createSegment(m.ctx, { name: `Segment ${tag} ${i}`, definition: { match: "all", conditions: [{ field: "balance", min: i }] } })).id),
+  );
+  const campaignIds = await Promise.all(
+    [1, 2, 3, 4].map(
+      async (i) =>
+        (
+          await createCampaign(m.ctx, {
+            programId: points.id,
+            name: `Campaign ${tag} ${i}`,
+            audience: i === 1 ? { kind: "segment", segmentId: segmentIds[0]! } : { kind: "everyone" },
+            effect: { kind: "bonus", points: 5 },
+            holdoutPercent: 10,
+            startsAt: new Date(Date.now() + i * 86_400_000).toISOString(),
+            endsAt: new Date(Date.now() + (i + 1) * 86_400_000).toISOString(),
+          })
+        ).id,
+    ),
+  );
   const rows = await m.db.select().from(cards).where(eq(cards.merchantId, m.merchantId));
   const entries = await m.db.select({ id: ledgerEntries.id }).from(ledgerEntries).where(eq(ledgerEntries.merchantId, m.merchantId));
   return {
     m,
     byKind: { points: [made[0]!.id, made[1]!.id], stamps: [made[2]!.id], cashback: [made[3]!.id] },
-    ids: { card: rows.map((c) => c.id), program: [points.id, stamps.id, cashback.id], reward: [reward.id], entry: [first.entry.id, ...entries.map((e) => e.id)], location: [location.id], endpoint: endpoints.map((e) => e.id), voucher: [voucher.id, ...goodwill.vouchers.map((v) => v.id)] },
+    ids: { card: rows.map((c) => c.id), program: [points.id, stamps.id, cashback.id], reward: [reward.id], entry: [first.entry.id, ...entries.map((e) => e.id)], location: [location.id], endpoint: endpoints.map((e) => e.id), voucher: [voucher.id, ...goodwill.vouchers.map((v) => v.id)], segment: segmentIds, campaign: campaignIds },
     codes: [voucher.code, ...rows.map((c) => c.referralCode)],
     tokens: rows.map((c) => cardQrToken(c)),
-    secrets: [m.merchantId, ...rows.map((c) => c.id), points.id, stamps.id, cashback.id, reward.id, location.id, voucher.code, ...endpoints.map((e) => e.id), `fuzz-${tag}-1-${m.merchantId.toLowerCase()}`],
+    secrets: [m.merchantId, ...rows.map((c) => c.id), points.id, stamps.id, cashback.id, reward.id, location.id, voucher.code, ...endpoints.map((e) => e.id), ...segmentIds, ...campaignIds, `fuzz-${tag}-1-${m.merchantId.toLowerCase()}`],
   };
 }
 
@@ -129,12 +151,15 @@ function idKind(name: string, path: string): keyof World["ids"] | null {
     if (path.startsWith("/rewards")) return "reward";
     if (path.startsWith("/webhook-endpoints")) return "endpoint";
     if (path.startsWith("/vouchers")) return "voucher";
+    if (path.startsWith("/segments")) return "segment";
+    if (path.startsWith("/campaigns")) return "campaign";
     return null;
   }
   if (/^(programId)$/.test(name)) return "program";
   if (/^(rewardId|stampRewardId)$/.test(name)) return "reward";
   if (/^(locationId|locationIds)$/.test(name)) return "location";
   if (/^cardId$/.test(name)) return "card";
+  if (/^segmentId$/.test(name)) return "segment";
   return null;
 }
 
@@ -300,6 +325,59 @@ function recipe(op: Operation, w: World): fc.Arbitrary<{ params: Record<string, 
       });
     case "PATCH /programs/{id}":
       return fc.record({ params: fc.constantFrom(...w.ids.program).map((id) => ({ id })), body: fc.record({ name: fc.stringMatching(/^[A-Za-z ]{1,30}$/) }) });
+    case "POST /segments":
+    case "POST /segments/preview":
+      return fc.record({
+        params: fc.constant({}),
+        body: fc.record({
+          name: fc.stringMatching(/^[A-Za-z ]{1,30}$/),
+          definition: fc.record({
+            match: fc.constantFrom("all", "any"),
+            conditions: fc.array(
+              fc.oneof(
+                fc.record({ field: fc.constant("balance"), min: fc.integer({ min: 0, max: 500 }) }),
+                fc.record({ field: fc.constant("visits"), days: fc.integer({ min: 1, max: 90 }), min: fc.integer({ min: 0, max: 5 }) }),
+                fc.record({ field: fc.constant("tags"), op: fc.constantFrom("any", "all", "none"), tags: fc.array(fc.stringMatching(/^[a-z]{1,10}$/), { minLength: 1, maxLength: 3 }) }),
+                fc.record({ field: fc.constant("program"), programIds: fc.constantFrom(...w.ids.program).map((id) => [id]) }),
+                fc.record({ field: fc.constant("birthday_month"), months: fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 3 }) }),
+              ),
+              { maxLength: 3 },
+            ),
+          }),
+        }).map((b) => (key === "POST /segments" ? b : { definition: b.definition })),
+      });
+    case "POST /tags/import":
+      return fc.record({
+        params: fc.constant({}),
+        body: fc.record({ csv: fc.tuple(fc.constantFrom(...w.codes), fc.stringMatching(/^[a-z]{1,10}$/)).map(([code, tag]) => `code,tags\n${code},${tag}`), mode: fc.constantFrom("add", "replace") }),
+      });
+    case "GET /segments/{id}":
+    case "DELETE /segments/{id}":
+      return fc.record({ params: fc.constantFrom(...w.ids.segment).map((id) => ({ id })), body: fc.constant(undefined) });
+    case "PATCH /segments/{id}":
+      return fc.record({ params: fc.constantFrom(...w.ids.segment).map((id) => ({ id })), body: fc.record({ name: fc.stringMatching(/^[A-Za-z ]{1,30}$/) }) });
+    case "POST /campaigns":
+      return fc.record({
+        params: fc.constant({}),
+        body: fc.record({
+          programId: fc.constant(w.ids.program[0]!),
+          name: fc.stringMatching(/^[A-Za-z ]{1,30}$/),
+          audience: fc.constant({ kind: "everyone" }),
+          effect: fc.record({ kind: fc.constant("bonus"), points: fc.integer({ min: 1, max: 100 }) }),
+          holdoutPercent: fc.integer({ min: 0, max: 50 }),
+          startsAt: fc.constant(new Date(Date.now() + 86_400_000).toISOString()),
+          endsAt: fc.constant(new Date(Date.now() + 2 * 86_400_000).toISOString()),
+        }),
+      });
+    case "GET /campaigns/{id}":
+    case "GET /campaigns/{id}/results":
+    case "POST /campaigns/{id}/cancel":
+    case "POST /campaigns/{id}/start":
+      return fc.record({ params: fc.constantFrom(...w.ids.campaign).map((id) => ({ id })), body: fc.constant(undefined) });
+    case "POST /campaigns/{id}/duplicate":
+      return fc.record({ params: fc.constantFrom(...w.ids.campaign).map((id) => ({ id })), body: fc.constant({}) });
+    case "PATCH /campaigns/{id}":
+      return fc.record({ params: fc.constantFrom(...w.ids.campaign).map((id) => ({ id })), body: fc.record({ name: fc.stringMatching(/^[A-Za-z ]{1,30}$/) }) });
     default:
       return null;
   }

@@ -50,6 +50,21 @@ const EXPECTED: Record<string, ApiScope> = {
   "PATCH /webhook-endpoints/{id}": "manage",
   "DELETE /webhook-endpoints/{id}": "manage",
   "POST /webhook-endpoints/{id}/rotate-secret": "manage",
+  "GET /segments": "read",
+  "POST /segments": "manage",
+  "GET /segments/{id}": "read",
+  "PATCH /segments/{id}": "manage",
+  "DELETE /segments/{id}": "manage",
+  "POST /segments/preview": "read",
+  "GET /campaigns": "read",
+  "POST /campaigns": "manage",
+  "GET /campaigns/{id}": "read",
+  "PATCH /campaigns/{id}": "manage",
+  "GET /campaigns/{id}/results": "read",
+  "POST /campaigns/{id}/cancel": "manage",
+  "POST /campaigns/{id}/duplicate": "manage",
+  "POST /campaigns/{id}/start": "manage",
+  "POST /tags/import": "manage",
 };
 
 const OPERATIONS = API_ROUTES.flatMap(operationsOf).map((op) => ({ ...op, name: `${op.method} ${op.path}` }));

@@ -4,7 +4,9 @@ import { describe, expect, it, vi } from "vitest";
 import { campaigns, emails, ledgerEntries, outboxEvents, type Campaign } from "@/db/schema";
 import { activateCampaign } from "@/lib/campaigns/run";
 import { campaignResults } from "@/lib/campaigns/results";
-import { cancelCampaign, createCampaign, createSegment, scheduleCampaign } from "@/lib/campaigns/verbs";
+import { cancelCampaign, createCampaign, scheduleCampaign } from "@/lib/campaigns/verbs";
+import { importTags } from "@/lib/segments/tags";
+import { createSegment } from "@/lib/segments/verbs";
 import { enroll } from "@/lib/cards/enroll";
 import { campaignLifecycle } from "@/jobs/campaign-lifecycle";
 import { earn } from "@/lib/ledger/earn";
@@ -120,8 +122,10 @@ describe("campaigns", () => {
   it("pays a one-off bonus to a saved segment once, even when activation runs twice", async () => {
     const m = await makeMerchant();
     const program = await makeProgram(m);
-    const [a, b, outsider] = [await makeCard(m, program.id), await makeCard(m, program.id), await makeCard(m, program.id)];
-    const segment = await createSegment(m.ctx, { programId: program.id, name: "VIP", cardIds: [a.id, b.id] });
+    const mail = (n: string) => `${n}-${m.merchantId.toLowerCase()}@example.test`;
+    const [a, b, outsider] = [await makeCard(m, program.id, mail("a")), await makeCard(m, program.id, mail("b")), await makeCard(m, program.id, mail("c"))];
+    await importTags(m.ctx, { csv: `email,tags\n${mail("a")},vip\n${mail("b")},vip;regular\n` });
+    const segment = await createSegment(m.ctx, { name: "VIP", definition: { match: "all", conditions: [{ field: "tags", op: "any", tags: ["vip"] }] } });
     const campaign = await createCampaign(m.ctx, {
       programId: program.id,
       name: "VIP gift",

@@ -20,6 +20,7 @@ import { newId } from "@/lib/ids";
 import { earn } from "@/lib/ledger/earn";
 import { createLocation } from "@/lib/locations/verbs";
 import { redeemReward } from "@/lib/rewards/redeem";
+import { createSegment } from "@/lib/segments/verbs";
 import { makeCard, makeMerchant, makeProgram, makeReward, makeUser, type TestMerchant } from "../support/fixtures";
 import { campaignInput, makeJobsWorld } from "../support/jobs-world";
 import { actAs } from "./dashboard-helpers";
@@ -52,7 +53,10 @@ async function makeWorld() {
   const other = await makeMerchant();
   const outsider = await makeUser(other, "owner");
   const jobs = await makeJobsWorld(m, program);
-  return { m, program, reward, card, voucher, loc1, loc2, apiKey, target, invitationId, members, other, outsider, jobs };
+  const draft = await createCampaign(m.ctx, { ...campaignInput(program.id, "Draft with news"), schedule: false });
+  const startable = await createCampaign(m.ctx, { ...campaignInput(program.id, "Start me"), schedule: false });
+  const segments = [await createSegment(m.ctx, { name: "Kept", definition: { match: "all", conditions: [] } }), await createSegment(m.ctx, { name: "Dropped", definition: { match: "all", conditions: [] } })];
+  return { m, program, reward, card, voucher, loc1, loc2, apiKey, target, invitationId, members, other, outsider, jobs, draft, startable, segments };
 }
 
 /** A valid input for each action against the first business. `reachesIn`: it names that business's objects. */
@@ -81,6 +85,15 @@ const SAMPLES: Record<string, { input: (w: World) => unknown; reachesIn: boolean
   "campaigns.create": { input: (w) => campaignInput(w.program.id), reachesIn: true },
   "campaigns.cancel": { input: (w) => ({ campaignId: w.jobs.campaign.id }), reachesIn: true },
   "automations.update": { input: (w) => ({ programId: w.program.id, patch: { welcome: { enabled: true, bonus: 5 } } }), reachesIn: true },
+  "campaigns.update": { input: (w) => ({ campaignId: w.draft.id, name: "Renamed draft" }), reachesIn: true },
+  "campaigns.duplicate": { input: (w) => ({ campaignId: w.draft.id }), reachesIn: true },
+  "campaigns.sendTest": { input: (w) => ({ campaignId: w.draft.id }), reachesIn: true },
+  "campaigns.start": { input: (w) => ({ campaignId: w.startable.id }), reachesIn: true },
+  "segments.create": { input: () => ({ name: "Regulars", definition: { match: "all", conditions: [{ field: "visits", days: 30, min: 2 }] } }), reachesIn: false },
+  "segments.update": { input: (w) => ({ segmentId: w.segments[0]!.id, name: "Renamed" }), reachesIn: true },
+  "segments.delete": { input: (w) => ({ segmentId: w.segments[1]!.id }), reachesIn: true },
+  "segments.preview": { input: (w) => ({ definition: { match: "all", conditions: [] }, programId: w.program.id }), reachesIn: true },
+  "segments.importTags": { input: (w) => ({ csv: `email,tags\n${w.card.referralCode},vip` }), reachesIn: true },
   "payouts.configure": { input: (w) => ({ programId: w.jobs.cashback.id, provider: "manual", thresholdMinor: 700 }), reachesIn: true },
   "payouts.payNow": { input: (w) => ({ programId: w.jobs.cashback.id }), reachesIn: true },
   "payouts.rotateSecret": { input: (w) => ({ programId: w.jobs.cashback.id }), reachesIn: true },
@@ -117,7 +130,7 @@ describe("server actions", () => {
     for (const a of member) expect(a.permission, a.name).toBeTruthy();
     const mine = member.filter((a) => !SAMPLES[a.name]);
     // Actions of other sections fall back to the generic check below; ours all have real samples.
-    expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff|campaigns|payouts|webhooks)\./.test(a.name)).map((a) => a.name)).toEqual([]);
+    expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff|campaigns|segments|payouts|webhooks)\./.test(a.name)).map((a) => a.name)).toEqual([]);
   });
 
   const memberActions = () => [...ACTIONS.values()].filter((a) => a.kind === "member");

@@ -8,7 +8,7 @@ import { inputStep, parseAmount } from "@/lib/money";
 import { cancelCampaignAction, createCampaignAction } from "./actions";
 
 type ProgramOption = { id: string; name: string; kind: "points" | "stamps" | "cashback"; currency: string; tiers: string[] };
-type SegmentOption = { id: string; name: string; programId: string };
+type SegmentOption = { id: string; name: string };
 type AudienceKind = "everyone" | "tier" | "inactive" | "birthday_month" | "segment";
 type EffectKind = "multiplier" | "bonus" | "double_stamps";
 type Input = Parameters<typeof createCampaignAction>[0];
@@ -22,7 +22,7 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
   const effectKind = effects.includes(effect) ? effect : effects[0]!;
   const [announce, setAnnounce] = useState(true);
   const [done, setDone] = useState<string | null>(null);
-  const ownSegments = segments.filter((s) => s.programId === programId);
+  const ownSegments = segments;
   const { onSubmit, pending, error, fieldErrors } = useFormAction(createCampaignAction, {
     input: (d) => {
       const text = (k: string) => String(d.get(k) ?? "");
@@ -45,6 +45,7 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
                 : { kind: audience },
         effect: effectKind === "multiplier" ? { kind: "multiplier", factor: Number(text("factor")) } : effectKind === "bonus" ? { kind: "bonus", points: amount("points") } : { kind: "double_stamps" },
         budget: text("budget") === "" ? null : amount("budget"),
+        holdoutPercent: text("holdoutPercent") === "" ? 0 : Number(text("holdoutPercent")),
         announcement: announce ? { subject: text("subject"), message: text("message"), email: d.get("email") === "on", wallet: d.get("wallet") === "on" } : null,
       } as Input;
     },
@@ -100,6 +101,14 @@ export function CampaignForm({ programs, segments, timezone, defaults }: { progr
         ) : (
           <p className="self-end text-xs text-gray-600">The audience is fixed when the campaign starts.</p>
         )}
+        <Field
+          label="Holdout (% who get nothing)"
+          htmlFor="c-holdout"
+          error={fe("holdoutPercent")}
+          hint="Up to 50 %. Drawn at random when it starts, to measure what the campaign changed."
+        >
+          <Input id="c-holdout" name="holdoutPercent" type="number" min={0} max={50} defaultValue={0} aria-invalid={Boolean(fe("holdoutPercent"))} />
+        </Field>
       </fieldset>
 
       <fieldset className="grid gap-4 sm:grid-cols-2">

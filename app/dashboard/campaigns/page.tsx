@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { DateCell, StatusBadge } from "@/components/cells";
 import { DataTable, type Column } from "@/components/data-table";
 import { Card, CardSection, EmptyState, PageHeader, formatDate, formatNumber } from "@/components/ui";
@@ -7,7 +8,8 @@ import { campaignCost, describeAmount, type CampaignCost } from "@/lib/campaigns
 import { campaignResults, type CampaignResults } from "@/lib/campaigns/results";
 import { describeOffer } from "@/lib/campaigns/run";
 import { utcToZoned } from "@/lib/campaigns/time";
-import { listCampaigns, listSegments } from "@/lib/campaigns/verbs";
+import { listCampaigns } from "@/lib/campaigns/verbs";
+import { listSegments } from "@/lib/segments/verbs";
 import { merchantOf } from "@/lib/merchants/verbs";
 import { listPrograms } from "@/lib/programs/verbs";
 import { requirePage } from "../../_server/session";
@@ -58,7 +60,7 @@ export default async function CampaignsPage() {
               timezone={tz}
               defaults={{ startsAt: utcToZoned(new Date(Math.ceil(nowMs / 3_600_000) * 3_600_000 + DAY), tz), endsAt: utcToZoned(new Date(Math.ceil(nowMs / 3_600_000) * 3_600_000 + 8 * DAY), tz) }}
               programs={live.map((p) => ({ id: p.id, name: p.name, kind: p.kind, currency: p.currency, tiers: tierNames(p) }))}
-              segments={segments.map((s) => ({ id: s.id, name: s.name, programId: s.programId }))}
+              segments={segments.map((s) => ({ id: s.id, name: s.name }))}
             />
           )}
         </CardSection>
@@ -102,7 +104,11 @@ const campaignColumns = (tz: string, programName: Map<string, string>, segments:
     header: "Campaign",
     cell: (c) => (
       <>
-        <p className="font-medium">{c.name}</p>
+        <p className="font-medium">
+          <Link href={`/dashboard/campaigns/${c.id}`} className="text-brand-800 underline">
+            {c.name}
+          </Link>
+        </p>
         <p className="text-gray-600">
           {programName.get(c.programId) ?? "—"} · {describeOffer(c, tz, costs.get(c.id)?.program)}
         </p>
@@ -126,7 +132,17 @@ const campaignColumns = (tz: string, programName: Map<string, string>, segments:
     sort: (c) => c.startsAt,
     className: "whitespace-nowrap",
   },
-  { id: "who", header: "Who", cell: (c) => describeAudience(c, segments), sort: (c) => describeAudience(c, segments) },
+  {
+    id: "who",
+    header: "Who",
+    cell: (c) => (
+      <>
+        {describeAudience(c, segments)}
+        {c.holdoutPercent ? <p className="text-gray-600">{c.holdoutPercent} % held out</p> : null}
+      </>
+    ),
+    sort: (c) => describeAudience(c, segments),
+  },
   {
     id: "cost",
     header: "Cost",
@@ -252,7 +268,11 @@ function ResultCard({ result, campaign, tz }: { result: CampaignResults; campaig
   return (
     <Card className="h-full">
       <div className="flex items-start justify-between gap-2">
-        <h3 className="font-semibold">{campaign.name}</h3>
+        <h3 className="font-semibold">
+          <Link href={`/dashboard/campaigns/${campaign.id}#results`} className="text-brand-800 underline">
+            {campaign.name}
+          </Link>
+        </h3>
         <StatusBadge status={campaign.status} />
       </div>
       <p className="text-xs text-gray-600">
