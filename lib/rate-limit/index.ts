@@ -16,6 +16,8 @@ const POLICIES = {
   twoFactor: { limit: 10, windowSeconds: 600 },
   scan: { limit: 120, windowSeconds: 60 },
   voucherUse: { limit: 30, windowSeconds: 60 },
+  /** Emails confirming the deletion of a card and its data: a few an hour, per card and per address. */
+  erasureEmail: { limit: 3, windowSeconds: 3600 },
 } satisfies Record<string, Policy>;
 export type PolicyName = keyof typeof POLICIES;
 

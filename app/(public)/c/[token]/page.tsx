@@ -16,6 +16,7 @@ import { cardPageLanguage } from "../../../_server/language";
 import { limitCardTraffic } from "../../_public";
 import { qrSvg } from "../../qr";
 import { LanguageSelect, LiveRefresh, RedeemButton } from "./client";
+import { CardSelfService } from "./self-service";
 
 export const dynamic = "force-dynamic";
 
@@ -68,6 +69,7 @@ export default async function CardPage({ params, searchParams }: { params: Promi
   return (
     <main className="mx-auto min-h-dvh max-w-md bg-gray-50 pb-16 sm:my-6 sm:rounded-2xl sm:shadow">
       <LiveSection token={token} tr={tr} />
+      {card.status === "closed" && <p role="status" className="mx-4 mb-2 rounded-xl bg-amber-50 p-3 text-sm text-amber-900">{tr.t("erase.done.body")}</p>}
       <section
         className="rounded-b-3xl px-5 pb-6 pt-6 sm:rounded-t-2xl"
         style={{ backgroundColor: design.backgroundColor, color: design.foregroundColor }}
@@ -322,6 +324,7 @@ export default async function CardPage({ params, searchParams }: { params: Promi
           </button>
         </form>
       </div>
+      <CardSelfService token={token} tr={tr} />
     </main>
   );
 }
