@@ -25,6 +25,9 @@ const TABLE = {
   "customers:export": ["owner", "admin", "customer"],
   "customers:erase": ["owner", "admin", "customer"],
   "campaigns:write": ["owner", "admin", "marketer"],
+  // Group goals: set up and follow (the API with the manage and read scopes).
+  "goals:write": ["owner", "admin", "marketer", "api"],
+  "goals:read": ["owner", "admin", "marketer", "api"],
   "reports:read": ["owner", "admin", "marketer", "partner"],
   // A partner's rewards and their redemptions (no customer data); a partner sees only their own.
   "partner_redemptions:read": ["owner", "admin", "partner"],

@@ -21,6 +21,7 @@ export const PAGE_PERMISSIONS = {
   "/dashboard/audit": "audit:read",
   "/dashboard/settings": "settings:write",
   "/dashboard/campaigns": "campaigns:write",
+  "/dashboard/goals": "goals:write",
   "/dashboard/payouts": "payouts:manage",
   "/dashboard/webhooks": "webhooks:manage",
   "/dashboard/jobs": "settings:write",

@@ -23,6 +23,7 @@ import { earnedInWindow } from "../tiers/recompute";
 import { soonestExpiry, type SoonestExpiry } from "../expiry/soonest";
 import { nextTier } from "../tiers/schema";
 import { rewardUnavailable } from "../rewards/availability";
+import { goalsForCard, type GoalView } from "../goals/progress";
 
 /** Everything a wallet pass or the card page shows about one card, read in one go. */
 export type CardView = {
@@ -41,6 +42,8 @@ export type CardView = {
   tier: { name: string; next: { name: string; remaining: number } | null } | null;
   /** Points programs: the points that lapse next ("50 points expire on 3 March"), or null. */
   expiring: SoonestExpiry | null;
+  /** Group goals of the program running now (or reached this week), with their progress: the card page and the pass back show them. */
+  goals: GoalView[];
   /** When anything on the pass last changed: Apple's Last-Modified and the update tag. */
   modifiedAt: Date;
 };
@@ -62,7 +65,7 @@ export async function loadCardView(db: Executor, lookup: CardLookup, now: Date =
   if (!row) return null;
   const { card, program, merchant, customer } = row;
 
-  const [catalog, places, expiring] = await Promise.all([
+  const [catalog, places, expiring, running] = await Promise.all([
     db
       .select()
       .from(rewards)
@@ -75,6 +78,7 @@ export async function loadCardView(db: Executor, lookup: CardLookup, now: Date =
       .orderBy(asc(locations.createdAt), asc(locations.id))
       .limit(MAX_PASS_LOCATIONS),
     soonestExpiry(db, card, program, merchant, now),
+    goalsForCard(db, { programId: program.id, cardId: card.id, now }),
   ]);
 
   let tier: CardView["tier"] = null;
@@ -97,6 +101,7 @@ export async function loadCardView(db: Executor, lookup: CardLookup, now: Date =
     next: nextGoal(card, program, catalog, now),
     tier,
     expiring,
+    goals: running,
     modifiedAt: new Date(Math.max(...times)),
   };
 }

@@ -57,13 +57,11 @@ export const selfServiceEn = {
   "goal.metric.stamps": { one: "{count} stamp", other: "{count} stamps" },
   "goal.metric.points": { one: "{count} point", other: "{count} points" },
   "goal.ends": "Until {date}",
-  "goal.reward.points": { one: "Everyone who takes part gets {count} point.", other: "Everyone who takes part gets {count} points." },
   "goal.reward.voucher": "Everyone who takes part gets {reward}.",
   "goal.you_took_part": "You are taking part.",
   "goal.join_hint": "Visit us before the end to take part.",
   "goal.reached": "Goal reached! Thank you for taking part.",
   "goal.pass.label": "Group goal",
-  "goal.pass.value": "{name}: {current} / {target}",
 } as const;
 
 type Texts = { readonly [K in keyof typeof selfServiceEn]: (typeof selfServiceEn)[K] extends string ? string : { readonly one?: string; readonly many?: string; readonly other: string } };
@@ -122,13 +120,11 @@ export const selfServiceEs: Texts = {
   "goal.metric.stamps": { one: "{count} sello", many: "{count} de sellos", other: "{count} sellos" },
   "goal.metric.points": { one: "{count} punto", many: "{count} de puntos", other: "{count} puntos" },
   "goal.ends": "Hasta el {date}",
-  "goal.reward.points": { one: "Cada participante recibe {count} punto.", many: "Cada participante recibe {count} de puntos.", other: "Cada participante recibe {count} puntos." },
   "goal.reward.voucher": "Cada participante recibe {reward}.",
   "goal.you_took_part": "Estás participando.",
   "goal.join_hint": "Visítanos antes del final para participar.",
   "goal.reached": "¡Objetivo conseguido! Gracias por participar.",
   "goal.pass.label": "Objetivo común",
-  "goal.pass.value": "{name}: {current} / {target}",
 };
 
 export const selfServiceFr: Texts = {
@@ -185,13 +181,11 @@ export const selfServiceFr: Texts = {
   "goal.metric.stamps": { one: "{count} tampon", many: "{count} de tampons", other: "{count} tampons" },
   "goal.metric.points": { one: "{count} point", many: "{count} de points", other: "{count} points" },
   "goal.ends": "Jusqu’au {date}",
-  "goal.reward.points": { one: "Chaque participant reçoit {count} point.", many: "Chaque participant reçoit {count} de points.", other: "Chaque participant reçoit {count} points." },
   "goal.reward.voucher": "Chaque participant reçoit {reward}.",
   "goal.you_took_part": "Vous participez.",
   "goal.join_hint": "Passez nous voir avant la fin pour participer.",
   "goal.reached": "Objectif atteint ! Merci d’avoir participé.",
   "goal.pass.label": "Objectif commun",
-  "goal.pass.value": "{name} : {current} / {target}",
 };
 
 export const selfServiceDe: Texts = {
@@ -248,11 +242,9 @@ export const selfServiceDe: Texts = {
   "goal.metric.stamps": { one: "{count} Stempel", other: "{count} Stempel" },
   "goal.metric.points": { one: "{count} Punkt", other: "{count} Punkte" },
   "goal.ends": "Bis {date}",
-  "goal.reward.points": { one: "Alle, die mitmachen, bekommen {count} Punkt.", other: "Alle, die mitmachen, bekommen {count} Punkte." },
   "goal.reward.voucher": "Alle, die mitmachen, bekommen {reward}.",
   "goal.you_took_part": "Du machst mit.",
   "goal.join_hint": "Besuche uns vor dem Ende, um mitzumachen.",
   "goal.reached": "Ziel erreicht! Danke fürs Mitmachen.",
   "goal.pass.label": "Gemeinsames Ziel",
-  "goal.pass.value": "{name}: {current} / {target}",
 };

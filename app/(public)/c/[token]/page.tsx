@@ -16,6 +16,7 @@ import { cardPageLanguage } from "../../../_server/language";
 import { limitCardTraffic } from "../../_public";
 import { qrSvg } from "../../qr";
 import { LanguageSelect, LiveRefresh, RedeemButton } from "./client";
+import { CardGoals } from "./goals";
 import { CardSelfService } from "./self-service";
 
 export const dynamic = "force-dynamic";
@@ -203,6 +204,8 @@ export default async function CardPage({ params, searchParams }: { params: Promi
           </ul>
         </section>
       )}
+
+      <CardGoals view={view} tr={tr} />
 
       {program.kind === "points" && (
         <section className="mx-4 mt-6" aria-labelledby="rewards-title">
