@@ -17,6 +17,7 @@ const NAV: Array<{ route: PageRoute; label: string }> = [
   { route: "/dashboard/partner", label: "Partner rewards" },
   { route: "/dashboard/members", label: "Members" },
   { route: "/dashboard/campaigns", label: "Campaigns" },
+  { route: "/dashboard/goals", label: "Goals" },
   { route: "/dashboard/locations", label: "Locations" },
   { route: "/dashboard/team", label: "Team" },
   { route: "/dashboard/api-keys", label: "API keys" },

@@ -19,6 +19,7 @@ import { createApiKey } from "@/lib/api-keys/verbs";
 import { newId } from "@/lib/ids";
 import { earn } from "@/lib/ledger/earn";
 import { createLocation } from "@/lib/locations/verbs";
+import { createGoal } from "@/lib/goals/verbs";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { makeCard, makeMerchant, makeProgram, makeReward, makeUser, type TestMerchant } from "../support/fixtures";
 import { campaignInput, makeJobsWorld } from "../support/jobs-world";
@@ -52,7 +53,8 @@ async function makeWorld() {
   const other = await makeMerchant();
   const outsider = await makeUser(other, "owner");
   const jobs = await makeJobsWorld(m, program);
-  return { m, program, reward, card, voucher, loc1, loc2, apiKey, target, invitationId, members, other, outsider, jobs };
+  const goal = await createGoal(m.ctx, { programId: program.id, name: "Team effort", metric: "visits", target: 100, reward: { kind: "points", points: 5 }, ...goalWindow() });
+  return { m, program, reward, card, voucher, loc1, loc2, apiKey, target, invitationId, members, other, outsider, jobs, goal };
 }
 
 /** A valid input for each action against the first business. `reachesIn`: it names that business's objects. */
@@ -89,7 +91,14 @@ const SAMPLES: Record<string, { input: (w: World) => unknown; reachesIn: boolean
   "webhooks.replay": { input: (w) => ({ deliveryId: w.jobs.deliveryId }), reachesIn: true },
   "webhooks.rotateSecret": { input: (w) => ({ endpointId: w.jobs.endpoint.id }), reachesIn: true },
   "team.requireTwoFactor": { input: () => ({ required: false }), reachesIn: false },
+  "goals.create": { input: (w) => ({ programId: w.program.id, name: "More", metric: "visits", target: 50, reward: { kind: "voucher", rewardId: w.reward.id }, ...goalWindow() }), reachesIn: true },
+  "goals.update": { input: (w) => ({ goalId: w.goal.id, target: 120 }), reachesIn: true },
+  "goals.cancel": { input: (w) => ({ goalId: w.goal.id }), reachesIn: true },
 };
+
+function goalWindow() {
+  return { startsAt: new Date(Date.now() - 3_600_000).toISOString(), endsAt: new Date(Date.now() + 7 * 86_400_000).toISOString() };
+}
 
 beforeAll(async () => {
   for (const load of Object.values(modules)) await load();
@@ -114,7 +123,7 @@ describe("server actions", () => {
     for (const a of member) expect(a.permission, a.name).toBeTruthy();
     const mine = member.filter((a) => !SAMPLES[a.name]);
     // Actions of other sections fall back to the generic check below; ours all have real samples.
-    expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff|campaigns|payouts|webhooks)\./.test(a.name)).map((a) => a.name)).toEqual([]);
+    expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff|campaigns|payouts|webhooks|goals)\./.test(a.name)).map((a) => a.name)).toEqual([]);
   });
 
   const memberActions = () => [...ACTIONS.values()].filter((a) => a.kind === "member");

@@ -19,6 +19,7 @@ function view(over: { balance: number; tier?: string | null; status?: "active" |
     locations: [],
     next: nextReward ? { title: nextReward.name, remaining: nextReward.cost - over.balance, target: nextReward.cost } : null,
     tier: over.tier ? { name: over.tier, next: null } : null,
+    goals: [],
     modifiedAt: new Date("2030-01-01T00:00:00Z"),
   } as unknown as CardView;
 }
