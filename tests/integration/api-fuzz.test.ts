@@ -8,6 +8,7 @@ import { apiKeys, cards, ledgerEntries, programs, vouchers } from "@/db/schema";
 import { cardQrToken } from "@/lib/cards/token";
 import { earn } from "@/lib/ledger/earn";
 import { createLocation } from "@/lib/locations/verbs";
+import { createGoal } from "@/lib/goals/verbs";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
 import { checkContract } from "../support/api-contract";
@@ -51,7 +52,7 @@ type Operation = { method: string; path: string; parameters: Parameter[]; body?:
 /** One merchant's world: a key and real ids of every kind the API takes. */
 type World = {
   m: TestMerchant;
-  ids: { card: string[]; program: string[]; reward: string[]; entry: string[]; location: string[]; endpoint: string[] };
+  ids: { card: string[]; program: string[]; reward: string[]; entry: string[]; location: string[]; endpoint: string[]; goal: string[] };
   /** Cards by their program's kind, for requests meant to succeed. */
   byKind: { points: string[]; stamps: string[]; cashback: string[] };
   codes: string[];
@@ -78,15 +79,16 @@ async function makeWorld(tag: string): Promise<World> {
   const { voucher } = await redeemReward(m.ctx, { cardId: made[0]!.id, rewardId: reward.id });
   // Webhook endpoints: a few, since the fuzz deletes some as it goes.
   const endpoints = await Promise.all([1, 2, 3, 4].map((i) => createEndpoint(m.ctx, { url: `https://hooks.example.test/${tag}/${i}`, events: ["card.balance_changed"] })));
+  const goal = await createGoal(m.ctx, { programId: points.id, name: `Goal ${tag}`, metric: "visits", target: 100, reward: { kind: "voucher", rewardId: reward.id }, ...goalWindow() });
   const rows = await m.db.select().from(cards).where(eq(cards.merchantId, m.merchantId));
   const entries = await m.db.select({ id: ledgerEntries.id }).from(ledgerEntries).where(eq(ledgerEntries.merchantId, m.merchantId));
   return {
     m,
     byKind: { points: [made[0]!.id, made[1]!.id], stamps: [made[2]!.id], cashback: [made[3]!.id] },
-    ids: { card: rows.map((c) => c.id), program: [points.id, stamps.id, cashback.id], reward: [reward.id], entry: [first.entry.id, ...entries.map((e) => e.id)], location: [location.id], endpoint: endpoints.map((e) => e.id) },
+    ids: { card: rows.map((c) => c.id), program: [points.id, stamps.id, cashback.id], reward: [reward.id], entry: [first.entry.id, ...entries.map((e) => e.id)], location: [location.id], endpoint: endpoints.map((e) => e.id), goal: [goal.id] },
     codes: [voucher.code, ...rows.map((c) => c.referralCode)],
     tokens: rows.map((c) => cardQrToken(c)),
-    secrets: [m.merchantId, ...rows.map((c) => c.id), points.id, stamps.id, cashback.id, reward.id, location.id, voucher.code, ...endpoints.map((e) => e.id), `fuzz-${tag}-1-${m.merchantId.toLowerCase()}`],
+    secrets: [m.merchantId, ...rows.map((c) => c.id), points.id, stamps.id, cashback.id, reward.id, location.id, voucher.code, ...endpoints.map((e) => e.id), goal.id, `fuzz-${tag}-1-${m.merchantId.toLowerCase()}`],
   };
 }
 
@@ -278,6 +280,20 @@ function recipe(op: Operation, w: World): fc.Arbitrary<{ params: Record<string, 
       return fc.record({ params: fc.constantFrom(...w.ids.endpoint).map((id) => ({ id })), body: fc.constant(undefined) });
     case "PATCH /webhook-endpoints/{id}":
       return fc.record({ params: fc.constantFrom(...w.ids.endpoint).map((id) => ({ id })), body: fc.record({ active: fc.boolean() }) });
+    case "POST /goals":
+      return fc.record({
+        params: fc.constant({}),
+        body: fc.record({
+          programId: fc.constant(w.ids.program[0]!),
+          name: fc.stringMatching(/^[A-Za-z ]{1,30}$/),
+          metric: fc.constantFrom("visits", "earned", "spend"),
+          target: fc.integer({ min: 1, max: 100_000 }),
+          reward: fc.oneof(fc.record({ kind: fc.constant("points"), points: fc.integer({ min: 1, max: 500 }) }), fc.record({ kind: fc.constant("voucher"), rewardId: fc.constantFrom(...w.ids.reward) })),
+          ...Object.fromEntries(Object.entries(goalWindow()).map(([k, v]) => [k, fc.constant(v)])),
+        }),
+      });
+    case "GET /goals/{id}":
+      return fc.record({ params: fc.constantFrom(...w.ids.goal).map((id) => ({ id })), body: fc.constant(undefined) });
     case "PATCH /programs/{id}":
       return fc.record({ params: fc.constantFrom(...w.ids.program).map((id) => ({ id })), body: fc.record({ name: fc.stringMatching(/^[A-Za-z ]{1,30}$/) }) });
     default:
@@ -425,3 +441,8 @@ describe("the API under generated input (fast-check, driven by openapi.json)", (
     }
   });
 });
+
+/** A goal's window around now, as the API takes it (ISO instants). */
+function goalWindow() {
+  return { startsAt: new Date(Date.now() - 3_600_000).toISOString(), endsAt: new Date(Date.now() + 7 * 86_400_000).toISOString() };
+}

@@ -44,6 +44,9 @@ const EXPECTED: Record<string, ApiScope> = {
   "PATCH /webhook-endpoints/{id}": "manage",
   "DELETE /webhook-endpoints/{id}": "manage",
   "POST /webhook-endpoints/{id}/rotate-secret": "manage",
+  "GET /goals": "read",
+  "POST /goals": "manage",
+  "GET /goals/{id}": "read",
 };
 
 const OPERATIONS = API_ROUTES.flatMap(operationsOf).map((op) => ({ ...op, name: `${op.method} ${op.path}` }));
