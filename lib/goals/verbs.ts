@@ -168,9 +168,13 @@ export async function cancelGoal(ctx: Ctx, raw: z.input<typeof GoalRef>): Promis
   });
 }
 
+export const ListGoalsInput = z.object({ programId: EntityId.optional().describe("Only this program's goals") }).strict();
+
 /** The business's goals, newest first, with progress and results. */
 export async function listGoals(ctx: Ctx, params: { programId?: string; limit?: number } = {}): Promise<GoalSummary[]> {
   assertCan(ctx.actor, "goals:read");
+  // A program that is not this business's is "not found", like every other id: never an empty list.
+  if (params.programId) await loadProgram(ctx, params.programId);
   const where = params.programId ? and(eq(goals.merchantId, ctx.merchantId), eq(goals.programId, params.programId)) : eq(goals.merchantId, ctx.merchantId);
   return ctx.db
     .select({ goal: goals, ...summaryColumns })
@@ -187,7 +191,7 @@ export async function getGoal(ctx: Ctx, goalId: string): Promise<GoalSummary> {
   const [row] = await ctx.db
     .select({ goal: goals, ...summaryColumns })
     .from(goals)
-    .where(and(eq(goals.id, EntityId.parse(goalId)), eq(goals.merchantId, ctx.merchantId)));
+    .where(and(eq(goals.id, goalId), eq(goals.merchantId, ctx.merchantId)));
   if (!row) throw notFound("Goal");
   return { ...row.goal, progress: Number(row.progress), participants: Number(row.participants), rewarded: Number(row.rewarded) };
 }
