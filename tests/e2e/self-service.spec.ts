@@ -39,7 +39,7 @@ async function runCampaign(owner: Page, name: string): Promise<{ started: number
   await owner.goto("/dashboard/campaigns");
   await owner.getByLabel("Name", { exact: true }).fill(name);
   await owner.getByLabel("Subject").fill(`${name}: double points`);
-  await owner.getByLabel("Message").fill("Come by this week.");
+  await owner.getByRole("textbox", { name: "Message" }).fill("Come by this week.");
   await owner.getByRole("button", { name: "Schedule campaign" }).click();
   await expect(owner.getByRole("row").filter({ hasText: name })).toBeVisible();
   const res = await owner.request.post("/dev/campaigns/start", { form: { name } });
@@ -60,6 +60,7 @@ test("a customer unsubscribes with one click and gets no further marketing email
   await owner.getByRole("button", { name: "Go to the dashboard" }).click();
   await owner.goto("/dashboard/programs");
   await owner.getByRole("link", { name: /Quiet Points/ }).click();
+  await expect(owner.getByRole("heading", { name: "Quiet Points" })).toBeVisible();
   programId = /\/dashboard\/programs\/([^/?]+)/.exec(owner.url())![1]!;
 
   const email = `sam-${run}@e2e.test`;
