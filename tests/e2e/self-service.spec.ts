@@ -147,9 +147,36 @@ test("a customer edits their details, downloads their data and deletes it after 
   await expect(card.getByText("Your card is closed and your personal data is gone.")).toBeVisible();
   await expect(card.getByRole("region", { name: "Your details" })).toHaveCount(0);
   await expect(card.getByText("Sam Deleted")).toHaveCount(0);
+  await expect(card.getByRole("img", { name: "Your card's QR code" })).toHaveCount(0);
   await shot(card, info, "card-closed");
   // The link was for one use.
   await card.goto(link!);
   await expect(card.getByRole("heading", { name: "This link does not work" })).toBeVisible();
+  await card.context().close();
+});
+
+test("an owner sets a group goal and a member sees its progress on the card page", async ({ browser }, info) => {
+  const owner = await ownerPage(browser);
+  await owner.goto("/dashboard/goals");
+  await expect(owner.getByRole("heading", { name: "Goals", exact: true })).toBeVisible();
+  await owner.getByLabel("Name", { exact: true }).fill("Coffee rush");
+  await owner.getByLabel("Target (visits)").fill("1000");
+  await owner.getByLabel("Bonus points").fill("40");
+  await owner.getByRole("button", { name: "Create goal" }).click();
+  await expect(owner.getByText("“Coffee rush” is running.")).toBeVisible();
+  const row = owner.getByRole("row").filter({ hasText: "Coffee rush" });
+  await expect(row).toContainText("0 visits of 1,000 visits (0%)");
+  await expect(row).toContainText("40 points");
+  await accessible(owner, "goals page");
+  await shot(owner, info, "dashboard-goals");
+
+  const card = await join(browser, `goal-${run}@e2e.test`, false);
+  const goals = card.getByRole("region", { name: "Group goal" });
+  await expect(goals.getByText("Coffee rush")).toBeVisible();
+  await expect(goals.getByText("0 of 1,000 visits")).toBeVisible();
+  await expect(goals.getByText("Everyone who takes part gets 40 points.")).toBeVisible();
+  await expect(goals.getByText(/Visit us before the end to take part\./)).toBeVisible();
+  await shot(card, info, "card-goal");
+  await owner.context().close();
   await card.context().close();
 });

@@ -16,6 +16,7 @@ import { cardPageLanguage } from "../../../_server/language";
 import { limitCardTraffic } from "../../_public";
 import { qrSvg } from "../../qr";
 import { LanguageSelect, LiveRefresh, RedeemButton } from "./client";
+import { LinkPage } from "@/components/card/link-page";
 import { CardGoals } from "./goals";
 import { CardSelfService } from "./self-service";
 
@@ -57,6 +58,8 @@ export default async function CardPage({ params, searchParams }: { params: Promi
     throw error;
   }
 
+  // A closed card (its holder's data erased) shows nothing of the card any more.
+  if (view.card.status === "closed") return <LinkPage merchant={view.merchant.name} title={tr.t("erase.done.title")}><p role="status">{tr.t("erase.done.body")}</p></LinkPage>;
   const { card, program, merchant, design } = { ...view, design: view.program.design };
   const [{ entries, vouchers }, cardQr] = await Promise.all([cardActivity(db, { cardId: card.id }), qrSvg(cardQrToken(card))]);
   const open = vouchers.filter((v) => v.status === "issued" && v.expiresAt > new Date());
@@ -70,7 +73,6 @@ export default async function CardPage({ params, searchParams }: { params: Promi
   return (
     <main className="mx-auto min-h-dvh max-w-md bg-gray-50 pb-16 sm:my-6 sm:rounded-2xl sm:shadow">
       <LiveSection token={token} tr={tr} />
-      {card.status === "closed" && <p role="status" className="mx-4 mb-2 rounded-xl bg-amber-50 p-3 text-sm text-amber-900">{tr.t("erase.done.body")}</p>}
       <section
         className="rounded-b-3xl px-5 pb-6 pt-6 sm:rounded-t-2xl"
         style={{ backgroundColor: design.backgroundColor, color: design.foregroundColor }}
