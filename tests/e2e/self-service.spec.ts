@@ -165,7 +165,7 @@ test("an owner sets a group goal and a member sees its progress on the card page
   await owner.getByRole("button", { name: "Create goal" }).click();
   await expect(owner.getByText("“Coffee rush” is running.")).toBeVisible();
   const row = owner.getByRole("row").filter({ hasText: "Coffee rush" });
-  await expect(row).toContainText("0 visits of 1,000 visits (0%)");
+  await expect(row).toContainText("0 of 1,000 visits (0%)");
   await expect(row).toContainText("40 points");
   await accessible(owner, "goals page");
   await shot(owner, info, "dashboard-goals");

@@ -28,6 +28,11 @@ function amount(g: GoalSummary, p: Program | undefined, n: number): string {
   return `${formatNumber(n)} ${unit}`;
 }
 
+/** "420 of 1,000 visits", "$420.00 of $1,000.00". */
+function progressOf(g: GoalSummary, p: Program | undefined): string {
+  return `${p && isMoney(g, p) ? formatMoney(g.progress, p.currency) : formatNumber(g.progress)} of ${amount(g, p, g.target)}`;
+}
+
 function rewardText(g: GoalSummary, p: Program | undefined, rewardName: Map<string, string>): string {
   if (g.rewardKind === "voucher") return g.rewardId ? (rewardName.get(g.rewardId) ?? "a reward") : "a reward (deleted)";
   if (p?.kind === "cashback") return `${formatMoney(g.rewardPoints ?? 0, p.currency)} cashback`;
@@ -72,7 +77,7 @@ export default async function GoalsPage() {
               <div className="h-2 rounded-full bg-brand-600" style={{ width: `${pct}%` }} />
             </div>
             <p className="mt-1 text-xs tabular-nums text-gray-700">
-              {amount(g, program.get(g.programId), g.progress)} of {amount(g, program.get(g.programId), g.target)} ({pct}%)
+              {progressOf(g, program.get(g.programId))} ({pct}%)
             </p>
           </div>
         );
@@ -150,7 +155,7 @@ export default async function GoalsPage() {
                     {g.name} <span className="font-normal text-gray-600">— {g.status === "reached" ? "reached" : "missed"}</span>
                   </h3>
                   <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
-                    <Stat label="Reached" value={`${Math.round((g.progress / g.target) * 100)}%`} hint={`${amount(g, p, g.progress)} of ${amount(g, p, g.target)}`} />
+                    <Stat label="Reached" value={`${Math.round((g.progress / g.target) * 100)}%`} hint={progressOf(g, p)} />
                     <Stat label="Participants" value={formatNumber(g.participants)} />
                     <Stat label="Rewarded" value={formatNumber(g.rewarded)} hint={rewardText(g, p, rewardName)} />
                     <Stat label="Per participant" value={g.participants ? amount(g, p, Math.round(g.progress / g.participants)) : "—"} hint="average contribution" />
