@@ -78,7 +78,7 @@ function Details({ token, customer, t, save }: { token: string; customer: { name
           <label htmlFor="self-name" className="text-sm font-medium">
             {t.name}
           </label>
-          <input id="self-name" name="name" defaultValue={customer.name} maxLength={100} required autoComplete="name" className={input} aria-invalid={fieldErrors.name ? true : undefined} aria-describedby={fieldErrors.name ? "self-name-error" : undefined} />
+          <input id="self-name" name="name" defaultValue={customer.name} maxLength={120} required autoComplete="name" className={input} aria-invalid={fieldErrors.name ? true : undefined} aria-describedby={fieldErrors.name ? "self-name-error" : undefined} />
           {fieldErrors.name && (
             <p id="self-name-error" className="mt-1 text-sm text-red-700">
               {t.nameError}

@@ -39,7 +39,7 @@ async function holderOf(db: Executor, token: string): Promise<Holder> {
 export const OwnDetailsInput = z
   .object({
     token: CardToken,
-    name: SafeText.trim().min(1, "Please enter a name.").max(100),
+    name: SafeText.trim().min(1, "Please enter a name.").max(120),
     birthday: z.union([z.literal(""), z.iso.date()]).refine((v) => v === "" || (v >= "1900-01-01" && new Date(`${v}T00:00:00Z`) <= new Date()), "a date in the past"),
   })
   .strict();
