@@ -17,6 +17,7 @@ import { signCustomerLink, unsubscribeUrl, verifyCustomerLink } from "@/lib/cust
 import { confirmErasureByLink, customerOfLink, exportOwnData, requestOwnErasure, setOwnMarketing, updateOwnDetails } from "@/lib/customers/self-service";
 import { sendEmail } from "@/lib/email";
 import { earn } from "@/lib/ledger/earn";
+import { createGoal } from "@/lib/goals/verbs";
 import { resetRateLimiter } from "@/lib/rate-limit";
 import { env } from "@/lib/env";
 import { latestPass } from "@/wallet/apple/service";
@@ -164,6 +165,7 @@ describe("my data", () => {
     const program = await makeProgram(m, { name: "Export Club" });
     const reward = await makeReward(m, program.id, 10);
     const fan = await member(m, program.id, true, "Grace");
+    await createGoal(m.ctx, { programId: program.id, name: "Busy week", metric: "visits", target: 10, reward: { kind: "points", points: 5 }, startsAt: new Date(Date.now() - DAY).toISOString(), endsAt: new Date(Date.now() + DAY).toISOString() });
     await earn(m.ctx, { cardId: fan.card.id, points: 25 });
     const { voucher } = await redeemReward(m.ctx, { cardId: fan.card.id, rewardId: reward.id });
 
@@ -180,6 +182,7 @@ describe("my data", () => {
       ["redeem", -10],
     ]);
     expect(data.cards[0]!.vouchers).toEqual([expect.objectContaining({ code: voucher.code, status: "issued" })]);
+    expect(data.cards[0]!.goals).toEqual([expect.objectContaining({ goal: "Busy week", contribution: 1, rewardedAt: null })]);
     const audits = await m.db.select().from(auditLog).where(and(eq(auditLog.merchantId, m.merchantId), eq(auditLog.action, "customer.exported")));
     expect(audits).toHaveLength(1);
   });
