@@ -225,6 +225,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/goals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List group goals */
+        get: operations["getGoals"];
+        put?: never;
+        /** Create a group goal */
+        post: operations["postGoals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/goals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a group goal */
+        get: operations["getGoalsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/programs": {
         parameters: {
             query?: never;
@@ -3399,6 +3434,429 @@ export interface operations {
             };
             /** @description Invalid input; `errors` lists the fields */
             422: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the window frees up. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getGoals: {
+        parameters: {
+            query?: {
+                /** @description Only this program's goals */
+                programId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            createdAt: string;
+                            endsAt: string;
+                            id: string;
+                            locationId: string | null;
+                            /** @enum {string} */
+                            metric: "visits" | "earned" | "spend";
+                            name: string;
+                            participants: number;
+                            programId: string;
+                            /** @description The sum of every participant's contribution so far. */
+                            progress: number;
+                            reachedAt: string | null;
+                            reward: {
+                                /** @constant */
+                                kind: "points";
+                                points: number;
+                            } | {
+                                /** @constant */
+                                kind: "voucher";
+                                rewardId: string | null;
+                            };
+                            /** @description Participants whose reward was issued. */
+                            rewarded: number;
+                            startsAt: string;
+                            /** @enum {string} */
+                            status: "active" | "reached" | "missed" | "cancelled";
+                            target: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key may not do this: a scope it lacks, or a location it is not bound to */
+            403: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another merchant's) */
+            404: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists the fields */
+            422: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the window frees up. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postGoals: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retry-safe key, unique per merchant; replays return the first result. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Wall-clock time in the merchant's time zone, or an ISO instant with an offset. */
+                    endsAt: string;
+                    /** @description Count only earns at this location; none: every earn of the program. */
+                    locationId?: string | null;
+                    /**
+                     * @description visits: one per earn; earned: points, stamps or cashback earned; spend: purchase amounts in minor units
+                     * @enum {string}
+                     */
+                    metric: "visits" | "earned" | "spend";
+                    name: string;
+                    programId: string;
+                    reward: {
+                        /** @constant */
+                        kind: "points";
+                        /** @description Points (stamps, cashback minor units) for each participant. */
+                        points: number;
+                    } | {
+                        /** @constant */
+                        kind: "voucher";
+                        /** @description A reward of the program's catalogue, issued to each participant as a voucher. */
+                        rewardId: string;
+                    };
+                    /** @description Wall-clock time in the merchant's time zone, or an ISO instant with an offset. */
+                    startsAt: string;
+                    target: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        endsAt: string;
+                        id: string;
+                        locationId: string | null;
+                        /** @enum {string} */
+                        metric: "visits" | "earned" | "spend";
+                        name: string;
+                        participants: number;
+                        programId: string;
+                        /** @description The sum of every participant's contribution so far. */
+                        progress: number;
+                        reachedAt: string | null;
+                        reward: {
+                            /** @constant */
+                            kind: "points";
+                            points: number;
+                        } | {
+                            /** @constant */
+                            kind: "voucher";
+                            rewardId: string | null;
+                        };
+                        /** @description Participants whose reward was issued. */
+                        rewarded: number;
+                        startsAt: string;
+                        /** @enum {string} */
+                        status: "active" | "reached" | "missed" | "cancelled";
+                        target: number;
+                    };
+                };
+            };
+            /** @description Malformed: the body is not JSON */
+            400: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key may not do this: a scope it lacks, or a location it is not bound to */
+            403: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another merchant's) */
+            404: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            409: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists the fields */
+            422: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the window frees up. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getGoalsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        createdAt: string;
+                        endsAt: string;
+                        id: string;
+                        locationId: string | null;
+                        /** @enum {string} */
+                        metric: "visits" | "earned" | "spend";
+                        name: string;
+                        participants: number;
+                        programId: string;
+                        /** @description The sum of every participant's contribution so far. */
+                        progress: number;
+                        reachedAt: string | null;
+                        reward: {
+                            /** @constant */
+                            kind: "points";
+                            points: number;
+                        } | {
+                            /** @constant */
+                            kind: "voucher";
+                            rewardId: string | null;
+                        };
+                        /** @description Participants whose reward was issued. */
+                        rewarded: number;
+                        startsAt: string;
+                        /** @enum {string} */
+                        status: "active" | "reached" | "missed" | "cancelled";
+                        target: number;
+                    };
+                };
+            };
+            /** @description Malformed: the body is not JSON */
+            400: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key may not do this: a scope it lacks, or a location it is not bound to */
+            403: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another merchant's) */
+            404: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
                     RateLimit?: string;

@@ -1,6 +1,7 @@
 import { DISPATCH_HEARTBEAT } from "../lib/events/dispatch";
 import { campaignLifecycleJob } from "./campaign-lifecycle";
 import { expiryRemindersJob } from "./expiry-reminders";
+import { goalsSettleJob } from "./goals-settle";
 import type { Job, JobInfo } from "./job";
 import { lifecycleBonusesJob } from "./lifecycle-bonuses";
 import { outboxSweepJob } from "./outbox-sweep";
@@ -23,6 +24,7 @@ export const jobs: Job[] = [
   payoutScheduleJob,
   payoutRunJob,
   campaignLifecycleJob,
+  goalsSettleJob,
   webhookFanoutJob,
   webhookDeliverJob,
   walletSyncJob,

@@ -18,7 +18,7 @@ export function createWalletSync(deps: () => WalletDeps = defaultWalletDeps) {
     {
       id: "wallet-sync",
       name: "Wallet pass sync (per card)",
-      triggers: [{ event: events["card.balance_changed"] }, { event: events["tier.changed"] }, { event: events["voucher.issued"] }, { event: events["voucher.redeemed"] }, { event: events["voucher.voided"] }, { event: events["card.closed"] }, { event: events["card.language_changed"] }],
+      triggers: [{ event: events["card.balance_changed"] }, { event: events["tier.changed"] }, { event: events["voucher.issued"] }, { event: events["voucher.redeemed"] }, { event: events["voucher.voided"] }, { event: events["card.closed"] }, { event: events["card.language_changed"] }, { event: events["card.details_changed"] }],
       debounce: { key: "event.data.cardId", period: `${env.WALLET_SYNC_DEBOUNCE_SECONDS}s`, timeout: "1m" },
       retries: 6,
     },

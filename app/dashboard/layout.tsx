@@ -21,6 +21,7 @@ const NAV: Array<{ route: PageRoute; label: string }> = [
   { route: "/dashboard/claim-codes", label: "Claim codes" },
   { route: "/dashboard/automations", label: "Automations" },
   { route: "/dashboard/segments", label: "Segments" },
+  { route: "/dashboard/goals", label: "Goals" },
   { route: "/dashboard/locations", label: "Locations" },
   { route: "/dashboard/team", label: "Team" },
   { route: "/dashboard/api-keys", label: "API keys" },

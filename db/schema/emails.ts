@@ -1,4 +1,4 @@
-import { index, pgEnum, pgTable, text } from "drizzle-orm/pg-core";
+import { index, jsonb, pgEnum, pgTable, text } from "drizzle-orm/pg-core";
 import { createdAt, id, ts } from "./_common";
 
 export const emailStatusEnum = pgEnum("email_status", ["outbox", "sent", "failed"]);
@@ -16,6 +16,8 @@ export const emails = pgTable(
     // What the email is for (magic_link, expiry_reminder, campaign, invitation…) and a key that makes a send happen once.
     kind: text("kind").notNull(),
     dedupeKey: text("dedupe_key").unique(),
+    // Extra headers it was sent with (List-Unsubscribe on marketing email), or null.
+    headers: jsonb("headers").$type<Record<string, string>>(),
     status: emailStatusEnum("status").notNull().default("outbox"),
     providerId: text("provider_id"),
     error: text("error"),

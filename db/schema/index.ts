@@ -18,3 +18,4 @@ export * from "./wallet";
 export * from "./dashboard";
 export * from "./claim-codes";
 export * from "./referrals";
+export * from "./goals";

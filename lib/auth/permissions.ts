@@ -39,6 +39,9 @@ const TABLE = {
   "campaigns:write": ["owner", "admin", "marketer", "api"],
   // Saved segments and the customer tags they select on (tags imported from a CSV).
   "segments:write": ["owner", "admin", "marketer", "api"],
+  // Group goals: set up and follow (the API with the manage and read scopes).
+  "goals:write": ["owner", "admin", "marketer", "api"],
+  "goals:read": ["owner", "admin", "marketer", "api"],
   "reports:read": ["owner", "admin", "marketer", "partner"],
   // A partner's rewards and their redemptions (no customer data); a partner sees only their own.
   "partner_redemptions:read": ["owner", "admin", "partner"],

@@ -27,6 +27,7 @@ export const PAGE_PERMISSIONS = {
   "/dashboard/automations": "automations:read",
   "/dashboard/campaigns/[id]": "campaigns:read",
   "/dashboard/segments": "segments:write",
+  "/dashboard/goals": "goals:write",
   "/dashboard/payouts": "payouts:manage",
   "/dashboard/webhooks": "webhooks:manage",
   "/dashboard/jobs": "settings:write",

@@ -40,6 +40,8 @@ export async function previewCampaignEmail(ctx: Ctx, raw: z.input<typeof Preview
     customerName: "Alex",
     // A sample card page: the real one is each member's own.
     cardUrl: appUrl("/c/sample"),
+    // Each member's own one-click unsubscribe link goes here; the preview shows where it sits.
+    unsubscribeUrl: appUrl("/email/unsubscribe/sample"),
     language,
   });
 }

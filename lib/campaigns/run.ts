@@ -3,7 +3,7 @@ import { queryRows, type Executor } from "../../db/client";
 import { campaigns, cards, customers, merchants, segments, type Campaign, type Program } from "../../db/schema";
 import { cardLinks } from "../cards/links";
 import { systemActor, withTransaction, type Ctx } from "../context";
-import { sendEmail } from "../email";
+import { sendMarketingEmail } from "../email";
 import { campaignEmail } from "../email/templates/campaign";
 import { translator, type Language } from "../i18n";
 import { creditMany } from "../ledger/bulk";
@@ -164,18 +164,26 @@ export async function announceCampaign(db: Executor, campaignId: string, afterCa
   if (announcement.email) {
     for (const { card, customer } of batch) {
       if (!customer.marketingConsentAt || customer.erasedAt) continue;
-      const message = campaignEmail({
-        merchantName: merchant!.name,
-        brandColor: merchant!.brandColor,
-        subject: announcement.subject,
-        message: announcement.message,
-        offer: offerIn(customer.language),
-        customerName: customer.name,
-        cardUrl: cardLinks(card).card,
-        language: customer.language,
+      // The preference is checked again as the email goes out (sendMarketingEmail): a customer who
+      // unsubscribed while this batch ran gets nothing.
+      const sent = await sendMarketingEmail(db, {
+        customerId: customer.id,
+        kind: "campaign",
+        dedupeKey: `campaign:${campaign.id}:${card.id}`,
+        compose: ({ unsubscribe }) =>
+          campaignEmail({
+            merchantName: merchant!.name,
+            brandColor: merchant!.brandColor,
+            subject: announcement.subject,
+            message: announcement.message,
+            offer: offerIn(customer.language),
+            customerName: customer.name,
+            cardUrl: cardLinks(card).card,
+            language: customer.language,
+            unsubscribeUrl: unsubscribe,
+          }),
       });
-      const sent = await sendEmail(db, { to: customer.email, ...message, kind: "campaign", merchantId: campaign.merchantId, dedupeKey: `campaign:${campaign.id}:${card.id}` });
-      if (!sent.duplicate) emailed++;
+      if (sent.email && !sent.duplicate) emailed++;
     }
   }
   if (batch.length < limit) await db.update(campaigns).set({ announcedAt: new Date() }).where(eq(campaigns.id, campaign.id));

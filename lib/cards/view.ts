@@ -25,6 +25,7 @@ import { nextTier } from "../tiers/schema";
 import { rewardUnavailable } from "../rewards/availability";
 import { loadAutomationSettings } from "../lifecycle/automations";
 import { referralLink } from "./links";
+import { goalsForCard, type GoalView } from "../goals/progress";
 
 /** Everything a wallet pass or the card page shows about one card, read in one go. */
 export type CardView = {
@@ -45,6 +46,8 @@ export type CardView = {
   expiring: SoonestExpiry | null;
   /** The member's share link, and what a referral gives when the program's referral automation is on (null when off). */
   referral: { link: string; offer: { referrerBonus: number; refereeBonus: number; minPurchase: number } | null };
+  /** Group goals of the program running now (or reached this week), with their progress: the card page and the pass back show them. */
+  goals: GoalView[];
   /** When anything on the pass last changed: Apple's Last-Modified and the update tag. */
   modifiedAt: Date;
 };
@@ -66,7 +69,7 @@ export async function loadCardView(db: Executor, lookup: CardLookup, now: Date =
   if (!row) return null;
   const { card, program, merchant, customer } = row;
 
-  const [catalog, places, expiring, automations] = await Promise.all([
+  const [catalog, places, expiring, automations, running] = await Promise.all([
     db
       .select()
       .from(rewards)
@@ -80,6 +83,7 @@ export async function loadCardView(db: Executor, lookup: CardLookup, now: Date =
       .limit(MAX_PASS_LOCATIONS),
     soonestExpiry(db, card, program, merchant, now),
     loadAutomationSettings(db, program.id),
+    goalsForCard(db, { programId: program.id, cardId: card.id, now }),
   ]);
 
   let tier: CardView["tier"] = null;
@@ -107,6 +111,7 @@ export async function loadCardView(db: Executor, lookup: CardLookup, now: Date =
       link: referralLink(card),
       offer: referralOn ? { referrerBonus: automations.referrerBonus, refereeBonus: automations.refereeBonus, minPurchase: automations.referralMinPurchase } : null,
     },
+    goals: running,
     modifiedAt: new Date(Math.max(...times)),
   };
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { cards, customers, ledgerEntries, programs, vouchers, type Customer } from "../../db/schema";
+import { cards, customers, goalParticipants, goals, ledgerEntries, programs, vouchers, type Customer } from "../../db/schema";
 import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
@@ -23,7 +23,7 @@ async function loadCustomer(ctx: Ctx, customerId: string): Promise<Customer> {
 export type CustomerExport = {
   exportedAt: string;
   customer: Omit<Customer, "merchantId">;
-  cards: Array<{ id: string; program: string; balance: number; lifetimeEarned: number; tier: string | null; status: string; createdAt: Date; entries: Array<{ at: Date; kind: string; amount: number; balanceAfter: number; reference: string | null }>; vouchers: Array<{ title: string; code: string; status: string; expiresAt: Date; redeemedAt: Date | null }> }>;
+  cards: Array<{ id: string; program: string; balance: number; lifetimeEarned: number; tier: string | null; status: string; createdAt: Date; entries: Array<{ at: Date; kind: string; amount: number; balanceAfter: number; reference: string | null }>; vouchers: Array<{ title: string; code: string; status: string; expiresAt: Date; redeemedAt: Date | null }>; goals: Array<{ goal: string; contribution: number; joinedAt: Date; rewardedAt: Date | null }> }>;
 };
 
 /** Everything Keepcard holds about one customer, as plain JSON (GDPR art. 15 / 20). */
@@ -49,7 +49,13 @@ export async function exportCustomer(ctx: Ctx, raw: z.input<typeof CustomerRef>)
       .from(vouchers)
       .where(eq(vouchers.cardId, card.id))
       .orderBy(asc(vouchers.createdAt));
-    out.push({ id: card.id, program, balance: card.balance, lifetimeEarned: card.lifetimeEarned, tier: card.tier, status: card.status, createdAt: card.createdAt, entries, vouchers: vs });
+    const joined = await ctx.db
+      .select({ goal: goals.name, contribution: goalParticipants.contribution, joinedAt: goalParticipants.joinedAt, rewardedAt: goalParticipants.rewardedAt })
+      .from(goalParticipants)
+      .innerJoin(goals, eq(goals.id, goalParticipants.goalId))
+      .where(eq(goalParticipants.cardId, card.id))
+      .orderBy(asc(goalParticipants.joinedAt));
+    out.push({ id: card.id, program, balance: card.balance, lifetimeEarned: card.lifetimeEarned, tier: card.tier, status: card.status, createdAt: card.createdAt, entries, vouchers: vs, goals: joined });
   }
   await audit(ctx.db, ctx.merchantId, ctx.actor, "customer.exported", { type: "customer", id: customer.id });
   const { merchantId: _m, ...rest } = customer;

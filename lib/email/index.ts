@@ -1,7 +1,8 @@
 import { eq, lt } from "drizzle-orm";
 import { Resend } from "resend";
 import type { Executor } from "../../db/client";
-import { emails, type Email } from "../../db/schema";
+import { customers, emails, type Email } from "../../db/schema";
+import { unsubscribeUrl } from "../customers/links";
 import { env } from "../env";
 import { devOutboxEnabled } from "./dev-outbox";
 import { newId } from "../ids";
@@ -20,7 +21,20 @@ export type OutgoingEmail = {
    * the recorded copy says "[link removed]", except in the dev outbox (see devOutboxEnabled).
    */
   secretLinks?: string[];
+  /** Extra headers (List-Unsubscribe on marketing email, set by sendMarketingEmail). */
+  headers?: Record<string, string>;
 };
+
+/**
+ * Email a customer gets only while they accept marketing, always with a one-click unsubscribe
+ * (RFC 8058 headers and a visible link): campaign announcements, win-back, birthday and referral
+ * offers, goal news. Expiry reminders and card links are service messages about the customer's own
+ * card and balance (what they would lose), not marketing: they go out whatever the preference.
+ * sendEmail refuses these kinds; sendMarketingEmail checks the preference before every send.
+ */
+export const MARKETING_KINDS = ["campaign", "winback", "birthday", "referral", "goal"] as const;
+export type MarketingKind = (typeof MARKETING_KINDS)[number];
+const isMarketing = (kind: string) => (MARKETING_KINDS as readonly string[]).includes(kind);
 
 /** The copy of a message that is stored: its credential links removed unless the dev outbox needs them. */
 export function storedCopy(message: OutgoingEmail): { html: string; text: string } {
@@ -59,9 +73,46 @@ export function emailConfigured(): boolean {
  * dev outbox, shown at /dev/outbox and printed in development.
  */
 export async function sendEmail(db: Executor, message: OutgoingEmail): Promise<{ email: Email; duplicate: boolean }> {
+  if (isMarketing(message.kind)) throw new Error(`a ${message.kind} email is marketing: send it with sendMarketingEmail`);
+  return deliver(db, message);
+}
+
+/**
+ * Sends a marketing email to a customer if, at this moment, they accept marketing (and their data
+ * was not erased); otherwise sends nothing and says so. `compose` gets the customer's unsubscribe
+ * URL to show as a link; the same URL goes in the `List-Unsubscribe` header, with
+ * `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
+ */
+export async function sendMarketingEmail(
+  db: Executor,
+  message: {
+    customerId: string;
+    kind: MarketingKind;
+    dedupeKey: string;
+    compose: (links: { unsubscribe: string }) => { subject: string; html: string; text: string };
+  },
+): Promise<{ email: Email | null; duplicate: boolean; suppressed: boolean }> {
+  const [customer] = await db
+    .select({ id: customers.id, merchantId: customers.merchantId, email: customers.email, consent: customers.marketingConsentAt, erasedAt: customers.erasedAt })
+    .from(customers)
+    .where(eq(customers.id, message.customerId));
+  if (!customer || !customer.consent || customer.erasedAt) return { email: null, duplicate: false, suppressed: true };
+  const unsubscribe = unsubscribeUrl(customer);
+  const sent = await deliver(db, {
+    to: customer.email,
+    ...message.compose({ unsubscribe }),
+    kind: message.kind,
+    merchantId: customer.merchantId,
+    dedupeKey: message.dedupeKey,
+    headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+  });
+  return { ...sent, suppressed: false };
+}
+
+async function deliver(db: Executor, message: OutgoingEmail): Promise<{ email: Email; duplicate: boolean }> {
   let [recorded] = await db
     .insert(emails)
-    .values({ id: newId("eml"), merchantId: message.merchantId ?? null, to: message.to, subject: message.subject, ...storedCopy(message), kind: message.kind, dedupeKey: message.dedupeKey ?? null })
+    .values({ id: newId("eml"), merchantId: message.merchantId ?? null, to: message.to, subject: message.subject, ...storedCopy(message), kind: message.kind, dedupeKey: message.dedupeKey ?? null, headers: message.headers ?? null })
     .onConflictDoNothing()
     .returning();
   if (!recorded) {
@@ -77,7 +128,7 @@ export async function sendEmail(db: Executor, message: OutgoingEmail): Promise<{
     return { email: recorded, duplicate: false };
   }
   const { data, error } = await resendClient.emails.send(
-    { from: env.EMAIL_FROM, to: message.to, subject: message.subject, html: message.html, text: message.text, tags: [{ name: "kind", value: message.kind }] },
+    { from: env.EMAIL_FROM, to: message.to, subject: message.subject, html: message.html, text: message.text, tags: [{ name: "kind", value: message.kind }], ...(message.headers ? { headers: message.headers } : {}) },
     { idempotencyKey: message.dedupeKey ?? recorded.id },
   );
   const [updated] = await db

@@ -76,6 +76,8 @@ export const EVENT_CATALOGUE = {
   "card.closed": { label: "Card closed", webhook: false, feed: false, payload: z.object({ cardId: id, programId: id }) },
   // The card's holder chose another language: the passes show their texts in it.
   "card.language_changed": { label: "Card language changed", webhook: false, feed: false, payload: z.object({ cardId: id, programId: id, language: z.string() }) },
+  // The card's holder changed their name (the passes show it).
+  "card.details_changed": { label: "Member details changed", webhook: false, feed: false, payload: z.object({ cardId: id, programId: id }) },
   // Background work: schedules, payout runs, webhook deliveries and wallet messages.
   "campaign.scheduled": {
     label: "Campaign scheduled",

@@ -13,6 +13,7 @@ import { issueVoucher } from "../vouchers/issue";
 import { appendEntry, lockCardWithProgram } from "./core";
 import { SafeText } from "../input";
 import { boundLocation } from "../api-keys/scopes";
+import { countTowardGoals } from "../goals/progress";
 
 export const EarnInput = z
   .object({
@@ -78,6 +79,8 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
       activity: true,
     });
     card = result.card;
+    // Group goals of the program count this earn (one statement; nothing to write when none runs).
+    await countTowardGoals(tx, { cardId: card.id, programId: program.id, locationId: input.locationId, earned: amount.value, purchase: input.purchase?.amount ?? 0, at: now(tx) });
 
     const vouchers: Voucher[] = [];
     if (program.kind === "stamps" && program.stampsRequired) {

@@ -3,7 +3,7 @@ import { queryRows, type Executor } from "../../db/client";
 import { bonusGrants, cards, customers, lifecycleSettings, merchants, programs, type Program } from "../../db/schema";
 import { cardLinks } from "../cards/links";
 import { now, systemActor, withTransaction, type Ctx } from "../context";
-import { sendEmail } from "../email";
+import { sendMarketingEmail } from "../email";
 import { campaignEmail } from "../email/templates/campaign";
 import { translator } from "../i18n";
 import { creditMany } from "../ledger/bulk";
@@ -118,18 +118,24 @@ export async function grantWinbackBonuses(db: Executor, at: Date): Promise<{ car
       .where(and(eq(bonusGrants.key, key), eq(cards.programId, row.program.id), isNotNull(customers.marketingConsentAt), isNull(customers.erasedAt)));
     for (const { card, customer } of granted) {
       const tr = translator(customer.language);
-      const message = campaignEmail({
-        merchantName: row.merchantName,
-        brandColor: row.brandColor,
-        subject: tr.t("email.winback.subject", { merchant: row.merchantName }),
-        message: tr.t("email.winback.message", { count: row.settings.winbackBonus, program: row.program.name }),
-        offer: tr.t("email.offer.bonus", { count: row.settings.winbackBonus }),
-        customerName: customer.name,
-        cardUrl: cardLinks(card).card,
-        language: tr.lang,
+      const sent = await sendMarketingEmail(db, {
+        customerId: customer.id,
+        kind: "winback",
+        dedupeKey: `${key}:${card.id}`,
+        compose: ({ unsubscribe }) =>
+          campaignEmail({
+            merchantName: row.merchantName,
+            brandColor: row.brandColor,
+            subject: tr.t("email.winback.subject", { merchant: row.merchantName }),
+            message: tr.t("email.winback.message", { count: row.settings.winbackBonus, program: row.program.name }),
+            offer: tr.t("email.offer.bonus", { count: row.settings.winbackBonus }),
+            customerName: customer.name,
+            cardUrl: cardLinks(card).card,
+            language: tr.lang,
+            unsubscribeUrl: unsubscribe,
+          }),
       });
-      const sent = await sendEmail(db, { to: customer.email, ...message, kind: "winback", merchantId: card.merchantId, dedupeKey: `${key}:${card.id}` });
-      if (!sent.duplicate) total.emailed++;
+      if (sent.email && !sent.duplicate) total.emailed++;
     }
   }
   return total;

@@ -21,6 +21,8 @@ const POLICIES = {
   claimIp: { limit: 30, windowSeconds: 600 },
   /** Campaign test emails to the marketer's own address. */
   campaignTestEmail: { limit: 10, windowSeconds: 3600 },
+  /** Emails confirming the deletion of a card and its data: a few an hour, per card and per address. */
+  erasureEmail: { limit: 3, windowSeconds: 3600 },
 } satisfies Record<string, Policy>;
 export type PolicyName = keyof typeof POLICIES;
 

@@ -9,6 +9,7 @@ import { cardQrToken } from "@/lib/cards/token";
 import { earn } from "@/lib/ledger/earn";
 import { createLocation } from "@/lib/locations/verbs";
 import { issueGoodwillVouchers } from "@/lib/vouchers/goodwill";
+import { createGoal } from "@/lib/goals/verbs";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
 import { createCampaign } from "@/lib/campaigns/verbs";
@@ -54,7 +55,7 @@ type Operation = { method: string; path: string; parameters: Parameter[]; body?:
 /** One merchant's world: a key and real ids of every kind the API takes. */
 type World = {
   m: TestMerchant;
-  ids: { card: string[]; program: string[]; reward: string[]; entry: string[]; location: string[]; endpoint: string[]; voucher: string[]; segment: string[]; campaign: string[] };
+  ids: { card: string[]; program: string[]; reward: string[]; entry: string[]; location: string[]; endpoint: string[]; voucher: string[]; segment: string[]; campaign: string[]; goal: string[] };
   /** Cards by their program's kind, for requests meant to succeed. */
   byKind: { points: string[]; stamps: string[]; cashback: string[] };
   codes: string[];
@@ -103,15 +104,16 @@ async function makeWorld(tag: string): Promise<World> {
         ).id,
     ),
   );
+  const goal = await createGoal(m.ctx, { programId: points.id, name: `Goal ${tag}`, metric: "visits", target: 100, reward: { kind: "voucher", rewardId: reward.id }, ...goalWindow() });
   const rows = await m.db.select().from(cards).where(eq(cards.merchantId, m.merchantId));
   const entries = await m.db.select({ id: ledgerEntries.id }).from(ledgerEntries).where(eq(ledgerEntries.merchantId, m.merchantId));
   return {
     m,
     byKind: { points: [made[0]!.id, made[1]!.id], stamps: [made[2]!.id], cashback: [made[3]!.id] },
-    ids: { card: rows.map((c) => c.id), program: [points.id, stamps.id, cashback.id], reward: [reward.id], entry: [first.entry.id, ...entries.map((e) => e.id)], location: [location.id], endpoint: endpoints.map((e) => e.id), voucher: [voucher.id, ...goodwill.vouchers.map((v) => v.id)], segment: segmentIds, campaign: campaignIds },
+    ids: { card: rows.map((c) => c.id), program: [points.id, stamps.id, cashback.id], reward: [reward.id], entry: [first.entry.id, ...entries.map((e) => e.id)], location: [location.id], endpoint: endpoints.map((e) => e.id), voucher: [voucher.id, ...goodwill.vouchers.map((v) => v.id)], segment: segmentIds, campaign: campaignIds, goal: [goal.id] },
     codes: [voucher.code, ...rows.map((c) => c.referralCode)],
     tokens: rows.map((c) => cardQrToken(c)),
-    secrets: [m.merchantId, ...rows.map((c) => c.id), points.id, stamps.id, cashback.id, reward.id, location.id, voucher.code, ...endpoints.map((e) => e.id), ...segmentIds, ...campaignIds, `fuzz-${tag}-1-${m.merchantId.toLowerCase()}`],
+    secrets: [m.merchantId, ...rows.map((c) => c.id), points.id, stamps.id, cashback.id, reward.id, location.id, voucher.code, ...endpoints.map((e) => e.id), ...segmentIds, ...campaignIds, goal.id, `fuzz-${tag}-1-${m.merchantId.toLowerCase()}`],
   };
 }
 
@@ -153,6 +155,7 @@ function idKind(name: string, path: string): keyof World["ids"] | null {
     if (path.startsWith("/vouchers")) return "voucher";
     if (path.startsWith("/segments")) return "segment";
     if (path.startsWith("/campaigns")) return "campaign";
+    if (path.startsWith("/goals")) return "goal";
     return null;
   }
   if (/^(programId)$/.test(name)) return "program";
@@ -323,6 +326,20 @@ function recipe(op: Operation, w: World): fc.Arbitrary<{ params: Record<string, 
           { requiredKeys: [] },
         ),
       });
+    case "POST /goals":
+      return fc.record({
+        params: fc.constant({}),
+        body: fc.record({
+          programId: fc.constant(w.ids.program[0]!),
+          name: fc.stringMatching(/^[A-Za-z ]{1,30}$/),
+          metric: fc.constantFrom("visits", "earned", "spend"),
+          target: fc.integer({ min: 1, max: 100_000 }),
+          reward: fc.oneof(fc.record({ kind: fc.constant("points"), points: fc.integer({ min: 1, max: 500 }) }), fc.record({ kind: fc.constant("voucher"), rewardId: fc.constantFrom(...w.ids.reward) })),
+          ...Object.fromEntries(Object.entries(goalWindow()).map(([k, v]) => [k, fc.constant(v)])),
+        }),
+      });
+    case "GET /goals/{id}":
+      return fc.record({ params: fc.constantFrom(...w.ids.goal).map((id) => ({ id })), body: fc.constant(undefined) });
     case "PATCH /programs/{id}":
       return fc.record({ params: fc.constantFrom(...w.ids.program).map((id) => ({ id })), body: fc.record({ name: fc.stringMatching(/^[A-Za-z ]{1,30}$/) }) });
     case "POST /segments":
@@ -523,3 +540,8 @@ describe("the API under generated input (fast-check, driven by openapi.json)", (
     }
   });
 });
+
+/** A goal's window around now, as the API takes it (ISO instants). */
+function goalWindow() {
+  return { startsAt: new Date(Date.now() - 3_600_000).toISOString(), endsAt: new Date(Date.now() + 7 * 86_400_000).toISOString() };
+}

@@ -65,6 +65,9 @@ const EXPECTED: Record<string, ApiScope> = {
   "POST /campaigns/{id}/duplicate": "manage",
   "POST /campaigns/{id}/start": "manage",
   "POST /tags/import": "manage",
+  "GET /goals": "read",
+  "POST /goals": "manage",
+  "GET /goals/{id}": "read",
 };
 
 const OPERATIONS = API_ROUTES.flatMap(operationsOf).map((op) => ({ ...op, name: `${op.method} ${op.path}` }));

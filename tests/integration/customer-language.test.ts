@@ -103,8 +103,9 @@ describe("customer email templates", () => {
     expect(es.text).toContain("Te faltan 60 puntos para Café.");
     expect(es.html).toContain('<html lang="es">');
     expect(es.html).toContain("Recibes este correo porque tienes una tarjeta de fidelidad de Chez Léa.");
-    const de = campaignEmail({ merchantName: "Café", brandColor: "#000000", subject: "Neu", message: "Hallo", offer: "x", customerName: "Jo", cardUrl: "https://c.example/c/1", language: "de" });
-    expect(de.text).toBe("Hallo Jo,\n\nHallo\n\nx\n\nDeine Karte: https://c.example/c/1");
+    const de = campaignEmail({ merchantName: "Café", brandColor: "#000000", subject: "Neu", message: "Hallo", offer: "x", customerName: "Jo", cardUrl: "https://c.example/c/1", language: "de", unsubscribeUrl: "https://c.example/email/unsubscribe/t" });
+    expect(de.text).toBe("Hallo Jo,\n\nHallo\n\nx\n\nDeine Karte: https://c.example/c/1\n\nAngebote abbestellen: https://c.example/email/unsubscribe/t");
     expect(de.html).toContain(">Meine Karte öffnen</a>");
+    expect(de.html).toContain('<a href="https://c.example/email/unsubscribe/t" style="color:#4b5563;text-decoration:underline">Angebote abbestellen</a>');
   });
 });

@@ -19,6 +19,7 @@ import { createApiKey } from "@/lib/api-keys/verbs";
 import { newId } from "@/lib/ids";
 import { earn } from "@/lib/ledger/earn";
 import { createLocation } from "@/lib/locations/verbs";
+import { createGoal } from "@/lib/goals/verbs";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { createSegment } from "@/lib/segments/verbs";
 import { makeCard, makeMerchant, makeProgram, makeReward, makeUser, type TestMerchant } from "../support/fixtures";
@@ -56,7 +57,8 @@ async function makeWorld() {
   const draft = await createCampaign(m.ctx, { ...campaignInput(program.id, "Draft with news"), schedule: false });
   const startable = await createCampaign(m.ctx, { ...campaignInput(program.id, "Start me"), schedule: false });
   const segments = [await createSegment(m.ctx, { name: "Kept", definition: { match: "all", conditions: [] } }), await createSegment(m.ctx, { name: "Dropped", definition: { match: "all", conditions: [] } })];
-  return { m, program, reward, card, voucher, loc1, loc2, apiKey, target, invitationId, members, other, outsider, jobs, draft, startable, segments };
+  const goal = await createGoal(m.ctx, { programId: program.id, name: "Team effort", metric: "visits", target: 100, reward: { kind: "points", points: 5 }, ...goalWindow() });
+  return { m, program, reward, card, voucher, loc1, loc2, apiKey, target, invitationId, members, other, outsider, jobs, draft, startable, segments, goal };
 }
 
 /** A valid input for each action against the first business. `reachesIn`: it names that business's objects. */
@@ -105,7 +107,14 @@ const SAMPLES: Record<string, { input: (w: World) => unknown; reachesIn: boolean
   "team.requireTwoFactor": { input: () => ({ required: false }), reachesIn: false },
   "vouchers.issue": { input: (w) => ({ to: "member", cardId: w.card.id, title: "Sorry for the wait" }), reachesIn: true },
   "claimCodes.create": { input: (w) => ({ programId: w.program.id, name: "Lids", value: "10", quantity: 2 }), reachesIn: true },
+  "goals.create": { input: (w) => ({ programId: w.program.id, name: "More", metric: "visits", target: 50, reward: { kind: "voucher", rewardId: w.reward.id }, ...goalWindow() }), reachesIn: true },
+  "goals.update": { input: (w) => ({ goalId: w.goal.id, target: 120 }), reachesIn: true },
+  "goals.cancel": { input: (w) => ({ goalId: w.goal.id }), reachesIn: true },
 };
+
+function goalWindow() {
+  return { startsAt: new Date(Date.now() - 3_600_000).toISOString(), endsAt: new Date(Date.now() + 7 * 86_400_000).toISOString() };
+}
 
 beforeAll(async () => {
   for (const load of Object.values(modules)) await load();
@@ -131,6 +140,7 @@ describe("server actions", () => {
     const mine = member.filter((a) => !SAMPLES[a.name]);
     // Actions of other sections fall back to the generic check below; ours all have real samples.
     expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff|campaigns|segments|payouts|webhooks)\./.test(a.name)).map((a) => a.name)).toEqual([]);
+    expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff|campaigns|payouts|webhooks|goals)\./.test(a.name)).map((a) => a.name)).toEqual([]);
   });
 
   const memberActions = () => [...ACTIONS.values()].filter((a) => a.kind === "member");

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type FakeEmail = { id: string; from: string; to: string | string[]; subject: string; html?: string; text?: string; idempotencyKey: string | null };
+export type FakeEmail = { id: string; from: string; to: string | string[]; subject: string; html?: string; text?: string; headers?: Record<string, string>; idempotencyKey: string | null };
 
 /**
  * A stand-in for Resend's HTTP API (POST /emails) on loopback, for the real `resend` SDK.

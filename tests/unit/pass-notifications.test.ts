@@ -20,6 +20,7 @@ function view(over: { balance: number; tier?: string | null; status?: "active" |
     next: nextReward ? { title: nextReward.name, remaining: nextReward.cost - over.balance, target: nextReward.cost } : null,
     tier: over.tier ? { name: over.tier, next: null } : null,
     referral: { link: "https://cards.example.com/join/prg_1?ref=REF123", offer: null },
+    goals: [],
     modifiedAt: new Date("2030-01-01T00:00:00Z"),
   } as unknown as CardView;
 }

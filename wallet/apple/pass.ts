@@ -9,7 +9,7 @@ import { toMajor } from "../../lib/money";
 import { rewardUnavailable } from "../../lib/rewards/availability";
 import { unavailableText } from "../../lib/rewards/availability-text";
 import type { AppleConfig } from "../config";
-import { localizedText, nextRewardTitle, passDate, sameText, type LocalizedText } from "../localized";
+import { goalPassText, localizedText, nextRewardTitle, passDate, sameText, type LocalizedText } from "../localized";
 import { passImages, type PassImages, type StripInput } from "./images";
 import { programExpiry } from "../program-end";
 
@@ -192,6 +192,8 @@ export function passModel(
       ),
     },
   );
+  const goal = view.goals[0];
+  if (goal && !closed) fields.back.push({ key: "goal", label: L.t((tr) => tr.t("goal.pass.label")), value: L.t((tr) => goalPassText(tr, goal, view)) });
   if (program.kind === "points" && view.rewards.length > 0) {
     fields.back.push({
       key: "catalog",

@@ -10,7 +10,7 @@ import { env } from "../../lib/env";
 import { touchPassActivity } from "../../lib/insights/pass-events";
 import { asLanguage, translator, type Language, type Translator } from "../../lib/i18n";
 import { toMicros } from "../../lib/money";
-import { googleLocalized, localizedText, nextRewardTitle, passDate } from "../localized";
+import { goalPassText, googleLocalized, localizedText, nextRewardTitle, passDate } from "../localized";
 import { programExpiry } from "../program-end";
 import { GoogleWalletClient, GoogleWalletError } from "./client";
 import { stampHeroUrl } from "./hero";
@@ -149,6 +149,8 @@ export function loyaltyObjectFields(view: CardView) {
   }
   const offer = view.referral.offer;
   if (offer) modules.push(textModule("referral", (tr) => tr.t("pass.invite"), (tr) => referralOfferText(tr, view.program, offer)));
+  const goal = view.goals[0];
+  if (goal) modules.push(textModule("goal", (tr) => tr.t("goal.pass.label"), (tr) => goalPassText(tr, goal, view)));
   const hero = heroImage(view);
   const validity = validTimeInterval(view);
   const tierLabel = localized(lang, (tr) => tr.t("pass.tier_plain"));

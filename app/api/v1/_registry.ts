@@ -13,6 +13,8 @@ import * as r_cards_id_earn from "./cards/[id]/earn/route";
 import * as r_cards_id_redemptions from "./cards/[id]/redemptions/route";
 import * as r_cards_id_transactions from "./cards/[id]/transactions/route";
 import * as r_entries_id_reverse from "./entries/[id]/reverse/route";
+import * as r_goals from "./goals/route";
+import * as r_goals_id from "./goals/[id]/route";
 import * as r_programs from "./programs/route";
 import * as r_programs_id from "./programs/[id]/route";
 import * as r_programs_id_automations from "./programs/[id]/automations/route";
@@ -44,6 +46,8 @@ export const API_ROUTES: RouteModule[] = [
   { path: "/cards/{id}/redemptions", module: r_cards_id_redemptions },
   { path: "/cards/{id}/transactions", module: r_cards_id_transactions },
   { path: "/entries/{id}/reverse", module: r_entries_id_reverse },
+  { path: "/goals", module: r_goals },
+  { path: "/goals/{id}", module: r_goals_id },
   { path: "/programs", module: r_programs },
   { path: "/programs/{id}", module: r_programs_id },
   { path: "/programs/{id}/automations", module: r_programs_id_automations },

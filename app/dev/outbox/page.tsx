@@ -31,7 +31,7 @@ export default async function OutboxPage() {
       {rows.length === 0 ? <p className="mt-8 text-gray-600">No emails yet.</p> : null}
       <ol className="mt-6 space-y-4">
         {rows.map((m) => (
-          <li key={m.id} className="rounded-xl border border-gray-200 bg-white p-4 shadow-sm" data-testid="outbox-email" data-to={m.to}>
+          <li key={m.id} className="rounded-xl border border-gray-200 bg-white p-4 shadow-sm" data-testid="outbox-email" data-to={m.to} data-kind={m.kind}>
             <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
               <span>
                 To <strong>{m.to}</strong>
@@ -42,6 +42,18 @@ export default async function OutboxPage() {
               </span>
             </div>
             <h2 className="mt-2 font-semibold">{m.subject}</h2>
+            {m.headers && Object.keys(m.headers).length > 0 ? (
+              <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 font-mono text-xs text-gray-600" data-testid="outbox-headers">
+                {Object.entries(m.headers).map(([name, value]) => (
+                  <div key={name} className="contents">
+                    <dt>{name}:</dt>
+                    <dd className="break-all" data-header={name}>
+                      {value}
+                    </dd>
+                  </div>
+                ))}
+              </dl>
+            ) : null}
             <pre className="mt-2 whitespace-pre-wrap font-sans text-sm text-gray-800">{linkify(m.text)}</pre>
           </li>
         ))}

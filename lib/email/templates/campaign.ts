@@ -11,6 +11,8 @@ export function campaignEmail(d: {
   customerName: string | null;
   cardUrl: string;
   language?: Language;
+  /** The customer's one-click unsubscribe page (every marketing email links it). */
+  unsubscribeUrl: string;
 }): { subject: string; html: string; text: string } {
   const tr = translator(d.language);
   const hello = d.customerName ? tr.t("email.hi_name", { name: d.customerName }) : null;
@@ -22,7 +24,8 @@ export function campaignEmail(d: {
     preheader: d.offer,
     body: `${hello ? `<p style="margin:0 0 16px">${esc(hello)}</p>` : ""}${paragraphs}<p style="margin:0 0 16px;padding:12px 16px;background:#f9fafb;border-radius:8px"><strong>${esc(d.offer)}</strong></p>`,
     button: { label: tr.t("email.open_my_card"), url: d.cardUrl },
+    unsubscribeUrl: d.unsubscribeUrl,
   });
-  const text = [hello, d.message, d.offer, tr.t("email.your_card", { url: d.cardUrl })].filter(Boolean).join("\n\n");
+  const text = [hello, d.message, d.offer, tr.t("email.your_card", { url: d.cardUrl }), tr.t("email.unsubscribe.text", { url: d.unsubscribeUrl })].filter(Boolean).join("\n\n");
   return { subject: d.subject, html, text };
 }

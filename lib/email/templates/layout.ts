@@ -22,6 +22,8 @@ export function emailLayout(opts: {
   footer?: string;
   /** The reader's language (the html lang attribute and the default footer); English when not given. */
   language?: Language;
+  /** Marketing email: the one-click unsubscribe page, linked in the footer. */
+  unsubscribeUrl?: string;
 }): string {
   const tr = translator(opts.language);
   const color = /^#[0-9a-fA-F]{3,8}$/.test(opts.brandColor) ? opts.brandColor : "#1f2937";
@@ -36,7 +38,9 @@ export function emailLayout(opts: {
 <table role="presentation" width="560" cellpadding="0" cellspacing="0" style="max-width:560px;width:100%;background:#ffffff;border-radius:12px;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#111827;font-size:16px;line-height:1.5">
 <tr><td style="padding:20px 28px;border-bottom:4px solid ${color};font-weight:700;font-size:18px">${esc(opts.merchantName)}</td></tr>
 <tr><td style="padding:24px 28px">${opts.body}${button}</td></tr>
-<tr><td style="padding:16px 28px;color:#6b7280;font-size:13px">${esc(opts.footer ?? tr.t("email.footer", { merchant: opts.merchantName }))}</td></tr>
+<tr><td style="padding:16px 28px;color:#6b7280;font-size:13px">${esc(opts.footer ?? tr.t("email.footer", { merchant: opts.merchantName }))}${
+    opts.unsubscribeUrl ? `<br><a href="${esc(opts.unsubscribeUrl)}" style="color:#4b5563;text-decoration:underline">${esc(tr.t("email.unsubscribe"))}</a>` : ""
+  }</td></tr>
 </table></td></tr></table>
 </body></html>`;
 }

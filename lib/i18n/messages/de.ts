@@ -1,6 +1,8 @@
 import type { Catalogue } from "../catalogue";
+import { selfServiceDe } from "./self-service";
 
 export const de: Catalogue = {
+  ...selfServiceDe,
   "unit.points": { one: "{count} Punkt", other: "{count} Punkte" },
   "unit.stamps": { one: "{count} Stempel", other: "{count} Stempel" },
   "unit.cashback": { one: "{count} Cashback", other: "{count} Cashback" },

@@ -1,3 +1,5 @@
+import { selfServiceEn } from "./self-service";
+
 /**
  * English: the reference catalogue. Every other language must have exactly these keys (a missing
  * key is a type error, see ../catalogue.ts). `{name}` is a parameter; an object is a plural, chosen
@@ -5,6 +7,8 @@
  * French). A text that carries "%@" is an Apple changeMessage: Wallet puts the new value there.
  */
 export const en = {
+  // the card page's self-service, unsubscribe and deletion pages, group goals (messages/self-service.ts)
+  ...selfServiceEn,
   // units, with the count
   "unit.points": { one: "{count} point", other: "{count} points" },
   "unit.stamps": { one: "{count} stamp", other: "{count} stamps" },

@@ -1,6 +1,8 @@
 import type { Catalogue } from "../catalogue";
+import { selfServiceFr } from "./self-service";
 
 export const fr: Catalogue = {
+  ...selfServiceFr,
   "unit.points": { one: "{count} point", many: "{count} de points", other: "{count} points" },
   "unit.stamps": { one: "{count} tampon", many: "{count} de tampons", other: "{count} tampons" },
   "unit.cashback": { one: "{count} de cashback", other: "{count} de cashback" },

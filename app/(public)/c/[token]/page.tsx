@@ -17,6 +17,9 @@ import { cardPageLanguage } from "../../../_server/language";
 import { limitCardTraffic } from "../../_public";
 import { qrSvg } from "../../qr";
 import { LanguageSelect, LiveRefresh, RedeemButton, RememberCard } from "./client";
+import { LinkPage } from "@/components/card/link-page";
+import { CardGoals } from "./goals";
+import { CardSelfService } from "./self-service";
 
 export const dynamic = "force-dynamic";
 
@@ -56,6 +59,8 @@ export default async function CardPage({ params, searchParams }: { params: Promi
     throw error;
   }
 
+  // A closed card (its holder's data erased) shows nothing of the card any more.
+  if (view.card.status === "closed") return <LinkPage merchant={view.merchant.name} title={tr.t("erase.done.title")}><p role="status">{tr.t("erase.done.body")}</p></LinkPage>;
   const { card, program, merchant, design } = { ...view, design: view.program.design };
   const [{ entries, vouchers }, cardQr] = await Promise.all([cardActivity(db, { cardId: card.id }), qrSvg(cardQrToken(card))]);
   const open = vouchers.filter((v) => v.status === "issued" && v.expiresAt > new Date());
@@ -204,6 +209,8 @@ export default async function CardPage({ params, searchParams }: { params: Promi
         </section>
       )}
 
+      <CardGoals view={view} tr={tr} />
+
       {program.kind === "points" && (
         <section className="mx-4 mt-6" aria-labelledby="rewards-title">
           <h2 id="rewards-title" className="text-lg font-semibold">
@@ -326,6 +333,7 @@ export default async function CardPage({ params, searchParams }: { params: Promi
           </button>
         </form>
       </div>
+      <CardSelfService token={token} tr={tr} />
     </main>
   );
 }

@@ -1,0 +1,94 @@
+import { and, asc, eq, gt, inArray, or, sql } from "drizzle-orm";
+import type { Executor } from "../../db/client";
+import { goalParticipants, goals, rewards, type Goal, type GoalMetric } from "../../db/schema";
+import type { TxCtx } from "../context";
+
+/**
+ * The earn's share of the running goals of its program, in one statement on the earn's hot path:
+ * for each goal running now (for the program, and for the earn's location or every location) it
+ * adds the earn's contribution to the card's row (a visit, what it earned, or the purchase amount),
+ * creating the row on the card's first contribution. With no goal running it is one index probe
+ * (goals_program_status_idx) that writes nothing. Each card has its own row, so concurrent earns of
+ * different cards never wait on each other.
+ */
+export async function countTowardGoals(
+  tx: TxCtx,
+  earn: { cardId: string; programId: string; locationId: string | null | undefined; earned: number; purchase: number; at: Date },
+): Promise<void> {
+  await tx.db.execute(sql`
+    insert into goal_participants (goal_id, card_id, merchant_id, contribution, joined_at)
+    select g.id, ${earn.cardId}, ${tx.merchantId},
+           case g.metric when 'visits' then 1 when 'earned' then ${earn.earned}::int else ${earn.purchase}::int end,
+           ${earn.at.toISOString()}::timestamptz
+    from goals g
+    where g.program_id = ${earn.programId} and g.status = 'active'
+      and g.starts_at <= ${earn.at.toISOString()}::timestamptz and g.ends_at > ${earn.at.toISOString()}::timestamptz
+      and (g.location_id is null or g.location_id = ${earn.locationId ?? null})
+      and case g.metric when 'visits' then 1 when 'earned' then ${earn.earned}::int else ${earn.purchase}::int end > 0
+    on conflict (goal_id, card_id) do update set contribution = goal_participants.contribution + excluded.contribution`);
+}
+
+/** A goal as a member sees it on the card page and the pass. */
+export type GoalView = {
+  id: string;
+  name: string;
+  metric: GoalMetric;
+  target: number;
+  progress: number;
+  endsAt: Date;
+  status: Goal["status"];
+  /** This card contributed (and so will be, or was, rewarded). */
+  participating: boolean;
+  reward: { kind: "points"; points: number } | { kind: "voucher"; title: string };
+};
+
+const SHOW_REACHED_DAYS = 7;
+
+/**
+ * The goals a card's holder sees: those running now in its program, then those reached in the last
+ * week (to say thanks), up to three, soonest end first. Two indexed reads.
+ */
+export async function goalsForCard(db: Executor, params: { programId: string; cardId: string; now: Date }): Promise<GoalView[]> {
+  const since = new Date(params.now.getTime() - SHOW_REACHED_DAYS * 86_400_000);
+  const rows = await db
+    .select({
+      goal: goals,
+      rewardTitle: rewards.name,
+      progress: sql<number>`coalesce((select sum(gp.contribution) from goal_participants gp where gp.goal_id = ${goals.id}), 0)::int`,
+      mine: sql<boolean>`exists (select 1 from goal_participants gp where gp.goal_id = ${goals.id} and gp.card_id = ${params.cardId})`,
+    })
+    .from(goals)
+    .leftJoin(rewards, eq(rewards.id, goals.rewardId))
+    .where(
+      and(
+        eq(goals.programId, params.programId),
+        inArray(goals.status, ["active", "reached"]),
+        or(
+          and(eq(goals.status, "active"), sql`${goals.startsAt} <= ${params.now.toISOString()}::timestamptz`, gt(goals.endsAt, params.now)),
+          and(eq(goals.status, "reached"), gt(goals.reachedAt, since)),
+        ),
+      ),
+    )
+    .orderBy(asc(goals.endsAt), asc(goals.id))
+    .limit(3);
+  return rows.map(({ goal, rewardTitle, progress, mine }) => ({
+    id: goal.id,
+    name: goal.name,
+    metric: goal.metric,
+    target: goal.target,
+    progress: Number(progress),
+    endsAt: goal.endsAt,
+    status: goal.status,
+    participating: Boolean(mine),
+    reward: goal.rewardKind === "points" ? { kind: "points", points: goal.rewardPoints ?? 0 } : { kind: "voucher", title: rewardTitle ?? goal.name },
+  }));
+}
+
+/** The progress of one goal: the sum of its participants' contributions. */
+export async function goalProgress(db: Executor, goalId: string): Promise<number> {
+  const [row] = await db
+    .select({ total: sql<number>`coalesce(sum(${goalParticipants.contribution}), 0)::int` })
+    .from(goalParticipants)
+    .where(eq(goalParticipants.goalId, goalId));
+  return Number(row?.total ?? 0);
+}
