@@ -8108,7 +8108,7 @@ export interface operations {
             content: {
                 "application/json": {
                     description?: string;
-                    events: ("card.enrolled" | "card.balance_changed" | "tier.changed" | "voucher.issued" | "voucher.redeemed" | "voucher.voided" | "referral.credited" | "program.changed" | "reward.changed" | "payout.paid" | "payout.failed" | "payout_run.finished")[];
+                    events: ("card.enrolled" | "card.balance_changed" | "tier.changed" | "voucher.issued" | "voucher.redeemed" | "voucher.voided" | "referral.credited" | "program.changed" | "reward.changed" | "campaign.cancelled" | "campaign.started" | "campaign.ended" | "payout.paid" | "payout.failed" | "payout_run.finished")[];
                     /** Format: uri */
                     url: string;
                 };

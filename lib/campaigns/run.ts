@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client";
-import { campaigns, cards, customers, merchants, segments, type Campaign, type Program } from "../../db/schema";
+import { campaignMembers, campaigns, cards, customers, merchants, segments, type Campaign, type Program } from "../../db/schema";
 import { cardLinks } from "../cards/links";
 import { systemActor, withTransaction, type Ctx } from "../context";
 import { sendMarketingEmail } from "../email";
@@ -8,7 +8,7 @@ import { campaignEmail } from "../email/templates/campaign";
 import { translator, type Language } from "../i18n";
 import { creditMany } from "../ledger/bulk";
 import { loadProgram } from "../programs/verbs";
-import { EVENTS_CHANNEL } from "../outbox";
+import { EVENTS_CHANNEL, recordEvents } from "../outbox";
 import { segmentCardsSql } from "../segments/sql";
 import { segmentEnv, storedDefinition } from "../segments/verbs";
 import { holdoutSql } from "./holdout";
@@ -69,6 +69,13 @@ export async function activateCampaign(db: Executor, campaignId: string, schedul
         on conflict do nothing`);
     }
     const [active] = await tx.db.update(campaigns).set({ status: "active", activatedAt: at, updatedAt: at }).where(eq(campaigns.id, campaign.id)).returning();
+    // Who was drawn (treated and holdout alike); null for `everyone` without a holdout, which is never fixed.
+    const [drawn] = fixesAudience(campaign)
+      ? await tx.db.select({ n: sql<number>`count(*)::int` }).from(campaignMembers).where(eq(campaignMembers.campaignId, campaign.id))
+      : [null];
+    await recordEvents(tx.db, campaign.merchantId, [
+      { type: "campaign.started", payload: { campaignId: campaign.id, programId: campaign.programId, name: campaign.name, members: drawn ? Number(drawn.n) : null } },
+    ]);
     return { ok: true as const, campaign: active! };
   });
   if (!state.ok) return state;
@@ -212,10 +219,14 @@ export function describeOffer(campaign: Campaign, timezone: string, program?: Pi
 
 /** Ends an active campaign (if this run's schedule is still the current one). */
 export async function endCampaign(db: Executor, campaignId: string, scheduleVersion: number, at = new Date()): Promise<{ ended: boolean }> {
-  const ended = await db
-    .update(campaigns)
-    .set({ status: "ended", endedAt: at, updatedAt: at })
-    .where(and(eq(campaigns.id, campaignId), eq(campaigns.status, "active"), eq(campaigns.scheduleVersion, scheduleVersion)))
-    .returning({ id: campaigns.id });
-  return { ended: ended.length > 0 };
+  return db.transaction(async (tx) => {
+    const [ended] = await tx
+      .update(campaigns)
+      .set({ status: "ended", endedAt: at, updatedAt: at })
+      .where(and(eq(campaigns.id, campaignId), eq(campaigns.status, "active"), eq(campaigns.scheduleVersion, scheduleVersion)))
+      .returning();
+    if (!ended) return { ended: false };
+    await recordEvents(tx, ended.merchantId, [{ type: "campaign.ended", payload: { campaignId: ended.id, programId: ended.programId, name: ended.name, spent: ended.spent } }]);
+    return { ended: true };
+  });
 }

@@ -85,7 +85,10 @@ export const EVENT_CATALOGUE = {
     feed: false,
     payload: z.object({ campaignId: id, scheduleVersion: z.int(), startsAt: z.string(), endsAt: z.string() }),
   },
-  "campaign.cancelled": { label: "Campaign cancelled", webhook: false, feed: false, payload: z.object({ campaignId: id }) },
+  "campaign.cancelled": { label: "Campaign cancelled", webhook: true, feed: false, payload: z.object({ campaignId: id }) },
+  // A campaign began (its audience and holdout fixed) and ended (with what it gave away).
+  "campaign.started": { label: "Campaign started", webhook: true, feed: false, payload: z.object({ campaignId: id, programId: id, name: z.string(), members: z.int().nullable() }) },
+  "campaign.ended": { label: "Campaign ended", webhook: true, feed: false, payload: z.object({ campaignId: id, programId: id, name: z.string(), spent: z.int() }) },
   "payout_run.requested": { label: "Payout run requested", webhook: false, feed: false, payload: z.object({ runId: id, programId: id }) },
   // Cashback reaching (or failing to reach) a customer: one event per payout, then one for the run.
   "payout.paid": {

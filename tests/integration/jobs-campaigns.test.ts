@@ -1,5 +1,5 @@
 import { InngestTestEngine, mockCtx } from "@inngest/test";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { campaigns, emails, ledgerEntries, outboxEvents, type Campaign } from "@/db/schema";
 import { activateCampaign } from "@/lib/campaigns/run";
@@ -92,6 +92,16 @@ describe("campaigns", () => {
 
     const results = await campaignResults(m.ctx, campaign.id);
     expect(results).toMatchObject({ participants: 1, pointsIssued: 37, bonusPoints: 0 });
+
+    // Webhooks hear the start and the end once each (`everyone` without a holdout is never drawn).
+    const lifecycle = await m.db
+      .select()
+      .from(outboxEvents)
+      .where(and(eq(outboxEvents.merchantId, m.merchantId), inArray(outboxEvents.type, ["campaign.started", "campaign.ended"])));
+    expect(lifecycle.map((e) => [e.type, e.payload])).toEqual([
+      ["campaign.started", { campaignId: campaign.id, programId: program.id, name: "Triple week", members: null }],
+      ["campaign.ended", { campaignId: campaign.id, programId: program.id, name: "Triple week", spent: expect.any(Number) }],
+    ]);
   });
 
   it("does nothing and announces nothing when cancelled before the start", async () => {
@@ -140,6 +150,9 @@ describe("campaigns", () => {
     expect(bonuses.map((e) => [e.cardId, e.amount, e.balanceAfter]).sort()).toEqual([[a.id, 25, 25], [b.id, 25, 25]].sort());
     expect(bonuses.some((e) => e.cardId === outsider.id)).toBe(false);
     expect((await campaignResults(m.ctx, campaign.id)).bonusPoints).toBe(50);
+    // Started once, with the two members drawn, though activation ran twice.
+    const started = await m.db.select().from(outboxEvents).where(and(eq(outboxEvents.merchantId, m.merchantId), eq(outboxEvents.type, "campaign.started")));
+    expect(started.map((e) => e.payload.members)).toEqual([2]);
   });
 
   it("doubles stamps on a stamp program, and a rescheduled campaign's old run does nothing", async () => {
