@@ -184,8 +184,8 @@ describe("stored emails", () => {
   it("deletes other emails after the retention period", async () => {
     const m = await makeMerchant();
     const to = `old-${Date.now()}@example.test`;
-    const { email } = await sendEmail(m.db, { to, subject: "Old", text: "old", html: "<p>old</p>", kind: "campaign", merchantId: m.merchantId });
-    await sendEmail(m.db, { to, subject: "New", text: "new", html: "<p>new</p>", kind: "campaign", merchantId: m.merchantId });
+    const { email } = await sendEmail(m.db, { to, subject: "Old", text: "old", html: "<p>old</p>", kind: "expiry_reminder", merchantId: m.merchantId });
+    await sendEmail(m.db, { to, subject: "New", text: "new", html: "<p>new</p>", kind: "expiry_reminder", merchantId: m.merchantId });
     await m.db.update(emails).set({ createdAt: new Date(Date.now() - (env.EMAIL_RETENTION_DAYS + 1) * 86_400_000) }).where(eq(emails.id, email.id));
     expect(await expireStoredEmails(m.db)).toBeGreaterThanOrEqual(1);
     expect((await m.db.select().from(emails).where(eq(emails.to, to))).map((e) => e.subject)).toEqual(["New"]);
