@@ -1,4 +1,4 @@
-import { date, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { date, doublePrecision, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { belongsTo, createdAt } from "./_common";
 import { merchants } from "./merchants";
 
@@ -21,3 +21,25 @@ export const dashboardDailyStats = pgTable(
 );
 
 export type DashboardDailyStats = typeof dashboardDailyStats.$inferSelect;
+
+// The BG/NBD churn model fitted to a program's visit history (lib/insights/rfm.ts), once per local
+// day: fitting takes seconds on a big program, its parameters move slowly, and every view of the
+// Insights page that day reads them from here.
+export const insightsModelFits = pgTable(
+  "insights_model_fits",
+  {
+    merchantId: belongsTo("merchant_id", () => merchants.id),
+    programId: text("program_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    r: doublePrecision("r").notNull(),
+    alpha: doublePrecision("alpha").notNull(),
+    a: doublePrecision("a").notNull(),
+    b: doublePrecision("b").notNull(),
+    members: integer("members").notNull(),
+    logLikelihood: doublePrecision("log_likelihood").notNull(),
+    computedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.programId, t.day] })],
+);
+
+export type InsightsModelFit = typeof insightsModelFits.$inferSelect;

@@ -9,6 +9,7 @@ import { translator, type Language } from "../i18n";
 import { creditMany } from "../ledger/bulk";
 import { loadProgram } from "../programs/verbs";
 import { EVENTS_CHANNEL } from "../outbox";
+import { rfmGroupAudienceSql } from "../insights/rfm";
 import { utcToZoned } from "./time";
 
 /*
@@ -77,7 +78,7 @@ export async function activateCampaign(db: Executor, campaignId: string, schedul
 }
 
 /** The campaign's audience as a condition over alias `c` (cards); null for everyone. */
-export function audienceSql(campaign: Pick<Campaign, "audience">, at: Date, timezone: string): SQL | null {
+export function audienceSql(campaign: Pick<Campaign, "audience" | "programId">, at: Date, timezone: string): SQL | null {
   const a = campaign.audience;
   switch (a.kind) {
     case "everyone":
@@ -91,6 +92,8 @@ export function audienceSql(campaign: Pick<Campaign, "audience">, at: Date, time
                          and extract(month from cu.birthday) = ${Number(utcToZoned(at, timezone).slice(5, 7))}::int)`;
     case "segment":
       return sql`exists (select 1 from segment_members sm where sm.segment_id = ${a.segmentId} and sm.card_id = c.id)`;
+    case "rfm_group":
+      return rfmGroupAudienceSql(campaign.programId, a.group, at);
   }
 }
 

@@ -9,6 +9,7 @@ import { EntityId, newId } from "../ids";
 import { loadProgram } from "../programs/verbs";
 import { merchantOf } from "../merchants/verbs";
 import { recordEvents } from "../outbox";
+import { RFM_GROUPS } from "../insights/rfm";
 import { zonedToUtc } from "./time";
 import { SafeMultilineText, SafeText } from "../input";
 
@@ -23,6 +24,7 @@ export const CampaignAudience = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("inactive"), days: z.int().min(1).max(3650) }),
   z.object({ kind: z.literal("birthday_month") }),
   z.object({ kind: z.literal("segment"), segmentId: EntityId }),
+  z.object({ kind: z.literal("rfm_group"), group: z.enum(RFM_GROUPS) }),
 ]);
 
 export const CampaignEffect = z.discriminatedUnion("kind", [

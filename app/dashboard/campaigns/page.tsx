@@ -10,6 +10,7 @@ import { utcToZoned } from "@/lib/campaigns/time";
 import { listCampaigns, listSegments } from "@/lib/campaigns/verbs";
 import { merchantOf } from "@/lib/merchants/verbs";
 import { listPrograms } from "@/lib/programs/verbs";
+import { RFM_LABELS, type RfmGroup } from "@/lib/insights/rfm";
 import { requirePage } from "../../_server/session";
 import { CampaignForm, CancelCampaign } from "./campaign-controls";
 
@@ -178,6 +179,8 @@ function describeAudience(c: Campaign, segments: { id: string; name: string }[])
       return "Birthday this month";
     case "segment":
       return `Segment: ${segments.find((s) => s.id === a.segmentId)?.name ?? "deleted"}`;
+    case "rfm_group":
+      return `RFM group: ${RFM_LABELS[a.group as RfmGroup]?.name ?? a.group}`;
   }
 }
 
