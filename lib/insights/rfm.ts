@@ -107,6 +107,7 @@ export function rfmGroupAudienceSql(programId: string, group: string, at: Date):
 
 export type RfmMember = {
   cardId: string;
+  customerId: string;
   /** The customer's name or email when the viewer may see members, else null. */
   name: string | null;
   lastVisit: Date;
@@ -165,9 +166,9 @@ export async function rfmSummary(ctx: Ctx, raw: z.input<typeof RfmQuery>): Promi
       sql`select (select count(*) from cards where program_id = ${program.id} and status = 'active')::int as members,
                  (select count(*) from ${scored} s where s.spend > 0)::int as spenders`,
     ),
-    queryRows<{ card_id: string; name: string | null; first_visit: string | Date; last_visit: string | Date; visits: number; monetary: number; r: number; f: number; m_score: number; grp: RfmGroup }>(
+    queryRows<{ card_id: string; customer_id: string; name: string | null; first_visit: string | Date; last_visit: string | Date; visits: number; monetary: number; r: number; f: number; m_score: number; grp: RfmGroup }>(
       ctx.db,
-      sql`select s.card_id, ${showNames ? sql`coalesce(nullif(cu.name, ''), cu.email)` : sql`null::text`} as name, s.first_visit, s.last_visit, s.visits, s.monetary, s.r, s.f, s.m_score, s.grp
+      sql`select s.card_id, s.customer_id, ${showNames ? sql`coalesce(nullif(cu.name, ''), cu.email)` : sql`null::text`} as name, s.first_visit, s.last_visit, s.visits, s.monetary, s.r, s.f, s.m_score, s.grp
           from ${scored} s join customers cu on cu.id = s.customer_id
           where s.grp in ('at_risk', 'cant_lose')
           order by s.monetary desc, s.last_visit desc, s.card_id limit ${limit}::int`,
@@ -208,6 +209,7 @@ export async function rfmSummary(ctx: Ctx, raw: z.input<typeof RfmQuery>): Promi
       const h = history(new Date(r.first_visit), new Date(r.last_visit), Number(r.visits));
       return {
         cardId: r.card_id,
+        customerId: r.customer_id,
         name: r.name,
         lastVisit: new Date(r.last_visit),
         visits: Number(r.visits),

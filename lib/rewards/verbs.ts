@@ -20,8 +20,8 @@ export const CreateRewardInput = z
     description: SafeMultilineText.max(500).optional(),
     cost: z.int().positive().max(10_000_000).describe("Points (or stamps) it costs."),
     value: z
-      .int()
-      .min(0)
+      .int("an amount such as 0.90")
+      .min(0, "an amount such as 0.90")
       .max(1_000_000_000)
       .nullable()
       .optional()

@@ -70,7 +70,7 @@ export function AtRiskTable({ rows, currency, money, timezone }: { rows: RfmMemb
     {
       id: "member",
       header: "Member",
-      cell: (r) => (r.name ? <Link href={`/dashboard/members?q=${encodeURIComponent(r.name)}`} className="font-medium underline-offset-2 hover:underline">{r.name}</Link> : <span className="text-gray-600">{r.cardId}</span>),
+      cell: (r) => (r.name ? <Link href={`/dashboard/members/${r.customerId}`} className="font-medium underline-offset-2 hover:underline">{r.name}</Link> : <span className="text-gray-600">{r.cardId}</span>),
     },
     { id: "group", header: "Group", cell: (r) => RFM_LABELS[r.group].name, sort: (r) => r.group },
     { id: "last", header: "Last visit", cell: (r) => <DateCell value={r.lastVisit} timeZone={timezone} />, sort: (r) => r.lastVisit },
