@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { queryRows } from "../../db/client";
+import { queryRows, type Executor } from "../../db/client";
 import { assertCan } from "../auth/permissions";
 import { now, type Ctx } from "../context";
 import { pointsDueBy } from "../expiry/forecast";
@@ -185,42 +185,54 @@ async function outstanding(ctx: Ctx, programId: string | undefined, values: Map<
 
 export type CohortRow = { cohort: string; members: number; retained: number[] };
 
+const monthStart = (month: string, tz: string) => sql`(${`${month}-01`}::date::timestamp at time zone ${tz})`;
+
 /**
  * Monthly cohorts: members by the month their card was made (local time), and for each month
  * since, how many of them visited in it. Month 0 is the joining month; `months` cohorts back
- * from this month, each followed up to this month.
+ * from this month, each followed up to this month. Finished months come from
+ * insights_cohort_cells (counted once, when first asked for after the month ends); this month is
+ * counted live.
  */
 export async function cohortRetention(ctx: Ctx, raw: { programId?: string; months?: number } = {}): Promise<{ months: number; rows: CohortRow[] }> {
   assertCan(ctx.actor, "reports:read");
   const { programId, months } = z.object({ programId: EntityId.optional(), months: z.int().min(1).max(24).default(6) }).parse(raw);
   const merchant = await merchantOf(ctx);
   const tz = merchant.timezone;
+  const m = ctx.merchantId;
   const thisMonth = localDay(now(ctx), tz).slice(0, 7);
   const firstMonth = addMonths(thisMonth, -(months - 1));
-  const start = sql`(${`${firstMonth}-01`}::date::timestamp at time zone ${tz})`;
-  const program = programId ? sql`and c.program_id = ${programId}` : sql``;
-  const [sizes, cells] = await Promise.all([
+  const start = monthStart(firstMonth, tz);
+  const cardProgram = programId ? sql`and c.program_id = ${programId}` : sql``;
+  await fillFinishedMonths(ctx.db, m, tz, firstMonth, thisMonth);
+  const [sizes, stored, live] = await Promise.all([
     queryRows<{ cohort: string; n: number }>(
       ctx.db,
       sql`select to_char(c.created_at at time zone ${tz}, 'YYYY-MM') as cohort, count(*)::int as n
-          from cards c where c.merchant_id = ${ctx.merchantId} and c.created_at >= ${start} ${program}
+          from cards c where c.merchant_id = ${m} and c.created_at >= ${start} ${cardProgram}
           group by 1`,
     ),
     queryRows<{ cohort: string; month: string; n: number }>(
       ctx.db,
-      sql`select to_char(c.created_at at time zone ${tz}, 'YYYY-MM') as cohort, v.month, count(distinct c.id)::int as n
+      sql`select cohort, month, sum(members)::int as n from insights_cohort_cells
+          where merchant_id = ${m} and timezone = ${tz} and program_id <> '*' ${programId ? sql`and program_id = ${programId}` : sql``}
+            and cohort >= ${firstMonth} and month >= ${firstMonth} and month < ${thisMonth}
+          group by 1, 2`,
+    ),
+    queryRows<{ cohort: string; n: number }>(
+      ctx.db,
+      sql`select to_char(c.created_at at time zone ${tz}, 'YYYY-MM') as cohort, count(*)::int as n
           from cards c join (
-            select distinct e.card_id, to_char(e.created_at at time zone ${tz}, 'YYYY-MM') as month
-            from ledger_entries e
-            where e.merchant_id = ${ctx.merchantId} and e.kind = 'earn' and e.created_at >= ${start}
+            select distinct e.card_id from ledger_entries e
+            where e.merchant_id = ${m} and e.kind = 'earn' and e.created_at >= ${monthStart(thisMonth, tz)}
               and not exists (select 1 from ledger_entries r where r.reverses_entry_id = e.id)
           ) v on v.card_id = c.id
-          where c.merchant_id = ${ctx.merchantId} and c.created_at >= ${start} ${program}
-          group by 1, 2`,
+          where c.merchant_id = ${m} and c.created_at >= ${start} ${cardProgram}
+          group by 1`,
     ),
   ]);
   const size = new Map(sizes.map((s) => [s.cohort, Number(s.n)]));
-  const cell = new Map(cells.map((c) => [`${c.cohort}|${c.month}`, Number(c.n)]));
+  const cell = new Map([...stored.map((c) => [`${c.cohort}|${c.month}`, Number(c.n)] as const), ...live.map((c) => [`${c.cohort}|${thisMonth}`, Number(c.n)] as const)]);
   const rows: CohortRow[] = [];
   for (let i = 0; i < months; i++) {
     const cohort = addMonths(firstMonth, i);
@@ -229,6 +241,33 @@ export async function cohortRetention(ctx: Ctx, raw: { programId?: string; month
     rows.push({ cohort, members: size.get(cohort) ?? 0, retained });
   }
   return { months, rows };
+}
+
+/**
+ * Counts the finished months in [from, current) that are not stored yet: per program and joining
+ * month, the members who visited in the month. A row with program '*' marks a month as counted.
+ */
+export async function fillFinishedMonths(db: Executor, merchantId: string, tz: string, from: string, current: string): Promise<void> {
+  const done = await queryRows<{ month: string }>(
+    db,
+    sql`select month from insights_cohort_cells where merchant_id = ${merchantId} and timezone = ${tz} and program_id = '*' and month >= ${from} and month < ${current}`,
+  );
+  const have = new Set(done.map((d) => d.month));
+  for (let month = from; month < current; month = addMonths(month, 1)) {
+    if (have.has(month)) continue;
+    await db.execute(sql`
+      insert into insights_cohort_cells (merchant_id, timezone, program_id, cohort, month, members)
+      select ${merchantId}, ${tz}, c.program_id, to_char(c.created_at at time zone ${tz}, 'YYYY-MM'), ${month}, count(*)::int
+      from cards c join (
+        select distinct e.card_id from ledger_entries e
+        where e.merchant_id = ${merchantId} and e.kind = 'earn' and e.created_at >= ${monthStart(month, tz)} and e.created_at < ${monthStart(addMonths(month, 1), tz)}
+          and not exists (select 1 from ledger_entries r where r.reverses_entry_id = e.id)
+      ) v on v.card_id = c.id
+      where c.merchant_id = ${merchantId}
+      group by c.program_id, 4
+      union all select ${merchantId}, ${tz}, '*', '*', ${month}, 0
+      on conflict do nothing`);
+  }
 }
 
 export function addMonths(month: string, n: number): string {
@@ -241,36 +280,39 @@ export type LiabilityPoint = { day: string; points: number; value: number };
 
 /**
  * Outstanding points at the end of each of the last `days` local days, and their worth at
- * today's cost per point: counted back from the balances now by each day's net ledger change.
+ * today's cost per point: counted back from the balances now by each day's net ledger change
+ * (finished days from insights_daily_net, today live).
  */
 export async function liabilityTrend(ctx: Ctx, raw: { programId?: string; days?: number } = {}): Promise<LiabilityPoint[]> {
   assertCan(ctx.actor, "reports:read");
   const { programId, days } = z.object({ programId: EntityId.optional(), days: z.int().min(7).max(365).default(90) }).parse(raw);
   const merchant = await merchantOf(ctx);
   const tz = merchant.timezone;
-  const at = now(ctx);
-  const today = localDay(at, tz);
+  const m = ctx.merchantId;
+  const today = localDay(now(ctx), tz);
   const first = addDays(today, -(days - 1));
-  const values = await pointValues(ctx.db, ctx.merchantId);
-  const program = programId ? sql`and c.program_id = ${programId}` : sql``;
-  const [balances, changes] = await Promise.all([
+  const values = await pointValues(ctx.db, m);
+  await fillFinishedDays(ctx.db, m, tz, addDays(first, 1), today);
+  const [balances, stored, live] = await Promise.all([
     queryRows<{ program_id: string; balance: number }>(
       ctx.db,
       sql`select c.program_id, coalesce(sum(c.balance), 0)::bigint as balance from cards c
-          where c.merchant_id = ${ctx.merchantId} and c.status = 'active' ${program} group by 1`,
+          where c.merchant_id = ${m} and c.status = 'active' ${programId ? sql`and c.program_id = ${programId}` : sql``} group by 1`,
     ),
     queryRows<{ program_id: string; day: string; net: number }>(
       ctx.db,
-      sql`select c.program_id, to_char(e.created_at at time zone ${tz}, 'YYYY-MM-DD') as day, sum(e.amount)::bigint as net
-          from ledger_entries e join cards c on c.id = e.card_id
-          where e.merchant_id = ${ctx.merchantId} and c.status = 'active' ${program}
-            and e.created_at >= (${addDays(first, 1)}::date::timestamp at time zone ${tz})
-          group by 1, 2`,
+      sql`select program_id, to_char(day, 'YYYY-MM-DD') as day, net from insights_daily_net
+          where merchant_id = ${m} and timezone = ${tz} and program_id <> '*' and day > ${first}::date and day < ${today}::date`,
+    ),
+    queryRows<{ program_id: string; net: number }>(
+      ctx.db,
+      sql`select c.program_id, sum(e.amount)::bigint as net from ledger_entries e join cards c on c.id = e.card_id
+          where e.merchant_id = ${m} and e.created_at >= (${today}::date::timestamp at time zone ${tz}) group by 1`,
     ),
   ]);
   const pointPrograms = [...values.values()].filter((v) => v.kind !== "cashback" && (!programId || v.programId === programId));
   const held = new Map(balances.map((b) => [b.program_id, Number(b.balance)]));
-  const net = new Map(changes.map((c) => [`${c.program_id}|${c.day}`, Number(c.net)]));
+  const net = new Map([...stored.map((c) => [`${c.program_id}|${c.day}`, Number(c.net)] as const), ...live.map((c) => [`${c.program_id}|${today}`, Number(c.net)] as const)]);
   const series: LiabilityPoint[] = [];
   for (let i = 0; i < days; i++) series.push({ day: addDays(today, -i), points: 0, value: 0 });
   for (const p of pointPrograms) {
@@ -283,6 +325,29 @@ export async function liabilityTrend(ctx: Ctx, raw: { programId?: string; days?:
     }
   }
   return series.reverse().map((p) => ({ ...p, value: Math.round(p.value) }));
+}
+
+/**
+ * Stores the net ledger change per program of the finished days in [from, today) not stored yet
+ * (the ledger is append-only, so a finished day never changes). Program '*' marks a day as counted.
+ */
+export async function fillFinishedDays(db: Executor, merchantId: string, tz: string, from: string, today: string): Promise<void> {
+  if (from >= today) return;
+  const [gap] = await queryRows<{ from: string | null; to: string | null }>(
+    db,
+    sql`select to_char(min(d.day), 'YYYY-MM-DD') as "from", to_char(max(d.day), 'YYYY-MM-DD') as "to"
+        from generate_series(${from}::date, ${today}::date - 1, interval '1 day') as d(day)
+        where not exists (select 1 from insights_daily_net s where s.merchant_id = ${merchantId} and s.timezone = ${tz} and s.program_id = '*' and s.day = d.day::date)`,
+  );
+  if (!gap?.from || !gap.to) return;
+  await db.execute(sql`
+    insert into insights_daily_net (merchant_id, timezone, program_id, day, net)
+    select ${merchantId}, ${tz}, c.program_id, (e.created_at at time zone ${tz})::date, sum(e.amount)::bigint
+    from ledger_entries e join cards c on c.id = e.card_id
+    where e.merchant_id = ${merchantId} and e.created_at >= (${gap.from}::date::timestamp at time zone ${tz}) and e.created_at < ((${gap.to}::date + 1)::timestamp at time zone ${tz})
+    group by c.program_id, 4
+    union all select ${merchantId}, ${tz}, '*', d.day::date, 0 from generate_series(${gap.from}::date, ${gap.to}::date, interval '1 day') as d(day)
+    on conflict do nothing`);
 }
 
 export type ExpiryForecast = { next30: number; next90: number; value30: number; value90: number };

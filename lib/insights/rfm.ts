@@ -1,14 +1,12 @@
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { queryRows, type Executor } from "../../db/client";
-import { insightsModelFits } from "../../db/schema";
+import { queryRows } from "../../db/client";
 import { assertCan, can } from "../auth/permissions";
 import { now, type Ctx } from "../context";
 import { EntityId } from "../ids";
-import { merchantOf } from "../merchants/verbs";
 import { loadProgram } from "../programs/verbs";
-import { expectedVisits, fitBgNbd, probabilityAlive, type BgNbdParams, type History } from "./bgnbd";
-import { localDay } from "./metrics";
+import type { BgNbdParams } from "./bgnbd";
+import { ensureSnapshot } from "./stats";
 
 /*
  * Recency, frequency and monetary scores of a program's members (cards), named groups, and the
@@ -127,10 +125,12 @@ export type RfmMember = {
 export type RfmSummary = {
   programId: string;
   currency: string;
+  /** The scores are as of this moment (the start of the local day). */
+  asOf: Date;
   /** Whether `monetary` is money (minor units) or points/stamps earned. */
   monetaryIsMoney: boolean;
   members: number;
-  /** Members who never visited: not scored. */
+  /** Members who had not visited by `asOf`: not scored. */
   withoutVisits: number;
   groups: { group: RfmGroup; name: string; description: string; members: number; avgDaysSinceVisit: number; avgVisits: number; avgMonetary: number }[];
   model: (BgNbdParams & { members: number; day: string }) | null;
@@ -139,59 +139,56 @@ export type RfmSummary = {
   atRisk: RfmMember[];
 };
 
-const WEEK = 7 * 86_400_000;
-/** The fit reads at most this many members (the first by card id, a random sample since ids are random). */
-const FIT_SAMPLE = 5000;
-
 export const RfmQuery = z.object({ programId: EntityId, limit: z.int().min(1).max(500).default(50) }).strict();
 
-/** RFM groups of the program, the churn model and the at-risk members (at risk and can't lose, best spenders first). */
+/**
+ * RFM groups of the program, its churn model and the at-risk members (at risk and can't lose,
+ * best spenders first), from the day's snapshot (stats.ts; made now if this is the day's first look).
+ */
 export async function rfmSummary(ctx: Ctx, raw: z.input<typeof RfmQuery>): Promise<RfmSummary> {
   assertCan(ctx.actor, "reports:read");
   const { programId, limit } = RfmQuery.parse(raw);
   const program = await loadProgram(ctx, programId);
-  const merchant = await merchantOf(ctx);
   const at = now(ctx);
-  const scored = scoredMembersSql(program.id, at);
+  const snapshot = await ensureSnapshot(ctx.db, ctx.merchantId, at);
   const showNames = can(ctx.actor, "customers:read");
-  const [groups, counts, list, model] = await Promise.all([
-    queryRows<{ grp: RfmGroup; n: number; days: number; visits: number; monetary: number }>(
+  const p = program.id;
+  const [groups, counts, list, models] = await Promise.all([
+    queryRows<{ grp: RfmGroup; n: number; days: number; visits: number; monetary: number; expected: number | null }>(
       ctx.db,
-      sql`select grp, count(*)::int as n, avg(extract(epoch from (${at.toISOString()}::timestamptz - last_visit)) / 86400)::float8 as days,
-                 avg(visits)::float8 as visits, avg(monetary)::float8 as monetary
-          from ${scored} s group by grp`,
+      sql`select grp, count(*)::int as n, avg(extract(epoch from (${at.toISOString()}::timestamptz - last_visit_at)) / 86400)::float8 as days,
+                 avg(visits)::float8 as visits, avg(monetary)::float8 as monetary, sum(expected_90)::float8 as expected
+          from insights_member_scores where merchant_id = ${ctx.merchantId} and program_id = ${p} group by grp`,
     ),
-    queryRows<{ members: number; spenders: number }>(
+    queryRows<{ members: number; spenders: boolean }>(
       ctx.db,
-      sql`select (select count(*) from cards where program_id = ${program.id} and status = 'active')::int as members,
-                 (select count(*) from ${scored} s where s.spend > 0)::int as spenders`,
+      sql`select (select count(*) from cards where program_id = ${p} and status = 'active' and created_at < ${snapshot.asOf.toISOString()}::timestamptz)::int as members,
+                 exists (select 1 from insights_member_scores where merchant_id = ${ctx.merchantId} and program_id = ${p} and spend > 0) as spenders`,
     ),
-    queryRows<{ card_id: string; customer_id: string; name: string | null; first_visit: string | Date; last_visit: string | Date; visits: number; monetary: number; r: number; f: number; m_score: number; grp: RfmGroup }>(
+    queryRows<{ card_id: string; customer_id: string; name: string | null; last_visit_at: string | Date; visits: number; monetary: number; r: number; f: number; m: number; grp: RfmGroup; p_alive: number | null; expected_90: number | null }>(
       ctx.db,
-      sql`select s.card_id, s.customer_id, ${showNames ? sql`coalesce(nullif(cu.name, ''), cu.email)` : sql`null::text`} as name, s.first_visit, s.last_visit, s.visits, s.monetary, s.r, s.f, s.m_score, s.grp
-          from ${scored} s join customers cu on cu.id = s.customer_id
-          where s.grp in ('at_risk', 'cant_lose')
-          order by s.monetary desc, s.last_visit desc, s.card_id limit ${limit}::int`,
+      sql`select s.card_id, s.customer_id, ${showNames ? sql`coalesce(nullif(cu.name, ''), cu.email)` : sql`null::text`} as name,
+                 s.last_visit_at, s.visits, s.monetary, s.r, s.f, s.m, s.grp, s.p_alive, s.expected_90
+          from insights_member_scores s join customers cu on cu.id = s.customer_id
+          where s.merchant_id = ${ctx.merchantId} and s.program_id = ${p} and s.grp in ('at_risk', 'cant_lose')
+          order by s.monetary desc, s.last_visit_at desc, s.card_id limit ${limit}::int`,
     ),
-    churnModel(ctx.db, ctx.merchantId, program.id, localDay(at, merchant.timezone), at),
+    queryRows<{ r: number; alpha: number; a: number; b: number; members: number }>(
+      ctx.db,
+      sql`select r, alpha, a, b, members from insights_model_fits where merchant_id = ${ctx.merchantId} and program_id = ${p} and day = ${snapshot.day}::date`,
+    ),
   ]);
-  const scoredCount = groups.reduce((s, g) => s + Number(g.n), 0);
-  const history = (first: Date, last: Date, visits: number): History => ({
-    x: visits - 1,
-    tx: (last.getTime() - first.getTime()) / WEEK,
-    T: (at.getTime() - first.getTime()) / WEEK,
-  });
-  let expected90Total: number | null = null;
-  if (model) {
-    const all = await queryRows<{ first_visit: string | Date; last_visit: string | Date; visits: number }>(ctx.db, sql`select first_visit, last_visit, visits from ${scored} s`);
-    expected90Total = all.reduce((s, r) => s + expectedVisits(model, history(new Date(r.first_visit), new Date(r.last_visit), Number(r.visits)), 90 / 7), 0);
-  }
+  const scored = groups.reduce((s, g) => s + Number(g.n), 0);
+  const fit = models[0];
+  const model = fit ? { r: Number(fit.r), alpha: Number(fit.alpha), a: Number(fit.a), b: Number(fit.b), members: Number(fit.members), day: snapshot.day } : null;
+  const nullable = (v: number | null) => (v === null ? null : Number(v));
   return {
-    programId: program.id,
+    programId: p,
     currency: program.currency,
-    monetaryIsMoney: Number(counts[0]?.spenders ?? 0) > 0,
+    asOf: snapshot.asOf,
+    monetaryIsMoney: Boolean(counts[0]?.spenders),
     members: Number(counts[0]?.members ?? 0),
-    withoutVisits: Number(counts[0]?.members ?? 0) - scoredCount,
+    withoutVisits: Math.max(0, Number(counts[0]?.members ?? 0) - scored),
     groups: RFM_GROUPS.map((g) => {
       const row = groups.find((r) => r.grp === g);
       return {
@@ -204,50 +201,20 @@ export async function rfmSummary(ctx: Ctx, raw: z.input<typeof RfmQuery>): Promi
       };
     }),
     model,
-    expected90Total,
-    atRisk: list.map((r) => {
-      const h = history(new Date(r.first_visit), new Date(r.last_visit), Number(r.visits));
-      return {
-        cardId: r.card_id,
-        customerId: r.customer_id,
-        name: r.name,
-        lastVisit: new Date(r.last_visit),
-        visits: Number(r.visits),
-        monetary: Number(r.monetary),
-        r: Number(r.r),
-        f: Number(r.f),
-        m: Number(r.m_score),
-        group: r.grp,
-        pAlive: model ? probabilityAlive(model, h) : null,
-        expected90: model ? expectedVisits(model, h, 90 / 7) : null,
-      };
-    }),
+    expected90Total: model ? groups.reduce((s, g) => s + Number(g.expected ?? 0), 0) : null,
+    atRisk: list.map((r) => ({
+      cardId: r.card_id,
+      customerId: r.customer_id,
+      name: r.name,
+      lastVisit: new Date(r.last_visit_at),
+      visits: Number(r.visits),
+      monetary: Number(r.monetary),
+      r: Number(r.r),
+      f: Number(r.f),
+      m: Number(r.m),
+      group: r.grp,
+      pAlive: nullable(r.p_alive),
+      expected90: nullable(r.expected_90),
+    })),
   };
-}
-
-/**
- * The BG/NBD parameters of the program for the local day `day`: read from insights_model_fits,
- * or fitted now on up to FIT_SAMPLE members' histories (in weeks) and stored for the rest of the day.
- * Null when there is too little history to fit.
- */
-export async function churnModel(db: Executor, merchantId: string, programId: string, day: string, at: Date): Promise<(BgNbdParams & { members: number; day: string }) | null> {
-  const [stored] = await queryRows<{ r: number; alpha: number; a: number; b: number; members: number }>(
-    db,
-    sql`select r, alpha, a, b, members from insights_model_fits where merchant_id = ${merchantId} and program_id = ${programId} and day = ${day}::date`,
-  );
-  if (stored) return { r: Number(stored.r), alpha: Number(stored.alpha), a: Number(stored.a), b: Number(stored.b), members: Number(stored.members), day };
-  const rows = await queryRows<{ visits: number; tx: number; t: number }>(
-    db,
-    sql`select visits, extract(epoch from (last_visit - first_visit))::float8 as tx, extract(epoch from (${at.toISOString()}::timestamptz - first_visit))::float8 as t
-        from ${scoredMembersSql(programId, at)} s order by card_id limit ${FIT_SAMPLE}::int`,
-  );
-  // Whole days, so members with the same history share one likelihood term.
-  const weeks = (seconds: number) => Math.round(Number(seconds) / 86_400) / 7;
-  const fit = fitBgNbd(rows.map((r) => ({ x: Number(r.visits) - 1, tx: weeks(r.tx), T: weeks(r.t) })));
-  if (!fit) return null;
-  await db
-    .insert(insightsModelFits)
-    .values({ merchantId, programId, day, r: fit.r, alpha: fit.alpha, a: fit.a, b: fit.b, members: fit.members, logLikelihood: fit.logLikelihood })
-    .onConflictDoNothing();
-  return { r: fit.r, alpha: fit.alpha, a: fit.a, b: fit.b, members: fit.members, day };
 }

@@ -80,6 +80,7 @@ const SAMPLES: Record<string, { input: (w: World) => unknown; reachesIn: boolean
   "staff.redeemVoucher": { input: (w) => ({ idempotencyKey: crypto.randomUUID(), code: w.voucher.code }), reachesIn: true },
   "campaigns.create": { input: (w) => campaignInput(w.program.id), reachesIn: true },
   "campaigns.cancel": { input: (w) => ({ campaignId: w.jobs.campaign.id }), reachesIn: true },
+  "insights.winback": { input: (w) => ({ programId: w.program.id, group: "at_risk" }), reachesIn: true },
   "payouts.configure": { input: (w) => ({ programId: w.jobs.cashback.id, provider: "manual", thresholdMinor: 700 }), reachesIn: true },
   "payouts.payNow": { input: (w) => ({ programId: w.jobs.cashback.id }), reachesIn: true },
   "payouts.rotateSecret": { input: (w) => ({ programId: w.jobs.cashback.id }), reachesIn: true },
@@ -114,7 +115,7 @@ describe("server actions", () => {
     for (const a of member) expect(a.permission, a.name).toBeTruthy();
     const mine = member.filter((a) => !SAMPLES[a.name]);
     // Actions of other sections fall back to the generic check below; ours all have real samples.
-    expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff|campaigns|payouts|webhooks)\./.test(a.name)).map((a) => a.name)).toEqual([]);
+    expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff|campaigns|insights|payouts|webhooks)\./.test(a.name)).map((a) => a.name)).toEqual([]);
   });
 
   const memberActions = () => [...ACTIONS.values()].filter((a) => a.kind === "member");

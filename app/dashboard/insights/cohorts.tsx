@@ -2,10 +2,9 @@ import type { CohortRow } from "@/lib/insights/metrics";
 
 const monthName = (m: string) => new Intl.DateTimeFormat("en-US", { month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${m}-01T00:00:00Z`));
 
-/** Share retained → a green of matching strength; text stays readable (dark on light, white on dark). */
+/** Share retained → a green of matching strength, light enough that dark text reads on every cell (WCAG AA). */
 function shade(share: number) {
-  const light = 96 - Math.round(share * 60);
-  return { background: `hsl(152 55% ${light}%)`, color: light < 60 ? "#fff" : "#111827" };
+  return { background: `hsl(152 60% ${96 - Math.round(share * 41)}%)`, color: "#111827" };
 }
 
 /**

@@ -1,0 +1,153 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { locations, merchants, vouchers } from "../../db/schema";
+import { createApiKey } from "../api-keys/verbs";
+import { enroll } from "../cards/enroll";
+import { systemActor, type Ctx } from "../context";
+import { earn } from "../ledger/earn";
+import { expireCard } from "../expiry/expire";
+import { createMerchant } from "../merchants/verbs";
+import { createProgram, updateProgram } from "../programs/verbs";
+import { redeemReward } from "../rewards/redeem";
+import { createReward } from "../rewards/verbs";
+import { redeemVoucher } from "../vouchers/redeem";
+
+export const DEMO_OWNER_EMAIL = "owner@beanthere.test";
+const DEMO_MERCHANT_NAME = "Bean There Coffee";
+
+const FIRST = ["Ava", "Noah", "Mia", "Liam", "Zoe", "Ethan", "Lena", "Omar", "Iris", "Jonas", "Maya", "Theo", "Nora", "Felix", "Sara", "Leo", "Aiko", "Ravi", "Elif", "Hugo"];
+const LAST = ["Nguyen", "Schmidt", "Garcia", "Okafor", "Rossi", "Kowalski", "Silva", "Tanaka", "Haddad", "Berg"];
+
+/** A small deterministic random generator, so every seed tells the same story. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+export async function findDemoMerchant(db: Db) {
+  const [m] = await db.select().from(merchants).where(eq(merchants.name, DEMO_MERCHANT_NAME)).limit(1);
+  return m ?? null;
+}
+
+/**
+ * The demo coffee shop: two locations, a points program with tiers, a stamp program, rewards, and
+ * `customers` customers with 90 days of history — written through the same verbs as real traffic, so
+ * every balance is backed by its ledger. Returns a fresh API key.
+ */
+export async function seedDemo(db: Db, opts: { customers?: number; log?: (line: string) => void } = {}) {
+  const log = opts.log ?? (() => {});
+  const total = opts.customers ?? 200;
+  const random = rng(42);
+  const DAY = 86_400_000;
+  const start = Date.now() - 90 * DAY;
+
+  const { merchant } = await createMerchant(
+    db,
+    { name: DEMO_MERCHANT_NAME, ownerEmail: DEMO_OWNER_EMAIL, ownerName: "Dana Brewer", currency: "USD", timezone: "America/New_York", brandColor: "#3b2f2f" },
+    systemActor("seed"),
+  );
+  const ctx: Ctx = { db, merchantId: merchant.id, actor: systemActor("seed"), source: "seed" };
+  const [downtown, harbor] = await db
+    .insert(locations)
+    .values([
+      { id: `loc_${merchant.id.slice(4, 14)}dt`, merchantId: merchant.id, name: "Downtown", address: "12 Main St", latitude: 40.7128, longitude: -74.006 },
+      { id: `loc_${merchant.id.slice(4, 14)}hb`, merchantId: merchant.id, name: "Harbor", address: "3 Pier Rd", latitude: 40.7033, longitude: -74.017 },
+    ])
+    .returning();
+
+  const points = await createProgram(ctx, {
+    kind: "points",
+    name: "Bean Points",
+    rules: {
+      basis: "amount",
+      rate: 10,
+      minSpend: 200,
+      multipliers: [
+        { kind: "schedule", label: "Early bird", weekdays: [1, 2, 3, 4, 5], from: "06:00", to: "09:00", factor: 2 },
+        { kind: "location", label: "Harbor opening", locationIds: [harbor!.id], factor: 1.5 },
+      ],
+      capPerTransaction: 1000,
+      capPerDay: 2000,
+      rounding: "floor",
+    },
+    tiers: {
+      windowDays: 365,
+      levels: [
+        { name: "Bronze", threshold: 0, multiplier: 1 },
+        { name: "Silver", threshold: 500, multiplier: 1.25 },
+        { name: "Gold", threshold: 1500, multiplier: 1.5 },
+      ],
+    },
+    expiry: { kind: "rolling", days: 365 },
+    design: { backgroundColor: "#3b2f2f", foregroundColor: "#fff8ee", labelColor: "#e8c9a0", logoText: "Bean There" },
+  });
+  const stamps = await createProgram(ctx, {
+    kind: "stamps",
+    name: "Coffee Card",
+    stampsRequired: 8,
+    expiry: { kind: "inactivity", days: 180 },
+    design: { backgroundColor: "#0f5132", foregroundColor: "#ffffff", labelColor: "#c7f0d8", logoText: "Bean There" },
+  });
+  const catalog = [
+    await createReward(ctx, { programId: points.id, name: "Free drip coffee", cost: 150 }),
+    await createReward(ctx, { programId: points.id, name: "Pastry of your choice", cost: 250 }),
+    await createReward(ctx, { programId: points.id, name: "Bag of house beans", cost: 900, inventory: 25 }),
+    await createReward(ctx, { programId: points.id, name: "Barista class for two", cost: 2500, inventory: 4 }),
+  ];
+  const freeCoffee = await createReward(ctx, { programId: stamps.id, name: "Free coffee (any size)", cost: 8 });
+  await updateProgram(ctx, { programId: stamps.id, stampRewardId: freeCoffee.id });
+
+  for (let i = 0; i < total; i++) {
+    // One transaction per customer: the history lands whole, and the embedded database flushes once.
+    await db.transaction((tx) => seedCustomer({ ...ctx, db: tx, inTransaction: true }, i));
+    if ((i + 1) % 50 === 0) log(`  ${i + 1}/${total} customers`);
+  }
+
+  async function seedCustomer(ctx: Ctx, i: number) {
+    const name = `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]}`;
+    const email = `${name.toLowerCase().replace(/\s+/g, ".")}${i >= FIRST.length * LAST.length ? i : ""}@example.com`;
+    const joined = start + Math.floor(random() * 60) * DAY;
+    const at = (t: number) => ({ ...ctx, now: () => new Date(t) });
+    const onStamps = random() < 0.35;
+    const program = onStamps ? stamps : points;
+    const birthMonth = String(1 + Math.floor(random() * 12)).padStart(2, "0");
+    const { card } = await enroll(at(joined), {
+      programId: program.id,
+      customer: { email, name, birthday: `19${70 + Math.floor(random() * 30)}-${birthMonth}-1${Math.floor(random() * 9)}` },
+      marketingConsent: random() < 0.7,
+    });
+
+    // Regulars visit every few days; others now and then; some have drifted away.
+    const gap = random() < 0.3 ? 2 + random() * 3 : 6 + random() * 14;
+    const stopsAt = random() < 0.15 ? joined + (Date.now() - joined) * 0.4 : Date.now() - DAY / 4;
+    for (let t = joined + DAY * random(); t < stopsAt; t += gap * DAY * (0.6 + random() * 0.8)) {
+      const hour = 7 + Math.floor(random() * 11);
+      const when = new Date(t);
+      when.setUTCHours(hour + 5, Math.floor(random() * 60));
+      if (when.getTime() > Date.now()) break;
+      const locationId = random() < 0.7 ? downtown!.id : harbor!.id;
+      if (onStamps) {
+        const r = await earn(at(when.getTime()), { cardId: card.id, stamps: 1, locationId });
+        for (const v of r.vouchers) if (random() < 0.7) await redeemVoucher(at(when.getTime() + 10 * 60_000), { code: v.code, locationId });
+      } else {
+        const amount = 300 + Math.floor(random() * 1800);
+        const r = await earn(at(when.getTime()), { cardId: card.id, purchase: { amount, currency: "USD" }, locationId, reference: `POS-${Math.floor(random() * 1e6)}` });
+        const affordable = catalog.filter((c) => c.cost <= r.card.balance && (c.inventory === null || c.inventory > 0));
+        if (affordable.length && random() < 0.25) {
+          const reward = affordable[Math.floor(random() * affordable.length)]!;
+          const { voucher } = await redeemReward(at(when.getTime() + 60_000), { cardId: card.id, rewardId: reward.id });
+          if (reward.inventory !== null) reward.inventory--;
+          if (random() < 0.8) await redeemVoucher(at(when.getTime() + 5 * 60_000), { code: voucher.code, locationId });
+        }
+      }
+    }
+    await expireCard(ctx, card.id);
+  }
+
+  const { key } = await createApiKey(ctx, { name: "Demo key" });
+  log(`  ${await db.$count(vouchers, eq(vouchers.merchantId, merchant.id))} vouchers issued`);
+  return { merchant, apiKey: key, programs: { points, stamps } };
+}
