@@ -119,3 +119,20 @@ async function estimate(db: Executor, programId: string, model: BgNbdParams, asO
       where s.card_id = u.id`);
   }
 }
+
+/**
+ * The job's pass: makes today's snapshot for up to `limit` merchants (with a program) whose last
+ * one is for an earlier local day, so most merchants find it made when they first look.
+ */
+export async function refreshDueSnapshots(db: Executor, at: Date, limit = 50): Promise<{ merchants: number; left: number }> {
+  const due = await queryRows<{ id: string }>(
+    db,
+    sql`select m.id from merchants m left join insights_refreshes r on r.merchant_id = m.id
+        where exists (select 1 from programs p where p.merchant_id = m.id)
+          and (r.day is null or r.timezone <> m.timezone or r.day < (${at.toISOString()}::timestamptz at time zone m.timezone)::date)
+        order by r.day nulls first, m.id limit ${limit + 1}::int`,
+  );
+  const now = due.slice(0, limit);
+  for (const m of now) await refreshInsightsStats(db, m.id, at);
+  return { merchants: now.length, left: due.length - now.length };
+}

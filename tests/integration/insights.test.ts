@@ -8,6 +8,7 @@ import { expireCard } from "@/lib/expiry/expire";
 import { cohortRetention, expiryForecast, insightsOptions, liabilityTrend, moneyMetrics } from "@/lib/insights/metrics";
 import { expectedVisits, probabilityAlive } from "@/lib/insights/bgnbd";
 import { rfmSummary } from "@/lib/insights/rfm";
+import { refreshInsightsStats } from "@/lib/insights/stats";
 import { createWinbackCampaign } from "@/lib/insights/winback";
 import { earn } from "@/lib/ledger/earn";
 import { createLocation } from "@/lib/locations/verbs";
@@ -196,6 +197,21 @@ describe("insights: RFM and churn", () => {
     const champions = rfm.groups.find((g) => g.group === "champions")!;
     expect(champions.avgVisits).toBe(5);
     expect(champions.avgDaysSinceVisit).toBeCloseTo(1, 1);
+  });
+
+  it("scores as of the day's start: a visit today counts in tomorrow's snapshot", async () => {
+    const s = await rfmShop();
+    const visits = (r: Awaited<ReturnType<typeof rfmSummary>>) => Math.round(r.groups.reduce((t, g) => t + g.members * g.avgVisits, 0));
+    const today = await rfmSummary(s.ctx, { programId: s.program.id });
+    expect(visits(today)).toBe(15);
+    await earn(s.m.ctx, { cardId: s.cards.fresh.id, purchase: { amount: 1000, currency: "USD" } });
+    expect(visits(await rfmSummary(s.ctx, { programId: s.program.id }))).toBe(15);
+    const tomorrow = new Date(Date.now() + DAY);
+    const snapshot = await refreshInsightsStats(s.m.db, s.m.merchantId, tomorrow);
+    expect(snapshot.asOf.getTime()).toBeGreaterThan(today.asOf.getTime());
+    const next = await rfmSummary({ ...s.ctx, now: () => tomorrow }, { programId: s.program.id });
+    expect(next.asOf).toEqual(snapshot.asOf);
+    expect(visits(next)).toBe(16);
   });
 
   it("hides names from a partner, who may read reports but not members", async () => {

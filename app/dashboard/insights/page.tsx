@@ -4,7 +4,7 @@ import { Alert, Button, CardSection, EmptyState, Field, Input, PageHeader, Selec
 import { can } from "@/lib/auth/permissions";
 import { InsightsQuery, cohortRetention, expiryForecast, insightsOptions, liabilityTrend, moneyMetrics, type PeriodMetrics } from "@/lib/insights/metrics";
 import { rfmSummary } from "@/lib/insights/rfm";
-import { formatMoney } from "@/lib/money";
+import { formatMoney, toMajor } from "@/lib/money";
 import { requirePage } from "../../_server/session";
 import { CohortHeatMap } from "./cohorts";
 import { AtRiskTable, RfmGroups } from "./rfm";
@@ -125,7 +125,7 @@ export default async function InsightsPage({ searchParams }: { searchParams: Pro
           title="Liability over 90 days"
           description="Points customers hold at each day's end, valued at today's cost per point (what the rewards they can buy cost you, per point)."
         >
-          <LineChart title={`Outstanding liability in ${currency} per day`} labels={trendLabels} series={[{ name: `Liability (${currency})`, color: "#b45309", values: trend.map((d) => d.value / 100) }]} />
+          <LineChart title={`Outstanding liability in ${currency} per day`} labels={trendLabels} series={[{ name: `Liability (${currency})`, color: "#b45309", values: trend.map((d) => toMajor(d.value, currency)) }]} />
           <div className="mt-4">
             <LineChart title="Outstanding points per day" labels={trendLabels} series={[{ name: "Points held", color: "#047857", values: trend.map((d) => d.points) }]} />
           </div>
