@@ -48,7 +48,7 @@ async function seed(sql: postgres.Sql, members: number, entries: number) {
                    case when g % 3 = 0 then 'user' else 'api_key' end::actor_type,
                    case when g % 3 = 0 then ${cashier} else 'key_bench' end,
                    'seed', case when g % 2 = 0 then 'loc_bench_i1' else 'loc_bench_i2' end,
-                   case when g % 10 = 0 then null else jsonb_build_object('purchase', jsonb_build_object('amount', 300 + (g * 7919) % 1700, 'currency', 'USD')) end,
+                   case when g % 10 = 0 then null else jsonb_build_object('purchase', jsonb_build_object('amount', 300 + (g::bigint * 7919) % 1700, 'currency', 'USD')) end,
                    least(now() - interval '1 minute', now() - (400 - (1 + (g::bigint * g) % ${members}) % 400) * interval '1 day' + ((g * 7) % 365) * interval '1 day' + (g % 1440) * interval '1 minute')
             from generate_series(1, ${entries}) g`;
   await sql`update cards c set balance = greatest(s.total, 0), lifetime_earned = s.earned, last_activity_at = s.last
