@@ -51,16 +51,6 @@ export function rfmGroup(r: number, f: number, m: number): RfmGroup {
   return RFM_GRID[r as 1 | 2 | 3 | 4 | 5][fm - 1]!;
 }
 
-/** The quintile score of each value (1–5): 1 + ⌊5 · (rank − 1) / n⌋ with ties at their lowest rank. */
-export function quintileScores(values: number[]): number[] {
-  const sorted = [...values].sort((a, b) => a - b);
-  const firstRank = new Map<number, number>();
-  sorted.forEach((v, i) => {
-    if (!firstRank.has(v)) firstRank.set(v, i + 1);
-  });
-  return values.map((v) => Math.min(5, 1 + Math.floor((5 * (firstRank.get(v)! - 1)) / values.length)));
-}
-
 // RFM_GRID as a SQL CASE over columns r and fm (the grid is code, so its words are safe literals).
 const groupCase = sql.raw(
   `case ${Object.entries(RFM_GRID)
