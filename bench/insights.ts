@@ -52,7 +52,7 @@ async function seed(sql: postgres.Sql, members: number, entries: number) {
                    least(now() - interval '1 minute', now() - (400 - (1 + (g::bigint * g) % ${members}) % 400) * interval '1 day' + ((g * 7) % 365) * interval '1 day' + (g % 1440) * interval '1 minute')
             from generate_series(1, ${entries}) g`;
   await sql`update cards c set balance = greatest(s.total, 0), lifetime_earned = s.earned, last_activity_at = s.last
-            from (select card_id, sum(amount)::int as total, sum(amount) filter (where amount > 0)::int as earned, max(created_at) as last
+            from (select card_id, sum(amount)::int as total, coalesce(sum(amount) filter (where amount > 0), 0)::int as earned, max(created_at) as last
                   from ledger_entries where merchant_id = ${m} group by card_id) s
             where s.card_id = c.id`;
   await sql`insert into point_lots (id, merchant_id, card_id, entry_id, amount, remaining, expires_at, created_at)

@@ -115,7 +115,7 @@ export type RfmMember = {
 export type RfmSummary = {
   programId: string;
   currency: string;
-  /** The scores are as of this moment (the start of the local day). */
+  /** The scores are as of this moment (when the day's snapshot was made). */
   asOf: Date;
   /** Whether `monetary` is money (minor units) or points/stamps earned. */
   monetaryIsMoney: boolean;

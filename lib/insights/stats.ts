@@ -10,7 +10,7 @@ import { fillFinishedMonths, fillFinishedDays, localDay, addDays, addMonths } fr
  * P(alive) and expected visits (insights_member_scores), the churn model of each program
  * (insights_model_fits), and the finished months and days the cohort heat map and the liability
  * trend read (insights_cohort_cells, insights_daily_net). The page then reads small tables only.
- * The scores are as of the start of the day: a visit today moves them tomorrow.
+ * The scores are as of the moment the snapshot was made: a visit after it moves them the next day.
  */
 
 const WEEK = 7 * 86_400_000;
@@ -34,7 +34,7 @@ export async function ensureSnapshot(db: Executor, merchantId: string, at: Date)
 
 /**
  * Makes the merchant's snapshot for the local day of `at`: scores every member of every program as
- * of the day's start, fits each program's churn model, and stores what finished months and days
+ * of `at`, fits each program's churn model, and stores what finished months and days
  * are missing. One merchant at a time (an advisory lock), so two first views do it once.
  */
 export async function refreshInsightsStats(db: Executor, merchantId: string, at: Date): Promise<Snapshot> {
@@ -49,8 +49,7 @@ export async function refreshInsightsStats(db: Executor, merchantId: string, at:
     const tz = m.timezone;
     const day = localDay(at, tz);
     if (m.day === day && m.stored_tz === tz && m.as_of) return { day, asOf: new Date(m.as_of) };
-    const [{ as_of: asOfRaw }] = (await queryRows<{ as_of: Date | string }>(tx, sql`select (${day}::date::timestamp at time zone ${tz}) as as_of`)) as [{ as_of: Date | string }];
-    const asOf = new Date(asOfRaw);
+    const asOf = at;
 
     await tx.execute(sql`delete from insights_member_scores where merchant_id = ${merchantId}`);
     const programs = await queryRows<{ id: string }>(tx, sql`select id from programs where merchant_id = ${merchantId} order by id`);

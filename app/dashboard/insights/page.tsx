@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { LineChart } from "@/components/charts";
-import { Alert, Button, CardSection, EmptyState, Field, Input, PageHeader, Select, Stat, byName, formatNumber } from "@/components/ui";
+import { Alert, Button, CardSection, EmptyState, Field, Input, PageHeader, Select, Stat, byName, formatDate, formatNumber } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { InsightsQuery, cohortRetention, expiryForecast, insightsOptions, liabilityTrend, moneyMetrics, type PeriodMetrics } from "@/lib/insights/metrics";
 import { rfmSummary } from "@/lib/insights/rfm";
@@ -144,7 +144,8 @@ export default async function InsightsPage({ searchParams }: { searchParams: Pro
         ) : (
           <>
             <p className="mb-4 text-sm text-gray-600">
-              Each member scored 1–5 by quintile on their last visit, number of visits and {rfm.monetaryIsMoney ? "spend" : "points earned"}
+              Scores as of {formatDate(rfm.asOf, money.timezone)} (made once a day). Each member scored 1–5 by quintile on their last visit, number of visits and{" "}
+              {rfm.monetaryIsMoney ? "spend" : "points earned"}
               {rfm.withoutVisits > 0 ? `; ${formatNumber(rfm.withoutVisits)} members who never visited are left out` : ""}.{" "}
               {rfm.model
                 ? `Churn model (BG/NBD) fitted to ${formatNumber(rfm.model.members)} members: about ${formatNumber(Math.round(rfm.expected90Total ?? 0))} visits expected in the next 90 days.`
