@@ -39,18 +39,19 @@ async function seed(sql: postgres.Sql, members: number, entries: number) {
             select 'crd_bi_' || g, ${m}, ${p}, 'cus_bi_' || g, 'pt_bi_' || g, 'wa_bi_' || g, 'RCBI' || g,
                    now(), now() - (400 - g % 400) * interval '1 day', now()
             from generate_series(1, ${members}) g`;
-  // Entry g goes to card 1 + (g * g) % members: some cards get many entries, others few. Its time
-  // falls in the year after the card was made (capped at now).
+  // Entry g goes to card k = 1 + ⌊members · u²⌋ for a hash u of g in [0, 1): the first cards visit
+  // often, the last rarely. Its time falls anywhere between the card's making and now.
   await sql`insert into ledger_entries (id, merchant_id, card_id, kind, amount, balance_after, actor_type, actor_id, source, location_id, details, created_at)
-            select 'ent_bi_' || g, ${m}, 'crd_bi_' || (1 + (g::bigint * g) % ${members}),
+            select 'ent_bi_' || g, ${m}, 'crd_bi_' || k,
                    (case when g % 10 = 0 then 'redeem' else 'earn' end)::entry_kind,
                    case when g % 10 = 0 then -150 else 3 + g % 17 end, 0,
                    case when g % 3 = 0 then 'user' else 'api_key' end::actor_type,
                    case when g % 3 = 0 then ${cashier} else 'key_bench' end,
                    'seed', case when g % 2 = 0 then 'loc_bench_i1' else 'loc_bench_i2' end,
                    case when g % 10 = 0 then null else jsonb_build_object('purchase', jsonb_build_object('amount', 300 + (g::bigint * 7919) % 1700, 'currency', 'USD')) end,
-                   least(now() - interval '1 minute', now() - (400 - (1 + (g::bigint * g) % ${members}) % 400) * interval '1 day' + ((g * 7) % 365) * interval '1 day' + (g % 1440) * interval '1 minute')
-            from generate_series(1, ${entries}) g`;
+                   now() - interval '1 minute' - (((g::bigint * 7919) % 1000) / 1000.0) * (400 - k % 400) * interval '1 day'
+            from (select g, least(${members}, 1 + floor(${members} * power(((g::bigint * 2654435761) % 4294967291) / 4294967291.0, 2))::int) as k
+                  from generate_series(1, ${entries}) g) s`;
   await sql`update cards c set balance = greatest(s.total, 0), lifetime_earned = s.earned, last_activity_at = s.last
             from (select card_id, sum(amount)::int as total, coalesce(sum(amount) filter (where amount > 0), 0)::int as earned, max(created_at) as last
                   from ledger_entries where merchant_id = ${m} group by card_id) s

@@ -111,7 +111,7 @@ const bounds = (tz: string, range: { from: string; to: string }) => ({
 
 function entryFilters(q: z.infer<typeof InsightsQuery>): SQL {
   const parts: SQL[] = [];
-  if (q.programId) parts.push(sql`and c.program_id = ${q.programId}`);
+  if (q.programId) parts.push(sql`and e.card_id in (select id from cards where program_id = ${q.programId})`);
   if (q.locationId) parts.push(sql`and e.location_id = ${q.locationId}`);
   if (q.cashierId) parts.push(sql`and e.actor_type = 'user' and e.actor_id = ${q.cashierId}`);
   return sql.join(parts, sql` `);
@@ -121,11 +121,13 @@ async function period(ctx: Ctx, q: z.infer<typeof InsightsQuery>, tz: string, cu
   const { start, end } = bounds(tz, range);
   const [row] = await queryRows<Record<string, string | number | null>>(
     ctx.db,
-    sql`with e as (
-          select e.card_id, e.kind, e.amount, e.details, p.kind as program_kind
-          from ledger_entries e join cards c on c.id = e.card_id join programs p on p.id = c.program_id
+    // No join for the common case: cards of cashback programs (usually none) are looked up in a small hashed set.
+    sql`with cb as (select c.id from cards c join programs p on p.id = c.program_id where p.merchant_id = ${ctx.merchantId} and p.kind = 'cashback'),
+        e as (
+          select e.card_id, e.kind, e.amount, e.details, case when e.card_id in (select id from cb) then 'cashback' else 'points' end as program_kind
+          from ledger_entries e
           where e.merchant_id = ${ctx.merchantId} and e.created_at >= ${start} and e.created_at < ${end} ${entryFilters(q)}
-            and e.kind <> 'reverse'
+            and e.kind in ('earn', 'bonus', 'redeem', 'expire')
             and not exists (select 1 from ledger_entries r where r.reverses_entry_id = e.id)
         ), v as (select card_id, count(*) as n from e where kind = 'earn' group by card_id)
         select (select count(*) from v)::int as visitors,
