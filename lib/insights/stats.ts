@@ -84,7 +84,10 @@ async function fitProgram(db: Executor, merchantId: string, programId: string, d
   );
   // Whole days, so members with the same history share one likelihood term.
   const weeks = (seconds: number) => Math.round(Number(seconds) / 86_400) / 7;
-  const fit = fitBgNbd(rows.map((r) => ({ x: Number(r.visits) - 1, tx: weeks(r.tx), T: weeks(r.t) })));
+  const histories = rows.map((r) => ({ x: Number(r.visits) - 1, tx: weeks(r.tx), T: weeks(r.t) }));
+  // A model needs time to see members come back or not: at least ten members known for a week.
+  if (histories.filter((h) => h.T >= 1).length < 10) return null;
+  const fit = fitBgNbd(histories);
   if (!fit) return null;
   await db.execute(sql`
     insert into insights_model_fits (merchant_id, program_id, day, r, alpha, a, b, members, log_likelihood)

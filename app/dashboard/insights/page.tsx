@@ -119,7 +119,7 @@ export default async function InsightsPage({ searchParams }: { searchParams: Pro
         </dl>
       </section>
 
-      <div className="mt-6 grid gap-6 xl:grid-cols-2">
+      <div className="mt-6 grid gap-6 xl:grid-cols-2 [&>*]:min-w-0">
         <CardSection
           id="liability-chart"
           title="Liability over 90 days"
@@ -151,7 +151,7 @@ export default async function InsightsPage({ searchParams }: { searchParams: Pro
                 ? `Churn model (BG/NBD) fitted to ${formatNumber(rfm.model.members)} members: about ${formatNumber(Math.round(rfm.expected90Total ?? 0))} visits expected in the next 90 days.`
                 : "Too little history yet to fit the churn model."}
             </p>
-            <div className="grid gap-6 xl:grid-cols-[1fr_1.4fr]">
+            <div className="grid gap-6 [&>*]:min-w-0">
               <CardSection id="rfm-groups" title="Groups">
                 <RfmGroups groups={rfm.groups} currency={rfm.currency} money={rfm.monetaryIsMoney} />
               </CardSection>

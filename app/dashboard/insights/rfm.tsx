@@ -22,7 +22,8 @@ export function RfmGroups({ groups, currency, money }: { groups: RfmSummary["gro
   const max = Math.max(1, ...groups.map((g) => g.members));
   const worth = (v: number) => (money ? formatMoney(Math.round(v), currency) : `${formatNumber(Math.round(v))} pts`);
   return (
-    <table className="w-full text-sm" data-testid="rfm-groups">
+    <div className="overflow-x-auto">
+    <table className="w-full max-w-3xl text-sm" data-testid="rfm-groups">
       <caption className="sr-only">Members in each RFM group, with their average days since the last visit, visits and {money ? "spend" : "points earned"}</caption>
       <thead className="text-left text-xs text-gray-600">
         <tr>
@@ -62,6 +63,7 @@ export function RfmGroups({ groups, currency, money }: { groups: RfmSummary["gro
         ))}
       </tbody>
     </table>
+    </div>
   );
 }
 
