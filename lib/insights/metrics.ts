@@ -104,6 +104,14 @@ export async function moneyMetrics(ctx: Ctx, raw: InsightsQuery = {}): Promise<M
   return { currency: merchant.currency, timezone: tz, current, previous, liability };
 }
 
+/**
+ * Ids of the merchant's entries reversed by a reversal made since `start` (a reversal comes after
+ * what it reverses, so this holds every reversed entry made since then). Read off the same
+ * (merchant, created_at) range as the entries, so excluding them costs no scan of the whole ledger.
+ */
+const reversedSince = (merchantId: string, start: SQL) =>
+  sql`select r.reverses_entry_id from ledger_entries r where r.merchant_id = ${merchantId} and r.kind = 'reverse' and r.created_at >= ${start} and r.reverses_entry_id is not null`;
+
 const bounds = (tz: string, range: { from: string; to: string }) => ({
   start: sql`(${range.from}::date::timestamp at time zone ${tz})`,
   end: sql`((${range.to}::date + 1)::timestamp at time zone ${tz})`,
@@ -123,12 +131,13 @@ async function period(ctx: Ctx, q: z.infer<typeof InsightsQuery>, tz: string, cu
     ctx.db,
     // No join for the common case: cards of cashback programs (usually none) are looked up in a small hashed set.
     sql`with cb as (select c.id from cards c join programs p on p.id = c.program_id where p.merchant_id = ${ctx.merchantId} and p.kind = 'cashback'),
+        rev as (${reversedSince(ctx.merchantId, start)}),
         e as (
           select e.card_id, e.kind, e.amount, e.details, case when e.card_id in (select id from cb) then 'cashback' else 'points' end as program_kind
           from ledger_entries e
           where e.merchant_id = ${ctx.merchantId} and e.created_at >= ${start} and e.created_at < ${end} ${entryFilters(q)}
             and e.kind in ('earn', 'bonus', 'redeem', 'expire')
-            and not exists (select 1 from ledger_entries r where r.reverses_entry_id = e.id)
+            and e.id not in (select reverses_entry_id from rev)
         ), v as (select card_id, count(*) as n from e where kind = 'earn' group by card_id)
         select (select count(*) from v)::int as visitors,
                (select count(*) from v where n >= 2)::int as repeaters,
@@ -227,7 +236,7 @@ export async function cohortRetention(ctx: Ctx, raw: { programId?: string; month
           from cards c join (
             select distinct e.card_id from ledger_entries e
             where e.merchant_id = ${m} and e.kind = 'earn' and e.created_at >= ${monthStart(thisMonth, tz)}
-              and not exists (select 1 from ledger_entries r where r.reverses_entry_id = e.id)
+              and e.id not in (${reversedSince(m, monthStart(thisMonth, tz))})
           ) v on v.card_id = c.id
           where c.merchant_id = ${m} and c.created_at >= ${start} ${cardProgram}
           group by 1`,
@@ -263,7 +272,7 @@ export async function fillFinishedMonths(db: Executor, merchantId: string, tz: s
       from cards c join (
         select distinct e.card_id from ledger_entries e
         where e.merchant_id = ${merchantId} and e.kind = 'earn' and e.created_at >= ${monthStart(month, tz)} and e.created_at < ${monthStart(addMonths(month, 1), tz)}
-          and not exists (select 1 from ledger_entries r where r.reverses_entry_id = e.id)
+          and e.id not in (${reversedSince(merchantId, monthStart(month, tz))})
       ) v on v.card_id = c.id
       where c.merchant_id = ${merchantId}
       group by c.program_id, 4

@@ -75,7 +75,8 @@ export function scoredMembersSql(programId: string, at: Date): SQL {
       from cards c join programs p on p.id = c.program_id
       join ledger_entries e on e.card_id = c.id and e.kind = 'earn' and e.created_at < ${before}
       where c.program_id = ${programId} and c.status = 'active'
-        and not exists (select 1 from ledger_entries x where x.reverses_entry_id = e.id)
+        and e.id not in (select x.reverses_entry_id from ledger_entries x
+                         where x.merchant_id = (select merchant_id from programs where id = ${programId}) and x.kind = 'reverse' and x.reverses_entry_id is not null)
       group by c.id, c.customer_id
     ), m as (
       select v.*, case when max(spend) over () > 0 then spend else earned end as monetary from v
