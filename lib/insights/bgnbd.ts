@@ -74,10 +74,25 @@ export function memberLogLikelihood(p: BgNbdParams, h: History): number {
   return lnA1 + lnA2 + tail;
 }
 
-/** Σ ln L over members, each distinct history weighted by its count. */
+/**
+ * Σ ln L over members, each distinct history weighted by its count: the same formula as
+ * memberLogLikelihood, with the terms that depend only on x (the ln Γ's) computed once per x.
+ */
 export function logLikelihood(p: BgNbdParams, data: { h: History; n: number }[]): number {
+  const { r, alpha, a, b } = p;
+  const base = r * Math.log(alpha) - lnGamma(r) + lnGamma(a + b) - lnGamma(b);
+  const byX = new Map<number, { head: number; lnOdds: number }>();
   let s = 0;
-  for (const { h, n } of data) s += n * memberLogLikelihood(p, h);
+  for (const { h, n } of data) {
+    const { x, tx, T } = h;
+    let terms = byX.get(x);
+    if (!terms) {
+      terms = { head: base + lnGamma(r + x) + lnGamma(b + x) - lnGamma(a + b + x), lnOdds: x > 0 ? Math.log(a) - Math.log(b + x - 1) : 0 };
+      byX.set(x, terms);
+    }
+    const lnA3 = -(r + x) * Math.log(alpha + T);
+    s += n * (terms.head + (x > 0 ? logAddExp(lnA3, terms.lnOdds - (r + x) * Math.log(alpha + tx)) : lnA3));
+  }
   return s;
 }
 
