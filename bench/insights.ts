@@ -40,7 +40,8 @@ async function seed(sql: postgres.Sql, members: number, entries: number) {
                    now(), now() - (400 - g % 400) * interval '1 day', now()
             from generate_series(1, ${members}) g`;
   // Entry g goes to card k = 1 + ⌊members · u²⌋ for a hash u of g in [0, 1): the first cards visit
-  // often, the last rarely. Its time falls anywhere between the card's making and now.
+  // often, the last rarely. Times are spread evenly over the last year (about 82,000 entries in any
+  // 30 days, as bench/dashboard has them); a card is then dated no later than its first entry.
   await sql`insert into ledger_entries (id, merchant_id, card_id, kind, amount, balance_after, actor_type, actor_id, source, location_id, details, created_at)
             select 'ent_bi_' || g, ${m}, 'crd_bi_' || k,
                    (case when g % 10 = 0 then 'redeem' else 'earn' end)::entry_kind,
@@ -49,11 +50,11 @@ async function seed(sql: postgres.Sql, members: number, entries: number) {
                    case when g % 3 = 0 then ${cashier} else 'key_bench' end,
                    'seed', case when g % 2 = 0 then 'loc_bench_i1' else 'loc_bench_i2' end,
                    case when g % 10 = 0 then null else jsonb_build_object('purchase', jsonb_build_object('amount', 300 + (g::bigint * 7919) % 1700, 'currency', 'USD')) end,
-                   now() - interval '1 minute' - (((g::bigint * 7919) % 1000) / 1000.0) * (400 - k % 400) * interval '1 day'
+                   now() - interval '1 minute' - (((g::bigint * 7919) % 100000) / 100000.0) * interval '365 days'
             from (select g, least(${members}, 1 + floor(${members} * power(((g::bigint * 2654435761) % 4294967291) / 4294967291.0, 2))::int) as k
                   from generate_series(1, ${entries}) g) s`;
-  await sql`update cards c set balance = greatest(s.total, 0), lifetime_earned = s.earned, last_activity_at = s.last
-            from (select card_id, sum(amount)::int as total, coalesce(sum(amount) filter (where amount > 0), 0)::int as earned, max(created_at) as last
+  await sql`update cards c set balance = greatest(s.total, 0), lifetime_earned = s.earned, last_activity_at = s.last, created_at = least(c.created_at, s.first - interval '1 hour')
+            from (select card_id, sum(amount)::int as total, coalesce(sum(amount) filter (where amount > 0), 0)::int as earned, max(created_at) as last, min(created_at) as first
                   from ledger_entries where merchant_id = ${m} group by card_id) s
             where s.card_id = c.id`;
   await sql`insert into point_lots (id, merchant_id, card_id, entry_id, amount, remaining, expires_at, created_at)
