@@ -129,25 +129,31 @@ async function period(ctx: Ctx, q: z.infer<typeof InsightsQuery>, tz: string, cu
   const { start, end } = bounds(tz, range);
   const [row] = await queryRows<Record<string, string | number | null>>(
     ctx.db,
-    // No join for the common case: cards of cashback programs (usually none) are looked up in a small hashed set.
-    sql`with cb as (select c.id from cards c join programs p on p.id = c.program_id where p.merchant_id = ${ctx.merchantId} and p.kind = 'cashback'),
-        rev as (${reversedSince(ctx.merchantId, start)}),
-        e as (
-          select e.card_id, e.kind, e.amount, e.details, case when e.card_id in (select id from cb) then 'cashback' else 'points' end as program_kind
+    // One pass, per card then in total, with no join in the common case: cards of cashback programs
+    // (usually none) are looked up in a small hashed set.
+    sql`with cb as (select c.id from cards c join programs p on p.id = c.program_id where p.merchant_id = ${ctx.merchantId} and p.kind = 'cashback')
+        select count(*) filter (where visits > 0)::int as visitors,
+               count(*) filter (where visits >= 2)::int as repeaters,
+               coalesce(sum(visits), 0)::int as visits,
+               coalesce(sum(purchases), 0)::int as purchases,
+               coalesce(sum(revenue), 0)::bigint as revenue,
+               coalesce(sum(issued) filter (where not cashback), 0)::bigint as issued,
+               coalesce(sum(redeemed) filter (where not cashback), 0)::bigint as redeemed,
+               coalesce(sum(expired) filter (where not cashback), 0)::bigint as expired
+        from (
+          select e.card_id, e.card_id in (select id from cb) as cashback,
+                 count(*) filter (where e.kind = 'earn') as visits,
+                 count(*) filter (where e.kind = 'earn' and e.details->'purchase'->>'currency' = ${currency}) as purchases,
+                 sum((e.details->'purchase'->>'amount')::bigint) filter (where e.kind = 'earn' and e.details->'purchase'->>'currency' = ${currency}) as revenue,
+                 sum(e.amount) filter (where e.kind in ('earn', 'bonus') and e.amount > 0) as issued,
+                 -sum(e.amount) filter (where e.kind = 'redeem') as redeemed,
+                 -sum(e.amount) filter (where e.kind = 'expire') as expired
           from ledger_entries e
           where e.merchant_id = ${ctx.merchantId} and e.created_at >= ${start} and e.created_at < ${end} ${entryFilters(q)}
             and e.kind in ('earn', 'bonus', 'redeem', 'expire')
-            and e.id not in (select reverses_entry_id from rev)
-        ), v as (select card_id, count(*) as n from e where kind = 'earn' group by card_id)
-        select (select count(*) from v)::int as visitors,
-               (select count(*) from v where n >= 2)::int as repeaters,
-               (select coalesce(sum(n), 0) from v)::int as visits,
-               count(*) filter (where kind = 'earn' and details->'purchase'->>'currency' = ${currency})::int as purchases,
-               coalesce(sum((details->'purchase'->>'amount')::bigint) filter (where kind = 'earn' and details->'purchase'->>'currency' = ${currency}), 0)::bigint as revenue,
-               coalesce(sum(amount) filter (where kind in ('earn', 'bonus') and amount > 0 and program_kind <> 'cashback'), 0)::bigint as issued,
-               coalesce(-sum(amount) filter (where kind = 'redeem' and program_kind <> 'cashback'), 0)::bigint as redeemed,
-               coalesce(-sum(amount) filter (where kind = 'expire' and program_kind <> 'cashback'), 0)::bigint as expired
-        from e`,
+            and e.id not in (${reversedSince(ctx.merchantId, start)})
+          group by e.card_id
+        ) per_card`,
   );
   const n = (k: string) => Number(row?.[k] ?? 0);
   const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
