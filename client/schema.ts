@@ -618,6 +618,11 @@ export interface operations {
                                 /** @constant */
                                 kind: "segment";
                                 segmentId: string;
+                            } | {
+                                /** @enum {string} */
+                                group: "champions" | "loyal" | "potential" | "new" | "at_risk" | "cant_lose" | "hibernating" | "lost";
+                                /** @constant */
+                                kind: "rfm_group";
                             };
                             budget: number | null;
                             cancelledAt: string | null;
@@ -748,6 +753,11 @@ export interface operations {
                         /** @constant */
                         kind: "segment";
                         segmentId: string;
+                    } | {
+                        /** @enum {string} */
+                        group: "champions" | "loyal" | "potential" | "new" | "at_risk" | "cant_lose" | "hibernating" | "lost";
+                        /** @constant */
+                        kind: "rfm_group";
                     };
                     /** @description The most the campaign may give away, in the program's unit (minor units for cashback). Required for cashback bonuses and multipliers. */
                     budget?: number | null;
@@ -821,6 +831,11 @@ export interface operations {
                             /** @constant */
                             kind: "segment";
                             segmentId: string;
+                        } | {
+                            /** @enum {string} */
+                            group: "champions" | "loyal" | "potential" | "new" | "at_risk" | "cant_lose" | "hibernating" | "lost";
+                            /** @constant */
+                            kind: "rfm_group";
                         };
                         budget: number | null;
                         cancelledAt: string | null;
@@ -999,6 +1014,11 @@ export interface operations {
                             /** @constant */
                             kind: "segment";
                             segmentId: string;
+                        } | {
+                            /** @enum {string} */
+                            group: "champions" | "loyal" | "potential" | "new" | "at_risk" | "cant_lose" | "hibernating" | "lost";
+                            /** @constant */
+                            kind: "rfm_group";
                         };
                         budget: number | null;
                         cancelledAt: string | null;
@@ -1143,6 +1163,11 @@ export interface operations {
                         /** @constant */
                         kind: "segment";
                         segmentId: string;
+                    } | {
+                        /** @enum {string} */
+                        group: "champions" | "loyal" | "potential" | "new" | "at_risk" | "cant_lose" | "hibernating" | "lost";
+                        /** @constant */
+                        kind: "rfm_group";
                     };
                     /** @description The most the campaign may give away, in the program's unit (minor units for cashback). Required for cashback bonuses and multipliers. */
                     budget?: number | null;
@@ -1209,6 +1234,11 @@ export interface operations {
                             /** @constant */
                             kind: "segment";
                             segmentId: string;
+                        } | {
+                            /** @enum {string} */
+                            group: "champions" | "loyal" | "potential" | "new" | "at_risk" | "cant_lose" | "hibernating" | "lost";
+                            /** @constant */
+                            kind: "rfm_group";
                         };
                         budget: number | null;
                         cancelledAt: string | null;
@@ -1390,6 +1420,11 @@ export interface operations {
                             /** @constant */
                             kind: "segment";
                             segmentId: string;
+                        } | {
+                            /** @enum {string} */
+                            group: "champions" | "loyal" | "potential" | "new" | "at_risk" | "cant_lose" | "hibernating" | "lost";
+                            /** @constant */
+                            kind: "rfm_group";
                         };
                         budget: number | null;
                         cancelledAt: string | null;
@@ -1582,6 +1617,11 @@ export interface operations {
                             /** @constant */
                             kind: "segment";
                             segmentId: string;
+                        } | {
+                            /** @enum {string} */
+                            group: "champions" | "loyal" | "potential" | "new" | "at_risk" | "cant_lose" | "hibernating" | "lost";
+                            /** @constant */
+                            kind: "rfm_group";
                         };
                         budget: number | null;
                         cancelledAt: string | null;
@@ -1900,6 +1940,11 @@ export interface operations {
                             /** @constant */
                             kind: "segment";
                             segmentId: string;
+                        } | {
+                            /** @enum {string} */
+                            group: "champions" | "loyal" | "potential" | "new" | "at_risk" | "cant_lose" | "hibernating" | "lost";
+                            /** @constant */
+                            kind: "rfm_group";
                         };
                         budget: number | null;
                         cancelledAt: string | null;
@@ -5547,6 +5592,8 @@ export interface operations {
                             name: string;
                             partnerUserId: string | null;
                             programId: string;
+                            /** @description What giving it costs the business, in minor units of the program's currency. */
+                            value: number | null;
                         }[];
                     };
                 };
@@ -5649,6 +5696,8 @@ export interface operations {
                     /** @description A team member with the partner role whose reward it is; they see its redemptions. */
                     partnerUserId?: string | null;
                     programId: string;
+                    /** @description What giving it costs the business, in minor units of the program's currency; values outstanding points in insights. Null or absent: not told. */
+                    value?: number | null;
                 };
             };
         };
@@ -5681,6 +5730,8 @@ export interface operations {
                         name: string;
                         partnerUserId: string | null;
                         programId: string;
+                        /** @description What giving it costs the business, in minor units of the program's currency. */
+                        value: number | null;
                     };
                 };
             };
@@ -5810,6 +5861,8 @@ export interface operations {
                     name?: string;
                     /** @description A team member with the partner role whose reward it is; they see its redemptions. */
                     partnerUserId?: string | null;
+                    /** @description What giving it costs the business, in minor units of the program's currency; values outstanding points in insights. Null or absent: not told. */
+                    value?: number | null;
                 };
             };
         };
@@ -5842,6 +5895,8 @@ export interface operations {
                         name: string;
                         partnerUserId: string | null;
                         programId: string;
+                        /** @description What giving it costs the business, in minor units of the program's currency. */
+                        value: number | null;
                     };
                 };
             };

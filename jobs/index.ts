@@ -2,6 +2,7 @@ import { DISPATCH_HEARTBEAT } from "../lib/events/dispatch";
 import { campaignLifecycleJob } from "./campaign-lifecycle";
 import { expiryRemindersJob } from "./expiry-reminders";
 import { goalsSettleJob } from "./goals-settle";
+import { insightsRefreshJob } from "./insights-refresh";
 import type { Job, JobInfo } from "./job";
 import { lifecycleBonusesJob } from "./lifecycle-bonuses";
 import { outboxSweepJob } from "./outbox-sweep";
@@ -20,6 +21,7 @@ export const jobs: Job[] = [
   outboxSweepJob,
   pointsExpiryJob,
   expiryRemindersJob,
+  insightsRefreshJob,
   lifecycleBonusesJob,
   payoutScheduleJob,
   payoutRunJob,

@@ -6,7 +6,7 @@ import { saveDemoKey } from "./demo-key";
 export async function seedIfEmpty(log = console.log): Promise<string | null> {
   const db = await dbReady();
   if (await findDemoMerchant(db)) return null;
-  log("Seeding the demo coffee shop (Bean There Coffee, 200 customers, 90 days of history)…");
+  log("Seeding the demo coffee shop (Bean There Coffee, 200 customers, five months of history)…");
   const started = Date.now();
   const { apiKey } = await seedDemo(db, { log });
   saveDemoKey(apiKey);

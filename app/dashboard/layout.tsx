@@ -12,6 +12,7 @@ export const metadata: Metadata = { title: { default: "Dashboard", template: "%s
 
 const NAV: Array<{ route: PageRoute; label: string }> = [
   { route: "/dashboard", label: "Overview" },
+  { route: "/dashboard/insights", label: "Insights" },
   { route: "/dashboard/programs", label: "Programs" },
   { route: "/dashboard/rewards", label: "Rewards" },
   { route: "/dashboard/partner", label: "Partner rewards" },

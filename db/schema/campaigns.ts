@@ -12,7 +12,9 @@ export type CampaignAudience =
   | { kind: "tier"; tier: string }
   | { kind: "inactive"; days: number }
   | { kind: "birthday_month" }
-  | { kind: "segment"; segmentId: string };
+  | { kind: "segment"; segmentId: string }
+  // Members of a named RFM group of the campaign's program (lib/insights/rfm.ts), as scored at the start.
+  | { kind: "rfm_group"; group: string };
 
 /** What a campaign does while it runs. */
 export type CampaignEffect = { kind: "multiplier"; factor: number } | { kind: "bonus"; points: number } | { kind: "double_stamps" };

@@ -1,5 +1,5 @@
-import { date, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import { belongsTo, createdAt } from "./_common";
+import { bigint, date, doublePrecision, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { belongsTo, createdAt, ts } from "./_common";
 import { merchants } from "./merchants";
 
 // The overview's numbers for days that are over, in the merchant's time zone at the time. The
@@ -21,3 +21,90 @@ export const dashboardDailyStats = pgTable(
 );
 
 export type DashboardDailyStats = typeof dashboardDailyStats.$inferSelect;
+
+// The BG/NBD churn model fitted to a program's visit history (lib/insights/rfm.ts), once per local
+// day: fitting takes seconds on a big program, its parameters move slowly, and every view of the
+// Insights page that day reads them from here.
+export const insightsModelFits = pgTable(
+  "insights_model_fits",
+  {
+    merchantId: belongsTo("merchant_id", () => merchants.id),
+    programId: text("program_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    r: doublePrecision("r").notNull(),
+    alpha: doublePrecision("alpha").notNull(),
+    a: doublePrecision("a").notNull(),
+    b: doublePrecision("b").notNull(),
+    members: integer("members").notNull(),
+    logLikelihood: doublePrecision("log_likelihood").notNull(),
+    computedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.programId, t.day] })],
+);
+
+export type InsightsModelFit = typeof insightsModelFits.$inferSelect;
+
+// Each member's RFM scores and churn estimates as of the start of a local day (lib/insights/stats.ts),
+// refreshed by the nightly job or the day's first view of the Insights page: scoring every member
+// reads the whole ledger, so it is done once a day, not on every view.
+export const insightsMemberScores = pgTable(
+  "insights_member_scores",
+  {
+    cardId: text("card_id").primaryKey(),
+    merchantId: belongsTo("merchant_id", () => merchants.id),
+    programId: text("program_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    firstVisitAt: ts("first_visit_at").notNull(),
+    lastVisitAt: ts("last_visit_at").notNull(),
+    visits: integer("visits").notNull(),
+    // Purchase amounts in minor units, and what RFM's M ranks (the spend, or points earned where no amount is sent).
+    spend: bigint("spend", { mode: "number" }).notNull(),
+    monetary: bigint("monetary", { mode: "number" }).notNull(),
+    r: integer("r").notNull(),
+    f: integer("f").notNull(),
+    m: integer("m").notNull(),
+    grp: text("grp").notNull(),
+    pAlive: doublePrecision("p_alive"),
+    expected90: doublePrecision("expected_90"),
+  },
+  (t) => [index("insights_member_scores_group_idx").on(t.merchantId, t.programId, t.grp, t.monetary)],
+);
+
+// The day each merchant's insights snapshot (member scores, churn model, finished months) was made for.
+export const insightsRefreshes = pgTable("insights_refreshes", {
+  merchantId: belongsTo("merchant_id", () => merchants.id).primaryKey(),
+  timezone: text("timezone").notNull(),
+  day: date("day", { mode: "string" }).notNull(),
+  asOf: ts("as_of").notNull(),
+  computedAt: createdAt(),
+});
+
+// Monthly cohort retention for months that are over (local time): members who joined in `cohort`
+// and visited in `month`, per program. Counted once when the month ends; the current month is live.
+export const insightsCohortCells = pgTable(
+  "insights_cohort_cells",
+  {
+    merchantId: belongsTo("merchant_id", () => merchants.id),
+    timezone: text("timezone").notNull(),
+    programId: text("program_id").notNull(),
+    cohort: text("cohort").notNull(),
+    month: text("month").notNull(),
+    members: integer("members").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.timezone, t.programId, t.cohort, t.month] })],
+);
+
+// Net change of the points held per program and finished local day, for the liability trend.
+export const insightsDailyNet = pgTable(
+  "insights_daily_net",
+  {
+    merchantId: belongsTo("merchant_id", () => merchants.id),
+    timezone: text("timezone").notNull(),
+    programId: text("program_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    net: bigint("net", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.timezone, t.programId, t.day] })],
+);
+
+export type InsightsMemberScore = typeof insightsMemberScores.$inferSelect;

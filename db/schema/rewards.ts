@@ -14,6 +14,9 @@ export const rewards = pgTable(
     name: text("name").notNull(),
     description: text("description"),
     cost: integer("cost").notNull(),
+    // What giving the reward costs the business, in minor units of the program's currency (null:
+    // not told). Insights value outstanding points with it (lib/insights/value.ts).
+    value: integer("value"),
     // null: unlimited.
     inventory: integer("inventory"),
     active: boolean("active").notNull().default(true),
@@ -31,6 +34,7 @@ export const rewards = pgTable(
   (t) => [
     index("rewards_program_idx").on(t.programId),
     index("rewards_partner_idx").on(t.partnerUserId),
+    check("rewards_value_non_negative", sql`${t.value} IS NULL OR ${t.value} >= 0`),
     check("rewards_inventory_non_negative", sql`${t.inventory} IS NULL OR ${t.inventory} >= 0`),
     check("rewards_window_order", sql`${t.availableFrom} IS NULL OR ${t.availableUntil} IS NULL OR ${t.availableFrom} < ${t.availableUntil}`),
   ],

@@ -8,6 +8,7 @@ import { can, type Permission } from "./permissions";
  */
 export const PAGE_PERMISSIONS = {
   "/dashboard": "reports:read",
+  "/dashboard/insights": "reports:read",
   "/dashboard/programs": "catalog:read",
   "/dashboard/programs/new": "programs:write",
   "/dashboard/programs/[id]": "catalog:read",

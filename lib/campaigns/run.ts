@@ -12,6 +12,7 @@ import { EVENTS_CHANNEL, recordEvents } from "../outbox";
 import { segmentCardsSql } from "../segments/sql";
 import { segmentEnv, storedDefinition } from "../segments/verbs";
 import { holdoutSql } from "./holdout";
+import { rfmGroupAudienceSql } from "../insights/rfm";
 import { utcToZoned } from "./time";
 
 /*
@@ -121,6 +122,8 @@ export async function audienceSql(db: Executor, campaign: Pick<Campaign, "audien
       const env = { ...(await segmentEnv(db, campaign.merchantId, at)), merchantId: campaign.merchantId, programId: campaign.programId };
       return sql`c.id in (${segmentCardsSql(storedDefinition(segment), env)})`;
     }
+    case "rfm_group":
+      return rfmGroupAudienceSql(campaign.programId, a.group, at);
   }
 }
 

@@ -12,6 +12,7 @@ import { recordEvents } from "../outbox";
 import { MAX_HOLDOUT_PERCENT } from "./holdout";
 import { activateCampaign } from "./run";
 import { zonedToUtc as toInstant } from "./time";
+import { RFM_GROUPS } from "../insights/rfm";
 import { SafeMultilineText, SafeText } from "../input";
 
 const localDateTime = z
@@ -25,6 +26,7 @@ export const CampaignAudience = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("inactive"), days: z.int().min(1).max(3650) }),
   z.object({ kind: z.literal("birthday_month") }),
   z.object({ kind: z.literal("segment"), segmentId: EntityId }),
+  z.object({ kind: z.literal("rfm_group"), group: z.enum(RFM_GROUPS) }),
 ]);
 
 export const CampaignEffect = z.discriminatedUnion("kind", [

@@ -1,9 +1,10 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { locations, merchants, vouchers } from "../../db/schema";
+import { locations, memberships, merchants, users, vouchers } from "../../db/schema";
 import { createApiKey } from "../api-keys/verbs";
 import { enroll } from "../cards/enroll";
-import { systemActor, type Ctx } from "../context";
+import { systemActor, type Actor, type Ctx } from "../context";
+import { newId } from "../ids";
 import { earn } from "../ledger/earn";
 import { expireCard } from "../expiry/expire";
 import { createMerchant } from "../merchants/verbs";
@@ -34,7 +35,8 @@ export async function findDemoMerchant(db: Db) {
 
 /**
  * The demo coffee shop: two locations, a points program with tiers, a stamp program, rewards, and
- * `customers` customers with 90 days of history — written through the same verbs as real traffic, so
+ * `customers` customers with five months of history (joining across the months, so the Insights
+ * page has cohorts, lapsed regulars and points about to expire), some rung up by a barista — written through the same verbs as real traffic, so
  * every balance is backed by its ledger. Returns a fresh API key.
  */
 export async function seedDemo(db: Db, opts: { customers?: number; log?: (line: string) => void } = {}) {
@@ -42,7 +44,7 @@ export async function seedDemo(db: Db, opts: { customers?: number; log?: (line: 
   const total = opts.customers ?? 200;
   const random = rng(42);
   const DAY = 86_400_000;
-  const start = Date.now() - 90 * DAY;
+  const start = Date.now() - 150 * DAY;
 
   const { merchant } = await createMerchant(
     db,
@@ -81,9 +83,13 @@ export async function seedDemo(db: Db, opts: { customers?: number; log?: (line: 
         { name: "Gold", threshold: 1500, multiplier: 1.5 },
       ],
     },
-    expiry: { kind: "rolling", days: 365 },
+    expiry: { kind: "rolling", days: 120 },
     design: { backgroundColor: "#3b2f2f", foregroundColor: "#fff8ee", labelColor: "#e8c9a0", logoText: "Bean There" },
   });
+  const baristaId = `usr_${merchant.id.slice(4, 14)}barista`;
+  await db.insert(users).values({ id: baristaId, email: `barista-${merchant.id.slice(4, 14)}@beanthere.test`, name: "Sam Barista" });
+  await db.insert(memberships).values({ id: newId("mem"), merchantId: merchant.id, userId: baristaId, role: "staff" });
+  const barista: Actor = { type: "user", id: baristaId, role: "staff" };
   const stamps = await createProgram(ctx, {
     kind: "stamps",
     name: "Coffee Card",
@@ -92,12 +98,12 @@ export async function seedDemo(db: Db, opts: { customers?: number; log?: (line: 
     design: { backgroundColor: "#0f5132", foregroundColor: "#ffffff", labelColor: "#c7f0d8", logoText: "Bean There" },
   });
   const catalog = [
-    await createReward(ctx, { programId: points.id, name: "Free drip coffee", cost: 150 }),
-    await createReward(ctx, { programId: points.id, name: "Pastry of your choice", cost: 250 }),
-    await createReward(ctx, { programId: points.id, name: "Bag of house beans", cost: 900, inventory: 25 }),
-    await createReward(ctx, { programId: points.id, name: "Barista class for two", cost: 2500, inventory: 4 }),
+    await createReward(ctx, { programId: points.id, name: "Free drip coffee", cost: 150, value: 90 }),
+    await createReward(ctx, { programId: points.id, name: "Pastry of your choice", cost: 250, value: 140 }),
+    await createReward(ctx, { programId: points.id, name: "Bag of house beans", cost: 900, inventory: 25, value: 650 }),
+    await createReward(ctx, { programId: points.id, name: "Barista class for two", cost: 2500, inventory: 4, value: 1800 }),
   ];
-  const freeCoffee = await createReward(ctx, { programId: stamps.id, name: "Free coffee (any size)", cost: 8 });
+  const freeCoffee = await createReward(ctx, { programId: stamps.id, name: "Free coffee (any size)", cost: 8, value: 90 });
   await updateProgram(ctx, { programId: stamps.id, stampRewardId: freeCoffee.id });
 
   for (let i = 0; i < total; i++) {
@@ -109,7 +115,7 @@ export async function seedDemo(db: Db, opts: { customers?: number; log?: (line: 
   async function seedCustomer(ctx: Ctx, i: number) {
     const name = `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / FIRST.length) % LAST.length]}`;
     const email = `${name.toLowerCase().replace(/\s+/g, ".")}${i >= FIRST.length * LAST.length ? i : ""}@example.com`;
-    const joined = start + Math.floor(random() * 60) * DAY;
+    const joined = start + Math.floor(random() * 140) * DAY;
     const at = (t: number) => ({ ...ctx, now: () => new Date(t) });
     const onStamps = random() < 0.35;
     const program = onStamps ? stamps : points;
@@ -121,6 +127,7 @@ export async function seedDemo(db: Db, opts: { customers?: number; log?: (line: 
     });
 
     // Regulars visit every few days; others now and then; some have drifted away.
+    let expiryCheckedAt = joined;
     const gap = random() < 0.3 ? 2 + random() * 3 : 6 + random() * 14;
     const stopsAt = random() < 0.15 ? joined + (Date.now() - joined) * 0.4 : Date.now() - DAY / 4;
     for (let t = joined + DAY * random(); t < stopsAt; t += gap * DAY * (0.6 + random() * 0.8)) {
@@ -129,12 +136,18 @@ export async function seedDemo(db: Db, opts: { customers?: number; log?: (line: 
       when.setUTCHours(hour + 5, Math.floor(random() * 60));
       if (when.getTime() > Date.now()) break;
       const locationId = random() < 0.7 ? downtown!.id : harbor!.id;
+      // The barista rings up most visits downtown; the rest come from the till's API key.
+      const till = locationId === downtown!.id && random() < 0.6 ? { ...at(when.getTime()), actor: barista, source: "scanner" } : at(when.getTime());
+      if (when.getTime() - expiryCheckedAt > 30 * DAY) {
+        await expireCard(at(when.getTime()), card.id);
+        expiryCheckedAt = when.getTime();
+      }
       if (onStamps) {
-        const r = await earn(at(when.getTime()), { cardId: card.id, stamps: 1, locationId });
+        const r = await earn(till, { cardId: card.id, stamps: 1, locationId });
         for (const v of r.vouchers) if (random() < 0.7) await redeemVoucher(at(when.getTime() + 10 * 60_000), { code: v.code, locationId });
       } else {
         const amount = 300 + Math.floor(random() * 1800);
-        const r = await earn(at(when.getTime()), { cardId: card.id, purchase: { amount, currency: "USD" }, locationId, reference: `POS-${Math.floor(random() * 1e6)}` });
+        const r = await earn(till, { cardId: card.id, purchase: { amount, currency: "USD" }, locationId, reference: `POS-${Math.floor(random() * 1e6)}` });
         const affordable = catalog.filter((c) => c.cost <= r.card.balance && (c.inventory === null || c.inventory > 0));
         if (affordable.length && random() < 0.25) {
           const reward = affordable[Math.floor(random() * affordable.length)]!;

@@ -19,6 +19,13 @@ export const CreateRewardInput = z
     name: SafeText.trim().min(1).max(80),
     description: SafeMultilineText.max(500).optional(),
     cost: z.int().positive().max(10_000_000).describe("Points (or stamps) it costs."),
+    value: z
+      .int("an amount such as 0.90")
+      .min(0, "an amount such as 0.90")
+      .max(1_000_000_000)
+      .nullable()
+      .optional()
+      .describe("What giving it costs the business, in minor units of the program's currency; values outstanding points in insights. Null or absent: not told."),
     inventory: z.int().min(0).max(10_000_000).nullable().optional().describe("Stock; null or absent for unlimited."),
     eligibleTiers: z
       .array(SafeText.min(1).max(40))
@@ -90,6 +97,7 @@ export async function createReward(ctx: Ctx, raw: z.input<typeof CreateRewardInp
         name: input.name,
         description: input.description,
         cost: input.cost,
+        value: input.value ?? null,
         inventory: input.inventory ?? null,
         ...limits,
       })

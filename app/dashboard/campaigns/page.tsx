@@ -12,6 +12,7 @@ import { listCampaigns } from "@/lib/campaigns/verbs";
 import { listSegments } from "@/lib/segments/verbs";
 import { merchantOf } from "@/lib/merchants/verbs";
 import { listPrograms } from "@/lib/programs/verbs";
+import { describeAudience } from "./audience";
 import { requirePage } from "../../_server/session";
 import { CampaignForm, CancelCampaign } from "./campaign-controls";
 
@@ -179,22 +180,6 @@ function requestTime(): number {
 
 function tierNames(p: Program): string[] {
   return p.tiers?.levels.map((l) => l.name) ?? [];
-}
-
-function describeAudience(c: Campaign, segments: { id: string; name: string }[]): string {
-  const a = c.audience;
-  switch (a.kind) {
-    case "everyone":
-      return "Everyone";
-    case "tier":
-      return `${a.tier} tier`;
-    case "inactive":
-      return `No visit for ${a.days} days`;
-    case "birthday_month":
-      return "Birthday this month";
-    case "segment":
-      return `Segment: ${segments.find((s) => s.id === a.segmentId)?.name ?? "deleted"}`;
-  }
 }
 
 /** Campaigns as bars over eight weeks, with a marker for now. A list for screen readers says the same. */

@@ -4,11 +4,12 @@ import { useState } from "react";
 import { FormMessages, SubmitButton } from "@/components/form";
 import { Button, Field, Input, Select, byName } from "@/components/ui";
 import { useFormAction } from "@/components/use-action";
+import { formatDecimal, parseAmount } from "@/lib/money";
 import { createRewardAction, updateRewardAction } from "../programs/actions";
 import { dayOfFrom, dayOfUntil, fromDay, toRewardImage, untilDay } from "./reward-image";
 import type { RewardRow } from "./rows";
 
-export type ProgramOption = { id: string; name: string; kind: string; tiers: string[] };
+export type ProgramOption = { id: string; name: string; kind: string; currency: string; tiers: string[] };
 export type PartnerOption = { id: string; name: string };
 
 export const unitOf = (programs: ProgramOption[], programId: string) => (programs.find((p) => p.id === programId)?.kind === "stamps" ? "stamps" : "points");
@@ -25,6 +26,12 @@ export function RewardForm({ programs, partners, editing, onDone }: { programs: 
   const program = programs.find((p) => p.id === programId);
   const id = (name: string) => `rw-${editing ? "edit" : "new"}-${name}`;
 
+  const currency = program?.currency ?? "USD";
+  // What the reward costs the business, typed as money ("0.90"); empty: not told. Unreadable text is sent as -1 and refused with the field's message.
+  const value = (d: FormData) => {
+    const typed = String(d.get("value") ?? "").trim();
+    return typed === "" ? null : (parseAmount(typed, currency) ?? -1);
+  };
   const limits = (d: FormData) => ({
     eligibleTiers: d.getAll("tiers").map(String),
     availableFrom: fromDay(String(d.get("from") ?? "")),
@@ -35,12 +42,12 @@ export function RewardForm({ programs, partners, editing, onDone }: { programs: 
   const create = useFormAction(createRewardAction, {
     input: (d) => {
       const stock = String(d.get("inventory") ?? "").trim();
-      return { programId, name: String(d.get("name") ?? ""), cost: Number(d.get("cost")), inventory: stock === "" ? null : Number(stock), ...limits(d) };
+      return { programId, name: String(d.get("name") ?? ""), cost: Number(d.get("cost")), value: value(d), inventory: stock === "" ? null : Number(stock), ...limits(d) };
     },
     onSuccess: () => setImage(undefined),
   });
   const update = useFormAction(updateRewardAction, {
-    input: (d) => ({ rewardId: editing?.id ?? "", patch: { name: String(d.get("name") ?? ""), cost: Number(d.get("cost")), ...limits(d) } }),
+    input: (d) => ({ rewardId: editing?.id ?? "", patch: { name: String(d.get("name") ?? ""), cost: Number(d.get("cost")), value: value(d), ...limits(d) } }),
     onSuccess: onDone,
     reset: false,
   });
@@ -68,6 +75,16 @@ export function RewardForm({ programs, partners, editing, onDone }: { programs: 
       </Field>
       <Field label={`Cost (${unitOf(programs, programId)})`} htmlFor={id("cost")} error={errors.cost}>
         <Input id={id("cost")} name="cost" type="number" min={1} defaultValue={editing?.cost} aria-invalid={Boolean(errors.cost)} />
+      </Field>
+      <Field label={`What it costs you (${currency})`} htmlFor={id("value")} hint="Values outstanding points in Insights" error={errors.value}>
+        <Input
+          id={id("value")}
+          name="value"
+          inputMode="decimal"
+          placeholder="0.90"
+          defaultValue={editing?.value === null || editing?.value === undefined ? "" : formatDecimal(editing.value, currency)}
+          aria-invalid={Boolean(errors.value)}
+        />
       </Field>
       {editing ? null : (
         <Field label="Stock" htmlFor={id("stock")} hint="Empty: unlimited" error={errors.inventory}>

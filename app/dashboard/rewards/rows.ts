@@ -9,6 +9,8 @@ export type RewardRow = {
   programName: string;
   name: string;
   cost: number;
+  /** What giving it costs the business, in minor units of the program's currency. */
+  value: number | null;
   inventory: number | null;
   active: boolean;
   eligibleTiers: string[];
@@ -27,6 +29,7 @@ export function rewardRow(r: Reward, programName: string): RewardRow {
     programName,
     name: r.name,
     cost: r.cost,
+    value: r.value,
     inventory: r.inventory,
     active: r.active,
     eligibleTiers: r.eligibleTiers,
@@ -39,6 +42,6 @@ export function rewardRow(r: Reward, programName: string): RewardRow {
 }
 
 /** A program as the reward form needs it: its tiers' names for the "open to tiers" choice. */
-export function programOption(p: Pick<Program, "id" | "name" | "kind" | "tiers">) {
-  return { id: p.id, name: p.name, kind: p.kind, tiers: p.tiers?.levels.map((l) => l.name) ?? [] };
+export function programOption(p: Pick<Program, "id" | "name" | "kind" | "tiers" | "currency">) {
+  return { id: p.id, name: p.name, kind: p.kind, currency: p.currency, tiers: p.tiers?.levels.map((l) => l.name) ?? [] };
 }

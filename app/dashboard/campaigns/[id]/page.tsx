@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
+import { describeAudience } from "../audience";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { StatusBadge } from "@/components/cells";
 import { IntervalChart, LineChart } from "@/components/charts";
 import { Card, CardSection, PageHeader, Stat, formatDate, formatNumber } from "@/components/ui";
-import type { Campaign, Program } from "@/db/schema";
+import type { Program } from "@/db/schema";
 import { can } from "@/lib/auth/permissions";
 import { previewCampaignEmail } from "@/lib/campaigns/preview";
 import { campaignResults, type CampaignResults, type MetricComparison } from "@/lib/campaigns/results";
@@ -104,22 +105,6 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
       </div>
     </>
   );
-}
-
-function describeAudience(c: Campaign, segments: { id: string; name: string }[]): string {
-  const a = c.audience;
-  switch (a.kind) {
-    case "everyone":
-      return "Every member";
-    case "tier":
-      return `${a.tier} tier`;
-    case "inactive":
-      return `No visit for ${a.days} days`;
-    case "birthday_month":
-      return "Birthday this month";
-    case "segment":
-      return `Segment: ${segments.find((s) => s.id === a.segmentId)?.name ?? "deleted"}`;
-  }
 }
 
 function formatMetric(m: Pick<MetricComparison, "unit">, value: number, program: Pick<Program, "kind" | "currency">, signed = false): string {

@@ -1,0 +1,410 @@
+import { sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { queryRows, type Executor } from "../../db/client";
+import { assertCan } from "../auth/permissions";
+import { now, type Ctx } from "../context";
+import { pointsDueBy } from "../expiry/forecast";
+import { EntityId } from "../ids";
+import { merchantOf } from "../merchants/verbs";
+import { pointValues, type PointValue } from "./value";
+
+/*
+ * The Insights page's money questions. A visit is an earn (points, stamps or cashback for a
+ * purchase or a visit) that was not reversed; its purchase amount is the one sent with the earn.
+ * Ranges are whole local days in the merchant's time zone, `from` and `to` included.
+ */
+
+const DAY = 86_400_000;
+const Day = z.iso.date();
+
+export const InsightsQuery = z
+  .object({
+    programId: EntityId.optional(),
+    locationId: EntityId.optional(),
+    /** A team member's user id: what they rang up at the counter. */
+    cashierId: z.string().min(1).max(64).optional(),
+    from: Day.optional(),
+    to: Day.optional(),
+  })
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: "the range ends before it starts", path: ["to"] });
+export type InsightsQuery = z.input<typeof InsightsQuery>;
+
+export type PeriodMetrics = {
+  from: string;
+  to: string;
+  /** Members with at least one visit. */
+  visitors: number;
+  visits: number;
+  /** Share of visitors who came at least twice, 0–1 (null: no visitor). */
+  repeatRate: number | null;
+  visitsPerMember: number | null;
+  /** Purchases sent with earns, in minor units of the merchant's currency. */
+  revenue: number;
+  spendPerVisit: number | null;
+  issued: number;
+  redeemed: number;
+  expired: number;
+  /** Redeemed ÷ issued (null: nothing issued). */
+  redemptionRate: number | null;
+  /** Expired ÷ issued; null when nothing was issued, or when filtered by location or cashier (expiry belongs to neither). */
+  breakage: number | null;
+};
+
+export type MoneyMetrics = {
+  currency: string;
+  timezone: string;
+  current: PeriodMetrics;
+  previous: PeriodMetrics;
+  liability: Liability;
+};
+
+export type Liability = {
+  /** Points and stamps customers hold. */
+  points: number;
+  /** Their worth at the catalogue's cost per point, in minor units (programs with a cost per point only). */
+  value: number;
+  /** Points of programs whose catalogue has no valued reward yet: not in `value`. */
+  unvaluedPoints: number;
+  /** Cashback owed, in minor units. */
+  cashback: number;
+};
+
+export type Range = { from: string; to: string; days: number };
+
+/** The chosen range (30 days to today by default) and the one of equal length just before it. */
+export function ranges(q: { from?: string; to?: string }, today: string): { current: Range; previous: Range } {
+  const to = q.to ?? today;
+  const from = q.from ?? addDays(to, -29);
+  const days = Math.round((Date.parse(to) - Date.parse(from)) / DAY) + 1;
+  return { current: { from, to, days }, previous: { from: addDays(from, -days), to: addDays(from, -1), days } };
+}
+
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+}
+
+export function localDay(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+}
+
+/** Money metrics for the range and the one before it, with the outstanding liability now. */
+export async function moneyMetrics(ctx: Ctx, raw: InsightsQuery = {}): Promise<MoneyMetrics> {
+  assertCan(ctx.actor, "reports:read");
+  const q = InsightsQuery.parse(raw);
+  const merchant = await merchantOf(ctx);
+  const tz = merchant.timezone;
+  const r = ranges(q, localDay(now(ctx), tz));
+  const values = await pointValues(ctx.db, ctx.merchantId);
+  const [current, previous, liability] = await Promise.all([
+    period(ctx, q, tz, merchant.currency, r.current),
+    period(ctx, q, tz, merchant.currency, r.previous),
+    outstanding(ctx, q.programId, values, merchant.currency),
+  ]);
+  return { currency: merchant.currency, timezone: tz, current, previous, liability };
+}
+
+/**
+ * Ids of the merchant's entries reversed by a reversal made since `start` (a reversal comes after
+ * what it reverses, so this holds every reversed entry made since then). Read off the same
+ * (merchant, created_at) range as the entries, so excluding them costs no scan of the whole ledger.
+ */
+const reversedSince = (merchantId: string, start: SQL) =>
+  sql`select r.reverses_entry_id from ledger_entries r where r.merchant_id = ${merchantId} and r.kind = 'reverse' and r.created_at >= ${start} and r.reverses_entry_id is not null`;
+
+const bounds = (tz: string, range: { from: string; to: string }) => ({
+  start: sql`(${range.from}::date::timestamp at time zone ${tz})`,
+  end: sql`((${range.to}::date + 1)::timestamp at time zone ${tz})`,
+});
+
+function entryFilters(q: z.infer<typeof InsightsQuery>): SQL {
+  const parts: SQL[] = [];
+  if (q.programId) parts.push(sql`and e.card_id in (select id from cards where program_id = ${q.programId})`);
+  if (q.locationId) parts.push(sql`and e.location_id = ${q.locationId}`);
+  if (q.cashierId) parts.push(sql`and e.actor_type = 'user' and e.actor_id = ${q.cashierId}`);
+  return sql.join(parts, sql` `);
+}
+
+async function period(ctx: Ctx, q: z.infer<typeof InsightsQuery>, tz: string, currency: string, range: Range): Promise<PeriodMetrics> {
+  const { start, end } = bounds(tz, range);
+  const [row] = await queryRows<Record<string, string | number | null>>(
+    ctx.db,
+    // One pass, per card then in total, with no join in the common case: cards of cashback programs
+    // (usually none) are looked up in a small hashed set.
+    sql`with cb as (select c.id from cards c join programs p on p.id = c.program_id where p.merchant_id = ${ctx.merchantId} and p.kind = 'cashback')
+        select count(*) filter (where visits > 0)::int as visitors,
+               count(*) filter (where visits >= 2)::int as repeaters,
+               coalesce(sum(visits), 0)::int as visits,
+               coalesce(sum(purchases), 0)::int as purchases,
+               coalesce(sum(revenue), 0)::bigint as revenue,
+               coalesce(sum(issued) filter (where not cashback), 0)::bigint as issued,
+               coalesce(sum(redeemed) filter (where not cashback), 0)::bigint as redeemed,
+               coalesce(sum(expired) filter (where not cashback), 0)::bigint as expired
+        from (
+          select e.card_id, e.card_id in (select id from cb) as cashback,
+                 count(*) filter (where e.kind = 'earn') as visits,
+                 count(*) filter (where e.kind = 'earn' and e.details->'purchase'->>'currency' = ${currency}) as purchases,
+                 sum((e.details->'purchase'->>'amount')::bigint) filter (where e.kind = 'earn' and e.details->'purchase'->>'currency' = ${currency}) as revenue,
+                 sum(e.amount) filter (where e.kind in ('earn', 'bonus') and e.amount > 0) as issued,
+                 -sum(e.amount) filter (where e.kind = 'redeem') as redeemed,
+                 -sum(e.amount) filter (where e.kind = 'expire') as expired
+          from ledger_entries e
+          where e.merchant_id = ${ctx.merchantId} and e.created_at >= ${start} and e.created_at < ${end} ${entryFilters(q)}
+            and e.kind in ('earn', 'bonus', 'redeem', 'expire')
+            and e.id not in (${reversedSince(ctx.merchantId, start)})
+          group by e.card_id
+        ) per_card`,
+  );
+  const n = (k: string) => Number(row?.[k] ?? 0);
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+  const issued = n("issued");
+  return {
+    from: range.from,
+    to: range.to,
+    visitors: n("visitors"),
+    visits: n("visits"),
+    repeatRate: ratio(n("repeaters"), n("visitors")),
+    visitsPerMember: ratio(n("visits"), n("visitors")),
+    revenue: n("revenue"),
+    spendPerVisit: n("purchases") > 0 ? Math.round(n("revenue") / n("purchases")) : null,
+    issued,
+    redeemed: n("redeemed"),
+    expired: n("expired"),
+    redemptionRate: ratio(n("redeemed"), issued),
+    breakage: q.locationId || q.cashierId ? null : ratio(n("expired"), issued),
+  };
+}
+
+/** Balances held now, valued per program at its cost per point. */
+async function outstanding(ctx: Ctx, programId: string | undefined, values: Map<string, PointValue>, currency: string): Promise<Liability> {
+  const rows = await queryRows<{ program_id: string; balance: number }>(
+    ctx.db,
+    sql`select c.program_id, coalesce(sum(c.balance), 0)::bigint as balance from cards c
+        where c.merchant_id = ${ctx.merchantId} and c.status = 'active' ${programId ? sql`and c.program_id = ${programId}` : sql``}
+        group by c.program_id`,
+  );
+  const out: Liability = { points: 0, value: 0, unvaluedPoints: 0, cashback: 0 };
+  for (const r of rows) {
+    const v = values.get(r.program_id);
+    const balance = Number(r.balance);
+    if (!v) continue;
+    if (v.kind === "cashback") {
+      if (v.currency === currency) out.cashback += balance;
+      continue;
+    }
+    out.points += balance;
+    if (v.costPerPoint === null || v.currency !== currency) out.unvaluedPoints += balance;
+    else out.value += balance * v.costPerPoint;
+  }
+  out.value = Math.round(out.value);
+  return out;
+}
+
+export type CohortRow = { cohort: string; members: number; retained: number[] };
+
+const monthStart = (month: string, tz: string) => sql`(${`${month}-01`}::date::timestamp at time zone ${tz})`;
+
+/**
+ * Monthly cohorts: members by the month their card was made (local time), and for each month
+ * since, how many of them visited in it. Month 0 is the joining month; `months` cohorts back
+ * from this month, each followed up to this month. Finished months come from
+ * insights_cohort_cells (counted once, when first asked for after the month ends); this month is
+ * counted live.
+ */
+export async function cohortRetention(ctx: Ctx, raw: { programId?: string; months?: number } = {}): Promise<{ months: number; rows: CohortRow[] }> {
+  assertCan(ctx.actor, "reports:read");
+  const { programId, months } = z.object({ programId: EntityId.optional(), months: z.int().min(1).max(24).default(6) }).parse(raw);
+  const merchant = await merchantOf(ctx);
+  const tz = merchant.timezone;
+  const m = ctx.merchantId;
+  const thisMonth = localDay(now(ctx), tz).slice(0, 7);
+  const firstMonth = addMonths(thisMonth, -(months - 1));
+  const start = monthStart(firstMonth, tz);
+  const cardProgram = programId ? sql`and c.program_id = ${programId}` : sql``;
+  await fillFinishedMonths(ctx.db, m, tz, firstMonth, thisMonth);
+  const [sizes, stored, live] = await Promise.all([
+    queryRows<{ cohort: string; n: number }>(
+      ctx.db,
+      sql`select to_char(c.created_at at time zone ${tz}, 'YYYY-MM') as cohort, count(*)::int as n
+          from cards c where c.merchant_id = ${m} and c.created_at >= ${start} ${cardProgram}
+          group by 1`,
+    ),
+    queryRows<{ cohort: string; month: string; n: number }>(
+      ctx.db,
+      sql`select cohort, month, sum(members)::int as n from insights_cohort_cells
+          where merchant_id = ${m} and timezone = ${tz} and program_id <> '*' ${programId ? sql`and program_id = ${programId}` : sql``}
+            and cohort >= ${firstMonth} and month >= ${firstMonth} and month < ${thisMonth}
+          group by 1, 2`,
+    ),
+    queryRows<{ cohort: string; n: number }>(
+      ctx.db,
+      sql`select to_char(c.created_at at time zone ${tz}, 'YYYY-MM') as cohort, count(*)::int as n
+          from cards c join (
+            select distinct e.card_id from ledger_entries e
+            where e.merchant_id = ${m} and e.kind = 'earn' and e.created_at >= ${monthStart(thisMonth, tz)}
+              and e.id not in (${reversedSince(m, monthStart(thisMonth, tz))})
+          ) v on v.card_id = c.id
+          where c.merchant_id = ${m} and c.created_at >= ${start} ${cardProgram}
+          group by 1`,
+    ),
+  ]);
+  const size = new Map(sizes.map((s) => [s.cohort, Number(s.n)]));
+  const cell = new Map([...stored.map((c) => [`${c.cohort}|${c.month}`, Number(c.n)] as const), ...live.map((c) => [`${c.cohort}|${thisMonth}`, Number(c.n)] as const)]);
+  const rows: CohortRow[] = [];
+  for (let i = 0; i < months; i++) {
+    const cohort = addMonths(firstMonth, i);
+    const retained: number[] = [];
+    for (let k = 0; k < months - i; k++) retained.push(cell.get(`${cohort}|${addMonths(cohort, k)}`) ?? 0);
+    rows.push({ cohort, members: size.get(cohort) ?? 0, retained });
+  }
+  return { months, rows };
+}
+
+/**
+ * Counts the finished months in [from, current) that are not stored yet: per program and joining
+ * month, the members who visited in the month. A row with program '*' marks a month as counted.
+ */
+export async function fillFinishedMonths(db: Executor, merchantId: string, tz: string, from: string, current: string): Promise<void> {
+  const done = await queryRows<{ month: string }>(
+    db,
+    sql`select month from insights_cohort_cells where merchant_id = ${merchantId} and timezone = ${tz} and program_id = '*' and month >= ${from} and month < ${current}`,
+  );
+  const have = new Set(done.map((d) => d.month));
+  for (let month = from; month < current; month = addMonths(month, 1)) {
+    if (have.has(month)) continue;
+    await db.execute(sql`
+      insert into insights_cohort_cells (merchant_id, timezone, program_id, cohort, month, members)
+      select ${merchantId}, ${tz}, c.program_id, to_char(c.created_at at time zone ${tz}, 'YYYY-MM'), ${month}, count(*)::int
+      from cards c join (
+        select distinct e.card_id from ledger_entries e
+        where e.merchant_id = ${merchantId} and e.kind = 'earn' and e.created_at >= ${monthStart(month, tz)} and e.created_at < ${monthStart(addMonths(month, 1), tz)}
+          and e.id not in (${reversedSince(merchantId, monthStart(month, tz))})
+      ) v on v.card_id = c.id
+      where c.merchant_id = ${merchantId}
+      group by c.program_id, 4
+      union all select ${merchantId}, ${tz}, '*', '*', ${month}, 0
+      on conflict do nothing`);
+  }
+}
+
+export function addMonths(month: string, n: number): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  const total = y * 12 + (m - 1) + n;
+  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, "0")}`;
+}
+
+export type LiabilityPoint = { day: string; points: number; value: number };
+
+/**
+ * Outstanding points at the end of each of the last `days` local days, and their worth at
+ * today's cost per point: counted back from the balances now by each day's net ledger change
+ * (finished days from insights_daily_net, today live).
+ */
+export async function liabilityTrend(ctx: Ctx, raw: { programId?: string; days?: number } = {}): Promise<LiabilityPoint[]> {
+  assertCan(ctx.actor, "reports:read");
+  const { programId, days } = z.object({ programId: EntityId.optional(), days: z.int().min(7).max(365).default(90) }).parse(raw);
+  const merchant = await merchantOf(ctx);
+  const tz = merchant.timezone;
+  const m = ctx.merchantId;
+  const today = localDay(now(ctx), tz);
+  const first = addDays(today, -(days - 1));
+  const values = await pointValues(ctx.db, m);
+  await fillFinishedDays(ctx.db, m, tz, addDays(first, 1), today);
+  const [balances, stored, live] = await Promise.all([
+    queryRows<{ program_id: string; balance: number }>(
+      ctx.db,
+      sql`select c.program_id, coalesce(sum(c.balance), 0)::bigint as balance from cards c
+          where c.merchant_id = ${m} and c.status = 'active' ${programId ? sql`and c.program_id = ${programId}` : sql``} group by 1`,
+    ),
+    queryRows<{ program_id: string; day: string; net: number }>(
+      ctx.db,
+      sql`select program_id, to_char(day, 'YYYY-MM-DD') as day, net from insights_daily_net
+          where merchant_id = ${m} and timezone = ${tz} and program_id <> '*' and day > ${first}::date and day < ${today}::date`,
+    ),
+    queryRows<{ program_id: string; net: number }>(
+      ctx.db,
+      sql`select c.program_id, sum(e.amount)::bigint as net from ledger_entries e join cards c on c.id = e.card_id
+          where e.merchant_id = ${m} and e.created_at >= (${today}::date::timestamp at time zone ${tz}) group by 1`,
+    ),
+  ]);
+  const pointPrograms = [...values.values()].filter((v) => v.kind !== "cashback" && (!programId || v.programId === programId));
+  const held = new Map(balances.map((b) => [b.program_id, Number(b.balance)]));
+  const net = new Map([...stored.map((c) => [`${c.program_id}|${c.day}`, Number(c.net)] as const), ...live.map((c) => [`${c.program_id}|${today}`, Number(c.net)] as const)]);
+  const series: LiabilityPoint[] = [];
+  for (let i = 0; i < days; i++) series.push({ day: addDays(today, -i), points: 0, value: 0 });
+  for (const p of pointPrograms) {
+    let running = held.get(p.programId) ?? 0;
+    for (const point of series) {
+      point.points += running;
+      point.value += p.costPerPoint === null || p.currency !== merchant.currency ? 0 : running * p.costPerPoint;
+      // The balance at the end of the day before is this day's end less what this day changed.
+      running -= net.get(`${p.programId}|${point.day}`) ?? 0;
+    }
+  }
+  return series.reverse().map((p) => ({ ...p, value: Math.round(p.value) }));
+}
+
+/**
+ * Stores the net ledger change per program of the finished days in [from, today) not stored yet
+ * (the ledger is append-only, so a finished day never changes). Program '*' marks a day as counted.
+ */
+export async function fillFinishedDays(db: Executor, merchantId: string, tz: string, from: string, today: string): Promise<void> {
+  if (from >= today) return;
+  const [gap] = await queryRows<{ from: string | null; to: string | null }>(
+    db,
+    sql`select to_char(min(d.day), 'YYYY-MM-DD') as "from", to_char(max(d.day), 'YYYY-MM-DD') as "to"
+        from generate_series(${from}::date, ${today}::date - 1, interval '1 day') as d(day)
+        where not exists (select 1 from insights_daily_net s where s.merchant_id = ${merchantId} and s.timezone = ${tz} and s.program_id = '*' and s.day = d.day::date)`,
+  );
+  if (!gap?.from || !gap.to) return;
+  await db.execute(sql`
+    insert into insights_daily_net (merchant_id, timezone, program_id, day, net)
+    select ${merchantId}, ${tz}, c.program_id, (e.created_at at time zone ${tz})::date, sum(e.amount)::bigint
+    from ledger_entries e join cards c on c.id = e.card_id
+    where e.merchant_id = ${merchantId} and e.created_at >= (${gap.from}::date::timestamp at time zone ${tz}) and e.created_at < ((${gap.to}::date + 1)::timestamp at time zone ${tz})
+    group by c.program_id, 4
+    union all select ${merchantId}, ${tz}, '*', d.day::date, 0 from generate_series(${gap.from}::date, ${gap.to}::date, interval '1 day') as d(day)
+    on conflict do nothing`);
+}
+
+export type ExpiryForecast = { next30: number; next90: number; value30: number; value90: number };
+
+/** Points expected to expire in the next 30 and 90 days unless spent (lib/expiry/forecast.ts), and their worth. */
+export async function expiryForecast(ctx: Ctx, raw: { programId?: string } = {}): Promise<ExpiryForecast> {
+  assertCan(ctx.actor, "reports:read");
+  const { programId } = z.object({ programId: EntityId.optional() }).parse(raw);
+  const merchant = await merchantOf(ctx);
+  const [values, due] = await Promise.all([pointValues(ctx.db, ctx.merchantId), pointsDueBy(ctx.db, ctx.merchantId, now(ctx), [30, 90], programId)]);
+  const out: ExpiryForecast = { next30: 0, next90: 0, value30: 0, value90: 0 };
+  for (const d of due) {
+    const v = values.get(d.programId);
+    if (!v || v.kind === "cashback") continue;
+    const worth = v.costPerPoint !== null && v.currency === merchant.currency ? d.points * v.costPerPoint : 0;
+    if (d.horizonDays === 30) {
+      out.next30 += d.points;
+      out.value30 += worth;
+    } else {
+      out.next90 += d.points;
+      out.value90 += worth;
+    }
+  }
+  return { ...out, value30: Math.round(out.value30), value90: Math.round(out.value90) };
+}
+
+export type InsightsOptions = { programs: { id: string; name: string; kind: string }[]; locations: { id: string; name: string }[]; cashiers: { id: string; name: string }[] };
+
+/** What the filters offer: the merchant's programs, locations and team members. */
+export async function insightsOptions(ctx: Ctx): Promise<InsightsOptions> {
+  assertCan(ctx.actor, "reports:read");
+  const m = ctx.merchantId;
+  const [programs, locations, cashiers] = await Promise.all([
+    queryRows<{ id: string; name: string; kind: string }>(ctx.db, sql`select id, name, kind from programs where merchant_id = ${m} order by created_at, id`),
+    queryRows<{ id: string; name: string }>(ctx.db, sql`select id, name from locations where merchant_id = ${m} order by name, id`),
+    queryRows<{ id: string; name: string }>(
+      ctx.db,
+      sql`select u.id, coalesce(nullif(u.name, ''), u.email, u.id) as name from memberships ms join users u on u.id = ms.user_id
+          where ms.merchant_id = ${m} order by 2, 1`,
+    ),
+  ]);
+  return { programs, locations, cashiers };
+}
