@@ -15,3 +15,4 @@ export * from "./webhooks";
 export * from "./jobs";
 export * from "./wallet";
 export * from "./dashboard";
+export * from "./fraud";
