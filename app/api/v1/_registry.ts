@@ -9,6 +9,7 @@ import * as r_cards_id_transactions from "./cards/[id]/transactions/route";
 import * as r_entries_id_reverse from "./entries/[id]/reverse/route";
 import * as r_programs from "./programs/route";
 import * as r_programs_id from "./programs/[id]/route";
+import * as r_reports_name from "./reports/[name]/route";
 import * as r_rewards from "./rewards/route";
 import * as r_rewards_id from "./rewards/[id]/route";
 import * as r_scan from "./scan/route";
@@ -27,6 +28,7 @@ export const API_ROUTES: RouteModule[] = [
   { path: "/entries/{id}/reverse", module: r_entries_id_reverse },
   { path: "/programs", module: r_programs },
   { path: "/programs/{id}", module: r_programs_id },
+  { path: "/reports/{name}", module: r_reports_name },
   { path: "/rewards", module: r_rewards },
   { path: "/rewards/{id}", module: r_rewards_id },
   { path: "/scan", module: r_scan },
