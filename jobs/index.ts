@@ -1,6 +1,8 @@
 import { DISPATCH_HEARTBEAT } from "../lib/events/dispatch";
 import { campaignLifecycleJob } from "./campaign-lifecycle";
 import { expiryRemindersJob } from "./expiry-reminders";
+import { fraudCheckJob } from "./fraud-check";
+import { fraudSweepJob } from "./fraud-sweep";
 import type { Job, JobInfo } from "./job";
 import { lifecycleBonusesJob } from "./lifecycle-bonuses";
 import { outboxSweepJob } from "./outbox-sweep";
@@ -29,6 +31,8 @@ export const jobs: Job[] = [
   walletSyncProgramJob,
   walletSyncMerchantJob,
   walletSyncMessageJob,
+  fraudCheckJob,
+  fraudSweepJob,
 ];
 
 /** The Inngest functions the serve endpoint (app/api/inngest) registers. */

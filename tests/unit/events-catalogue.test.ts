@@ -57,7 +57,7 @@ describe("the event catalogue", () => {
   });
 
   it("is the list of events a merchant can subscribe to, and no other", () => {
-    expect(WEBHOOK_EVENTS).toEqual(["card.enrolled", "card.balance_changed", "tier.changed", "voucher.issued", "voucher.redeemed", "program.changed", "reward.changed"]);
+    expect(WEBHOOK_EVENTS).toEqual(["card.enrolled", "card.balance_changed", "tier.changed", "voucher.issued", "voucher.redeemed", "program.changed", "reward.changed", "flag.raised"]);
     expect(EndpointInput.safeParse({ url: "https://shop.example.test/kc", events: ["voucher.redeemed"] }).success).toBe(true);
     // Internal work (payout runs, deliveries) is not something a merchant can subscribe to.
     expect(EndpointInput.safeParse({ url: "https://shop.example.test/kc", events: ["payout_run.requested"] }).success).toBe(false);
