@@ -131,7 +131,7 @@ export async function merchantsToSweep(db: Executor, since: Date): Promise<strin
   return rows.map((r) => r.merchant_id);
 }
 
-export type FlagRow = FraudFlag & { label: string; cardHeld: boolean; customerEmail: string | null; subjectLabel: string; resolvedByEmail: string | null };
+export type FlagRow = FraudFlag & { label: string; cardHeld: boolean; customerId: string | null; customerEmail: string | null; subjectLabel: string; resolvedByEmail: string | null };
 
 export const ListFlagsInput = z.object({ status: z.enum(["open", "resolved", "all"]).default("open") }).strict();
 
@@ -142,7 +142,7 @@ export async function listFlags(ctx: Ctx, raw: z.input<typeof ListFlagsInput> = 
   const where =
     status === "open" ? eq(fraudFlags.status, "open") : status === "resolved" ? inArray(fraudFlags.status, ["confirmed", "dismissed"]) : undefined;
   const rows = await ctx.db
-    .select({ flag: fraudFlags, heldBy: cards.heldByFlagId, email: customers.email })
+    .select({ flag: fraudFlags, heldBy: cards.heldByFlagId, customerId: cards.customerId, email: customers.email })
     .from(fraudFlags)
     .leftJoin(cards, eq(cards.id, fraudFlags.cardId))
     .leftJoin(customers, eq(customers.id, cards.customerId))
@@ -150,10 +150,11 @@ export async function listFlags(ctx: Ctx, raw: z.input<typeof ListFlagsInput> = 
     .orderBy(desc(fraudFlags.createdAt), desc(fraudFlags.id))
     .limit(200);
   const people = await emailsOf(ctx.db, [...rows.flatMap((r) => [r.flag.subjectType === "cashier" ? r.flag.subjectId : null, r.flag.resolvedBy])]);
-  return rows.map(({ flag, heldBy, email }) => ({
+  return rows.map(({ flag, heldBy, customerId, email }) => ({
     ...flag,
     label: RULE_LABELS[flag.rule],
     cardHeld: heldBy === flag.id,
+    customerId,
     customerEmail: email,
     resolvedByEmail: flag.resolvedBy ? (people.get(flag.resolvedBy) ?? null) : null,
     subjectLabel:
