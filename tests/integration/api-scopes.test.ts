@@ -44,6 +44,7 @@ const EXPECTED: Record<string, ApiScope> = {
   "PATCH /webhook-endpoints/{id}": "manage",
   "DELETE /webhook-endpoints/{id}": "manage",
   "POST /webhook-endpoints/{id}/rotate-secret": "manage",
+  "GET /reports/{name}": "read",
 };
 
 const OPERATIONS = API_ROUTES.flatMap(operationsOf).map((op) => ({ ...op, name: `${op.method} ${op.path}` }));

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { campaigns, cards as cardsTable, invitations, ledgerEntries, merchants, memberships, sessions, users, type Role } from "@/db/schema";
+import { campaigns, cards as cardsTable, fraudFlags, invitations, ledgerEntries, merchants, memberships, sessions, users, type Role } from "@/db/schema";
 import { campaignCost } from "@/lib/campaigns/cost";
 import { activateCampaign, describeOffer } from "@/lib/campaigns/run";
 import { createCampaign, scheduleCampaign } from "@/lib/campaigns/verbs";
@@ -52,7 +52,11 @@ async function makeWorld() {
   const other = await makeMerchant();
   const outsider = await makeUser(other, "owner");
   const jobs = await makeJobsWorld(m, program);
-  return { m, program, reward, card, voucher, loc1, loc2, apiKey, target, invitationId, members, other, outsider, jobs };
+  // A flag about a card of its own, so holding it leaves the other samples' card alone.
+  const flagged = await makeCard(m, program.id);
+  const flagId = newId("flg");
+  await m.db.insert(fraudFlags).values({ id: flagId, merchantId: m.merchantId, rule: "card_velocity", subjectType: "card", subjectId: flagged.id, window: "2026-01-01T10", cardId: flagged.id, summary: "6 earns", evidence: { earns: 6 } });
+  return { m, program, reward, card, voucher, loc1, loc2, apiKey, target, invitationId, members, other, outsider, jobs, flagId };
 }
 
 /** A valid input for each action against the first business. `reachesIn`: it names that business's objects. */
@@ -89,6 +93,8 @@ const SAMPLES: Record<string, { input: (w: World) => unknown; reachesIn: boolean
   "webhooks.replay": { input: (w) => ({ deliveryId: w.jobs.deliveryId }), reachesIn: true },
   "webhooks.rotateSecret": { input: (w) => ({ endpointId: w.jobs.endpoint.id }), reachesIn: true },
   "team.requireTwoFactor": { input: () => ({ required: false }), reachesIn: false },
+  "flags.resolve": { input: (w) => ({ flagId: w.flagId, action: "hold" }), reachesIn: true },
+  "digest.set": { input: () => ({ enabled: false }), reachesIn: false },
 };
 
 beforeAll(async () => {
@@ -114,7 +120,7 @@ describe("server actions", () => {
     for (const a of member) expect(a.permission, a.name).toBeTruthy();
     const mine = member.filter((a) => !SAMPLES[a.name]);
     // Actions of other sections fall back to the generic check below; ours all have real samples.
-    expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff|campaigns|payouts|webhooks)\./.test(a.name)).map((a) => a.name)).toEqual([]);
+    expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff|campaigns|payouts|webhooks|flags|digest)\./.test(a.name)).map((a) => a.name)).toEqual([]);
   });
 
   const memberActions = () => [...ACTIONS.values()].filter((a) => a.kind === "member");
