@@ -5,7 +5,9 @@ import { POST as earnRoute } from "@/app/api/v1/cards/[id]/earn/route";
 import { auditLog, cards, fraudFlags, ledgerEntries, outboxEvents, type EntryKind } from "@/db/schema";
 import { fraudCheck } from "@/jobs/fraud-check";
 import { fraudSweep } from "@/jobs/fraud-sweep";
+import { dbReady } from "@/db/client";
 import { enroll } from "@/lib/cards/enroll";
+import { seedDemo } from "@/lib/demo/seed";
 import { evaluateEntries, listFlags, resolveFlag, staffActivity, sweepFlags } from "@/lib/fraud/flags";
 import { emailPattern, isoWeek } from "@/lib/fraud/rules";
 import { newId } from "@/lib/ids";
@@ -244,5 +246,17 @@ describe("fraud jobs", () => {
     expect(sweep.error).toBeUndefined();
     const flags = await openFlags(m);
     expect(flags.map((f) => f.rule).sort()).toEqual(["card_velocity", "signup_burst"]);
+  });
+});
+
+describe("the demo shop", () => {
+  it("has one flag of each kind for the Flags page, and the card that kept earning is held", async () => {
+    const db = await dbReady();
+    const { merchant } = await seedDemo(db, { customers: 12 });
+    const owner = { type: "system" as const, id: "test" };
+    const flags = await listFlags({ db, merchantId: merchant.id, actor: owner, source: "test" });
+    expect(flags.map((f) => f.rule).sort()).toEqual(["card_velocity", "cashier_outlier", "large_purchase", "redeem_after_earn", "signup_burst", "signup_burst"]);
+    expect(flags.find((f) => f.rule === "card_velocity")).toMatchObject({ cardHeld: true, customerEmail: "ray.rapid@example.com" });
+    expect(flags.find((f) => f.rule === "cashier_outlier")!.subjectLabel).toBe("Cashier sam@beanthere.test");
   });
 });
