@@ -168,9 +168,10 @@ export async function seedDemo(db: Db, opts: { customers?: number; log?: (line: 
 async function seedSuspiciousActivity(ctx: Ctx, d: { points: Program; downtown: Location; harbor: Location; pastry: Reward }) {
   const HOUR = 3_600_000;
   const MIN = 60_000;
-  // Five minutes into the clock hour that began at least a quarter of an hour ago: every burst
-  // below (13 minutes at most) fits in that hour, and is over before now.
-  const anchor = Math.floor((Date.now() - 15 * MIN) / HOUR) * HOUR + 5 * MIN;
+  // Two minutes into the clock hour that began at least 20 minutes ago: every burst below (13
+  // minutes at most) fits in that hour, is over at least 5 minutes before now, and lies inside the
+  // two hours the sweep looks at.
+  const anchor = Math.floor((Date.now() - 20 * MIN) / HOUR) * HOUR + 2 * MIN;
   const at = (c: Ctx, t: number) => ({ ...c, now: () => new Date(t) });
   const team = async (email: string, name: string, role: Role) => {
     const id = crypto.randomUUID();

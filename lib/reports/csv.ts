@@ -22,8 +22,9 @@ export function textCell(value: string | null): string {
 /** Any cell, by its kind. Only text is neutralised; the others are produced by Keepcard itself. */
 export function csvCell(kind: CellKind, value: CellValue): string {
   if (value === null) return "";
-  if (kind === "text") return textCell(String(value));
-  const s = String(value);
+  if (typeof value === "number") return String(value);
+  if (kind === "text") return textCell(value);
+  const s = value;
   return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

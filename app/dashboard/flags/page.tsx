@@ -181,7 +181,8 @@ function FlagItem({ flag, timeZone, mayResolve }: { flag: FlagRow; timeZone: str
         </div>
         <details className="mt-3">
           <summary className="cursor-pointer text-sm font-medium text-gray-700">Evidence</summary>
-          <pre className="mt-2 max-h-72 overflow-auto rounded-lg bg-gray-50 p-3 text-xs break-words whitespace-pre-wrap">{JSON.stringify(flag.evidence, null, 2)}</pre>
+          {/* Focusable: the evidence can be long, and a keyboard must be able to scroll it. */}
+          <pre tabIndex={0} aria-label={`Evidence of ${flag.label.toLowerCase()}, as JSON`} className="mt-2 max-h-72 overflow-auto rounded-lg bg-gray-50 p-3 text-xs break-words whitespace-pre-wrap focus:outline-2 focus:outline-brand-700">{JSON.stringify(flag.evidence, null, 2)}</pre>
         </details>
       </article>
     </li>
