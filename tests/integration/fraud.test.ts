@@ -257,6 +257,9 @@ describe("the demo shop", () => {
     const flags = await listFlags({ db, merchantId: merchant.id, actor: owner, source: "test" });
     expect(flags.map((f) => f.rule).sort()).toEqual(["card_velocity", "cashier_outlier", "large_purchase", "redeem_after_earn", "signup_burst", "signup_burst"]);
     expect(flags.find((f) => f.rule === "card_velocity")).toMatchObject({ cardHeld: true, customerEmail: "ray.rapid@example.com" });
-    expect(flags.find((f) => f.rule === "cashier_outlier")!.subjectLabel).toBe("Cashier sam@beanthere.test");
+    const outlier = flags.find((f) => f.rule === "cashier_outlier")!;
+    expect(outlier.subjectLabel).toBe("Cashier sam@beanthere.test");
+    // One ordinary correction, four adjustments and three quick reversals: all of them before now.
+    expect(outlier.evidence).toMatchObject({ corrections: 8, teamMedian: 0 });
   });
 });
