@@ -266,7 +266,8 @@ export async function staffActivity(ctx: Ctx, { days = THRESHOLDS.outlierDays }:
         label: c.actorType === "api_key" ? `API key ${c.actorId}` : (names.get(c.actorId) ?? c.actorId),
         corrections,
         teamMedian,
-        ratio: teamMedian > 0 ? corrections / teamMedian : null,
+        // Against the median as the outlier rule counts it (at least 1); null with no one to compare with.
+        ratio: team.length > 1 ? corrections / Math.max(1, teamMedian) : null,
       };
     })
     .sort((a, b) => b.corrections - a.corrections || a.label.localeCompare(b.label));

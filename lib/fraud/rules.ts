@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client";
 import type { FlagRule } from "../../db/schema";
+import { formatMoney } from "../money";
 import { THRESHOLDS } from "./thresholds";
 
 /*
@@ -104,7 +105,7 @@ export async function largePurchases(db: Executor, merchantId: string, period: P
       subjectId: r.card_id,
       window: r.id,
       cardId: r.card_id,
-      summary: `A purchase of ${amount} ${r.currency} (minor units), ${Math.round(amount / Math.max(1, r.median))}× the usual median`,
+      summary: `A purchase of ${formatMoney(amount, r.currency)}, ${Math.round(amount / Math.max(1, r.median))}× the usual ${formatMoney(Math.round(r.median), r.currency)}`,
       evidence: {
         entryId: r.id,
         at: r.created_at,
@@ -149,9 +150,16 @@ export async function redeemAfterEarn(db: Executor, merchantId: string, period: 
     subjectId: r.card_id,
     window: r.redeem_id,
     cardId: r.card_id,
-    summary: `Redeemed ${r.redeemed} ${Math.max(0, r.seconds) < 60 ? `${Math.max(0, r.seconds)} seconds` : `${Math.round(r.seconds / 60)} minutes`} after earning ${r.earned}, which it could not have paid for before`,
+    summary: `Redeemed ${r.redeemed} ${elapsed(r.seconds)} after earning ${r.earned}, which it could not have paid for before`,
     evidence: { redeemEntryId: r.redeem_id, earnEntryId: r.earn_id, redeemed: r.redeemed, earned: r.earned, balanceBeforeEarn: r.before, seconds: r.seconds, earnedBy: r.earned_by, withinMinutes: THRESHOLDS.redeemAfterEarnMinutes },
   }));
+}
+
+function elapsed(seconds: number): string {
+  const s = Math.max(0, seconds);
+  if (s < 60) return `${s} second${s === 1 ? "" : "s"}`;
+  const m = Math.round(s / 60);
+  return `${m} minute${m === 1 ? "" : "s"}`;
 }
 
 /** Many new cards joined from one address in one hour (the join page records it, lib/http/client-ip.ts). */
