@@ -75,21 +75,25 @@ export async function runExportsBench() {
     // The same-run reference: COPY … TO STDOUT (CSV) of the very query the export runs, and of the bare table.
     const { sql: text, params } = new PgDialect().sqlToQuery(REPORTS.ledger.query(merchantId, { from: null, to: null }, null));
     const inlined = text.replace(/\$(\d+)/g, (_, n: string) => `'${String(params[Number(n) - 1]).replace(/'/g, "''")}'`);
-    const client = postgres(database.url, { max: 1, onnotice: () => {} });
+    // A connection of its own for each COPY (a second COPY on one postgres.js connection stalled here).
     const copy = async (query: string) => {
-      const c0 = performance.now();
-      const stream = await client.unsafe(`copy (${query}) to stdout with (format csv, header)`).readable();
-      let copied = 0;
-      let copiedBytes = 0;
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        copiedBytes += chunk.length;
-        for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) copied++;
+      const client = postgres(database.url, { max: 1, onnotice: () => {} });
+      try {
+        const c0 = performance.now();
+        const stream = await client.unsafe(`copy (${query}) to stdout with (format csv, header)`).readable();
+        let copied = 0;
+        let copiedBytes = 0;
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          copiedBytes += chunk.length;
+          for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) copied++;
+        }
+        return { rows: copied - 1, bytes: copiedBytes, seconds: (performance.now() - c0) / 1000 };
+      } finally {
+        await client.end({ timeout: 5 });
       }
-      return { rows: copied - 1, bytes: copiedBytes, seconds: (performance.now() - c0) / 1000 };
     };
     const sameQuery = await copy(inlined);
     const bareTable = await copy(`select * from ledger_entries where merchant_id = '${merchantId}'`);
-    await client.end();
 
     const rowsPerSecond = Math.round(rows / exportSeconds);
     const result = {
