@@ -21,7 +21,7 @@ function cursorClient(db: Executor): CursorClient | null {
 /**
  * The rows of a query in batches of `batch`, never all at once. On Postgres, a server-side cursor
  * (postgres.js `cursor()`, which holds one pooled connection until the last batch or until the
- * consumer stops: breaking out of the loop closes it). On PGlite, which has no cursors across
+ * consumer stops: breaking out of the loop closes it), read one batch ahead. On PGlite, which has no cursors across
  * calls, keyset pages: `query(page)` must filter `key > page.after`, order by the key and limit,
  * and `keyOf` reads the key of a row.
  */
@@ -34,8 +34,24 @@ export async function* rowBatches<R extends Record<string, unknown>>(
   const client = cursorClient(db);
   if (client) {
     const { sql, params } = dialect.sqlToQuery(query(null));
-    for await (const rows of client.unsafe(sql, params).cursor(batch)) yield rows as R[];
-    return;
+    const cursor = client.unsafe(sql, params).cursor(batch)[Symbol.asyncIterator]();
+    // One batch ahead: the database produces the next batch while the consumer renders this one.
+    let ahead = cursor.next();
+    try {
+      for (;;) {
+        const result = await ahead;
+        if (result.done) return;
+        ahead = cursor.next();
+        // A consumer that stops early leaves this request unanswered: its outcome no longer matters.
+        ahead.catch(() => {});
+        yield result.value as R[];
+      }
+    } finally {
+      // postgres.js closes a cursor only between batches: let the batch asked for ahead land first,
+      // or the connection would wait for a next() that never comes and stay out of the pool.
+      await ahead.catch(() => undefined);
+      await cursor.return?.();
+    }
   }
   let after: string | number | null = null;
   for (;;) {

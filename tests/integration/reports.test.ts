@@ -199,6 +199,9 @@ describe("exports", () => {
     await reader.cancel();
     const [count] = await m.db.select({ n: sql<number>`count(*)::int` }).from(ledgerEntries).where(eq(ledgerEntries.cardId, card.id));
     expect(count!.n).toBe(ROWS);
+    // No connection is left behind by the cancelled cursor: nothing of ours is still running.
+    const stuck = await m.db.execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state is distinct from 'idle' and query like '%from ledger_entries e%' and pid <> pg_backend_pid()`);
+    expect(((Array.isArray(stuck) ? stuck : (stuck as unknown as { rows: { n: number }[] }).rows)[0] as { n: number }).n).toBe(0);
   });
 
   it("CSV cells: quoting and formula neutralising", () => {
