@@ -7,6 +7,7 @@ import { fraudCheck } from "@/jobs/fraud-check";
 import { fraudSweep } from "@/jobs/fraud-sweep";
 import { dbReady } from "@/db/client";
 import { enroll } from "@/lib/cards/enroll";
+import { eraseCustomer } from "@/lib/customers/gdpr";
 import { seedDemo } from "@/lib/demo/seed";
 import { evaluateEntries, listFlags, resolveFlag, staffActivity, sweepFlags } from "@/lib/fraud/flags";
 import { emailPattern, isoWeek } from "@/lib/fraud/rules";
@@ -118,6 +119,10 @@ describe("fraud rules", () => {
     expect(raised.map((f) => f.subjectId).sort()).toEqual([`email:ann${tag}@mail.test`, "ip:203.0.113.9"]);
     expect(raised.find((f) => f.subjectId.startsWith("ip:"))!.evidence).toMatchObject({ cards: 5, threshold: 5 });
     expect(emailPattern("Ann+7@X.test")).toBe("ann@x.test");
+    // The join address is personal data: erasing the customer removes it.
+    const [first] = await m.db.select().from(cards).where(and(eq(cards.merchantId, m.merchantId), eq(cards.joinIp, "203.0.113.9")));
+    await eraseCustomer(m.ctx, { customerId: first!.customerId });
+    expect((await m.db.select().from(cards).where(eq(cards.id, first!.id)))[0]!.joinIp).toBeNull();
     expect(emailPattern("ann12@x.test")).toBe("ann@x.test");
   });
 
