@@ -110,7 +110,8 @@ describe("fraud rules", () => {
 
   it("sign-ups: five cards from one address in an hour, or five emails of one pattern in a day", async () => {
     const { m, program } = await world();
-    const tag = m.merchantId.toLowerCase().slice(4, 12);
+    // Letters only: the pattern drops a counter at the end of the local part, digits of the tag included.
+    const tag = m.merchantId.toLowerCase().slice(4, 12).replace(/[^a-z]/g, "q");
     for (let i = 0; i < 5; i++) await enroll(m.ctx, { programId: program.id, customer: { email: `p${i}-${tag}@one.test` } }, { joinIp: "203.0.113.9" });
     for (let i = 0; i < 4; i++) await enroll(m.ctx, { programId: program.id, customer: { email: `q${i}-${tag}@two.test` } }, { joinIp: "198.51.100.4" });
     for (let i = 1; i <= 5; i++) await enroll(m.ctx, { programId: program.id, customer: { email: `ann${tag}+${i}@mail.test` } });
