@@ -1,4 +1,4 @@
-// npm run bench [-- earn earn-pglite scanner vouchers passes dashboard insights jobs wallet profile] — run benchmarks; each writes bench/results/<name>.json.
+// npm run bench [-- earn earn-pglite scanner vouchers passes dashboard insights jobs wallet exports profile] — run benchmarks; each writes bench/results/<name>.json.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -12,10 +12,11 @@ const BENCHES: Record<string, { file: string; fn: string }> = {
   insights: { file: "insights.ts", fn: "runInsightsBench" },
   jobs: { file: "jobs.ts", fn: "runJobsBench" },
   wallet: { file: "wallet.ts", fn: "runWalletBench" },
+  exports: { file: "exports.ts", fn: "runExportsBench" },
   // Not in the default run: earn under node --cpu-prof, with a summary of the profile.
   profile: { file: "profile.ts", fn: "runProfileBench" },
 };
-const DEFAULT = ["earn", "earn-pglite", "scanner", "vouchers", "passes", "dashboard", "insights", "jobs", "wallet"];
+const DEFAULT = ["earn", "earn-pglite", "scanner", "vouchers", "passes", "dashboard", "insights", "jobs", "wallet", "exports"];
 
 async function main() {
   const wanted = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT;

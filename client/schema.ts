@@ -314,6 +314,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export a report (members, ledger, vouchers, campaigns) as CSV or JSON, streamed */
+        get: operations["getReportsByName"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rewards": {
         parameters: {
             query?: never;
@@ -922,7 +939,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -1325,7 +1342,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -1511,7 +1528,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -1708,7 +1725,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -2031,7 +2048,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -2353,7 +2370,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -2623,7 +2640,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -2790,7 +2807,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -2987,7 +3004,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -3173,7 +3190,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -3464,7 +3481,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -3766,7 +3783,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -4497,7 +4514,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -4977,7 +4994,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -5508,8 +5525,124 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input; `errors` lists the fields */
+            422: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds until the window frees up. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportsByName: {
+        parameters: {
+            query?: {
+                /** @description csv (RFC 4180, a header line first) or json (an array of objects with the same fields). */
+                format?: "csv" | "json";
+                /** @description Start of the period (ISO date or date-time), included. Default: the beginning. */
+                from?: string;
+                /** @description End of the period (ISO date or date-time), not included. Default: now. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string | number | null;
+                    }[];
+                    "text/csv": string;
+                };
+            };
+            /** @description Malformed: the body is not JSON */
+            400: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key may not do this: a scope it lacks, or a location it is not bound to */
+            403: {
+                headers: {
+                    /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
+                    RateLimit?: string;
+                    /** @description The key's quota: `"default";q=<requests>;w=<seconds>`. */
+                    "RateLimit-Policy"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or another merchant's) */
+            404: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
                     RateLimit?: string;
@@ -5787,7 +5920,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -5952,7 +6085,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -6154,7 +6287,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -6567,7 +6700,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -6859,7 +6992,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -7121,7 +7254,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -7307,7 +7440,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -7438,7 +7571,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -7715,7 +7848,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -7865,7 +7998,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -8016,7 +8149,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -8163,7 +8296,7 @@ export interface operations {
             content: {
                 "application/json": {
                     description?: string;
-                    events: ("card.enrolled" | "card.balance_changed" | "tier.changed" | "voucher.issued" | "voucher.redeemed" | "voucher.voided" | "referral.credited" | "program.changed" | "reward.changed" | "campaign.cancelled" | "campaign.started" | "campaign.ended" | "payout.paid" | "payout.failed" | "payout_run.finished")[];
+                    events: ("card.enrolled" | "card.balance_changed" | "tier.changed" | "voucher.issued" | "voucher.redeemed" | "voucher.voided" | "referral.credited" | "program.changed" | "reward.changed" | "flag.raised" | "campaign.cancelled" | "campaign.started" | "campaign.ended" | "payout.paid" | "payout.failed" | "payout_run.finished")[];
                     /** Format: uri */
                     url: string;
                 };
@@ -8234,7 +8367,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -8463,7 +8596,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -8602,7 +8735,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */
@@ -8729,7 +8862,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive */
+            /** @description Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held */
             409: {
                 headers: {
                     /** @description What is left of it: `"default";r=<remaining>;t=<seconds until the window resets>`. */

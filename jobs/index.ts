@@ -3,6 +3,9 @@ import { campaignLifecycleJob } from "./campaign-lifecycle";
 import { expiryRemindersJob } from "./expiry-reminders";
 import { goalsSettleJob } from "./goals-settle";
 import { insightsRefreshJob } from "./insights-refresh";
+import { fraudCheckJob } from "./fraud-check";
+import { fraudSweepJob } from "./fraud-sweep";
+import { weeklyDigestJob } from "./weekly-digest";
 import type { Job, JobInfo } from "./job";
 import { lifecycleBonusesJob } from "./lifecycle-bonuses";
 import { outboxSweepJob } from "./outbox-sweep";
@@ -33,6 +36,9 @@ export const jobs: Job[] = [
   walletSyncProgramJob,
   walletSyncMerchantJob,
   walletSyncMessageJob,
+  fraudCheckJob,
+  fraudSweepJob,
+  weeklyDigestJob,
 ];
 
 /** The Inngest functions the serve endpoint (app/api/inngest) registers. */

@@ -18,6 +18,7 @@ export type ErrorCode =
   | "invalid_token"
   | "wrong_merchant"
   | "inactive"
+  | "card_held"
   | "rate_limited"
   | "unavailable";
 
@@ -37,6 +38,7 @@ export const STATUS: Record<ErrorCode, number> = {
   invalid_token: 422,
   wrong_merchant: 404,
   inactive: 409,
+  card_held: 409,
   rate_limited: 429,
   unavailable: 503,
 };

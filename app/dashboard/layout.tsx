@@ -28,6 +28,8 @@ const NAV: Array<{ route: PageRoute; label: string }> = [
   { route: "/dashboard/api-keys", label: "API keys" },
   { route: "/dashboard/webhooks", label: "Webhooks" },
   { route: "/dashboard/payouts", label: "Payouts" },
+  { route: "/dashboard/reports", label: "Reports" },
+  { route: "/dashboard/flags", label: "Flags" },
   { route: "/dashboard/jobs", label: "Jobs" },
   { route: "/dashboard/audit", label: "Audit log" },
   { route: "/dashboard/settings", label: "Settings" },

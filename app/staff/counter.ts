@@ -11,6 +11,7 @@ export const ERROR_TITLES: Record<string, string> = {
   not_found: "Not found",
   insufficient_balance: "Not enough points",
   inactive: "Not active",
+  card_held: "Card on hold",
   rate_limited: "Slow down a little",
   forbidden: "Not allowed",
   unauthorized: "Signed out",

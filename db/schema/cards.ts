@@ -25,6 +25,11 @@ export const cards = pgTable(
     referralCode: text("referral_code").notNull().unique(),
     referredByCardId: text("referred_by_card_id"),
     lastActivityAt: ts("last_activity_at").notNull().defaultNow(),
+    // Set while a fraud flag (lib/fraud) holds the card: earns are refused until someone reviews it.
+    // Read from the row earn already locks, so the check costs nothing.
+    heldByFlagId: text("held_by_flag_id"),
+    // The address the public join page saw (lib/http/client-ip.ts), for the sign-up burst rule.
+    joinIp: text("join_ip"),
     // Bumped on every change that shows on a pass; Apple's Last-Modified and Google's PATCH follow it.
     version: integer("version").notNull().default(1),
     ...timestamps(),

@@ -19,3 +19,4 @@ export * from "./dashboard";
 export * from "./claim-codes";
 export * from "./referrals";
 export * from "./goals";
+export * from "./fraud";

@@ -103,6 +103,8 @@ export const memberships = pgTable(
     ...merchantOwned(),
     userId: belongsTo("user_id", () => users.id),
     role: roleEnum("role").notNull(),
+    // The weekly email digest (jobs/weekly-digest.ts) goes to owners who have not turned it off.
+    weeklyDigest: boolean("weekly_digest").notNull().default(true),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("memberships_merchant_user_uq").on(t.merchantId, t.userId), index("memberships_user_idx").on(t.userId)],

@@ -43,6 +43,13 @@ const TABLE = {
   "goals:write": ["owner", "admin", "marketer", "api"],
   "goals:read": ["owner", "admin", "marketer", "api"],
   "reports:read": ["owner", "admin", "marketer", "partner"],
+  // CSV and JSON exports of members, ledger, vouchers and campaign results (they carry customer emails).
+  "reports:export": ["owner", "admin", "marketer", "api"],
+  // The weekly email digest: an owner turns their own copy on or off.
+  "digest:manage": ["owner"],
+  // Fraud and abuse flags (lib/fraud): reading them and the staff view; resolving them and holding cards.
+  "flags:read": ["owner", "admin"],
+  "flags:resolve": ["owner", "admin"],
   // A partner's rewards and their redemptions (no customer data); a partner sees only their own.
   "partner_redemptions:read": ["owner", "admin", "partner"],
   "team:manage": ["owner", "admin"],

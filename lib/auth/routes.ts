@@ -32,6 +32,8 @@ export const PAGE_PERMISSIONS = {
   "/dashboard/payouts": "payouts:manage",
   "/dashboard/webhooks": "webhooks:manage",
   "/dashboard/jobs": "settings:write",
+  "/dashboard/reports": "reports:export",
+  "/dashboard/flags": "flags:read",
   "/staff": "scanner:use",
 } as const satisfies Record<string, Permission>;
 

@@ -37,10 +37,17 @@ export const EnrollInput = z
 export type EnrollInput = z.input<typeof EnrollInput>;
 
 /**
+ * Where a self-service join came from: the address (lib/http/client-ip.ts, an IPv6 /64) the public
+ * join page saw, kept on the card for the sign-up burst rule (lib/fraud/rules.ts). Not an input a
+ * caller types, so not part of EnrollInput.
+ */
+export type EnrollOrigin = { joinIp?: string | null };
+
+/**
  * Gives a customer a card in a program. Idempotent per (program, email): a second call returns
  * the existing card with `created: false`, even when two calls race.
  */
-export async function enroll(ctx: Ctx, raw: EnrollInput): Promise<{ card: Card; customer: Customer; created: boolean }> {
+export async function enroll(ctx: Ctx, raw: EnrollInput, origin: EnrollOrigin = {}): Promise<{ card: Card; customer: Customer; created: boolean }> {
   assertCan(ctx.actor, "cards:enroll");
   const input = EnrollInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
@@ -71,6 +78,7 @@ export async function enroll(ctx: Ctx, raw: EnrollInput): Promise<{ card: Card; 
         publicToken: randomString(32),
         walletAuthToken: randomString(32),
         referralCode: humanCode(2, 4),
+        joinIp: origin.joinIp ?? null,
         lastActivityAt: at,
         createdAt: at,
         updatedAt: at,

@@ -7,7 +7,7 @@ import { cardLinkEmail } from "../email/templates/card-link";
 import { AppError } from "../errors";
 import { Language } from "../i18n/languages";
 import { loadPublicProgram } from "../programs/public";
-import { CustomerInput, enroll } from "./enroll";
+import { CustomerInput, enroll, type EnrollOrigin } from "./enroll";
 import { cardLinks } from "./links";
 import { EntityId } from "../ids";
 
@@ -35,7 +35,7 @@ type JoinResult = { merchantId: string } & ({ created: true; card: Card } | { cr
  * already has a card gets the link to it in that inbox instead (at most one such email an hour),
  * so the page never shows a card to whoever typed someone else's address.
  */
-export async function joinFromPublicPage(db: Executor, raw: JoinInput): Promise<JoinResult> {
+export async function joinFromPublicPage(db: Executor, raw: JoinInput, origin: EnrollOrigin = {}): Promise<JoinResult> {
   const input = JoinInput.parse(raw);
   const found = await loadPublicProgram(db, input.programId);
   if (!found) throw new AppError("not_found", "This program does not exist.");
@@ -46,7 +46,7 @@ export async function joinFromPublicPage(db: Executor, raw: JoinInput): Promise<
     customer: { email: input.email, name: input.name, ...(input.birthday ? { birthday: input.birthday } : {}), ...(input.language ? { language: input.language } : {}) },
     marketingConsent: input.marketing ?? false,
     ...(input.referralCode ? { referralCode: input.referralCode } : {}),
-  });
+  }, origin);
   if (created) return { merchantId: merchant.id, created: true, card };
 
   const hour = new Date().toISOString().slice(0, 13);

@@ -80,7 +80,8 @@ export async function eraseCustomer(ctx: Ctx, raw: z.input<typeof CustomerRef>):
       .returning();
     const closed = await tx.db
       .update(cards)
-      .set({ status: "closed", updatedAt: at })
+      // The join address is personal data too.
+      .set({ status: "closed", joinIp: null, updatedAt: at })
       .where(and(eq(cards.customerId, customer.id), eq(cards.merchantId, ctx.merchantId)))
       .returning({ id: cards.id, programId: cards.programId });
     // Both wallets hear of it (lib/jobs/wallet-sync): the Apple pass is voided and pushed, the

@@ -1,11 +1,14 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { locations, memberships, merchants, users, vouchers } from "../../db/schema";
+import { locations, memberships, merchants, users, vouchers, type Location, type Program, type Reward, type Role } from "../../db/schema";
 import { createApiKey } from "../api-keys/verbs";
 import { enroll } from "../cards/enroll";
 import { systemActor, type Actor, type Ctx } from "../context";
 import { newId } from "../ids";
 import { earn } from "../ledger/earn";
+import { adjust } from "../ledger/adjust";
+import { reverse } from "../ledger/reverse";
+import { sweepFlags } from "../fraud/flags";
 import { expireCard } from "../expiry/expire";
 import { createMerchant } from "../merchants/verbs";
 import { createProgram, updateProgram } from "../programs/verbs";
@@ -160,7 +163,67 @@ export async function seedDemo(db: Db, opts: { customers?: number; log?: (line: 
     await expireCard(ctx, card.id);
   }
 
+  await seedSuspiciousActivity(ctx, { points, downtown: downtown!, harbor: harbor!, pastry: catalog[1]! });
+  log(`  ${(await sweepFlags(db, merchant.id)).length} fraud flags raised`);
+
   const { key } = await createApiKey(ctx, { name: "Demo key" });
   log(`  ${await db.$count(vouchers, eq(vouchers.merchantId, merchant.id))} vouchers issued`);
   return { merchant, apiKey: key, programs: { points, stamps } };
+}
+
+/**
+ * What the Flags page should have something to say about, inside one recent clock hour so the sweep
+ * that follows finds it: a card earning again and again at the till, a purchase far above the
+ * shop's usual, a burst of sign-ups from one address with numbered emails, points spent the
+ * minute they were given, and a shift lead whose corrections dwarf the team's.
+ */
+async function seedSuspiciousActivity(ctx: Ctx, d: { points: Program; downtown: Location; harbor: Location; pastry: Reward }) {
+  const HOUR = 3_600_000;
+  const MIN = 60_000;
+  // Two minutes into the clock hour that began at least 20 minutes ago: every burst below (13
+  // minutes at most) fits in that hour, is over at least 5 minutes before now, and lies inside the
+  // two hours the sweep looks at.
+  const anchor = Math.floor((Date.now() - 20 * MIN) / HOUR) * HOUR + 2 * MIN;
+  const at = (c: Ctx, t: number) => ({ ...c, now: () => new Date(t) });
+  const team = async (email: string, name: string, role: Role) => {
+    const id = crypto.randomUUID();
+    await ctx.db.insert(users).values({ id, email, name });
+    await ctx.db.insert(memberships).values({ id: newId("mem"), merchantId: ctx.merchantId, userId: id, role });
+    return { ...ctx, actor: { type: "user" as const, id, role }, source: "scanner" };
+  };
+  const casey = await team("casey@beanthere.test", "Casey Quinn", "staff");
+  const jordan = await team("jordan@beanthere.test", "Jordan Lee", "staff");
+  const riley = await team("riley@beanthere.test", "Riley Park", "staff");
+  const sam = await team("sam@beanthere.test", "Sam Ortiz", "admin");
+  const member = async (email: string, name: string, when: number, joinIp: string | null = null) =>
+    (await enroll(at(ctx, when), { programId: d.points.id, customer: { email, name } }, { joinIp })).card;
+
+  // The team's ordinary shifts, hours earlier: a few earns each, one correction.
+  const regulars = [await member("pat.doe@example.com", "Pat Doe", anchor - 10 * HOUR), await member("kim.fox@example.com", "Kim Fox", anchor - 10 * HOUR)];
+  for (const [i, who] of [casey, jordan, riley, sam].entries()) {
+    for (const card of regulars) await earn(at(who, anchor - 5 * HOUR + i * 10 * MIN), { cardId: card.id, purchase: { amount: 650, currency: "USD" }, locationId: d.downtown.id });
+  }
+  await adjust(at(sam, anchor - 4 * HOUR), { cardId: regulars[0]!.id, amount: 20, reason: "missed scan yesterday" });
+
+  // Eight earns on one card in eight minutes at the till.
+  const ray = await member("ray.rapid@example.com", "Ray Rapid", anchor - 10 * MIN);
+  for (let i = 0; i < 8; i++) await earn(at(casey, anchor + i * MIN), { cardId: ray.id, purchase: { amount: 450, currency: "USD" }, locationId: d.downtown.id });
+
+  // A $480 purchase where coffee and a pastry usually cost a few dollars.
+  await earn(at(jordan, anchor + MIN), { cardId: regulars[1]!.id, purchase: { amount: 48_000, currency: "USD" }, locationId: d.harbor.id });
+
+  // Six cards from one address in two minutes, emails numbered with plus-addressing.
+  for (let i = 1; i <= 6; i++) await member(`promo.hunter+${i}@example.com`, `Promo ${i}`, anchor + i * 20_000, "203.0.113.50");
+
+  // Points given and spent within a minute on a card that had none.
+  const quick = await member("quick.spend@example.com", "Quinn Spend", anchor - 10 * MIN);
+  await earn(at(riley, anchor + 2 * MIN), { cardId: quick.id, purchase: { amount: 2_600, currency: "USD" }, locationId: d.harbor.id });
+  await redeemReward(at(riley, anchor + 3 * MIN), { cardId: quick.id, rewardId: d.pastry.id });
+
+  // The shift lead's corrections: adjustments and quick reversals far above the rest of the team.
+  for (let i = 0; i < 4; i++) await adjust(at(sam, anchor + (4 + i) * MIN), { cardId: regulars[i % 2]!.id, amount: 50 + i * 25, reason: "customer complaint" });
+  for (let i = 0; i < 3; i++) {
+    const given = await earn(at(sam, anchor + (8 + i * 2) * MIN), { cardId: regulars[1]!.id, points: 100 });
+    await reverse(at(sam, anchor + (9 + i * 2) * MIN), { entryId: given.entry.id, reason: "entered twice" });
+  }
 }

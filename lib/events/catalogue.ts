@@ -78,6 +78,13 @@ export const EVENT_CATALOGUE = {
   "card.language_changed": { label: "Card language changed", webhook: false, feed: false, payload: z.object({ cardId: id, programId: id, language: z.string() }) },
   // The card's holder changed their name (the passes show it).
   "card.details_changed": { label: "Member details changed", webhook: false, feed: false, payload: z.object({ cardId: id, programId: id }) },
+  // A fraud or abuse rule fired (lib/fraud): the flag waits on the Flags page; a card flag holds the card.
+  "flag.raised": {
+    label: "Fraud flag raised",
+    webhook: true,
+    feed: false,
+    payload: z.object({ flagId: id, rule: z.string(), subjectType: z.string(), subjectId: z.string(), cardId: id.nullable(), held: z.boolean(), summary: z.string() }),
+  },
   // Background work: schedules, payout runs, webhook deliveries and wallet messages.
   "campaign.scheduled": {
     label: "Campaign scheduled",

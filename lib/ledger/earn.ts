@@ -52,6 +52,8 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
     const program = locked.program;
     let card = locked.card;
     if (card.status !== "active") throw new AppError("inactive", "This card is closed.");
+    // A fraud flag holds the card (lib/fraud/flags.ts): a column of the row just locked, so no extra query.
+    if (card.heldByFlagId) throw new AppError("card_held", "This card is on hold for review: no points can be added until the owner or an admin releases it.");
     if (program.status !== "active") throw new AppError("inactive", `The program is ${program.status}.`);
     if (input.locationId) await assertLocation(tx, input.locationId);
 

@@ -52,7 +52,8 @@ if (process.env.E2E_SKIP_BUILD !== "1" || !fs.existsSync(path.join(root, distDir
 
 // Started without npx in between, so stopping this process stops the server too.
 // BENCH_ROUTES at run time only: the build above was made without it, so the bench route must not exist (a 404).
-const server = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, env: { ...env, BENCH_ROUTES: "1" }, stdio: "inherit" });
+// DEMO_LOGIN at run time too: the flags spec signs in as the demo owner, whose shop is seeded with suspicious activity.
+const server = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, env: { ...env, BENCH_ROUTES: "1", DEMO_LOGIN: "1" }, stdio: "inherit" });
 const stop = () => {
   server.kill("SIGTERM");
 };

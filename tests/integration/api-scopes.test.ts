@@ -68,6 +68,7 @@ const EXPECTED: Record<string, ApiScope> = {
   "GET /goals": "read",
   "POST /goals": "manage",
   "GET /goals/{id}": "read",
+  "GET /reports/{name}": "read",
 };
 
 const OPERATIONS = API_ROUTES.flatMap(operationsOf).map((op) => ({ ...op, name: `${op.method} ${op.path}` }));

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { campaigns, cards as cardsTable, invitations, ledgerEntries, merchants, memberships, sessions, users, type Role } from "@/db/schema";
+import { campaigns, cards as cardsTable, fraudFlags, invitations, ledgerEntries, merchants, memberships, sessions, users, type Role } from "@/db/schema";
 import { campaignCost } from "@/lib/campaigns/cost";
 import { activateCampaign, describeOffer } from "@/lib/campaigns/run";
 import { createCampaign, scheduleCampaign } from "@/lib/campaigns/verbs";
@@ -58,7 +58,11 @@ async function makeWorld() {
   const startable = await createCampaign(m.ctx, { ...campaignInput(program.id, "Start me"), schedule: false });
   const segments = [await createSegment(m.ctx, { name: "Kept", definition: { match: "all", conditions: [] } }), await createSegment(m.ctx, { name: "Dropped", definition: { match: "all", conditions: [] } })];
   const goal = await createGoal(m.ctx, { programId: program.id, name: "Team effort", metric: "visits", target: 100, reward: { kind: "points", points: 5 }, ...goalWindow() });
-  return { m, program, reward, card, voucher, loc1, loc2, apiKey, target, invitationId, members, other, outsider, jobs, draft, startable, segments, goal };
+  // A flag about a card of its own, so holding it leaves the other samples' card alone.
+  const flagged = await makeCard(m, program.id);
+  const flagId = newId("flg");
+  await m.db.insert(fraudFlags).values({ id: flagId, merchantId: m.merchantId, rule: "card_velocity", subjectType: "card", subjectId: flagged.id, window: "2026-01-01T10", cardId: flagged.id, summary: "6 earns", evidence: { earns: 6 } });
+  return { m, program, reward, card, voucher, loc1, loc2, apiKey, target, invitationId, members, other, outsider, jobs, draft, startable, segments, goal, flagId };
 }
 
 /** A valid input for each action against the first business. `reachesIn`: it names that business's objects. */
@@ -111,6 +115,8 @@ const SAMPLES: Record<string, { input: (w: World) => unknown; reachesIn: boolean
   "goals.create": { input: (w) => ({ programId: w.program.id, name: "More", metric: "visits", target: 50, reward: { kind: "voucher", rewardId: w.reward.id }, ...goalWindow() }), reachesIn: true },
   "goals.update": { input: (w) => ({ goalId: w.goal.id, target: 120 }), reachesIn: true },
   "goals.cancel": { input: (w) => ({ goalId: w.goal.id }), reachesIn: true },
+  "flags.resolve": { input: (w) => ({ flagId: w.flagId, action: "hold" }), reachesIn: true },
+  "digest.set": { input: () => ({ enabled: false }), reachesIn: false },
 };
 
 function goalWindow() {
@@ -140,7 +146,7 @@ describe("server actions", () => {
     for (const a of member) expect(a.permission, a.name).toBeTruthy();
     const mine = member.filter((a) => !SAMPLES[a.name]);
     // Actions of other sections fall back to the generic check below; ours all have real samples.
-    expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff|campaigns|segments|insights|payouts|webhooks|goals)\./.test(a.name)).map((a) => a.name)).toEqual([]);
+    expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff|campaigns|segments|insights|payouts|webhooks|goals|flags|digest)\./.test(a.name)).map((a) => a.name)).toEqual([]);
   });
 
   const memberActions = () => [...ACTIONS.values()].filter((a) => a.kind === "member");

@@ -67,6 +67,7 @@ describe("the event catalogue", () => {
       "referral.credited",
       "program.changed",
       "reward.changed",
+      "flag.raised",
       "campaign.cancelled",
       "campaign.started",
       "campaign.ended",

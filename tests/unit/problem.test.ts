@@ -20,6 +20,7 @@ const EXPECTED: Record<ErrorCode, number> = {
   invalid_token: 422,
   wrong_merchant: 404,
   inactive: 409,
+  card_held: 409,
   rate_limited: 429,
   unavailable: 503,
 };

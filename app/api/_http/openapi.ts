@@ -28,7 +28,7 @@ const DESCRIPTIONS: Record<ErrorStatus, string> = {
   401: "Missing or invalid API key",
   403: "The API key may not do this: a scope it lacks, or a location it is not bound to",
   404: "Not found (or another merchant's)",
-  409: "Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive",
+  409: "Conflict: insufficient_balance, out_of_stock, not_available, already_redeemed, idempotency_conflict, inactive, card_held",
   410: "Expired",
   422: "Invalid input; `errors` lists the fields",
   429: "Rate limited; see Retry-After",
@@ -60,7 +60,8 @@ export function openApiDocument(serverUrl: string, routes: readonly RouteModule[
         ? []
         : [{ name: "Idempotency-Key", in: "header", required: false, description: "Retry-safe key, unique per merchant; replays return the first result.", schema: { type: "string", maxLength: 255 } }]),
     ];
-    const ok = { description: "OK", headers: RATE_LIMIT_HEADERS, content: { "application/json": { schema: schema(contract.response.schema, "output") } } };
+    const streams = Object.fromEntries((contract.response.streams ?? []).map((type) => [type, { schema: { type: "string", description: "Streamed as it is produced." } }]));
+    const ok = { description: "OK", headers: RATE_LIMIT_HEADERS, content: { "application/json": { schema: schema(contract.response.schema, "output") }, ...streams } };
     const responses: Record<string, unknown> = { [contract.response.status]: ok };
     for (const status of contract.response.also ?? []) responses[status] = ok;
     for (const status of errorStatuses(contract, method)) {

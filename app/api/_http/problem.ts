@@ -20,6 +20,7 @@ const TITLES: Record<ErrorCode | "internal", string> = {
   invalid_token: "Invalid code",
   wrong_merchant: "Not found",
   inactive: "Not active",
+  card_held: "Card held for review",
   rate_limited: "Too many requests",
   unavailable: "Temporarily unavailable",
   internal: "Internal error",

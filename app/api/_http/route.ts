@@ -40,14 +40,26 @@ export type ApiContract<
   body?: BS;
   /** The query string's schema; every field carries a `.describe()` for the document. */
   query?: QS;
-  /** The success status and body; `also` lists other success statuses with the same body. */
-  response: { status: St; schema: RS; also?: readonly Also[] };
+  /**
+   * The success status and body; `also` lists other success statuses with the same body. `streams`
+   * lists media types a GET may answer with as a streamed body (a CSV export) besides JSON; the
+   * handler then returns `{ status, stream }` instead of `{ status, body }`.
+   */
+  response: { status: St; schema: RS; also?: readonly Also[]; streams?: readonly string[] };
   /** Error statuses of the verb, besides those the wrapper answers with itself. */
   errors?: readonly ErrorStatus[];
 };
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
 type ParamsOf<Params extends readonly string[]> = { [K in Params[number]]: string };
+
+/**
+ * A success body sent as it is produced, not built in memory first (exports). Only GETs stream: a
+ * write's answer is stored for Idempotency-Key replay, so it must be whole.
+ */
+export type StreamedBody = { contentType: string; body: ReadableStream<Uint8Array>; filename?: string };
+
+type HandlerResult<St extends number, Body> = { status: St; body: Body } | { status: St; stream: StreamedBody };
 
 /** A v1 route handler as Next calls it, carrying its contract. */
 export type ApiHandler<P = Record<string, string>> = ((request: Request, route?: { params: Promise<P> }) => Promise<Response>) & { contract: ApiContract };
@@ -103,7 +115,7 @@ export function apiRoute<
   contract: ApiContract<Params, BS, QS, RS, St, Also>,
   // The answer is checked against the declared schema's type. TypeScript widens string literals
   // written inline in the answer ({ kind: "card" }) to string here: write them `as const`.
-  handler: (args: { ctx: Ctx; body: Infer<BS>; query: Infer<QS>; params: ParamsOf<Params>; request: Request }) => Promise<{ status: NoInfer<St | Also>; body: NoInfer<z.output<RS>> }>,
+  handler: (args: { ctx: Ctx; body: Infer<BS>; query: Infer<QS>; params: ParamsOf<Params>; request: Request }) => Promise<HandlerResult<NoInfer<St | Also>, NoInfer<z.output<RS>>>>,
 ): ApiHandler<ParamsOf<Params>> {
   const route = async (request: Request, route?: { params: Promise<ParamsOf<Params>> }): Promise<Response> => {
     let rateHeaders: Record<string, string> = {};
@@ -133,6 +145,7 @@ export function apiRoute<
 
       if (request.method === "GET" || request.method === "HEAD") {
         const result = await handler({ ctx, body, query, params, request });
+        if ("stream" in result) return streamed(result.status, result.stream, rateHeaders);
         return json(result.status, result.body, rateHeaders);
       }
 
@@ -141,7 +154,11 @@ export function apiRoute<
         throw new AppError("invalid", "Idempotency-Key must be 1 to 255 characters.", { errors: [{ path: "Idempotency-Key", message: "1 to 255 characters" }] });
       }
       const result = await withTransaction(ctx, async (tx) => {
-        const run = async (): Promise<{ status: number; body: unknown }> => handler({ ctx: tx, body, query, params, request });
+        const run = async (): Promise<{ status: number; body: unknown }> => {
+          const result = await handler({ ctx: tx, body, query, params, request });
+          if ("stream" in result) throw new Error(`${request.method} ${contract.summary}: only GET answers may stream`);
+          return result;
+        };
         if (!key) return { ...(await run()), replayed: false };
         return onceForKey(tx, key, requestHash([request.method, requestUrl().pathname, raw ?? null]), run);
       });
@@ -154,6 +171,12 @@ export function apiRoute<
     }
   };
   return Object.assign(route, { contract: contract as ApiContract });
+}
+
+/** A streamed success: the body flows to the client as the handler's stream produces it. */
+function streamed(status: number, stream: StreamedBody, headers: Record<string, string>): Response {
+  const disposition: Record<string, string> = stream.filename ? { "content-disposition": `attachment; filename="${stream.filename.replace(/[^A-Za-z0-9._-]/g, "")}"` } : {};
+  return new Response(stream.body, { status, headers: { "content-type": stream.contentType, "cache-control": "no-store", ...disposition, ...headers } });
 }
 
 /** Path parameters arrive URL-decoded: a NUL or other control character is refused before it reaches the database. */

@@ -18,6 +18,7 @@ import * as r_goals_id from "./goals/[id]/route";
 import * as r_programs from "./programs/route";
 import * as r_programs_id from "./programs/[id]/route";
 import * as r_programs_id_automations from "./programs/[id]/automations/route";
+import * as r_reports_name from "./reports/[name]/route";
 import * as r_rewards from "./rewards/route";
 import * as r_rewards_id from "./rewards/[id]/route";
 import * as r_scan from "./scan/route";
@@ -51,6 +52,7 @@ export const API_ROUTES: RouteModule[] = [
   { path: "/programs", module: r_programs },
   { path: "/programs/{id}", module: r_programs_id },
   { path: "/programs/{id}/automations", module: r_programs_id_automations },
+  { path: "/reports/{name}", module: r_reports_name },
   { path: "/rewards", module: r_rewards },
   { path: "/rewards/{id}", module: r_rewards_id },
   { path: "/scan", module: r_scan },
