@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNotNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import {
   cards,
@@ -49,33 +49,87 @@ const MAX_PASS_LOCATIONS = 10;
 
 export type CardLookup = { cardId: string } | { publicToken: string };
 
+const viewColumns = { card: cards, program: programs, merchant: merchants, customer: { id: customers.id, name: customers.name, email: customers.email, language: customers.language } };
+
+type ViewRow = { card: Card; program: Program; merchant: Merchant; customer: CardView["customer"] };
+
 /** Loads a card with its program, merchant and catalog; null when there is no such card. */
 export async function loadCardView(db: Executor, lookup: CardLookup, now: Date = new Date()): Promise<CardView | null> {
   const where = "cardId" in lookup ? eq(cards.id, lookup.cardId) : eq(cards.publicToken, lookup.publicToken);
   const [row] = await db
-    .select({ card: cards, program: programs, merchant: merchants, customer: { id: customers.id, name: customers.name, email: customers.email, language: customers.language } })
+    .select(viewColumns)
     .from(cards)
     .innerJoin(programs, eq(programs.id, cards.programId))
     .innerJoin(merchants, eq(merchants.id, cards.merchantId))
     .innerJoin(customers, eq(customers.id, cards.customerId))
     .where(where);
   if (!row) return null;
-  const { card, program, merchant, customer } = row;
-
   const [catalog, places, expiring] = await Promise.all([
     db
       .select()
       .from(rewards)
-      .where(and(eq(rewards.programId, program.id), eq(rewards.active, true)))
+      .where(and(eq(rewards.programId, row.program.id), eq(rewards.active, true)))
       .orderBy(asc(rewards.cost), asc(rewards.id)),
     db
       .select()
       .from(locations)
-      .where(and(eq(locations.merchantId, merchant.id), isNotNull(locations.latitude), isNotNull(locations.longitude)))
+      .where(and(eq(locations.merchantId, row.merchant.id), isNotNull(locations.latitude), isNotNull(locations.longitude)))
       .orderBy(asc(locations.createdAt), asc(locations.id))
       .limit(MAX_PASS_LOCATIONS),
-    soonestExpiry(db, card, program, merchant, now),
+    soonestExpiry(db, row.card, row.program, row.merchant, now),
   ]);
+  return assembleView(db, row, catalog, places, expiring, now);
+}
+
+/**
+ * The views of many cards at once (a batch of wallet syncs): one read of the cards with their
+ * programs, merchants and holders, one of the programs' rewards, one of the merchants' locations;
+ * then per card only what is its own (the points that lapse next, the tier window). Cards that do
+ * not exist are left out.
+ */
+export async function loadCardViews(db: Executor, cardIds: string[], now: Date = new Date()): Promise<Map<string, CardView>> {
+  const views = new Map<string, CardView>();
+  if (cardIds.length === 0) return views;
+  const rows = await db
+    .select(viewColumns)
+    .from(cards)
+    .innerJoin(programs, eq(programs.id, cards.programId))
+    .innerJoin(merchants, eq(merchants.id, cards.merchantId))
+    .innerJoin(customers, eq(customers.id, cards.customerId))
+    .where(inArray(cards.id, [...new Set(cardIds)]));
+  if (rows.length === 0) return views;
+  const programIds = [...new Set(rows.map((r) => r.program.id))];
+  const merchantIds = [...new Set(rows.map((r) => r.merchant.id))];
+  const [catalog, places] = await Promise.all([
+    db
+      .select()
+      .from(rewards)
+      .where(and(inArray(rewards.programId, programIds), eq(rewards.active, true)))
+      .orderBy(asc(rewards.cost), asc(rewards.id)),
+    db
+      .select()
+      .from(locations)
+      .where(and(inArray(locations.merchantId, merchantIds), isNotNull(locations.latitude), isNotNull(locations.longitude)))
+      .orderBy(asc(locations.createdAt), asc(locations.id)),
+  ]);
+  const built = await Promise.all(
+    rows.map(async (row) =>
+      assembleView(
+        db,
+        row,
+        catalog.filter((r) => r.programId === row.program.id),
+        places.filter((l) => l.merchantId === row.merchant.id).slice(0, MAX_PASS_LOCATIONS),
+        await soonestExpiry(db, row.card, row.program, row.merchant, now),
+        now,
+      ),
+    ),
+  );
+  for (const view of built) views.set(view.card.id, view);
+  return views;
+}
+
+async function assembleView(db: Executor, row: ViewRow, catalog: Reward[], places: Location[], expiring: SoonestExpiry | null, now: Date): Promise<CardView> {
+  const { card, program, merchant, customer } = row;
 
   let tier: CardView["tier"] = null;
   if (program.tiers && card.tier) {
