@@ -19,8 +19,8 @@ import {
 } from "../../db/schema";
 import { systemActor, type TxCtx } from "../context";
 import type { Language } from "../i18n/languages";
-import { earnedInWindow } from "../tiers/recompute";
-import { soonestExpiry, type SoonestExpiry } from "../expiry/soonest";
+import { earnedInWindow, earnedInWindows } from "../tiers/recompute";
+import { soonestExpiries, soonestExpiry, type SoonestExpiry } from "../expiry/soonest";
 import { nextTier } from "../tiers/schema";
 import { rewardUnavailable } from "../rewards/availability";
 
@@ -112,6 +112,15 @@ export async function loadCardViews(db: Executor, cardIds: string[], now: Date =
       .where(and(inArray(locations.merchantId, merchantIds), isNotNull(locations.latitude), isNotNull(locations.longitude)))
       .orderBy(asc(locations.createdAt), asc(locations.id)),
   ]);
+  // What is each card's own, for all of them at once: the points that lapse next, the tier window's earnings.
+  const [expiring, earned] = await Promise.all([
+    soonestExpiries(db, rows, now),
+    earnedInWindows(
+      db,
+      rows.flatMap((r) => (r.program.tiers && r.card.tier ? [{ id: r.card.id, windowDays: r.program.tiers.windowDays }] : [])),
+      now,
+    ),
+  ]);
   const built = await Promise.all(
     rows.map(async (row) =>
       assembleView(
@@ -119,8 +128,9 @@ export async function loadCardViews(db: Executor, cardIds: string[], now: Date =
         row,
         catalog.filter((r) => r.programId === row.program.id),
         places.filter((l) => l.merchantId === row.merchant.id).slice(0, MAX_PASS_LOCATIONS),
-        await soonestExpiry(db, row.card, row.program, row.merchant, now),
+        expiring.get(row.card.id) ?? null,
         now,
+        earned.get(row.card.id),
       ),
     ),
   );
@@ -128,13 +138,21 @@ export async function loadCardViews(db: Executor, cardIds: string[], now: Date =
   return views;
 }
 
-async function assembleView(db: Executor, row: ViewRow, catalog: Reward[], places: Location[], expiring: SoonestExpiry | null, now: Date): Promise<CardView> {
+async function assembleView(
+  db: Executor,
+  row: ViewRow,
+  catalog: Reward[],
+  places: Location[],
+  expiring: SoonestExpiry | null,
+  now: Date,
+  knownEarned?: number,
+): Promise<CardView> {
   const { card, program, merchant, customer } = row;
 
   let tier: CardView["tier"] = null;
   if (program.tiers && card.tier) {
     const ctx = { db, merchantId: merchant.id, actor: systemActor("card-view"), source: "view" } as unknown as TxCtx;
-    const earned = await earnedInWindow(ctx, card.id, program.tiers.windowDays);
+    const earned = knownEarned ?? (await earnedInWindow(ctx, card.id, program.tiers.windowDays));
     const up = nextTier(program.tiers, earned);
     tier = { name: card.tier, next: up ? { name: up.name, remaining: up.threshold - earned } : null };
   }

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { appleRegistrations, googleWalletMessages, googleWalletObjects } from "@/db/schema";
 import { cardQrToken } from "@/lib/cards/token";
-import { loadCardView } from "@/lib/cards/view";
+import { loadCardView, loadCardViews } from "@/lib/cards/view";
 import { earn } from "@/lib/ledger/earn";
 import { createWalletSync } from "@/jobs/wallet-sync";
 import { updateProgram } from "@/lib/programs/verbs";
@@ -238,6 +238,40 @@ describe("Google Wallet", () => {
     await syncGoogleCard(m.db, deps, card.id);
     expect(google.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`POST /loyaltyClass`, `PATCH /loyaltyClass/${gw.classId(program.id)}`]);
     expect(google.classes.get(gw.classId(program.id))).toMatchObject({ hexBackgroundColor: "#7c2d12" });
+  });
+});
+
+describe("a batch's views", () => {
+  it("are the views card by card: the points that lapse next (per merchant time zone), the tier and its next step", async () => {
+    const other = await makeMerchant();
+    const tiers = { windowDays: 365, levels: [{ name: "Member", threshold: 0, multiplier: 1 }, { name: "Gold", threshold: 100, multiplier: 1 }] };
+    const expiring = await makeProgram(m, { name: "Lapsing", expiry: { kind: "rolling", days: 30 }, tiers });
+    const elsewhere = await makeProgram(other, { name: "Elsewhere", expiry: { kind: "rolling", days: 60 } });
+    const plain = await makeProgram(m, { name: "Plain" });
+    const cards = [
+      await makeCard(m, expiring.id),
+      await makeCard(m, expiring.id),
+      await makeCard(other, elsewhere.id),
+      await makeCard(m, plain.id),
+      await makeCard(m, expiring.id),
+    ];
+    await earn(m.ctx, { cardId: cards[0]!.id, points: 40 });
+    await earn(m.ctx, { cardId: cards[0]!.id, points: 80 });
+    await earn(m.ctx, { cardId: cards[1]!.id, points: 5 });
+    await earn(other.ctx, { cardId: cards[2]!.id, points: 12 });
+    await earn(m.ctx, { cardId: cards[3]!.id, points: 9 });
+
+    const batch = await loadCardViews(m.db, [...cards.map((c) => c.id), "crd_missing"]);
+    expect([...batch.keys()].sort()).toEqual(cards.map((c) => c.id).sort());
+    expect(batch.get(cards[0]!.id)!.expiring).toMatchObject({ points: 120 });
+    expect(batch.get(cards[2]!.id)!.expiring).toMatchObject({ points: 12 });
+    expect(batch.get(cards[0]!.id)!.tier).toMatchObject({ name: "Gold" });
+    for (const c of cards) {
+      const one = await loadCardView(m.db, { cardId: c.id });
+      const { modifiedAt: _a, ...fromBatch } = batch.get(c.id)!;
+      const { modifiedAt: _b, ...alone } = one!;
+      expect(fromBatch).toEqual(alone);
+    }
   });
 });
 
