@@ -55,12 +55,14 @@ export async function runWalletBench() {
   const database = await freshDatabase("wallet");
   const merchant = merchantFor(database.url);
   // BENCH_WALLET_PROFILE=1: the server runs under node --cpu-prof; a summary of the load's profile is printed at the end.
+  // BENCH_DIRECT=1: node runs next's entry point itself instead of `npx next start` (on the loaded shared
+  // machine the API answered far faster this way; see README).
   const profileDir = path.join(ROOT, ".data", "profiles");
   const profileBefore = PROFILE ? new Set((fs.mkdirSync(profileDir, { recursive: true }), fs.readdirSync(profileDir))) : null;
   const server = await startServer({
     port: 3951,
     databaseUrl: database.url,
-    ...(PROFILE ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] } : {}),
+    ...(PROFILE ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] } : process.env.BENCH_DIRECT ? { nodeArgs: [] } : {}),
     env: {
       BENCH_ROUTES: "1",
       RATE_LIMIT_API_PER_MINUTE: "100000000",
@@ -238,6 +240,8 @@ export async function runWalletBench() {
         checkpointing: CHECKPOINTING,
         database: "postgres",
         build: "next build, next start (production)",
+        // How the server was started: through npx (the other benches' way) or node running next's entry directly (BENCH_DIRECT=1).
+        server: PROFILE ? "node --cpu-prof next start" : process.env.BENCH_DIRECT ? "node next start" : "npx next start",
       },
       machine: { ...machine(), loadAverageAtStart, loadAverageAtEnd },
       changes: mainResult.changes,
