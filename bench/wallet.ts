@@ -1,12 +1,15 @@
 // bench/wallet — from a balance change to the wallets: 50 earns per second (open loop) through the API of
 // `next start` (production build, Postgres), every card in Apple Wallet (a push token) and Google Wallet (a
 // loyalty object). Background jobs run the real way: the outbox sends events to an Inngest stand-in
-// (bench/support/inngest-executor.ts), which debounces and calls the app's /api/inngest with signed
-// requests. Measured: the time from the commit of each change (its API answer) to the first APNs push for
-// the card at the local APNs fake, and to the first Google PATCH at the local Google fake that shows the
-// new balance — debounce included. Same-run reference: the earn round trip itself.
+// (bench/support/inngest-executor.ts), which batches them as the wallet sync's batchEvents says and calls
+// the app's /api/inngest with signed requests. Measured: the time from the commit of each change (its API
+// answer) to the first APNs push for the card at the local APNs fake, and to the first Google PATCH at the
+// local Google fake that shows the new balance — the batch wait included. Same-run references: the earn
+// round trip itself, and the same pipeline at 5 changes a second.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -17,7 +20,8 @@ import { startGoogleFake } from "../tests/support/google-fake";
 import { testWalletCerts } from "../tests/support/wallet-certs";
 import { startInngestExecutor } from "./support/inngest-executor";
 import { machine } from "./support/load";
-import { buildOnce, freshDatabase, percentile, startServer, writeResult } from "./support/server";
+import { summarize } from "./support/profile-summary";
+import { buildOnce, freshDatabase, percentile, ROOT, startServer, writeResult } from "./support/server";
 import { merchantFor, openShop, randomOf } from "./support/setup";
 
 const RATE = Number(process.env.BENCH_WALLET_RATE ?? 50);
@@ -25,11 +29,13 @@ const SECONDS = Number(process.env.BENCH_WALLET_SECONDS ?? 30);
 const CARDS = Number(process.env.BENCH_WALLET_CARDS ?? 300);
 const LIGHT_RATE = Number(process.env.BENCH_WALLET_LIGHT_RATE ?? 5);
 const LIGHT_SECONDS = Number(process.env.BENCH_WALLET_LIGHT_SECONDS ?? 10);
-const DEBOUNCE_SECONDS = process.env.WALLET_SYNC_DEBOUNCE_SECONDS ?? "2";
+const BATCH_SECONDS = process.env.WALLET_SYNC_BATCH_SECONDS ?? "1";
+const BATCH_SIZE = process.env.WALLET_SYNC_BATCH_SIZE ?? "100";
 const CONCURRENCY = Number(process.env.BENCH_WALLET_CONCURRENCY ?? 8);
 // SDK v4 checkpointing (its default with Inngest Cloud): a run's steps in one call to /api/inngest.
 const CHECKPOINTING = process.env.BENCH_INNGEST_CHECKPOINT !== "0";
 const TARGET = { p95Ms: 5000, rate: 50 };
+const PROFILE = process.env.BENCH_WALLET_PROFILE === "1";
 
 type Change = { cardId: string; sentAt: number; committedAt: number; balance: number; status: number; roundTripMs: number };
 
@@ -48,9 +54,15 @@ export async function runWalletBench() {
   const executor = await startInngestExecutor({ signingKey, concurrency: CONCURRENCY, checkpointing: CHECKPOINTING });
   const database = await freshDatabase("wallet");
   const merchant = merchantFor(database.url);
+  // BENCH_WALLET_PROFILE=1: the server runs under node --cpu-prof; a summary of the load's profile is printed at the end.
+  // BENCH_DIRECT=1: node runs next's entry point itself instead of `npx next start` (on the loaded shared
+  // machine the API answered far faster this way; see README).
+  const profileDir = path.join(ROOT, ".data", "profiles");
+  const profileBefore = PROFILE ? new Set((fs.mkdirSync(profileDir, { recursive: true }), fs.readdirSync(profileDir))) : null;
   const server = await startServer({
     port: 3951,
     databaseUrl: database.url,
+    ...(PROFILE ? { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] } : process.env.BENCH_DIRECT ? { nodeArgs: [] } : {}),
     env: {
       BENCH_ROUTES: "1",
       RATE_LIMIT_API_PER_MINUTE: "100000000",
@@ -59,7 +71,8 @@ export async function runWalletBench() {
       INNGEST_BASE_URL: executor.url,
       INNGEST_EVENT_KEY: "bench-event-key",
       INNGEST_SIGNING_KEY: signingKey,
-      WALLET_SYNC_DEBOUNCE_SECONDS: DEBOUNCE_SECONDS,
+      WALLET_SYNC_BATCH_SECONDS: BATCH_SECONDS,
+      WALLET_SYNC_BATCH_SIZE: BATCH_SIZE,
       // Apple: the test pass certificate, pushes to the local APNs fake (which trusts the test CA).
       APPLE_PASS_TYPE_ID: manifest.passTypeId,
       APPLE_TEAM_ID: manifest.teamId,
@@ -139,7 +152,7 @@ export async function runWalletBench() {
       }
       const offeredSeconds = Number(((performance.now() - start) / 1000).toFixed(1));
       await Promise.all(inFlight);
-      await new Promise((r) => setTimeout(r, Number(DEBOUNCE_SECONDS) * 1000 + 500));
+      await new Promise((r) => setTimeout(r, Number(BATCH_SECONDS) * 1000 + 500));
       // Until every run is done and no event waits in the outbox (a send that timed out goes with the next minute's sweep).
       const deadline = Date.now() + 300_000;
       for (;;) {
@@ -188,12 +201,14 @@ export async function runWalletBench() {
       };
     };
 
-    // First a light load (the pipeline's own latency, debounce included), then the target rate.
+    // First a light load (the pipeline's own latency, the batch wait included), then the target rate.
     const light = await drive(LIGHT_RATE, LIGHT_SECONDS);
     const lightResult = { ratePerSecond: LIGHT_RATE, seconds: LIGHT_SECONDS, ...measure(light.changes) };
     const runsBefore = executor.runs.length;
     const loadAverageAtStart = os.loadavg().map((l) => Number(l.toFixed(1)));
+    const cpuBefore = server.cpuSeconds();
     const main = await drive(RATE, SECONDS);
+    const serverCpuSeconds = Number((server.cpuSeconds() - cpuBefore).toFixed(1));
     const loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(1)));
     const offeredSeconds = main.offeredSeconds;
     const mainResult = measure(main.changes);
@@ -213,21 +228,25 @@ export async function runWalletBench() {
           ? "Measured on a shared 2-core machine under heavy load from other work (see machine): absolute times are not comparable between runs. "
           : "Measured on a quiet 2-core machine (see machine.loadAverageAtStart). ") +
         "Latency = from the commit of a balance change (its API answer reaching the client) to the first APNs push for the card arriving at the local APNs fake, " +
-        "and to the first Google PATCH of the card's object showing the new balance arriving at the local Google fake, debounce included. " +
-        "Jobs run through a local Inngest stand-in speaking Inngest's protocol (signed in-band sync, debounce per card, signed step calls to /api/inngest).",
+        "and to the first Google PATCH of the card's object showing the new balance arriving at the local Google fake, the batch wait included. " +
+        "Jobs run through a local Inngest stand-in speaking Inngest's protocol (signed in-band sync, batchEvents and concurrency as configured, signed step calls to /api/inngest).",
       setup: {
         ratePerSecond: RATE,
         seconds: SECONDS,
         offeredSeconds: Number(offeredSeconds.toFixed(1)),
         cards: CARDS,
-        debounceSeconds: Number(DEBOUNCE_SECONDS),
+        batch: { maxSize: Number(BATCH_SIZE), timeoutSeconds: Number(BATCH_SECONDS) },
         executorConcurrency: CONCURRENCY,
         checkpointing: CHECKPOINTING,
         database: "postgres",
         build: "next build, next start (production)",
+        // How the server was started: through npx (the other benches' way) or node running next's entry directly (BENCH_DIRECT=1).
+        server: PROFILE ? "node --cpu-prof next start" : process.env.BENCH_DIRECT ? "node next start" : "npx next start",
       },
       machine: { ...machine(), loadAverageAtStart, loadAverageAtEnd },
       changes: mainResult.changes,
+      // CPU seconds of the app's server (next start) from the first change of the load until its last run ended: the earns and the wallet syncs.
+      serverCpuSeconds,
       runs: {
         total: runs.length,
         byFunction: Object.fromEntries([...new Set(runs.map((r) => r.fnId))].map((id) => [id, runs.filter((r) => r.fnId === id).length])),
@@ -237,9 +256,10 @@ export async function runWalletBench() {
         maxQueued: executor.state.maxQueued,
         events: { received: executor.state.events, duplicatesDropped: executor.state.duplicates },
         checkpoints: executor.state.checkpoints,
-        // One wallet sync: waiting for a free slot of the executor, then its calls to /api/inngest (a step each, and the end).
+        // One wallet sync run (a batch): waiting for its turn (the function's concurrency, the executor's slots), then its calls to /api/inngest.
         walletSyncQueueMs: stats(syncRuns.map((r) => r.startedAt - r.queuedAt)),
         walletSyncRunMs: stats(syncRuns.map((r) => r.endedAt - r.startedAt)),
+        walletSyncEventsPerRun: stats(syncRuns.map((r) => r.events)),
         walletSyncCallsPerRun: syncRuns.length ? Number((syncRuns.reduce((n, r) => n + r.calls, 0) / syncRuns.length).toFixed(2)) : null,
       },
       appleMs: appleStats,
@@ -260,7 +280,8 @@ export async function runWalletBench() {
       `apple p50 ${appleStats.p50} p95 ${appleStats.p95} p99 ${appleStats.p99} ms (missing ${appleMissing}); google p50 ${googleStats.p50} p95 ${googleStats.p95} p99 ${googleStats.p99} ms (missing ${googleMissing}); ` +
         `earn round trip p95 ${earnStats.p95} ms; runs ${runs.length} (${result.runs.failed} failed)`,
     );
-    console.log(`wrote ${writeResult("wallet", result)}`);
+    if (PROFILE) console.log("profiled run: the result is not written (the profiler slows the server)");
+    else console.log(`wrote ${writeResult("wallet", result)}`);
     return result;
   } finally {
     await client.end({ timeout: 2 });
@@ -269,7 +290,23 @@ export async function runWalletBench() {
     await apns.close();
     await google.close();
     await database.drop();
+    if (profileBefore) await summarizeProfile(profileDir, profileBefore);
   }
+}
+
+/** The newest profile written since the bench began: a summary of the wallet sync's share (from the first call to /api/inngest on). */
+async function summarizeProfile(dir: string, before: Set<string>) {
+  for (let i = 0; i < 40; i++) {
+    const fresh = fs.readdirSync(dir).filter((f) => !before.has(f) && f.endsWith(".cpuprofile"));
+    if (fresh.length) {
+      const file = path.join(dir, fresh.sort().at(-1)!);
+      console.log(`profile: ${file}`);
+      summarize(file, 45, { afterUrl: /inngest/, skipSeconds: 2 });
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  console.warn("no profile was written");
 }
 
 if (require.main === module) void runWalletBench().then(() => process.exit(0), (e) => (console.error(e), process.exit(1)));

@@ -102,9 +102,12 @@ const schema = z.object({
   APPLE_WEB_SERVICE_URL: optional,
   // Development certificates from `npm run wallet:dev-certs`, used when APPLE_*/GOOGLE_* are unset (not in production).
   WALLET_DEV_CERTS_DIR: optional,
-  // Seconds the wallet sync waits for more changes of the same card before updating the wallets
-  // (short enough for a change to reach the phones within 5 s: bench/results/wallet.json).
-  WALLET_SYNC_DEBOUNCE_SECONDS: z.coerce.number().int().min(1).max(300).default(2),
+  // The wallet sync takes card changes in batches (Inngest batchEvents): a batch runs when it holds
+  // WALLET_SYNC_BATCH_SIZE changes or WALLET_SYNC_BATCH_SECONDS after its first change, whichever
+  // comes first (Inngest allows 1–60 s and, depending on the plan, up to 100 events). Short enough
+  // for a change to reach the phones within 5 s at 50 changes a second: bench/results/wallet.json.
+  WALLET_SYNC_BATCH_SECONDS: z.coerce.number().int().min(1).max(60).default(1),
+  WALLET_SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(100),
 
   // Google Wallet.
   GOOGLE_WALLET_ISSUER_ID: optional,

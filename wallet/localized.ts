@@ -5,9 +5,13 @@ import { LANGUAGES, translator, type Language, type Translator } from "../lib/i1
 /** One text of a pass in every language, and the one the card's holder chose. */
 export type LocalizedText = { text: string; all: Record<Language, string> };
 
+// One translator per language for every pass text (a pass has some thirty texts, each built in every language).
+let translators: [Language, Translator][] | undefined;
+
 /** Builds a pass text in every language with the same recipe (`tr => tr.t(...)`): numbers and plurals follow each language. */
 export function localizedText(lang: Language, build: (tr: Translator) => string): LocalizedText {
-  const all = Object.fromEntries(LANGUAGES.map((l) => [l, build(translator(l))])) as Record<Language, string>;
+  translators ??= LANGUAGES.map((l) => [l, translator(l)]);
+  const all = Object.fromEntries(translators.map(([l, tr]) => [l, build(tr)])) as Record<Language, string>;
   return { text: all[lang], all };
 }
 

@@ -12,7 +12,13 @@ import type { AddressInfo } from "node:net";
  *  - `sync()` is an in-band sync: a signed `PUT /api/inngest` that answers with the app's functions
  *    (triggers, debounce, retries, step URL);
  *  - each matching event starts a run, debounced per key like Inngest (the run waits `period` after
- *    the last event of its key, at most `timeout` after the first, and gets the last event);
+ *    the last event of its key, at most `timeout` after the first, and gets the last event), or
+ *    batched like Inngest's `batchEvents` (a batch per `key` value opens with its first event and
+ *    starts one run when it holds `maxSize` events or `timeout` after that first event; the run
+ *    gets them all as `events`, the first as `event`);
+ *  - a function's `concurrency` limits (per key value when keyed) hold its runs back, first come
+ *    first served, while that many of them are running; the stand-in's own `concurrency` caps all
+ *    runs together;
  *  - a run is driven through signed `POST /api/inngest?fnId=…&stepId=step` calls carrying the
  *    run's internal function id, which makes SDK v4 checkpoint (its default with Inngest Cloud): it
  *    runs the steps one after another in the same call, reporting each to
@@ -33,11 +39,37 @@ type FnConfig = {
   triggers: { event?: string; cron?: string; expression?: string }[];
   steps: Record<string, { runtime: { url: string }; retries?: { attempts?: number } }>;
   debounce?: { key?: string; period: string; timeout?: string };
+  batchEvents?: { maxSize: number; timeout: string; key?: string; if?: string };
+  concurrency?: number | { limit: number; key?: string; scope?: string } | { limit: number; key?: string; scope?: string }[];
 };
+
+/** A function's concurrency limits (Inngest's `concurrency`: a number, one limit, or up to two), account-scoped ones refused rather than guessed. */
+function concurrencyLimits(fn: FnConfig): { limit: number; key?: string }[] {
+  const c = fn.concurrency;
+  if (c === undefined) return [];
+  const list = typeof c === "number" ? [{ limit: c }] : Array.isArray(c) ? c : [c];
+  for (const l of list) {
+    if ("scope" in l && l.scope && l.scope !== "fn") throw new Error(`the local Inngest stand-in does not implement ${l.scope}-scoped concurrency (${fn.id})`);
+  }
+  return list.filter((l) => l.limit > 0);
+}
 
 type Event = { id?: string; name: string; data: Record<string, unknown>; ts?: number };
 
-export type RunRecord = { fnId: string; eventName: string; queuedAt: number; startedAt: number; endedAt: number; calls: number; attempts: number; ok: boolean; error?: string };
+export type RunRecord = {
+  fnId: string;
+  eventName: string;
+  /** Events in the run: 1, or a batch's size. */
+  events: number;
+  /** When the run was due: its batch complete or its debounce over. */
+  queuedAt: number;
+  startedAt: number;
+  endedAt: number;
+  calls: number;
+  attempts: number;
+  ok: boolean;
+  error?: string;
+};
 
 /** JSON with keys sorted and no spaces (RFC 8785 for the strings, integers and objects we send): what the SDK signs. */
 export function canonicalJson(value: unknown): string {
@@ -85,6 +117,8 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
   };
   let functions: FnConfig[] = [];
   const debounced = new Map<string, { event: Event; timer: NodeJS.Timeout; firstAt: number }>();
+  const batches = new Map<string, { events: Event[]; timer: NodeJS.Timeout }>();
+  const fnSlots = new Map<string, { running: number; waiting: (() => void)[] }>();
   const runs: RunRecord[] = [];
   const state = { events: 0, duplicates: 0, checkpoints: 0, running: 0, queued: 0, maxQueued: 0 };
   const waiting: (() => void)[] = [];
@@ -103,16 +137,31 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
     return { status: res.status, json };
   }
 
-  async function run(fn: FnConfig, event: Event): Promise<void> {
+  async function run(fn: FnConfig, event: Event, batch: Event[] = [event]): Promise<void> {
     const queuedAt = Date.now();
+    // The function's own concurrency limits first (per key value when keyed; runs wait in order), then the stand-in's.
+    const slots = concurrencyLimits(fn).map((l) => {
+      const id = `${fn.id}:${l.key ?? ""}:${l.key ? valueAt(event, l.key) : ""}`;
+      const slot = fnSlots.get(id) ?? { running: 0, waiting: [] };
+      fnSlots.set(id, slot);
+      return { slot, limit: l.limit };
+    });
+    for (const { slot, limit: own } of slots) {
+      // A slot freed by a run that ends is handed straight to the first waiter (it stays counted), so none is taken twice.
+      if (slot.running >= own) {
+        state.queued++;
+        state.maxQueued = Math.max(state.maxQueued, state.queued);
+        await new Promise<void>((resolve) => slot.waiting.push(resolve));
+        state.queued--;
+      } else slot.running++;
+    }
     if (state.running >= limit) {
       state.queued++;
       state.maxQueued = Math.max(state.maxQueued, state.queued);
       await new Promise<void>((resolve) => waiting.push(resolve));
       state.queued--;
-    }
-    state.running++;
-    const record: RunRecord = { fnId: fn.id, eventName: event.name, queuedAt, startedAt: Date.now(), endedAt: 0, calls: 0, attempts: 1, ok: false };
+    } else state.running++;
+    const record: RunRecord = { fnId: fn.id, eventName: event.name, events: batch.length, queuedAt, startedAt: Date.now(), endedAt: 0, calls: 0, attempts: 1, ok: false };
     const runId = randomUUID();
     try {
       const step = Object.values(fn.steps)[0]!;
@@ -126,7 +175,7 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
         url.searchParams.set("stepId", stepId);
         record.calls++;
         const ctx = { run_id: runId, attempt, disable_immediate_execution: false, use_api: false, ...(opts.checkpointing === false ? {} : { fn_id: `fn-${fn.id}`, qi_id: `qi-${runId}` }) };
-        const { status, json } = await call(url, { event, events: [event], steps, ctx, version: 2 });
+        const { status, json } = await call(url, { event, events: batch, steps, ctx, version: 2 });
         stepId = "step";
         if (status === 200) {
           record.ok = true;
@@ -154,8 +203,14 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
     } finally {
       record.endedAt = Date.now();
       runs.push(record);
-      state.running--;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      if (next) next();
+      else state.running--;
+      for (const { slot } of slots) {
+        const after = slot.waiting.shift();
+        if (after) after();
+        else slot.running--;
+      }
       checkpointed.delete(runId);
     }
   }
@@ -174,6 +229,23 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
     }
     for (const fn of functions) {
       if (!fn.triggers.some((t) => t.event === event.name && (!t.expression || matches(t.expression, event)))) continue;
+      if (fn.batchEvents) {
+        // Inngest's batching: a batch (per key value) opens with its first event and runs when full or at its timeout.
+        if (fn.batchEvents.if) throw new Error(`the local Inngest stand-in does not implement batchEvents.if (${fn.id})`);
+        const key = `${fn.id}:${fn.batchEvents.key ? valueAt(event, fn.batchEvents.key) : ""}`;
+        const start = (k: string) => {
+          const due = batches.get(k);
+          if (!due) return;
+          clearTimeout(due.timer);
+          batches.delete(k);
+          void run(fn, due.events[0]!, due.events);
+        };
+        const open = batches.get(key) ?? { events: [], timer: setTimeout(() => start(key), duration(fn.batchEvents.timeout, 1000)) };
+        batches.set(key, open);
+        open.events.push(event);
+        if (open.events.length >= fn.batchEvents.maxSize) start(key);
+        continue;
+      }
       if (!fn.debounce) {
         void run(fn, event);
         continue;
@@ -245,7 +317,7 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
     /** Resolves when no run is waiting, queued or running. */
     async idle(timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
-      while (debounced.size > 0 || state.running > 0 || state.queued > 0) {
+      while (debounced.size > 0 || batches.size > 0 || state.running > 0 || state.queued > 0) {
         if (Date.now() > deadline) throw new Error(`runs still pending after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -253,6 +325,7 @@ export async function startInngestExecutor(opts: { signingKey: string; concurren
     async close() {
       clearInterval(everyMinute);
       for (const d of debounced.values()) clearTimeout(d.timer);
+      for (const b of batches.values()) clearTimeout(b.timer);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

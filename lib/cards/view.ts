@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNotNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import {
   cards,
@@ -16,16 +16,17 @@ import {
   type Program,
   type Reward,
   type Voucher,
+  type LifecycleSettings,
 } from "../../db/schema";
 import { systemActor, type TxCtx } from "../context";
 import type { Language } from "../i18n/languages";
-import { earnedInWindow } from "../tiers/recompute";
-import { soonestExpiry, type SoonestExpiry } from "../expiry/soonest";
+import { earnedInWindow, earnedInWindows } from "../tiers/recompute";
+import { soonestExpiries, soonestExpiry, type SoonestExpiry } from "../expiry/soonest";
 import { nextTier } from "../tiers/schema";
 import { rewardUnavailable } from "../rewards/availability";
-import { loadAutomationSettings } from "../lifecycle/automations";
+import { loadAutomationSettings, loadAutomationSettingsOf } from "../lifecycle/automations";
 import { referralLink } from "./links";
-import { goalsForCard, type GoalView } from "../goals/progress";
+import { goalsForCard, goalsForCards, type GoalView } from "../goals/progress";
 
 /** Everything a wallet pass or the card page shows about one card, read in one go. */
 export type CardView = {
@@ -56,40 +57,121 @@ const MAX_PASS_LOCATIONS = 10;
 
 export type CardLookup = { cardId: string } | { publicToken: string };
 
+const viewColumns = { card: cards, program: programs, merchant: merchants, customer: { id: customers.id, name: customers.name, email: customers.email, language: customers.language } };
+
+type ViewRow = { card: Card; program: Program; merchant: Merchant; customer: CardView["customer"] };
+
 /** Loads a card with its program, merchant and catalog; null when there is no such card. */
 export async function loadCardView(db: Executor, lookup: CardLookup, now: Date = new Date()): Promise<CardView | null> {
   const where = "cardId" in lookup ? eq(cards.id, lookup.cardId) : eq(cards.publicToken, lookup.publicToken);
   const [row] = await db
-    .select({ card: cards, program: programs, merchant: merchants, customer: { id: customers.id, name: customers.name, email: customers.email, language: customers.language } })
+    .select(viewColumns)
     .from(cards)
     .innerJoin(programs, eq(programs.id, cards.programId))
     .innerJoin(merchants, eq(merchants.id, cards.merchantId))
     .innerJoin(customers, eq(customers.id, cards.customerId))
     .where(where);
   if (!row) return null;
-  const { card, program, merchant, customer } = row;
-
   const [catalog, places, expiring, automations, running] = await Promise.all([
     db
       .select()
       .from(rewards)
-      .where(and(eq(rewards.programId, program.id), eq(rewards.active, true)))
+      .where(and(eq(rewards.programId, row.program.id), eq(rewards.active, true)))
       .orderBy(asc(rewards.cost), asc(rewards.id)),
     db
       .select()
       .from(locations)
-      .where(and(eq(locations.merchantId, merchant.id), isNotNull(locations.latitude), isNotNull(locations.longitude)))
+      .where(and(eq(locations.merchantId, row.merchant.id), isNotNull(locations.latitude), isNotNull(locations.longitude)))
       .orderBy(asc(locations.createdAt), asc(locations.id))
       .limit(MAX_PASS_LOCATIONS),
-    soonestExpiry(db, card, program, merchant, now),
-    loadAutomationSettings(db, program.id),
-    goalsForCard(db, { programId: program.id, cardId: card.id, now }),
+    soonestExpiry(db, row.card, row.program, row.merchant, now),
+    loadAutomationSettings(db, row.program.id),
+    goalsForCard(db, { programId: row.program.id, cardId: row.card.id, now }),
   ]);
+  return assembleView(db, row, catalog, places, expiring, now, { automations, goals: running });
+}
+
+/**
+ * The views of many cards at once (a batch of wallet syncs): one read of the cards with their
+ * programs, merchants and holders, one of the programs' rewards, one of the merchants' locations;
+ * then per card only what is its own (the points that lapse next, the tier window). Cards that do
+ * not exist are left out.
+ */
+export async function loadCardViews(db: Executor, cardIds: string[], now: Date = new Date()): Promise<Map<string, CardView>> {
+  const views = new Map<string, CardView>();
+  if (cardIds.length === 0) return views;
+  const rows = await db
+    .select(viewColumns)
+    .from(cards)
+    .innerJoin(programs, eq(programs.id, cards.programId))
+    .innerJoin(merchants, eq(merchants.id, cards.merchantId))
+    .innerJoin(customers, eq(customers.id, cards.customerId))
+    .where(inArray(cards.id, [...new Set(cardIds)]));
+  if (rows.length === 0) return views;
+  const programIds = [...new Set(rows.map((r) => r.program.id))];
+  const merchantIds = [...new Set(rows.map((r) => r.merchant.id))];
+  const [catalog, places, automations, running] = await Promise.all([
+    db
+      .select()
+      .from(rewards)
+      .where(and(inArray(rewards.programId, programIds), eq(rewards.active, true)))
+      .orderBy(asc(rewards.cost), asc(rewards.id)),
+    db
+      .select()
+      .from(locations)
+      .where(and(inArray(locations.merchantId, merchantIds), isNotNull(locations.latitude), isNotNull(locations.longitude)))
+      .orderBy(asc(locations.createdAt), asc(locations.id)),
+    loadAutomationSettingsOf(db, programIds),
+    goalsForCards(
+      db,
+      rows.map((r) => ({ cardId: r.card.id, programId: r.program.id })),
+      now,
+    ),
+  ]);
+  // What is each card's own, for all of them at once: the points that lapse next, the tier window's earnings.
+  const [expiring, earned] = await Promise.all([
+    soonestExpiries(db, rows, now),
+    earnedInWindows(
+      db,
+      rows.flatMap((r) => (r.program.tiers && r.card.tier ? [{ id: r.card.id, windowDays: r.program.tiers.windowDays }] : [])),
+      now,
+    ),
+  ]);
+  const built = await Promise.all(
+    rows.map(async (row) =>
+      assembleView(
+        db,
+        row,
+        catalog.filter((r) => r.programId === row.program.id),
+        places.filter((l) => l.merchantId === row.merchant.id).slice(0, MAX_PASS_LOCATIONS),
+        expiring.get(row.card.id) ?? null,
+        now,
+        { automations: automations.get(row.program.id) ?? null, goals: running.get(row.card.id) ?? [] },
+        earned.get(row.card.id),
+      ),
+    ),
+  );
+  for (const view of built) views.set(view.card.id, view);
+  return views;
+}
+
+async function assembleView(
+  db: Executor,
+  row: ViewRow,
+  catalog: Reward[],
+  places: Location[],
+  expiring: SoonestExpiry | null,
+  now: Date,
+  extras: { automations: LifecycleSettings | null; goals: GoalView[] },
+  knownEarned?: number,
+): Promise<CardView> {
+  const { card, program, merchant, customer } = row;
+  const { automations, goals: running } = extras;
 
   let tier: CardView["tier"] = null;
   if (program.tiers && card.tier) {
     const ctx = { db, merchantId: merchant.id, actor: systemActor("card-view"), source: "view" } as unknown as TxCtx;
-    const earned = await earnedInWindow(ctx, card.id, program.tiers.windowDays);
+    const earned = knownEarned ?? (await earnedInWindow(ctx, card.id, program.tiers.windowDays));
     const up = nextTier(program.tiers, earned);
     tier = { name: card.tier, next: up ? { name: up.name, remaining: up.threshold - earned } : null };
   }

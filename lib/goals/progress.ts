@@ -49,39 +49,73 @@ const SHOW_REACHED_DAYS = 7;
  * week (to say thanks), up to three, soonest end first. Two indexed reads.
  */
 export async function goalsForCard(db: Executor, params: { programId: string; cardId: string; now: Date }): Promise<GoalView[]> {
-  const since = new Date(params.now.getTime() - SHOW_REACHED_DAYS * 86_400_000);
+  return (await goalsForCards(db, [{ cardId: params.cardId, programId: params.programId }], params.now)).get(params.cardId) ?? [];
+}
+
+/**
+ * The goals shown on many cards at once (a batch of wallet syncs): one read of the goals of their
+ * programs with their progress, one of which of these cards took part.
+ */
+export async function goalsForCards(db: Executor, list: { cardId: string; programId: string }[], now: Date): Promise<Map<string, GoalView[]>> {
+  const out = new Map<string, GoalView[]>();
+  if (list.length === 0) return out;
+  const since = new Date(now.getTime() - SHOW_REACHED_DAYS * 86_400_000);
+  const programIds = [...new Set(list.map((c) => c.programId))];
   const rows = await db
     .select({
       goal: goals,
       rewardTitle: rewards.name,
       progress: sql<number>`coalesce((select sum(gp.contribution) from goal_participants gp where gp.goal_id = ${goals.id}), 0)::int`,
-      mine: sql<boolean>`exists (select 1 from goal_participants gp where gp.goal_id = ${goals.id} and gp.card_id = ${params.cardId})`,
     })
     .from(goals)
     .leftJoin(rewards, eq(rewards.id, goals.rewardId))
     .where(
       and(
-        eq(goals.programId, params.programId),
+        inArray(goals.programId, programIds),
         inArray(goals.status, ["active", "reached"]),
         or(
-          and(eq(goals.status, "active"), sql`${goals.startsAt} <= ${params.now.toISOString()}::timestamptz`, gt(goals.endsAt, params.now)),
+          and(eq(goals.status, "active"), sql`${goals.startsAt} <= ${now.toISOString()}::timestamptz`, gt(goals.endsAt, now)),
           and(eq(goals.status, "reached"), gt(goals.reachedAt, since)),
         ),
       ),
     )
-    .orderBy(asc(goals.endsAt), asc(goals.id))
-    .limit(3);
-  return rows.map(({ goal, rewardTitle, progress, mine }) => ({
-    id: goal.id,
-    name: goal.name,
-    metric: goal.metric,
-    target: goal.target,
-    progress: Number(progress),
-    endsAt: goal.endsAt,
-    status: goal.status,
-    participating: Boolean(mine),
-    reward: goal.rewardKind === "points" ? { kind: "points", points: goal.rewardPoints ?? 0 } : { kind: "voucher", title: rewardTitle ?? goal.name },
-  }));
+    .orderBy(asc(goals.endsAt), asc(goals.id));
+  const joined = rows.length
+    ? await db
+        .select({ goalId: goalParticipants.goalId, cardId: goalParticipants.cardId })
+        .from(goalParticipants)
+        .where(
+          and(
+            inArray(
+              goalParticipants.goalId,
+              rows.map((r) => r.goal.id),
+            ),
+            inArray(
+              goalParticipants.cardId,
+              list.map((c) => c.cardId),
+            ),
+          ),
+        )
+    : [];
+  const took = new Set(joined.map((j) => `${j.goalId}:${j.cardId}`));
+  for (const { cardId, programId } of list) {
+    const shown = rows.filter((r) => r.goal.programId === programId).slice(0, 3);
+    out.set(
+      cardId,
+      shown.map(({ goal, rewardTitle, progress }) => ({
+        id: goal.id,
+        name: goal.name,
+        metric: goal.metric,
+        target: goal.target,
+        progress: Number(progress),
+        endsAt: goal.endsAt,
+        status: goal.status,
+        participating: took.has(`${goal.id}:${cardId}`),
+        reward: goal.rewardKind === "points" ? { kind: "points", points: goal.rewardPoints ?? 0 } : { kind: "voucher", title: rewardTitle ?? goal.name },
+      })),
+    );
+  }
+  return out;
 }
 
 /** The progress of one goal: the sum of its participants' contributions. */

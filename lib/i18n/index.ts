@@ -41,6 +41,19 @@ function pluralRules(locale: string): Intl.PluralRules {
   return rules;
 }
 
+const dates = new Map<string, Intl.DateTimeFormat>();
+
+/** Intl formatters are costly to make: one per locale and options, kept (a few dozen at most). */
+function dateFormat(locale: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale} ${JSON.stringify(opts)}`;
+  let f = dates.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, opts);
+    if (dates.size < 500) dates.set(key, f);
+  }
+  return f;
+}
+
 function numberFormat(locale: string): Intl.NumberFormat {
   let f = numbers.get(locale);
   if (!f) numbers.set(locale, (f = new Intl.NumberFormat(locale)));
@@ -94,7 +107,7 @@ export function translator(language: Language | string | null | undefined): Tran
     },
     number,
     money: (minor, currency) => formatMoney(minor, currency, locale),
-    date: (d, opts = { dateStyle: "medium" }) => new Intl.DateTimeFormat(locale, opts).format(d),
+    date: (d, opts = { dateStyle: "medium" }) => dateFormat(locale, opts).format(d),
   };
 }
 

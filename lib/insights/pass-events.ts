@@ -38,9 +38,15 @@ export type PassActivityField = "applePushedAt" | "appleFetchedAt" | "googlePush
 
 /** Notes that a wallet copy of the card was just pushed or fetched (see walletPassActivity). */
 export async function touchPassActivity(db: Executor, cardId: string, field: PassActivityField, at = new Date()): Promise<void> {
+  await touchPassActivities(db, [cardId], field, at);
+}
+
+/** touchPassActivity for many cards, in one statement. */
+export async function touchPassActivities(db: Executor, cardIds: string[], field: PassActivityField, at = new Date()): Promise<void> {
+  if (cardIds.length === 0) return;
   await db
     .insert(walletPassActivity)
-    .values({ cardId, [field]: at })
+    .values([...new Set(cardIds)].map((cardId) => ({ cardId, [field]: at })))
     .onConflictDoUpdate({ target: walletPassActivity.cardId, set: { [field]: at } });
 }
 

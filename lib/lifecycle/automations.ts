@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "../../db/client";
 import { lifecycleSettings, rewards, type LifecycleSettings, type Program } from "../../db/schema";
@@ -90,6 +90,13 @@ export type Automations = {
 export async function loadAutomationSettings(db: Executor, programId: string): Promise<LifecycleSettings | null> {
   const [row] = await db.select().from(lifecycleSettings).where(eq(lifecycleSettings.programId, programId));
   return row ?? null;
+}
+
+/** The automation settings of several programs, by program id (absent: never set). */
+export async function loadAutomationSettingsOf(db: Executor, programIds: string[]): Promise<Map<string, LifecycleSettings>> {
+  if (programIds.length === 0) return new Map();
+  const rows = await db.select().from(lifecycleSettings).where(inArray(lifecycleSettings.programId, [...new Set(programIds)]));
+  return new Map(rows.map((r) => [r.programId, r]));
 }
 
 function sections(row: LifecycleSettings | null) {

@@ -1,4 +1,5 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import type { Executor } from "../../db/client";
 import { cards, ledgerEntries, type Card, type Program } from "../../db/schema";
 import { audit } from "../audit/log";
 import { now, type TxCtx } from "../context";
@@ -35,4 +36,22 @@ export async function recomputeTier(ctx: TxCtx, card: Card, program: Program, kn
 
 export function tierMultiplier(program: Program, tier: string | null): number {
   return program.tiers?.levels.find((l) => l.name === tier)?.multiplier ?? 1;
+}
+
+/** earnedInWindow for many cards at once (one query per window length), by card id. */
+export async function earnedInWindows(db: TxCtx["db"] | Executor, cards: { id: string; windowDays: number }[], at: Date): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const byWindow = new Map<number, string[]>();
+  for (const c of cards) byWindow.set(c.windowDays, [...(byWindow.get(c.windowDays) ?? []), c.id]);
+  for (const [windowDays, ids] of byWindow) {
+    const since = new Date(at.getTime() - windowDays * DAY);
+    const rows = await db
+      .select({ cardId: ledgerEntries.cardId, total: sql<number>`coalesce(sum(${ledgerEntries.amount}), 0)::int` })
+      .from(ledgerEntries)
+      .where(and(inArray(ledgerEntries.cardId, ids), inArray(ledgerEntries.kind, ["earn", "bonus"]), gt(ledgerEntries.createdAt, since)))
+      .groupBy(ledgerEntries.cardId);
+    for (const id of ids) out.set(id, 0);
+    for (const r of rows) out.set(r.cardId, Number(r.total));
+  }
+  return out;
 }

@@ -3,9 +3,9 @@ import fs from "node:fs";
 import { InngestTestEngine } from "@inngest/test";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { appleRegistrations, googleWalletMessages } from "@/db/schema";
+import { appleRegistrations, googleWalletMessages, googleWalletObjects } from "@/db/schema";
 import { cardQrToken } from "@/lib/cards/token";
-import { loadCardView } from "@/lib/cards/view";
+import { loadCardView, loadCardViews } from "@/lib/cards/view";
 import { earn } from "@/lib/ledger/earn";
 import { createWalletSync } from "@/jobs/wallet-sync";
 import { updateProgram } from "@/lib/programs/verbs";
@@ -241,42 +241,134 @@ describe("Google Wallet", () => {
   });
 });
 
+describe("a batch's views", () => {
+  it("are the views card by card: the points that lapse next (per merchant time zone), the tier and its next step", async () => {
+    const other = await makeMerchant();
+    const tiers = { windowDays: 365, levels: [{ name: "Member", threshold: 0, multiplier: 1 }, { name: "Gold", threshold: 100, multiplier: 1 }] };
+    const expiring = await makeProgram(m, { name: "Lapsing", expiry: { kind: "rolling", days: 30 }, tiers });
+    const elsewhere = await makeProgram(other, { name: "Elsewhere", expiry: { kind: "rolling", days: 60 } });
+    const plain = await makeProgram(m, { name: "Plain" });
+    const cards = [
+      await makeCard(m, expiring.id),
+      await makeCard(m, expiring.id),
+      await makeCard(other, elsewhere.id),
+      await makeCard(m, plain.id),
+      await makeCard(m, expiring.id),
+    ];
+    await earn(m.ctx, { cardId: cards[0]!.id, points: 40 });
+    await earn(m.ctx, { cardId: cards[0]!.id, points: 80 });
+    await earn(m.ctx, { cardId: cards[1]!.id, points: 5 });
+    await earn(other.ctx, { cardId: cards[2]!.id, points: 12 });
+    await earn(m.ctx, { cardId: cards[3]!.id, points: 9 });
+
+    const batch = await loadCardViews(m.db, [...cards.map((c) => c.id), "crd_missing"]);
+    expect([...batch.keys()].sort()).toEqual(cards.map((c) => c.id).sort());
+    expect(batch.get(cards[0]!.id)!.expiring).toMatchObject({ points: 120 });
+    expect(batch.get(cards[2]!.id)!.expiring).toMatchObject({ points: 12 });
+    expect(batch.get(cards[0]!.id)!.tier).toMatchObject({ name: "Gold" });
+    for (const c of cards) {
+      const one = await loadCardView(m.db, { cardId: c.id });
+      const { modifiedAt: _a, ...fromBatch } = batch.get(c.id)!;
+      const { modifiedAt: _b, ...alone } = one!;
+      expect(fromBatch).toEqual(alone);
+    }
+  });
+});
+
 describe("wallet-sync Inngest function", () => {
-  it("is debounced per card, and one run after several changes reaches both wallets once", async () => {
+  const changed = (cardId: string, programId: string, balance: number) => ({
+    name: "card.balance_changed" as const,
+    data: { merchantId: m.merchantId, cardId, programId, entryId: `ent_${balance}`, kind: "earn", amount: 1, balance },
+  });
+  const patchesOf = (objectId: string) => google.requests.filter((r) => r.method === "PATCH" && r.path === `/loyaltyObject/${encodeURIComponent(objectId)}`);
+
+  it("takes changes in batches, one run at a time, and brings each card of a batch to its latest state in both wallets once", async () => {
     const fn = createWalletSync(() => deps);
-    const config = (fn as unknown as { opts: { debounce: { key: string; period: string } } }).opts;
-    expect(config.debounce).toMatchObject({ key: "event.data.cardId", period: "2s" });
+    const config = (fn as unknown as { opts: { batchEvents: { maxSize: number; timeout: string }; concurrency: { limit: number }; debounce?: unknown } }).opts;
+    expect(config.batchEvents).toEqual({ maxSize: 100, timeout: "1s" });
+    expect(config.concurrency).toEqual({ limit: 1 });
+    expect(config.debounce).toBeUndefined();
 
     const program = await makeProgram(m, { name: "Inngest" });
-    const card = await makeCard(m, program.id);
-    await registered(card.id, ["x"]);
-    await googleSaveUrl(m.db, deps.google!, (await loadCardView(m.db, { cardId: card.id }))!);
+    const cards = [await makeCard(m, program.id), await makeCard(m, program.id), await makeCard(m, program.id)];
+    for (const [i, c] of cards.entries()) {
+      await registered(c.id, [`batch${i}`]);
+      await googleSaveUrl(m.db, deps.google!, (await loadCardView(m.db, { cardId: c.id }))!);
+    }
     apns.reset();
     google.reset();
 
-    // Three changes inside one window: Inngest runs the function once, with the last event.
-    let last = 0;
-    for (const points of [5, 7, 9]) last = (await earn(m.ctx, { cardId: card.id, points })).card.balance;
-    const event = {
-      name: "card.balance_changed" as const,
-      data: { merchantId: m.merchantId, cardId: card.id, programId: program.id, entryId: "ent_x", kind: "earn", amount: 9, balance: last },
-    };
-    const t = new InngestTestEngine({ function: fn, events: [event] });
-    const { result, error } = await t.execute();
+    // Several changes of the first two cards in one batch, the first card's in between the second's.
+    // The events carry the balances of their moments; the sync sends each card's state as it is now.
+    const batch: ReturnType<typeof changed>[] = [];
+    const latest = new Map<string, number>();
+    for (const [cardIndex, points] of [[0, 5], [1, 3], [0, 7], [1, 4], [0, 9]] as const) {
+      const card = cards[cardIndex]!;
+      const balance = (await earn(m.ctx, { cardId: card.id, points })).card.balance;
+      latest.set(card.id, balance);
+      batch.push(changed(card.id, program.id, balance));
+    }
+    const { result, error } = await new InngestTestEngine({ function: fn, events: batch as [ReturnType<typeof changed>, ...ReturnType<typeof changed>[]] }).execute();
     expect(error).toBeUndefined();
-    expect(result).toMatchObject({ cardId: card.id, apple: { sent: 1 }, google: { patched: true } });
-    expect(apns.requests).toHaveLength(1);
-    expect(apns.requests[0]).toMatchObject({ path: "/3/device/tokenx", body: "{}" });
-    const patches = google.requests.filter((r) => r.method === "PATCH" && r.path.startsWith("/loyaltyObject/"));
-    expect(patches).toHaveLength(1);
-    expect(patches[0]!.body).toMatchObject({ loyaltyPoints: { balance: { int: 21 } } });
+    const outcomes = (result as { cards: { cardId: string; apple: { sent: number }; google: { patched: boolean } }[] }).cards;
+    expect(outcomes.map((o) => o.cardId).sort()).toEqual([cards[0]!.id, cards[1]!.id].sort());
+    for (const o of outcomes) expect(o).toMatchObject({ apple: { sent: 1 }, google: { patched: true } });
 
-    // The next window with nothing new: the phone is nudged again, Google is left alone.
+    // One push and one PATCH per changed card, with its latest balance; the unchanged card is left alone.
+    expect(apns.requests.map((r) => r.path).sort()).toEqual(["/3/device/tokenbatch0", "/3/device/tokenbatch1"]);
+    const gw = deps.google!;
+    for (const card of cards.slice(0, 2)) {
+      const patches = patchesOf(gw.objectId(card.id));
+      expect(patches).toHaveLength(1);
+      expect(patches[0]!.body).toMatchObject({ loyaltyPoints: { balance: { int: latest.get(card.id) } } });
+      expect(google.objects.get(gw.objectId(card.id))).toMatchObject({ loyaltyPoints: { balance: { int: latest.get(card.id) } } });
+    }
+    expect(patchesOf(gw.objectId(cards[2]!.id))).toHaveLength(0);
+
+    // A later batch with an event older than the card's state (a late or repeated delivery): the
+    // card's newest balance stays at Google, never the event's.
     apns.reset();
     google.reset();
-    const again = await new InngestTestEngine({ function: fn, events: [event] }).execute();
-    expect(again.result).toMatchObject({ google: { patched: false } });
+    const newest = (await earn(m.ctx, { cardId: cards[0]!.id, points: 2 })).card.balance;
+    const late = await new InngestTestEngine({ function: fn, events: [changed(cards[0]!.id, program.id, 5), changed(cards[0]!.id, program.id, newest)] }).execute();
+    expect(late.error).toBeUndefined();
+    expect(patchesOf(gw.objectId(cards[0]!.id))).toHaveLength(1);
+    expect(google.objects.get(gw.objectId(cards[0]!.id))).toMatchObject({ loyaltyPoints: { balance: { int: newest } } });
+
+    // The next batch with nothing new: the phone is nudged again, Google is left alone.
+    apns.reset();
+    google.reset();
+    const again = await new InngestTestEngine({ function: fn, events: [changed(cards[0]!.id, program.id, newest)] }).execute();
+    expect(again.result).toMatchObject({ cards: [{ cardId: cards[0]!.id, apple: { sent: 1 }, google: { patched: false } }] });
     expect(google.requests.filter((r) => r.method === "PATCH")).toHaveLength(0);
+  });
+
+  it("syncs the other cards of a batch when one fails, and fails the run with that card's reason", async () => {
+    const fn = createWalletSync(() => deps);
+    const program = await makeProgram(m, { name: "Partial" });
+    const good = await makeCard(m, program.id);
+    const bad = await makeCard(m, program.id);
+    for (const c of [good, bad]) {
+      await registered(c.id, [c.id.slice(-6)]);
+      await googleSaveUrl(m.db, deps.google!, (await loadCardView(m.db, { cardId: c.id }))!);
+    }
+    const gw = deps.google!;
+    // The bad card's object is gone at Google: its PATCH answers 404.
+    google.objects.delete(gw.objectId(bad.id));
+    apns.reset();
+    google.reset();
+    const events: [ReturnType<typeof changed>, ...ReturnType<typeof changed>[]] = [] as unknown as [ReturnType<typeof changed>];
+    for (const c of [bad, good]) events.push(changed(c.id, program.id, (await earn(m.ctx, { cardId: c.id, points: 6 })).card.balance));
+
+    const { error } = await new InngestTestEngine({ function: fn, events }).execute();
+    expect(String((error as Error | undefined)?.message ?? error)).toMatch(/1 of 2 cards were not synced: Google Wallet loyaltyObject patch answered 404/);
+    expect(google.objects.get(gw.objectId(good.id))).toMatchObject({ loyaltyPoints: { balance: { int: 6 } } });
+    expect(apns.requests.map((r) => r.path).sort()).toEqual([`/3/device/token${bad.id.slice(-6)}`, `/3/device/token${good.id.slice(-6)}`].sort());
+    // The good card's sync is recorded (a retry does not PATCH it again); the bad one's is not.
+    const [goodSaved] = await m.db.select().from(googleWalletObjects).where(eq(googleWalletObjects.cardId, good.id));
+    const [badSaved] = await m.db.select().from(googleWalletObjects).where(eq(googleWalletObjects.cardId, bad.id));
+    expect(goodSaved!.syncedBalance).toBe(6);
+    expect(badSaved!.syncedBalance).toBe(0);
   });
 
   it("retries when APNs is down", async () => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { applePassStates, walletMessages } from "../../db/schema";
 import { loadCardView, type CardLookup, type CardView } from "../../lib/cards/view";
@@ -35,7 +35,70 @@ export async function latestPassMessage(db: Executor, cardId: string): Promise<P
   return row ?? null;
 }
 
+/** The newest recent message of each of these cards (see latestPassMessage), by card id. */
+export async function latestPassMessages(db: Executor, cardIds: string[]): Promise<Map<string, PassMessage>> {
+  if (cardIds.length === 0) return new Map();
+  const rows = await db
+    .selectDistinctOn([walletMessages.cardId], { cardId: walletMessages.cardId, title: walletMessages.title, body: walletMessages.body })
+    .from(walletMessages)
+    .where(and(inArray(walletMessages.cardId, cardIds), gt(walletMessages.createdAt, sql`now() - make_interval(days => ${PASS_MESSAGE_DAYS})`)))
+    .orderBy(walletMessages.cardId, desc(walletMessages.createdAt), desc(walletMessages.id));
+  return new Map(rows.map((r) => [r.cardId, { title: r.title, body: r.body }]));
+}
+
 type Shown = { shownBalance: number; shownTier: string | null; quietBalance: boolean };
+type PriorState = typeof applePassStates.$inferSelect;
+
+/**
+ * One notification per visit: a change that moves both balance and tier notifies the tier only.
+ * Decided when the values change and kept with them, so the content stays put until the next change.
+ */
+export function shownFor(prior: PriorState | undefined, balance: number, tier: string | null): Shown {
+  const quietBalance =
+    !prior || prior.shownBalance === null
+      ? false
+      : prior.shownBalance === balance && prior.shownTier === tier
+        ? prior.quietBalance
+        : prior.shownBalance !== balance && prior.shownTier !== tier;
+  return { shownBalance: balance, shownTier: tier, quietBalance };
+}
+
+/**
+ * observePass for many cards at once: the content hashes of passes whose content moved are
+ * written in one statement (with the same rule for `modifiedAt`); a pass another request recorded
+ * meanwhile is looked at again on its own.
+ */
+export async function observePasses(
+  db: Executor,
+  seen: { cardId: string; fingerprint: string; shown: Shown; prior: PriorState | undefined }[],
+): Promise<Map<string, PassState>> {
+  const states = new Map<string, PassState>();
+  const moved = seen.filter((s) => s.prior?.fingerprint !== s.fingerprint);
+  for (const s of seen) {
+    if (s.prior && s.prior.fingerprint === s.fingerprint) states.set(s.cardId, { fingerprint: s.fingerprint, modifiedAt: s.prior.modifiedAt, pushedAt: s.prior.pushedAt, changed: false });
+  }
+  if (moved.length > 0) {
+    const rows = await db
+      .insert(applePassStates)
+      .values(moved.map((s) => ({ cardId: s.cardId, fingerprint: s.fingerprint, modifiedAt: sql`clock_timestamp()`, ...s.shown })))
+      .onConflictDoUpdate({
+        target: applePassStates.cardId,
+        set: {
+          fingerprint: sql`excluded.fingerprint`,
+          shownBalance: sql`excluded.shown_balance`,
+          shownTier: sql`excluded.shown_tier`,
+          quietBalance: sql`excluded.quiet_balance`,
+          modifiedAt: sql`greatest(clock_timestamp(), date_trunc('second', ${applePassStates.modifiedAt}) + interval '1 second')`,
+          updatedAt: sql`now()`,
+        },
+        setWhere: sql`${applePassStates.fingerprint} <> excluded.fingerprint`,
+      })
+      .returning();
+    for (const r of rows) states.set(r.cardId, { fingerprint: r.fingerprint, modifiedAt: r.modifiedAt, pushedAt: r.pushedAt, changed: true });
+    for (const s of moved) if (!states.has(s.cardId)) states.set(s.cardId, await observePass(db, s.cardId, s.fingerprint, s.shown));
+  }
+  return states;
+}
 
 /** Records the pass's current content hash (and what it shows); a new hash moves `modifiedAt` (see above). */
 export async function observePass(db: Executor, cardId: string, fingerprint: string, shown?: Shown): Promise<PassState> {
@@ -66,10 +129,20 @@ export async function observePass(db: Executor, cardId: string, fingerprint: str
 
 /** Notes that devices were pushed for the content of `modifiedAt`. */
 export async function markPushed(db: Executor, cardId: string, modifiedAt: Date): Promise<void> {
-  await db
-    .update(applePassStates)
-    .set({ pushedAt: modifiedAt })
-    .where(and(eq(applePassStates.cardId, cardId), sql`(${applePassStates.pushedAt} is null or ${applePassStates.pushedAt} < ${modifiedAt.toISOString()}::timestamptz)`));
+  await markPushedMany(db, [{ cardId, modifiedAt }]);
+}
+
+/** markPushed for many cards, in one statement. */
+export async function markPushedMany(db: Executor, pushed: { cardId: string; modifiedAt: Date }[]): Promise<void> {
+  if (pushed.length === 0) return;
+  const values = sql.join(
+    pushed.map((p) => sql`(${p.cardId}::text, ${p.modifiedAt.toISOString()}::timestamptz)`),
+    sql`, `,
+  );
+  await db.execute(sql`
+    update ${applePassStates} set pushed_at = v.modified_at
+    from (values ${values}) as v(card_id, modified_at)
+    where ${applePassStates.cardId} = v.card_id and (${applePassStates.pushedAt} is null or ${applePassStates.pushedAt} < v.modified_at)`);
 }
 
 export const needsPush = (state: PassState) => state.pushedAt === null || state.pushedAt.getTime() < state.modifiedAt.getTime();
@@ -87,17 +160,9 @@ export async function loadPass(
   const view = loaded ?? (await loadCardView(db, lookup));
   if (!view) return null;
   const [prior] = await db.select().from(applePassStates).where(eq(applePassStates.cardId, view.card.id));
-  const { balance, tier } = view.card;
-  // One notification per visit: a change that moves both balance and tier notifies the tier only.
-  // Decided when the values change and kept with them, so the content stays put until the next change.
-  const quietBalance =
-    !prior || prior.shownBalance === null
-      ? false
-      : prior.shownBalance === balance && prior.shownTier === tier
-        ? prior.quietBalance
-        : prior.shownBalance !== balance && prior.shownTier !== tier;
-  const model = passModel(view, config, await latestPassMessage(db, view.card.id), { quietBalance });
-  const state = await observePass(db, view.card.id, passFingerprint(view, model), { shownBalance: balance, shownTier: tier, quietBalance });
+  const shown = shownFor(prior, view.card.balance, view.card.tier);
+  const model = passModel(view, config, await latestPassMessage(db, view.card.id), { quietBalance: shown.quietBalance });
+  const state = await observePass(db, view.card.id, passFingerprint(view, model), shown);
   return { view, model, state };
 }
 

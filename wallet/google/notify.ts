@@ -1,4 +1,4 @@
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { googleWalletMessages, googleWalletObjects, type GoogleWalletMessage } from "../../db/schema";
 import { touchPassActivity } from "../../lib/insights/pass-events";
@@ -18,24 +18,42 @@ export type GoogleNotice = { id: string; cardId: string; kind: string; header: s
  * A notice already recorded keeps its decision (a retry of the same job).
  */
 export async function reserveGoogleNotice(db: Executor, notice: GoogleNotice, now = new Date()): Promise<GoogleWalletMessage> {
+  return (await reserveGoogleNotices(db, [notice], now)).get(notice.id)!;
+}
+
+/**
+ * reserveGoogleNotice for many notices (a batch of cards) in one transaction: the object rows of
+ * their cards are locked together (in card order, so two batches cannot deadlock), the day's
+ * notifications are counted per card, and the new notices are written at once. By notice id.
+ */
+export async function reserveGoogleNotices(db: Executor, notices: GoogleNotice[], now = new Date()): Promise<Map<string, GoogleWalletMessage>> {
+  if (notices.length === 0) return new Map();
   return db.transaction(async (tx) => {
-    const [known] = await tx.select().from(googleWalletMessages).where(eq(googleWalletMessages.id, notice.id));
-    if (known) return known;
-    await tx.select({ cardId: googleWalletObjects.cardId }).from(googleWalletObjects).where(eq(googleWalletObjects.cardId, notice.cardId)).for("update");
-    let notify = false;
-    if (notice.wantNotify) {
-      const [row] = await tx
-        .select({ n: sql<number>`count(*)::int` })
-        .from(googleWalletMessages)
-        .where(and(eq(googleWalletMessages.cardId, notice.cardId), eq(googleWalletMessages.notify, true), gt(googleWalletMessages.createdAt, new Date(now.getTime() - DAY))));
-      notify = Number(row?.n ?? 0) < NOTIFICATIONS_PER_DAY;
+    const ids = notices.map((n) => n.id);
+    const known = await tx.select().from(googleWalletMessages).where(inArray(googleWalletMessages.id, ids));
+    const seen = new Set(known.map((k) => k.id));
+    const fresh = notices.filter((n, i) => !seen.has(n.id) && ids.indexOf(n.id) === i);
+    if (fresh.length > 0) {
+      const cardIds = [...new Set(fresh.map((n) => n.cardId))].sort();
+      await tx.select({ cardId: googleWalletObjects.cardId }).from(googleWalletObjects).where(inArray(googleWalletObjects.cardId, cardIds)).orderBy(googleWalletObjects.cardId).for("update");
+      const counted = fresh.some((n) => n.wantNotify)
+        ? await tx
+            .select({ cardId: googleWalletMessages.cardId, n: sql<number>`count(*)::int` })
+            .from(googleWalletMessages)
+            .where(and(inArray(googleWalletMessages.cardId, cardIds), eq(googleWalletMessages.notify, true), gt(googleWalletMessages.createdAt, new Date(now.getTime() - DAY))))
+            .groupBy(googleWalletMessages.cardId)
+        : [];
+      const used = new Map(counted.map((c) => [c.cardId, Number(c.n)]));
+      const rows = fresh.map((notice) => {
+        const taken = used.get(notice.cardId) ?? 0;
+        const notify = notice.wantNotify && taken < NOTIFICATIONS_PER_DAY;
+        if (notify) used.set(notice.cardId, taken + 1);
+        return { id: notice.id, cardId: notice.cardId, kind: notice.kind, header: notice.header, body: notice.body, notify, createdAt: now };
+      });
+      await tx.insert(googleWalletMessages).values(rows).onConflictDoNothing();
     }
-    await tx
-      .insert(googleWalletMessages)
-      .values({ id: notice.id, cardId: notice.cardId, kind: notice.kind, header: notice.header, body: notice.body, notify, createdAt: now })
-      .onConflictDoNothing();
-    const [row] = await tx.select().from(googleWalletMessages).where(eq(googleWalletMessages.id, notice.id));
-    return row!;
+    const rows = await tx.select().from(googleWalletMessages).where(inArray(googleWalletMessages.id, ids));
+    return new Map(rows.map((r) => [r.id, r]));
   });
 }
 
@@ -52,7 +70,12 @@ export async function noteQuotaFallback(db: Executor, id: string): Promise<void>
 }
 
 export async function markNoticeSent(db: Executor, id: string, now = new Date()): Promise<void> {
-  await db.update(googleWalletMessages).set({ sentAt: now }).where(and(eq(googleWalletMessages.id, id), sql`${googleWalletMessages.sentAt} is null`));
+  await markNoticesSent(db, [id], now);
+}
+
+export async function markNoticesSent(db: Executor, ids: string[], now = new Date()): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(googleWalletMessages).set({ sentAt: now }).where(and(inArray(googleWalletMessages.id, ids), sql`${googleWalletMessages.sentAt} is null`));
 }
 
 export type PostedMessage = { added: boolean; notify: boolean; quotaLimited: boolean };

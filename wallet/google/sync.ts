@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { googleWalletClasses, googleWalletObjects, vouchers } from "../../db/schema";
 import { cardLinks } from "../../lib/cards/links";
@@ -7,14 +7,14 @@ import { referralOfferText } from "../../lib/lifecycle/offer-text";
 import { cardQrToken } from "../../lib/cards/token";
 import type { CardView } from "../../lib/cards/view";
 import { env } from "../../lib/env";
-import { touchPassActivity } from "../../lib/insights/pass-events";
+import { touchPassActivities } from "../../lib/insights/pass-events";
 import { asLanguage, translator, type Language, type Translator } from "../../lib/i18n";
 import { toMicros } from "../../lib/money";
 import { goalPassText, googleLocalized, localizedText, nextRewardTitle, passDate } from "../localized";
 import { programExpiry } from "../program-end";
 import { GoogleWalletClient, GoogleWalletError } from "./client";
 import { stampHeroUrl } from "./hero";
-import { isQuotaAnswer, markNoticeSent, noteQuotaFallback, postGoogleMessage, reserveGoogleNotice } from "./notify";
+import { isQuotaAnswer, markNoticesSent, noteQuotaFallback, postGoogleMessage, reserveGoogleNotices } from "./notify";
 
 export { NOTIFICATIONS_PER_DAY } from "./notify";
 
@@ -244,6 +244,28 @@ async function milestones(db: Executor, view: CardView, synced: { syncedBalance:
 
 export type GoogleSyncOutcome = { patched: boolean; notified: boolean; messages: { kind: string; notify: boolean; quotaLimited: boolean }[] } | null;
 
+type SavedObject = typeof googleWalletObjects.$inferSelect;
+
+/** At most `limit` of `fn` at once over `items`; every item's result or error, in order. */
+export async function settleLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) {
+      try {
+        results[i] = { status: "fulfilled", value: await fn(items[i]!) };
+      } catch (reason) {
+        results[i] = { status: "rejected", reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** How many Google calls of one batch are under way at once. */
+export const GOOGLE_PARALLEL = 8;
+
 /**
  * Brings the card's Google object up to date: a PATCH when what it shows changed, and a message
  * for each milestone since the last sync. One visit makes at most one notification, within the
@@ -256,54 +278,111 @@ export type GoogleSyncOutcome = { patched: boolean; notified: boolean; messages:
 export async function syncGoogleObject(db: Executor, gw: GoogleWalletClient, view: CardView, now = new Date()): Promise<GoogleSyncOutcome> {
   const [known] = await db.select().from(googleWalletObjects).where(eq(googleWalletObjects.cardId, view.card.id));
   if (!known) return null;
-  const fields = loyaltyObjectFields(view);
-  const h = hash(fields);
-  const since = known.syncedAt.getTime();
-  const due = view.card.status === "active" ? await milestones(db, view, known) : [];
-  const valueChanged = view.card.status === "active" && (view.card.balance !== known.syncedBalance || view.card.tier !== known.syncedTier);
+  const outcome = (await syncGoogleObjects(db, gw, [{ view, known }], now)).get(view.card.id)!;
+  if (outcome instanceof Error) throw outcome;
+  return outcome;
+}
 
-  let patched = false;
-  let notified = false;
-  if (h !== known.syncedHash) {
-    let notifyOnUpdate = false;
-    if (valueChanged && due.length === 0) {
-      const notice = await reserveGoogleNotice(
+/**
+ * syncGoogleObject for a batch of cards (each with its saved object row): the notices of all of
+ * them reserved in one transaction, the PATCHes and messages GOOGLE_PARALLEL at a time, and what
+ * was sent recorded in one statement per table. A card that fails (its PATCH refused) gets its
+ * error in the map and keeps its last synced state, so the next run tries it again; the others
+ * are done.
+ */
+export async function syncGoogleObjects(
+  db: Executor,
+  gw: GoogleWalletClient,
+  items: { view: CardView; known: SavedObject }[],
+  now = new Date(),
+): Promise<Map<string, NonNullable<GoogleSyncOutcome> | Error>> {
+  const out = new Map<string, NonNullable<GoogleSyncOutcome> | Error>();
+  const plans = await Promise.all(
+    items.map(async ({ view, known }) => {
+      const fields = loyaltyObjectFields(view);
+      const h = hash(fields);
+      const due = view.card.status === "active" ? await milestones(db, view, known) : [];
+      const valueChanged = view.card.status === "active" && (view.card.balance !== known.syncedBalance || view.card.tier !== known.syncedTier);
+      const since = known.syncedAt.getTime();
+      const notice =
+        h !== known.syncedHash && valueChanged && due.length === 0
+          ? {
+              id: `update_${view.card.id}_${since}`,
+              cardId: view.card.id,
+              kind: "field_update",
+              header: "Balance",
+              body: `${view.card.balance}${view.card.tier ? ` · ${view.card.tier}` : ""}`,
+              wantNotify: true,
+            }
+          : null;
+      return { view, known, fields, h, due, since, notice };
+    }),
+  );
+  const reserved = await reserveGoogleNotices(
+    db,
+    plans.flatMap((p) => (p.notice ? [p.notice] : [])),
+    now,
+  );
+
+  const settled = await settleLimited(plans, GOOGLE_PARALLEL, async (plan) => {
+    const { view, known, fields, h, due, since } = plan;
+    let patched = false;
+    let notified = false;
+    let noticeSent: string | null = null;
+    if (h !== known.syncedHash) {
+      let notifyOnUpdate = plan.notice ? (reserved.get(plan.notice.id)?.notify ?? false) : false;
+      const path = `/loyaltyObject/${encodeURIComponent(known.objectId)}`;
+      let res = await gw.call("PATCH", path, notifyOnUpdate ? { ...fields, notifyPreference: "notifyOnUpdate" } : fields);
+      if (notifyOnUpdate && isQuotaAnswer(res)) {
+        await noteQuotaFallback(db, plan.notice!.id);
+        notifyOnUpdate = false;
+        res = await gw.call("PATCH", path, fields);
+      }
+      if (res.status !== 200) throw new GoogleWalletError(res.status, "loyaltyObject patch", res.data);
+      if (notifyOnUpdate) noticeSent = plan.notice!.id;
+      patched = true;
+      notified = notifyOnUpdate;
+    }
+    const sent: { kind: string; notify: boolean; quotaLimited: boolean }[] = [];
+    for (const [i, m] of due.entries()) {
+      const posted = await postGoogleMessage(
         db,
-        { id: `update_${view.card.id}_${since}`, cardId: view.card.id, kind: "field_update", header: "Balance", body: `${view.card.balance}${view.card.tier ? ` · ${view.card.tier}` : ""}`, wantNotify: true },
+        gw,
+        known.objectId,
+        { id: `${m.kind}_${view.card.id}_${since}`, cardId: view.card.id, kind: m.kind, header: m.header, body: m.body, wantNotify: i === 0 },
         now,
       );
-      notifyOnUpdate = notice.notify;
+      if (posted.notify) notified = true;
+      sent.push({ kind: m.kind, notify: posted.notify, quotaLimited: posted.quotaLimited });
     }
-    const path = `/loyaltyObject/${encodeURIComponent(known.objectId)}`;
-    let res = await gw.call("PATCH", path, notifyOnUpdate ? { ...fields, notifyPreference: "notifyOnUpdate" } : fields);
-    if (notifyOnUpdate && isQuotaAnswer(res)) {
-      await noteQuotaFallback(db, `update_${view.card.id}_${since}`);
-      notifyOnUpdate = false;
-      res = await gw.call("PATCH", path, fields);
-    }
-    if (res.status !== 200) throw new GoogleWalletError(res.status, "loyaltyObject patch", res.data);
-    await touchPassActivity(db, view.card.id, "googlePushedAt", now);
-    if (notifyOnUpdate) await markNoticeSent(db, `update_${view.card.id}_${since}`, now);
-    patched = true;
-    notified = notifyOnUpdate;
-  }
+    return { cardId: view.card.id, h, balance: view.card.balance, tier: view.card.tier, noticeSent, outcome: { patched, notified, messages: sent } };
+  });
 
-  const sent: { kind: string; notify: boolean; quotaLimited: boolean }[] = [];
-  for (const [i, m] of due.entries()) {
-    const posted = await postGoogleMessage(
-      db,
-      gw,
-      known.objectId,
-      { id: `${m.kind}_${view.card.id}_${since}`, cardId: view.card.id, kind: m.kind, header: m.header, body: m.body, wantNotify: i === 0 },
-      now,
+  const done = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  await touchPassActivities(
+    db,
+    done.filter((d) => d.outcome.patched).map((d) => d.cardId),
+    "googlePushedAt",
+    now,
+  );
+  await markNoticesSent(
+    db,
+    done.flatMap((d) => (d.noticeSent ? [d.noticeSent] : [])),
+    now,
+  );
+  if (done.length > 0) {
+    const values = sql.join(
+      done.map((d) => sql`(${d.cardId}::text, ${d.h}::text, ${d.balance}::int, ${d.tier}::text)`),
+      sql`, `,
     );
-    if (posted.notify) notified = true;
-    sent.push({ kind: m.kind, notify: posted.notify, quotaLimited: posted.quotaLimited });
+    await db.execute(sql`
+      update ${googleWalletObjects}
+      set synced_hash = v.hash, synced_balance = v.balance, synced_tier = v.tier, synced_at = ${now.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
+      from (values ${values}) as v(card_id, hash, balance, tier)
+      where ${googleWalletObjects.cardId} = v.card_id`);
   }
-
-  await db
-    .update(googleWalletObjects)
-    .set({ syncedHash: h, syncedBalance: view.card.balance, syncedTier: view.card.tier, syncedAt: now, updatedAt: now })
-    .where(eq(googleWalletObjects.cardId, view.card.id));
-  return { patched, notified, messages: sent };
+  settled.forEach((r, i) => out.set(plans[i]!.view.card.id, r.status === "fulfilled" ? r.value.outcome : asError(r.reason)));
+  return out;
 }
+
+const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
