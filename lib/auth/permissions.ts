@@ -30,6 +30,8 @@ const TABLE = {
   // Printed claim codes: making batches (they promise points or cashback), printing and watching them.
   "claim_codes:manage": ["owner", "admin"],
   "customers:read": ["owner", "admin", "marketer"],
+  // Changing a customer's details (a POS or shop keeping them in step); the customer does it on the card page.
+  "customers:write": ["owner", "admin", "api"],
   "customers:export": ["owner", "admin", "customer"],
   "customers:erase": ["owner", "admin", "customer"],
   // A program's automations (welcome, birthday, referral, win-back) and their numbers; API keys with read / manage.

@@ -56,7 +56,7 @@ type Operation = { method: string; path: string; parameters: Parameter[]; body?:
 /** One merchant's world: a key and real ids of every kind the API takes. */
 type World = {
   m: TestMerchant;
-  ids: { card: string[]; program: string[]; reward: string[]; entry: string[]; location: string[]; endpoint: string[]; voucher: string[]; segment: string[]; campaign: string[]; goal: string[] };
+  ids: { card: string[]; program: string[]; reward: string[]; entry: string[]; location: string[]; endpoint: string[]; voucher: string[]; segment: string[]; campaign: string[]; goal: string[]; customer: string[] };
   /** Cards by their program's kind, for requests meant to succeed. */
   byKind: { points: string[]; stamps: string[]; cashback: string[] };
   codes: string[];
@@ -111,10 +111,10 @@ async function makeWorld(tag: string): Promise<World> {
   return {
     m,
     byKind: { points: [made[0]!.id, made[1]!.id], stamps: [made[2]!.id], cashback: [made[3]!.id] },
-    ids: { card: rows.map((c) => c.id), program: [points.id, stamps.id, cashback.id], reward: [reward.id], entry: [first.entry.id, ...entries.map((e) => e.id)], location: [location.id], endpoint: endpoints.map((e) => e.id), voucher: [voucher.id, ...goodwill.vouchers.map((v) => v.id)], segment: segmentIds, campaign: campaignIds, goal: [goal.id] },
+    ids: { card: rows.map((c) => c.id), program: [points.id, stamps.id, cashback.id], reward: [reward.id], entry: [first.entry.id, ...entries.map((e) => e.id)], location: [location.id], endpoint: endpoints.map((e) => e.id), voucher: [voucher.id, ...goodwill.vouchers.map((v) => v.id)], segment: segmentIds, campaign: campaignIds, goal: [goal.id], customer: rows.map((c) => c.customerId) },
     codes: [voucher.code, ...rows.map((c) => c.referralCode)],
     tokens: rows.map((c) => cardQrToken(c)),
-    secrets: [m.merchantId, ...rows.map((c) => c.id), points.id, stamps.id, cashback.id, reward.id, location.id, voucher.code, ...endpoints.map((e) => e.id), ...segmentIds, ...campaignIds, goal.id, `fuzz-${tag}-1-${m.merchantId.toLowerCase()}`],
+    secrets: [m.merchantId, ...rows.map((c) => c.id), points.id, stamps.id, cashback.id, reward.id, location.id, voucher.code, ...endpoints.map((e) => e.id), ...segmentIds, ...campaignIds, goal.id, ...rows.map((c) => c.customerId), `fuzz-${tag}-1-${m.merchantId.toLowerCase()}`],
   };
 }
 
@@ -157,6 +157,7 @@ function idKind(name: string, path: string): keyof World["ids"] | null {
     if (path.startsWith("/segments")) return "segment";
     if (path.startsWith("/campaigns")) return "campaign";
     if (path.startsWith("/goals")) return "goal";
+    if (path.startsWith("/customers")) return "customer";
     return null;
   }
   if (/^(programId)$/.test(name)) return "program";

@@ -34,6 +34,8 @@ const EXPECTED: Record<string, ApiScope> = {
   "POST /cards": "earn",
   "GET /cards/{id}": "read",
   "DELETE /cards/{id}": "manage",
+  "GET /customers/{id}": "read",
+  "PATCH /customers/{id}": "manage",
   "GET /cards/{id}/transactions": "read",
   "POST /cards/{id}/earn": "earn",
   "POST /cards/{id}/adjust": "manage",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Card, LedgerEntry, Program, Reward, Voucher, WebhookEndpoint } from "@/db/schema";
+import type { Card, Customer, LedgerEntry, Program, Reward, Voucher, WebhookEndpoint } from "@/db/schema";
 import { cardLinks } from "@/lib/cards/links";
 import { rewardImageUrl } from "@/lib/rewards/images";
 import { ExpiryPolicy } from "@/lib/expiry/policy";
@@ -55,6 +55,19 @@ export const CardOut = z.object({
   referralCode: z.string(),
   qrToken: z.string().describe("Signed token shown in the card's QR code."),
   links: z.object({ card: z.url(), apple: z.url(), google: z.url() }),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+export const CustomerOut = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  phone: z.string().nullable(),
+  birthday: z.iso.date().nullable(),
+  language: z.enum(["en", "es", "fr", "de"]),
+  marketingConsent: z.boolean().describe("Agreed to marketing email (and not unsubscribed since)"),
+  erased: z.boolean(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -153,6 +166,21 @@ export function presentCard(c: Card): z.infer<typeof CardOut> {
     links: { card: links.card, apple: links.apple, google: links.google },
     createdAt: iso(c.createdAt),
     updatedAt: iso(c.updatedAt),
+  };
+}
+
+export function presentCustomer(c: Customer): z.infer<typeof CustomerOut> {
+  return {
+    id: c.id,
+    email: c.email,
+    name: c.name,
+    phone: c.phone,
+    birthday: c.birthday,
+    language: c.language,
+    marketingConsent: c.marketingConsentAt !== null,
+    erased: c.erasedAt !== null,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
   };
 }
 

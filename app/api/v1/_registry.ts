@@ -12,6 +12,7 @@ import * as r_cards_id_adjust from "./cards/[id]/adjust/route";
 import * as r_cards_id_earn from "./cards/[id]/earn/route";
 import * as r_cards_id_redemptions from "./cards/[id]/redemptions/route";
 import * as r_cards_id_transactions from "./cards/[id]/transactions/route";
+import * as r_customers_id from "./customers/[id]/route";
 import * as r_entries_id_reverse from "./entries/[id]/reverse/route";
 import * as r_goals from "./goals/route";
 import * as r_goals_id from "./goals/[id]/route";
@@ -46,6 +47,7 @@ export const API_ROUTES: RouteModule[] = [
   { path: "/cards/{id}/earn", module: r_cards_id_earn },
   { path: "/cards/{id}/redemptions", module: r_cards_id_redemptions },
   { path: "/cards/{id}/transactions", module: r_cards_id_transactions },
+  { path: "/customers/{id}", module: r_customers_id },
   { path: "/entries/{id}/reverse", module: r_entries_id_reverse },
   { path: "/goals", module: r_goals },
   { path: "/goals/{id}", module: r_goals_id },
