@@ -98,7 +98,7 @@ describe("campaigns", () => {
       .select()
       .from(outboxEvents)
       .where(and(eq(outboxEvents.merchantId, m.merchantId), inArray(outboxEvents.type, ["campaign.started", "campaign.ended"])));
-    expect(lifecycle.map((e) => [e.type, e.payload])).toEqual([
+    expect(lifecycle.map((e) => [e.type, e.payload]).sort((a, b) => (a[0]! < b[0]! ? 1 : -1))).toEqual([
       ["campaign.started", { campaignId: campaign.id, programId: program.id, name: "Triple week", members: null }],
       ["campaign.ended", { campaignId: campaign.id, programId: program.id, name: "Triple week", spent: expect.any(Number) }],
     ]);

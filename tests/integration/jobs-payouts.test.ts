@@ -98,8 +98,8 @@ describe("cashback payouts through the webhook provider", () => {
     expect(events.paid.map((e) => e.cardId).sort()).toEqual(eligible.map((c) => c.id).sort());
     for (const card of eligible) expect(events.paid.find((e) => e.cardId === card.id)).toMatchObject({ amount: card.balance, currency: "USD", reference: expect.any(String) });
     expect(events.failed.length).toBe(events.finished.reduce((sum, e) => sum + Number(e.failed), 0));
-    expect(events.finished[0]).toMatchObject({ runId: first.runId, programId: program.id, paid: first.report.paid, failed: first.report.failed, amountPaid: first.report.amountPaid });
-    expect(events.finished.at(-1)).toMatchObject({ runId: idle.runId, status: "completed", paid: 0 });
+    expect(events.finished.find((e) => e.runId === first.runId)).toMatchObject({ programId: program.id, paid: first.report.paid, failed: first.report.failed, amountPaid: first.report.amountPaid });
+    expect(events.finished.find((e) => e.runId === idle.runId)).toMatchObject({ status: "completed", paid: 0 });
 
     // The fake really failed and timed out, the signature held, and the concurrency limit was kept.
     expect(provider.state.transient).toBeGreaterThan(0);
