@@ -12,6 +12,9 @@ const VIPS = 16;
 const email = (i: number) => `m${i}-${run}@e2e.test`;
 
 test("a marketer builds a segment, schedules a campaign with a holdout, it runs, and its results page compares treated with holdout", async ({ browser, request }, info) => {
+  // The longest journey (a tag import, a segment, a campaign, two purchases per member, axe on four pages):
+  // three times the usual budget, so a busy machine does not cut it short.
+  test.slow();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   page.on("dialog", (dialog) => void dialog.accept());
