@@ -3,8 +3,8 @@ import { z } from "zod";
 import { cards, customers, type Card } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import type { Ctx } from "../context";
-import { AppError } from "../errors";
 import { EntityId } from "../ids";
+import { decodeKeysetCursor, encodeKeysetCursor } from "../paging";
 
 const PAGE = 50;
 
@@ -36,7 +36,7 @@ export async function listCards(ctx: Ctx, raw: ListCardsInput): Promise<{ data: 
   assertCan(ctx.actor, "cards:read");
   const input = ListCardsInput.parse(raw);
   const limit = input.limit ?? PAGE;
-  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const after = input.cursor ? decodeKeysetCursor(input.cursor) : null;
   const where: (SQL | undefined)[] = [eq(cards.merchantId, ctx.merchantId)];
   if (input.programId) where.push(eq(cards.programId, input.programId));
   if (input.email) where.push(eq(customers.email, input.email));
@@ -52,24 +52,6 @@ export async function listCards(ctx: Ctx, raw: ListCardsInput): Promise<{ data: 
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { data: page.map((r) => r.card), nextCursor: rows.length > limit && last ? encodeCursor(last.at, last.card.id) : null };
+  return { data: page.map((r) => r.card), nextCursor: rows.length > limit && last ? encodeKeysetCursor(last.at, last.card.id) : null };
 }
 
-// Postgres's text form of a timestamptz, e.g. "2026-11-30 14:51:40.123456+00", and the card's id.
-const CursorTuple = z.tuple([z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/), EntityId]);
-
-function encodeCursor(at: string, id: string) {
-  return Buffer.from(JSON.stringify([at, id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { at: string; id: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    parsed = null;
-  }
-  const read = CursorTuple.safeParse(parsed);
-  if (!read.success) throw new AppError("invalid", "cursor is not one this API gave out", { errors: [{ path: "cursor", message: "unknown cursor" }] });
-  return { at: read.data[0], id: read.data[1] };
-}

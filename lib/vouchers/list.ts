@@ -3,8 +3,8 @@ import { z } from "zod";
 import { cards, customers, locations, programs, rewards, segments, vouchers, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import { now, type Ctx } from "../context";
-import { AppError } from "../errors";
 import { EntityId } from "../ids";
+import { decodeKeysetCursor, encodeKeysetCursor } from "../paging";
 
 const PAGE = 50;
 
@@ -43,7 +43,7 @@ export async function listVouchers(ctx: Ctx, raw: ListVouchersInput): Promise<{ 
   if (input.status === "issued") where.push(and(eq(vouchers.status, "issued"), gt(vouchers.expiresAt, at)));
   else if (input.status === "expired") where.push(and(eq(vouchers.status, "issued"), lte(vouchers.expiresAt, at)));
   else if (input.status) where.push(eq(vouchers.status, input.status));
-  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const after = input.cursor ? decodeKeysetCursor(input.cursor) : null;
   if (after) where.push(sql`(${vouchers.createdAt}, ${vouchers.id}) < (${after.at}::timestamptz, ${after.id})`);
   const base = ctx.db.select({ voucher: vouchers, at: sql<string>`${vouchers.createdAt}::text` }).from(vouchers);
   const rows = await (input.email ? base.innerJoin(cards, eq(cards.id, vouchers.cardId)).innerJoin(customers, eq(customers.id, cards.customerId)) : base)
@@ -52,26 +52,7 @@ export async function listVouchers(ctx: Ctx, raw: ListVouchersInput): Promise<{ 
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { data: page.map((r) => r.voucher), nextCursor: rows.length > limit && last ? encodeCursor(last.at, last.voucher.id) : null };
-}
-
-// Postgres's text form of a timestamptz and the voucher's id.
-const CursorTuple = z.tuple([z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/), EntityId]);
-
-function encodeCursor(at: string, id: string) {
-  return Buffer.from(JSON.stringify([at, id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { at: string; id: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    parsed = null;
-  }
-  const read = CursorTuple.safeParse(parsed);
-  if (!read.success) throw new AppError("invalid", "cursor is not one this API gave out", { errors: [{ path: "cursor", message: "unknown cursor" }] });
-  return { at: read.data[0], id: read.data[1] };
+  return { data: page.map((r) => r.voucher), nextCursor: rows.length > limit && last ? encodeKeysetCursor(last.at, last.voucher.id) : null };
 }
 
 export type VoucherRow = Voucher & {
