@@ -10,7 +10,8 @@ import { recordEvents } from "../outbox";
 
 export const CustomerRef = z.object({ customerId: EntityId }).strict();
 
-async function loadCustomer(ctx: Ctx, customerId: string): Promise<Customer> {
+/** A customer of the context's business (a customer actor only themselves); not found otherwise. */
+export async function loadCustomer(ctx: Ctx, customerId: string): Promise<Customer> {
   const [customer] = await ctx.db
     .select()
     .from(customers)

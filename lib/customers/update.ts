@@ -8,6 +8,7 @@ import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { EntityId } from "../ids";
 import { recordEvents } from "../outbox";
+import { loadCustomer } from "./gdpr";
 
 const fields = CustomerInput.shape;
 
@@ -27,13 +28,7 @@ export const UpdateCustomerInput = z
 /** A customer of this business, as a card's reader sees its holder (GET /cards?email= finds them too); not found for another business's. */
 export async function getCustomer(ctx: Ctx, customerId: string): Promise<Customer> {
   assertCan(ctx.actor, "cards:read");
-  if (ctx.actor.type === "customer" && ctx.actor.id !== customerId) throw notFound("Customer");
-  const [customer] = await ctx.db
-    .select()
-    .from(customers)
-    .where(and(eq(customers.id, customerId), eq(customers.merchantId, ctx.merchantId)));
-  if (!customer) throw notFound("Customer");
-  return customer;
+  return loadCustomer(ctx, customerId);
 }
 
 /**
