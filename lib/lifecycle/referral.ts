@@ -64,16 +64,17 @@ export type QualifyingEarn = { entryId: string; purchaseAmount: number | null };
  */
 export async function rewardReferralOnFirstEarn(tx: TxCtx, card: Card, program: Program, earned: QualifyingEarn, timezone: string): Promise<Card> {
   if (!card.referredByCardId) return card;
-  const [settings] = await tx.db.select().from(lifecycleSettings).where(eq(lifecycleSettings.programId, program.id));
-  if (!settings?.referralEnabled) return card;
-  const qualifies = earned.purchaseAmount === null ? settings.referralMinPurchase === 0 : earned.purchaseAmount >= settings.referralMinPurchase;
-  if (!qualifies) return card;
+  // The pending referral first: once it is credited or refused, an earn costs this one lookup.
   const [referral] = await tx.db
     .select()
     .from(referrals)
     .where(and(eq(referrals.refereeCardId, card.id), eq(referrals.status, "pending")))
     .for("update");
   if (!referral) return card;
+  const [settings] = await tx.db.select().from(lifecycleSettings).where(eq(lifecycleSettings.programId, program.id));
+  if (!settings?.referralEnabled) return card;
+  const qualifies = earned.purchaseAmount === null ? settings.referralMinPurchase === 0 : earned.purchaseAmount >= settings.referralMinPurchase;
+  if (!qualifies) return card;
 
   const at = now(tx);
   const key = `referral:${card.id}`;
