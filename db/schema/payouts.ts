@@ -26,7 +26,8 @@ export const payoutSettings = pgTable("payout_settings", {
 
 export const payoutRunStatusEnum = pgEnum("payout_run_status", ["pending", "running", "awaiting_export", "completed", "completed_with_failures"]);
 
-export type PayoutRunReport = { selected: number; retried: number; paid: number; failed: number; pending: number; amountPaid: number; amountFailed: number };
+// sent: accepted by a provider that confirms later (PayPal); their outcome comes by webhook.
+export type PayoutRunReport = { selected: number; retried: number; paid: number; failed: number; pending: number; sent?: number; amountPaid: number; amountFailed: number };
 
 export const payoutRuns = pgTable(
   "payout_runs",
