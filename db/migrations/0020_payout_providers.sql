@@ -29,4 +29,4 @@ ALTER TABLE "payouts" ADD COLUMN "returned_entry_id" text;--> statement-breakpoi
 ALTER TABLE "payout_accounts" ADD CONSTRAINT "payout_accounts_customer_id_customers_id_fk" FOREIGN KEY ("customer_id") REFERENCES "public"."customers"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "payout_accounts" ADD CONSTRAINT "payout_accounts_merchant_id_merchants_id_fk" FOREIGN KEY ("merchant_id") REFERENCES "public"."merchants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "payouts_batch_idx" ON "payouts" USING btree ("provider_batch_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "payouts_open_card_uq" ON "payouts" USING btree ("card_id") WHERE status::text not in ('paid', 'returned');
+CREATE UNIQUE INDEX "payouts_open_card_uq" ON "payouts" USING btree ("card_id") WHERE paid_at is null and returned_entry_id is null;

@@ -84,8 +84,9 @@ export const payouts = pgTable(
   (t) => [
     index("payouts_run_idx").on(t.runId, t.status),
     // At most one unpaid payout per card: a second run cannot select a card that is still being paid.
-    // (Compared as text: a new enum value may not be used in the migration that adds it.)
-    uniqueIndex("payouts_open_card_uq").on(t.cardId).where(sql`status::text not in ('paid', 'returned')`),
+    // Open = neither paid (paid_at set) nor given back (returned_entry_id set). (Not by status: the
+    // migration that adds the enum's values may not use them.)
+    uniqueIndex("payouts_open_card_uq").on(t.cardId).where(sql`paid_at is null and returned_entry_id is null`),
     index("payouts_batch_idx").on(t.providerBatchId),
     index("payouts_merchant_idx").on(t.merchantId, t.createdAt),
   ],
