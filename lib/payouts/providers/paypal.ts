@@ -41,7 +41,7 @@ export function paypalClient(): RebasedClient {
       clientCredentialsAuthCredentials: { oAuthClientId: env.PAYPAL_CLIENT_ID, oAuthClientSecret: env.PAYPAL_CLIENT_SECRET },
       environment: Environment.Production,
       timeout: env.PAYOUT_TIMEOUT_MS,
-      logging: { logLevel: undefined, logRequest: { logBody: false }, logResponse: { logBody: false } },
+      // No logging option: the SDK's default logs nothing (items carry customers' email addresses).
     });
     clientFor = key;
   }
@@ -52,6 +52,8 @@ export function paypalClient(): RebasedClient {
 async function call<T>(schema: z.ZodType<T>, method: "GET" | "POST", path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const request = paypalClient().getRequestBuilderFactory()(method, path);
   request.baseUrl("default");
+  // Bearer token from the SDK's client-credentials manager (fetched and renewed by the SDK).
+  request.authenticate([{ oauth2: true }]);
   request.header("Content-Type", "application/json");
   for (const [name, value] of Object.entries(headers)) request.header(name, value);
   if (body !== undefined) request.json(body);
