@@ -20,6 +20,13 @@ const RUN_STATUS: Record<PayoutRun["status"], string> = {
   completed_with_failures: "some failed",
 };
 
+const PROVIDER_TEXT: Record<PayoutRun["provider"], string> = {
+  webhook: "Paid through your payout endpoint",
+  manual: "Paid by hand from a CSV",
+  stripe: "Paid by Stripe transfer to members' linked accounts",
+  paypal: "Paid by PayPal to members' PayPal emails",
+};
+
 type Ctx = { tz: string; programName: Map<string, string>; currencyOf: Map<string, string> };
 
 const runColumns = ({ tz, programName, currencyOf }: Ctx): Column<PayoutRun>[] => {
@@ -132,7 +139,7 @@ export default async function PayoutsPage() {
                       <h3 className="font-semibold">{p.name}</h3>
                       <p className="text-sm text-gray-600">
                         {s
-                          ? `${s.enabled ? "" : "Switched off · "}${s.provider === "webhook" ? "Paid through your payout endpoint" : "Paid by hand from a CSV"} · cards from ${formatMoney(s.thresholdMinor, p.currency)} · ${s.schedule === "off" ? "no schedule" : s.schedule}`
+                          ? `${s.enabled ? "" : "Switched off · "}${PROVIDER_TEXT[s.provider]} · minimum payout ${formatMoney(s.thresholdMinor, p.currency)} · ${s.schedule === "off" ? "no schedule" : s.schedule}`
                           : "Not set up yet."}
                       </p>
                     </div>
