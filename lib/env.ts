@@ -204,7 +204,7 @@ export function productionProblems(e: Env): string[] {
     problems.push(`APPLE_WEB_SERVICE_URL (the pass webServiceURL) must be https in production (it is ${e.APPLE_WEB_SERVICE_URL}).`);
   }
   for (const name of ["STRIPE_API_BASE", "PAYPAL_API_BASE"] as const) {
-    if (!isHttps(e[name]) || loopbackOrigin(e[name])) problems.push(`${name} must be the provider's https API in production (it is ${e[name]}).`);
+    if (e[name] !== undefined && (!isHttps(e[name]) || loopbackOrigin(e[name]))) problems.push(`${name} must be the provider's https API in production (it is ${e[name]}).`);
   }
   return problems;
 }
