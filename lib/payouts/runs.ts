@@ -233,6 +233,11 @@ export async function sendPayoutBatch(
         const members = await pendingPayouts(db, and(eq(payouts.providerBatchId, batchId), eq(payouts.status, "pending")), 100_000);
         if (members.length === 0) continue;
         const { outcome, tries } = await withRetries(() => payBatch(batchId, members.map(toRequest)));
+        // Refused as a whole (nothing was created): the next run forms a new batch. Anything less
+        // certain keeps the batch, so a retry is the same request and pays nothing twice.
+        if (!outcome.ok && outcome.rebatch) {
+          await db.update(payouts).set({ providerBatchId: null }).where(and(eq(payouts.providerBatchId, batchId), eq(payouts.status, "pending")));
+        }
         for (const m of members) settle(m.payout, outcome, tries);
       }
     } else {
@@ -280,6 +285,7 @@ function toRequest({ payout, email, erased, stripeAccountId, stripeReady, paypal
     customerEmail: erased ? null : email,
     amount: payout.amount,
     currency: payout.currency,
+    reservedAt: payout.createdAt,
     stripeAccountId: !erased && stripeReady ? stripeAccountId : null,
     paypalEmail: erased ? null : paypalEmail,
   };

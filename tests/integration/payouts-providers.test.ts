@@ -7,6 +7,7 @@ import { cards, ledgerEntries, outboxEvents, payouts } from "@/db/schema";
 import { env } from "@/lib/env";
 import { earn } from "@/lib/ledger/earn";
 import { cardPayouts, finishStripeOnboarding, setOwnPaypalEmail, startStripeOnboarding } from "@/lib/payouts/accounts";
+import { stripeProvider } from "@/lib/payouts/providers/stripe";
 import { configurePayouts, finishPayoutRun, preparePayoutRun, requestPayoutRun, sendPayoutBatch } from "@/lib/payouts/runs";
 import { makeCard, makeMerchant, makeProgram, type TestMerchant } from "../support/fixtures";
 import { startPaypalFake } from "../support/paypal-fake";
@@ -126,6 +127,17 @@ describe("cashback payouts through Stripe Connect", () => {
     expect((await cardPayouts(m.db, { token: a!.publicToken }))!.payouts).toMatchObject([{ status: "failed", returned: true }]);
     // The next run pays the returned cashback again, as a new payout.
     expect((await run(m, program.id)).report).toMatchObject({ selected: 1, paid: 1, amountPaid: 1200 });
+  });
+
+  it("looks up a payout reserved over 20 hours ago by its transfer group (Stripe forgets keys after 24 hours) instead of paying it again", async () => {
+    const account = stripe.readyAccount();
+    const request = { payoutId: `pay_old${Date.now()}`, idempotencyKey: `key-${Date.now()}`, merchantId: "mer_x", programId: "prg_x", cardId: "crd_x", customerEmail: null, amount: 700, currency: "USD", stripeAccountId: account };
+    const first = await stripeProvider().pay(request);
+    expect(first.ok).toBe(true);
+    // A day later, under another key (as if Stripe had forgotten the first one): still one transfer.
+    const later = await stripeProvider().pay({ ...request, idempotencyKey: `${request.idempotencyKey}-forgotten`, reservedAt: new Date(Date.now() - 25 * 3_600_000) });
+    expect(later).toEqual(first);
+    expect([...stripe.transfers.values()].filter((t) => t.destination === account)).toHaveLength(1);
   });
 
   it("refuses a delivery whose signature does not match (400) and changes nothing", async () => {

@@ -63,7 +63,10 @@ async function call<T>(schema: z.ZodType<T>, method: "GET" | "POST", path: strin
 
 const BatchResponse = z.object({ batch_header: z.object({ payout_batch_id: z.string(), batch_status: z.string() }) });
 
-function describe(error: unknown): { retryable: boolean; error: string } {
+/** PayPal's answers that say the batch was refused as a whole and nothing was created. */
+const REFUSED = new Set(["VALIDATION_ERROR", "MALFORMED_REQUEST", "INSUFFICIENT_FUNDS", "RECEIVER_UNREGISTERED"]);
+
+function describe(error: unknown): { retryable: boolean; error: string; rebatch?: boolean } {
   if (error instanceof ApiError) {
     let name = "";
     try {
@@ -71,7 +74,8 @@ function describe(error: unknown): { retryable: boolean; error: string } {
     } catch {
       /* not JSON */
     }
-    return { retryable: error.statusCode >= 500 || error.statusCode === 429 || error.statusCode === 409, error: `paypal ${error.statusCode}${name ? `: ${name}` : ""}` };
+    const retryable = error.statusCode >= 500 || error.statusCode === 429 || error.statusCode === 409;
+    return { retryable, error: `paypal ${error.statusCode}${name ? `: ${name}` : ""}`, rebatch: !retryable && REFUSED.has(name) };
   }
   if (error instanceof AppError) return { retryable: false, error: error.message };
   return { retryable: true, error: "paypal: request failed" };

@@ -3,6 +3,9 @@ import { env } from "../../env";
 import { AppError } from "../../errors";
 import type { PayoutOutcome, PayoutProvider } from "./types";
 
+/** Under Stripe's 24 hours, with room for clocks and a slow run. */
+const KEY_LIFETIME_MS = 20 * 3_600_000;
+
 let client: Stripe | null = null;
 let clientFor = "";
 
@@ -56,6 +59,12 @@ export function stripeProvider(): PayoutProvider {
     async pay(request): Promise<PayoutOutcome> {
       if (!request.stripeAccountId) return { ok: false, retryable: false, error: "the customer has not linked a Stripe account" };
       try {
+        // Stripe forgets idempotency keys after 24 hours: a payout reserved long ago (a run that
+        // crashed yesterday) is looked up by its transfer group before it is sent again.
+        if (request.reservedAt && Date.now() - request.reservedAt.getTime() > KEY_LIFETIME_MS) {
+          const existing = await stripeClient().transfers.list({ transfer_group: request.payoutId, limit: 1 });
+          if (existing.data[0]) return { ok: true, reference: existing.data[0].id };
+        }
         const transfer = await stripeClient().transfers.create(
           {
             amount: request.amount,

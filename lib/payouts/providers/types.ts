@@ -8,6 +8,8 @@ export type PayoutRequest = {
   amount: number;
   currency: string;
   /** Where the customer takes payouts (card page): a linked Stripe account, a PayPal email. */
+  /** When the payout was reserved: a provider whose idempotency keys expire looks the payment up first when it is old. */
+  reservedAt?: Date;
   stripeAccountId?: string | null;
   paypalEmail?: string | null;
 };
@@ -16,7 +18,10 @@ export type PayoutRequest = {
  * ok + `sent`: the provider accepted the payout but says later (by webhook) whether it arrived;
  * ok without it: paid.
  */
-export type PayoutOutcome = { ok: true; reference: string | null; sent?: boolean } | { ok: false; retryable: boolean; error: string };
+export type PayoutOutcome =
+  | { ok: true; reference: string | null; sent?: boolean }
+  /** rebatch: the provider refused the whole batch and made nothing, so the next try may form a new one. */
+  | { ok: false; retryable: boolean; error: string; rebatch?: boolean };
 
 /**
  * Pays one payout (`pay`) or a batch of them under one id (`payBatch`). Must be safe to call again

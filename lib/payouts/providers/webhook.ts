@@ -18,7 +18,7 @@ export function webhookProvider(settings: Pick<PayoutSettings, "endpointUrl" | "
     automatic: true,
     async pay(request) {
       // The customer's Stripe and PayPal details are not the merchant's business.
-      const { stripeAccountId: _s, paypalEmail: _p, ...data } = request;
+      const { stripeAccountId: _s, paypalEmail: _p, reservedAt: _r, ...data } = request;
       const body = JSON.stringify({ type: "payout.requested", timestamp: new Date().toISOString(), data });
       const headers = { ...signedHeaders(secret, request.payoutId, body), "idempotency-key": request.idempotencyKey };
       const outcome = await postSigned(endpointUrl, headers, body, timeoutMs);
