@@ -29,6 +29,7 @@ async function openShop(browser: Browser) {
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   await page.goto("/dashboard/programs");
   await page.getByRole("link", { name: /Grocer Cashback/ }).click();
+  await expect(page.getByRole("heading", { name: "Grocer Cashback" })).toBeVisible();
   const programId = /\/dashboard\/programs\/([^/?]+)/.exec(page.url())![1]!;
   return { page, programId };
 }
