@@ -2,10 +2,10 @@ import { dbReady } from "@/db/client";
 import type { Translator } from "@/lib/i18n";
 import { cardPayouts } from "@/lib/payouts/accounts";
 
-const NOTES: Record<string, { key: "payouts.paypal.saved" | "payouts.paypal.invalid" | "payouts.stripe.linked" | "payouts.unavailable"; error: boolean }> = {
+// Back from Stripe, the section's own state says whether the account is linked: no note for that.
+const NOTES: Record<string, { key: "payouts.paypal.saved" | "payouts.paypal.invalid" | "payouts.unavailable"; error: boolean }> = {
   "paypal-saved": { key: "payouts.paypal.saved", error: false },
   "paypal-invalid": { key: "payouts.paypal.invalid", error: true },
-  "stripe-linked": { key: "payouts.stripe.linked", error: false },
   unavailable: { key: "payouts.unavailable", error: true },
   busy: { key: "payouts.unavailable", error: true },
 };
