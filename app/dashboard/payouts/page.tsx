@@ -76,7 +76,8 @@ const runColumns = ({ tz, programName, currencyOf }: Ctx): Column<PayoutRun>[] =
         ),
       sort: (run) => run.report?.amountFailed,
     },
-    { id: "waiting", header: "Waiting", align: "right", cell: (run) => <NumberCell value={run.report?.pending} />, sort: (run) => run.report?.pending },
+    // Not yet paid: still to send, or sent and awaiting the provider's word (PayPal).
+    { id: "waiting", header: "Waiting", align: "right", cell: (run) => <NumberCell value={run.report ? run.report.pending + (run.report.sent ?? 0) : undefined} />, sort: (run) => run.report && run.report.pending + (run.report.sent ?? 0) },
     {
       id: "actions",
       header: "Actions",
