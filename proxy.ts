@@ -1,9 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { appOrigin, isProduction } from "@/lib/env";
+import { appOrigin, env, isProduction } from "@/lib/env";
 import { securityHeaders } from "@/lib/security/headers";
 import { PAGE_PATH_HEADER } from "@/app/_server/page-path";
 
 const https = new URL(appOrigin).protocol === "https:";
+// The card page's "Link a Stripe account" form is answered with a redirect to Stripe's onboarding
+// (on the API's own origin when STRIPE_API_BASE points at the local fake).
+const stripeApi = new URL(env.STRIPE_API_BASE).origin;
+const cardFormOrigins = ["https://connect.stripe.com", ...(stripeApi === "https://api.stripe.com" ? [] : [stripeApi])];
 
 /**
  * Every request: a fresh CSP nonce and the security headers (lib/security/headers.ts). The CSP is
@@ -11,7 +15,7 @@ const https = new URL(appOrigin).protocol === "https:";
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
-  const headers = securityHeaders({ pathname: request.nextUrl.pathname, nonce, production: isProduction, https });
+  const headers = securityHeaders({ pathname: request.nextUrl.pathname, nonce, production: isProduction, https, cardFormOrigins });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   // Which page this is, for the root layout's <html lang> (app/_server/language.ts); always ours, never the client's.

@@ -21,7 +21,7 @@ export const payoutRun = inngest.createFunction(
       afterCommit();
       return result;
     });
-    if (prepared.provider === "webhook") {
+    if (prepared.provider !== "manual") {
       let after = "";
       for (let i = 0; i < MAX_BATCHES; i++) {
         const batch = await step.run(`pay-batch-${i}`, async () => sendPayoutBatch(await dbReady(), runId, after, BATCH));

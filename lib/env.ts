@@ -51,6 +51,19 @@ const schema = z.object({
   // Cashback payouts: provider calls in flight at once, and the time limit of one call.
   PAYOUT_CONCURRENCY: z.coerce.number().int().positive().max(200).default(20),
   PAYOUT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  // Cashback payouts through Keepcard's own Stripe platform account (Stripe Connect: customers link
+  // an Express account from the card page, payouts are transfers to it). STRIPE_API_BASE points the
+  // SDK elsewhere (the local fake in tests); production refuses anything but https.
+  STRIPE_SECRET_KEY: optional,
+  STRIPE_WEBHOOK_SECRET: optional,
+  STRIPE_API_BASE: z.string().url().default("https://api.stripe.com"),
+  // Cashback payouts through Keepcard's own PayPal business account (PayPal Payouts to the email a
+  // customer gives on the card page). PAYPAL_API_BASE: the live API, the sandbox
+  // (https://api-m.sandbox.paypal.com) or, in tests, the local fake.
+  PAYPAL_CLIENT_ID: optional,
+  PAYPAL_CLIENT_SECRET: optional,
+  PAYPAL_WEBHOOK_ID: optional,
+  PAYPAL_API_BASE: z.string().url().default("https://api-m.paypal.com"),
   // Outgoing merchant webhooks: time limit of one delivery attempt.
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
 
@@ -189,6 +202,9 @@ export function productionProblems(e: Env): string[] {
   }
   if (e.APPLE_WEB_SERVICE_URL !== undefined && !isHttps(e.APPLE_WEB_SERVICE_URL)) {
     problems.push(`APPLE_WEB_SERVICE_URL (the pass webServiceURL) must be https in production (it is ${e.APPLE_WEB_SERVICE_URL}).`);
+  }
+  for (const name of ["STRIPE_API_BASE", "PAYPAL_API_BASE"] as const) {
+    if (e[name] !== undefined && (!isHttps(e[name]) || loopbackOrigin(e[name]))) problems.push(`${name} must be the provider's https API in production (it is ${e[name]}).`);
   }
   return problems;
 }

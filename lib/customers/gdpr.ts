@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { cards, customers, goalParticipants, goals, ledgerEntries, programs, vouchers, type Customer } from "../../db/schema";
+import { cards, customers, goalParticipants, goals, ledgerEntries, payoutAccounts, programs, vouchers, type Customer } from "../../db/schema";
 import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, withTransaction, type Ctx } from "../context";
@@ -92,6 +92,8 @@ export async function eraseCustomer(ctx: Ctx, raw: z.input<typeof CustomerRef>):
       .update(vouchers)
       .set({ status: "void" })
       .where(and(eq(vouchers.merchantId, ctx.merchantId), eq(vouchers.status, "issued"), inCards(closed.map((c) => c.id))));
+    // Where cashback was paid (a PayPal email, a Stripe account id) is personal data as well.
+    await tx.db.delete(payoutAccounts).where(and(eq(payoutAccounts.customerId, customer.id), eq(payoutAccounts.merchantId, ctx.merchantId)));
     await audit(tx.db, ctx.merchantId, ctx.actor, "customer.erased", { type: "customer", id: customer.id }, { cardsClosed: closed.length });
     return erased!;
   });

@@ -122,6 +122,8 @@ export type ReservePayoutsInput = {
   program: Program;
   runId: string;
   thresholdMinor: number;
+  /** Extra condition on the card, written over alias `c` (cards): who can be paid at all. */
+  audience?: SQL;
   batchSize?: number;
 };
 
@@ -134,7 +136,8 @@ export async function reservePayouts(ctx: Ctx, input: ReservePayoutsInput): Prom
   const at = now(ctx).toISOString();
   const threshold = Math.max(1, input.thresholdMinor);
   // The whole balance is paid, so the cards are locked before it is read.
-  const done = await inCardBatches(ctx, input.program, sql`c.balance >= ${threshold}::int`, input.batchSize, (batch) => sql`
+  const eligible = input.audience ? sql`c.balance >= ${threshold}::int and (${input.audience})` : sql`c.balance >= ${threshold}::int`;
+  const done = await inCardBatches(ctx, input.program, eligible, input.batchSize, (batch) => sql`
       with target as (
         select c.id, c.balance from cards c
         where ${batch}

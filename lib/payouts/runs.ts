@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Executor } from "../../db/client";
-import { cards, customers, payoutRuns, payouts, payoutSettings, type Payout, type PayoutRun, type PayoutRunReport, type PayoutSettings } from "../../db/schema";
+import { cards, customers, payoutAccounts, payoutRuns, payouts, payoutSettings, type Payout, type PayoutRun, type PayoutRunReport, type PayoutSettings } from "../../db/schema";
 import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { now, systemActor, withTransaction, type Ctx } from "../context";
@@ -16,7 +16,7 @@ import { recordEvents } from "../outbox";
 import { encryptSecret } from "../crypto/secrets";
 import { OutboundUrl } from "../outbound/fetch";
 import { newWebhookSecret } from "../webhooks/sign";
-import { providerFor, type PayoutOutcome, type PayoutProvider } from "./providers";
+import { providerFor, type PayoutOutcome, type PayoutProvider, type PayoutRequest } from "./providers";
 import { SafeText } from "../input";
 
 
@@ -24,8 +24,12 @@ export const PayoutSettingsInput = z
   .object({
     programId: EntityId,
     enabled: z.boolean().default(true),
-    provider: z.enum(["webhook", "manual"]),
-    thresholdMinor: z.int().min(1).max(100_000_000).describe("Pay cards whose cashback reaches this, in minor units."),
+    provider: z.enum(["webhook", "manual", "stripe", "paypal"]),
+    thresholdMinor: z
+      .int()
+      .min(1)
+      .max(100_000_000)
+      .describe("The minimum payout, in minor units: a card is paid once its cashback reaches it, and never less."),
     schedule: z.enum(["off", "daily", "weekly", "monthly"]).default("off"),
     endpointUrl: OutboundUrl.optional(),
   })
@@ -143,7 +147,14 @@ export async function preparePayoutRun(db: Executor, runId: string, at = new Dat
     .set({ runId, status: "pending", updatedAt: at })
     .where(and(eq(payouts.programId, run.programId), eq(payouts.status, "failed")))
     .returning({ id: payouts.id });
-  const reserved = await reservePayouts(ctx, { program, runId, thresholdMinor: settings.thresholdMinor });
+  // Stripe and PayPal pay only customers who said where (card page); the others keep their cashback on the card.
+  const destination =
+    settings.provider === "stripe"
+      ? sql`exists (select 1 from payout_accounts pa where pa.customer_id = c.customer_id and pa.stripe_ready and pa.stripe_account_id is not null)`
+      : settings.provider === "paypal"
+        ? sql`exists (select 1 from payout_accounts pa where pa.customer_id = c.customer_id and pa.paypal_email is not null)`
+        : undefined;
+  const reserved = await reservePayouts(ctx, { program, runId, thresholdMinor: settings.thresholdMinor, audience: destination });
   return { selected: reserved.reserved, retried: retried.length, provider: settings.provider };
 }
 
@@ -158,7 +169,8 @@ const WRITE_EVERY = 100;
  * each retried with exponential back-off when the failure is transient. Outcomes are written about
  * a hundred at a time, while the calls go on; all are written before this returns. Repeating a
  * batch (after a crash between a payment and its write) resends only what is still pending, with
- * the same idempotency keys, so the provider pays nothing twice.
+ * the same idempotency keys, so the provider pays nothing twice. A batching provider (PayPal) gets
+ * the page as one batch whose id and members are written before the call (see below).
  */
 export async function sendPayoutBatch(
   db: Executor,
@@ -169,53 +181,117 @@ export async function sendPayoutBatch(
 ): Promise<{ lastId: string | null; count: number; paid: number; failed: number }> {
   const run = await loadRun(db, runId);
   const provider = opts.provider ?? providerFor(await settingsFor(db, run.merchantId, run.programId));
-  const batch = await db
-    .select({ payout: payouts, email: customers.email, erased: customers.erasedAt })
-    .from(payouts)
-    .innerJoin(cards, eq(cards.id, payouts.cardId))
-    .innerJoin(customers, eq(customers.id, cards.customerId))
-    .where(and(eq(payouts.runId, runId), eq(payouts.status, "pending"), gt(payouts.id, afterId)))
-    .orderBy(asc(payouts.id))
-    .limit(limit);
-  if (!provider.automatic) return { lastId: batch.at(-1)?.payout.id ?? null, count: batch.length, paid: 0, failed: 0 };
+  const batch = await pendingPayouts(db, and(eq(payouts.runId, runId), eq(payouts.status, "pending"), gt(payouts.id, afterId)), limit);
+  const page = { lastId: batch.at(-1)?.payout.id ?? null, count: batch.length };
+  if (!provider.automatic) return { ...page, paid: 0, failed: 0 };
 
   const attempts = opts.attempts ?? 4;
   const backoff = opts.backoffMs ?? 200;
-  let paid = 0;
-  let failed = 0;
-  const outcomes = new OutcomeWriter(db);
-  const payOne = async ({ payout, email, erased }: (typeof batch)[number]) => {
+  const withRetries = async (call: () => Promise<PayoutOutcome>) => {
     let outcome: PayoutOutcome = { ok: false, retryable: true, error: "not tried" };
     let tries = 0;
     while (tries < attempts) {
       tries++;
-      outcome = await provider.pay({
-        payoutId: payout.id,
-        idempotencyKey: payout.idempotencyKey,
-        merchantId: payout.merchantId,
-        programId: payout.programId,
-        cardId: payout.cardId,
-        customerEmail: erased ? null : email,
-        amount: payout.amount,
-        currency: payout.currency,
-      });
+      outcome = await call();
       if (outcome.ok || !outcome.retryable) break;
       if (tries < attempts) await sleep(backoff * 2 ** (tries - 1) * (0.5 + Math.random()));
     }
-    outcomes.add({ id: payout.id, ok: outcome.ok, reference: outcome.ok ? outcome.reference : null, error: outcome.ok ? null : outcome.error, tries, at: new Date().toISOString() });
+    return { outcome, tries };
+  };
+  let paid = 0;
+  let failed = 0;
+  const outcomes = new OutcomeWriter(db);
+  const settle = (payout: Payout, outcome: PayoutOutcome, tries: number) => {
+    outcomes.add({
+      id: payout.id,
+      ok: outcome.ok,
+      sent: outcome.ok && outcome.sent === true,
+      reference: outcome.ok ? outcome.reference : null,
+      error: outcome.ok ? null : outcome.error,
+      tries,
+      at: new Date().toISOString(),
+    });
     if (outcome.ok) paid++;
     else failed++;
   };
+
   try {
-    await pool(batch, opts.concurrency ?? env.PAYOUT_CONCURRENCY, payOne);
+    if (provider.payBatch) {
+      const payBatch = provider.payBatch.bind(provider);
+      // The page's payouts not yet in a batch form a new one, named after the run and its first
+      // payout; its members are written before the call. A batch a crashed attempt already formed
+      // is sent again as it was stored, under the same id.
+      const fresh = batch.filter((b) => !b.payout.providerBatchId).map((b) => b.payout.id);
+      if (fresh.length > 0) {
+        await db
+          .update(payouts)
+          .set({ providerBatchId: `${runId}-${fresh[0]}` })
+          .where(and(inArray(payouts.id, fresh), isNull(payouts.providerBatchId), eq(payouts.status, "pending")));
+      }
+      const batchIds = [...new Set([...batch.map((b) => b.payout.providerBatchId).filter((id): id is string => !!id), ...(fresh.length ? [`${runId}-${fresh[0]}`] : [])])];
+      for (const batchId of batchIds) {
+        const members = await pendingPayouts(db, and(eq(payouts.providerBatchId, batchId), eq(payouts.status, "pending")), 100_000);
+        if (members.length === 0) continue;
+        const { outcome, tries } = await withRetries(() => payBatch(batchId, members.map(toRequest)));
+        // Refused as a whole (nothing was created): the next run forms a new batch. Anything less
+        // certain keeps the batch, so a retry is the same request and pays nothing twice.
+        if (!outcome.ok && outcome.rebatch) {
+          await db.update(payouts).set({ providerBatchId: null }).where(and(eq(payouts.providerBatchId, batchId), eq(payouts.status, "pending")));
+        }
+        for (const m of members) settle(m.payout, outcome, tries);
+      }
+    } else {
+      await pool(batch, opts.concurrency ?? env.PAYOUT_CONCURRENCY, async (row) => {
+        const { outcome, tries } = await withRetries(() => provider.pay(toRequest(row)));
+        settle(row.payout, outcome, tries);
+      });
+    }
   } finally {
     // Even when a call throws, what is known is written; the rest stays pending for the retry.
     await outcomes.close();
   }
-  return { lastId: batch.at(-1)?.payout.id ?? null, count: batch.length, paid, failed };
+  return { ...page, paid, failed };
 }
 
-type Outcome = { id: string; ok: boolean; reference: string | null; error: string | null; tries: number; at: string };
+type PendingRow = { payout: Payout; email: string; erased: Date | null; stripeAccountId: string | null; stripeReady: boolean | null; paypalEmail: string | null };
+
+/** Payouts with their customer's email and payout details, in id order. */
+async function pendingPayouts(db: Executor, where: ReturnType<typeof and>, limit: number): Promise<PendingRow[]> {
+  return db
+    .select({
+      payout: payouts,
+      email: customers.email,
+      erased: customers.erasedAt,
+      stripeAccountId: payoutAccounts.stripeAccountId,
+      stripeReady: payoutAccounts.stripeReady,
+      paypalEmail: payoutAccounts.paypalEmail,
+    })
+    .from(payouts)
+    .innerJoin(cards, eq(cards.id, payouts.cardId))
+    .innerJoin(customers, eq(customers.id, cards.customerId))
+    .leftJoin(payoutAccounts, eq(payoutAccounts.customerId, customers.id))
+    .where(where)
+    .orderBy(asc(payouts.id))
+    .limit(limit);
+}
+
+function toRequest({ payout, email, erased, stripeAccountId, stripeReady, paypalEmail }: PendingRow): PayoutRequest {
+  return {
+    payoutId: payout.id,
+    idempotencyKey: payout.idempotencyKey,
+    merchantId: payout.merchantId,
+    programId: payout.programId,
+    cardId: payout.cardId,
+    customerEmail: erased ? null : email,
+    amount: payout.amount,
+    currency: payout.currency,
+    reservedAt: payout.createdAt,
+    stripeAccountId: !erased && stripeReady ? stripeAccountId : null,
+    paypalEmail: erased ? null : paypalEmail,
+  };
+}
+
+type Outcome = { id: string; ok: boolean; sent: boolean; reference: string | null; error: string | null; tries: number; at: string };
 
 /** Collects payout outcomes and writes them WRITE_EVERY at a time, one statement each, without holding up the calls. */
 class OutcomeWriter {
@@ -252,20 +328,20 @@ async function writeOutcomes(db: Executor, rows: Outcome[]): Promise<void> {
   await db.transaction(async (tx) => {
     const written = await queryRows<WrittenPayout>(tx, sql`
     update payouts p set
-      status = case when o.ok then 'paid' else 'failed' end::payout_status,
-      paid_at = case when o.ok then o.at end,
+      status = case when o.ok and o.sent then 'sent' when o.ok then 'paid' else 'failed' end::payout_status,
+      paid_at = case when o.ok and not o.sent then o.at end,
       provider_reference = case when o.ok then o.reference else p.provider_reference end,
       last_error = o.error,
       attempts = p.attempts + o.tries,
       updated_at = o.at
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as o(id text, ok boolean, reference text, error text, tries int, at timestamptz)
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as o(id text, ok boolean, sent boolean, reference text, error text, tries int, at timestamptz)
     where p.id = o.id and p.status = 'pending'
     returning p.id, p.merchant_id, p.run_id, p.card_id, p.program_id, p.amount, p.currency, p.status, p.provider_reference, p.last_error`);
     await recordPayoutEvents(tx, written);
   });
 }
 
-type WrittenPayout = {
+export type WrittenPayout = {
   id: string;
   merchant_id: string;
   run_id: string;
@@ -278,8 +354,9 @@ type WrittenPayout = {
   last_error: string | null;
 };
 
-/** `payout.paid` / `payout.failed` for payouts just settled (all of one run, so of one business). */
-async function recordPayoutEvents(db: Executor, rows: WrittenPayout[]): Promise<void> {
+/** `payout.paid` / `payout.failed` for payouts just settled (all of one business); a payout sent and not yet confirmed has none yet. */
+export async function recordPayoutEvents(db: Executor, rows: WrittenPayout[]): Promise<void> {
+  rows = rows.filter((r) => r.status === "paid" || r.status === "failed" || r.status === "returned");
   if (rows.length === 0) return;
   await recordEvents(
     db,
@@ -313,6 +390,7 @@ export async function finishPayoutRun(db: Executor, runId: string, prepared: { s
     paid: Number(of("paid").count),
     failed: Number(of("failed").count),
     pending: Number(of("pending").count),
+    sent: Number(of("sent").count),
     amountPaid: Number(of("paid").amount),
     amountFailed: Number(of("failed").amount),
   };

@@ -11,6 +11,8 @@ export type HeaderContext = {
   production: boolean;
   /** APP_URL is https: HSTS and upgrade-insecure-requests make sense. */
   https: boolean;
+  /** Origins outside ours that the card page's forms lead to (Stripe's Connect onboarding, after the payouts form's redirect). */
+  cardFormOrigins?: string[];
 };
 
 /** The public card page may be shown inside a merchant's own https site; nothing else may be framed. */
@@ -38,7 +40,7 @@ export function contentSecurityPolicy(ctx: HeaderContext): string {
     "manifest-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    `form-action 'self'${frameable(ctx.pathname) && ctx.cardFormOrigins?.length ? ` ${ctx.cardFormOrigins.join(" ")}` : ""}`,
     `frame-ancestors ${frameable(ctx.pathname) ? "'self' https:" : "'none'"}`,
   ];
   if (ctx.https) directives.push("upgrade-insecure-requests");

@@ -115,10 +115,10 @@ test("a dinar shop: KWD 3.125 at the counter is 3125 fils, and the card page and
   await expect(shop.page.getByTestId("member-balance")).toContainText(/KWD\s0\.312\s*cashback/);
   await expect(shop.page.getByRole("table", { name: /Ledger history of Souq Cashback/ })).toContainText(/\+KWD\s0\.312/);
 
-  // The payout threshold is typed in dinars too.
+  // The minimum payout is typed in dinars too.
   await shop.page.goto("/dashboard/payouts");
   await shop.page.getByText("Set up payouts").click();
-  const threshold = shop.page.getByLabel("Pay from (KWD)");
+  const threshold = shop.page.getByLabel("Minimum payout (KWD)");
   await expect(threshold).toHaveAttribute("step", "0.001");
   await expect(threshold).toHaveValue("5.000");
   await threshold.fill("0.2505");
@@ -126,6 +126,6 @@ test("a dinar shop: KWD 3.125 at the counter is 3125 fils, and the card page and
   await expect(shop.page.getByText("Enter an amount in KWD; KWD amounts have up to 3 decimals.")).toBeVisible();
   await threshold.fill("0.25");
   await shop.page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(shop.page.getByText(/cards from KWD\s0\.250/)).toBeVisible();
+  await expect(shop.page.getByText(/minimum payout KWD\s0\.250/)).toBeVisible();
   await Promise.all([shop.close(), customer.close()]);
 });

@@ -6,6 +6,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { startPaypalFake } from "../support/paypal-fake";
+import { startStripeFake } from "../support/stripe-fake";
 
 const root = process.cwd();
 const port = process.env.E2E_PORT ?? "3107";
@@ -34,6 +36,19 @@ const env: NodeJS.ProcessEnv = {
   // A throwaway key for secrets at rest: production refuses to start without one.
   ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? `test:${randomBytes(32).toString("base64")}`,
 };
+/** Cashback payouts go to local fakes of Stripe and PayPal, in this process (the browser follows the Stripe fake's onboarding link too). */
+async function startPayoutFakes() {
+  const [stripeFake, paypalFake] = await Promise.all([startStripeFake(), startPaypalFake()]);
+  return {
+    STRIPE_SECRET_KEY: stripeFake.secretKey,
+    STRIPE_API_BASE: stripeFake.url,
+    STRIPE_WEBHOOK_SECRET: "whsec_e2e_only",
+    PAYPAL_CLIENT_ID: paypalFake.clientId,
+    PAYPAL_CLIENT_SECRET: paypalFake.clientSecret,
+    PAYPAL_WEBHOOK_ID: paypalFake.webhookId,
+    PAYPAL_API_BASE: paypalFake.url,
+  };
+}
 // Email goes to the dev outbox, where the test reads the magic link.
 delete env.RESEND_API_KEY;
 if (process.env.E2E_DATABASE_URL) env.DATABASE_URL = process.env.E2E_DATABASE_URL;
@@ -42,21 +57,24 @@ else {
   fs.rmSync(path.join(root, pgliteDir), { recursive: true, force: true });
 }
 
-if (process.env.E2E_SKIP_BUILD !== "1" || !fs.existsSync(path.join(root, distDir, "BUILD_ID"))) {
-  // `next build` adds its build folder's type paths to tsconfig.json; put the file back afterwards.
-  const tsconfig = fs.readFileSync(path.join(root, "tsconfig.json"), "utf8");
-  const built = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, env, stdio: "inherit" });
-  fs.writeFileSync(path.join(root, "tsconfig.json"), tsconfig);
-  if (built.status !== 0) process.exit(built.status ?? 1);
-}
+void startPayoutFakes().then((payoutEnv) => {
+  Object.assign(env, payoutEnv);
+  if (process.env.E2E_SKIP_BUILD !== "1" || !fs.existsSync(path.join(root, distDir, "BUILD_ID"))) {
+    // `next build` adds its build folder's type paths to tsconfig.json; put the file back afterwards.
+    const tsconfig = fs.readFileSync(path.join(root, "tsconfig.json"), "utf8");
+    const built = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, env, stdio: "inherit" });
+    fs.writeFileSync(path.join(root, "tsconfig.json"), tsconfig);
+    if (built.status !== 0) process.exit(built.status ?? 1);
+  }
 
-// Started without npx in between, so stopping this process stops the server too.
-// BENCH_ROUTES at run time only: the build above was made without it, so the bench route must not exist (a 404).
-// DEMO_LOGIN at run time too: the flags spec signs in as the demo owner, whose shop is seeded with suspicious activity.
-const server = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, env: { ...env, BENCH_ROUTES: "1", DEMO_LOGIN: "1" }, stdio: "inherit" });
-const stop = () => {
-  server.kill("SIGTERM");
-};
-for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, stop);
-process.on("exit", stop);
-server.on("exit", (code) => process.exit(code ?? 0));
+  // Started without npx in between, so stopping this process stops the server too.
+  // BENCH_ROUTES at run time only: the build above was made without it, so the bench route must not exist (a 404).
+  // DEMO_LOGIN at run time too: the flags spec signs in as the demo owner, whose shop is seeded with suspicious activity.
+  const server = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, env: { ...env, BENCH_ROUTES: "1", DEMO_LOGIN: "1" }, stdio: "inherit" });
+  const stop = () => {
+    server.kill("SIGTERM");
+  };
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, stop);
+  process.on("exit", stop);
+  server.on("exit", (code) => process.exit(code ?? 0));
+});

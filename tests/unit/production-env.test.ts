@@ -35,6 +35,8 @@ describe("productionProblems", () => {
     ["APP_URL", { APP_URL: "http://cards.example.com" }],
     ["AUTH_URL", { AUTH_URL: "https://attacker.example" }],
     ["APPLE_WEB_SERVICE_URL", { APPLE_WEB_SERVICE_URL: "http://cards.example.com/api/wallet/apple" }],
+    ["STRIPE_API_BASE", { STRIPE_API_BASE: "http://127.0.0.1:4010" }],
+    ["PAYPAL_API_BASE", { PAYPAL_API_BASE: "https://localhost:4011" }],
     ["AUTH_SECRET", { AUTH_SECRET: undefined }],
     ["TOKEN_SIGNING_KEY", { TOKEN_SIGNING_KEY: undefined }],
     ["ENCRYPTION_KEY", { ENCRYPTION_KEY: undefined }],

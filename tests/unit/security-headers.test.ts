@@ -30,6 +30,14 @@ describe("security headers", () => {
     }
   });
 
+  it("lets only the card page's forms lead to Stripe's onboarding; every other page's forms stay on our origin", () => {
+    const origins = ["https://connect.stripe.com"];
+    expect(directive(securityHeaders({ ...prod, pathname: "/c/tok_abc", cardFormOrigins: origins })["content-security-policy"]!, "form-action")).toBe("form-action 'self' https://connect.stripe.com");
+    for (const pathname of ["/dashboard/payouts", "/join/prg_1", "/c/tok_abc/google"]) {
+      expect(directive(securityHeaders({ ...prod, pathname, cardFormOrigins: origins })["content-security-policy"]!, "form-action")).toBe("form-action 'self'");
+    }
+  });
+
   it("sends HSTS in production on https only", () => {
     expect(securityHeaders({ ...prod, pathname: "/" })["strict-transport-security"]).toMatch(/max-age=\d{8}/);
     expect(securityHeaders({ ...prod, production: false, pathname: "/" })["strict-transport-security"]).toBeUndefined();

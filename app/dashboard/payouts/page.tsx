@@ -20,6 +20,13 @@ const RUN_STATUS: Record<PayoutRun["status"], string> = {
   completed_with_failures: "some failed",
 };
 
+const PROVIDER_TEXT: Record<PayoutRun["provider"], string> = {
+  webhook: "Paid through your payout endpoint",
+  manual: "Paid by hand from a CSV",
+  stripe: "Paid by Stripe transfer to members' linked accounts",
+  paypal: "Paid by PayPal to members' PayPal emails",
+};
+
 type Ctx = { tz: string; programName: Map<string, string>; currencyOf: Map<string, string> };
 
 const runColumns = ({ tz, programName, currencyOf }: Ctx): Column<PayoutRun>[] => {
@@ -69,7 +76,8 @@ const runColumns = ({ tz, programName, currencyOf }: Ctx): Column<PayoutRun>[] =
         ),
       sort: (run) => run.report?.amountFailed,
     },
-    { id: "waiting", header: "Waiting", align: "right", cell: (run) => <NumberCell value={run.report?.pending} />, sort: (run) => run.report?.pending },
+    // Not yet paid: still to send, or sent and awaiting the provider's word (PayPal).
+    { id: "waiting", header: "Waiting", align: "right", cell: (run) => <NumberCell value={run.report ? run.report.pending + (run.report.sent ?? 0) : undefined} />, sort: (run) => run.report && run.report.pending + (run.report.sent ?? 0) },
     {
       id: "actions",
       header: "Actions",
@@ -132,7 +140,7 @@ export default async function PayoutsPage() {
                       <h3 className="font-semibold">{p.name}</h3>
                       <p className="text-sm text-gray-600">
                         {s
-                          ? `${s.enabled ? "" : "Switched off · "}${s.provider === "webhook" ? "Paid through your payout endpoint" : "Paid by hand from a CSV"} · cards from ${formatMoney(s.thresholdMinor, p.currency)} · ${s.schedule === "off" ? "no schedule" : s.schedule}`
+                          ? `${s.enabled ? "" : "Switched off · "}${PROVIDER_TEXT[s.provider]} · minimum payout ${formatMoney(s.thresholdMinor, p.currency)} · ${s.schedule === "off" ? "no schedule" : s.schedule}`
                           : "Not set up yet."}
                       </p>
                     </div>

@@ -7,7 +7,7 @@ import { useAction } from "@/components/use-action";
 import { decimalsRule, formatDecimal, inputStep, parseAmount, toMinor } from "@/lib/money";
 import { configurePayoutsAction, markPaidAction, payNowAction, rotatePayoutSecretAction } from "./actions";
 
-type Settings = { provider: "webhook" | "manual"; thresholdMinor: number; schedule: "off" | "daily" | "weekly" | "monthly"; endpointUrl: string; enabled: boolean };
+type Settings = { provider: "webhook" | "manual" | "stripe" | "paypal"; thresholdMinor: number; schedule: "off" | "daily" | "weekly" | "monthly"; endpointUrl: string; enabled: boolean };
 
 export function PayNow({ programId, name }: { programId: string; name: string }) {
   const router = useRouter();
@@ -18,7 +18,7 @@ export function PayNow({ programId, name }: { programId: string; name: string })
       <Button
         disabled={pending}
         onClick={async () => {
-          if (!window.confirm(`Pay every ${name} member over the threshold now?`)) return;
+          if (!window.confirm(`Pay every ${name} member whose cashback reaches the minimum payout now?`)) return;
           const r = await run({ programId });
           setStarted(r.ok);
           if (r.ok) router.refresh();
@@ -100,9 +100,20 @@ export function PayoutSettingsForm({ programId, currency, initial, hasSecret }: 
         <Select id={`${pre}-provider`} value={provider} onChange={(e) => setProvider(e.target.value as Settings["provider"])}>
           <option value="manual">By hand: download a CSV, then mark as paid</option>
           <option value="webhook">Automatically, through your payout endpoint</option>
+          <option value="stripe">Stripe: to each member&apos;s linked Stripe account</option>
+          <option value="paypal">PayPal: to each member&apos;s PayPal email</option>
         </Select>
       </Field>
-      <Field label={`Pay from (${currency})`} htmlFor={`${pre}-threshold`} error={thresholdError ?? fieldErrors.thresholdMinor} hint="Cards with at least this much cashback are paid.">
+      <Field
+        label={`Minimum payout (${currency})`}
+        htmlFor={`${pre}-threshold`}
+        error={thresholdError ?? fieldErrors.thresholdMinor}
+        hint={
+          provider === "stripe" || provider === "paypal"
+            ? "Members are paid once their cashback reaches this, and only after they link Stripe or give a PayPal email on their card page; until then it stays on the card."
+            : "Cards with at least this much cashback are paid; smaller balances wait for the next run."
+        }
+      >
         <Input
           id={`${pre}-threshold`}
           name="threshold"

@@ -1,8 +1,10 @@
 import type { Catalogue } from "../catalogue";
+import { payoutsDe } from "./payouts";
 import { selfServiceDe } from "./self-service";
 
 export const de: Catalogue = {
   ...selfServiceDe,
+  ...payoutsDe,
   "unit.points": { one: "{count} Punkt", other: "{count} Punkte" },
   "unit.stamps": { one: "{count} Stempel", other: "{count} Stempel" },
   "unit.cashback": { one: "{count} Cashback", other: "{count} Cashback" },

@@ -1,3 +1,4 @@
+import { payoutsEn } from "./payouts";
 import { selfServiceEn } from "./self-service";
 
 /**
@@ -9,6 +10,7 @@ import { selfServiceEn } from "./self-service";
 export const en = {
   // the card page's self-service, unsubscribe and deletion pages, group goals (messages/self-service.ts)
   ...selfServiceEn,
+  ...payoutsEn,
   // units, with the count
   "unit.points": { one: "{count} point", other: "{count} points" },
   "unit.stamps": { one: "{count} stamp", other: "{count} stamps" },

@@ -1,8 +1,10 @@
 import type { Catalogue } from "../catalogue";
+import { payoutsEs } from "./payouts";
 import { selfServiceEs } from "./self-service";
 
 export const es: Catalogue = {
   ...selfServiceEs,
+  ...payoutsEs,
   "unit.points": { one: "{count} punto", many: "{count} de puntos", other: "{count} puntos" },
   "unit.stamps": { one: "{count} sello", many: "{count} de sellos", other: "{count} sellos" },
   "unit.cashback": { one: "{count} de reembolso", other: "{count} de reembolso" },

@@ -1,8 +1,10 @@
 import type { Catalogue } from "../catalogue";
+import { payoutsFr } from "./payouts";
 import { selfServiceFr } from "./self-service";
 
 export const fr: Catalogue = {
   ...selfServiceFr,
+  ...payoutsFr,
   "unit.points": { one: "{count} point", many: "{count} de points", other: "{count} points" },
   "unit.stamps": { one: "{count} tampon", many: "{count} de tampons", other: "{count} tampons" },
   "unit.cashback": { one: "{count} de cashback", other: "{count} de cashback" },

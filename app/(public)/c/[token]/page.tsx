@@ -19,6 +19,7 @@ import { qrSvg } from "../../qr";
 import { LanguageSelect, LiveRefresh, RedeemButton, RememberCard } from "./client";
 import { LinkPage } from "@/components/card/link-page";
 import { CardGoals } from "./goals";
+import { CardPayouts } from "./payouts-section";
 import { CardSelfService } from "./self-service";
 
 export const dynamic = "force-dynamic";
@@ -286,6 +287,10 @@ export default async function CardPage({ params, searchParams }: { params: Promi
           </ul>
         )}
       </section>
+
+      {program.kind === "cashback" && (
+        <CardPayouts token={token} tr={tr} currency={program.currency} timeZone={merchant.timezone} note={typeof query.payouts === "string" ? query.payouts : undefined} />
+      )}
 
       <ReferralShare view={view} tr={tr} qr={await qrSvg(view.referral.link)} />
 

@@ -1,34 +1,14 @@
-import type { PayoutSettings } from "../../db/schema";
-import { decryptSecret } from "../crypto/secrets";
-import { env } from "../env";
-import { postSigned, signedHeaders } from "../webhooks/sign";
-
-export type PayoutRequest = {
-  payoutId: string;
-  idempotencyKey: string;
-  merchantId: string;
-  programId: string;
-  cardId: string;
-  customerEmail: string | null;
-  amount: number;
-  currency: string;
-};
-
-export type PayoutOutcome = { ok: true; reference: string | null } | { ok: false; retryable: boolean; error: string };
-
-/** Pays one payout. Must be safe to call again with the same idempotency key: the second call pays nothing. */
-export interface PayoutProvider {
-  readonly name: string;
-  /** false for providers paid by hand (the run stops at the CSV export). */
-  readonly automatic: boolean;
-  pay(request: PayoutRequest): Promise<PayoutOutcome>;
-}
+import type { PayoutSettings } from "../../../db/schema";
+import { decryptSecret } from "../../crypto/secrets";
+import { env } from "../../env";
+import { postSigned, signedHeaders } from "../../webhooks/sign";
+import type { PayoutProvider } from "./types";
 
 /**
  * The merchant's payout endpoint: a Standard Webhooks-signed POST with an Idempotency-Key of the
  * payout. Any 2xx means paid; a `reference` in the JSON answer is kept.
  */
-function webhookProvider(settings: Pick<PayoutSettings, "endpointUrl" | "secret">, timeoutMs = env.PAYOUT_TIMEOUT_MS): PayoutProvider {
+export function webhookProvider(settings: Pick<PayoutSettings, "endpointUrl" | "secret">, timeoutMs = env.PAYOUT_TIMEOUT_MS): PayoutProvider {
   if (!settings.endpointUrl || !settings.secret) throw new Error("the webhook payout provider needs an endpoint URL and a secret");
   const { endpointUrl } = settings;
   // Stored encrypted (lib/crypto/secrets.ts); a row from before encryption is read as it is.
@@ -37,7 +17,9 @@ function webhookProvider(settings: Pick<PayoutSettings, "endpointUrl" | "secret"
     name: "webhook",
     automatic: true,
     async pay(request) {
-      const body = JSON.stringify({ type: "payout.requested", timestamp: new Date().toISOString(), data: request });
+      // The customer's Stripe and PayPal details are not the merchant's business.
+      const { stripeAccountId: _s, paypalEmail: _p, reservedAt: _r, ...data } = request;
+      const body = JSON.stringify({ type: "payout.requested", timestamp: new Date().toISOString(), data });
       const headers = { ...signedHeaders(secret, request.payoutId, body), "idempotency-key": request.idempotencyKey };
       const outcome = await postSigned(endpointUrl, headers, body, timeoutMs);
       if (!outcome.ok) return { ok: false, retryable: outcome.retryable, error: outcome.error ?? "failed" };
@@ -54,14 +36,10 @@ function webhookProvider(settings: Pick<PayoutSettings, "endpointUrl" | "secret"
 }
 
 /** Paid by hand: the run exports a CSV and someone marks the payouts paid. */
-const manualProvider: PayoutProvider = {
+export const manualProvider: PayoutProvider = {
   name: "manual",
   automatic: false,
   async pay() {
     return { ok: false, retryable: false, error: "manual payouts are marked paid from the dashboard" };
   },
 };
-
-export function providerFor(settings: PayoutSettings): PayoutProvider {
-  return settings.provider === "webhook" ? webhookProvider(settings) : manualProvider;
-}
