@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { connectorEvents, connectors, programs, type Connector, type ConnectorEvent, type ConnectorProvider } from "../../db/schema";
+import { cards, connectorEvents, connectors, programs, type Connector, type ConnectorEvent, type ConnectorProvider } from "../../db/schema";
 import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
@@ -76,8 +76,10 @@ export async function saveConnector(ctx: Ctx, raw: z.input<typeof SaveConnectorI
 
 export const ListConnectorEventsInput = z.object({ provider: Provider, cursor: z.string().max(500).optional(), limit: z.int().min(1).max(100).default(20) }).strict();
 
-/** The connector's received events, newest first, a page at a time. */
-export async function listConnectorEvents(ctx: Ctx, raw: z.input<typeof ListConnectorEventsInput>): Promise<{ data: ConnectorEvent[]; nextCursor: string | null }> {
+export type ConnectorEventRow = ConnectorEvent & { customerId: string | null };
+
+/** The connector's received events, newest first, a page at a time, with the member each one credited. */
+export async function listConnectorEvents(ctx: Ctx, raw: z.input<typeof ListConnectorEventsInput>): Promise<{ data: ConnectorEventRow[]; nextCursor: string | null }> {
   assertCan(ctx.actor, "connectors:manage");
   const input = ListConnectorEventsInput.parse(raw);
   const connector = await getConnector(ctx, input.provider);
@@ -86,14 +88,15 @@ export async function listConnectorEvents(ctx: Ctx, raw: z.input<typeof ListConn
   const after = input.cursor ? decodeKeysetCursor(input.cursor) : null;
   if (after) where.push(sql`(${connectorEvents.createdAt}, ${connectorEvents.id}) < (${after.at}::timestamptz, ${after.id})`);
   const rows = await ctx.db
-    .select({ event: connectorEvents, at: sql<string>`${connectorEvents.createdAt}::text` })
+    .select({ event: connectorEvents, customerId: cards.customerId, at: sql<string>`${connectorEvents.createdAt}::text` })
     .from(connectorEvents)
+    .leftJoin(cards, and(eq(cards.id, connectorEvents.cardId), eq(cards.merchantId, ctx.merchantId)))
     .where(and(...where))
     .orderBy(desc(connectorEvents.createdAt), desc(connectorEvents.id))
     .limit(input.limit + 1);
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
-  return { data: page.map((r) => r.event), nextCursor: rows.length > input.limit && last ? encodeKeysetCursor(last.at, last.event.id) : null };
+  return { data: page.map((r) => ({ ...r.event, customerId: r.customerId })), nextCursor: rows.length > input.limit && last ? encodeKeysetCursor(last.at, last.event.id) : null };
 }
 
 export const TEST_EMAIL = "test-customer@keepcard.invalid";
