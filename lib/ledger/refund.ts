@@ -53,7 +53,12 @@ export async function refundPoints(ctx: Ctx, raw: z.input<typeof RefundInput>): 
       reference: input.reference,
       reversesEntryId: input.final && !already ? original.id : null,
       allowNegative: negative,
-      details: { reason: "refund", refundOf: original.id, points: input.points, ...(owed > 0 ? { owed } : {}) },
+      details: {
+        reason: owed > 0 ? `Refunded purchase: ${owed} owed, paid from the next earn` : "Refunded purchase",
+        refundOf: original.id,
+        points: input.points,
+        ...(owed > 0 ? { owed } : {}),
+      },
     });
     let updated = result.card;
     if (owed > 0) {
@@ -75,7 +80,7 @@ export async function payDebt(tx: TxCtx, card: Card, program: Program, earnEntry
     kind: "reverse",
     amount: -pay,
     reference: earnEntryId,
-    details: { reason: "refund_debt", debtPaid: pay, debtLeft: card.debt - pay },
+    details: { reason: "Paid toward a refund of points already spent", debtPaid: pay, debtLeft: card.debt - pay },
   });
   await tx.db.update(cards).set({ debt: sql`${cards.debt} - ${pay}` }).where(eq(cards.id, card.id));
   return { ...result.card, debt: card.debt - pay };

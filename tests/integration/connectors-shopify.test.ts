@@ -124,7 +124,7 @@ describe("Shopify connector", () => {
     // And then one earned at the counter pays the rest.
     await earn(s.ctx, { cardId: s.cardId, points: 20 });
     expect(await balanceOf(s, s.cardId)).toEqual({ balance: 5, debt: 0 });
-    const repaid = (await entriesOf(s, s.cardId)).filter((e) => e.details && (e.details as { reason?: string }).reason === "refund_debt");
+    const repaid = (await entriesOf(s, s.cardId)).filter((e) => e.details && "debtPaid" in e.details);
     expect(repaid.map((e) => e.amount).sort()).toEqual([-15, -25]);
   });
 
