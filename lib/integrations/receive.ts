@@ -127,7 +127,9 @@ async function refund(tx: TxCtx, connectorId: string, program: Program, mapped: 
   const [earned] = await tx.db
     .select()
     .from(connectorEvents)
-    .where(and(eq(connectorEvents.connectorId, connectorId), eq(connectorEvents.dedupeKey, mapped.orderKey), eq(connectorEvents.outcome, "earned")));
+    .where(and(eq(connectorEvents.connectorId, connectorId), eq(connectorEvents.dedupeKey, mapped.orderKey), eq(connectorEvents.outcome, "earned")))
+    // Refunds of one purchase take turns: each reads what the ones before it took back.
+    .for("update");
   if (!earned || !earned.entryId || !earned.cardId || !earned.amount || !earned.points) {
     return { ...money, outcome: "ignored", message: `No points were earned for ${mapped.orderKey}: nothing to take back.` };
   }

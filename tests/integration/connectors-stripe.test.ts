@@ -1,4 +1,7 @@
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { queryRows, sql } from "@/db/client";
+import { cards } from "@/db/schema";
 import { POST } from "@/app/api/connectors/stripe/[connectorId]/route";
 import { balanceOf, deliver, expectOutcomes, logOf, setupConnector, spendAll, stripeSignature, type ConnectorSetup } from "../support/connectors";
 
@@ -97,5 +100,34 @@ describe("Stripe connector", () => {
     const s = await setupConnector("stripe");
     expect((await post(s, "charge.succeeded", { ...charge(s, "pi_10", 1000), currency: "gbp" })).body.outcome).toBe("currency_mismatch");
     expect((await balanceOf(s, s.cardId)).balance).toBe(0);
+  });
+});
+
+// PGlite is one connection and cannot race: this one runs on Postgres only (as tests/integration/concurrency.test.ts).
+const onPostgres = (process.env.TEST_DB ?? "pglite") === "postgres";
+
+describe.runIf(onPostgres)("Stripe connector under concurrent refunds", () => {
+  it("two refund events of one charge racing never take back more than the purchase earned", async () => {
+    const s = await setupConnector("stripe");
+    await post(s, "charge.succeeded", charge(s, "pi_c", 10000));
+    // Hold the card so both deliveries are inside their transactions at once, then let them go.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const holder = s.db.transaction(async (tx) => {
+      await tx.select().from(cards).where(eq(cards.id, s.cardId)).for("update");
+      await held;
+    });
+    const racing = Promise.all([post(s, "charge.refunded", charge(s, "pi_c", 10000, 3000)), post(s, "charge.refunded", charge(s, "pi_c", 10000, 10000))]);
+    // Both wait on a row lock (the card, or the purchase's log row that orders refunds): then release.
+    for (;;) {
+      const [row] = await queryRows<{ n: number }>(s.db, sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+      if (Number(row!.n) >= 2) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    release();
+    await holder;
+    const results = await racing;
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    expect(await balanceOf(s, s.cardId)).toEqual({ balance: 0, debt: 0 });
   });
 });
