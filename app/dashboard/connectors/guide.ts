@@ -1,9 +1,10 @@
 import type { ConnectorProvider } from "@/db/schema";
 
 /** What each setup page tells the merchant to do in the provider's admin. */
-export const GUIDES: Record<ConnectorProvider, { label: string; secretLabel: string; steps: string[]; events: string }> = {
+export const GUIDES: Record<ConnectorProvider, { label: string; summary: string; secretLabel: string; steps: string[]; events: string }> = {
   shopify: {
     label: "Shopify",
+    summary: "Paid orders earn; refunds take the points back. Through a custom app's webhooks.",
     secretLabel: "API secret key of the custom app",
     steps: [
       "In Shopify admin: Settings → Apps and sales channels → Develop apps → create a custom app (or open yours).",
@@ -14,6 +15,7 @@ export const GUIDES: Record<ConnectorProvider, { label: string; secretLabel: str
   },
   stripe: {
     label: "Stripe",
+    summary: "Checkout sessions and charges earn; refunded charges take the points back. Your own account's webhooks.",
     secretLabel: "Signing secret (whsec_…)",
     steps: [
       "In the Stripe Dashboard of your own account: Developers → Webhooks → Add endpoint, with the URL above.",
@@ -25,6 +27,7 @@ export const GUIDES: Record<ConnectorProvider, { label: string; secretLabel: str
   },
   square: {
     label: "Square",
+    summary: "Completed payments earn; completed refunds take the points back. A webhook subscription of your Square app.",
     secretLabel: "Signature key of the subscription",
     steps: [
       "In the Square Developer Console: your application → Webhooks → Subscriptions → Add subscription, with the URL above (exactly: Square signs it).",

@@ -26,7 +26,8 @@ export default async function ConnectorsPage() {
                     {GUIDES[provider].label}
                   </Link>
                 </h2>
-                <p className="mt-2 text-sm text-gray-700">
+                <p className="mt-1 text-sm text-gray-700">{GUIDES[provider].summary}</p>
+                <p className="mt-3 text-sm text-gray-700">
                   {c ? (
                     <>
                       <Badge tone={c.hasSecret ? "green" : "amber"}>{c.hasSecret ? "connected" : "secret missing"}</Badge> to {programName.get(c.programId) ?? "a program"}
