@@ -49,7 +49,7 @@ export async function receiveDelivery(
   }
   const verified = await adapter.verify(args.delivery, decryptSecret(connector.secret));
   if (!verified.ok) {
-    await log({ topic: verified.topic.slice(0, 100), outcome: "bad_signature", message: verified.reason });
+    await log({ topic: printable(verified.topic), outcome: "bad_signature", message: verified.reason });
     return { status: 401, outcome: "bad_signature", message: verified.reason };
   }
   const mapped = adapter.map(verified.topic, verified.payload);
@@ -58,7 +58,7 @@ export async function receiveDelivery(
     const done = test ? await dryRun(tx, program, mapped) : await apply(tx, connector.id, program, mapped);
     if (!done.written) {
       const { written: _, ...row } = done;
-      await tx.db.insert(connectorEvents).values({ id: newId("cev"), merchantId: connector.merchantId, connectorId: connector.id, test, topic: mapped.topic.slice(0, 100), ...row });
+      await tx.db.insert(connectorEvents).values({ id: newId("cev"), merchantId: connector.merchantId, connectorId: connector.id, test, topic: printable(mapped.topic), ...row });
     }
     return done;
   });
@@ -87,7 +87,7 @@ async function apply(tx: TxCtx, connectorId: string, program: Program, mapped: M
   const eventId = newId("cev");
   const claimed = await tx.db
     .insert(connectorEvents)
-    .values({ id: eventId, merchantId: tx.merchantId, connectorId, topic: mapped.topic.slice(0, 100), externalId: mapped.externalId, dedupeKey: mapped.key, outcome: "ignored", message: "" })
+    .values({ id: eventId, merchantId: tx.merchantId, connectorId, topic: printable(mapped.topic), externalId: mapped.externalId, dedupeKey: mapped.key, outcome: "ignored", message: "" })
     .onConflictDoNothing()
     .returning({ id: connectorEvents.id });
   if (claimed.length === 0) {
@@ -192,6 +192,11 @@ function describeWho(email: string | null, phone: string | null): string {
   if (email) return `the email ${email}`;
   if (phone) return `the phone ${phone}`;
   return "an email or phone (the provider sent neither)";
+}
+
+/** A topic for the log: read from an unverified body on a refusal, so printable ASCII only (never a NUL Postgres refuses). */
+function printable(topic: string): string {
+  return topic.replace(/[^\x20-\x7e]/g, "").slice(0, 100) || "unknown";
 }
 
 /** Runs a verb in a savepoint: a refusal (a closed card, a held card) rolls back its writes, not the log row. */

@@ -64,3 +64,14 @@ describe("Square connector", () => {
     expect(await balanceOf(negative, negative.cardId)).toEqual({ balance: -20, debt: 0 });
   });
 });
+
+describe("Square connector, hostile input", () => {
+  it("a forged body with control characters in its type is a 401 and a clean log line, not a server error", async () => {
+    const s = await setupConnector("square");
+    const rawBody = JSON.stringify({ type: "payment.updated\u0000\u001b[31m", data: { object: {} } });
+    const r = await post(s, "ignored", {}, { rawBody, secret: "not-the-key" });
+    expect(r.status).toBe(401);
+    const [row] = await logOf(s);
+    expect(row).toMatchObject({ outcome: "bad_signature", topic: "payment.updated[31m" });
+  });
+});
