@@ -70,13 +70,18 @@ const STATUS_TONE: Record<string, BadgeTone> = {
   delivered: "green",
   completed: "green",
   issued: "green",
+  earned: "green",
   // on its way
   scheduled: "blue",
   pending: "blue",
   running: "blue",
+  reversed: "blue",
+  test: "blue",
   // needs a look
   paused: "amber",
   awaiting_export: "amber",
+  no_customer: "amber",
+  currency_mismatch: "amber",
   // went wrong or stopped
   failed: "red",
   cancelled: "red",
@@ -84,6 +89,8 @@ const STATUS_TONE: Record<string, BadgeTone> = {
   closed: "red",
   completed_with_failures: "red",
   out_of_stock: "red",
+  bad_signature: "red",
+  refused: "red",
 };
 
 export function statusTone(status: string): BadgeTone {

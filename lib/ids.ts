@@ -22,7 +22,7 @@ export function randomString(length: number): string {
   return out;
 }
 
-export type IdPrefix = "mer" | "loc" | "mem" | "inv" | "key" | "prg" | "cus" | "crd" | "ent" | "lot" | "rwd" | "vch" | "evt" | "aud" | "eml" | "cmp" | "seg" | "pay" | "prun" | "whe" | "whd" | "wha" | "reg" | "gwm" | "rec" | "wpe" | "ccb" | "ccd" | "ref" | "gol" | "flg";
+export type IdPrefix = "mer" | "loc" | "mem" | "inv" | "key" | "prg" | "cus" | "crd" | "ent" | "lot" | "rwd" | "vch" | "evt" | "aud" | "eml" | "cmp" | "seg" | "pay" | "prun" | "whe" | "whd" | "wha" | "reg" | "gwm" | "rec" | "wpe" | "ccb" | "ccd" | "ref" | "gol" | "flg" | "con" | "cev";
 
 /** Any of our ids in an input: what verbs and forms accept before looking the row up. */
 export const EntityId = z

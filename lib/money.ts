@@ -88,6 +88,21 @@ export function formatMoney(minor: number, currency: string, locale = "en-US"): 
   return formatter.format(toMajor(minor, code));
 }
 
+/**
+ * A provider's machine decimal string ("25.00", "1250", "3.125": digits, at most one ".") to minor
+ * units, or null when it is not one or has more decimals than the currency has (after dropping
+ * trailing zeros: Shopify's "1250.00" in JPY is 1250). The inverse of formatDecimal.
+ */
+export function decimalToMinor(decimal: string, currency: string): number | null {
+  const match = /^(\d{1,15})(?:\.(\d{1,15}))?$/.exec(decimal.trim());
+  if (!match) return null;
+  const exponent = currencyExponent(currency);
+  const fraction = (match[2] ?? "").replace(/0+$/, "");
+  if (fraction.length > exponent) return null;
+  const minor = Number(match[1]) * 10 ** exponent + Number(fraction.padEnd(exponent, "0") || "0");
+  return Number.isSafeInteger(minor) ? minor : null;
+}
+
 /** The amount as a plain decimal string with the currency's digits, for CSV files and provider APIs: "12.50", "1250", "3.125". */
 export function formatDecimal(minor: number, currency: string): string {
   const exponent = currencyExponent(currency);

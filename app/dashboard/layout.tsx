@@ -27,6 +27,7 @@ const NAV: Array<{ route: PageRoute; label: string }> = [
   { route: "/dashboard/team", label: "Team" },
   { route: "/dashboard/api-keys", label: "API keys" },
   { route: "/dashboard/webhooks", label: "Webhooks" },
+  { route: "/dashboard/connectors", label: "Connectors" },
   { route: "/dashboard/payouts", label: "Payouts" },
   { route: "/dashboard/reports", label: "Reports" },
   { route: "/dashboard/flags", label: "Flags" },

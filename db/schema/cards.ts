@@ -28,6 +28,9 @@ export const cards = pgTable(
     // Set while a fraud flag (lib/fraud) holds the card: earns are refused until someone reviews it.
     // Read from the row earn already locks, so the check costs nothing.
     heldByFlagId: text("held_by_flag_id"),
+    // What a refund could not take back because the points were already spent (lib/ledger/refund.ts):
+    // the next earn pays it first. Read from the row earn already locks.
+    debt: integer("debt").notNull().default(0),
     // The address the public join page saw (lib/http/client-ip.ts), for the sign-up burst rule.
     joinIp: text("join_ip"),
     // Bumped on every change that shows on a pass; Apple's Last-Modified and Google's PATCH follow it.
@@ -35,7 +38,8 @@ export const cards = pgTable(
     ...timestamps(),
   },
   (t) => [
-    check("cards_balance_non_negative", sql`${t.balance} >= 0`),
+    // The balance goes below zero only through a refund on a program that allows it (lib/ledger/refund.ts).
+    check("cards_debt_non_negative", sql`${t.debt} >= 0`),
     uniqueIndex("cards_program_customer_uq").on(t.programId, t.customerId),
     index("cards_merchant_idx").on(t.merchantId, t.createdAt),
     index("cards_customer_idx").on(t.customerId),

@@ -20,3 +20,4 @@ export * from "./claim-codes";
 export * from "./referrals";
 export * from "./goals";
 export * from "./fraud";
+export * from "./connectors";

@@ -20,7 +20,7 @@ export const ledgerEntries = pgTable(
     balanceAfter: integer("balance_after").notNull(),
     actorType: actorTypeEnum("actor_type").notNull(),
     actorId: text("actor_id"),
-    // Where it came from: api, dashboard, scanner, job, card_page, seed.
+    // Where it came from: api, dashboard, scanner, job, card_page, seed, or an earn connector (shopify, stripe, square).
     source: text("source").notNull(),
     reference: text("reference"),
     reversesEntryId: text("reverses_entry_id"),

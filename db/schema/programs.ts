@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgEnum, pgTable, text } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text } from "drizzle-orm/pg-core";
 import type { EarningRules } from "../../lib/rules/schema";
 import type { ExpiryPolicy } from "../../lib/expiry/policy";
 import type { TierLadder } from "../../lib/tiers/schema";
@@ -28,6 +28,9 @@ export const programs = pgTable(
     design: jsonb("design").$type<PassDesign>().notNull(),
     // When the program ends (null: it runs on): the passes expire then (Apple expirationDate, Google validTimeInterval.end).
     endsAt: ts("ends_at"),
+    // A refund of a purchase whose points were already spent: true leaves the balance negative,
+    // false records a debt on the card that the next earn pays first (lib/ledger/refund.ts).
+    refundsMayGoNegative: boolean("refunds_may_go_negative").notNull().default(false),
     ...timestamps(),
   },
   (t) => [index("programs_merchant_idx").on(t.merchantId)],

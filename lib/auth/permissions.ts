@@ -59,6 +59,8 @@ const TABLE = {
   // API keys with the `manage` scope too: an integrator registers its own endpoints.
   "webhooks:manage": ["owner", "admin", "api"],
   "payouts:manage": ["owner", "admin"],
+  // Earn connectors (Shopify, Stripe, Square): connecting a program, their signing secrets, test events and the received-events log.
+  "connectors:manage": ["owner", "admin"],
   "settings:write": ["owner", "admin"],
   "audit:read": ["owner", "admin"],
   // Account security for the whole business: requiring two-factor sign-in of every member.

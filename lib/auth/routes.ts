@@ -31,6 +31,8 @@ export const PAGE_PERMISSIONS = {
   "/dashboard/goals": "goals:write",
   "/dashboard/payouts": "payouts:manage",
   "/dashboard/webhooks": "webhooks:manage",
+  "/dashboard/connectors": "connectors:manage",
+  "/dashboard/connectors/[provider]": "connectors:manage",
   "/dashboard/jobs": "settings:write",
   "/dashboard/reports": "reports:export",
   "/dashboard/flags": "flags:read",

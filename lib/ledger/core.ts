@@ -53,13 +53,17 @@ export type EntryInput = {
   earned?: boolean;
   /** Resets the inactivity clock (a customer visit or redemption). */
   activity?: boolean;
+  /** May take the balance below zero: only a refund on a program that allows it (lib/ledger/refund.ts). */
+  allowNegative?: boolean;
 };
 
 /**
  * Appends one entry to a locked card and moves its cached balance and lots with it, in a single
  * statement (one round trip): the entry, the lot change, the card update and the outbox row with its
  * NOTIFY are data-modifying CTEs of one query. Positive amounts open a lot expiring under the
- * program's policy; negative amounts consume the oldest open lots; the balance never goes below zero.
+ * program's policy; negative amounts consume the oldest open lots; the balance goes below zero only
+ * with `allowNegative` (a refund of spent points), and a credit then opens a lot only for what lifts
+ * it above zero, so open lots always sum to the positive part of the balance.
  *
  * `earnedInWindow` is what the card earned (earn and bonus entries) inside the program's tier window,
  * this entry included, read in the same statement so a tier decision needs no further query.
@@ -72,7 +76,7 @@ export async function appendEntry(
 ): Promise<{ entry: LedgerEntry; card: Card; earnedInWindow: number | null }> {
   const at = now(ctx);
   const balanceAfter = card.balance + input.amount;
-  if (balanceAfter < 0) {
+  if (balanceAfter < 0 && !input.allowNegative) {
     throw new AppError("insufficient_balance", `The card has ${card.balance}; this needs ${-input.amount}.`);
   }
   const entryId = newId("ent");
@@ -160,8 +164,9 @@ export async function appendEntry(
 function lotChange(ctx: TxCtx, card: Card, program: Program, entryId: string, input: EntryInput, at: Date): SQL {
   if (input.amount > 0) {
     const expiresAt = lotExpiry(program.expiry, at);
+    const remaining = card.balance < 0 ? Math.max(0, card.balance + input.amount) : input.amount;
     return sql`insert into ${pointLots} (id, merchant_id, card_id, entry_id, amount, remaining, expires_at, created_at)
-      values (${newId("lot")}, ${ctx.merchantId}, ${card.id}, ${entryId}, ${input.amount}::int, ${input.amount}::int,
+      values (${newId("lot")}, ${ctx.merchantId}, ${card.id}, ${entryId}, ${input.amount}::int, ${remaining}::int,
               ${expiresAt ? expiresAt.toISOString() : null}::timestamptz, ${at.toISOString()}::timestamptz)`;
   }
   if (input.amount < 0 && input.kind !== "expire") {

@@ -11,6 +11,7 @@ import { evaluateEarn, localClock } from "../rules/evaluate";
 import { recomputeTier, tierMultiplier } from "../tiers/recompute";
 import { issueVoucher } from "../vouchers/issue";
 import { appendEntry, lockCardWithProgram } from "./core";
+import { payDebt } from "./refund";
 import { SafeText } from "../input";
 import { boundLocation } from "../api-keys/scopes";
 import { countTowardGoals } from "../goals/progress";
@@ -81,6 +82,10 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
       activity: true,
     });
     card = result.card;
+    // --- refund debt (lib/ledger/refund.ts): a refund that found its points spent left a debt on the
+    // card row locked above; this earn pays it first, as a reverse entry after the earn. ---
+    if (card.debt > 0) card = await payDebt(tx, card, program, result.entry.id);
+    // --- end refund debt ---
     // Group goals of the program count this earn (one statement; nothing to write when none runs).
     await countTowardGoals(tx, { cardId: card.id, programId: program.id, locationId: input.locationId, earned: amount.value, purchase: input.purchase?.amount ?? 0, at: now(tx) });
 

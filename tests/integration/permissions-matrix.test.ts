@@ -1,3 +1,4 @@
+import { saveConnector } from "@/lib/integrations/connectors";
 import "./dashboard-helpers";
 import fs from "node:fs";
 import path from "node:path";
@@ -57,6 +58,8 @@ async function makeWorld() {
   const draft = await createCampaign(m.ctx, { ...campaignInput(program.id, "Draft with news"), schedule: false });
   const startable = await createCampaign(m.ctx, { ...campaignInput(program.id, "Start me"), schedule: false });
   const segments = [await createSegment(m.ctx, { name: "Kept", definition: { match: "all", conditions: [] } }), await createSegment(m.ctx, { name: "Dropped", definition: { match: "all", conditions: [] } })];
+  // A connector with its secret, for the test-event action.
+  await saveConnector(m.ctx, { provider: "shopify", programId: program.id, secret: "shpss_world" });
   const goal = await createGoal(m.ctx, { programId: program.id, name: "Team effort", metric: "visits", target: 100, reward: { kind: "points", points: 5 }, ...goalWindow() });
   // A flag about a card of its own, so holding it leaves the other samples' card alone.
   const flagged = await makeCard(m, program.id);
@@ -117,6 +120,9 @@ const SAMPLES: Record<string, { input: (w: World) => unknown; reachesIn: boolean
   "goals.cancel": { input: (w) => ({ goalId: w.goal.id }), reachesIn: true },
   "flags.resolve": { input: (w) => ({ flagId: w.flagId, action: "hold" }), reachesIn: true },
   "digest.set": { input: () => ({ enabled: false }), reachesIn: false },
+  "connectors.save": { input: (w) => ({ provider: "shopify", programId: w.program.id, secret: "shpss_changed" }), reachesIn: true },
+  "connectors.test": { input: () => ({ provider: "shopify" }), reachesIn: false },
+  "connectors.refundPolicy": { input: (w) => ({ provider: "shopify", programId: w.program.id, refundsMayGoNegative: true }), reachesIn: true },
 };
 
 function goalWindow() {
@@ -146,7 +152,7 @@ describe("server actions", () => {
     for (const a of member) expect(a.permission, a.name).toBeTruthy();
     const mine = member.filter((a) => !SAMPLES[a.name]);
     // Actions of other sections fall back to the generic check below; ours all have real samples.
-    expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff|campaigns|segments|insights|payouts|webhooks|goals|flags|digest)\./.test(a.name)).map((a) => a.name)).toEqual([]);
+    expect(mine.filter((a) => /^(programs|rewards|members|locations|team|apiKeys|settings|staff|campaigns|segments|insights|payouts|webhooks|goals|flags|digest|connectors)\./.test(a.name)).map((a) => a.name)).toEqual([]);
   });
 
   const memberActions = () => [...ACTIONS.values()].filter((a) => a.kind === "member");

@@ -126,7 +126,7 @@ describe("secrets at rest", () => {
       env.ENCRYPTION_KEYS = startSpec;
       env.ENCRYPTION_KEY = `old:${randomBytes(32).toString("base64")}`;
       resetKeyRing();
-      await rotateStoredSecrets(m.db);
+      await rotateStoredSecrets(m.db, { merchantId: m.merchantId });
       const underOld = (await m.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId)))[0]!.secret;
       expect(underOld).toMatch(/^v1:old:/);
 
@@ -134,7 +134,7 @@ describe("secrets at rest", () => {
       env.ENCRYPTION_KEY = `new:${randomBytes(32).toString("base64")}`;
       resetKeyRing();
       expect(decryptSecret(underOld)).toBe(receiver.secret); // old key still readable
-      const report = await rotateStoredSecrets(m.db);
+      const report = await rotateStoredSecrets(m.db, { merchantId: m.merchantId });
       expect(report.webhookEndpoints).toBeGreaterThanOrEqual(1);
       const [rowNew] = await m.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
       const underNew = rowNew!.secret;
@@ -150,7 +150,7 @@ describe("secrets at rest", () => {
       env.ENCRYPTION_KEY = startSpec;
       env.ENCRYPTION_KEYS = used;
       resetKeyRing();
-      await rotateStoredSecrets(m.db);
+      await rotateStoredSecrets(m.db, { merchantId: m.merchantId });
       env.ENCRYPTION_KEY = saved.key;
       env.ENCRYPTION_KEYS = saved.keys;
       resetKeyRing();

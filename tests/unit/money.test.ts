@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { amountExample, currencyExponent, decimalsRule, formatDecimal, formatMoney, inputStep, parseAmount, toMajor, toMicros, toMinor } from "@/lib/money";
+import { amountExample, currencyExponent, decimalToMinor, decimalsRule, formatDecimal, formatMoney, inputStep, parseAmount, toMajor, toMicros, toMinor } from "@/lib/money";
 
 describe("money", () => {
   it("knows ISO 4217 exponents", () => {
@@ -62,5 +62,18 @@ describe("money", () => {
     expect(amountExample("KWD")).toBe("12.500");
     expect(decimalsRule("jpy")).toBe("JPY amounts have no decimals");
     expect(decimalsRule("KWD")).toBe("KWD amounts have up to 3 decimals");
+  });
+
+  it("reads a provider's decimal string in the currency's minor units, refusing what it cannot be", () => {
+    expect(decimalToMinor("42.50", "USD")).toBe(4250);
+    expect(decimalToMinor("42.5", "USD")).toBe(4250);
+    expect(decimalToMinor("1250", "JPY")).toBe(1250);
+    expect(decimalToMinor("1250.00", "JPY")).toBe(1250);
+    expect(decimalToMinor("3.125", "KWD")).toBe(3125);
+    expect(decimalToMinor("12.345", "USD")).toBeNull();
+    expect(decimalToMinor("1,250.00", "USD")).toBeNull();
+    expect(decimalToMinor("-5.00", "USD")).toBeNull();
+    expect(decimalToMinor("", "USD")).toBeNull();
+    expect(formatDecimal(decimalToMinor("19.99", "EUR")!, "EUR")).toBe("19.99");
   });
 });

@@ -20,7 +20,7 @@ describe("permission table", () => {
   it("staff work the counter: read cards, enroll, earn, redeem, use vouchers, but correct nothing and manage nothing", () => {
     const staff = user("staff");
     for (const p of ["cards:enroll", "cards:read", "points:earn", "programs:read", "rewards:redeem", "vouchers:use"] as Permission[]) expect(can(staff, p), p).toBe(true);
-    for (const p of ["points:adjust", "points:reverse", "programs:write", "rewards:write", "api_keys:manage", "team:manage", "payouts:manage", "settings:write", "customers:export"] as Permission[]) {
+    for (const p of ["points:adjust", "points:reverse", "programs:write", "rewards:write", "api_keys:manage", "team:manage", "payouts:manage", "connectors:manage", "settings:write", "customers:export"] as Permission[]) {
       expect(can(staff, p), p).toBe(false);
     }
   });
@@ -29,7 +29,8 @@ describe("permission table", () => {
     const m = user("marketer");
     expect(can(m, "campaigns:write")).toBe(true);
     expect(can(m, "reports:read")).toBe(true);
-    for (const p of ["points:earn", "points:adjust", "points:reverse", "vouchers:use", "api_keys:manage", "team:manage"] as Permission[]) expect(can(m, p), p).toBe(false);
+    // Connecting a shop system moves points on its own, and holds its signing secret.
+    for (const p of ["points:earn", "points:adjust", "points:reverse", "vouchers:use", "api_keys:manage", "team:manage", "connectors:manage"] as Permission[]) expect(can(m, p), p).toBe(false);
   });
 
   it("partners read programs and reports but change nothing", () => {
@@ -44,7 +45,7 @@ describe("permission table", () => {
     for (const p of ["programs:write", "rewards:write", "cards:enroll", "points:earn", "points:adjust", "points:reverse", "rewards:redeem", "vouchers:use", "webhooks:manage"] as Permission[]) {
       expect(can(api, p), p).toBe(true);
     }
-    for (const p of ["team:manage", "api_keys:manage", "settings:write", "audit:read", "customers:export", "payouts:manage"] as Permission[]) {
+    for (const p of ["team:manage", "api_keys:manage", "settings:write", "audit:read", "customers:export", "payouts:manage", "connectors:manage"] as Permission[]) {
       expect(can(api, p), p).toBe(false);
     }
   });

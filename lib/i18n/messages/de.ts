@@ -78,6 +78,7 @@ export const de: Catalogue = {
   "card.stamps_of": "{count} von {total} Stempeln",
   "card.points": "Punkte",
   "card.cashback_balance": "Cashback-Guthaben",
+  "card.refund_debt": "{amount} aus einem erstatteten Einkauf werden mit den nächsten Punkten verrechnet, die Sie sammeln.",
   "card.progress": "Fortschritt bis zur nächsten Prämie",
   "card.to_next.points": { one: "Noch {count} Punkt bis {reward}", other: "Noch {count} Punkte bis {reward}" },
   "card.to_next.stamps": { one: "Noch {count} Stempel bis {reward}", other: "Noch {count} Stempel bis {reward}" },

@@ -84,6 +84,7 @@ export const en = {
   "card.stamps_of": "{count} of {total} stamps",
   "card.points": "Points",
   "card.cashback_balance": "Cashback balance",
+  "card.refund_debt": "{amount} from a refunded purchase will come off the next points you earn.",
   "card.progress": "Progress to your next reward",
   "card.to_next.points": { one: "{count} point to {reward}", other: "{count} points to {reward}" },
   "card.to_next.stamps": { one: "{count} stamp to {reward}", other: "{count} stamps to {reward}" },

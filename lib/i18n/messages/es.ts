@@ -79,6 +79,7 @@ export const es: Catalogue = {
   "card.stamps_of": "{count} de {total} sellos",
   "card.points": "Puntos",
   "card.cashback_balance": "Saldo de reembolso",
+  "card.refund_debt": "{amount} de una compra reembolsada se descontarán de los próximos puntos que ganes.",
   "card.progress": "Progreso hacia tu próxima recompensa",
   "card.to_next.points": { one: "{count} punto para {reward}", many: "{count} de puntos para {reward}", other: "{count} puntos para {reward}" },
   "card.to_next.stamps": { one: "{count} sello para {reward}", many: "{count} de sellos para {reward}", other: "{count} sellos para {reward}" },

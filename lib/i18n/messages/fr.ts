@@ -79,6 +79,7 @@ export const fr: Catalogue = {
   "card.stamps_of": "{count} tampons sur {total}",
   "card.points": "Points",
   "card.cashback_balance": "Solde de cashback",
+  "card.refund_debt": "{amount} d’un achat remboursé seront déduits des prochains points que vous gagnerez.",
   "card.progress": "Progression vers votre prochaine récompense",
   "card.to_next.points": { one: "{count} point avant {reward}", many: "{count} de points avant {reward}", other: "{count} points avant {reward}" },
   "card.to_next.stamps": { one: "{count} tampon avant {reward}", many: "{count} de tampons avant {reward}", other: "{count} tampons avant {reward}" },

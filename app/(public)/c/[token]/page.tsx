@@ -128,6 +128,11 @@ export default async function CardPage({ params, searchParams }: { params: Promi
             </p>
           </div>
         )}
+        {card.debt > 0 ? (
+          <p className="mt-3 text-sm" style={{ color: design.labelColor }} data-testid="refund-debt">
+            {tr.t("card.refund_debt", { amount: amount(tr, view, card.debt) })}
+          </p>
+        ) : null}
 
         {view.next && (
           <div className="mt-5">

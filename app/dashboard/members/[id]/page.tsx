@@ -92,6 +92,11 @@ export default async function MemberPage({ params }: { params: Promise<{ id: str
                   {card.status === "closed" ? <StatusBadge status="closed" /> : null}
                   <span>Lifetime earned {money(card.lifetimeEarned) ?? formatNumber(card.lifetimeEarned)}</span>
                 </p>
+                {card.debt > 0 ? (
+                  <p className="mt-1 text-sm text-amber-900" data-testid="member-refund-debt">
+                    Owes {money(card.debt) ?? formatNumber(card.debt)} from a refund of points already spent: the next earns pay it first.
+                  </p>
+                ) : null}
               </div>
               {card.status === "active" && can(member.ctx.actor, "points:adjust") ? <AdjustForm cardId={card.id} /> : null}
             </div>
