@@ -33,7 +33,11 @@ export async function openSse(url: string, headers: Record<string, string> = {})
             else if (line.startsWith("data:")) e.data += line.slice(5).trim();
           }
           events.push(e);
-          for (const w of waiters) if (w.match(e)) (waiters.delete(w), w.resolve(e));
+          for (const w of waiters) {
+            if (!w.match(e)) continue;
+            waiters.delete(w);
+            w.resolve(e);
+          }
         }
       }
     } catch {
