@@ -141,9 +141,9 @@ export async function runSoakBench() {
         ok: m.ok,
         non2xx: m.non2xx,
         socketErrors: m.errors,
-        p50: percentile(sorted, 50),
-        p99: percentile(sorted, 99),
-        max: sorted.at(-1) ?? null,
+        p50: Math.round(percentile(sorted, 50)),
+        p99: Math.round(percentile(sorted, 99)),
+        max: Math.round(sorted.at(-1) ?? NaN),
         rssMbAtEnd: inMinute.at(-1)?.totalMb ?? null,
       };
     });
