@@ -9,6 +9,7 @@ import http from "node:http";
 import path from "node:path";
 import { groupCpuSeconds, ROOT } from "./server";
 
+/** Requests sent to each backend, and those that failed (a backend down or cut off; not a client that left). */
 export type BalancerStats = { forwarded: number[]; failed: number };
 
 export function createBalancer(backends: string[]) {
@@ -42,13 +43,20 @@ export function createBalancer(backends: string[]) {
         up.pipe(res);
       },
     );
+    let clientLeft = false;
     upstream.on("error", () => {
+      if (clientLeft) return;
       stats.failed++;
       if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" }).end("bad gateway");
       else res.destroy();
     });
-    // A client that goes away (a closed SSE stream) closes the upstream request too.
-    res.on("close", () => upstream.destroy());
+    // A client that goes away before its answer ends (a closed SSE stream) closes the upstream request
+    // too; after a complete answer the upstream socket stays open for the next request.
+    res.on("close", () => {
+      if (res.writableFinished) return;
+      clientLeft = true;
+      upstream.destroy();
+    });
     req.pipe(upstream);
   });
   server.keepAliveTimeout = 65_000;
