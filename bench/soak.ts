@@ -35,7 +35,7 @@ const API_CARDS = 20;
 // Growth allowed over the last eight minutes (or the last 80 % of a shorter run).
 const TARGET = { rssGrowthMb: 5, errors: 0 };
 
-type Sample = { t: number; rssMb: Record<string, number>; totalMb: number; load1: number };
+type Sample = { t: number; rssMb: Record<string, number>; totalMb: number; load1: number; cpuSeconds: number };
 
 export async function runSoakBench() {
   buildOnce();
@@ -92,7 +92,7 @@ export async function runSoakBench() {
     const start = Date.now();
     const sample = () => {
       const rssMb = groupRss(server.pid);
-      samples.push({ t: Number(((Date.now() - start) / 1000).toFixed(1)), rssMb, totalMb: Number(Object.values(rssMb).reduce((s, v) => s + v, 0).toFixed(1)), load1: Number(os.loadavg()[0]!.toFixed(2)) });
+      samples.push({ t: Number(((Date.now() - start) / 1000).toFixed(1)), rssMb, totalMb: Number(Object.values(rssMb).reduce((s, v) => s + v, 0).toFixed(1)), load1: Number(os.loadavg()[0]!.toFixed(2)), cpuSeconds: server.cpuSeconds() });
     };
     sample();
     const sampler = setInterval(sample, SAMPLE_SECONDS * 1000);
@@ -159,6 +159,8 @@ export async function runSoakBench() {
     const perMinute = minutes.map((m, i) => {
       const sorted = [...m.latencies].sort((a, b) => a - b);
       const inMinute = samples.filter((s) => s.t >= i * 60 && s.t < (i + 1) * 60);
+      const before = samples.filter((s) => s.t < i * 60).at(-1) ?? samples[0]!;
+      const cpuMs = ((inMinute.at(-1)?.cpuSeconds ?? before.cpuSeconds) - before.cpuSeconds) * 1000;
       return {
         minute: i + 1,
         answers: m.latencies.length,
@@ -170,6 +172,9 @@ export async function runSoakBench() {
         p99: Math.round(percentile(sorted, 99)),
         max: Math.round(sorted.at(-1) ?? NaN),
         rssMbAtEnd: inMinute.at(-1)?.totalMb ?? null,
+        // The server's CPU per answer (from /proc): what each request costs it, whatever else the machine runs.
+        serverCpuMsPerAnswer: m.latencies.length ? Number((cpuMs / m.latencies.length).toFixed(2)) : null,
+        load1AtEnd: inMinute.at(-1)?.load1 ?? null,
         // A full collection forced in this minute pauses the server (memory.afterGc[].gcMs): its p99 shows it.
         forcedGc: afterGc.some((g) => g.t >= i * 60 && g.t < (i + 1) * 60),
       };
@@ -258,6 +263,7 @@ export async function runSoakBench() {
         processes: samples.at(-1)?.rssMb,
       },
       p99PerMinute: { values: p99s, min: Math.min(...p99s), max: Math.max(...p99s), median: med(p99s) },
+      serverCpuMsPerAnswerPerMinute: perMinute.filter((m) => m.minute * 60 <= seconds + 1).map((m) => m.serverCpuMsPerAnswer),
       perMinute,
     };
     writeResult("soak", result);
