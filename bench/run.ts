@@ -1,4 +1,4 @@
-// npm run bench [-- earn earn-pglite scanner vouchers passes dashboard insights jobs wallet exports profile] — run benchmarks; each writes bench/results/<name>.json.
+// npm run bench [-- earn earn-pglite scanner vouchers passes dashboard insights jobs wallet exports instances soak profile] — run benchmarks; each writes bench/results/<name>.json.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -13,10 +13,14 @@ const BENCHES: Record<string, { file: string; fn: string }> = {
   jobs: { file: "jobs.ts", fn: "runJobsBench" },
   wallet: { file: "wallet.ts", fn: "runWalletBench" },
   exports: { file: "exports.ts", fn: "runExportsBench" },
+  // Two instances behind a round-robin balancer, sharing Postgres and the Upstash stand-in; fails when a check does.
+  instances: { file: "instances.ts", fn: "runInstancesBench" },
+  // Not in the default run: earn at 70 % of its measured maximum for SOAK_SECONDS (600) with the jobs running.
+  soak: { file: "soak.ts", fn: "runSoakBench" },
   // Not in the default run: earn under node --cpu-prof, with a summary of the profile.
   profile: { file: "profile.ts", fn: "runProfileBench" },
 };
-const DEFAULT = ["earn", "earn-pglite", "scanner", "vouchers", "passes", "dashboard", "insights", "jobs", "wallet", "exports"];
+const DEFAULT = ["earn", "earn-pglite", "scanner", "vouchers", "passes", "dashboard", "insights", "jobs", "wallet", "exports", "instances"];
 
 async function main() {
   const wanted = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT;

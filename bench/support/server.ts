@@ -51,6 +51,10 @@ export type Server = {
   stop: () => Promise<void>;
   /** CPU seconds (user + system) used so far by the server's processes: its share of the machine, whatever else runs. */
   cpuSeconds: () => number;
+  /** The server's process id (also its process group's: it is started detached). */
+  pid: number;
+  /** What the server printed so far (stdout and stderr). */
+  output: () => string;
 };
 
 /**
@@ -121,6 +125,8 @@ export async function startServer(opts: { port: number; databaseUrl: string; env
   }
   return {
     url,
+    pid: child.pid!,
+    output: () => output,
     cpuSeconds: () => groupCpuSeconds(child.pid!),
     stop: async () => {
       try {
