@@ -60,7 +60,10 @@ export async function openReport(ctx: Ctx, raw: OpenReportInput, opts: { batchRo
   }
   const report = REPORTS[input.name];
   const batches = rowBatches(ctx.db, (page) => report.query(ctx.merchantId, range, page), report.keyOf, opts.batchRows ?? BATCH_ROWS);
+  // Labels looked up per batch on another pooled connection while the cursor holds its own.
+  const label = report.labeller?.(ctx.db, ctx.merchantId);
   const first = await batches.next();
+  if (label && !first.done) await label(first.value);
 
   const encoder = new TextEncoder();
   const render = input.format === "csv" ? csvRenderer(report) : jsonRenderer(report);
@@ -72,8 +75,12 @@ export async function openReport(ctx: Ctx, raw: OpenReportInput, opts: { batchRo
       },
       async pull(controller) {
         try {
-          const next = pending ?? (await batches.next());
+          let next = pending;
           pending = null;
+          if (!next) {
+            next = await batches.next();
+            if (label && !next.done) await label(next.value);
+          }
           if (next.done) {
             controller.enqueue(encoder.encode(render.tail));
             controller.close();
