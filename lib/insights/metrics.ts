@@ -98,7 +98,7 @@ export async function moneyMetrics(ctx: Ctx, raw: InsightsQuery = {}): Promise<M
   const at = now(ctx);
   const r = ranges(q, localDay(at, tz));
   const [values, aggregates] = await Promise.all([pointValues(ctx.db, ctx.merchantId), ensureAggregates(ctx.db, ctx.merchantId, at)]);
-  const [periods, liability] = await Promise.all([bothPeriods(ctx, q, aggregates, r), outstanding(ctx, q.programId, values, merchant.currency)]);
+  const [periods, liability] = await Promise.all([bothPeriods(ctx, q, aggregates, r, values), outstanding(ctx, q.programId, values, merchant.currency)]);
   return { currency: merchant.currency, timezone: tz, current: periods.current, previous: periods.previous, liability };
 }
 
@@ -110,17 +110,21 @@ const reversedSince = (merchantId: string, start: SQL) =>
   sql`select r.reverses_entry_id from ledger_entries r where r.merchant_id = ${merchantId} and r.kind = 'reverse' and r.created_at >= ${start} and r.reverses_entry_id is not null`;
 
 type PeriodRow = Record<string, string | number | boolean | null>;
-const cashbackPrograms = (merchantId: string) => sql`(select id from programs where merchant_id = ${merchantId} and kind = 'cashback')`;
+/** The merchant's cashback programs, as a list for `in` (read once, not per row). */
+const cashbackList = (values: Map<string, PointValue>): SQL => {
+  const ids = [...values.values()].filter((v) => v.kind === "cashback").map((v) => sql`${v.programId}`);
+  return ids.length ? sql`(${sql.join(ids, sql`, `)})` : sql`('')`;
+};
 
 /**
  * Both ranges, per card and range, then in total: for a location or cashier (the stored rows'
  * visit chains are the card's, across locations and cashiers).
  */
-async function perCard(ctx: Ctx, q: z.infer<typeof InsightsQuery>, a: Aggregates, r: { current: Range; previous: Range }): Promise<PeriodRow[]> {
+async function perCard(ctx: Ctx, q: z.infer<typeof InsightsQuery>, a: Aggregates, r: { current: Range; previous: Range }, cashback: SQL): Promise<PeriodRow[]> {
   return queryRows<PeriodRow>(
     ctx.db,
     sql`with per_card as (
-          select x.card_id, x.day >= ${r.current.from}::date as cur, x.program_id in ${cashbackPrograms(ctx.merchantId)} as cashback,
+          select x.card_id, x.day >= ${r.current.from}::date as cur, x.program_id in ${cashback} as cashback,
                  sum(x.visits) as visits, sum(x.purchases) as purchases, sum(x.revenue) as revenue,
                  sum(x.issued) as issued, sum(x.redeemed) as redeemed, sum(x.expired) as expired
           from (${cardDayRows(a, { from: r.previous.from, to: r.current.to }, q)}) x
@@ -147,26 +151,28 @@ async function perCard(ctx: Ctx, q: z.infer<typeof InsightsQuery>, a: Aggregates
  * the one before that is not). Cards
  * with rows today or reversals since the refresh (few) are counted per card instead.
  */
-async function chained(ctx: Ctx, programId: string | undefined, a: Aggregates, r: { current: Range; previous: Range }): Promise<PeriodRow[]> {
+async function chained(ctx: Ctx, programId: string | undefined, a: Aggregates, r: { current: Range; previous: Range }, cashback: SQL): Promise<PeriodRow[]> {
   const m = ctx.merchantId;
   const curFrom = sql`${r.current.from}::date`;
   const range = { from: r.previous.from, to: r.current.to };
   const program = programId ? sql`and d.program_id = ${programId}` : sql``;
   const storedRange = sql`d.merchant_id = ${m} and d.timezone = ${a.timezone} and d.day >= ${range.from}::date and d.day <= ${range.to}::date and d.day < ${a.today}::date ${program}`;
   const first = sql`(d.prev_day is null or d.prev_day < d.lo)`;
+  // Only asked of visit rows (few are touched): the hashed set of recent cards.
+  const touched = sql`d.card_id in (select card_id from recent)`;
   return queryRows<PeriodRow>(
     ctx.db,
     sql`with recent as materialized (${recentRows(a, range, { programId })}),
         stored as (
           select d.cur,
-                 count(*) filter (where d.day_visits > 0 and not d.touched and ${first})::int as visitors,
-                 count(*) filter (where d.day_visits > 0 and not d.touched and
+                 count(*) filter (where d.day_visits > 0 and ${first} and not ${touched})::int as visitors,
+                 count(*) filter (where d.day_visits > 0 and not ${touched} and
                    ((${first} and d.day_visits >= 2) or (d.prev_day >= d.lo and d.prev_visits = 1 and (d.prev2_day is null or d.prev2_day < d.lo))))::int as repeaters,
                  sum(d.visits) as visits, sum(d.purchases) as purchases, sum(d.revenue) as revenue,
                  sum(d.issued) filter (where not d.cashback) as issued, sum(d.redeemed) filter (where not d.cashback) as redeemed,
                  sum(d.expired) filter (where not d.cashback) as expired
           from (select d.*, d.day >= ${curFrom} as cur, case when d.day >= ${curFrom} then ${curFrom} else ${r.previous.from}::date end as lo,
-                       d.card_id in (select card_id from recent) as touched, d.program_id in ${cashbackPrograms(m)} as cashback
+                       d.program_id in ${cashback} as cashback
                 from insights_card_days d where ${storedRange}) d
           group by d.cur
         ), touched as (
@@ -180,7 +186,7 @@ async function chained(ctx: Ctx, programId: string | undefined, a: Aggregates, r
           select x.day >= ${curFrom} as cur, sum(x.visits) as visits, sum(x.purchases) as purchases, sum(x.revenue) as revenue,
                  sum(x.issued) filter (where not x.cashback) as issued, sum(x.redeemed) filter (where not x.cashback) as redeemed,
                  sum(x.expired) filter (where not x.cashback) as expired
-          from (select recent.*, recent.program_id in ${cashbackPrograms(m)} as cashback from recent) x group by 1
+          from (select recent.*, recent.program_id in ${cashback} as cashback from recent) x group by 1
         )
         select c.cur,
                (coalesce(s.visitors, 0) + coalesce(t.visitors, 0))::int as visitors,
@@ -200,8 +206,15 @@ async function chained(ctx: Ctx, programId: string | undefined, a: Aggregates, r
  * The metrics of both ranges from the daily aggregates (aggregates.ts: finished days stored, today
  * live); cards of cashback programs neither issue nor redeem points.
  */
-async function bothPeriods(ctx: Ctx, q: z.infer<typeof InsightsQuery>, a: Aggregates, r: { current: Range; previous: Range }): Promise<{ current: PeriodMetrics; previous: PeriodMetrics }> {
-  const rows = q.locationId || q.cashierId ? await perCard(ctx, q, a, r) : await chained(ctx, q.programId, a, r);
+async function bothPeriods(
+  ctx: Ctx,
+  q: z.infer<typeof InsightsQuery>,
+  a: Aggregates,
+  r: { current: Range; previous: Range },
+  values: Map<string, PointValue>,
+): Promise<{ current: PeriodMetrics; previous: PeriodMetrics }> {
+  const cashback = cashbackList(values);
+  const rows = q.locationId || q.cashierId ? await perCard(ctx, q, a, r, cashback) : await chained(ctx, q.programId, a, r, cashback);
   const metrics = (range: Range, row: PeriodRow | undefined): PeriodMetrics => {
     const n = (k: string) => Number(row?.[k] ?? 0);
     const ratio = (x: number, y: number) => (y > 0 ? x / y : null);
@@ -292,10 +305,7 @@ export async function cohortRetention(ctx: Ctx, raw: { programId?: string; month
     queryRows<{ cohort: string; n: number }>(
       ctx.db,
       sql`select to_char(c.created_at at time zone ${tz}, 'YYYY-MM') as cohort, count(*)::int as n
-          from cards c join (
-            select x.card_id from (${cardDayRows(aggregates, { from: `${thisMonth}-01`, to: today }, { programId })}) x
-            group by x.card_id having sum(x.visits) > 0
-          ) v on v.card_id = c.id
+          from cards c join (${visitedCards(aggregates, `${thisMonth}-01`, today, programId)}) v on v.card_id = c.id
           where c.merchant_id = ${m} and c.created_at >= ${start} ${cardProgram}
           group by 1`,
     ),
@@ -310,6 +320,24 @@ export async function cohortRetention(ctx: Ctx, raw: { programId?: string; month
     rows.push({ cohort, members: size.get(cohort) ?? 0, retained });
   }
   return { months, rows };
+}
+
+/**
+ * The cards with a visit from local day `from` to `to` (included), once each: from the stored
+ * rows' visit chains (a card's first visit day in the range), and per card for the few with rows
+ * today or reversals since the refresh.
+ */
+function visitedCards(a: Aggregates, from: string, to: string, programId: string | undefined): SQL {
+  const program = programId ? sql`and d.program_id = ${programId}` : sql``;
+  const stored = sql`d.merchant_id = ${a.merchantId} and d.timezone = ${a.timezone} and d.day >= ${from}::date and d.day <= ${to}::date and d.day < ${a.today}::date ${program}`;
+  return sql`with recent as materialized (${recentRows(a, { from, to }, { programId })})
+    select d.card_id from insights_card_days d
+    where ${stored} and d.day_visits > 0 and (d.prev_day is null or d.prev_day < ${from}::date) and not (d.card_id in (select card_id from recent))
+    union all
+    select u.card_id from (
+      select d.card_id, d.visits from insights_card_days d where d.card_id in (select card_id from recent) and ${stored}
+      union all select card_id, visits from recent
+    ) u group by u.card_id having sum(u.visits) > 0`;
 }
 
 /**
