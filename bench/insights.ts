@@ -4,6 +4,7 @@
 // The reads are timed as the page runs them (all at once, as in app/dashboard/insights/page.tsx),
 // each also on its own; the first view of a day (which fits the churn model and stores the day's
 // member stats) is reported apart, since a nightly job does that work before anyone looks.
+import os from "node:os";
 import postgres from "postgres";
 import { freshDatabase, percentile, writeResult } from "./support/server";
 
@@ -83,6 +84,7 @@ export async function runInsightsBench() {
   const db = await dbReady();
   const sql = postgres(database.url, { max: 2, onnotice: () => {} });
   try {
+    const loadStart = os.loadavg().map((l) => +l.toFixed(2));
     console.log(`Seeding ${MEMBERS.toLocaleString("en")} members and ${ENTRIES.toLocaleString("en")} ledger entries…`);
     const seedStart = performance.now();
     const shop = await seed(sql, MEMBERS, ENTRIES);
@@ -128,6 +130,30 @@ export async function runInsightsBench() {
       each[name] = stats(runs);
     }
     const pageStats = stats(pageRuns);
+
+    // The plans that matter, with EXPLAIN ANALYZE: every statement of one view of each read,
+    // captured off the app's client, the slowest three kept.
+    const client = (db as unknown as { $client: { unsafe: (q: string, p: unknown[], ...rest: unknown[]) => unknown } }).$client;
+    const original = client.unsafe.bind(client);
+    const plans: Record<string, { ms: number; plan: string[] }[]> = {};
+    for (const [name, read] of Object.entries(reads)) {
+      const seen: { q: string; p: unknown[] }[] = [];
+      client.unsafe = (q, p, ...rest) => {
+        seen.push({ q, p });
+        return original(q, p, ...rest);
+      };
+      await read();
+      client.unsafe = original;
+      const explained: { ms: number; plan: string[] }[] = [];
+      for (const { q, p } of seen) {
+        if (!/^\s*(with|select)/i.test(q)) continue;
+        const rows = (await sql.unsafe(`explain (analyze, buffers) ${q}`, p as never[])) as unknown as { "QUERY PLAN": string }[];
+        const plan = rows.map((r) => r["QUERY PLAN"]);
+        const ms = Number(/Execution Time: ([\d.]+)/.exec(plan.at(-1) ?? "")?.[1] ?? 0);
+        explained.push({ ms, plan });
+      }
+      plans[name] = explained.sort((a, b) => b.ms - a.ms).slice(0, 3);
+    }
     const result = {
       benchmark: "insights",
       at: new Date().toISOString(),
@@ -139,9 +165,12 @@ export async function runInsightsBench() {
       page: { requests: pageRuns.length, ms: pageStats },
       reads: each,
       target: { pageP95Ms: TARGET_P95_MS, met: pageStats.p95 <= TARGET_P95_MS },
+      loadAverage: { start: loadStart, end: os.loadavg().map((l) => +l.toFixed(2)) },
+      note: "The machine (2 cores) is shared with other engineers' builds and tests; the load average is recorded at the start and the end. Times under that load are several times what an idle machine gives.",
+      plans,
     };
     const file = writeResult("insights", result);
-    console.log(JSON.stringify(result, null, 2));
+    console.log(JSON.stringify({ ...result, plans: undefined }, null, 2));
     console.log(`wrote ${file}`);
     return result;
   } finally {
