@@ -1,4 +1,4 @@
-import { bigint, date, doublePrecision, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { bigint, boolean, date, doublePrecision, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { belongsTo, createdAt, ts } from "./_common";
 import { merchants } from "./merchants";
 
@@ -155,3 +155,23 @@ export const insightsAggregates = pgTable("insights_aggregates", {
   reversalsSeq: bigint("reversals_seq", { mode: "number" }).notNull(),
   computedAt: createdAt(),
 });
+
+// Each RFM group's summary of a program as of the day's snapshot (lib/insights/stats.ts), so the
+// Insights page does not aggregate every member on each view. Group '*' holds the program's
+// members (active cards made before the snapshot) and whether any scored member sent a spend.
+export const insightsGroupStats = pgTable(
+  "insights_group_stats",
+  {
+    merchantId: belongsTo("merchant_id", () => merchants.id),
+    programId: text("program_id").notNull(),
+    grp: text("grp").notNull(),
+    members: integer("members").notNull(),
+    // Mean last visit, in seconds since the epoch: days since it are counted at read time.
+    avgLastVisit: doublePrecision("avg_last_visit").notNull(),
+    avgVisits: doublePrecision("avg_visits").notNull(),
+    avgMonetary: doublePrecision("avg_monetary").notNull(),
+    expected90: doublePrecision("expected_90"),
+    spenders: boolean("spenders").notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.programId, t.grp] })],
+);

@@ -54,6 +54,7 @@ export async function refreshInsightsStats(db: Executor, merchantId: string, at:
     const asOf = at;
 
     await tx.execute(sql`delete from insights_member_scores where merchant_id = ${merchantId}`);
+    await tx.execute(sql`delete from insights_group_stats where merchant_id = ${merchantId}`);
     const programs = await queryRows<{ id: string }>(tx, sql`select id from programs where merchant_id = ${merchantId} order by id`);
     for (const { id: programId } of programs) {
       await tx.execute(sql`
@@ -62,6 +63,15 @@ export async function refreshInsightsStats(db: Executor, merchantId: string, at:
         from ${scoredMembersSql(programId, asOf)} s`);
       const model = await fitProgram(tx, merchantId, programId, day, asOf);
       if (model) await estimate(tx, programId, model, asOf);
+      await tx.execute(sql`
+        insert into insights_group_stats (merchant_id, program_id, grp, members, avg_last_visit, avg_visits, avg_monetary, expected_90, spenders)
+        select ${merchantId}, ${programId}, grp, count(*)::int, avg(extract(epoch from last_visit_at))::float8, avg(visits)::float8, avg(monetary)::float8,
+               sum(expected_90)::float8, bool_or(spend > 0)
+        from insights_member_scores where merchant_id = ${merchantId} and program_id = ${programId} group by grp
+        union all
+        select ${merchantId}, ${programId}, '*',
+               (select count(*) from cards where program_id = ${programId} and status = 'active' and created_at < ${asOf.toISOString()}::timestamptz)::int, 0, 0, 0, null,
+               exists (select 1 from insights_member_scores where merchant_id = ${merchantId} and program_id = ${programId} and spend > 0)`);
     }
     await fillFinishedMonths(tx, merchantId, tz, addMonths(day.slice(0, 7), -12), day.slice(0, 7));
     await fillFinishedDays(tx, merchantId, tz, addDays(day, -365), day);
