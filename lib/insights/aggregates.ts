@@ -31,10 +31,10 @@ export const dayStart = (day: string, tz: string) => sql`(${day}::date::timestam
  * Each counted entry as a row of insights_card_days' columns, times `sign`. Needs aliases e
  * (ledger_entries) and c (its card).
  */
-function contribution(tz: string, currency: string, sign: 1 | -1): SQL {
+function contribution(tz: string, currency: string, sign: 1 | -1, program: SQL = sql`c.program_id`): SQL {
   const s = sql.raw(String(sign));
   const bought = sql`(e.kind = 'earn' and coalesce(e.details->'purchase'->>'currency' = ${currency}, false))`;
-  return sql`(e.created_at at time zone ${tz})::date as day, e.card_id, c.program_id,
+  return sql`(e.created_at at time zone ${tz})::date as day, e.card_id, ${program} as program_id,
     coalesce(e.location_id, '') as location_id,
     case when e.actor_type = 'user' then coalesce(e.actor_id, '') else '' end as cashier_id,
     ${s} * (e.kind = 'earn')::int as visits,
@@ -83,16 +83,18 @@ export function recentRows(a: Aggregates, range: { from: string; to: string }, f
   const start = dayStart(range.from, tz);
   const end = sql`((${range.to}::date + 1)::timestamp at time zone ${tz})`;
   const todayStart = dayStart(today, tz);
+  // A day's entries are few: each card's program by its key (a join would sort every card).
+  const programOf = sql`(select c.program_id from cards c where c.id = e.card_id)`;
   const parts: SQL[] = [];
   if (range.from < today) {
-    parts.push(sql`select * from (select ${contribution(tz, currency, -1)}
-      from ledger_entries r join ledger_entries e on e.id = r.reverses_entry_id join cards c on c.id = e.card_id
+    parts.push(sql`select * from (select ${contribution(tz, currency, -1, programOf)}
+      from ledger_entries r join ledger_entries e on e.id = r.reverses_entry_id
       where r.merchant_id = ${m} and r.kind = 'reverse' and r.seq > ${a.reversalsSeq}
         and e.created_at >= ${start} and e.created_at < ${end} and e.created_at < ${todayStart} and ${COUNTED}) x where true ${filterSql(filter, "x")}`);
   }
   if (range.to >= today) {
-    parts.push(sql`select * from (select ${contribution(tz, currency, 1)}
-      from ledger_entries e join cards c on c.id = e.card_id
+    parts.push(sql`select * from (select ${contribution(tz, currency, 1, programOf)}
+      from ledger_entries e
       where e.merchant_id = ${m} and e.created_at >= ${todayStart} and e.created_at >= ${start} and e.created_at < ${end} and ${COUNTED}
         and not exists (select 1 from ledger_entries r where r.reverses_entry_id = e.id)) x where true ${filterSql(filter, "x")}`);
   }
