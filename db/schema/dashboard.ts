@@ -1,4 +1,4 @@
-import { bigint, date, doublePrecision, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { bigint, boolean, date, doublePrecision, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { belongsTo, createdAt, ts } from "./_common";
 import { merchants } from "./merchants";
 
@@ -108,3 +108,70 @@ export const insightsDailyNet = pgTable(
 );
 
 export type InsightsMemberScore = typeof insightsMemberScores.$inferSelect;
+
+// What the Insights page's money metrics add up, per card and finished local day (and where and by
+// whom): visits (earns), purchases sent with them and their amount in the merchant's currency,
+// points issued, redeemed and expired, without entries reversed by a reversal the refresh saw
+// (lib/insights/aggregates.ts). Today is read live from the ledger. Rows of a card-day are
+// recounted when one of its entries is reversed later.
+export const insightsCardDays = pgTable(
+  "insights_card_days",
+  {
+    merchantId: belongsTo("merchant_id", () => merchants.id),
+    timezone: text("timezone").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    cardId: text("card_id").notNull(),
+    programId: text("program_id").notNull(),
+    // '' when the entries had no location, or were not made by a team member.
+    locationId: text("location_id").notNull(),
+    cashierId: text("cashier_id").notNull(),
+    visits: integer("visits").notNull(),
+    purchases: integer("purchases").notNull(),
+    revenue: bigint("revenue", { mode: "number" }).notNull(),
+    issued: bigint("issued", { mode: "number" }).notNull(),
+    redeemed: bigint("redeemed", { mode: "number" }).notNull(),
+    expired: bigint("expired", { mode: "number" }).notNull(),
+    // On one row of each card-day (the first by location, then cashier; 0 and null on the others):
+    // the card's visits that day, its two visit days before and the visits on the first of them, so
+    // visitors and repeat visitors of a range are counted row by row, without grouping by card.
+    dayVisits: integer("day_visits").notNull().default(0),
+    prevDay: date("prev_day", { mode: "string" }),
+    prevVisits: integer("prev_visits"),
+    prev2Day: date("prev2_day", { mode: "string" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.timezone, t.day, t.cardId, t.locationId, t.cashierId] }),
+    index("insights_card_days_card_idx").on(t.merchantId, t.timezone, t.cardId, t.day),
+  ],
+);
+
+// How far insights_card_days goes for a merchant: the local days before `throughDay`, in this time
+// zone and currency, with the entries reversed by reversals up to ledger seq `reversalsSeq` left out.
+export const insightsAggregates = pgTable("insights_aggregates", {
+  merchantId: belongsTo("merchant_id", () => merchants.id).primaryKey(),
+  timezone: text("timezone").notNull(),
+  currency: text("currency").notNull(),
+  throughDay: date("through_day", { mode: "string" }).notNull(),
+  reversalsSeq: bigint("reversals_seq", { mode: "number" }).notNull(),
+  computedAt: createdAt(),
+});
+
+// Each RFM group's summary of a program as of the day's snapshot (lib/insights/stats.ts), so the
+// Insights page does not aggregate every member on each view. Group '*' holds the program's
+// members (active cards made before the snapshot) and whether any scored member sent a spend.
+export const insightsGroupStats = pgTable(
+  "insights_group_stats",
+  {
+    merchantId: belongsTo("merchant_id", () => merchants.id),
+    programId: text("program_id").notNull(),
+    grp: text("grp").notNull(),
+    members: integer("members").notNull(),
+    // Mean last visit, in seconds since the epoch: days since it are counted at read time.
+    avgLastVisit: doublePrecision("avg_last_visit").notNull(),
+    avgVisits: doublePrecision("avg_visits").notNull(),
+    avgMonetary: doublePrecision("avg_monetary").notNull(),
+    expected90: doublePrecision("expected_90"),
+    spenders: boolean("spenders").notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.programId, t.grp] })],
+);

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { belongsTo, createdAt, id, ts } from "./_common";
 import { cards } from "./cards";
@@ -33,6 +34,8 @@ export const ledgerEntries = pgTable(
     index("ledger_entries_card_seq_idx").on(t.cardId, t.seq),
     index("ledger_entries_merchant_created_idx").on(t.merchantId, t.createdAt),
     uniqueIndex("ledger_entries_reverses_uq").on(t.reversesEntryId),
+    // A merchant's reversals in order (few): the Insights aggregates' correction for reversals since their refresh.
+    index("ledger_entries_reversals_idx").on(t.merchantId, t.seq).where(sql`kind = 'reverse'`),
   ],
 );
 

@@ -6,6 +6,7 @@ import { now, type Ctx } from "../context";
 import { pointsDueBy } from "../expiry/forecast";
 import { EntityId } from "../ids";
 import { merchantOf } from "../merchants/verbs";
+import { cardDayRows, ensureAggregates, recentRows, type Aggregates } from "./aggregates";
 import { pointValues, type PointValue } from "./value";
 
 /*
@@ -94,45 +95,43 @@ export async function moneyMetrics(ctx: Ctx, raw: InsightsQuery = {}): Promise<M
   const q = InsightsQuery.parse(raw);
   const merchant = await merchantOf(ctx);
   const tz = merchant.timezone;
-  const r = ranges(q, localDay(now(ctx), tz));
-  const values = await pointValues(ctx.db, ctx.merchantId);
-  const [current, previous, liability] = await Promise.all([
-    period(ctx, q, tz, merchant.currency, r.current),
-    period(ctx, q, tz, merchant.currency, r.previous),
-    outstanding(ctx, q.programId, values, merchant.currency),
-  ]);
-  return { currency: merchant.currency, timezone: tz, current, previous, liability };
+  const at = now(ctx);
+  const r = ranges(q, localDay(at, tz));
+  const [values, aggregates] = await Promise.all([pointValues(ctx.db, ctx.merchantId), ensureAggregates(ctx.db, ctx.merchantId, at)]);
+  const [periods, liability] = await Promise.all([bothPeriods(ctx, q, aggregates, r, values), outstanding(ctx, q.programId, values, merchant.currency)]);
+  return { currency: merchant.currency, timezone: tz, current: periods.current, previous: periods.previous, liability };
 }
 
 /**
  * Ids of the merchant's entries reversed by a reversal made since `start` (a reversal comes after
- * what it reverses, so this holds every reversed entry made since then). Read off the same
- * (merchant, created_at) range as the entries, so excluding them costs no scan of the whole ledger.
+ * what it reverses, so this holds every reversed entry made since then).
  */
 const reversedSince = (merchantId: string, start: SQL) =>
   sql`select r.reverses_entry_id from ledger_entries r where r.merchant_id = ${merchantId} and r.kind = 'reverse' and r.created_at >= ${start} and r.reverses_entry_id is not null`;
 
-const bounds = (tz: string, range: { from: string; to: string }) => ({
-  start: sql`(${range.from}::date::timestamp at time zone ${tz})`,
-  end: sql`((${range.to}::date + 1)::timestamp at time zone ${tz})`,
-});
+type PeriodRow = Record<string, string | number | boolean | null>;
+/** The merchant's cashback programs, as a list for `in` (read once, not per row). */
+const cashbackList = (values: Map<string, PointValue>): SQL => {
+  const ids = [...values.values()].filter((v) => v.kind === "cashback").map((v) => sql`${v.programId}`);
+  return ids.length ? sql`(${sql.join(ids, sql`, `)})` : sql`('')`;
+};
 
-function entryFilters(q: z.infer<typeof InsightsQuery>): SQL {
-  const parts: SQL[] = [];
-  if (q.programId) parts.push(sql`and e.card_id in (select id from cards where program_id = ${q.programId})`);
-  if (q.locationId) parts.push(sql`and e.location_id = ${q.locationId}`);
-  if (q.cashierId) parts.push(sql`and e.actor_type = 'user' and e.actor_id = ${q.cashierId}`);
-  return sql.join(parts, sql` `);
-}
-
-async function period(ctx: Ctx, q: z.infer<typeof InsightsQuery>, tz: string, currency: string, range: Range): Promise<PeriodMetrics> {
-  const { start, end } = bounds(tz, range);
-  const [row] = await queryRows<Record<string, string | number | null>>(
+/**
+ * Both ranges, per card and range, then in total: for a location or cashier (the stored rows'
+ * visit chains are the card's, across locations and cashiers).
+ */
+async function perCard(ctx: Ctx, q: z.infer<typeof InsightsQuery>, a: Aggregates, r: { current: Range; previous: Range }, cashback: SQL): Promise<PeriodRow[]> {
+  return queryRows<PeriodRow>(
     ctx.db,
-    // One pass, per card then in total, with no join in the common case: cards of cashback programs
-    // (usually none) are looked up in a small hashed set.
-    sql`with cb as (select c.id from cards c join programs p on p.id = c.program_id where p.merchant_id = ${ctx.merchantId} and p.kind = 'cashback')
-        select count(*) filter (where visits > 0)::int as visitors,
+    sql`with per_card as (
+          select x.card_id, x.day >= ${r.current.from}::date as cur, x.program_id in ${cashback} as cashback,
+                 sum(x.visits) as visits, sum(x.purchases) as purchases, sum(x.revenue) as revenue,
+                 sum(x.issued) as issued, sum(x.redeemed) as redeemed, sum(x.expired) as expired
+          from (${cardDayRows(a, { from: r.previous.from, to: r.current.to }, q)}) x
+          group by 1, 2, 3
+        )
+        select cur,
+               count(*) filter (where visits > 0)::int as visitors,
                count(*) filter (where visits >= 2)::int as repeaters,
                coalesce(sum(visits), 0)::int as visits,
                coalesce(sum(purchases), 0)::int as purchases,
@@ -140,39 +139,104 @@ async function period(ctx: Ctx, q: z.infer<typeof InsightsQuery>, tz: string, cu
                coalesce(sum(issued) filter (where not cashback), 0)::bigint as issued,
                coalesce(sum(redeemed) filter (where not cashback), 0)::bigint as redeemed,
                coalesce(sum(expired) filter (where not cashback), 0)::bigint as expired
-        from (
-          select e.card_id, e.card_id in (select id from cb) as cashback,
-                 count(*) filter (where e.kind = 'earn') as visits,
-                 count(*) filter (where e.kind = 'earn' and e.details->'purchase'->>'currency' = ${currency}) as purchases,
-                 sum((e.details->'purchase'->>'amount')::bigint) filter (where e.kind = 'earn' and e.details->'purchase'->>'currency' = ${currency}) as revenue,
-                 sum(e.amount) filter (where e.kind in ('earn', 'bonus') and e.amount > 0) as issued,
-                 -sum(e.amount) filter (where e.kind = 'redeem') as redeemed,
-                 -sum(e.amount) filter (where e.kind = 'expire') as expired
-          from ledger_entries e
-          where e.merchant_id = ${ctx.merchantId} and e.created_at >= ${start} and e.created_at < ${end} ${entryFilters(q)}
-            and e.kind in ('earn', 'bonus', 'redeem', 'expire')
-            and e.id not in (${reversedSince(ctx.merchantId, start)})
-          group by e.card_id
-        ) per_card`,
+        from per_card group by cur`,
   );
-  const n = (k: string) => Number(row?.[k] ?? 0);
-  const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
-  const issued = n("issued");
-  return {
-    from: range.from,
-    to: range.to,
-    visitors: n("visitors"),
-    visits: n("visits"),
-    repeatRate: ratio(n("repeaters"), n("visitors")),
-    visitsPerMember: ratio(n("visits"), n("visitors")),
-    revenue: n("revenue"),
-    spendPerVisit: n("purchases") > 0 ? Math.round(n("revenue") / n("purchases")) : null,
-    issued,
-    redeemed: n("redeemed"),
-    expired: n("expired"),
-    redemptionRate: ratio(n("redeemed"), issued),
-    breakage: q.locationId || q.cashierId ? null : ratio(n("expired"), issued),
+}
+
+/**
+ * Both ranges in one scan of the stored rows, without grouping by card: a card visited in a
+ * range starting on day L on its first visit day there (a day with visits whose visit day before
+ * is before L), and came again if that day had two visits or, when it had one, if its next visit
+ * day is in the range too (a visit day whose previous one is on or after L with one visit, and
+ * the one before that is not). Cards
+ * with rows today or reversals since the refresh (few) are counted per card instead.
+ */
+async function chained(ctx: Ctx, programId: string | undefined, a: Aggregates, r: { current: Range; previous: Range }, cashback: SQL): Promise<PeriodRow[]> {
+  const m = ctx.merchantId;
+  const curFrom = sql`${r.current.from}::date`;
+  const range = { from: r.previous.from, to: r.current.to };
+  const program = programId ? sql`and d.program_id = ${programId}` : sql``;
+  const storedRange = sql`d.merchant_id = ${m} and d.timezone = ${a.timezone} and d.day >= ${range.from}::date and d.day <= ${range.to}::date and d.day < ${a.today}::date ${program}`;
+  const first = sql`(d.prev_day is null or d.prev_day < d.lo)`;
+  // Only asked of visit rows (few are touched): the hashed set of recent cards.
+  const touched = sql`d.card_id in (select card_id from recent)`;
+  return queryRows<PeriodRow>(
+    ctx.db,
+    sql`with recent as materialized (${recentRows(a, range, { programId })}),
+        stored as (
+          select d.cur,
+                 count(*) filter (where d.day_visits > 0 and ${first} and not ${touched})::int as visitors,
+                 count(*) filter (where d.day_visits > 0 and not ${touched} and
+                   ((${first} and d.day_visits >= 2) or (d.prev_day >= d.lo and d.prev_visits = 1 and (d.prev2_day is null or d.prev2_day < d.lo))))::int as repeaters,
+                 sum(d.visits) as visits, sum(d.purchases) as purchases, sum(d.revenue) as revenue,
+                 sum(d.issued) filter (where not d.cashback) as issued, sum(d.redeemed) filter (where not d.cashback) as redeemed,
+                 sum(d.expired) filter (where not d.cashback) as expired
+          from (select d.*, d.day >= ${curFrom} as cur, case when d.day >= ${curFrom} then ${curFrom} else ${r.previous.from}::date end as lo,
+                       d.program_id in ${cashback} as cashback
+                from insights_card_days d where ${storedRange}) d
+          group by d.cur
+        ), touched as (
+          select cur, count(*) filter (where v > 0)::int as visitors, count(*) filter (where v >= 2)::int as repeaters
+          from (select u.card_id, u.day >= ${curFrom} as cur, sum(u.visits) as v
+                from (select d.card_id, d.day, d.visits from insights_card_days d where d.card_id in (select card_id from recent) and ${storedRange}
+                      union all select card_id, day, visits from recent) u
+                group by 1, 2) p
+          group by cur
+        ), recent_sums as (
+          select x.day >= ${curFrom} as cur, sum(x.visits) as visits, sum(x.purchases) as purchases, sum(x.revenue) as revenue,
+                 sum(x.issued) filter (where not x.cashback) as issued, sum(x.redeemed) filter (where not x.cashback) as redeemed,
+                 sum(x.expired) filter (where not x.cashback) as expired
+          from (select recent.*, recent.program_id in ${cashback} as cashback from recent) x group by 1
+        )
+        select c.cur,
+               (coalesce(s.visitors, 0) + coalesce(t.visitors, 0))::int as visitors,
+               (coalesce(s.repeaters, 0) + coalesce(t.repeaters, 0))::int as repeaters,
+               (coalesce(s.visits, 0) + coalesce(x.visits, 0))::int as visits,
+               (coalesce(s.purchases, 0) + coalesce(x.purchases, 0))::int as purchases,
+               (coalesce(s.revenue, 0) + coalesce(x.revenue, 0))::bigint as revenue,
+               (coalesce(s.issued, 0) + coalesce(x.issued, 0))::bigint as issued,
+               (coalesce(s.redeemed, 0) + coalesce(x.redeemed, 0))::bigint as redeemed,
+               (coalesce(s.expired, 0) + coalesce(x.expired, 0))::bigint as expired
+        from (values (true), (false)) as c(cur)
+          left join stored s on s.cur = c.cur left join touched t on t.cur = c.cur left join recent_sums x on x.cur = c.cur`,
+  );
+}
+
+/**
+ * The metrics of both ranges from the daily aggregates (aggregates.ts: finished days stored, today
+ * live); cards of cashback programs neither issue nor redeem points.
+ */
+async function bothPeriods(
+  ctx: Ctx,
+  q: z.infer<typeof InsightsQuery>,
+  a: Aggregates,
+  r: { current: Range; previous: Range },
+  values: Map<string, PointValue>,
+): Promise<{ current: PeriodMetrics; previous: PeriodMetrics }> {
+  const cashback = cashbackList(values);
+  const rows = q.locationId || q.cashierId ? await perCard(ctx, q, a, r, cashback) : await chained(ctx, q.programId, a, r, cashback);
+  const metrics = (range: Range, row: PeriodRow | undefined): PeriodMetrics => {
+    const n = (k: string) => Number(row?.[k] ?? 0);
+    const ratio = (x: number, y: number) => (y > 0 ? x / y : null);
+    const issued = n("issued");
+    return {
+      from: range.from,
+      to: range.to,
+      visitors: n("visitors"),
+      visits: n("visits"),
+      repeatRate: ratio(n("repeaters"), n("visitors")),
+      visitsPerMember: ratio(n("visits"), n("visitors")),
+      revenue: n("revenue"),
+      spendPerVisit: n("purchases") > 0 ? Math.round(n("revenue") / n("purchases")) : null,
+      issued,
+      redeemed: n("redeemed"),
+      expired: n("expired"),
+      redemptionRate: ratio(n("redeemed"), issued),
+      breakage: q.locationId || q.cashierId ? null : ratio(n("expired"), issued),
+    };
   };
+  const isCur = (v: unknown) => v === true || v === "t" || v === "true";
+  return { current: metrics(r.current, rows.find((x) => isCur(x.cur))), previous: metrics(r.previous, rows.find((x) => !isCur(x.cur))) };
 }
 
 /** Balances held now, valued per program at its cost per point. */
@@ -208,8 +272,8 @@ const monthStart = (month: string, tz: string) => sql`(${`${month}-01`}::date::t
  * Monthly cohorts: members by the month their card was made (local time), and for each month
  * since, how many of them visited in it. Month 0 is the joining month; `months` cohorts back
  * from this month, each followed up to this month. Finished months come from
- * insights_cohort_cells (counted once, when first asked for after the month ends); this month is
- * counted live.
+ * insights_cohort_cells (counted once, when first asked for after the month ends); this month from
+ * the daily aggregates (aggregates.ts) and today's ledger.
  */
 export async function cohortRetention(ctx: Ctx, raw: { programId?: string; months?: number } = {}): Promise<{ months: number; rows: CohortRow[] }> {
   assertCan(ctx.actor, "reports:read");
@@ -217,10 +281,12 @@ export async function cohortRetention(ctx: Ctx, raw: { programId?: string; month
   const merchant = await merchantOf(ctx);
   const tz = merchant.timezone;
   const m = ctx.merchantId;
-  const thisMonth = localDay(now(ctx), tz).slice(0, 7);
+  const today = localDay(now(ctx), tz);
+  const thisMonth = today.slice(0, 7);
   const firstMonth = addMonths(thisMonth, -(months - 1));
   const start = monthStart(firstMonth, tz);
   const cardProgram = programId ? sql`and c.program_id = ${programId}` : sql``;
+  const aggregates = await ensureAggregates(ctx.db, m, now(ctx));
   await fillFinishedMonths(ctx.db, m, tz, firstMonth, thisMonth);
   const [sizes, stored, live] = await Promise.all([
     queryRows<{ cohort: string; n: number }>(
@@ -239,11 +305,7 @@ export async function cohortRetention(ctx: Ctx, raw: { programId?: string; month
     queryRows<{ cohort: string; n: number }>(
       ctx.db,
       sql`select to_char(c.created_at at time zone ${tz}, 'YYYY-MM') as cohort, count(*)::int as n
-          from cards c join (
-            select distinct e.card_id from ledger_entries e
-            where e.merchant_id = ${m} and e.kind = 'earn' and e.created_at >= ${monthStart(thisMonth, tz)}
-              and e.id not in (${reversedSince(m, monthStart(thisMonth, tz))})
-          ) v on v.card_id = c.id
+          from cards c join (${visitedCards(aggregates, `${thisMonth}-01`, today, programId)}) v on v.card_id = c.id
           where c.merchant_id = ${m} and c.created_at >= ${start} ${cardProgram}
           group by 1`,
     ),
@@ -258,6 +320,24 @@ export async function cohortRetention(ctx: Ctx, raw: { programId?: string; month
     rows.push({ cohort, members: size.get(cohort) ?? 0, retained });
   }
   return { months, rows };
+}
+
+/**
+ * The cards with a visit from local day `from` to `to` (included), once each: from the stored
+ * rows' visit chains (a card's first visit day in the range), and per card for the few with rows
+ * today or reversals since the refresh.
+ */
+function visitedCards(a: Aggregates, from: string, to: string, programId: string | undefined): SQL {
+  const program = programId ? sql`and d.program_id = ${programId}` : sql``;
+  const stored = sql`d.merchant_id = ${a.merchantId} and d.timezone = ${a.timezone} and d.day >= ${from}::date and d.day <= ${to}::date and d.day < ${a.today}::date ${program}`;
+  return sql`with recent as materialized (${recentRows(a, { from, to }, { programId })})
+    select d.card_id from insights_card_days d
+    where ${stored} and d.day_visits > 0 and (d.prev_day is null or d.prev_day < ${from}::date) and not (d.card_id in (select card_id from recent))
+    union all
+    select u.card_id from (
+      select d.card_id, d.visits from insights_card_days d where d.card_id in (select card_id from recent) and ${stored}
+      union all select card_id, visits from recent
+    ) u group by u.card_id having sum(u.visits) > 0`;
 }
 
 /**

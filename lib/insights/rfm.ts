@@ -134,7 +134,8 @@ export const RfmQuery = z.object({ programId: EntityId, limit: z.int().min(1).ma
 
 /**
  * RFM groups of the program, its churn model and the at-risk members (at risk and can't lose,
- * best spenders first), from the day's snapshot (stats.ts; made now if this is the day's first look).
+ * best spenders first), from the day's snapshot (stats.ts; made now if this is the day's first look),
+ * groups summarised there once.
  */
 export async function rfmSummary(ctx: Ctx, raw: z.input<typeof RfmQuery>): Promise<RfmSummary> {
   assertCan(ctx.actor, "reports:read");
@@ -144,24 +145,25 @@ export async function rfmSummary(ctx: Ctx, raw: z.input<typeof RfmQuery>): Promi
   const snapshot = await ensureSnapshot(ctx.db, ctx.merchantId, at);
   const showNames = can(ctx.actor, "customers:read");
   const p = program.id;
-  const [groups, counts, list, models] = await Promise.all([
-    queryRows<{ grp: RfmGroup; n: number; days: number; visits: number; monetary: number; expected: number | null }>(
+  const [summary, list, models] = await Promise.all([
+    queryRows<{ grp: RfmGroup | "*"; n: number; days: number; visits: number; monetary: number; expected: number | null; spenders: boolean }>(
       ctx.db,
-      sql`select grp, count(*)::int as n, avg(extract(epoch from (${at.toISOString()}::timestamptz - last_visit_at)) / 86400)::float8 as days,
-                 avg(visits)::float8 as visits, avg(monetary)::float8 as monetary, sum(expected_90)::float8 as expected
-          from insights_member_scores where merchant_id = ${ctx.merchantId} and program_id = ${p} group by grp`,
-    ),
-    queryRows<{ members: number; spenders: boolean }>(
-      ctx.db,
-      sql`select (select count(*) from cards where program_id = ${p} and status = 'active' and created_at < ${snapshot.asOf.toISOString()}::timestamptz)::int as members,
-                 exists (select 1 from insights_member_scores where merchant_id = ${ctx.merchantId} and program_id = ${p} and spend > 0) as spenders`,
+      sql`select grp, members as n, ((extract(epoch from ${at.toISOString()}::timestamptz) - avg_last_visit) / 86400)::float8 as days,
+                 avg_visits as visits, avg_monetary as monetary, expected_90 as expected, spenders
+          from insights_group_stats where merchant_id = ${ctx.merchantId} and program_id = ${p}`,
     ),
     queryRows<{ card_id: string; customer_id: string; name: string | null; last_visit_at: string | Date; visits: number; monetary: number; r: number; f: number; m: number; grp: RfmGroup; p_alive: number | null; expected_90: number | null }>(
       ctx.db,
       sql`select s.card_id, s.customer_id, ${showNames ? sql`coalesce(nullif(cu.name, ''), cu.email)` : sql`null::text`} as name,
                  s.last_visit_at, s.visits, s.monetary, s.r, s.f, s.m, s.grp, s.p_alive, s.expected_90
-          from insights_member_scores s join customers cu on cu.id = s.customer_id
-          where s.merchant_id = ${ctx.merchantId} and s.program_id = ${p} and s.grp in ('at_risk', 'cant_lose')
+          from (${sql.join(
+            (["at_risk", "cant_lose"] as const).map(
+              // Each group's best down its index (merchant, program, group, monetary), then merged.
+              (g) => sql`(select * from insights_member_scores where merchant_id = ${ctx.merchantId} and program_id = ${p} and grp = ${g}
+                          order by monetary desc, last_visit_at desc, card_id limit ${limit}::int)`,
+            ),
+            sql` union all `,
+          )}) s join customers cu on cu.id = s.customer_id
           order by s.monetary desc, s.last_visit_at desc, s.card_id limit ${limit}::int`,
     ),
     queryRows<{ r: number; alpha: number; a: number; b: number; members: number }>(
@@ -169,6 +171,10 @@ export async function rfmSummary(ctx: Ctx, raw: z.input<typeof RfmQuery>): Promi
       sql`select r, alpha, a, b, members from insights_model_fits where merchant_id = ${ctx.merchantId} and program_id = ${p} and day = ${snapshot.day}::date`,
     ),
   ]);
+  // Made with the snapshot (stats.ts): each group's averages, and '*' the program's members.
+  const groups = summary.filter((g) => g.grp !== "*");
+  const program$ = summary.find((g) => g.grp === "*");
+  const counts = [{ members: Number(program$?.n ?? 0), spenders: Boolean(program$?.spenders) }];
   const scored = groups.reduce((s, g) => s + Number(g.n), 0);
   const fit = models[0];
   const model = fit ? { r: Number(fit.r), alpha: Number(fit.alpha), a: Number(fit.a), b: Number(fit.b), members: Number(fit.members), day: snapshot.day } : null;

@@ -2,14 +2,16 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client";
 import { fitBgNbd, expectedVisits, probabilityAlive, type BgNbdParams } from "./bgnbd";
 import { scoredMembersSql } from "./rfm";
+import { refreshAggregates } from "./aggregates";
 import { fillFinishedMonths, fillFinishedDays, localDay, addDays, addMonths } from "./metrics";
 
 /*
  * The insights snapshot of a merchant, made once a local day (jobs/insights-refresh.ts at night, or
  * the day's first view of the Insights page, whichever comes first): every member's RFM scores with
  * P(alive) and expected visits (insights_member_scores), the churn model of each program
- * (insights_model_fits), and the finished months and days the cohort heat map and the liability
- * trend read (insights_cohort_cells, insights_daily_net). The page then reads small tables only.
+ * (insights_model_fits), the finished months and days the cohort heat map and the liability
+ * trend read (insights_cohort_cells, insights_daily_net), and the daily aggregates of the money
+ * metrics (insights_card_days, aggregates.ts). The page then reads stored tables and today's ledger.
  * The scores are as of the moment the snapshot was made: a visit after it moves them the next day.
  */
 
@@ -52,6 +54,7 @@ export async function refreshInsightsStats(db: Executor, merchantId: string, at:
     const asOf = at;
 
     await tx.execute(sql`delete from insights_member_scores where merchant_id = ${merchantId}`);
+    await tx.execute(sql`delete from insights_group_stats where merchant_id = ${merchantId}`);
     const programs = await queryRows<{ id: string }>(tx, sql`select id from programs where merchant_id = ${merchantId} order by id`);
     for (const { id: programId } of programs) {
       await tx.execute(sql`
@@ -60,9 +63,19 @@ export async function refreshInsightsStats(db: Executor, merchantId: string, at:
         from ${scoredMembersSql(programId, asOf)} s`);
       const model = await fitProgram(tx, merchantId, programId, day, asOf);
       if (model) await estimate(tx, programId, model, asOf);
+      await tx.execute(sql`
+        insert into insights_group_stats (merchant_id, program_id, grp, members, avg_last_visit, avg_visits, avg_monetary, expected_90, spenders)
+        select ${merchantId}, ${programId}, grp, count(*)::int, avg(extract(epoch from last_visit_at))::float8, avg(visits)::float8, avg(monetary)::float8,
+               sum(expected_90)::float8, bool_or(spend > 0)
+        from insights_member_scores where merchant_id = ${merchantId} and program_id = ${programId} group by grp
+        union all
+        select ${merchantId}, ${programId}, '*',
+               (select count(*) from cards where program_id = ${programId} and status = 'active' and created_at < ${asOf.toISOString()}::timestamptz)::int, 0, 0, 0, null,
+               exists (select 1 from insights_member_scores where merchant_id = ${merchantId} and program_id = ${programId} and spend > 0)`);
     }
     await fillFinishedMonths(tx, merchantId, tz, addMonths(day.slice(0, 7), -12), day.slice(0, 7));
     await fillFinishedDays(tx, merchantId, tz, addDays(day, -365), day);
+    await refreshAggregates(tx, merchantId, at);
     await tx.execute(sql`
       insert into insights_refreshes (merchant_id, timezone, day, as_of) values (${merchantId}, ${tz}, ${day}::date, ${asOf.toISOString()}::timestamptz)
       on conflict (merchant_id) do update set timezone = excluded.timezone, day = excluded.day, as_of = excluded.as_of, created_at = now()`);

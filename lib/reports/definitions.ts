@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { queryRows, type Executor } from "../../db/client";
 import { formatDecimal } from "../money";
 import type { CellKind, CellValue } from "./csv";
 import type { Page } from "./source";
@@ -20,6 +21,11 @@ export type ReportDefinition = {
   /** The rows as one query; with a page, only the rows after its key, ordered by the key and limited. */
   query(merchantId: string, range: ReportRange, page: Page): SQL;
   keyOf(row: Row): string | number;
+  /**
+   * Fills in labels a batch of rows lacks (names, emails) from lookups cached across the batches of
+   * one export, instead of joining every row to them in the query. Made once per export.
+   */
+  labeller?(db: Executor, merchantId: string): (rows: Row[]) => Promise<void>;
 };
 
 /** A timestamp as ISO 8601 text in UTC, made by the database: the same on both drivers. */
@@ -110,22 +116,73 @@ const ledger: ReportDefinition = {
     },
     text("purchase_currency"),
   ],
+  // The ledger's own columns only (what a million rows cost is mostly joins): card, program,
+  // location and user labels come from ledgerLabels, one lookup per batch for what it has not seen.
+  // The null columns are filled there (present from the start, so rows keep one shape).
   query: (merchantId, range, page) => {
     const { after, tail } = paged(sql`e.seq`, page);
     return sql`select e.seq::text as seq, e.id as entry_id, ${iso(sql`e.created_at`)} as created_at, e.kind::text as kind, e.amount, e.balance_after,
-        e.card_id, cu.email, p.name as program, p.kind::text as program_kind, p.currency, e.actor_type::text as actor_type,
-        coalesce(u.email, e.actor_id) as actor, e.source, l.name as location, e.reference, e.reverses_entry_id,
+        e.card_id, null::text as email, null::text as program, null::text as program_kind, null::text as currency, e.actor_type::text as actor_type,
+        e.actor_id as actor, e.source, e.location_id as location, e.reference, e.reverses_entry_id,
         (e.details->'purchase'->>'amount')::bigint as purchase_amount, e.details->'purchase'->>'currency' as purchase_currency
       from ledger_entries e
-        join cards c on c.id = e.card_id
-        join customers cu on cu.id = c.customer_id
-        join programs p on p.id = c.program_id
-        left join locations l on l.id = e.location_id
-        left join users u on e.actor_type = 'user' and u.id = e.actor_id
       where e.merchant_id = ${merchantId} ${rangeOf(sql`e.created_at`, range)} ${after} ${tail}`;
   },
+  labeller: ledgerLabels,
   keyOf: (r) => String(r.seq),
 };
+
+/** Labels cached per export: at most this many cards (then the cache starts again), so memory stays flat. */
+const CARD_LABELS_MAX = 50_000;
+
+type CardLabel = { email: string | null; program: string; program_kind: string; currency: string };
+
+/** The ledger export's labels: a card's holder and program, a location's name, a team member's email. */
+function ledgerLabels(db: Executor, merchantId: string): (rows: Row[]) => Promise<void> {
+  const cards = new Map<string, CardLabel>();
+  const locations = new Map<string, string | null>();
+  const users = new Map<string, string | null>();
+  const ids = (set: Set<string>) => sql`(select value from json_array_elements_text(${JSON.stringify([...set])}::json))`;
+  return async (rows) => {
+    if (cards.size > CARD_LABELS_MAX) cards.clear();
+    const newCards = new Set<string>();
+    const newLocations = new Set<string>();
+    const newUsers = new Set<string>();
+    for (const r of rows) {
+      if (!cards.has(r.card_id as string)) newCards.add(r.card_id as string);
+      if (r.location !== null && !locations.has(r.location as string)) newLocations.add(r.location as string);
+      if (r.actor_type === "user" && r.actor !== null && !users.has(r.actor as string)) newUsers.add(r.actor as string);
+    }
+    const [cardRows, locationRows, userRows] = await Promise.all([
+      newCards.size === 0
+        ? []
+        : queryRows<CardLabel & { id: string }>(
+            db,
+            sql`select c.id, cu.email, p.name as program, p.kind::text as program_kind, p.currency
+                from cards c join customers cu on cu.id = c.customer_id join programs p on p.id = c.program_id
+                where c.merchant_id = ${merchantId} and c.id in ${ids(newCards)}`,
+          ),
+      newLocations.size === 0 ? [] : queryRows<{ id: string; name: string }>(db, sql`select id, name from locations where merchant_id = ${merchantId} and id in ${ids(newLocations)}`),
+      newUsers.size === 0 ? [] : queryRows<{ id: string; email: string | null }>(db, sql`select id, email from users where id in ${ids(newUsers)}`),
+    ]);
+    for (const c of cardRows) cards.set(c.id, { email: c.email, program: c.program, program_kind: c.program_kind, currency: c.currency });
+    for (const id of newLocations) locations.set(id, null);
+    for (const l of locationRows) locations.set(l.id, l.name);
+    for (const id of newUsers) users.set(id, null);
+    for (const u of userRows) users.set(u.id, u.email);
+    for (const r of rows) {
+      const card = cards.get(r.card_id as string);
+      if (card) {
+        r.email = card.email;
+        r.program = card.program;
+        r.program_kind = card.program_kind;
+        r.currency = card.currency;
+      }
+      if (r.location !== null) r.location = locations.get(r.location as string) ?? null;
+      if (r.actor_type === "user" && r.actor !== null) r.actor = users.get(r.actor as string) ?? r.actor;
+    }
+  };
+}
 
 const vouchers: ReportDefinition = {
   name: "vouchers",

@@ -6,7 +6,7 @@ import { queryRows, type Executor } from "../../db/client";
 export type Page = { after: string | number | null; limit: number } | null;
 
 /** Rows fetched per round trip, on either driver: what the export holds in memory at a time. */
-export const BATCH_ROWS = 5_000;
+export const BATCH_ROWS = 10_000;
 
 type CursorClient = { unsafe(query: string, params: unknown[]): { cursor(rows: number): AsyncIterable<Record<string, unknown>[]> } };
 

@@ -67,7 +67,7 @@ export default async function InsightsPage({ searchParams }: { searchParams: Pro
 
   return (
     <>
-      <PageHeader title="Insights" description={`${cur.from} to ${cur.to} (${money.timezone.replace("_", " ")} time), compared with ${prev.from} to ${prev.to}.`} />
+      <PageHeader title="Insights" description={`${cur.from} to ${cur.to} (${money.timezone.replaceAll("_", " ")} time), compared with ${prev.from} to ${prev.to}.`} />
 
       <form method="get" action="/dashboard/insights" className="mb-6 grid items-end gap-3 rounded-xl border border-gray-200 bg-white p-4 shadow-sm sm:grid-cols-3 lg:grid-cols-6" aria-label="Filters">
         <Field label="Program" htmlFor="f-program">
