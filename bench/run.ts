@@ -1,4 +1,4 @@
-// npm run bench [-- earn earn-pglite scanner vouchers passes dashboard insights jobs wallet exports profile] — run benchmarks; each writes bench/results/<name>.json.
+// npm run bench [-- earn earn-pglite scanner vouchers passes dashboard insights jobs wallet exports profile scale] — run benchmarks; each writes bench/results/<name>.json.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -13,6 +13,8 @@ const BENCHES: Record<string, { file: string; fn: string }> = {
   jobs: { file: "jobs.ts", fn: "runJobsBench" },
   wallet: { file: "wallet.ts", fn: "runWalletBench" },
   exports: { file: "exports.ts", fn: "runExportsBench" },
+  // Not in the default run: seeds 1M cards and 10M ledger entries (minutes, several GB of disk).
+  scale: { file: "scale.ts", fn: "runScaleBench" },
   // Not in the default run: earn under node --cpu-prof, with a summary of the profile.
   profile: { file: "profile.ts", fn: "runProfileBench" },
 };
