@@ -118,7 +118,7 @@ function planQueries(m: string, cardId: string, email: string, at: Date) {
       name: "scanner lookup by email (lib/cards/lookup.ts)",
       write: false,
       sql: `select c.id from cards c join customers u on u.id = c.customer_id
-            where c.merchant_id = '${m}' and u.email = '${email}' and c.status = 'active' order by c.last_activity_at desc limit 1`,
+            where c.merchant_id = '${m}' and u.merchant_id = '${m}' and u.email = '${email}' and c.status = 'active' order by c.last_activity_at desc limit 1`,
     },
     {
       name: "card history page (lib/cards/read.ts listEntries: newest first by seq)",
@@ -126,17 +126,20 @@ function planQueries(m: string, cardId: string, email: string, at: Date) {
       sql: `select * from ledger_entries where card_id = '${cardId}' order by seq desc limit 50`,
     },
     {
-      name: "overview: members (lib/insights/overview.ts)",
+      name: "overview: members (lib/insights/overview.ts merchantTotals; at most once a minute from 50,000 members)",
       write: false,
       sql: `select count(*)::int as total from customers where merchant_id = '${m}' and erased_at is null`,
     },
     {
-      name: "overview: liability and active cards (lib/insights/overview.ts)",
+      name: "overview: liability and active cards (lib/insights/overview.ts merchantTotals; at most once a minute from 50,000 members)",
       write: false,
-      sql: `select coalesce(sum(c.balance) filter (where p.kind <> 'cashback'), 0)::bigint as points,
-                   coalesce(sum(c.balance) filter (where p.kind = 'cashback'), 0)::bigint as cashback,
-                   count(*) filter (where c.last_activity_at >= '${new Date(at.getTime() - 30 * DAY).toISOString()}'::timestamptz)::int as active30
-            from cards c join programs p on p.id = c.program_id where c.merchant_id = '${m}' and c.status = 'active'`,
+      sql: `select coalesce(sum(t.balance) filter (where p.kind <> 'cashback'), 0)::bigint as points,
+                   coalesce(sum(t.balance) filter (where p.kind = 'cashback'), 0)::bigint as cashback,
+                   coalesce(sum(t.active30), 0)::int as active30
+            from (select c.program_id, sum(c.balance) as balance,
+                         count(*) filter (where c.last_activity_at >= '${new Date(at.getTime() - 30 * DAY).toISOString()}'::timestamptz) as active30
+                  from cards c where c.merchant_id = '${m}' and c.status = 'active' group by c.program_id) t
+            join programs p on p.id = t.program_id`,
     },
     {
       name: "overview: today, counted live (lib/insights/overview.ts dayStats)",
