@@ -212,6 +212,7 @@ function dueSql(at: string) {
          select c.id from cards c
          where c.program_id = p.id and c.balance > 0 and c.status = 'active'
            and c.last_activity_at <= '${at}'::timestamptz - make_interval(days => (p.expiry->>'days')::int)
+           and exists (select 1 from point_lots ol where ol.card_id = c.id and ol.remaining > 0)
          limit 2000) c
        where p.expiry->>'kind' = 'inactivity'
        limit 2000)
@@ -307,7 +308,7 @@ async function expiryRun(url: string, merchantId: string) {
         break;
       }
       const r = await expireDueCards(db, at);
-      if (r.candidates === 0) break;
+      if (r.candidates === 0 || r.cards === 0) break;
       batches++;
       total.cards += r.cards;
       total.points += r.points;

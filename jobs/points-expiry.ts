@@ -30,7 +30,7 @@ export const pointsExpiry = inngest.createFunction(
           const result = await expireDueCards(db, at);
           done.cards += result.cards;
           done.points += result.points;
-          if (result.candidates === 0) {
+          if (result.candidates === 0 || result.cards === 0) {
             done.more = false;
             break;
           }

@@ -14,7 +14,9 @@ export const EXPIRY_BATCH = 2000;
  * (lib/expiry/expire.ts) does for one card, for two thousand at a time. A rerun finds nothing
  * left to close; a card whose lots a redemption consumed meanwhile expires what is still due.
  *
- * `candidates` is how many cards the batch looked at: 0 means nothing is due any more.
+ * `candidates` is how many cards the batch looked at: 0 means nothing is due any more. Candidates
+ * but no card expired means the due ones raced with redemptions: the caller stops, the next run
+ * picks up what is left.
  */
 export async function expireDueCards(db: Executor, at: Date, limit = EXPIRY_BATCH): Promise<{ cards: number; points: number; candidates: number }> {
   const stamp = at.toISOString();
@@ -33,6 +35,9 @@ export async function expireDueCards(db: Executor, at: Date, limit = EXPIRY_BATC
          select c.id from cards c
          where c.program_id = p.id and c.balance > 0 and c.status = 'active'
            and c.last_activity_at <= ${stamp}::timestamptz - make_interval(days => (p.expiry->>'days')::int)
+           -- What expiry closes is lots: a balance without open lots (data from before lots) is not
+           -- picked again and again.
+           and exists (select 1 from point_lots ol where ol.card_id = c.id and ol.remaining > 0)
          limit ${limit}::int) c
        where p.expiry->>'kind' = 'inactivity'
        limit ${limit}::int)
