@@ -1,4 +1,4 @@
-// npm run bench [-- earn earn-pglite scanner vouchers passes dashboard insights jobs wallet exports instances soak profile] — run benchmarks; each writes bench/results/<name>.json.
+// npm run bench [-- earn earn-pglite scanner vouchers passes dashboard insights jobs wallet exports instances soak profile scale] — run benchmarks; each writes bench/results/<name>.json.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -17,6 +17,8 @@ const BENCHES: Record<string, { file: string; fn: string }> = {
   instances: { file: "instances.ts", fn: "runInstancesBench" },
   // Not in the default run: earn at 70 % of its measured maximum for SOAK_SECONDS (600) with the jobs running.
   soak: { file: "soak.ts", fn: "runSoakBench" },
+  // Not in the default run: seeds 1M cards and 10M ledger entries (minutes, several GB of disk).
+  scale: { file: "scale.ts", fn: "runScaleBench" },
   // Not in the default run: earn under node --cpu-prof, with a summary of the profile.
   profile: { file: "profile.ts", fn: "runProfileBench" },
 };

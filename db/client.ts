@@ -51,6 +51,13 @@ function open(): Handle {
   return env.DATABASE_URL ? openPostgres(env.DATABASE_URL) : openPglite(env.PGLITE_DIR);
 }
 
+/**
+ * Extensions the migrations use, created before them (drizzle-kit generates no CREATE EXTENSION):
+ * pg_trgm for the member search's trigram indexes. Managed Postgres (RDS, Neon) allows it; on a
+ * server where the app's role may not create extensions, an administrator runs this once.
+ */
+const EXTENSIONS = "create extension if not exists pg_trgm";
+
 /** Advisory lock key held while migrating ("kcmigrat" as a number). */
 const MIGRATION_LOCK = 7_161_609_234_117;
 
@@ -69,6 +76,7 @@ function openPostgres(url: string): Handle {
     const lock = postgres(url, { max: 1, onnotice: () => {} });
     try {
       await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await lock.unsafe(EXTENSIONS);
       await migrate(drizzle(client, { schema }), { migrationsFolder });
     } finally {
       await lock.end({ timeout: 5 });
@@ -97,9 +105,13 @@ function openPglite(dir: string): Handle {
     fs.mkdirSync(dir, { recursive: true });
     holdLock(dir);
   }
-  const client = new PGlite(inMemory ? dir : path.resolve(dir));
+  const { pg_trgm } = require("@electric-sql/pglite/contrib/pg_trgm") as typeof import("@electric-sql/pglite/contrib/pg_trgm"); // eslint-disable-line @typescript-eslint/no-require-imports
+  const client = new PGlite(inMemory ? dir : path.resolve(dir), { extensions: { pg_trgm } });
   const db = drizzle(client, { schema }) as unknown as Db;
-  const ready = migrate(drizzle(client, { schema }), { migrationsFolder });
+  const ready = (async () => {
+    await client.exec(EXTENSIONS);
+    await migrate(drizzle(client, { schema }), { migrationsFolder });
+  })();
   return {
     db,
     kind: "pglite",

@@ -18,7 +18,14 @@ export const customers = pgTable(
     erasedAt: ts("erased_at"),
     ...timestamps(),
   },
-  (t) => [uniqueIndex("customers_merchant_email_uq").on(t.merchantId, t.email), index("customers_merchant_created_idx").on(t.merchantId, t.createdAt)],
+  (t) => [
+    uniqueIndex("customers_merchant_email_uq").on(t.merchantId, t.email),
+    index("customers_merchant_created_idx").on(t.merchantId, t.createdAt),
+    // The members page searches email and name for any part (`ilike '%q%'`): trigram indexes answer
+    // that without reading every customer (3.5 s at a million; bench/results/scale-plans.md).
+    index("customers_email_trgm_idx").using("gin", t.email.op("gin_trgm_ops")),
+    index("customers_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
+  ],
 );
 
 export type Customer = typeof customers.$inferSelect;

@@ -90,7 +90,8 @@ export async function lookupCode(ctx: Ctx, raw: z.input<typeof LookupInput>): Pr
       .select({ id: cards.id })
       .from(cards)
       .innerJoin(customers, eq(customers.id, cards.customerId))
-      .where(and(eq(cards.merchantId, ctx.merchantId), eq(customers.email, email), eq(cards.status, "active")))
+            // The customer's merchant too: customers_merchant_email_uq finds the one row (by email alone it is a scan of every customer).
+      .where(and(eq(cards.merchantId, ctx.merchantId), eq(customers.merchantId, ctx.merchantId), eq(customers.email, email), eq(cards.status, "active")))
       .orderBy(desc(cards.lastActivityAt))
       .limit(1);
     if (!card) throw new AppError("not_found", "No member with that email here.");

@@ -1,35 +1,113 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type Executor } from "../../db/client";
-import { systemActor } from "../context";
-import { expireCard } from "./expire";
+import { queryRows, type Db, type Executor } from "../../db/client";
+import { EVENTS_CHANNEL } from "../outbox";
+
+/** The cards a batch looks at, at most: one transaction locks them all, so it stays short. */
+export const EXPIRY_BATCH = 2000;
 
 /**
  * Closes due lots on up to `limit` cards: lots past their date, and whole balances under an
- * inactivity policy whose deadline passed. One transaction per card (lib/expiry/expire.ts), so a
- * failure on one card leaves the others done, and a rerun finds nothing left to close.
+ * inactivity policy whose deadline passed. Set-based, one transaction per batch: the cards are
+ * locked first (in id order, the order every bulk writer uses), then one statement closes their
+ * due lots, writes one `expire` entry per card with the lots it closed, moves the cached balance
+ * and version, and records `card.balance_changed` in the outbox — what expireCard
+ * (lib/expiry/expire.ts) does for one card, for two thousand at a time. A rerun finds nothing
+ * left to close; a card whose lots a redemption consumed meanwhile expires what is still due.
+ *
+ * `candidates` is how many cards the batch looked at: 0 means nothing is due any more. Candidates
+ * but no card expired means the due ones raced with redemptions: the caller stops, the next run
+ * picks up what is left.
  */
-export async function expireDueCards(db: Executor, at: Date, limit = 500): Promise<{ cards: number; points: number }> {
-  const due = await queryRows<{ card_id: string; merchant_id: string }>(
+export async function expireDueCards(db: Executor, at: Date, limit = EXPIRY_BATCH): Promise<{ cards: number; points: number; candidates: number }> {
+  const stamp = at.toISOString();
+  // Dated lots through point_lots_open_expires_idx (open lots only, by expiry): the oldest due
+  // first, and the scan stops at `limit` lots, however many million lots are open or closed.
+  // Inactivity: per program with that policy, its cards with a balance whose deadline passed.
+  const due = await queryRows<{ card_id: string }>(
     db,
     sql`
-    select card_id, merchant_id from (
-      select distinct l.card_id, l.merchant_id from point_lots l join cards c on c.id = l.card_id
-      where l.remaining > 0 and l.expires_at <= ${at.toISOString()}::timestamptz and c.status = 'active'
+    select card_id from (
+      (select l.card_id from point_lots l join cards c on c.id = l.card_id
+       where l.remaining > 0 and l.expires_at <= ${stamp}::timestamptz and c.status = 'active'
+       order by l.expires_at limit ${limit}::int)
       union
-      select c.id, c.merchant_id from cards c join programs p on p.id = c.program_id
-      where p.expiry->>'kind' = 'inactivity' and c.balance > 0 and c.status = 'active'
-        and c.last_activity_at + make_interval(days => (p.expiry->>'days')::int) <= ${at.toISOString()}::timestamptz
+      (select c.id from programs p cross join lateral (
+         select c.id from cards c
+         where c.program_id = p.id and c.balance > 0 and c.status = 'active'
+           and c.last_activity_at <= ${stamp}::timestamptz - make_interval(days => (p.expiry->>'days')::int)
+           -- What expiry closes is lots: a balance without open lots (data from before lots) is not
+           -- picked again and again.
+           and exists (select 1 from point_lots ol where ol.card_id = c.id and ol.remaining > 0)
+         limit ${limit}::int) c
+       where p.expiry->>'kind' = 'inactivity'
+       limit ${limit}::int)
     ) due order by card_id limit ${limit}::int`,
   );
-  let cards = 0;
-  let points = 0;
-  for (const row of due) {
-    const ctx = { db, merchantId: row.merchant_id, actor: systemActor("points-expiry"), source: "job", now: () => at };
-    const result = await expireCard(ctx, row.card_id);
-    if (result) {
-      cards++;
-      points += -result.entry.amount;
-    }
-  }
-  return { cards, points };
+  if (due.length === 0) return { cards: 0, points: 0, candidates: 0 };
+  const ids = due.map((d) => d.card_id);
+  const run = async (tx: Executor) => {
+    // Locked first, in a statement of its own: the next statement's snapshot is taken after
+    // every earn or redemption that held one of these cards has committed, so the lots it reads are current.
+    const locked = await queryRows<{ id: string }>(
+      tx,
+      sql`select id from cards where id in ${ids} and status = 'active' order by id for update`,
+    );
+    if (locked.length === 0) return { cards: 0, points: 0 };
+    const [done] = await queryRows<{ cards: number; points: number }>(
+      tx,
+      sql`
+      with due as (
+        select l.id, l.card_id, l.remaining, l.expires_at
+        from point_lots l join cards c on c.id = l.card_id join programs p on p.id = c.program_id
+        where l.card_id in ${locked.map((r) => r.id)} and l.remaining > 0
+          and ((l.expires_at is not null and l.expires_at <= ${stamp}::timestamptz)
+               or (p.expiry->>'kind' = 'inactivity'
+                   and c.last_activity_at + make_interval(days => (p.expiry->>'days')::int) <= ${stamp}::timestamptz))
+      ),
+      closed as (
+        update point_lots l set remaining = 0 from due d where l.id = d.id returning l.id
+      ),
+      per_card as (
+        select d.card_id, sum(d.remaining)::int as total,
+               jsonb_agg(jsonb_build_object('id', d.id, 'amount', d.remaining,
+                                            'expiresAt', to_char(d.expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+                         order by d.expires_at, d.id) as lots
+        from due d group by d.card_id
+      ),
+      moved as (
+        update cards c set balance = c.balance - pc.total, version = c.version + 1, updated_at = ${stamp}::timestamptz
+        from per_card pc where c.id = pc.card_id
+        returning c.id as card_id, c.merchant_id, c.program_id, c.balance as balance_after, pc.total, pc.lots
+      ),
+      entries as (
+        insert into ledger_entries (id, merchant_id, card_id, kind, amount, balance_after, actor_type, actor_id, source, details, created_at)
+        select 'ent_' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 20), m.merchant_id, m.card_id, 'expire', -m.total, m.balance_after,
+               'system', 'points-expiry', 'job', jsonb_build_object('lots', m.lots), ${stamp}::timestamptz
+        from moved m
+        returning id, merchant_id, card_id, amount, balance_after
+      ),
+      evts as (
+        insert into outbox_events (id, merchant_id, type, payload)
+        select 'evt_' || substr(e.id, 5), e.merchant_id, 'card.balance_changed',
+               jsonb_build_object('cardId', e.card_id, 'programId', m.program_id, 'entryId', e.id, 'kind', 'expire',
+                                  'amount', e.amount, 'balance', e.balance_after)
+        from entries e join moved m on m.card_id = e.card_id
+        returning id, merchant_id, payload->>'programId' as program_id
+      ),
+      notes as (
+        -- One summary NOTIFY per merchant and program, as the other bulk writers send (lib/ledger/bulk.ts):
+        -- live views refresh once, instead of hearing thousands of notifications.
+        select pg_notify(${EVENTS_CHANNEL}, json_build_object('id', min(v.id), 'merchantId', v.merchant_id, 'type', 'cards.bulk_changed',
+                                                    'payload', json_build_object('programId', v.program_id, 'kind', 'expire', 'cards', count(*)),
+                                                    'at', ${new Date().toISOString()}::text)::text)
+        from evts v group by v.merchant_id, v.program_id
+      )
+      select (select count(*) from entries)::int as cards, coalesce((select -sum(amount) from entries), 0)::int as points,
+             (select count(*) from closed)::int as lots, (select count(*) from notes)::int as notes`,
+    );
+    return { cards: Number(done!.cards), points: Number(done!.points) };
+  };
+  // On a caller's transaction this is a savepoint; otherwise a transaction of its own.
+  const result = await (db as Db).transaction((tx) => run(tx));
+  return { ...result, candidates: due.length };
 }

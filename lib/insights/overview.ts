@@ -63,8 +63,8 @@ export async function overview(ctx: Ctx, opts: { days?: number } = {}): Promise<
   const m = ctx.merchantId;
 
   await fillFinishedDays(ctx, tz, first, today);
-  const [members, stored, live, cardTotals, activePasses, passDays] = await Promise.all([
-    queryRows<{ total: number }>(ctx.db, sql`select count(*)::int as total from customers where merchant_id = ${m} and erased_at is null`),
+  const [{ members, cardTotals }, stored, live, activePasses, passDays] = await Promise.all([
+    merchantTotals(ctx, active30Since),
     queryRows<{ day: string; issued: number; redeemed: number; active: number; joined: number }>(
       ctx.db,
       sql`select to_char(day, 'YYYY-MM-DD') as day, issued, redeemed, active_cards as active, new_members as joined
@@ -72,14 +72,6 @@ export async function overview(ctx: Ctx, opts: { days?: number } = {}): Promise<
           where merchant_id = ${m} and timezone = ${tz} and day >= ${first}::date and day < ${today}::date`,
     ),
     dayStats(ctx, tz, today, today),
-    queryRows<{ points: number; cashback: number; active30: number }>(
-      ctx.db,
-      sql`select coalesce(sum(c.balance) filter (where p.kind <> 'cashback'), 0)::bigint as points,
-                 coalesce(sum(c.balance) filter (where p.kind = 'cashback'), 0)::bigint as cashback,
-                 count(*) filter (where c.last_activity_at >= ${active30Since}::timestamptz)::int as active30
-          from cards c join programs p on p.id = c.program_id
-          where c.merchant_id = ${m} and c.status = 'active'`,
-    ),
     activePassCount(ctx),
     passEventDays(ctx, tz, first, today),
   ]);
@@ -136,6 +128,44 @@ export async function overview(ctx: Ctx, opts: { days?: number } = {}): Promise<
     },
     series,
   };
+}
+
+type Totals = { members: Array<{ total: number }>; cardTotals: Array<{ points: number; cashback: number; active30: number }> };
+
+/** From this many members on, the totals below are read at most once a minute per process. */
+export const TOTALS_CACHE_FROM_MEMBERS = 50_000;
+const TOTALS_CACHE_MS = 60_000;
+const totalsCache = new Map<string, { at: number; totals: Totals }>();
+
+/**
+ * Members, points and cashback owed, cards active in 30 days: each a pass over every one of the
+ * merchant's customers or cards (no index can answer a sum of balances without slowing every earn,
+ * which would then write one more index entry). At a million cards that is ~0.5 s of a core, so for
+ * a merchant that large the numbers are up to a minute old — counted live again on the first visit
+ * after a minute (bench/results/scale.json). Smaller merchants see them live, on every visit.
+ */
+async function merchantTotals(ctx: Ctx, active30Since: string): Promise<Totals> {
+  const m = ctx.merchantId;
+  const cached = totalsCache.get(m);
+  if (cached && Date.now() - cached.at < TOTALS_CACHE_MS) return cached.totals;
+  const [members, cardTotals] = await Promise.all([
+    queryRows<{ total: number }>(ctx.db, sql`select count(*)::int as total from customers where merchant_id = ${m} and erased_at is null`),
+    // Summed per program first, then joined: one hash probe per program, not per card.
+    queryRows<{ points: number; cashback: number; active30: number }>(
+      ctx.db,
+      sql`select coalesce(sum(t.balance) filter (where p.kind <> 'cashback'), 0)::bigint as points,
+                 coalesce(sum(t.balance) filter (where p.kind = 'cashback'), 0)::bigint as cashback,
+                 coalesce(sum(t.active30), 0)::int as active30
+          from (select c.program_id, sum(c.balance) as balance,
+                       count(*) filter (where c.last_activity_at >= ${active30Since}::timestamptz) as active30
+                from cards c where c.merchant_id = ${m} and c.status = 'active' group by c.program_id) t
+          join programs p on p.id = t.program_id`,
+    ),
+  ]);
+  const totals = { members, cardTotals };
+  if (n(members[0]?.total) >= TOTALS_CACHE_FROM_MEMBERS) totalsCache.set(m, { at: Date.now(), totals });
+  else totalsCache.delete(m);
+  return totals;
 }
 
 /** Per local day from `from` to `to` (inclusive): points issued and redeemed, cards used, members who joined. */

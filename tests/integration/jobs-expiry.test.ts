@@ -8,6 +8,7 @@ const resend = await vi.hoisted(async () => {
 });
 
 import { cards, customers, emails, expiryReminders, ledgerEntries, outboxEvents } from "@/db/schema";
+import { adjust } from "@/lib/ledger/adjust";
 import { earn } from "@/lib/ledger/earn";
 import { expiryReminders as expiryRemindersFn } from "@/jobs/expiry-reminders";
 import { pointsExpiry } from "@/jobs/points-expiry";
@@ -40,6 +41,35 @@ describe("points expiry", () => {
     expect(entries.map((e) => e.amount)).toEqual([-100]);
     const events = await m.db.select().from(outboxEvents).where(eq(outboxEvents.merchantId, m.merchantId));
     expect(events.some((e) => e.type === "card.balance_changed" && e.payload.kind === "expire" && e.payload.balance === 30)).toBe(true);
+  });
+});
+
+describe("points expiry across many cards", () => {
+  it("lapses the balances of inactive cards only, each as one entry listing what was left of its lots", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m, { expiry: { kind: "inactivity", days: 30 } });
+    const at = (daysAgo: number) => ({ ...m.ctx, now: () => new Date(Date.now() - daysAgo * DAY) });
+    const gone = await Promise.all([0, 1, 2].map(() => makeCard(m, program.id)));
+    const kept = await makeCard(m, program.id);
+    for (const card of gone) {
+      await earn(at(60), { cardId: card.id, points: 100 });
+      await earn(at(50), { cardId: card.id, points: 20 });
+      await adjust(at(45), { cardId: card.id, amount: -110, reason: "spent at the till" });
+    }
+    await earn(at(60), { cardId: kept.id, points: 100 });
+    await earn(at(5), { cardId: kept.id, points: 20 });
+
+    await run(pointsExpiry);
+    await run(pointsExpiry);
+    for (const card of gone) {
+      const [after] = await m.db.select().from(cards).where(eq(cards.id, card.id));
+      expect(after!.balance).toBe(0);
+      const expired = await m.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.cardId, card.id), eq(ledgerEntries.kind, "expire")));
+      expect(expired.map((e) => [e.amount, e.balanceAfter])).toEqual([[-10, 0]]);
+      expect(expired[0]!.details).toMatchObject({ lots: [{ amount: 10, expiresAt: null }] });
+    }
+    const [still] = await m.db.select().from(cards).where(eq(cards.id, kept.id));
+    expect(still!.balance).toBe(120);
   });
 });
 
