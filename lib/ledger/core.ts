@@ -53,6 +53,11 @@ export type EntryInput = {
   earned?: boolean;
   /** Resets the inactivity clock (a customer visit or redemption). */
   activity?: boolean;
+  /**
+   * Further data-modifying statements run in the same statement as CTEs (no round trip of their own),
+   * say the earn's goal contributions. They see the tables as before the statement, like every CTE.
+   */
+  alongside?: SQL[];
 };
 
 /**
@@ -106,7 +111,7 @@ export async function appendEntry(
         updated_at = ${atSql}
       where id = ${card.id}
       returning version, lifetime_earned
-    )${events ? sql`, events as (${events.insert})` : sql``}
+    )${events ? sql`, events as (${events.insert})` : sql``}${sql.join((input.alongside ?? []).map((statement, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${statement})`))}
     select
       (select seq from entry) as seq,
       (select version from card) as version,

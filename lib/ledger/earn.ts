@@ -13,7 +13,7 @@ import { issueVoucher } from "../vouchers/issue";
 import { appendEntry, lockCardWithProgram } from "./core";
 import { SafeText } from "../input";
 import { boundLocation } from "../api-keys/scopes";
-import { countTowardGoals } from "../goals/progress";
+import { goalContributionSql } from "../goals/progress";
 
 export const EarnInput = z
   .object({
@@ -71,6 +71,8 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
         amount = base;
       }
     }
+    // Group goals of the program count this earn, in the entry's own statement (nothing is written when none runs).
+    const goals = goalContributionSql(tx, { cardId: card.id, programId: program.id, locationId: input.locationId, earned: amount.value, purchase: input.purchase?.amount ?? 0, at: now(tx) });
     const result = await appendEntry(tx, card, program, {
       kind: "earn",
       amount: amount.value,
@@ -79,10 +81,9 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
       details: amount.details,
       earned: true,
       activity: true,
+      alongside: [goals],
     });
     card = result.card;
-    // Group goals of the program count this earn (one statement; nothing to write when none runs).
-    await countTowardGoals(tx, { cardId: card.id, programId: program.id, locationId: input.locationId, earned: amount.value, purchase: input.purchase?.amount ?? 0, at: now(tx) });
 
     const vouchers: Voucher[] = [];
     if (program.kind === "stamps" && program.stampsRequired) {
