@@ -6,7 +6,7 @@ import { now, withTransaction, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { EntityId, normalizeCode } from "../ids";
 import { assertOwnLocation } from "../locations/verbs";
-import { recordEvents } from "../outbox";
+import { eventsSql } from "../outbox";
 import { verifyQr } from "../tokens/qr";
 import { SafeText } from "../input";
 import { boundLocation } from "../api-keys/scopes";
@@ -51,8 +51,13 @@ export async function redeemVoucher(ctx: Ctx, raw: RedeemVoucherInput): Promise<
       if (existing.status === "void") throw new AppError("expired", "This voucher was cancelled.");
       throw new AppError("expired", `This voucher expired on ${existing.expiresAt.toISOString().slice(0, 10)}.`);
     }
-    await tx.db.update(cards).set({ version: sql`${cards.version} + 1`, lastActivityAt: at, updatedAt: at }).where(eq(cards.id, used.cardId));
-    await recordEvents(tx.db, ctx.merchantId, [{ type: "voucher.redeemed", payload: { voucherId: used.id, cardId: used.cardId, title: used.title } }]);
+    // The card's version and activity, and the event with its NOTIFY, in one statement (the update runs as a CTE).
+    const { insert, notify } = eventsSql(ctx.merchantId, [{ type: "voucher.redeemed", payload: { voucherId: used.id, cardId: used.cardId, title: used.title } }]);
+    await tx.db.execute(sql`with card as (
+        update ${cards} set version = version + 1, last_activity_at = ${at.toISOString()}::timestamptz, updated_at = ${at.toISOString()}::timestamptz
+        where id = ${used.cardId}
+      ), inserted as (${insert})
+      select ${notify}`);
     return used;
   });
 }
