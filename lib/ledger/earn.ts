@@ -115,27 +115,38 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
 /**
- * EarnOnCard.parse, with the everyday bodies (the card and one of `purchase`, `points` or `stamps`,
- * nothing else) checked by hand: the API wrapper has parsed the body with EarnInput already, and zod
- * is a visible share of an earn's CPU. What the hand check accepts, zod accepts and returns alike;
- * anything else (other fields, a bad value) goes through zod, for its answer and errors.
+ * EarnInput.parse for the everyday bodies, checked by hand: exactly one of `purchase`, `points` or
+ * `stamps`, nothing else. Zod is a visible share of an earn's CPU. What this accepts, EarnInput
+ * accepts and returns alike; for anything else it returns undefined, and the caller asks zod (for
+ * its answer and errors). The API route uses it as its contract's `quickBody`.
  */
-function parseEarnOnCard(raw: unknown): z.output<typeof EarnOnCard> {
-  const r = raw as Record<string, unknown> | null;
-  if (r && typeof r === "object" && Object.getPrototypeOf(r) === Object.prototype && Object.keys(r).length === 2) {
-    const { cardId, purchase, points, stamps } = r;
-    if (typeof cardId === "string" && ID.test(cardId)) {
-      if (purchase && typeof purchase === "object" && Object.getPrototypeOf(purchase) === Object.prototype) {
-        const p = purchase as Record<string, unknown>;
-        const { amount, currency } = p;
-        if (Object.keys(p).length === 2 && Number.isSafeInteger(amount) && (amount as number) >= 0 && (amount as number) <= 1_000_000_000 && typeof currency === "string" && currency.length === 3) {
-          return { cardId, purchase: { amount: amount as number, currency: currency.toUpperCase() } };
-        }
-      }
-      if (Number.isSafeInteger(points) && (points as number) > 0 && (points as number) <= 10_000_000) return { cardId, points: points as number };
-      if (Number.isSafeInteger(stamps) && (stamps as number) > 0 && (stamps as number) <= 100) return { cardId, stamps: stamps as number };
+export function quickEarnInput(raw: unknown): EarnInput | undefined {
+  if (!isPlainObject(raw)) return undefined;
+  const keys = Object.keys(raw);
+  if (keys.length !== 1) return undefined;
+  const { purchase, points, stamps } = raw;
+  if (keys[0] === "purchase" && isPlainObject(purchase) && Object.keys(purchase).length === 2) {
+    const { amount, currency } = purchase;
+    if (Number.isSafeInteger(amount) && (amount as number) >= 0 && (amount as number) <= 1_000_000_000 && typeof currency === "string" && currency.length === 3) {
+      return { purchase: { amount: amount as number, currency: currency.toUpperCase() } };
     }
+  }
+  if (keys[0] === "points" && Number.isSafeInteger(points) && (points as number) > 0 && (points as number) <= 10_000_000) return { points: points as number };
+  if (keys[0] === "stamps" && Number.isSafeInteger(stamps) && (stamps as number) > 0 && (stamps as number) <= 100) return { stamps: stamps as number };
+  return undefined;
+}
+
+/** EarnOnCard.parse, with the everyday bodies through quickEarnInput (the API wrapper has parsed them already). */
+function parseEarnOnCard(raw: unknown): z.output<typeof EarnOnCard> {
+  if (isPlainObject(raw) && typeof raw.cardId === "string" && ID.test(raw.cardId)) {
+    const { cardId, ...rest } = raw;
+    const quick = quickEarnInput(rest);
+    if (quick) return { cardId, ...quick };
   }
   return EarnOnCard.parse(raw);
 }
