@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { EarnInput, quickEarnInput } from "@/lib/ledger/earn";
+import { RedeemVoucherInput, quickRedeemVoucherInput } from "@/lib/vouchers/redeem";
 
-// The earn API checks everyday bodies by hand (quickEarnInput) before zod: it must never accept a
+// The earn and voucher APIs check everyday bodies by hand (quickBody) before zod: they must never accept a
 // body the schema refuses, nor read one differently.
 const bodies: unknown[] = [
   { purchase: { amount: 1234, currency: "USD" } },
@@ -56,5 +57,39 @@ describe("earn body: the hand check agrees with the schema", () => {
     expect(quickEarnInput({ stamps: 2 })).toStrictEqual({ stamps: 2 });
     expect(quickEarnInput({ points: 0 })).toBeUndefined();
     expect(quickEarnInput({ purchase: { amount: 1234, currency: "USD" }, reference: "r-1" })).toBeUndefined();
+  });
+});
+
+// The same for the voucher redemption body.
+const redeemBodies: unknown[] = [
+  { code: "K7QM-3XPA" },
+  { code: "k7qm3xpa" },
+  { code: "abc" },
+  { code: "abcd" },
+  { code: "x".repeat(20) },
+  { code: "x".repeat(21) },
+  { code: "K7QM\u0000XPA" },
+  { code: "K7QM\u0085XPA" },
+  { code: 12345678 },
+  { code: "K7QM-3XPA", locationId: "loc_1" },
+  { token: "kc1.something.long" },
+  { code: "K7QM-3XPA", token: "kc1.something.long" },
+  {},
+  null,
+];
+
+describe("voucher redemption body: the hand check agrees with the schema", () => {
+  it.each(redeemBodies.map((b) => [JSON.stringify(b), b]))("%s", (_, body) => {
+    const quick = quickRedeemVoucherInput(body);
+    const zod = RedeemVoucherInput.safeParse(body);
+    if (quick !== undefined) {
+      expect(zod.success).toBe(true);
+      expect(quick).toStrictEqual(zod.data);
+    }
+  });
+
+  it("takes a bare code without zod", () => {
+    expect(quickRedeemVoucherInput({ code: "K7QM-3XPA" })).toStrictEqual({ code: "K7QM-3XPA" });
+    expect(quickRedeemVoucherInput({ code: "K7QM\u0000XPA" })).toBeUndefined();
   });
 });
