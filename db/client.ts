@@ -60,15 +60,19 @@ type PgClient = import("postgres").Sql;
  * Execute: two round trips, and Postgres parses and plans the text every time. Prepared, each
  * connection parses a statement once (keyed by its text and parameter types) and afterwards sends
  * only Bind + Execute, and Postgres reuses the plan. The texts are the app's own (values are always
- * parameters), so their number is bounded by the shapes of its queries. Transactions and savepoints
- * hand drizzle a client of their own: wrapped the same way.
+ * parameters), so their number is bounded by the shapes of its queries; a statement with more than
+ * PREPARE_MAX_PARAMS parameters (bulk inserts, long `in` lists, whose text varies with the batch) is
+ * left unprepared, so a connection does not keep one for every batch size. Transactions and
+ * savepoints hand drizzle a client of their own: wrapped the same way.
  */
+const PREPARE_MAX_PARAMS = 100;
+
 function preparing<T extends PgClient>(client: T): T {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === "unsafe") {
         return (text: string, params?: unknown[], options?: Record<string, unknown>) =>
-          target.unsafe(text, params as never, { ...options, prepare: true });
+          target.unsafe(text, params as never, { ...options, prepare: (params?.length ?? 0) <= PREPARE_MAX_PARAMS });
       }
       if (property === "begin" || property === "savepoint") {
         return (...args: unknown[]) => {
