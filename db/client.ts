@@ -57,6 +57,40 @@ function open(): Handle {
  * server where the app's role may not create extensions, an administrator runs this once.
  */
 const EXTENSIONS = "create extension if not exists pg_trgm";
+type PgClient = import("postgres").Sql;
+
+/**
+ * The postgres.js client as drizzle sees it, with every query a named prepared statement. drizzle
+ * sends its queries through `unsafe(text, params, { prepare: false })`, and postgres.js runs an
+ * unprepared query with parameters as Parse + Describe, a wait for the parameter types, then Bind +
+ * Execute: two round trips, and Postgres parses and plans the text every time. Prepared, each
+ * connection parses a statement once (keyed by its text and parameter types) and afterwards sends
+ * only Bind + Execute, and Postgres reuses the plan. The texts are the app's own (values are always
+ * parameters), so their number is bounded by the shapes of its queries; a statement with more than
+ * PREPARE_MAX_PARAMS parameters (bulk inserts, long `in` lists, whose text varies with the batch) is
+ * left unprepared, so a connection does not keep one for every batch size. Transactions and
+ * savepoints hand drizzle a client of their own: wrapped the same way.
+ */
+const PREPARE_MAX_PARAMS = 100;
+
+function preparing<T extends PgClient>(client: T): T {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === "unsafe") {
+        return (text: string, params?: unknown[], options?: Record<string, unknown>) =>
+          target.unsafe(text, params as never, { ...options, prepare: (params?.length ?? 0) <= PREPARE_MAX_PARAMS });
+      }
+      if (property === "begin" || property === "savepoint") {
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (tx: PgClient) => unknown;
+          const open = (target as unknown as Record<string, (...a: unknown[]) => unknown>)[property]!;
+          return open(...args, (tx: PgClient) => fn(preparing(tx)));
+        };
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
+}
 
 /** Advisory lock key held while migrating ("kcmigrat" as a number). */
 const MIGRATION_LOCK = 7_161_609_234_117;
@@ -69,7 +103,7 @@ function openPostgres(url: string): Handle {
   const { migrate } = require("drizzle-orm/postgres-js/migrator") as typeof import("drizzle-orm/postgres-js/migrator");
   /* eslint-enable @typescript-eslint/no-require-imports */
   const client = postgres(url, { max: env.DATABASE_POOL_MAX, onnotice: () => {} });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = drizzle(env.DATABASE_PREPARE ? preparing(client) : client, { schema }) as unknown as Db;
   // Several app instances (or test workers) may start at once: one migrates while the others wait.
   // The lock lives on its own connection, so it works whatever the pool size.
   const ready = (async () => {

@@ -11,6 +11,10 @@ const schema = z.object({
   // Postgres when set; otherwise the embedded PGlite under PGLITE_DIR ("memory://" keeps it in RAM).
   DATABASE_URL: optional,
   DATABASE_POOL_MAX: z.coerce.number().int().positive().default(10),
+  // Named prepared statements on Postgres (each connection parses a statement once and then only binds
+  // it: one round trip and no re-planning per query). On by default; DATABASE_PREPARE=0 turns them off
+  // behind a pooler in transaction mode that cannot keep them (PgBouncer before 1.21).
+  DATABASE_PREPARE: z.preprocess((v) => !(v === "0" || v === "false"), z.boolean()),
   PGLITE_DIR: z.string().default(".data/pglite"),
 
   // Ed25519 key (PKCS#8 PEM, or base64 of it) that signs card and voucher QR tokens.

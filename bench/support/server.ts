@@ -82,12 +82,13 @@ export function groupCpuSeconds(pgid: number): number {
 
 /** `next start` on the benchmark build, waiting until it answers. */
 export async function startServer(opts: { port: number; databaseUrl: string; env?: Record<string, string>; nodeArgs?: string[] }): Promise<Server> {
-  const url = `http://127.0.0.1:${opts.port}`;
+  const port = benchPort(opts.port);
+  const url = `http://127.0.0.1:${port}`;
   // With node flags (say --cpu-prof), next's own entry point runs in this node, not through npx.
   const [command, args] = opts.nodeArgs
     ? [process.execPath, [...opts.nodeArgs, path.join(ROOT, "node_modules", "next", "dist", "bin", "next")]]
     : ["npx", ["next"]];
-  const child: ChildProcess = spawn(command, [...args, "start", "--port", String(opts.port), "--hostname", "127.0.0.1"], {
+  const child: ChildProcess = spawn(command, [...args, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
     env: {
@@ -137,6 +138,16 @@ export async function startServer(opts: { port: number; databaseUrl: string; env
       await new Promise((r) => setTimeout(r, 500));
     },
   };
+}
+
+/**
+ * The port a bench server listens on. The benches name ports 3301–3309; with BENCH_PORT set (several
+ * people benchmarking on one machine), 33xx becomes BENCH_PORT + (33xx − 3300), so BENCH_PORT=32040
+ * puts them on 32041–32049.
+ */
+export function benchPort(port: number): number {
+  const base = Number(process.env.BENCH_PORT);
+  return Number.isInteger(base) && base > 0 ? base + (port - 3300) : port;
 }
 
 let signingKey: string | undefined;

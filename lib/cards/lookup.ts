@@ -1,4 +1,4 @@
-import { and, desc, eq, gt } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { cards, customers, programs, vouchers, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
@@ -6,7 +6,7 @@ import { scan } from "./read";
 import { now, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { normalizeCode } from "../ids";
-import { isQrToken } from "../tokens/qr";
+import { isQrToken, verifyQr } from "../tokens/qr";
 
 export const LookupInput = z
   .object({
@@ -36,34 +36,53 @@ export type ScannedVoucher = { id: string; code: string; title: string; status: 
 
 export type ScanResult = { kind: "card"; card: ScannedCard } | { kind: "voucher"; voucher: ScannedVoucher; card: ScannedCard };
 
+/**
+ * The card as the counter shows it, in one statement: the card, its program and customer, and its
+ * ten newest open vouchers (a subquery, as JSON); only the columns the view shows.
+ */
 async function cardView(ctx: Ctx, cardId: string): Promise<ScannedCard> {
+  const at = now(ctx).toISOString();
   const [row] = await ctx.db
-    .select({ card: cards, program: programs, name: customers.name, email: customers.email, erasedAt: customers.erasedAt })
+    .select({
+      balance: cards.balance,
+      tier: cards.tier,
+      status: cards.status,
+      programName: programs.name,
+      kind: programs.kind,
+      currency: programs.currency,
+      stampsRequired: programs.stampsRequired,
+      programStatus: programs.status,
+      name: customers.name,
+      email: customers.email,
+      erasedAt: customers.erasedAt,
+      open: sql<OpenVoucherRow[] | string>`(select coalesce(json_agg(json_build_object('id', v.id, 'code', v.code, 'title', v.title, 'expiresAt', v.expires_at) order by v.created_at desc), '[]')
+        from (select id, code, title, expires_at, created_at from ${vouchers}
+              where card_id = ${cards.id} and status = 'issued' and expires_at > ${at}::timestamptz
+              order by created_at desc limit 10) v)`,
+    })
     .from(cards)
     .innerJoin(programs, eq(programs.id, cards.programId))
     .innerJoin(customers, eq(customers.id, cards.customerId))
     .where(and(eq(cards.id, cardId), eq(cards.merchantId, ctx.merchantId)));
   if (!row) throw notFound("Card");
-  const open = await ctx.db
-    .select()
-    .from(vouchers)
-    .where(and(eq(vouchers.cardId, cardId), eq(vouchers.status, "issued"), gt(vouchers.expiresAt, now(ctx))))
-    .orderBy(desc(vouchers.createdAt))
-    .limit(10);
+  // postgres.js hands json back parsed, PGlite as text.
+  const open: OpenVoucherRow[] = typeof row.open === "string" ? (JSON.parse(row.open) as OpenVoucherRow[]) : row.open;
   return {
     cardId,
     customer: row.erasedAt ? "Erased customer" : (row.name ?? row.email),
-    programName: row.program.name,
-    kind: row.program.kind,
-    currency: row.program.currency,
-    balance: row.card.balance,
-    tier: row.card.tier,
-    stampsRequired: row.program.stampsRequired,
-    status: row.card.status,
-    programStatus: row.program.status,
-    openVouchers: open.map((v) => ({ id: v.id, code: v.code, title: v.title, expiresAt: v.expiresAt.toISOString() })),
+    programName: row.programName,
+    kind: row.kind,
+    currency: row.currency,
+    balance: row.balance,
+    tier: row.tier,
+    stampsRequired: row.stampsRequired,
+    status: row.status,
+    programStatus: row.programStatus,
+    openVouchers: open.map((v) => ({ id: v.id, code: v.code, title: v.title, expiresAt: new Date(v.expiresAt).toISOString() })),
   };
 }
+
+type OpenVoucherRow = { id: string; code: string; title: string; expiresAt: string };
 
 function voucherView(ctx: Ctx, v: Voucher): ScannedVoucher {
   return { id: v.id, code: v.code, title: v.title, status: v.status, expiresAt: v.expiresAt.toISOString(), redeemedAt: v.redeemedAt?.toISOString() ?? null, expired: v.expiresAt <= now(ctx) };
@@ -78,8 +97,18 @@ export async function lookupCode(ctx: Ctx, raw: z.input<typeof LookupInput>): Pr
   const { code } = LookupInput.parse(raw);
   if (isQrToken(code)) {
     // Another business's code gets the answer an unknown one gets: the counter learns nothing about it.
+    const counterError = (error: unknown) => (error instanceof AppError && error.code === "wrong_merchant" ? unknownCode() : error);
+    let kind: string;
+    let id: string;
+    try {
+      ({ t: kind, id } = verifyQr(code, { merchantId: ctx.merchantId, now: ctx.now?.() }));
+    } catch (error) {
+      throw counterError(error);
+    }
+    // A card's view reads the card itself (a card of another merchant is not found there either).
+    if (kind === "card") return { kind: "card", card: await cardView(ctx, id) };
     const found = await scan(ctx, code).catch((error: unknown) => {
-      throw error instanceof AppError && error.code === "wrong_merchant" ? unknownCode() : error;
+      throw counterError(error);
     });
     if (found.kind === "card") return { kind: "card", card: await cardView(ctx, found.card.id) };
     return { kind: "voucher", voucher: voucherView(ctx, found.voucher), card: await cardView(ctx, found.card.id) };

@@ -1,7 +1,9 @@
-import { and, asc, eq, gt, inArray, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { goalParticipants, goals, rewards, type Goal, type GoalMetric } from "../../db/schema";
 import type { TxCtx } from "../context";
+
+export type GoalContribution = { cardId: string; programId: string; locationId: string | null | undefined; earned: number; purchase: number; at: Date };
 
 /**
  * The earn's share of the running goals of its program, in one statement on the earn's hot path:
@@ -9,13 +11,11 @@ import type { TxCtx } from "../context";
  * adds the earn's contribution to the card's row (a visit, what it earned, or the purchase amount),
  * creating the row on the card's first contribution. With no goal running it is one index probe
  * (goals_program_status_idx) that writes nothing. Each card has its own row, so concurrent earns of
- * different cards never wait on each other.
+ * different cards never wait on each other. The earn runs it as a data-modifying CTE of its ledger
+ * statement (lib/ledger/core.ts appendEntry's `alongside`): no round trip of its own.
  */
-export async function countTowardGoals(
-  tx: TxCtx,
-  earn: { cardId: string; programId: string; locationId: string | null | undefined; earned: number; purchase: number; at: Date },
-): Promise<void> {
-  await tx.db.execute(sql`
+export function goalContributionSql(tx: Pick<TxCtx, "merchantId">, earn: GoalContribution): SQL {
+  return sql`
     insert into goal_participants (goal_id, card_id, merchant_id, contribution, joined_at)
     select g.id, ${earn.cardId}, ${tx.merchantId},
            case g.metric when 'visits' then 1 when 'earned' then ${earn.earned}::int else ${earn.purchase}::int end,
@@ -25,7 +25,7 @@ export async function countTowardGoals(
       and g.starts_at <= ${earn.at.toISOString()}::timestamptz and g.ends_at > ${earn.at.toISOString()}::timestamptz
       and (g.location_id is null or g.location_id = ${earn.locationId ?? null})
       and case g.metric when 'visits' then 1 when 'earned' then ${earn.earned}::int else ${earn.purchase}::int end > 0
-    on conflict (goal_id, card_id) do update set contribution = goal_participants.contribution + excluded.contribution`);
+    on conflict (goal_id, card_id) do update set contribution = goal_participants.contribution + excluded.contribution`;
 }
 
 /** A goal as a member sees it on the card page and the pass. */

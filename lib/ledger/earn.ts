@@ -14,7 +14,7 @@ import { appendEntry, lockCardWithProgram } from "./core";
 import { payDebt } from "./refund";
 import { SafeText } from "../input";
 import { boundLocation } from "../api-keys/scopes";
-import { countTowardGoals } from "../goals/progress";
+import { goalContributionSql } from "../goals/progress";
 
 export const EarnInput = z
   .object({
@@ -46,7 +46,7 @@ export type EarnOutcome = { entry: LedgerEntry; card: Card; vouchers: Voucher[] 
 /** Awards points, stamps or cashback for a visit or purchase, under the program's rules. */
 export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<EarnOutcome> {
   assertCan(ctx.actor, "points:earn");
-  const { cardId, ...asked } = EarnOnCard.parse(raw);
+  const { cardId, ...asked } = parseEarnOnCard(raw);
   const input = { ...asked, locationId: boundLocation(ctx, asked.locationId) };
   return withTransaction(ctx, async (tx) => {
     const locked = await lockCardWithProgram(tx, cardId, { campaignsAt: now(tx) });
@@ -72,6 +72,8 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
         amount = base;
       }
     }
+    // Group goals of the program count this earn, in the entry's own statement (nothing is written when none runs).
+    const goals = goalContributionSql(tx, { cardId: card.id, programId: program.id, locationId: input.locationId, earned: amount.value, purchase: input.purchase?.amount ?? 0, at: now(tx) });
     const result = await appendEntry(tx, card, program, {
       kind: "earn",
       amount: amount.value,
@@ -80,14 +82,13 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
       details: amount.details,
       earned: true,
       activity: true,
+      alongside: [goals],
     });
     card = result.card;
     // --- refund debt (lib/ledger/refund.ts): a refund that found its points spent left a debt on the
     // card row locked above; this earn pays it first, as a reverse entry after the earn. ---
     if (card.debt > 0) card = await payDebt(tx, card, program, result.entry.id);
     // --- end refund debt ---
-    // Group goals of the program count this earn (one statement; nothing to write when none runs).
-    await countTowardGoals(tx, { cardId: card.id, programId: program.id, locationId: input.locationId, earned: amount.value, purchase: input.purchase?.amount ?? 0, at: now(tx) });
 
     const vouchers: Voucher[] = [];
     if (program.kind === "stamps" && program.stampsRequired) {
@@ -115,6 +116,44 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
     card = await recomputeTier(tx, card, program, card === beforeReferral ? result.earnedInWindow : null);
     return { entry: result.entry, card, vouchers };
   });
+}
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/**
+ * EarnInput.parse for the everyday bodies, checked by hand: exactly one of `purchase`, `points` or
+ * `stamps`, nothing else. Zod is a visible share of an earn's CPU. What this accepts, EarnInput
+ * accepts and returns alike; for anything else it returns undefined, and the caller asks zod (for
+ * its answer and errors). The API route uses it as its contract's `quickBody`.
+ */
+export function quickEarnInput(raw: unknown): EarnInput | undefined {
+  if (!isPlainObject(raw)) return undefined;
+  const keys = Object.keys(raw);
+  if (keys.length !== 1) return undefined;
+  const { purchase, points, stamps } = raw;
+  if (keys[0] === "purchase" && isPlainObject(purchase) && Object.keys(purchase).length === 2) {
+    const { amount, currency } = purchase;
+    if (Number.isSafeInteger(amount) && (amount as number) >= 0 && (amount as number) <= 1_000_000_000 && typeof currency === "string" && currency.length === 3) {
+      return { purchase: { amount: amount as number, currency: currency.toUpperCase() } };
+    }
+  }
+  if (keys[0] === "points" && Number.isSafeInteger(points) && (points as number) > 0 && (points as number) <= 10_000_000) return { points: points as number };
+  if (keys[0] === "stamps" && Number.isSafeInteger(stamps) && (stamps as number) > 0 && (stamps as number) <= 100) return { stamps: stamps as number };
+  return undefined;
+}
+
+/** EarnOnCard.parse, with the everyday bodies through quickEarnInput (the API wrapper has parsed them already). */
+function parseEarnOnCard(raw: unknown): z.output<typeof EarnOnCard> {
+  if (isPlainObject(raw) && typeof raw.cardId === "string" && ID.test(raw.cardId)) {
+    const { cardId, ...rest } = raw;
+    const quick = quickEarnInput(rest);
+    if (quick) return { cardId, ...quick };
+  }
+  return EarnOnCard.parse(raw);
 }
 
 async function assertLocation(tx: TxCtx, locationId: string) {

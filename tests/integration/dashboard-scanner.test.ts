@@ -53,6 +53,24 @@ describe("staff scanner", () => {
     expect(await lookupAction({ code: voucher.code })).toMatchObject({ ok: true, data: { voucher: { status: "redeemed" } } });
   });
 
+  it("scanning a card's QR shows the member, the balance and the open vouchers, newest first; a used one drops off", async () => {
+    const { m, program, card } = await counter();
+    const reward = await makeReward(m, program.id, 10);
+    await earn(m.ctx, { cardId: card.id, points: 50 });
+    const { voucher: first } = await redeemReward(m.ctx, { cardId: card.id, rewardId: reward.id });
+    const { voucher: second } = await redeemReward(m.ctx, { cardId: card.id, rewardId: reward.id });
+    const [row] = await m.db.select().from(cards).where(eq(cards.id, card.id));
+    const scanned = await lookupAction({ code: cardQrToken(row!) });
+    expect(scanned).toMatchObject({ ok: true, data: { kind: "card", card: { cardId: card.id, balance: 30, programName: program.name, status: "active" } } });
+    const open = scanned.ok && scanned.data.kind === "card" ? scanned.data.card.openVouchers : [];
+    expect(open.map((v) => v.id).sort()).toEqual([first.id, second.id].sort());
+    expect(open.find((v) => v.id === first.id)).toEqual({ id: first.id, code: first.code, title: first.title, expiresAt: first.expiresAt.toISOString() });
+
+    await redeemVoucherAction({ idempotencyKey: crypto.randomUUID(), code: first.code });
+    const after = await lookupAction({ code: cardQrToken(row!) });
+    expect(after.ok && after.data.kind === "card" ? after.data.card.openVouchers.map((v) => v.id) : null).toEqual([second.id]);
+  });
+
   it("another business's card gets the answer an unknown code gets: the counter learns nothing about it", async () => {
     const { card } = await counter();
     const other = await makeMerchant();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EarnInput, earn } from "@/lib/ledger/earn";
+import { EarnInput, earn, quickEarnInput } from "@/lib/ledger/earn";
 import { CardOut, EntryOut, VoucherOut, presentCard, presentEntry, presentVoucher } from "../../../../_http/present";
 import { apiRoute } from "../../../../_http/route";
 
@@ -10,6 +10,7 @@ export const POST = apiRoute(
     scope: "earn",
     params: ["id"],
     body: EarnInput,
+    quickBody: quickEarnInput,
     response: { status: 201, schema: z.object({ entry: EntryOut, card: CardOut, vouchers: z.array(VoucherOut) }) },
     errors: [404, 409],
   },
