@@ -2141,10 +2141,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: {
+                            /** @description Can be below zero only after a refund of spent points on a program that allows it. */
                             balance: number;
                             /** Format: date-time */
                             createdAt: string;
                             customerId: string;
+                            /** @description Points a refund took back after they were spent; the next earns pay it first. */
+                            debt: number;
                             id: string;
                             lifetimeEarned: number;
                             links: {
@@ -2273,10 +2276,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Can be below zero only after a refund of spent points on a program that allows it. */
                         balance: number;
                         /** Format: date-time */
                         createdAt: string;
                         customerId: string;
+                        /** @description Points a refund took back after they were spent; the next earns pay it first. */
+                        debt: number;
                         id: string;
                         lifetimeEarned: number;
                         links: {
@@ -2310,10 +2316,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Can be below zero only after a refund of spent points on a program that allows it. */
                         balance: number;
                         /** Format: date-time */
                         createdAt: string;
                         customerId: string;
+                        /** @description Points a refund took back after they were spent; the next earns pay it first. */
+                        debt: number;
                         id: string;
                         lifetimeEarned: number;
                         links: {
@@ -2453,10 +2462,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Can be below zero only after a refund of spent points on a program that allows it. */
                         balance: number;
                         /** Format: date-time */
                         createdAt: string;
                         customerId: string;
+                        /** @description Points a refund took back after they were spent; the next earns pay it first. */
+                        debt: number;
                         id: string;
                         lifetimeEarned: number;
                         links: {
@@ -2580,10 +2592,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Can be below zero only after a refund of spent points on a program that allows it. */
                         balance: number;
                         /** Format: date-time */
                         createdAt: string;
                         customerId: string;
+                        /** @description Points a refund took back after they were spent; the next earns pay it first. */
+                        debt: number;
                         id: string;
                         lifetimeEarned: number;
                         links: {
@@ -2734,10 +2749,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         card: {
+                            /** @description Can be below zero only after a refund of spent points on a program that allows it. */
                             balance: number;
                             /** Format: date-time */
                             createdAt: string;
                             customerId: string;
+                            /** @description Points a refund took back after they were spent; the next earns pay it first. */
+                            debt: number;
                             id: string;
                             lifetimeEarned: number;
                             links: {
@@ -2911,10 +2929,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         card: {
+                            /** @description Can be below zero only after a refund of spent points on a program that allows it. */
                             balance: number;
                             /** Format: date-time */
                             createdAt: string;
                             customerId: string;
+                            /** @description Points a refund took back after they were spent; the next earns pay it first. */
+                            debt: number;
                             id: string;
                             lifetimeEarned: number;
                             links: {
@@ -3097,10 +3118,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         card: {
+                            /** @description Can be below zero only after a refund of spent points on a program that allows it. */
                             balance: number;
                             /** Format: date-time */
                             createdAt: string;
                             customerId: string;
+                            /** @description Points a refund took back after they were spent; the next earns pay it first. */
+                            debt: number;
                             id: string;
                             lifetimeEarned: number;
                             links: {
@@ -3667,10 +3691,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         card: {
+                            /** @description Can be below zero only after a refund of spent points on a program that allows it. */
                             balance: number;
                             /** Format: date-time */
                             createdAt: string;
                             customerId: string;
+                            /** @description Points a refund took back after they were spent; the next earns pay it first. */
+                            debt: number;
                             id: string;
                             lifetimeEarned: number;
                             links: {
@@ -4282,6 +4309,8 @@ export interface operations {
                             /** @enum {string} */
                             kind: "points" | "stamps" | "cashback";
                             name: string;
+                            /** @description A refund of points already spent takes the balance below zero (true) or leaves a debt the next earn pays first (false). */
+                            refundsMayGoNegative: boolean;
                             reminderDays: number[];
                             rules: {
                                 /**
@@ -4698,6 +4727,8 @@ export interface operations {
                         /** @enum {string} */
                         kind: "points" | "stamps" | "cashback";
                         name: string;
+                        /** @description A refund of points already spent takes the balance below zero (true) or leaves a debt the next earn pays first (false). */
+                        refundsMayGoNegative: boolean;
                         reminderDays: number[];
                         rules: {
                             /**
@@ -4893,6 +4924,8 @@ export interface operations {
                         /** @enum {string} */
                         kind: "points" | "stamps" | "cashback";
                         name: string;
+                        /** @description A refund of points already spent takes the balance below zero (true) or leaves a debt the next earn pays first (false). */
+                        refundsMayGoNegative: boolean;
                         reminderDays: number[];
                         rules: {
                             /**
@@ -5165,6 +5198,8 @@ export interface operations {
                         /** @enum {string} */
                         kind: "points" | "stamps" | "cashback";
                         name: string;
+                        /** @description A refund of points already spent takes the balance below zero (true) or leaves a debt the next earn pays first (false). */
+                        refundsMayGoNegative: boolean;
                         reminderDays: number[];
                         rules: {
                             /**
@@ -6435,10 +6470,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         card: {
+                            /** @description Can be below zero only after a refund of spent points on a program that allows it. */
                             balance: number;
                             /** Format: date-time */
                             createdAt: string;
                             customerId: string;
+                            /** @description Points a refund took back after they were spent; the next earns pay it first. */
+                            debt: number;
                             id: string;
                             lifetimeEarned: number;
                             links: {
@@ -6463,10 +6501,13 @@ export interface operations {
                         kind: "card";
                     } | {
                         card: {
+                            /** @description Can be below zero only after a refund of spent points on a program that allows it. */
                             balance: number;
                             /** Format: date-time */
                             createdAt: string;
                             customerId: string;
+                            /** @description Points a refund took back after they were spent; the next earns pay it first. */
+                            debt: number;
                             id: string;
                             lifetimeEarned: number;
                             links: {

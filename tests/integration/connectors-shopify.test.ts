@@ -1,8 +1,11 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { POST } from "@/app/api/connectors/shopify/[connectorId]/route";
+import { GET as getCard } from "@/app/api/v1/cards/[id]/route";
+import { GET as getProgram } from "@/app/api/v1/programs/[id]/route";
 import { customers } from "@/db/schema";
 import { earn } from "@/lib/ledger/earn";
+import { call } from "../support/fixtures";
 import { balanceOf, deliver, entriesOf, expectOutcomes, logOf, setupConnector, shopifySignature, spendAll, type ConnectorSetup } from "../support/connectors";
 
 /** A Shopify delivery: the topic, webhook and shop headers Shopify sends, signed with the app secret (or not). */
@@ -117,6 +120,9 @@ describe("Shopify connector", () => {
     expect(r.body.outcome).toBe("reversed");
     expect(r.body.message).toContain("40 owed as debt");
     expect(await balanceOf(s, s.cardId)).toEqual({ balance: 0, debt: 40 });
+    // An integrator sees the debt on the card and the program's choice.
+    expect((await call(getCard, { key: s.apiKey, params: { id: s.cardId } })).body).toMatchObject({ balance: 0, debt: 40 });
+    expect((await call(getProgram, { key: s.apiKey, params: { id: s.programId } })).body).toMatchObject({ refundsMayGoNegative: false });
 
     // The next purchase (25 points) goes to the debt first.
     await send(s, "orders/paid", order(s, 7002, "25.00"));
@@ -134,6 +140,8 @@ describe("Shopify connector", () => {
     await spendAll(s, s.cardId);
     await send(s, "refunds/create", refund(91, 8001, "40.00"));
     expect(await balanceOf(s, s.cardId)).toEqual({ balance: -40, debt: 0 });
+    expect((await call(getCard, { key: s.apiKey, params: { id: s.cardId } })).body).toMatchObject({ balance: -40, debt: 0 });
+    expect((await call(getProgram, { key: s.apiKey, params: { id: s.programId } })).body).toMatchObject({ refundsMayGoNegative: true });
     await send(s, "orders/paid", order(s, 8002, "50.00"));
     expect(await balanceOf(s, s.cardId)).toEqual({ balance: 10, debt: 0 });
   });

@@ -24,6 +24,7 @@ export const ProgramOut = z.object({
   reminderDays: z.array(z.int()),
   design: PassDesign,
   endsAt: z.iso.datetime().nullable().describe("When the program ends; its wallet passes expire then."),
+  refundsMayGoNegative: z.boolean().describe("A refund of points already spent takes the balance below zero (true) or leaves a debt the next earn pays first (false)."),
   createdAt: z.iso.datetime(),
 });
 
@@ -48,7 +49,8 @@ export const CardOut = z.object({
   id: z.string(),
   programId: z.string(),
   customerId: z.string(),
-  balance: z.int(),
+  balance: z.int().describe("Can be below zero only after a refund of spent points on a program that allows it."),
+  debt: z.int().min(0).describe("Points a refund took back after they were spent; the next earns pay it first."),
   lifetimeEarned: z.int(),
   tier: z.string().nullable(),
   status: z.enum(["active", "closed"]),
@@ -128,6 +130,7 @@ export function presentProgram(p: Program): z.infer<typeof ProgramOut> {
     reminderDays: p.reminderDays,
     design: p.design,
     endsAt: p.endsAt ? iso(p.endsAt) : null,
+    refundsMayGoNegative: p.refundsMayGoNegative,
     createdAt: iso(p.createdAt),
   };
 }
@@ -158,6 +161,7 @@ export function presentCard(c: Card): z.infer<typeof CardOut> {
     programId: c.programId,
     customerId: c.customerId,
     balance: c.balance,
+    debt: c.debt,
     lifetimeEarned: c.lifetimeEarned,
     tier: c.tier,
     status: c.status,
