@@ -2,12 +2,13 @@ import { dbReady } from "../db/client";
 import { expireStoredEmails } from "../lib/email";
 import { dispatchPending } from "../lib/events/dispatch";
 import { beat } from "../lib/events/heartbeat";
+import { forgetStrangersInLog } from "../lib/integrations/connectors";
 import { inngest } from "../lib/events/inngest";
 import { describeJob } from "./job";
 
 const MAX_ROUNDS = 50;
 
-/** Every minute: resends outbox events that did not reach Inngest after their commit, and deletes emails past their retention. */
+/** Every minute: resends outbox events that did not reach Inngest after their commit, deletes emails past their retention and clears non-members' contact details from the connectors' logs. */
 export const outboxSweep = inngest.createFunction(
   { id: "outbox-sweep", name: "Resending what did not go out", triggers: [{ cron: "* * * * *" }], concurrency: { limit: 1 }, retries: 1 },
   async ({ step }) => {
@@ -22,8 +23,9 @@ export const outboxSweep = inngest.createFunction(
         if (error || result.sent === 0) break;
       }
       const expiredEmails = await expireStoredEmails(db);
-      await beat(db, "outbox-sweep", { ok: !error, error, details: { sent, expiredEmails } });
-      return { sent, expiredEmails, error: error ?? null };
+      const forgottenBuyers = await forgetStrangersInLog(db);
+      await beat(db, "outbox-sweep", { ok: !error, error, details: { sent, expiredEmails, forgottenBuyers } });
+      return { sent, expiredEmails, forgottenBuyers, error: error ?? null };
     });
   },
 );

@@ -1,6 +1,7 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, lt, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { cards, connectorEvents, connectors, programs, type Connector, type ConnectorEvent, type ConnectorProvider } from "../../db/schema";
+import type { Executor } from "../../db/client";
 import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
@@ -122,3 +123,27 @@ export async function sendTestEvent(ctx: Ctx, raw: { provider: ConnectorProvider
   const delivery = adapter.sample(url, decryptSecret(row.connector.secret), { id: randomString(12), email: TEST_EMAIL, amount: TEST_AMOUNT.minorUnits, currency: row.currency });
   return receiveDelivery(ctx.db, { provider, connectorId: row.connector.id, delivery, test: true });
 }
+
+/**
+ * A delivery for someone who is not a member keeps their email or phone in the log only as long as
+ * stored emails are kept (EMAIL_RETENTION_DAYS): long enough to see why a purchase earned nothing,
+ * not a list of strangers' addresses. Run by the outbox sweep; returns how many lines it cleared.
+ */
+export async function forgetStrangersInLog(db: Executor, at = new Date(), scope: { merchantId?: string } = {}): Promise<number> {
+  const cutoff = new Date(at.getTime() - env.EMAIL_RETENTION_DAYS * 24 * 60 * 60 * 1000);
+  const cleared = await db
+    .update(connectorEvents)
+    .set({ message: STRANGER_FORGOTTEN })
+    .where(
+      and(
+        eq(connectorEvents.outcome, "no_customer"),
+        lt(connectorEvents.createdAt, cutoff),
+        ne(connectorEvents.message, STRANGER_FORGOTTEN),
+        scope.merchantId ? eq(connectorEvents.merchantId, scope.merchantId) : undefined,
+      ),
+    )
+    .returning({ id: connectorEvents.id });
+  return cleared.length;
+}
+
+export const STRANGER_FORGOTTEN = "No member matched. The buyer's email and phone were removed from this log after the retention period.";

@@ -5,6 +5,7 @@ import { GET as getCard } from "@/app/api/v1/cards/[id]/route";
 import { GET as getProgram } from "@/app/api/v1/programs/[id]/route";
 import { customers } from "@/db/schema";
 import { earn } from "@/lib/ledger/earn";
+import { forgetStrangersInLog, STRANGER_FORGOTTEN } from "@/lib/integrations/connectors";
 import { call } from "../support/fixtures";
 import { balanceOf, deliver, entriesOf, expectOutcomes, logOf, setupConnector, shopifySignature, spendAll, type ConnectorSetup } from "../support/connectors";
 
@@ -87,6 +88,17 @@ describe("Shopify connector", () => {
     expect(r).toMatchObject({ status: 200, body: { outcome: "no_customer" } });
     expect(r.body.message).toContain("stranger@example.test");
     expect(await balanceOf(s, s.cardId)).toEqual({ balance: 0, debt: 0 });
+    await send(s, "orders/paid", order(s, 4002, "10.00"));
+
+    // The stranger's address stays in the log only as long as stored emails do; the member's line stays whole.
+    const month = new Date(Date.now() + 31 * 24 * 60 * 60 * 1000);
+    expect(await forgetStrangersInLog(s.db, new Date(), { merchantId: s.merchantId })).toBe(0);
+    expect(await forgetStrangersInLog(s.db, month, { merchantId: s.merchantId })).toBe(1);
+    const log = await logOf(s);
+    expect(log.map((e) => e.message).join("\n")).not.toContain("stranger@example.test");
+    expect(log.find((e) => e.outcome === "no_customer")?.message).toBe(STRANGER_FORGOTTEN);
+    expect(log.find((e) => e.outcome === "earned")?.message).toMatch(/^Earned 10 /);
+    expect(await forgetStrangersInLog(s.db, month, { merchantId: s.merchantId })).toBe(0);
   });
 
   it("logs an order in another currency as a currency mismatch, with no points", async () => {
