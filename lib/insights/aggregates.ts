@@ -16,7 +16,10 @@ import { localDay } from "./metrics";
  *   live        today's entries from the ledger, without any reversed one;
  *   correction  minus each entry of a finished day reversed by a reversal after S.
  * The refresh (ensureAggregates: the hourly job, or the day's first read) adds the days that
- * finished since, recounts the card-days whose entries were reversed since, and moves S. The
+ * finished since, recounts the card-days whose entries were reversed since, and moves S.
+ * insights_day_totals holds the stored rows' sums per day, program, location and cashier
+ * (recounted for every day the refresh wrote), for the sums of a range; the per-card rows are
+ * read only for visitors and repeat visitors. The
  * same numbers as counting the ledger live, which tests/integration/insights-aggregates.test.ts checks.
  */
 
@@ -75,6 +78,21 @@ export function cardDayRows(a: Aggregates, range: { from: string; to: string }, 
   }
   parts.push(recentRows(a, range, filter));
   return sql.join(parts, sql` union all `);
+}
+
+/** The stored rows' condition for the local days from `from` to `to` (included) before today, on alias `alias`. */
+export function storedRange(a: Aggregates, range: { from: string; to: string }, filter: RowFilter, alias: string): SQL {
+  const d = sql.raw(alias);
+  return sql`${d}.merchant_id = ${a.merchantId} and ${d}.timezone = ${a.timezone} and ${d}.day >= ${range.from}::date and ${d}.day <= ${range.to}::date and ${d}.day < ${a.today}::date ${filterSql(filter, alias)}`;
+}
+
+/**
+ * The stored part of cardDayRows summed per day, program, location and cashier (insights_day_totals):
+ * rows (day, program_id, visits, purchases, revenue, issued, redeemed, expired). Add the live and
+ * correction parts (recentRows) for the range's sums.
+ */
+export function dayTotalRows(a: Aggregates, range: { from: string; to: string }, filter: RowFilter = {}): SQL {
+  return sql`select day, program_id, visits, purchases, revenue, issued, redeemed, expired from insights_day_totals t where ${storedRange(a, range, filter, "t")}`;
 }
 
 /** The live and correction parts of cardDayRows: what the stored rows of the range lack. */
@@ -149,6 +167,20 @@ function insertRows(merchantId: string, tz: string, currency: string, seq: numbe
     order by day`;
 }
 
+/**
+ * Recounts insights_day_totals of the days `days` selects (a query of dates; all the merchant's
+ * days when null) from the stored rows, so both always add up to the same.
+ */
+async function retotal(tx: Executor, merchantId: string, tz: string, days: SQL | null): Promise<void> {
+  const which = days ? sql`and day in (${days})` : sql``;
+  await tx.execute(sql`delete from insights_day_totals where merchant_id = ${merchantId} ${days ? sql`and timezone = ${tz} ${which}` : sql``}`);
+  await tx.execute(sql`
+    insert into insights_day_totals (merchant_id, timezone, day, program_id, location_id, cashier_id, visits, purchases, revenue, issued, redeemed, expired)
+    select ${merchantId}, ${tz}, day, program_id, location_id, cashier_id, sum(visits), sum(purchases), sum(revenue), sum(issued), sum(redeemed), sum(expired)
+    from insights_card_days where merchant_id = ${merchantId} and timezone = ${tz} ${which}
+    group by day, program_id, location_id, cashier_id`);
+}
+
 type State = { timezone: string; currency: string; today: string; stored_tz: string | null; stored_currency: string | null; through: string | null; seq: number | string | null };
 
 async function readState(db: Executor, merchantId: string, at: Date): Promise<State> {
@@ -192,8 +224,10 @@ export async function refreshAggregates(db: Executor, merchantId: string, at: Da
     if (rebuild) {
       await tx.execute(sql`delete from insights_card_days where merchant_id = ${merchantId}`);
       await tx.execute(insert(sql`e.created_at < ${dayStart(today, tz)}`));
-      // Fresh statistics, or the planner takes the table for empty until autovacuum comes by.
+      await retotal(tx, merchantId, tz, null);
+      // Fresh statistics, or the planner takes the tables for empty until autovacuum comes by.
       await tx.execute(sql`analyze insights_card_days`);
+      await tx.execute(sql`analyze insights_day_totals`);
     } else if (s.through! < today) {
       const through = s.through!;
       // Card-days of finished days with an entry reversed since the last refresh (or the day
@@ -221,6 +255,8 @@ export async function refreshAggregates(db: Executor, merchantId: string, at: Da
       // The new and recounted rows' visit chains reach back into the cards' earlier days.
       const recounted = stale.length > 0 ? sql` union select k.card_id from json_to_recordset(${JSON.stringify(stale)}::json) as k(day date, card_id text)` : sql``;
       await tx.execute(rechain(merchantId, tz, sql`${fresh}${recounted}`));
+      const staleDays = stale.length > 0 ? sql` union select k.day from json_to_recordset(${JSON.stringify(stale)}::json) as k(day date, card_id text)` : sql``;
+      await retotal(tx, merchantId, tz, sql`select d::date from generate_series(${through}::date, ${today}::date - 1, interval '1 day') d${staleDays}`);
     }
     await tx.execute(sql`
       insert into insights_aggregates (merchant_id, timezone, currency, through_day, reversals_seq) values (${merchantId}, ${tz}, ${currency}, ${today}::date, ${seq})

@@ -6,7 +6,7 @@ import { now, type Ctx } from "../context";
 import { pointsDueBy } from "../expiry/forecast";
 import { EntityId } from "../ids";
 import { merchantOf } from "../merchants/verbs";
-import { cardDayRows, ensureAggregates, recentRows, type Aggregates } from "./aggregates";
+import { dayTotalRows, ensureAggregates, recentRows, storedRange, type Aggregates, type RowFilter } from "./aggregates";
 import { pointValues, type PointValue } from "./value";
 
 /*
@@ -117,89 +117,77 @@ const cashbackList = (values: Map<string, PointValue>): SQL => {
 };
 
 /**
- * Both ranges, per card and range, then in total: for a location or cashier (the stored rows'
- * visit chains are the card's, across locations and cashiers).
+ * Both ranges' numbers. The sums (visits, purchases, revenue, points) from the day totals and the
+ * recent rows (aggregates.ts); visitors and repeat visitors from the per-card rows: per card and
+ * range for a location or cashier (the stored rows' visit chains are the card's, across locations
+ * and cashiers), else in one scan without grouping by card (see chainedCounts).
  */
-async function perCard(ctx: Ctx, q: z.infer<typeof InsightsQuery>, a: Aggregates, r: { current: Range; previous: Range }, cashback: SQL): Promise<PeriodRow[]> {
-  return queryRows<PeriodRow>(
-    ctx.db,
-    sql`with per_card as (
-          select x.card_id, x.day >= ${r.current.from}::date as cur, x.program_id in ${cashback} as cashback,
-                 sum(x.visits) as visits, sum(x.purchases) as purchases, sum(x.revenue) as revenue,
-                 sum(x.issued) as issued, sum(x.redeemed) as redeemed, sum(x.expired) as expired
-          from (${cardDayRows(a, { from: r.previous.from, to: r.current.to }, q)}) x
-          group by 1, 2, 3
-        )
-        select cur,
-               count(*) filter (where visits > 0)::int as visitors,
-               count(*) filter (where visits >= 2)::int as repeaters,
-               coalesce(sum(visits), 0)::int as visits,
-               coalesce(sum(purchases), 0)::int as purchases,
-               coalesce(sum(revenue), 0)::bigint as revenue,
-               coalesce(sum(issued) filter (where not cashback), 0)::bigint as issued,
-               coalesce(sum(redeemed) filter (where not cashback), 0)::bigint as redeemed,
-               coalesce(sum(expired) filter (where not cashback), 0)::bigint as expired
-        from per_card group by cur`,
-  );
-}
-
-/**
- * Both ranges in one scan of the stored rows, without grouping by card: a card visited in a
- * range starting on day L on its first visit day there (a day with visits whose visit day before
- * is before L), and came again if that day had two visits or, when it had one, if its next visit
- * day is in the range too (a visit day whose previous one is on or after L with one visit, and
- * the one before that is not). Cards
- * with rows today or reversals since the refresh (few) are counted per card instead.
- */
-async function chained(ctx: Ctx, programId: string | undefined, a: Aggregates, r: { current: Range; previous: Range }, cashback: SQL): Promise<PeriodRow[]> {
-  const m = ctx.merchantId;
+async function periodRows(ctx: Ctx, q: z.infer<typeof InsightsQuery>, a: Aggregates, r: { current: Range; previous: Range }, cashback: SQL): Promise<PeriodRow[]> {
   const curFrom = sql`${r.current.from}::date`;
   const range = { from: r.previous.from, to: r.current.to };
-  const program = programId ? sql`and d.program_id = ${programId}` : sql``;
-  const storedRange = sql`d.merchant_id = ${m} and d.timezone = ${a.timezone} and d.day >= ${range.from}::date and d.day <= ${range.to}::date and d.day < ${a.today}::date ${program}`;
-  const first = sql`(d.prev_day is null or d.prev_day < d.lo)`;
-  // Only asked of visit rows (few are touched): the hashed set of recent cards.
-  const touched = sql`d.card_id in (select card_id from recent)`;
+  const filter = { programId: q.programId, locationId: q.locationId, cashierId: q.cashierId };
+  const counts = q.locationId || q.cashierId ? perCardCounts(a, range, filter, curFrom) : chainedCounts(a, range, q.programId, curFrom, r.previous.from);
   return queryRows<PeriodRow>(
     ctx.db,
-    sql`with recent as materialized (${recentRows(a, range, { programId })}),
-        stored as (
-          select d.cur,
-                 count(*) filter (where d.day_visits > 0 and ${first} and not ${touched})::int as visitors,
-                 count(*) filter (where d.day_visits > 0 and not ${touched} and
-                   ((${first} and d.day_visits >= 2) or (d.prev_day >= d.lo and d.prev_visits = 1 and (d.prev2_day is null or d.prev2_day < d.lo))))::int as repeaters,
-                 sum(d.visits) as visits, sum(d.purchases) as purchases, sum(d.revenue) as revenue,
-                 sum(d.issued) filter (where not d.cashback) as issued, sum(d.redeemed) filter (where not d.cashback) as redeemed,
-                 sum(d.expired) filter (where not d.cashback) as expired
-          from (select d.*, d.day >= ${curFrom} as cur, case when d.day >= ${curFrom} then ${curFrom} else ${r.previous.from}::date end as lo,
-                       d.program_id in ${cashback} as cashback
-                from insights_card_days d where ${storedRange}) d
-          group by d.cur
-        ), touched as (
-          select cur, count(*) filter (where v > 0)::int as visitors, count(*) filter (where v >= 2)::int as repeaters
-          from (select u.card_id, u.day >= ${curFrom} as cur, sum(u.visits) as v
-                from (select d.card_id, d.day, d.visits from insights_card_days d where d.card_id in (select card_id from recent) and ${storedRange}
-                      union all select card_id, day, visits from recent) u
-                group by 1, 2) p
-          group by cur
-        ), recent_sums as (
+    sql`with recent as materialized (${recentRows(a, range, filter)}),
+        counts as (${counts}),
+        sums as (
           select x.day >= ${curFrom} as cur, sum(x.visits) as visits, sum(x.purchases) as purchases, sum(x.revenue) as revenue,
                  sum(x.issued) filter (where not x.cashback) as issued, sum(x.redeemed) filter (where not x.cashback) as redeemed,
                  sum(x.expired) filter (where not x.cashback) as expired
-          from (select recent.*, recent.program_id in ${cashback} as cashback from recent) x group by 1
+          from (select u.*, u.program_id in ${cashback} as cashback from (
+                  ${dayTotalRows(a, range, filter)}
+                  union all select day, program_id, visits, purchases, revenue, issued, redeemed, expired from recent) u) x
+          group by 1
         )
         select c.cur,
-               (coalesce(s.visitors, 0) + coalesce(t.visitors, 0))::int as visitors,
-               (coalesce(s.repeaters, 0) + coalesce(t.repeaters, 0))::int as repeaters,
-               (coalesce(s.visits, 0) + coalesce(x.visits, 0))::int as visits,
-               (coalesce(s.purchases, 0) + coalesce(x.purchases, 0))::int as purchases,
-               (coalesce(s.revenue, 0) + coalesce(x.revenue, 0))::bigint as revenue,
-               (coalesce(s.issued, 0) + coalesce(x.issued, 0))::bigint as issued,
-               (coalesce(s.redeemed, 0) + coalesce(x.redeemed, 0))::bigint as redeemed,
-               (coalesce(s.expired, 0) + coalesce(x.expired, 0))::bigint as expired
-        from (values (true), (false)) as c(cur)
-          left join stored s on s.cur = c.cur left join touched t on t.cur = c.cur left join recent_sums x on x.cur = c.cur`,
+               coalesce(n.visitors, 0)::int as visitors, coalesce(n.repeaters, 0)::int as repeaters,
+               coalesce(x.visits, 0)::int as visits, coalesce(x.purchases, 0)::int as purchases, coalesce(x.revenue, 0)::bigint as revenue,
+               coalesce(x.issued, 0)::bigint as issued, coalesce(x.redeemed, 0)::bigint as redeemed, coalesce(x.expired, 0)::bigint as expired
+        from (values (true), (false)) as c(cur) left join counts n on n.cur = c.cur left join sums x on x.cur = c.cur`,
   );
+}
+
+/** Visitors and repeat visitors (cur, visitors, repeaters) per card and range: the rows' visits added per card. */
+function perCardCounts(a: Aggregates, range: { from: string; to: string }, filter: RowFilter, curFrom: SQL): SQL {
+  return sql`select cur, count(*) filter (where v > 0) as visitors, count(*) filter (where v >= 2) as repeaters
+    from (select u.card_id, u.day >= ${curFrom} as cur, sum(u.visits) as v
+          from (select d.card_id, d.day, d.visits from insights_card_days d where ${storedRange(a, range, filter, "d")} and d.visits <> 0
+                union all select card_id, day, visits from recent where visits <> 0) u
+          group by 1, 2) p
+    group by cur`;
+}
+
+/**
+ * Visitors and repeat visitors of both ranges in one scan of the stored rows, without grouping by
+ * card: a card visited in a range starting on day L on its first visit day there (a day with
+ * visits whose visit day before is before L), and came again if that day had two visits or, when
+ * it had one, if its next visit day is in the range too (a visit day whose previous one is on or
+ * after L with one visit, and the one before that is not). Cards with rows today or reversals
+ * since the refresh (few, in `recent`) are counted per card instead.
+ */
+function chainedCounts(a: Aggregates, range: { from: string; to: string }, programId: string | undefined, curFrom: SQL, prevFrom: string): SQL {
+  const stored = storedRange(a, range, { programId }, "d");
+  const first = sql`(d.prev_day is null or d.prev_day < d.lo)`;
+  // Only asked of visit rows (few are touched): the hashed set of recent cards.
+  const touched = sql`d.card_id in (select card_id from recent)`;
+  return sql`select cur, sum(visitors) as visitors, sum(repeaters) as repeaters from (
+      select d.cur,
+             count(*) filter (where ${first} and not ${touched}) as visitors,
+             count(*) filter (where not ${touched} and
+               ((${first} and d.day_visits >= 2) or (d.prev_day >= d.lo and d.prev_visits = 1 and (d.prev2_day is null or d.prev2_day < d.lo)))) as repeaters
+      from (select d.card_id, d.day_visits, d.prev_day, d.prev_visits, d.prev2_day, d.day >= ${curFrom} as cur,
+                   case when d.day >= ${curFrom} then ${curFrom} else ${prevFrom}::date end as lo
+            from insights_card_days d where ${stored} and d.day_visits > 0) d
+      group by d.cur
+      union all
+      select cur, count(*) filter (where v > 0), count(*) filter (where v >= 2)
+      from (select u.card_id, u.day >= ${curFrom} as cur, sum(u.visits) as v
+            from (select d.card_id, d.day, d.visits from insights_card_days d where d.card_id in (select card_id from recent) and ${stored}
+                  union all select card_id, day, visits from recent) u
+            group by 1, 2) p
+      group by cur
+    ) c group by cur`;
 }
 
 /**
@@ -214,7 +202,7 @@ async function bothPeriods(
   values: Map<string, PointValue>,
 ): Promise<{ current: PeriodMetrics; previous: PeriodMetrics }> {
   const cashback = cashbackList(values);
-  const rows = q.locationId || q.cashierId ? await perCard(ctx, q, a, r, cashback) : await chained(ctx, q.programId, a, r, cashback);
+  const rows = await periodRows(ctx, q, a, r, cashback);
   const metrics = (range: Range, row: PeriodRow | undefined): PeriodMetrics => {
     const n = (k: string) => Number(row?.[k] ?? 0);
     const ratio = (x: number, y: number) => (y > 0 ? x / y : null);

@@ -1,0 +1,20 @@
+CREATE TABLE "insights_day_totals" (
+	"merchant_id" text NOT NULL,
+	"timezone" text NOT NULL,
+	"day" date NOT NULL,
+	"program_id" text NOT NULL,
+	"location_id" text NOT NULL,
+	"cashier_id" text NOT NULL,
+	"visits" bigint NOT NULL,
+	"purchases" bigint NOT NULL,
+	"revenue" bigint NOT NULL,
+	"issued" bigint NOT NULL,
+	"redeemed" bigint NOT NULL,
+	"expired" bigint NOT NULL,
+	CONSTRAINT "insights_day_totals_merchant_id_timezone_day_program_id_location_id_cashier_id_pk" PRIMARY KEY("merchant_id","timezone","day","program_id","location_id","cashier_id")
+);
+--> statement-breakpoint
+ALTER TABLE "insights_day_totals" ADD CONSTRAINT "insights_day_totals_merchant_id_merchants_id_fk" FOREIGN KEY ("merchant_id") REFERENCES "public"."merchants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "insights_card_days_place_idx" ON "insights_card_days" USING btree ("merchant_id","timezone","location_id","cashier_id","day");--> statement-breakpoint
+-- The stored aggregates have no day totals yet: the next read or refresh rebuilds both.
+DELETE FROM "insights_aggregates";
