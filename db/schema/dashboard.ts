@@ -67,7 +67,8 @@ export const insightsMemberScores = pgTable(
     pAlive: doublePrecision("p_alive"),
     expected90: doublePrecision("expected_90"),
   },
-  (t) => [index("insights_member_scores_group_idx").on(t.merchantId, t.programId, t.grp, t.monetary)],
+  // In the at-risk list's order (monetary, last visit, card): its first rows straight down the index.
+  (t) => [index("insights_member_scores_group_idx").on(t.merchantId, t.programId, t.grp, t.monetary.desc(), t.lastVisitAt.desc(), t.cardId)],
 );
 
 // The day each merchant's insights snapshot (member scores, churn model, finished months) was made for.

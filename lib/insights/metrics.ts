@@ -227,14 +227,34 @@ async function bothPeriods(
   return { current: metrics(r.current, rows.find((x) => isCur(x.cur))), previous: metrics(r.previous, rows.find((x) => !isCur(x.cur))) };
 }
 
-/** Balances held now, valued per program at its cost per point. */
-async function outstanding(ctx: Ctx, programId: string | undefined, values: Map<string, PointValue>, currency: string): Promise<Liability> {
-  const rows = await queryRows<{ program_id: string; balance: number }>(
+type Balance = { program_id: string; balance: number };
+/** The sums in flight, per request context and program: the page's liability and its trend ask at the same moment. */
+const balancesInFlight = new WeakMap<Ctx, Map<string, Promise<Balance[]>>>();
+
+/**
+ * Points held now on active cards, per program (a sum over every card). Two calls with the same
+ * context while the first is still running share its query (the Insights page asks for the money
+ * metrics and the liability trend at once); a call after it has finished reads again.
+ */
+function balancesNow(ctx: Ctx, programId: string | undefined): Promise<Balance[]> {
+  const key = programId ?? "";
+  const running = balancesInFlight.get(ctx) ?? new Map<string, Promise<Balance[]>>();
+  balancesInFlight.set(ctx, running);
+  const pending = running.get(key);
+  if (pending) return pending;
+  const read = queryRows<Balance>(
     ctx.db,
     sql`select c.program_id, coalesce(sum(c.balance), 0)::bigint as balance from cards c
         where c.merchant_id = ${ctx.merchantId} and c.status = 'active' ${programId ? sql`and c.program_id = ${programId}` : sql``}
         group by c.program_id`,
-  );
+  ).finally(() => running.delete(key));
+  running.set(key, read);
+  return read;
+}
+
+/** Balances held now, valued per program at its cost per point. */
+async function outstanding(ctx: Ctx, programId: string | undefined, values: Map<string, PointValue>, currency: string): Promise<Liability> {
+  const rows = await balancesNow(ctx, programId);
   const out: Liability = { points: 0, value: 0, unvaluedPoints: 0, cashback: 0 };
   for (const r of rows) {
     const v = values.get(r.program_id);
@@ -379,11 +399,7 @@ export async function liabilityTrend(ctx: Ctx, raw: { programId?: string; days?:
   const values = await pointValues(ctx.db, m);
   await fillFinishedDays(ctx.db, m, tz, addDays(first, 1), today);
   const [balances, stored, live] = await Promise.all([
-    queryRows<{ program_id: string; balance: number }>(
-      ctx.db,
-      sql`select c.program_id, coalesce(sum(c.balance), 0)::bigint as balance from cards c
-          where c.merchant_id = ${m} and c.status = 'active' ${programId ? sql`and c.program_id = ${programId}` : sql``} group by 1`,
-    ),
+    balancesNow(ctx, programId),
     queryRows<{ program_id: string; day: string; net: number }>(
       ctx.db,
       sql`select program_id, to_char(day, 'YYYY-MM-DD') as day, net from insights_daily_net
@@ -391,7 +407,8 @@ export async function liabilityTrend(ctx: Ctx, raw: { programId?: string; days?:
     ),
     queryRows<{ program_id: string; net: number }>(
       ctx.db,
-      sql`select c.program_id, sum(e.amount)::bigint as net from ledger_entries e join cards c on c.id = e.card_id
+      // Today's entries are few: each card's program by its key (a join would hash every card).
+      sql`select (select c.program_id from cards c where c.id = e.card_id) as program_id, sum(e.amount)::bigint as net from ledger_entries e
           where e.merchant_id = ${m} and e.created_at >= (${today}::date::timestamp at time zone ${tz}) group by 1`,
     ),
   ]);
