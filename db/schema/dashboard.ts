@@ -170,6 +170,21 @@ export const insightsDayTotals = pgTable(
   (t) => [primaryKey({ columns: [t.merchantId, t.timezone, t.day, t.programId, t.locationId, t.cashierId] })],
 );
 
+// The cohort heat map's current month so far: per program and joining month, the members with a
+// visit on the month's finished days, counted from insights_card_days at each refresh (lib/insights/aggregates.ts).
+export const insightsMonthVisitors = pgTable(
+  "insights_month_visitors",
+  {
+    merchantId: belongsTo("merchant_id", () => merchants.id),
+    timezone: text("timezone").notNull(),
+    month: text("month").notNull(),
+    programId: text("program_id").notNull(),
+    cohort: text("cohort").notNull(),
+    members: integer("members").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.timezone, t.month, t.programId, t.cohort] })],
+);
+
 // How far insights_card_days goes for a merchant: the local days before `throughDay`, in this time
 // zone and currency, with the entries reversed by reversals up to ledger seq `reversalsSeq` left out.
 export const insightsAggregates = pgTable("insights_aggregates", {

@@ -181,6 +181,22 @@ async function retotal(tx: Executor, merchantId: string, tz: string, days: SQL |
     group by day, program_id, location_id, cashier_id`);
 }
 
+/**
+ * Recounts insights_month_visitors: the members with a visit on the finished days of `today`'s
+ * month, per program and joining month (a card's first visit day there, from the visit chains).
+ */
+async function recountMonth(tx: Executor, merchantId: string, tz: string, today: string): Promise<void> {
+  const month = today.slice(0, 7);
+  await tx.execute(sql`delete from insights_month_visitors where merchant_id = ${merchantId}`);
+  await tx.execute(sql`
+    insert into insights_month_visitors (merchant_id, timezone, month, program_id, cohort, members)
+    select ${merchantId}, ${tz}, ${month}, c.program_id, to_char(c.created_at at time zone ${tz}, 'YYYY-MM'), count(*)::int
+    from insights_card_days d join cards c on c.id = d.card_id
+    where d.merchant_id = ${merchantId} and d.timezone = ${tz} and d.day >= ${`${month}-01`}::date and d.day < ${today}::date
+      and d.day_visits > 0 and (d.prev_day is null or d.prev_day < ${`${month}-01`}::date)
+    group by c.program_id, 5`);
+}
+
 type State = { timezone: string; currency: string; today: string; stored_tz: string | null; stored_currency: string | null; through: string | null; seq: number | string | null };
 
 async function readState(db: Executor, merchantId: string, at: Date): Promise<State> {
@@ -258,6 +274,7 @@ export async function refreshAggregates(db: Executor, merchantId: string, at: Da
       const staleDays = stale.length > 0 ? sql` union select k.day from json_to_recordset(${JSON.stringify(stale)}::json) as k(day date, card_id text)` : sql``;
       await retotal(tx, merchantId, tz, sql`select d::date from generate_series(${through}::date, ${today}::date - 1, interval '1 day') d${staleDays}`);
     }
+    await recountMonth(tx, merchantId, tz, today);
     await tx.execute(sql`
       insert into insights_aggregates (merchant_id, timezone, currency, through_day, reversals_seq) values (${merchantId}, ${tz}, ${currency}, ${today}::date, ${seq})
       on conflict (merchant_id) do update set timezone = excluded.timezone, currency = excluded.currency, through_day = excluded.through_day,

@@ -310,13 +310,7 @@ export async function cohortRetention(ctx: Ctx, raw: { programId?: string; month
             and cohort >= ${firstMonth} and month >= ${firstMonth} and month < ${thisMonth}
           group by 1, 2`,
     ),
-    queryRows<{ cohort: string; n: number }>(
-      ctx.db,
-      sql`select to_char(c.created_at at time zone ${tz}, 'YYYY-MM') as cohort, count(*)::int as n
-          from cards c join (${visitedCards(aggregates, `${thisMonth}-01`, today, programId)}) v on v.card_id = c.id
-          where c.merchant_id = ${m} and c.created_at >= ${start} ${cardProgram}
-          group by 1`,
-    ),
+    thisMonthVisitors(ctx, aggregates, thisMonth, firstMonth, start, programId),
   ]);
   const size = new Map(sizes.map((s) => [s.cohort, Number(s.n)]));
   const cell = new Map([...stored.map((c) => [`${c.cohort}|${c.month}`, Number(c.n)] as const), ...live.map((c) => [`${c.cohort}|${thisMonth}`, Number(c.n)] as const)]);
@@ -331,21 +325,42 @@ export async function cohortRetention(ctx: Ctx, raw: { programId?: string; month
 }
 
 /**
- * The cards with a visit from local day `from` to `to` (included), once each: from the stored
- * rows' visit chains (a card's first visit day in the range), and per card for the few with rows
- * today or reversals since the refresh.
+ * This month's cohort cells (joining month from `firstMonth`): the members counted on the month's
+ * finished days at the refresh (insights_month_visitors), less the cards with rows today or
+ * reversals since the refresh (few, in `recent`) counted there, plus those of them with a visit
+ * in the month counted per card.
  */
-function visitedCards(a: Aggregates, from: string, to: string, programId: string | undefined): SQL {
-  const program = programId ? sql`and d.program_id = ${programId}` : sql``;
-  const stored = sql`d.merchant_id = ${a.merchantId} and d.timezone = ${a.timezone} and d.day >= ${from}::date and d.day <= ${to}::date and d.day < ${a.today}::date ${program}`;
-  return sql`with recent as materialized (${recentRows(a, { from, to }, { programId })})
-    select d.card_id from insights_card_days d
-    where ${stored} and d.day_visits > 0 and (d.prev_day is null or d.prev_day < ${from}::date) and not (d.card_id in (select card_id from recent))
-    union all
-    select u.card_id from (
-      select d.card_id, d.visits from insights_card_days d where d.card_id in (select card_id from recent) and ${stored}
-      union all select card_id, visits from recent
-    ) u group by u.card_id having sum(u.visits) > 0`;
+async function thisMonthVisitors(ctx: Ctx, a: Aggregates, thisMonth: string, firstMonth: string, start: SQL, programId: string | undefined): Promise<{ cohort: string; n: number }[]> {
+  const m = ctx.merchantId;
+  const tz = a.timezone;
+  const from = `${thisMonth}-01`;
+  const stored = storedRange(a, { from, to: a.today }, { programId }, "d");
+  const cohortOf = sql`to_char(c.created_at at time zone ${tz}, 'YYYY-MM')`;
+  const cardProgram = programId ? sql`and c.program_id = ${programId}` : sql``;
+  const rows = await queryRows<{ cohort: string; n: number }>(
+    ctx.db,
+    sql`with recent as materialized (${recentRows(a, { from, to: a.today }, { programId })}),
+        touched as (select distinct card_id from recent)
+        select cohort, sum(n)::int as n from (
+          select cohort, members as n from insights_month_visitors
+          where merchant_id = ${m} and timezone = ${tz} and month = ${thisMonth} and cohort >= ${firstMonth} ${programId ? sql`and program_id = ${programId}` : sql``}
+          union all
+          select ${cohortOf}, -count(*) from insights_card_days d join cards c on c.id = d.card_id
+          where d.card_id in (select card_id from touched) and ${stored} and d.day_visits > 0 and (d.prev_day is null or d.prev_day < ${from}::date)
+            and c.created_at >= ${start} ${cardProgram}
+          group by 1
+          union all
+          select ${cohortOf}, count(*) from cards c join (
+            select u.card_id from (
+              select d.card_id, d.visits from insights_card_days d where d.card_id in (select card_id from touched) and ${stored}
+              union all select card_id, visits from recent
+            ) u group by u.card_id having sum(u.visits) > 0
+          ) v on v.card_id = c.id
+          where c.merchant_id = ${m} and c.created_at >= ${start} ${cardProgram}
+          group by 1
+        ) x group by cohort`,
+  );
+  return rows;
 }
 
 /**

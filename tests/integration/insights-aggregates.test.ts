@@ -153,6 +153,20 @@ async function totalsEqualTheLedger(db: Ctx["db"], merchantId: string, entries: 
   );
   expect(got.size).toBeGreaterThan(0);
   expect(Object.fromEntries([...got].sort())).toEqual(Object.fromEntries([...want].sort()));
+  // insights_month_visitors: the members with a visit on this month's finished days, per program.
+  const month = today.slice(0, 7);
+  const visited = new Map<string, Set<string>>();
+  for (const e of entries) {
+    const day = localDay(e.createdAt, TZ);
+    if (e.kind !== "earn" || reversed.has(e.id) || !day.startsWith(month) || day >= today) continue;
+    const program = cardProgram.get(e.cardId)!;
+    visited.set(program, (visited.get(program) ?? new Set()).add(e.cardId));
+  }
+  const members = await queryRows<{ program_id: string; n: number }>(
+    db,
+    sql`select program_id, sum(members)::int as n from insights_month_visitors where merchant_id = ${merchantId} and timezone = ${TZ} and month = ${month} group by 1`,
+  );
+  expect(Object.fromEntries(members.map((r) => [r.program_id, Number(r.n)]))).toEqual(Object.fromEntries([...visited].map(([p, cards]) => [p, cards.size])));
 }
 
 describe("insights: daily aggregates equal the ledger counted live", () => {
