@@ -185,6 +185,23 @@ export const insightsMonthVisitors = pgTable(
   (t) => [primaryKey({ columns: [t.merchantId, t.timezone, t.month, t.programId, t.cohort] })],
 );
 
+// The money metrics' visitors and repeat visitors of the default ranges (the 30 days to `day` and
+// the 30 before), per program, counted from insights_card_days' visit chains at the refresh of
+// `day` (lib/insights/aggregates.ts); `current` tells the two ranges apart.
+export const insightsRangeCounts = pgTable(
+  "insights_range_counts",
+  {
+    merchantId: belongsTo("merchant_id", () => merchants.id),
+    timezone: text("timezone").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    programId: text("program_id").notNull(),
+    current: boolean("current").notNull(),
+    visitors: integer("visitors").notNull(),
+    repeaters: integer("repeaters").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.timezone, t.day, t.programId, t.current] })],
+);
+
 // How far insights_card_days goes for a merchant: the local days before `throughDay`, in this time
 // zone and currency, with the entries reversed by reversals up to ledger seq `reversalsSeq` left out.
 export const insightsAggregates = pgTable("insights_aggregates", {

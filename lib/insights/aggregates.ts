@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client";
-import { localDay } from "./metrics";
+import { localDay, ranges } from "./metrics";
 
 /*
  * Daily aggregates for the Insights page (insights_card_days): per card and finished local day,
@@ -197,6 +197,36 @@ async function recountMonth(tx: Executor, merchantId: string, tz: string, today:
     group by c.program_id, 5`);
 }
 
+/**
+ * Visitors and repeat visitors of a range (from `prevFrom`, the range before, to the end of the
+ * current one from `curFrom`) counted row by row from the stored rows' visit chains, grouped by
+ * `cur` (and `by`): a card visited in a range starting on day L on its first visit day there (a
+ * day with visits whose visit day before is before L), and came again if that day had two visits
+ * or, when it had one, if its next visit day is in the range too (a visit day whose previous one
+ * is on or after L with one visit, and the one before that is not). `where` selects the rows of d.
+ */
+export function chainCounts(where: SQL, curFrom: string, prevFrom: string, by: SQL = sql``): SQL {
+  const first = sql`(d.prev_day is null or d.prev_day < d.lo)`;
+  return sql`select d.cur ${by},
+      count(*) filter (where ${first}) as visitors,
+      count(*) filter (where (${first} and d.day_visits >= 2) or (d.prev_day >= d.lo and d.prev_visits = 1 and (d.prev2_day is null or d.prev2_day < d.lo))) as repeaters
+    from (select d.card_id, d.program_id, d.day_visits, d.prev_day, d.prev_visits, d.prev2_day, d.day >= ${curFrom}::date as cur,
+                 case when d.day >= ${curFrom}::date then ${curFrom}::date else ${prevFrom}::date end as lo
+          from insights_card_days d where ${where} and d.day_visits > 0) d
+    group by d.cur ${by}`;
+}
+
+/** The default ranges' counts (insights_range_counts) for `today`, from the stored rows. */
+async function recountRanges(tx: Executor, merchantId: string, tz: string, today: string): Promise<void> {
+  const { current, previous } = ranges({}, today);
+  const where = sql`d.merchant_id = ${merchantId} and d.timezone = ${tz} and d.day >= ${previous.from}::date and d.day < ${today}::date`;
+  await tx.execute(sql`delete from insights_range_counts where merchant_id = ${merchantId}`);
+  await tx.execute(sql`
+    insert into insights_range_counts (merchant_id, timezone, day, program_id, current, visitors, repeaters)
+    select ${merchantId}, ${tz}, ${today}::date, program_id, cur, visitors, repeaters
+    from (${chainCounts(where, current.from, previous.from, sql`, d.program_id`)}) c`);
+}
+
 type State = { timezone: string; currency: string; today: string; stored_tz: string | null; stored_currency: string | null; through: string | null; seq: number | string | null };
 
 async function readState(db: Executor, merchantId: string, at: Date): Promise<State> {
@@ -275,6 +305,7 @@ export async function refreshAggregates(db: Executor, merchantId: string, at: Da
       await retotal(tx, merchantId, tz, sql`select d::date from generate_series(${through}::date, ${today}::date - 1, interval '1 day') d${staleDays}`);
     }
     await recountMonth(tx, merchantId, tz, today);
+    await recountRanges(tx, merchantId, tz, today);
     await tx.execute(sql`
       insert into insights_aggregates (merchant_id, timezone, currency, through_day, reversals_seq) values (${merchantId}, ${tz}, ${currency}, ${today}::date, ${seq})
       on conflict (merchant_id) do update set timezone = excluded.timezone, currency = excluded.currency, through_day = excluded.through_day,

@@ -6,7 +6,7 @@ import { now, type Ctx } from "../context";
 import { pointsDueBy } from "../expiry/forecast";
 import { EntityId } from "../ids";
 import { merchantOf } from "../merchants/verbs";
-import { dayTotalRows, ensureAggregates, recentRows, storedRange, type Aggregates, type RowFilter } from "./aggregates";
+import { chainCounts, dayTotalRows, ensureAggregates, recentRows, storedRange, type Aggregates, type RowFilter } from "./aggregates";
 import { pointValues, type PointValue } from "./value";
 
 /*
@@ -126,7 +126,7 @@ async function periodRows(ctx: Ctx, q: z.infer<typeof InsightsQuery>, a: Aggrega
   const curFrom = sql`${r.current.from}::date`;
   const range = { from: r.previous.from, to: r.current.to };
   const filter = { programId: q.programId, locationId: q.locationId, cashierId: q.cashierId };
-  const counts = q.locationId || q.cashierId ? perCardCounts(a, range, filter, curFrom) : chainedCounts(a, range, q.programId, curFrom, r.previous.from);
+  const counts = q.locationId || q.cashierId ? perCardCounts(a, range, filter, curFrom) : chainedCounts(a, range, q.programId, curFrom, r);
   return queryRows<PeriodRow>(
     ctx.db,
     sql`with recent as materialized (${recentRows(a, range, filter)}),
@@ -159,27 +159,24 @@ function perCardCounts(a: Aggregates, range: { from: string; to: string }, filte
 }
 
 /**
- * Visitors and repeat visitors of both ranges in one scan of the stored rows, without grouping by
- * card: a card visited in a range starting on day L on its first visit day there (a day with
- * visits whose visit day before is before L), and came again if that day had two visits or, when
- * it had one, if its next visit day is in the range too (a visit day whose previous one is on or
- * after L with one visit, and the one before that is not). Cards with rows today or reversals
- * since the refresh (few, in `recent`) are counted per card instead.
+ * Visitors and repeat visitors of both ranges without grouping by card (chainCounts in
+ * aggregates.ts): the default ranges from the counts made at the refresh (insights_range_counts),
+ * others in one scan of the stored rows. Cards with rows today or reversals since the refresh (few,
+ * in `recent`) are counted per card instead: taken out of the stored counts, added per card.
  */
-function chainedCounts(a: Aggregates, range: { from: string; to: string }, programId: string | undefined, curFrom: SQL, prevFrom: string): SQL {
+function chainedCounts(a: Aggregates, range: { from: string; to: string }, programId: string | undefined, curFrom: SQL, r: { current: Range; previous: Range }): SQL {
   const stored = storedRange(a, range, { programId }, "d");
-  const first = sql`(d.prev_day is null or d.prev_day < d.lo)`;
-  // Only asked of visit rows (few are touched): the hashed set of recent cards.
+  const preset = ranges({}, a.today);
+  const isDefault = r.current.from === preset.current.from && r.current.to === preset.current.to;
   const touched = sql`d.card_id in (select card_id from recent)`;
+  const storedCounts = isDefault
+    ? sql`select current as cur, visitors, repeaters from insights_range_counts
+          where merchant_id = ${a.merchantId} and timezone = ${a.timezone} and day = ${a.today}::date ${programId ? sql`and program_id = ${programId}` : sql``}
+          union all
+          select cur, -visitors, -repeaters from (${chainCounts(sql`${touched} and ${stored}`, r.current.from, r.previous.from)}) t`
+    : sql`${chainCounts(sql`${stored} and not ${touched}`, r.current.from, r.previous.from)}`;
   return sql`select cur, sum(visitors) as visitors, sum(repeaters) as repeaters from (
-      select d.cur,
-             count(*) filter (where ${first} and not ${touched}) as visitors,
-             count(*) filter (where not ${touched} and
-               ((${first} and d.day_visits >= 2) or (d.prev_day >= d.lo and d.prev_visits = 1 and (d.prev2_day is null or d.prev2_day < d.lo)))) as repeaters
-      from (select d.card_id, d.day_visits, d.prev_day, d.prev_visits, d.prev2_day, d.day >= ${curFrom} as cur,
-                   case when d.day >= ${curFrom} then ${curFrom} else ${prevFrom}::date end as lo
-            from insights_card_days d where ${stored} and d.day_visits > 0) d
-      group by d.cur
+      ${storedCounts}
       union all
       select cur, count(*) filter (where v > 0), count(*) filter (where v >= 2)
       from (select u.card_id, u.day >= ${curFrom} as cur, sum(u.visits) as v
