@@ -5,7 +5,7 @@ import { ledgerEntries, type LedgerEntry } from "@/db/schema";
 import { enroll } from "@/lib/cards/enroll";
 import type { Ctx } from "@/lib/context";
 import { expireCard } from "@/lib/expiry/expire";
-import { addDays, cohortRetention, localDay, moneyMetrics, type InsightsQuery, type PeriodMetrics } from "@/lib/insights/metrics";
+import { addDays, cohortRetention, localDay, moneyMetrics, ranges, type InsightsQuery, type PeriodMetrics } from "@/lib/insights/metrics";
 import { earn } from "@/lib/ledger/earn";
 import { reverse } from "@/lib/ledger/reverse";
 import { createLocation } from "@/lib/locations/verbs";
@@ -167,6 +167,29 @@ async function totalsEqualTheLedger(db: Ctx["db"], merchantId: string, entries: 
     sql`select program_id, sum(members)::int as n from insights_month_visitors where merchant_id = ${merchantId} and timezone = ${TZ} and month = ${month} group by 1`,
   );
   expect(Object.fromEntries(members.map((r) => [r.program_id, Number(r.n)]))).toEqual(Object.fromEntries([...visited].map(([p, cards]) => [p, cards.size])));
+  // insights_range_counts: visitors and repeat visitors of the default ranges' finished days, per program.
+  const { current, previous } = ranges({}, today);
+  const perCard = new Map<string, number>();
+  for (const e of entries) {
+    const day = localDay(e.createdAt, TZ);
+    if (e.kind !== "earn" || reversed.has(e.id) || day < previous.from || day >= today) continue;
+    const key = `${day >= current.from}|${cardProgram.get(e.cardId)}|${e.cardId}`;
+    perCard.set(key, (perCard.get(key) ?? 0) + 1);
+  }
+  const counts = new Map<string, [number, number]>();
+  for (const [key, n] of perCard) {
+    const group = key.split("|").slice(0, 2).join("|");
+    const c = counts.get(group) ?? [0, 0];
+    counts.set(group, [c[0] + 1, c[1] + (n >= 2 ? 1 : 0)]);
+  }
+  const stored = await queryRows<{ current: boolean | string; program_id: string; visitors: number; repeaters: number }>(
+    db,
+    sql`select current, program_id, visitors, repeaters from insights_range_counts where merchant_id = ${merchantId} and timezone = ${TZ} and day = ${today}::date`,
+  );
+  const isTrue = (v: boolean | string) => v === true || v === "t" || v === "true";
+  expect(Object.fromEntries(stored.filter((r) => Number(r.visitors) > 0).map((r) => [`${isTrue(r.current)}|${r.program_id}`, [Number(r.visitors), Number(r.repeaters)]]))).toEqual(
+    Object.fromEntries(counts),
+  );
 }
 
 describe("insights: daily aggregates equal the ledger counted live", () => {
