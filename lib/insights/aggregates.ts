@@ -19,7 +19,10 @@ import { localDay, ranges } from "./metrics";
  * finished since, recounts the card-days whose entries were reversed since, and moves S.
  * insights_day_totals holds the stored rows' sums per day, program, location and cashier
  * (recounted for every day the refresh wrote), for the sums of a range; the per-card rows are
- * read only for visitors and repeat visitors. The
+ * read only for visitors and repeat visitors. The refresh also counts, from the stored rows, the
+ * visitors and repeat visitors of the default ranges (insights_range_counts) and this month's
+ * visitors per joining month (insights_month_visitors); a read takes those, less what the cards
+ * with live or correction rows (few) counted there, plus those cards counted one by one. The
  * same numbers as counting the ledger live, which tests/integration/insights-aggregates.test.ts checks.
  */
 
