@@ -165,7 +165,9 @@ export async function runInsightsBench() {
     // The plans that matter, with EXPLAIN ANALYZE: every statement of one view of each read,
     // captured off the app's client, the slowest three kept.
     const client = (db as unknown as { $client: { unsafe: (q: string, p: unknown[], ...rest: unknown[]) => unknown } }).$client;
-    const original = client.unsafe.bind(client);
+    // The driver's own function (the app's client is a proxy whose `unsafe` calls the driver's
+    // property by name: wrapping it through the proxy would call itself).
+    const original = Object.getOwnPropertyDescriptor(client, "unsafe")!.value as typeof client.unsafe;
     const plans: Record<string, { ms: number; plan: string[] }[]> = {};
     for (const [name, read] of Object.entries(reads)) {
       const seen: { q: string; p: unknown[] }[] = [];

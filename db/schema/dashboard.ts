@@ -67,7 +67,8 @@ export const insightsMemberScores = pgTable(
     pAlive: doublePrecision("p_alive"),
     expected90: doublePrecision("expected_90"),
   },
-  (t) => [index("insights_member_scores_group_idx").on(t.merchantId, t.programId, t.grp, t.monetary)],
+  // In the at-risk list's order (monetary, last visit, card): its first rows straight down the index.
+  (t) => [index("insights_member_scores_group_idx").on(t.merchantId, t.programId, t.grp, t.monetary.desc(), t.lastVisitAt.desc(), t.cardId)],
 );
 
 // The day each merchant's insights snapshot (member scores, churn model, finished months) was made for.
@@ -142,7 +143,63 @@ export const insightsCardDays = pgTable(
   (t) => [
     primaryKey({ columns: [t.merchantId, t.timezone, t.day, t.cardId, t.locationId, t.cashierId] }),
     index("insights_card_days_card_idx").on(t.merchantId, t.timezone, t.cardId, t.day),
+    // The location and cashier filters' rows, without reading the other places' days.
+    index("insights_card_days_place_idx").on(t.merchantId, t.timezone, t.locationId, t.cashierId, t.day),
   ],
+);
+
+// The money sums of insights_card_days per finished local day, program, location and cashier
+// (lib/insights/aggregates.ts keeps them equal to its rows at each refresh): a range's visits,
+// purchases, revenue and points read from a few hundred rows instead of every card-day.
+export const insightsDayTotals = pgTable(
+  "insights_day_totals",
+  {
+    merchantId: belongsTo("merchant_id", () => merchants.id),
+    timezone: text("timezone").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    programId: text("program_id").notNull(),
+    locationId: text("location_id").notNull(),
+    cashierId: text("cashier_id").notNull(),
+    visits: bigint("visits", { mode: "number" }).notNull(),
+    purchases: bigint("purchases", { mode: "number" }).notNull(),
+    revenue: bigint("revenue", { mode: "number" }).notNull(),
+    issued: bigint("issued", { mode: "number" }).notNull(),
+    redeemed: bigint("redeemed", { mode: "number" }).notNull(),
+    expired: bigint("expired", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.timezone, t.day, t.programId, t.locationId, t.cashierId] })],
+);
+
+// The cohort heat map's current month so far: per program and joining month, the members with a
+// visit on the month's finished days, counted from insights_card_days at each refresh (lib/insights/aggregates.ts).
+export const insightsMonthVisitors = pgTable(
+  "insights_month_visitors",
+  {
+    merchantId: belongsTo("merchant_id", () => merchants.id),
+    timezone: text("timezone").notNull(),
+    month: text("month").notNull(),
+    programId: text("program_id").notNull(),
+    cohort: text("cohort").notNull(),
+    members: integer("members").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.timezone, t.month, t.programId, t.cohort] })],
+);
+
+// The money metrics' visitors and repeat visitors of the default ranges (the 30 days to `day` and
+// the 30 before), per program, counted from insights_card_days' visit chains at the refresh of
+// `day` (lib/insights/aggregates.ts); `current` tells the two ranges apart.
+export const insightsRangeCounts = pgTable(
+  "insights_range_counts",
+  {
+    merchantId: belongsTo("merchant_id", () => merchants.id),
+    timezone: text("timezone").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    programId: text("program_id").notNull(),
+    current: boolean("current").notNull(),
+    visitors: integer("visitors").notNull(),
+    repeaters: integer("repeaters").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.timezone, t.day, t.programId, t.current] })],
 );
 
 // How far insights_card_days goes for a merchant: the local days before `throughDay`, in this time

@@ -25,11 +25,17 @@ export async function pointsDueBy(
     db,
     sql`with h(days) as (values ${horizons}),
         lots as (
-          select c.program_id, h.days, sum(l.remaining)::bigint as points
-          from h cross join point_lots l join cards c on c.id = l.card_id
-          where l.merchant_id = ${merchantId} and l.remaining > 0 and c.status = 'active' ${program}
-            and l.expires_at <= ${at.toISOString()}::timestamptz + make_interval(days => h.days)
-          group by c.program_id, h.days
+          -- The lots due by the last horizon are few next to the cards: each one's card by its key,
+          -- once (offset 0 keeps the lookup per lot; a join would hash every card).
+          select x.program_id, h.days, sum(x.remaining)::bigint as points
+          from h join (
+            select l.expires_at, l.remaining, (select c.program_id from cards c where c.id = l.card_id and c.status = 'active' ${program}) as program_id
+            from point_lots l
+            where l.merchant_id = ${merchantId} and l.remaining > 0 and l.expires_at <= ${at.toISOString()}::timestamptz + make_interval(days => ${Math.max(...horizonsDays)}::int)
+            offset 0
+          ) x on x.expires_at <= ${at.toISOString()}::timestamptz + make_interval(days => h.days)
+          where x.program_id is not null
+          group by x.program_id, h.days
         ),
         idle as (
           select c.program_id, h.days, sum(c.balance)::bigint as points

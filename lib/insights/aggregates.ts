@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../../db/client";
-import { localDay } from "./metrics";
+import { localDay, ranges } from "./metrics";
 
 /*
  * Daily aggregates for the Insights page (insights_card_days): per card and finished local day,
@@ -16,7 +16,13 @@ import { localDay } from "./metrics";
  *   live        today's entries from the ledger, without any reversed one;
  *   correction  minus each entry of a finished day reversed by a reversal after S.
  * The refresh (ensureAggregates: the hourly job, or the day's first read) adds the days that
- * finished since, recounts the card-days whose entries were reversed since, and moves S. The
+ * finished since, recounts the card-days whose entries were reversed since, and moves S.
+ * insights_day_totals holds the stored rows' sums per day, program, location and cashier
+ * (recounted for every day the refresh wrote), for the sums of a range; the per-card rows are
+ * read only for visitors and repeat visitors. The refresh also counts, from the stored rows, the
+ * visitors and repeat visitors of the default ranges (insights_range_counts) and this month's
+ * visitors per joining month (insights_month_visitors); a read takes those, less what the cards
+ * with live or correction rows (few) counted there, plus those cards counted one by one. The
  * same numbers as counting the ledger live, which tests/integration/insights-aggregates.test.ts checks.
  */
 
@@ -75,6 +81,21 @@ export function cardDayRows(a: Aggregates, range: { from: string; to: string }, 
   }
   parts.push(recentRows(a, range, filter));
   return sql.join(parts, sql` union all `);
+}
+
+/** The stored rows' condition for the local days from `from` to `to` (included) before today, on alias `alias`. */
+export function storedRange(a: Aggregates, range: { from: string; to: string }, filter: RowFilter, alias: string): SQL {
+  const d = sql.raw(alias);
+  return sql`${d}.merchant_id = ${a.merchantId} and ${d}.timezone = ${a.timezone} and ${d}.day >= ${range.from}::date and ${d}.day <= ${range.to}::date and ${d}.day < ${a.today}::date ${filterSql(filter, alias)}`;
+}
+
+/**
+ * The stored part of cardDayRows summed per day, program, location and cashier (insights_day_totals):
+ * rows (day, program_id, visits, purchases, revenue, issued, redeemed, expired). Add the live and
+ * correction parts (recentRows) for the range's sums.
+ */
+export function dayTotalRows(a: Aggregates, range: { from: string; to: string }, filter: RowFilter = {}): SQL {
+  return sql`select day, program_id, visits, purchases, revenue, issued, redeemed, expired from insights_day_totals t where ${storedRange(a, range, filter, "t")}`;
 }
 
 /** The live and correction parts of cardDayRows: what the stored rows of the range lack. */
@@ -149,6 +170,66 @@ function insertRows(merchantId: string, tz: string, currency: string, seq: numbe
     order by day`;
 }
 
+/**
+ * Recounts insights_day_totals of the days `days` selects (a query of dates; all the merchant's
+ * days when null) from the stored rows, so both always add up to the same.
+ */
+async function retotal(tx: Executor, merchantId: string, tz: string, days: SQL | null): Promise<void> {
+  const which = days ? sql`and day in (${days})` : sql``;
+  await tx.execute(sql`delete from insights_day_totals where merchant_id = ${merchantId} ${days ? sql`and timezone = ${tz} ${which}` : sql``}`);
+  await tx.execute(sql`
+    insert into insights_day_totals (merchant_id, timezone, day, program_id, location_id, cashier_id, visits, purchases, revenue, issued, redeemed, expired)
+    select ${merchantId}, ${tz}, day, program_id, location_id, cashier_id, sum(visits), sum(purchases), sum(revenue), sum(issued), sum(redeemed), sum(expired)
+    from insights_card_days where merchant_id = ${merchantId} and timezone = ${tz} ${which}
+    group by day, program_id, location_id, cashier_id`);
+}
+
+/**
+ * Recounts insights_month_visitors: the members with a visit on the finished days of `today`'s
+ * month, per program and joining month (a card's first visit day there, from the visit chains).
+ */
+async function recountMonth(tx: Executor, merchantId: string, tz: string, today: string): Promise<void> {
+  const month = today.slice(0, 7);
+  await tx.execute(sql`delete from insights_month_visitors where merchant_id = ${merchantId}`);
+  await tx.execute(sql`
+    insert into insights_month_visitors (merchant_id, timezone, month, program_id, cohort, members)
+    select ${merchantId}, ${tz}, ${month}, c.program_id, to_char(c.created_at at time zone ${tz}, 'YYYY-MM'), count(*)::int
+    from insights_card_days d join cards c on c.id = d.card_id
+    where d.merchant_id = ${merchantId} and d.timezone = ${tz} and d.day >= ${`${month}-01`}::date and d.day < ${today}::date
+      and d.day_visits > 0 and (d.prev_day is null or d.prev_day < ${`${month}-01`}::date)
+    group by c.program_id, 5`);
+}
+
+/**
+ * Visitors and repeat visitors of a range (from `prevFrom`, the range before, to the end of the
+ * current one from `curFrom`) counted row by row from the stored rows' visit chains, grouped by
+ * `cur` (and `by`): a card visited in a range starting on day L on its first visit day there (a
+ * day with visits whose visit day before is before L), and came again if that day had two visits
+ * or, when it had one, if its next visit day is in the range too (a visit day whose previous one
+ * is on or after L with one visit, and the one before that is not). `where` selects the rows of d.
+ */
+export function chainCounts(where: SQL, curFrom: string, prevFrom: string, by: SQL = sql``): SQL {
+  const first = sql`(d.prev_day is null or d.prev_day < d.lo)`;
+  return sql`select d.cur ${by},
+      count(*) filter (where ${first}) as visitors,
+      count(*) filter (where (${first} and d.day_visits >= 2) or (d.prev_day >= d.lo and d.prev_visits = 1 and (d.prev2_day is null or d.prev2_day < d.lo))) as repeaters
+    from (select d.card_id, d.program_id, d.day_visits, d.prev_day, d.prev_visits, d.prev2_day, d.day >= ${curFrom}::date as cur,
+                 case when d.day >= ${curFrom}::date then ${curFrom}::date else ${prevFrom}::date end as lo
+          from insights_card_days d where ${where} and d.day_visits > 0) d
+    group by d.cur ${by}`;
+}
+
+/** The default ranges' counts (insights_range_counts) for `today`, from the stored rows. */
+async function recountRanges(tx: Executor, merchantId: string, tz: string, today: string): Promise<void> {
+  const { current, previous } = ranges({}, today);
+  const where = sql`d.merchant_id = ${merchantId} and d.timezone = ${tz} and d.day >= ${previous.from}::date and d.day < ${today}::date`;
+  await tx.execute(sql`delete from insights_range_counts where merchant_id = ${merchantId}`);
+  await tx.execute(sql`
+    insert into insights_range_counts (merchant_id, timezone, day, program_id, current, visitors, repeaters)
+    select ${merchantId}, ${tz}, ${today}::date, program_id, cur, visitors, repeaters
+    from (${chainCounts(where, current.from, previous.from, sql`, d.program_id`)}) c`);
+}
+
 type State = { timezone: string; currency: string; today: string; stored_tz: string | null; stored_currency: string | null; through: string | null; seq: number | string | null };
 
 async function readState(db: Executor, merchantId: string, at: Date): Promise<State> {
@@ -192,8 +273,10 @@ export async function refreshAggregates(db: Executor, merchantId: string, at: Da
     if (rebuild) {
       await tx.execute(sql`delete from insights_card_days where merchant_id = ${merchantId}`);
       await tx.execute(insert(sql`e.created_at < ${dayStart(today, tz)}`));
-      // Fresh statistics, or the planner takes the table for empty until autovacuum comes by.
+      await retotal(tx, merchantId, tz, null);
+      // Fresh statistics, or the planner takes the tables for empty until autovacuum comes by.
       await tx.execute(sql`analyze insights_card_days`);
+      await tx.execute(sql`analyze insights_day_totals`);
     } else if (s.through! < today) {
       const through = s.through!;
       // Card-days of finished days with an entry reversed since the last refresh (or the day
@@ -221,7 +304,11 @@ export async function refreshAggregates(db: Executor, merchantId: string, at: Da
       // The new and recounted rows' visit chains reach back into the cards' earlier days.
       const recounted = stale.length > 0 ? sql` union select k.card_id from json_to_recordset(${JSON.stringify(stale)}::json) as k(day date, card_id text)` : sql``;
       await tx.execute(rechain(merchantId, tz, sql`${fresh}${recounted}`));
+      const staleDays = stale.length > 0 ? sql` union select k.day from json_to_recordset(${JSON.stringify(stale)}::json) as k(day date, card_id text)` : sql``;
+      await retotal(tx, merchantId, tz, sql`select d::date from generate_series(${through}::date, ${today}::date - 1, interval '1 day') d${staleDays}`);
     }
+    await recountMonth(tx, merchantId, tz, today);
+    await recountRanges(tx, merchantId, tz, today);
     await tx.execute(sql`
       insert into insights_aggregates (merchant_id, timezone, currency, through_day, reversals_seq) values (${merchantId}, ${tz}, ${currency}, ${today}::date, ${seq})
       on conflict (merchant_id) do update set timezone = excluded.timezone, currency = excluded.currency, through_day = excluded.through_day,

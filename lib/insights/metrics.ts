@@ -6,7 +6,7 @@ import { now, type Ctx } from "../context";
 import { pointsDueBy } from "../expiry/forecast";
 import { EntityId } from "../ids";
 import { merchantOf } from "../merchants/verbs";
-import { cardDayRows, ensureAggregates, recentRows, type Aggregates } from "./aggregates";
+import { chainCounts, dayTotalRows, ensureAggregates, recentRows, storedRange, type Aggregates, type RowFilter } from "./aggregates";
 import { pointValues, type PointValue } from "./value";
 
 /*
@@ -117,89 +117,74 @@ const cashbackList = (values: Map<string, PointValue>): SQL => {
 };
 
 /**
- * Both ranges, per card and range, then in total: for a location or cashier (the stored rows'
- * visit chains are the card's, across locations and cashiers).
+ * Both ranges' numbers. The sums (visits, purchases, revenue, points) from the day totals and the
+ * recent rows (aggregates.ts); visitors and repeat visitors from the per-card rows: per card and
+ * range for a location or cashier (the stored rows' visit chains are the card's, across locations
+ * and cashiers), else in one scan without grouping by card (see chainedCounts).
  */
-async function perCard(ctx: Ctx, q: z.infer<typeof InsightsQuery>, a: Aggregates, r: { current: Range; previous: Range }, cashback: SQL): Promise<PeriodRow[]> {
-  return queryRows<PeriodRow>(
-    ctx.db,
-    sql`with per_card as (
-          select x.card_id, x.day >= ${r.current.from}::date as cur, x.program_id in ${cashback} as cashback,
-                 sum(x.visits) as visits, sum(x.purchases) as purchases, sum(x.revenue) as revenue,
-                 sum(x.issued) as issued, sum(x.redeemed) as redeemed, sum(x.expired) as expired
-          from (${cardDayRows(a, { from: r.previous.from, to: r.current.to }, q)}) x
-          group by 1, 2, 3
-        )
-        select cur,
-               count(*) filter (where visits > 0)::int as visitors,
-               count(*) filter (where visits >= 2)::int as repeaters,
-               coalesce(sum(visits), 0)::int as visits,
-               coalesce(sum(purchases), 0)::int as purchases,
-               coalesce(sum(revenue), 0)::bigint as revenue,
-               coalesce(sum(issued) filter (where not cashback), 0)::bigint as issued,
-               coalesce(sum(redeemed) filter (where not cashback), 0)::bigint as redeemed,
-               coalesce(sum(expired) filter (where not cashback), 0)::bigint as expired
-        from per_card group by cur`,
-  );
-}
-
-/**
- * Both ranges in one scan of the stored rows, without grouping by card: a card visited in a
- * range starting on day L on its first visit day there (a day with visits whose visit day before
- * is before L), and came again if that day had two visits or, when it had one, if its next visit
- * day is in the range too (a visit day whose previous one is on or after L with one visit, and
- * the one before that is not). Cards
- * with rows today or reversals since the refresh (few) are counted per card instead.
- */
-async function chained(ctx: Ctx, programId: string | undefined, a: Aggregates, r: { current: Range; previous: Range }, cashback: SQL): Promise<PeriodRow[]> {
-  const m = ctx.merchantId;
+async function periodRows(ctx: Ctx, q: z.infer<typeof InsightsQuery>, a: Aggregates, r: { current: Range; previous: Range }, cashback: SQL): Promise<PeriodRow[]> {
   const curFrom = sql`${r.current.from}::date`;
   const range = { from: r.previous.from, to: r.current.to };
-  const program = programId ? sql`and d.program_id = ${programId}` : sql``;
-  const storedRange = sql`d.merchant_id = ${m} and d.timezone = ${a.timezone} and d.day >= ${range.from}::date and d.day <= ${range.to}::date and d.day < ${a.today}::date ${program}`;
-  const first = sql`(d.prev_day is null or d.prev_day < d.lo)`;
-  // Only asked of visit rows (few are touched): the hashed set of recent cards.
-  const touched = sql`d.card_id in (select card_id from recent)`;
+  const filter = { programId: q.programId, locationId: q.locationId, cashierId: q.cashierId };
+  const counts = q.locationId || q.cashierId ? perCardCounts(a, range, filter, curFrom) : chainedCounts(a, range, q.programId, curFrom, r);
   return queryRows<PeriodRow>(
     ctx.db,
-    sql`with recent as materialized (${recentRows(a, range, { programId })}),
-        stored as (
-          select d.cur,
-                 count(*) filter (where d.day_visits > 0 and ${first} and not ${touched})::int as visitors,
-                 count(*) filter (where d.day_visits > 0 and not ${touched} and
-                   ((${first} and d.day_visits >= 2) or (d.prev_day >= d.lo and d.prev_visits = 1 and (d.prev2_day is null or d.prev2_day < d.lo))))::int as repeaters,
-                 sum(d.visits) as visits, sum(d.purchases) as purchases, sum(d.revenue) as revenue,
-                 sum(d.issued) filter (where not d.cashback) as issued, sum(d.redeemed) filter (where not d.cashback) as redeemed,
-                 sum(d.expired) filter (where not d.cashback) as expired
-          from (select d.*, d.day >= ${curFrom} as cur, case when d.day >= ${curFrom} then ${curFrom} else ${r.previous.from}::date end as lo,
-                       d.program_id in ${cashback} as cashback
-                from insights_card_days d where ${storedRange}) d
-          group by d.cur
-        ), touched as (
-          select cur, count(*) filter (where v > 0)::int as visitors, count(*) filter (where v >= 2)::int as repeaters
-          from (select u.card_id, u.day >= ${curFrom} as cur, sum(u.visits) as v
-                from (select d.card_id, d.day, d.visits from insights_card_days d where d.card_id in (select card_id from recent) and ${storedRange}
-                      union all select card_id, day, visits from recent) u
-                group by 1, 2) p
-          group by cur
-        ), recent_sums as (
+    sql`with recent as materialized (${recentRows(a, range, filter)}),
+        counts as (${counts}),
+        sums as (
           select x.day >= ${curFrom} as cur, sum(x.visits) as visits, sum(x.purchases) as purchases, sum(x.revenue) as revenue,
                  sum(x.issued) filter (where not x.cashback) as issued, sum(x.redeemed) filter (where not x.cashback) as redeemed,
                  sum(x.expired) filter (where not x.cashback) as expired
-          from (select recent.*, recent.program_id in ${cashback} as cashback from recent) x group by 1
+          from (select u.*, u.program_id in ${cashback} as cashback from (
+                  ${dayTotalRows(a, range, filter)}
+                  union all select day, program_id, visits, purchases, revenue, issued, redeemed, expired from recent) u) x
+          group by 1
         )
         select c.cur,
-               (coalesce(s.visitors, 0) + coalesce(t.visitors, 0))::int as visitors,
-               (coalesce(s.repeaters, 0) + coalesce(t.repeaters, 0))::int as repeaters,
-               (coalesce(s.visits, 0) + coalesce(x.visits, 0))::int as visits,
-               (coalesce(s.purchases, 0) + coalesce(x.purchases, 0))::int as purchases,
-               (coalesce(s.revenue, 0) + coalesce(x.revenue, 0))::bigint as revenue,
-               (coalesce(s.issued, 0) + coalesce(x.issued, 0))::bigint as issued,
-               (coalesce(s.redeemed, 0) + coalesce(x.redeemed, 0))::bigint as redeemed,
-               (coalesce(s.expired, 0) + coalesce(x.expired, 0))::bigint as expired
-        from (values (true), (false)) as c(cur)
-          left join stored s on s.cur = c.cur left join touched t on t.cur = c.cur left join recent_sums x on x.cur = c.cur`,
+               coalesce(n.visitors, 0)::int as visitors, coalesce(n.repeaters, 0)::int as repeaters,
+               coalesce(x.visits, 0)::int as visits, coalesce(x.purchases, 0)::int as purchases, coalesce(x.revenue, 0)::bigint as revenue,
+               coalesce(x.issued, 0)::bigint as issued, coalesce(x.redeemed, 0)::bigint as redeemed, coalesce(x.expired, 0)::bigint as expired
+        from (values (true), (false)) as c(cur) left join counts n on n.cur = c.cur left join sums x on x.cur = c.cur`,
   );
+}
+
+/** Visitors and repeat visitors (cur, visitors, repeaters) per card and range: the rows' visits added per card. */
+function perCardCounts(a: Aggregates, range: { from: string; to: string }, filter: RowFilter, curFrom: SQL): SQL {
+  return sql`select cur, count(*) filter (where v > 0) as visitors, count(*) filter (where v >= 2) as repeaters
+    from (select u.card_id, u.day >= ${curFrom} as cur, sum(u.visits) as v
+          from (select d.card_id, d.day, d.visits from insights_card_days d where ${storedRange(a, range, filter, "d")} and d.visits <> 0
+                union all select card_id, day, visits from recent where visits <> 0) u
+          group by 1, 2) p
+    group by cur`;
+}
+
+/**
+ * Visitors and repeat visitors of both ranges without grouping by card (chainCounts in
+ * aggregates.ts): the default ranges from the counts made at the refresh (insights_range_counts),
+ * others in one scan of the stored rows. Cards with rows today or reversals since the refresh (few,
+ * in `recent`) are counted per card instead: taken out of the stored counts, added per card.
+ */
+function chainedCounts(a: Aggregates, range: { from: string; to: string }, programId: string | undefined, curFrom: SQL, r: { current: Range; previous: Range }): SQL {
+  const stored = storedRange(a, range, { programId }, "d");
+  const preset = ranges({}, a.today);
+  const isDefault = r.current.from === preset.current.from && r.current.to === preset.current.to;
+  const touched = sql`d.card_id in (select card_id from recent)`;
+  const storedCounts = isDefault
+    ? sql`select current as cur, visitors, repeaters from insights_range_counts
+          where merchant_id = ${a.merchantId} and timezone = ${a.timezone} and day = ${a.today}::date ${programId ? sql`and program_id = ${programId}` : sql``}
+          union all
+          select cur, -visitors, -repeaters from (${chainCounts(sql`${touched} and ${stored}`, r.current.from, r.previous.from)}) t`
+    : sql`${chainCounts(sql`${stored} and not ${touched}`, r.current.from, r.previous.from)}`;
+  return sql`select cur, sum(visitors) as visitors, sum(repeaters) as repeaters from (
+      ${storedCounts}
+      union all
+      select cur, count(*) filter (where v > 0), count(*) filter (where v >= 2)
+      from (select u.card_id, u.day >= ${curFrom} as cur, sum(u.visits) as v
+            from (select d.card_id, d.day, d.visits from insights_card_days d where d.card_id in (select card_id from recent) and ${stored}
+                  union all select card_id, day, visits from recent) u
+            group by 1, 2) p
+      group by cur
+    ) c group by cur`;
 }
 
 /**
@@ -214,7 +199,7 @@ async function bothPeriods(
   values: Map<string, PointValue>,
 ): Promise<{ current: PeriodMetrics; previous: PeriodMetrics }> {
   const cashback = cashbackList(values);
-  const rows = q.locationId || q.cashierId ? await perCard(ctx, q, a, r, cashback) : await chained(ctx, q.programId, a, r, cashback);
+  const rows = await periodRows(ctx, q, a, r, cashback);
   const metrics = (range: Range, row: PeriodRow | undefined): PeriodMetrics => {
     const n = (k: string) => Number(row?.[k] ?? 0);
     const ratio = (x: number, y: number) => (y > 0 ? x / y : null);
@@ -239,14 +224,34 @@ async function bothPeriods(
   return { current: metrics(r.current, rows.find((x) => isCur(x.cur))), previous: metrics(r.previous, rows.find((x) => !isCur(x.cur))) };
 }
 
-/** Balances held now, valued per program at its cost per point. */
-async function outstanding(ctx: Ctx, programId: string | undefined, values: Map<string, PointValue>, currency: string): Promise<Liability> {
-  const rows = await queryRows<{ program_id: string; balance: number }>(
+type Balance = { program_id: string; balance: number };
+/** The sums in flight, per request context and program: the page's liability and its trend ask at the same moment. */
+const balancesInFlight = new WeakMap<Ctx, Map<string, Promise<Balance[]>>>();
+
+/**
+ * Points held now on active cards, per program (a sum over every card). Two calls with the same
+ * context while the first is still running share its query (the Insights page asks for the money
+ * metrics and the liability trend at once); a call after it has finished reads again.
+ */
+function balancesNow(ctx: Ctx, programId: string | undefined): Promise<Balance[]> {
+  const key = programId ?? "";
+  const running = balancesInFlight.get(ctx) ?? new Map<string, Promise<Balance[]>>();
+  balancesInFlight.set(ctx, running);
+  const pending = running.get(key);
+  if (pending) return pending;
+  const read = queryRows<Balance>(
     ctx.db,
     sql`select c.program_id, coalesce(sum(c.balance), 0)::bigint as balance from cards c
         where c.merchant_id = ${ctx.merchantId} and c.status = 'active' ${programId ? sql`and c.program_id = ${programId}` : sql``}
         group by c.program_id`,
-  );
+  ).finally(() => running.delete(key));
+  running.set(key, read);
+  return read;
+}
+
+/** Balances held now, valued per program at its cost per point. */
+async function outstanding(ctx: Ctx, programId: string | undefined, values: Map<string, PointValue>, currency: string): Promise<Liability> {
+  const rows = await balancesNow(ctx, programId);
   const out: Liability = { points: 0, value: 0, unvaluedPoints: 0, cashback: 0 };
   for (const r of rows) {
     const v = values.get(r.program_id);
@@ -302,13 +307,7 @@ export async function cohortRetention(ctx: Ctx, raw: { programId?: string; month
             and cohort >= ${firstMonth} and month >= ${firstMonth} and month < ${thisMonth}
           group by 1, 2`,
     ),
-    queryRows<{ cohort: string; n: number }>(
-      ctx.db,
-      sql`select to_char(c.created_at at time zone ${tz}, 'YYYY-MM') as cohort, count(*)::int as n
-          from cards c join (${visitedCards(aggregates, `${thisMonth}-01`, today, programId)}) v on v.card_id = c.id
-          where c.merchant_id = ${m} and c.created_at >= ${start} ${cardProgram}
-          group by 1`,
-    ),
+    thisMonthVisitors(ctx, aggregates, thisMonth, firstMonth, start, programId),
   ]);
   const size = new Map(sizes.map((s) => [s.cohort, Number(s.n)]));
   const cell = new Map([...stored.map((c) => [`${c.cohort}|${c.month}`, Number(c.n)] as const), ...live.map((c) => [`${c.cohort}|${thisMonth}`, Number(c.n)] as const)]);
@@ -323,21 +322,42 @@ export async function cohortRetention(ctx: Ctx, raw: { programId?: string; month
 }
 
 /**
- * The cards with a visit from local day `from` to `to` (included), once each: from the stored
- * rows' visit chains (a card's first visit day in the range), and per card for the few with rows
- * today or reversals since the refresh.
+ * This month's cohort cells (joining month from `firstMonth`): the members counted on the month's
+ * finished days at the refresh (insights_month_visitors), less the cards with rows today or
+ * reversals since the refresh (few, in `recent`) counted there, plus those of them with a visit
+ * in the month counted per card.
  */
-function visitedCards(a: Aggregates, from: string, to: string, programId: string | undefined): SQL {
-  const program = programId ? sql`and d.program_id = ${programId}` : sql``;
-  const stored = sql`d.merchant_id = ${a.merchantId} and d.timezone = ${a.timezone} and d.day >= ${from}::date and d.day <= ${to}::date and d.day < ${a.today}::date ${program}`;
-  return sql`with recent as materialized (${recentRows(a, { from, to }, { programId })})
-    select d.card_id from insights_card_days d
-    where ${stored} and d.day_visits > 0 and (d.prev_day is null or d.prev_day < ${from}::date) and not (d.card_id in (select card_id from recent))
-    union all
-    select u.card_id from (
-      select d.card_id, d.visits from insights_card_days d where d.card_id in (select card_id from recent) and ${stored}
-      union all select card_id, visits from recent
-    ) u group by u.card_id having sum(u.visits) > 0`;
+async function thisMonthVisitors(ctx: Ctx, a: Aggregates, thisMonth: string, firstMonth: string, start: SQL, programId: string | undefined): Promise<{ cohort: string; n: number }[]> {
+  const m = ctx.merchantId;
+  const tz = a.timezone;
+  const from = `${thisMonth}-01`;
+  const stored = storedRange(a, { from, to: a.today }, { programId }, "d");
+  const cohortOf = sql`to_char(c.created_at at time zone ${tz}, 'YYYY-MM')`;
+  const cardProgram = programId ? sql`and c.program_id = ${programId}` : sql``;
+  const rows = await queryRows<{ cohort: string; n: number }>(
+    ctx.db,
+    sql`with recent as materialized (${recentRows(a, { from, to: a.today }, { programId })}),
+        touched as (select distinct card_id from recent)
+        select cohort, sum(n)::int as n from (
+          select cohort, members as n from insights_month_visitors
+          where merchant_id = ${m} and timezone = ${tz} and month = ${thisMonth} and cohort >= ${firstMonth} ${programId ? sql`and program_id = ${programId}` : sql``}
+          union all
+          select ${cohortOf}, -count(*) from insights_card_days d join cards c on c.id = d.card_id
+          where d.card_id in (select card_id from touched) and ${stored} and d.day_visits > 0 and (d.prev_day is null or d.prev_day < ${from}::date)
+            and c.created_at >= ${start} ${cardProgram}
+          group by 1
+          union all
+          select ${cohortOf}, count(*) from cards c join (
+            select u.card_id from (
+              select d.card_id, d.visits from insights_card_days d where d.card_id in (select card_id from touched) and ${stored}
+              union all select card_id, visits from recent
+            ) u group by u.card_id having sum(u.visits) > 0
+          ) v on v.card_id = c.id
+          where c.merchant_id = ${m} and c.created_at >= ${start} ${cardProgram}
+          group by 1
+        ) x group by cohort`,
+  );
+  return rows;
 }
 
 /**
@@ -391,11 +411,7 @@ export async function liabilityTrend(ctx: Ctx, raw: { programId?: string; days?:
   const values = await pointValues(ctx.db, m);
   await fillFinishedDays(ctx.db, m, tz, addDays(first, 1), today);
   const [balances, stored, live] = await Promise.all([
-    queryRows<{ program_id: string; balance: number }>(
-      ctx.db,
-      sql`select c.program_id, coalesce(sum(c.balance), 0)::bigint as balance from cards c
-          where c.merchant_id = ${m} and c.status = 'active' ${programId ? sql`and c.program_id = ${programId}` : sql``} group by 1`,
-    ),
+    balancesNow(ctx, programId),
     queryRows<{ program_id: string; day: string; net: number }>(
       ctx.db,
       sql`select program_id, to_char(day, 'YYYY-MM-DD') as day, net from insights_daily_net
@@ -403,7 +419,8 @@ export async function liabilityTrend(ctx: Ctx, raw: { programId?: string; days?:
     ),
     queryRows<{ program_id: string; net: number }>(
       ctx.db,
-      sql`select c.program_id, sum(e.amount)::bigint as net from ledger_entries e join cards c on c.id = e.card_id
+      // Today's entries are few: each card's program by its key (a join would hash every card).
+      sql`select (select c.program_id from cards c where c.id = e.card_id) as program_id, sum(e.amount)::bigint as net from ledger_entries e
           where e.merchant_id = ${m} and e.created_at >= (${today}::date::timestamp at time zone ${tz}) group by 1`,
     ),
   ]);

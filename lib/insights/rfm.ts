@@ -158,9 +158,10 @@ export async function rfmSummary(ctx: Ctx, raw: z.input<typeof RfmQuery>): Promi
                  s.last_visit_at, s.visits, s.monetary, s.r, s.f, s.m, s.grp, s.p_alive, s.expected_90
           from (${sql.join(
             (["at_risk", "cant_lose"] as const).map(
-              // Each group's best down its index (merchant, program, group, monetary), then merged.
+              // Each group's best down its index (merchant, program, group, monetary desc, last visit desc, card),
+              // in its order (the columns are never null: "nulls last" only matches the index), then merged.
               (g) => sql`(select * from insights_member_scores where merchant_id = ${ctx.merchantId} and program_id = ${p} and grp = ${g}
-                          order by monetary desc, last_visit_at desc, card_id limit ${limit}::int)`,
+                          order by monetary desc nulls last, last_visit_at desc nulls last, card_id limit ${limit}::int)`,
             ),
             sql` union all `,
           )}) s join customers cu on cu.id = s.customer_id

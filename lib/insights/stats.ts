@@ -11,7 +11,8 @@ import { fillFinishedMonths, fillFinishedDays, localDay, addDays, addMonths } fr
  * P(alive) and expected visits (insights_member_scores), the churn model of each program
  * (insights_model_fits), the finished months and days the cohort heat map and the liability
  * trend read (insights_cohort_cells, insights_daily_net), and the daily aggregates of the money
- * metrics (insights_card_days, aggregates.ts). The page then reads stored tables and today's ledger.
+ * metrics and this month's cohort cells (insights_card_days, insights_day_totals, insights_range_counts,
+ * insights_month_visitors: aggregates.ts). The page then reads stored tables and today's ledger.
  * The scores are as of the moment the snapshot was made: a visit after it moves them the next day.
  */
 

@@ -1,10 +1,11 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { queryRows } from "@/db/client";
 import { describe, expect, it } from "vitest";
 import { ledgerEntries, type LedgerEntry } from "@/db/schema";
 import { enroll } from "@/lib/cards/enroll";
 import type { Ctx } from "@/lib/context";
 import { expireCard } from "@/lib/expiry/expire";
-import { addDays, cohortRetention, localDay, moneyMetrics, type InsightsQuery, type PeriodMetrics } from "@/lib/insights/metrics";
+import { addDays, cohortRetention, localDay, moneyMetrics, ranges, type InsightsQuery, type PeriodMetrics } from "@/lib/insights/metrics";
 import { earn } from "@/lib/ledger/earn";
 import { reverse } from "@/lib/ledger/reverse";
 import { createLocation } from "@/lib/locations/verbs";
@@ -114,6 +115,83 @@ async function history(seed: number) {
   return { m, ctx, owner, cashier, points, stamps, locations, cards, start, day, rnd };
 }
 
+/**
+ * insights_day_totals (the sums a range reads) against the ledger counted by the book: per finished
+ * local day, program, location and cashier, the counted entries not reversed (every reversal here
+ * made before the refresh that `now` ran).
+ */
+async function totalsEqualTheLedger(db: Ctx["db"], merchantId: string, entries: LedgerEntry[], now: Date, cardProgram: Map<string, string>) {
+  const today = localDay(now, TZ);
+  const reversed = new Set(entries.filter((e) => e.kind === "reverse" && e.reversesEntryId).map((e) => e.reversesEntryId!));
+  const want = new Map<string, number[]>();
+  for (const e of entries) {
+    const day = localDay(e.createdAt, TZ);
+    if (day >= today || reversed.has(e.id) || !["earn", "bonus", "redeem", "expire"].includes(e.kind)) continue;
+    const key = [day, cardProgram.get(e.cardId), e.locationId ?? "", e.actorType === "user" ? (e.actorId ?? "") : ""].join("|");
+    const t = want.get(key) ?? [0, 0, 0, 0, 0, 0];
+    const purchase = (e.details as { purchase?: { amount: number; currency: string } } | null)?.purchase;
+    if (e.kind === "earn") t[0]! += 1;
+    if (e.kind === "earn" && purchase?.currency === "USD") {
+      t[1]! += 1;
+      t[2]! += purchase.amount;
+    }
+    if ((e.kind === "earn" || e.kind === "bonus") && e.amount > 0) t[3]! += e.amount;
+    if (e.kind === "redeem") t[4]! -= e.amount;
+    if (e.kind === "expire") t[5]! -= e.amount;
+    want.set(key, t);
+  }
+  const rows = await queryRows<Record<string, string | number>>(
+    db,
+    sql`select to_char(day, 'YYYY-MM-DD') as day, program_id, location_id, cashier_id, visits, purchases, revenue, issued, redeemed, expired
+        from insights_day_totals where merchant_id = ${merchantId} and timezone = ${TZ}`,
+  );
+  const got = new Map(
+    rows.map((r) => [
+      [r.day, r.program_id, r.location_id, r.cashier_id].join("|"),
+      [r.visits, r.purchases, r.revenue, r.issued, r.redeemed, r.expired].map(Number),
+    ]),
+  );
+  expect(got.size).toBeGreaterThan(0);
+  expect(Object.fromEntries([...got].sort())).toEqual(Object.fromEntries([...want].sort()));
+  // insights_month_visitors: the members with a visit on this month's finished days, per program.
+  const month = today.slice(0, 7);
+  const visited = new Map<string, Set<string>>();
+  for (const e of entries) {
+    const day = localDay(e.createdAt, TZ);
+    if (e.kind !== "earn" || reversed.has(e.id) || !day.startsWith(month) || day >= today) continue;
+    const program = cardProgram.get(e.cardId)!;
+    visited.set(program, (visited.get(program) ?? new Set()).add(e.cardId));
+  }
+  const members = await queryRows<{ program_id: string; n: number }>(
+    db,
+    sql`select program_id, sum(members)::int as n from insights_month_visitors where merchant_id = ${merchantId} and timezone = ${TZ} and month = ${month} group by 1`,
+  );
+  expect(Object.fromEntries(members.map((r) => [r.program_id, Number(r.n)]))).toEqual(Object.fromEntries([...visited].map(([p, cards]) => [p, cards.size])));
+  // insights_range_counts: visitors and repeat visitors of the default ranges' finished days, per program.
+  const { current, previous } = ranges({}, today);
+  const perCard = new Map<string, number>();
+  for (const e of entries) {
+    const day = localDay(e.createdAt, TZ);
+    if (e.kind !== "earn" || reversed.has(e.id) || day < previous.from || day >= today) continue;
+    const key = `${day >= current.from}|${cardProgram.get(e.cardId)}|${e.cardId}`;
+    perCard.set(key, (perCard.get(key) ?? 0) + 1);
+  }
+  const counts = new Map<string, [number, number]>();
+  for (const [key, n] of perCard) {
+    const group = key.split("|").slice(0, 2).join("|");
+    const c = counts.get(group) ?? [0, 0];
+    counts.set(group, [c[0] + 1, c[1] + (n >= 2 ? 1 : 0)]);
+  }
+  const stored = await queryRows<{ current: boolean | string; program_id: string; visitors: number; repeaters: number }>(
+    db,
+    sql`select current, program_id, visitors, repeaters from insights_range_counts where merchant_id = ${merchantId} and timezone = ${TZ} and day = ${today}::date`,
+  );
+  const isTrue = (v: boolean | string) => v === true || v === "t" || v === "true";
+  expect(Object.fromEntries(stored.filter((r) => Number(r.visitors) > 0).map((r) => [`${isTrue(r.current)}|${r.program_id}`, [Number(r.visitors), Number(r.repeaters)]]))).toEqual(
+    Object.fromEntries(counts),
+  );
+}
+
 describe("insights: daily aggregates equal the ledger counted live", () => {
   it("before and after the refresh, with today's rows, a later reversal of an earlier earn, and ranges across the boundary", async () => {
     const h = await history(12);
@@ -156,6 +234,7 @@ describe("insights: daily aggregates equal the ledger counted live", () => {
     const today0 = h.start + 45 * 86_400_000;
     await h.day(today0 - 12 * 3_600_000);
     await check(new Date(today0 + 10 * 3_600_000), "first read");
+    await totalsEqualTheLedger(h.m.db, h.m.merchantId, await all(), new Date(today0 + 10 * 3_600_000), cardProgram);
 
     // Later that day: more visits (live rows), a reversal of an earn three days back and of one of
     // today's (both after the refresh), and a redemption reversed.
@@ -176,5 +255,7 @@ describe("insights: daily aggregates equal the ledger counted live", () => {
     const another = (await all()).find((e) => e.kind === "earn" && localDay(e.createdAt, TZ) === localDay(new Date(today0 - 10 * 86_400_000), TZ) && e.id !== old.id);
     if (another) await reverse(at(h.m.ctx, new Date(later.getTime() - 3_600_000)), { entryId: another.id, reason: "duplicate" });
     await check(later, "two days on");
+    // The refresh of this read recounted the days with reversed entries and added the two new days.
+    await totalsEqualTheLedger(h.m.db, h.m.merchantId, await all(), later, cardProgram);
   });
 });
