@@ -47,9 +47,14 @@ export function storedCopy(message: OutgoingEmail): { html: string; text: string
   return { html, text };
 }
 
+/** Before this moment, what was kept because of an email (the email itself, a buyer's address in a log) is past its retention (EMAIL_RETENTION_DAYS). */
+export function emailRetentionCutoff(at = new Date()): Date {
+  return new Date(at.getTime() - env.EMAIL_RETENTION_DAYS * 24 * 60 * 60 * 1000);
+}
+
 /** Deletes stored emails older than the retention period (EMAIL_RETENTION_DAYS). Run by the outbox sweep. */
 export async function expireStoredEmails(db: Executor, at = new Date()): Promise<number> {
-  const cutoff = new Date(at.getTime() - env.EMAIL_RETENTION_DAYS * 24 * 60 * 60 * 1000);
+  const cutoff = emailRetentionCutoff(at);
   const deleted = await db.delete(emails).where(lt(emails.createdAt, cutoff)).returning({ id: emails.id });
   return deleted.length;
 }

@@ -6,6 +6,7 @@ import { audit } from "../audit/log";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx } from "../context";
 import { decryptSecret, encryptSecret } from "../crypto/secrets";
+import { emailRetentionCutoff } from "../email";
 import { env } from "../env";
 import { AppError, notFound } from "../errors";
 import { EntityId, newId, randomString } from "../ids";
@@ -130,7 +131,7 @@ export async function sendTestEvent(ctx: Ctx, raw: { provider: ConnectorProvider
  * not a list of strangers' addresses. Run by the outbox sweep; returns how many lines it cleared.
  */
 export async function forgetStrangersInLog(db: Executor, at = new Date(), scope: { merchantId?: string } = {}): Promise<number> {
-  const cutoff = new Date(at.getTime() - env.EMAIL_RETENTION_DAYS * 24 * 60 * 60 * 1000);
+  const cutoff = emailRetentionCutoff(at);
   const cleared = await db
     .update(connectorEvents)
     .set({ message: STRANGER_FORGOTTEN })

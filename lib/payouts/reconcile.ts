@@ -29,23 +29,22 @@ export type ReconcileResult = { duplicate: boolean; outcome: "paid" | "returned"
 
 export async function applyProviderEvent(db: Executor, event: ProviderEvent): Promise<ReconcileResult & { merchantId: string | null }> {
   return db.transaction(async (tx) => {
-    const [payout] = event.payoutId ? await tx.select().from(payouts).where(eq(payouts.id, event.payoutId)) : [];
-    const outcome = event.outcome === "ignore" ? "ignored" : !payout ? "unknown_payout" : await settle(tx, payout, event);
+    // The event id first: a redelivery (or one racing this, which waits on the key) finds it and changes nothing.
     const [first] = await tx
       .insert(payoutProviderEvents)
-      .values({ provider: event.provider, eventId: event.eventId, type: event.type, payoutId: payout?.id ?? null, outcome })
+      .values({ provider: event.provider, eventId: event.eventId, type: event.type, outcome: "ignored" })
       .onConflictDoNothing()
-      .returning();
-    // Seen before: undo whatever this delivery did (nothing, since the first one settled it) by rolling back.
-    if (!first) throw new Duplicate();
+      .returning({ eventId: payoutProviderEvents.eventId });
+    if (!first) return { duplicate: true, outcome: "unchanged" as const, merchantId: null };
+    const [payout] = event.payoutId ? await tx.select().from(payouts).where(eq(payouts.id, event.payoutId)) : [];
+    const outcome = event.outcome === "ignore" ? "ignored" : !payout ? "unknown_payout" : await settle(tx, payout, event);
+    await tx
+      .update(payoutProviderEvents)
+      .set({ payoutId: payout?.id ?? null, outcome })
+      .where(and(eq(payoutProviderEvents.provider, event.provider), eq(payoutProviderEvents.eventId, event.eventId)));
     return { duplicate: false, outcome, merchantId: payout?.merchantId ?? null };
-  }).catch((error: unknown) => {
-    if (error instanceof Duplicate) return { duplicate: true, outcome: "unchanged" as const, merchantId: null };
-    throw error;
   });
 }
-
-class Duplicate extends Error {}
 
 async function settle(tx: Executor, payout: Payout, event: ProviderEvent): Promise<ReconcileResult["outcome"]> {
   // A provider's word about a payout it did not make (another provider, another transfer) changes nothing.
