@@ -4,12 +4,14 @@
 // is written by hand from it).
 import fs from "node:fs";
 import path from "node:path";
-import { measure, type Target } from "./support/load";
+import { measure, referenceTarget, type Target } from "./support/load";
 import { summarize } from "./support/profile-summary";
 import { buildOnce, freshDatabase, ROOT, startServer } from "./support/server";
 import { merchantFor, openShop, randomOf } from "./support/setup";
 
 const SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 40);
+/** BENCH_PROFILE_TARGET=reference profiles the bare route instead, to diff against the earn's profile. */
+const TARGET = process.env.BENCH_PROFILE_TARGET === "reference" ? "reference" : "earn";
 
 export async function runProfileBench() {
   buildOnce();
@@ -30,9 +32,10 @@ export async function runProfileBench() {
   try {
     const body = JSON.stringify({ purchase: { amount: 1234, currency: "USD" } });
     const earn: Target = { request: () => ({ path: `/api/v1/cards/${randomOf(shop.cards).id}/earn`, headers: shop.headers, body }) };
-    await measure(server.url, earn, 8, 3);
-    const m = await measure(server.url, earn, 8, SECONDS);
-    console.log(`profiled earn: ${m.rps.toFixed(0)} req/s p99 ${m.p99} ms over ${SECONDS} s (the profile also holds start-up and a 3 s warm-up)`);
+    const target = TARGET === "reference" ? referenceTarget(() => randomOf(shop.cards).id) : earn;
+    await measure(server.url, target, 8, 3);
+    const m = await measure(server.url, target, 8, SECONDS);
+    console.log(`profiled ${TARGET}: ${m.rps.toFixed(0)} req/s p99 ${m.p99} ms, ${m.requests} requests over ${SECONDS} s (the profile also holds start-up and a 3 s warm-up)`);
   } finally {
     await server.stop();
     await db.drop();
@@ -42,7 +45,7 @@ export async function runProfileBench() {
     if (fresh.length) {
       const file = path.join(dir, fresh.sort().at(-1)!);
       console.log(`profile: ${file}`);
-      summarize(file, 40, { afterUrl: /earn_route/, skipSeconds: 4 });
+      summarize(file, 40, { afterUrl: TARGET === "reference" ? /api\/bench\/reference\/route\.js/ : /earn\/route\.js/, skipSeconds: 4 });
       return;
     }
     await new Promise((r) => setTimeout(r, 500));

@@ -2,70 +2,119 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Db, type Executor } from "../../db/client";
 import { EVENTS_CHANNEL } from "../outbox";
 
-/** The cards a batch looks at, at most: one transaction locks them all, so it stays short. */
-export const EXPIRY_BATCH = 2000;
+/** The cards a batch looks at, at most: one transaction locks them all (about half a second in a mass expiry), so it stays short. */
+export const EXPIRY_BATCH = 4000;
 
 /**
- * Closes due lots on up to `limit` cards: lots past their date, and whole balances under an
+ * How many batches run at once, each a transaction on its own connection: one statement runs on
+ * one core in Postgres, so a mass expiry (a fixed expiry date: a million lots due the same night)
+ * uses the database's other cores this way. The batches hold disjoint cards, each locked in id
+ * order, so they never wait for one another.
+ */
+export const EXPIRY_WORKERS = 2;
+
+/**
+ * Where the last batch's scan of dated lots stopped: the next batch of the same run starts after it.
+ * Without it every batch would walk again, from the oldest, over the index entries of the lots
+ * the run has closed so far (they stay in the index until vacuum), so a mass expiry slowed with
+ * every batch.
+ */
+export type ExpiryCursor = { expiresAt: string; cardId: string };
+
+export type ExpiryProgress = { cards: number; points: number; candidates: number; next: ExpiryCursor | null };
+
+/**
+ * Closes due lots on up to `limit` × `workers` cards: lots past their date, and whole balances under an
  * inactivity policy whose deadline passed. Set-based, one transaction per batch: the cards are
  * locked first (in id order, the order every bulk writer uses), then one statement closes their
  * due lots, writes one `expire` entry per card with the lots it closed, moves the cached balance
  * and version, and records `card.balance_changed` in the outbox — what expireCard
- * (lib/expiry/expire.ts) does for one card, for two thousand at a time. A rerun finds nothing
+ * (lib/expiry/expire.ts) does for one card, for thousands at a time. A rerun finds nothing
  * left to close; a card whose lots a redemption consumed meanwhile expires what is still due.
+ * With `workers` above 1 (on a pool only, never inside a caller's transaction) the due cards are
+ * split in id ranges whose batches run side by side.
  *
- * `candidates` is how many cards the batch looked at: 0 means nothing is due any more. Candidates
- * but no card expired means the due ones raced with redemptions: the caller stops, the next run
- * picks up what is left.
+ * `after` is the previous call's `next`, for the same `at`. `candidates` is how many cards were
+ * looked at: 0 means nothing is due any more. Candidates but no card expired means the due ones
+ * raced with redemptions: the caller stops, the next run picks up what is left.
  */
-export async function expireDueCards(db: Executor, at: Date, limit = EXPIRY_BATCH): Promise<{ cards: number; points: number; candidates: number }> {
+export async function expireDueCards(
+  db: Executor,
+  at: Date,
+  { limit = EXPIRY_BATCH, workers = 1, after = null }: { limit?: number; workers?: number; after?: ExpiryCursor | null } = {},
+): Promise<ExpiryProgress> {
+  const { ids, next } = await dueCards(db, at, limit * workers, after);
+  if (ids.length === 0) return { cards: 0, points: 0, candidates: 0, next };
+  const size = Math.ceil(ids.length / workers);
+  const chunks = Array.from({ length: Math.ceil(ids.length / size) }, (_, i) => ids.slice(i * size, (i + 1) * size));
+  const done = await Promise.all(chunks.map((chunk) => expireCards(db, at, chunk)));
+  return { cards: sum(done.map((d) => d.cards)), points: sum(done.map((d) => d.points)), candidates: ids.length, next };
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+/** Up to `limit` cards with something due at `at`, in id order, and where the dated lots' scan stopped. */
+async function dueCards(db: Executor, at: Date, limit: number, after: ExpiryCursor | null): Promise<{ ids: string[]; next: ExpiryCursor | null }> {
   const stamp = at.toISOString();
-  // Dated lots through point_lots_open_expires_idx (open lots only, by expiry): the oldest due
-  // first, and the scan stops at `limit` lots, however many million lots are open or closed.
-  // Inactivity: per program with that policy, its cards with a balance whose deadline passed.
-  const due = await queryRows<{ card_id: string }>(
+  // Dated lots through point_lots_open_expires_idx (open lots only, by expiry and card): the oldest
+  // due first, from where the previous batch stopped, and the scan stops at `limit` lots, however
+  // many million lots are open or closed.
+  const dated = await queryRows<{ card_id: string; expires_at: string }>(
     db,
     sql`
-    select card_id from (
-      (select l.card_id from point_lots l join cards c on c.id = l.card_id
-       where l.remaining > 0 and l.expires_at <= ${stamp}::timestamptz and c.status = 'active'
-       order by l.expires_at limit ${limit}::int)
-      union
-      (select c.id from programs p cross join lateral (
-         select c.id from cards c
-         where c.program_id = p.id and c.balance > 0 and c.status = 'active'
-           and c.last_activity_at <= ${stamp}::timestamptz - make_interval(days => (p.expiry->>'days')::int)
-           -- What expiry closes is lots: a balance without open lots (data from before lots) is not
-           -- picked again and again.
-           and exists (select 1 from point_lots ol where ol.card_id = c.id and ol.remaining > 0)
-         limit ${limit}::int) c
-       where p.expiry->>'kind' = 'inactivity'
-       limit ${limit}::int)
-    ) due order by card_id limit ${limit}::int`,
+    select l.card_id, l.expires_at::text as expires_at from point_lots l join cards c on c.id = l.card_id
+    where l.remaining > 0 and l.expires_at <= ${stamp}::timestamptz and c.status = 'active'
+      ${after ? sql`and (l.expires_at, l.card_id) > (${after.expiresAt}::timestamptz, ${after.cardId})` : sql``}
+    order by l.expires_at, l.card_id limit ${limit}::int`,
   );
-  if (due.length === 0) return { cards: 0, points: 0, candidates: 0 };
-  const ids = due.map((d) => d.card_id);
+  const last = dated.at(-1);
+  const next = last ? { expiresAt: last.expires_at, cardId: last.card_id } : after;
+  const ids = new Set(dated.map((d) => d.card_id));
+  if (ids.size < limit) {
+    // Inactivity: per program with that policy, its cards with a balance whose deadline passed.
+    const idle = await queryRows<{ id: string }>(
+      db,
+      sql`
+      select c.id from programs p cross join lateral (
+        select c.id from cards c
+        where c.program_id = p.id and c.balance > 0 and c.status = 'active'
+          and c.last_activity_at <= ${stamp}::timestamptz - make_interval(days => (p.expiry->>'days')::int)
+          -- What expiry closes is lots: a balance without open lots (data from before lots) is not
+          -- picked again and again.
+          and exists (select 1 from point_lots ol where ol.card_id = c.id and ol.remaining > 0)
+        limit ${limit - ids.size}::int) c
+      where p.expiry->>'kind' = 'inactivity'
+      limit ${limit - ids.size}::int`,
+    );
+    for (const r of idle) ids.add(r.id);
+  }
+  return { ids: [...ids].sort(), next };
+}
+
+/** One batch: expires what is due on `ids` (in id order) in one transaction. */
+async function expireCards(db: Executor, at: Date, ids: string[]): Promise<{ cards: number; points: number }> {
+  const stamp = at.toISOString();
   const run = async (tx: Executor) => {
     // Locked first, in a statement of its own: the next statement's snapshot is taken after
     // every earn or redemption that held one of these cards has committed, so the lots it reads are current.
     const locked = await queryRows<{ id: string }>(
       tx,
-      sql`select id from cards where id in ${ids} and status = 'active' order by id for update`,
+      sql`select id from cards where id = any(${sql.param(ids)}::text[]) and status = 'active' order by id for update`,
     );
     if (locked.length === 0) return { cards: 0, points: 0 };
     const [done] = await queryRows<{ cards: number; points: number }>(
       tx,
       sql`
       with due as (
-        select l.id, l.card_id, l.remaining, l.expires_at
+        select l.ctid as row, l.id, l.card_id, l.remaining, l.expires_at
         from point_lots l join cards c on c.id = l.card_id join programs p on p.id = c.program_id
-        where l.card_id in ${locked.map((r) => r.id)} and l.remaining > 0
+        where l.card_id = any(${sql.param(locked.map((r) => r.id))}::text[]) and l.remaining > 0
           and ((l.expires_at is not null and l.expires_at <= ${stamp}::timestamptz)
                or (p.expiry->>'kind' = 'inactivity'
                    and c.last_activity_at + make_interval(days => (p.expiry->>'days')::int) <= ${stamp}::timestamptz))
       ),
       closed as (
-        update point_lots l set remaining = 0 from due d where l.id = d.id returning l.id
+        update point_lots l set remaining = 0 from due d where l.ctid = d.row returning l.id
       ),
       per_card as (
         select d.card_id, sum(d.remaining)::int as total,
@@ -108,6 +157,5 @@ export async function expireDueCards(db: Executor, at: Date, limit = EXPIRY_BATC
     return { cards: Number(done!.cards), points: Number(done!.points) };
   };
   // On a caller's transaction this is a savepoint; otherwise a transaction of its own.
-  const result = await (db as Db).transaction((tx) => run(tx));
-  return { ...result, candidates: due.length };
+  return (db as Db).transaction((tx) => run(tx));
 }

@@ -10,6 +10,7 @@ const resend = await vi.hoisted(async () => {
 import { cards, customers, emails, expiryReminders, ledgerEntries, outboxEvents } from "@/db/schema";
 import { adjust } from "@/lib/ledger/adjust";
 import { earn } from "@/lib/ledger/earn";
+import { expireDueCards, type ExpiryCursor } from "@/lib/expiry/due";
 import { expiryReminders as expiryRemindersFn } from "@/jobs/expiry-reminders";
 import { pointsExpiry } from "@/jobs/points-expiry";
 import { makeCard, makeMerchant, makeProgram, makeReward } from "../support/fixtures";
@@ -70,6 +71,62 @@ describe("points expiry across many cards", () => {
     }
     const [still] = await m.db.select().from(cards).where(eq(cards.id, kept.id));
     expect(still!.balance).toBe(120);
+  });
+});
+
+describe("points expiry in parallel batches", () => {
+  it("expires every due card exactly once across small side-by-side batches that resume where the last one stopped", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m, { expiry: { kind: "rolling", days: 30 } });
+    const at = (daysAgo: number) => ({ ...m.ctx, now: () => new Date(Date.now() - daysAgo * DAY) });
+    const due = await Promise.all(Array.from({ length: 9 }, () => makeCard(m, program.id)));
+    // Six lots expire at the same instant (one batch cannot hold them all: the scan must resume
+    // between cards of equal expiry), three at earlier ones.
+    const sameInstant = new Date(Date.now() - 40 * DAY);
+    for (const [i, card] of due.entries()) {
+      await earn(i < 6 ? { ...m.ctx, now: () => sameInstant } : at(41 + i), { cardId: card.id, points: 100 + i });
+    }
+    // Two due lots and one that is not: one entry closing both due lots, the fresh one kept.
+    const twice = await makeCard(m, program.id);
+    await earn(at(50), { cardId: twice.id, points: 7 });
+    await earn(at(35), { cardId: twice.id, points: 8 });
+    await earn(at(5), { cardId: twice.id, points: 9 });
+    // A closed card's due lot is not the job's to close, and must not stall the scan.
+    const closed = await makeCard(m, program.id);
+    await earn(at(45), { cardId: closed.id, points: 50 });
+    await m.db.update(cards).set({ status: "closed" }).where(eq(cards.id, closed.id));
+
+    // Batches of two cards, two at a time (the job's workers), each call starting after the last.
+    let after: ExpiryCursor | null = null;
+    let calls = 0;
+    for (;;) {
+      const result = await expireDueCards(m.db, new Date(), { limit: 2, workers: 2, after });
+      calls++;
+      if (result.next) expect(after === null || result.next.expiresAt >= after.expiresAt).toBe(true);
+      after = result.next;
+      if (result.candidates === 0 || result.cards === 0) break;
+    }
+    expect(calls).toBeGreaterThan(3);
+
+    const expiredOf = async (cardId: string) =>
+      m.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.cardId, cardId), eq(ledgerEntries.kind, "expire")));
+    for (const [i, card] of due.entries()) {
+      expect((await expiredOf(card.id)).map((e) => e.amount)).toEqual([-(100 + i)]);
+      const [row] = await m.db.select().from(cards).where(eq(cards.id, card.id));
+      expect(row!.balance).toBe(0);
+    }
+    const [both] = await expiredOf(twice.id);
+    expect(both!.amount).toBe(-15);
+    expect((both!.details as { lots: { amount: number }[] }).lots.map((l) => l.amount)).toEqual([7, 8]);
+    const [kept] = await m.db.select().from(cards).where(eq(cards.id, twice.id));
+    expect(kept!.balance).toBe(9);
+    expect(await expiredOf(closed.id)).toEqual([]);
+
+    // A fresh run from the start finds nothing more to close on these cards.
+    await expireDueCards(m.db, new Date(), { workers: 2 });
+    expect(await expiredOf(twice.id)).toHaveLength(1);
+    const events = await m.db.select().from(outboxEvents).where(eq(outboxEvents.merchantId, m.merchantId));
+    expect(events.filter((e) => e.type === "card.balance_changed" && e.payload.kind === "expire")).toHaveLength(10);
   });
 });
 
