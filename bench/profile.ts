@@ -45,7 +45,7 @@ export async function runProfileBench() {
     if (fresh.length) {
       const file = path.join(dir, fresh.sort().at(-1)!);
       console.log(`profile: ${file}`);
-      summarize(file, 40, { afterUrl: TARGET === "reference" ? /api\/bench\/reference\/route\.js/ : /earn\/route\.js/, skipSeconds: 4 });
+      summarize(file, 40, { afterUrl: TARGET === "reference" ? /build_templates_app-route/ : /earn\/route\.js/, skipSeconds: 4 });
       return;
     }
     await new Promise((r) => setTimeout(r, 500));

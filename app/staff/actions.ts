@@ -49,12 +49,9 @@ export const earnAction = memberAction("staff.earn", { input: EarnAtCounter, per
   await calmLimit("scan", ctx.actor.id);
   const { body } = await withTransaction(ctx, (tx) =>
     onceForKey<EarnResult>(tx, `scanner:${input.idempotencyKey}`, requestHash(["earn", input]), async () => {
-      const card = await scannedCard(tx, input.cardId);
-      const result = await earn(tx, {
-        cardId: input.cardId,
-        ...(input.stamps !== undefined ? { stamps: input.stamps } : { purchase: { amount: input.purchaseAmount!, currency: input.currency ?? card.currency } }),
-        locationId: input.locationId,
-      });
+      // The scanner sends the currency the amount was typed in; only without one is the card read first for its program's.
+      const purchase = input.purchaseAmount === undefined ? null : { amount: input.purchaseAmount, currency: input.currency ?? (await scannedCard(tx, input.cardId)).currency };
+      const result = await earn(tx, { cardId: input.cardId, ...(purchase ? { purchase } : { stamps: input.stamps }), locationId: input.locationId });
       return { status: 200, body: { amount: result.entry.amount, card: await scannedCard(tx, input.cardId), vouchersUnlocked: result.vouchers.map((v) => v.title) } };
     }),
   );

@@ -25,6 +25,11 @@ describe("staff scanner", () => {
     expect(found).toMatchObject({ ok: true, data: { kind: "card", card: { cardId: card.id, balance: 0 } } });
     const r = await earnAction({ cardId: card.id, idempotencyKey: crypto.randomUUID(), purchaseAmount: 1250 });
     expect(r).toMatchObject({ ok: true, data: { amount: 12, card: { balance: 12 } } });
+    // As the scanner sends it: with the currency the amount was typed in, checked against the program's.
+    const typed = await earnAction({ cardId: card.id, idempotencyKey: crypto.randomUUID(), purchaseAmount: 800, currency: found.ok ? found.data.card.currency : "USD" });
+    expect(typed).toMatchObject({ ok: true, data: { amount: 8, card: { balance: 20 } } });
+    const other = found.ok && found.data.card.currency === "EUR" ? "USD" : "EUR";
+    expect(await earnAction({ cardId: card.id, idempotencyKey: crypto.randomUUID(), purchaseAmount: 800, currency: other })).toMatchObject({ ok: false, code: "invalid" });
   });
 
   it("an offline action replayed with the same key is counted once", async () => {

@@ -25,12 +25,12 @@ export async function POST(request: Request): Promise<Response> {
     const found = await lookupCode(ctx, { code: input.code });
     // earnAction
     await enforceRateLimit("scan", ctx.actor.id, BENCH_LIMIT);
+    // The scanner sends the currency of the card it looked up with the amount (app/staff/scanner.tsx).
     const cardId = found.card.cardId;
-    const earnInput = { cardId, idempotencyKey: input.key, purchaseAmount: input.amount };
+    const earnInput = { cardId, idempotencyKey: input.key, purchaseAmount: input.amount, currency: found.card.currency };
     const { body } = await withTransaction(ctx, (tx) =>
       onceForKey(tx, `scanner:${input.key}`, requestHash(["earn", earnInput]), async () => {
-        const card = await scannedCard(tx, cardId);
-        const result = await earn(tx, { cardId, purchase: { amount: input.amount, currency: card.currency } });
+        const result = await earn(tx, { cardId, purchase: { amount: input.amount, currency: earnInput.currency } });
         return { status: 200, body: { amount: result.entry.amount, card: await scannedCard(tx, cardId), vouchersUnlocked: result.vouchers.map((v) => v.title) } };
       }),
     );
