@@ -31,7 +31,11 @@ export const ledgerEntries = pgTable(
   },
   (t) => [
     uniqueIndex("ledger_entries_seq_uq").on(t.seq),
-    index("ledger_entries_card_seq_idx").on(t.cardId, t.seq),
+    // A card's entries in order (history), and with kind, time and amount in the key the earn's sums
+    // over the card's entries (the tier window, a daily cap) are read from the index alone: through
+    // (card_id, seq) each entry was a visit to its own heap page, ten or more random reads per earn
+    // once the ledger no longer fits in memory.
+    index("ledger_entries_card_seq_idx").on(t.cardId, t.seq, t.kind, t.createdAt, t.amount),
     index("ledger_entries_merchant_created_idx").on(t.merchantId, t.createdAt),
     // Partial: almost no entry reverses another, and a full index took one (null) entry per write.
     uniqueIndex("ledger_entries_reverses_uq").on(t.reversesEntryId).where(sql`${t.reversesEntryId} is not null`),
