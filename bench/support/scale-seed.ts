@@ -63,12 +63,17 @@ export async function seedScale(url: string, seed: ScaleSeed, log: (s: string) =
     const a = `(10 + g % 41)`;
     await step("cards", () =>
       sql.unsafe(
-        `insert into cards (id, merchant_id, program_id, customer_id, balance, lifetime_earned, public_token, wallet_auth_token, referral_code,
+        `insert into cards (id, merchant_id, program_id, customer_id, balance, lifetime_earned, tier, public_token, wallet_auth_token, referral_code,
                             last_activity_at, created_at, updated_at)
-         select ${id("crd_scale", "g")}, $1, $2, ${id("cus_scale", "g")}, ${a}, 70 + ${a},
+         select ${id("crd_scale", "g")}, $1, $2, ${id("cus_scale", "g")}, ${a}, 70 + ${a}, t.name,
                 md5('pt' || g), md5('wa' || g), 'S' || upper(to_hex(g)),
                 ${t0Sql} + 297 * interval '1 day', ${t0Sql}, now()
-         from generate_series(1, $3::int) g`,
+         from generate_series(1, $3::int) g
+         -- The tier enrolment gives (the level from 0 points; lib/cards/enroll.ts), which the history
+         -- keeps: at most 120 points in any window. Without it every card's first earn in the bench
+         -- also moved its tier (an update, an event and an audit row more than an everyday earn).
+         left join lateral (select l->>'name' as name from programs p, jsonb_array_elements(p.tiers->'levels') l
+                            where p.id = $2 and (l->>'threshold')::int = 0 limit 1) t on true`,
         [m, p, n],
       ),
     );
