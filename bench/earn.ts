@@ -50,7 +50,7 @@ async function runEarn(database: "postgres" | "pglite") {
     const result = {
       bench: pgliteDir ? "earn-pglite" : "earn",
       at: new Date().toISOString(),
-      note: "Measured on a shared 2-core machine under heavy load from other work (see machine.loadAverageAtStart): absolute req/s are not comparable between runs; the ratio against the reference measured interleaved in the same run is what counts. Medians over rounds.",
+      note: "Measured on a 2-core machine (machine.loadAverageAtStart says how busy it was): absolute req/s are not comparable between runs; the ratio against the reference measured interleaved in the same run is what counts. Medians over rounds.",
       setup: { cards: CARDS, database, roundSeconds: ROUND_SECONDS, rounds: ROUNDS, order: "reference, earn, reference, earn, …", build: "next build, next start (production)" },
       machine: machine(),
       levels: results,

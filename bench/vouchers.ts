@@ -42,7 +42,7 @@ export async function runVouchersBench() {
     const result = {
       bench: "vouchers",
       at: new Date().toISOString(),
-      note: "Measured on a shared 2-core machine under heavy load from other work: the ratio against the reference measured interleaved in the same run is what counts. Medians over rounds. Rate limits off (RATE_LIMIT_DISABLED=1): the voucher limit is 30 a minute per key.",
+      note: "Measured on a 2-core machine (machine.loadAverageAtStart says how busy it was): the ratio against the reference measured interleaved in the same run is what counts. Medians over rounds. Rate limits off (RATE_LIMIT_DISABLED=1): the voucher limit is 30 a minute per key.",
       setup: { cards: CARDS, vouchers: VOUCHERS, redeemedBy: "code", database: "postgres", roundSeconds: ROUND_SECONDS, rounds: ROUNDS, vouchersRanOut: exhausted },
       machine: machine(),
       levels,
