@@ -23,6 +23,7 @@ import { machine, measure, median, ROUND_SECONDS, ROUNDS, type Measure, type Tar
 import { buildOnce, freshDatabase, percentile, ROOT, startServer, writeResult } from "./support/server";
 import { merchantFor, openShop, randomOf } from "./support/setup";
 import { checkScaleSeed, scaleCardId, seedScale } from "./support/scale-seed";
+import { postgresSettings, steadyState } from "./support/postgres-state";
 
 const CARDS = Number(process.env.BENCH_SCALE_CARDS ?? 1_000_000);
 const SMALL_CARDS = 1000;
@@ -268,53 +269,13 @@ export async function explainPaths(url: string, merchantId: string, cardId: stri
   return out;
 }
 
-/**
- * A server that has been running: the seed's writes checkpointed (not flushed during the
- * measurements), the tables and indexes an earn and the expiry touch read into memory (pg_prewarm:
- * indexes and cards into shared_buffers, the two big heaps into the OS cache). Without it every earn
- * on a random one of a million cards read cold pages the seed had pushed out, which measures a
- * restart, not the size of the data.
- */
-async function steadyState(url: string) {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  const t = performance.now();
-  try {
-    await sql`checkpoint`;
-    await sql`create extension if not exists pg_prewarm`;
-    const rels = await sql<{ name: string; heap: boolean }[]>`
-      select c.relname as name, c.relkind = 'r' as heap from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = 'public' and c.relkind in ('r', 'i')
-        and (c.relname in ('cards', 'ledger_entries', 'point_lots', 'outbox_events')
-             or c.oid in (select indexrelid from pg_index where indrelid in ('cards'::regclass, 'ledger_entries'::regclass, 'point_lots'::regclass)))`;
-    for (const r of rels) {
-      const mode = r.heap && r.name !== "cards" ? "read" : "buffer";
-      await sql`select pg_prewarm(${r.name}::regclass, ${mode})`;
-    }
-    return { seconds: Math.round((performance.now() - t) / 100) / 10, relations: rels.map((r) => `${r.name} (${r.heap && r.name !== "cards" ? "OS cache" : "shared_buffers"})`) };
-  } finally {
-    await sql.end();
-  }
-}
-
-/** The server settings that decide how much of 10M entries stays in memory and how often checkpoints come. */
-async function postgresSettings(url: string): Promise<Record<string, string>> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    const names = ["server_version", "shared_buffers", "max_wal_size", "checkpoint_timeout", "wal_compression", "effective_cache_size", "work_mem"];
-    const rows = await sql<{ name: string; value: string }[]>`select name, current_setting(name) as value from pg_settings where name in ${sql(names)}`;
-    return Object.fromEntries(rows.map((r) => [r.name, r.value]));
-  } finally {
-    await sql.end();
-  }
-}
-
 async function expiryRun(url: string, merchantId: string) {
   process.env.DATABASE_URL = url;
   process.env.DATABASE_POOL_MAX = "4";
   const { env } = await import("../lib/env");
   Object.assign(env, { DATABASE_URL: url, DATABASE_POOL_MAX: 4 });
   const { closeDb, dbReady, sql } = await import("../db/client");
-  const { EXPIRY_WORKERS, expireDueCards } = await import("../lib/expiry/due");
+  const { expireDueCards, expireDueFor } = await import("../lib/expiry/due");
   const { expireCard } = await import("../lib/expiry/expire");
   const { systemActor } = await import("../lib/context");
   const db = await dbReady();
@@ -343,22 +304,9 @@ async function expiryRun(url: string, merchantId: string) {
 
     // The job's batches over every other open lot, as its steps run them (jobs/points-expiry.ts).
     const t2 = performance.now();
-    let batches = 0;
-    const total = { cards: 0, points: 0 };
-    let complete = true;
-    let after: Awaited<ReturnType<typeof expireDueCards>>["next"] = null;
-    for (;;) {
-      if (performance.now() - t2 > EXPIRY_CAP_SECONDS * 1000) {
-        complete = false;
-        break;
-      }
-      const r = await expireDueCards(db, at, { workers: EXPIRY_WORKERS, after });
-      after = r.next;
-      if (r.candidates === 0 || r.cards === 0) break;
-      batches++;
-      total.cards += r.cards;
-      total.points += r.points;
-    }
+    const total = await expireDueFor(db, at, { seconds: EXPIRY_CAP_SECONDS });
+    const complete = !total.more;
+    const batches = total.batches;
     const seconds = (performance.now() - t2) / 1000;
     const setCardsPerSecond = Math.round(total.cards / seconds);
     const perCardPerSecond = Math.round(sample / perCardSeconds);

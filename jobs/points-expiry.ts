@@ -1,6 +1,6 @@
-import { dbReady, getDbHandle } from "../db/client";
+import { dbReady } from "../db/client";
 import { afterCommit } from "../lib/events/after-commit";
-import { EXPIRY_WORKERS, expireDueCards, type ExpiryCursor } from "../lib/expiry/due";
+import { expireDueFor, type ExpiryCursor, type ExpiryRun } from "../lib/expiry/due";
 import { inngest } from "../lib/events/inngest";
 import { beat } from "../lib/events/heartbeat";
 import { describeJob } from "./job";
@@ -9,9 +9,6 @@ import { describeJob } from "./job";
 const STEP_SECONDS = 20;
 /** Steps per run, at most (Inngest allows 1,000 per run); whatever is left waits for the next hour. */
 const MAX_STEPS = 200;
-
-/** What a step did, and where the next one starts. */
-type StepProgress = { cards: number; points: number; more: boolean; next: ExpiryCursor | null };
 
 /**
  * Hourly: closes lots past their expiry as `expire` entries, set-based in batches of cards
@@ -28,22 +25,8 @@ export const pointsExpiry = inngest.createFunction(
     let after: ExpiryCursor | null = null;
     for (let i = 0; i < MAX_STEPS; i++) {
       const from: ExpiryCursor | null = after;
-      const batch = await step.run(`expire-batch-${i}`, async (): Promise<StepProgress> => {
-        const db = await dbReady();
-        // The embedded database has one connection: its batches would only queue behind each other.
-        const workers = getDbHandle().kind === "postgres" ? EXPIRY_WORKERS : 1;
-        const started = Date.now();
-        const done: StepProgress = { cards: 0, points: 0, more: true, next: from };
-        while (Date.now() - started < STEP_SECONDS * 1000) {
-          const result = await expireDueCards(db, at, { workers, after: done.next });
-          done.cards += result.cards;
-          done.points += result.points;
-          done.next = result.next;
-          if (result.candidates === 0 || result.cards === 0) {
-            done.more = false;
-            break;
-          }
-        }
+      const batch: ExpiryRun = await step.run(`expire-batch-${i}`, async () => {
+        const done = await expireDueFor(await dbReady(), at, { seconds: STEP_SECONDS, after: from });
         afterCommit();
         return done;
       });

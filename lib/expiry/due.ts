@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type Db, type Executor } from "../../db/client";
+import { getDbHandle, queryRows, type Db, type Executor } from "../../db/client";
 import { EVENTS_CHANNEL } from "../outbox";
 
 /** The cards a batch looks at, at most: one transaction locks them all (about half a second in a mass expiry), so it stays short. */
@@ -52,6 +52,33 @@ export async function expireDueCards(
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+/** What `expireDueFor` did, and whether anything is still due. */
+export type ExpiryRun = { cards: number; points: number; batches: number; more: boolean; next: ExpiryCursor | null };
+
+/**
+ * Batches of `expireDueCards` for up to `seconds`, each resuming where the last stopped (from
+ * `after`): what one step of the hourly job runs. On Postgres the batches go EXPIRY_WORKERS at a
+ * time; the embedded database has one connection, where they would only queue behind each other.
+ * `more` is false once nothing is due (or the due cards raced with redemptions: the next run).
+ */
+export async function expireDueFor(db: Db, at: Date, { seconds, after = null }: { seconds: number; after?: ExpiryCursor | null }): Promise<ExpiryRun> {
+  const workers = getDbHandle().kind === "postgres" ? EXPIRY_WORKERS : 1;
+  const started = Date.now();
+  const run: ExpiryRun = { cards: 0, points: 0, batches: 0, more: true, next: after };
+  while (Date.now() - started < seconds * 1000) {
+    const result = await expireDueCards(db, at, { workers, after: run.next });
+    run.next = result.next;
+    if (result.candidates === 0 || result.cards === 0) {
+      run.more = false;
+      break;
+    }
+    run.cards += result.cards;
+    run.points += result.points;
+    run.batches++;
+  }
+  return run;
+}
 
 /** Up to `limit` cards with something due at `at`, in id order, and where the dated lots' scan stopped. */
 async function dueCards(db: Executor, at: Date, limit: number, after: ExpiryCursor | null): Promise<{ ids: string[]; next: ExpiryCursor | null }> {
