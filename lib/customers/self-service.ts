@@ -1,7 +1,7 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "../../db/client";
-import { cards, customers, merchants, programs, type Card, type Customer } from "../../db/schema";
+import { cards, customers, merchants, programs, type Customer } from "../../db/schema";
 import { audit } from "../audit/log";
 import { cardLinks } from "../cards/links";
 import { withTransaction, type Ctx } from "../context";
@@ -12,6 +12,7 @@ import { SafeText } from "../input";
 import { recordEvents } from "../outbox";
 import { enforceRateLimit } from "../rate-limit";
 import { eraseCustomer, exportCustomer, type CustomerExport } from "./gdpr";
+import { CardToken, holderOf } from "./holder";
 import { eraseUrl, verifyCustomerLink, type LinkPurpose } from "./links";
 
 /*
@@ -19,21 +20,6 @@ import { eraseUrl, verifyCustomerLink, type LinkPurpose } from "./links";
  * without an account: the card's public token (card page) or a signed link (email) is the proof.
  * Each verb acts as the customer (`actor: customer`), so the GDPR verbs check it is their own data.
  */
-
-const CardToken = z.string().regex(/^[A-Za-z0-9]{16,64}$/, "a card token");
-
-type Holder = { card: Card; customer: Customer; ctx: Ctx };
-
-/** The open card behind a card page token, its holder and a context acting as them; not_found for a closed card or erased holder. */
-async function holderOf(db: Executor, token: string): Promise<Holder> {
-  const [row] = await db
-    .select({ card: cards, customer: customers })
-    .from(cards)
-    .innerJoin(customers, eq(customers.id, cards.customerId))
-    .where(and(eq(cards.publicToken, CardToken.parse(token)), isNull(customers.erasedAt)));
-  if (!row || row.card.status !== "active") throw new AppError("not_found", "This card no longer exists.");
-  return { ...row, ctx: { db, merchantId: row.card.merchantId, actor: { type: "customer", id: row.customer.id }, source: "card_page" } };
-}
 
 /** What the card page's "Your details" form sends. An empty birthday removes it. */
 export const OwnDetailsInput = z

@@ -1,10 +1,10 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "../../db/client";
-import { cards, customers, payoutAccounts, payouts, payoutSettings, type Card, type Customer, type PayoutAccount } from "../../db/schema";
+import { payoutAccounts, payouts, payoutSettings, type PayoutAccount } from "../../db/schema";
 import { audit } from "../audit/log";
 import { appUrl } from "../env";
-import { AppError } from "../errors";
+import { CardToken, holderOf, type Holder } from "../customers/holder";
 import { stripeClient } from "./providers/stripe";
 
 /*
@@ -12,22 +12,6 @@ import { stripeClient } from "./providers/stripe";
  * as for the card page's other forms): where they take cashback (a Stripe Express account they
  * link, a PayPal email they type) and the list of their own payouts.
  */
-
-const CardToken = z.string().regex(/^[A-Za-z0-9]{16,64}$/, "a card token");
-
-type Holder = { card: Card; customer: Customer };
-
-async function holderOf(db: Executor, token: string): Promise<Holder> {
-  const [row] = await db
-    .select({ card: cards, customer: customers })
-    .from(cards)
-    .innerJoin(customers, eq(customers.id, cards.customerId))
-    .where(and(eq(cards.publicToken, CardToken.parse(token)), isNull(customers.erasedAt)));
-  if (!row || row.card.status !== "active") throw new AppError("not_found", "This card no longer exists.");
-  return row;
-}
-
-const customerActor = (customerId: string) => ({ type: "customer" as const, id: customerId });
 
 async function upsertAccount(db: Executor, holder: Holder, set: Partial<Pick<PayoutAccount, "stripeAccountId" | "stripeReady" | "paypalEmail">>): Promise<PayoutAccount> {
   const at = new Date();
@@ -92,7 +76,7 @@ export async function setOwnPaypalEmail(db: Executor, raw: z.input<typeof OwnPay
   return db.transaction(async (tx) => {
     const holder = await holderOf(tx, input.token);
     const account = await upsertAccount(tx, holder, { paypalEmail: input.email || null });
-    await audit(tx, holder.card.merchantId, customerActor(holder.customer.id), "payouts.paypal_email_set", { type: "customer", id: holder.customer.id }, { removed: !input.email });
+    await audit(tx, holder.card.merchantId, holder.ctx.actor, "payouts.paypal_email_set", { type: "customer", id: holder.customer.id }, { removed: !input.email });
     return { merchantId: holder.card.merchantId, paypalEmail: account.paypalEmail };
   });
 }
@@ -119,7 +103,7 @@ export async function startStripeOnboarding(db: Executor, { token }: { token: st
     );
     accountId = account.id;
     await upsertAccount(db, holder, { stripeAccountId: accountId, stripeReady: false });
-    await audit(db, holder.card.merchantId, customerActor(holder.customer.id), "payouts.stripe_linked", { type: "customer", id: holder.customer.id });
+    await audit(db, holder.card.merchantId, holder.ctx.actor, "payouts.stripe_linked", { type: "customer", id: holder.customer.id });
   }
   const link = await stripe.accountLinks.create({
     account: accountId,
