@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
-import { groupCpuSeconds, ROOT } from "./server";
+import { groupCpuSeconds, ROOT, stopGroup } from "./server";
 
 /** Requests sent to each backend, and those that failed (a backend down or cut off; not a client that left). */
 export type BalancerStats = { forwarded: number[]; failed: number };
@@ -90,14 +90,7 @@ export async function startBalancerProcess(port: number, backends: string[]): Pr
     url,
     cpuSeconds: () => groupCpuSeconds(child.pid!),
     stats: async () => (await (await fetch(`${url}/__balancer/stats`)).json()) as BalancerStats,
-    stop: async () => {
-      try {
-        process.kill(-child.pid!, "SIGTERM");
-      } catch {
-        /* gone */
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    },
+    stop: () => stopGroup(child.pid!),
   };
 }
 

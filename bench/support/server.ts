@@ -80,6 +80,16 @@ export function groupCpuSeconds(pgid: number): number {
   return total;
 }
 
+/** Stops a detached child's whole process group (SIGTERM), then gives it `graceMs` to go. */
+export async function stopGroup(pid: number, graceMs = 200): Promise<void> {
+  try {
+    process.kill(-pid, "SIGTERM");
+  } catch {
+    /* gone */
+  }
+  await new Promise((r) => setTimeout(r, graceMs));
+}
+
 /** `next start` on the benchmark build, waiting until it answers. */
 export async function startServer(opts: { port: number; databaseUrl: string; env?: Record<string, string>; nodeArgs?: string[] }): Promise<Server> {
   const port = benchPort(opts.port);
@@ -129,14 +139,7 @@ export async function startServer(opts: { port: number; databaseUrl: string; env
     pid: child.pid!,
     output: () => output,
     cpuSeconds: () => groupCpuSeconds(child.pid!),
-    stop: async () => {
-      try {
-        process.kill(-child.pid!, "SIGTERM");
-      } catch {
-        /* gone */
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    },
+    stop: () => stopGroup(child.pid!, 500),
   };
 }
 

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { startUpstashFake } from "../../tests/support/upstash-fake";
-import { groupCpuSeconds, ROOT } from "./server";
+import { groupCpuSeconds, ROOT, stopGroup } from "./server";
 
 export type UpstashProcess = { url: string; token: string; cpuSeconds: () => number; stop: () => Promise<void> };
 
@@ -34,14 +34,7 @@ export async function startUpstashProcess(): Promise<UpstashProcess> {
   return {
     ...ready,
     cpuSeconds: () => groupCpuSeconds(child.pid!),
-    stop: async () => {
-      try {
-        process.kill(-child.pid!, "SIGTERM");
-      } catch {
-        /* gone */
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    },
+    stop: () => stopGroup(child.pid!),
   };
 }
 
