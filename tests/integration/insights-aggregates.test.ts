@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { describe, expect, it } from "vitest";
-import { ledgerEntries, type LedgerEntry } from "@/db/schema";
+import { cards, ledgerEntries, type LedgerEntry } from "@/db/schema";
 import { enroll } from "@/lib/cards/enroll";
 import type { Ctx } from "@/lib/context";
 import { expireCard } from "@/lib/expiry/expire";
@@ -195,7 +195,13 @@ async function totalsEqualTheLedger(db: Ctx["db"], merchantId: string, entries: 
 describe("insights: daily aggregates equal the ledger counted live", () => {
   it("before and after the refresh, with today's rows, a later reversal of an earlier earn, and ranges across the boundary", async () => {
     const h = await history(12);
-    const all = async () => h.m.db.select().from(ledgerEntries).where(eq(ledgerEntries.merchantId, h.m.merchantId));
+    // In ledger order: the entries picked below must not depend on the plan the database chose.
+    const all = async () => h.m.db.select().from(ledgerEntries).where(eq(ledgerEntries.merchantId, h.m.merchantId)).orderBy(ledgerEntries.seq);
+    // An earn of that day whose points the card still holds (one whose points were spent cannot be reversed).
+    const reversibleEarn = async (day: string, except?: string) => {
+      const balances = new Map((await h.m.db.select({ id: cards.id, balance: cards.balance }).from(cards).where(eq(cards.merchantId, h.m.merchantId))).map((c) => [c.id, c.balance]));
+      return (await all()).find((e) => e.kind === "earn" && e.id !== except && localDay(e.createdAt, TZ) === day && (balances.get(e.cardId) ?? 0) >= e.amount);
+    };
     const cardProgram = new Map(h.cards.map((c) => [c.id, c.programId]));
     const check = async (now: Date, label: string) => {
       const entries = await all();
@@ -238,8 +244,7 @@ describe("insights: daily aggregates equal the ledger counted live", () => {
 
     // Later that day: more visits (live rows), a reversal of an earn three days back and of one of
     // today's (both after the refresh), and a redemption reversed.
-    const entries = await all();
-    const old = entries.find((e) => e.kind === "earn" && localDay(e.createdAt, TZ) === localDay(new Date(today0 - 3 * 86_400_000), TZ))!;
+    const old = (await reversibleEarn(localDay(new Date(today0 - 3 * 86_400_000), TZ)))!;
     const t1 = new Date(today0 + 11 * 3_600_000);
     await earn({ ...at(h.m.ctx, t1), actor: h.cashier, source: "scanner" }, { cardId: old.cardId, purchase: { amount: 999, currency: "USD" }, locationId: h.locations[0]!.id });
     await reverse(at(h.m.ctx, new Date(t1.getTime() + 60_000)), { entryId: old.id, reason: "wrong card" });
@@ -252,7 +257,7 @@ describe("insights: daily aggregates equal the ledger counted live", () => {
     // Two days on: the refresh stores the finished days, recounts the reversed card-days, moves its mark.
     await h.day(today0 + 86_400_000);
     const later = new Date(today0 + 2 * 86_400_000 + 14 * 3_600_000);
-    const another = (await all()).find((e) => e.kind === "earn" && localDay(e.createdAt, TZ) === localDay(new Date(today0 - 10 * 86_400_000), TZ) && e.id !== old.id);
+    const another = await reversibleEarn(localDay(new Date(today0 - 10 * 86_400_000), TZ), old.id);
     if (another) await reverse(at(h.m.ctx, new Date(later.getTime() - 3_600_000)), { entryId: another.id, reason: "duplicate" });
     await check(later, "two days on");
     // The refresh of this read recounted the days with reversed entries and added the two new days.
