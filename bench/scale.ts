@@ -101,11 +101,13 @@ function planQueries(m: string, cardId: string, email: string, at: Date) {
                    (select coalesce(sum(amount), 0)::int from ledger_entries where card_id = '${cardId}' and kind in ('earn', 'bonus') and created_at > '${yearAgo}'::timestamptz) as earned_in_window`,
     },
     {
-      name: "redeem: consume the oldest open lots (lib/ledger/core.ts lotChange, debit)",
+      name: "redeem: take the oldest open lots, deleting those it empties (lib/ledger/core.ts lotChanges, debit)",
       write: true,
-      sql: `update point_lots as lot set remaining = greatest(0, ordered.running - 5)
-            from (select id, remaining, sum(remaining) over (order by created_at, id) as running from point_lots where card_id = '${cardId}' and remaining > 0) as ordered
-            where lot.id = ordered.id and ordered.running - ordered.remaining < 5`,
+      sql: `with lots_emptied as (delete from point_lots as lot using (select id, running from (select id, remaining, sum(remaining) over (order by created_at, id) as running from point_lots where card_id = '${cardId}') as o where running - remaining < 5) as t
+                                  where lot.id = t.id and t.running <= 5),
+            lots as (update point_lots as lot set remaining = t.running - 5 from (select id, running from (select id, remaining, sum(remaining) over (order by created_at, id) as running from point_lots where card_id = '${cardId}') as o where running - remaining < 5) as t
+                     where lot.id = t.id and t.running > 5)
+            select 1`,
     },
     {
       name: "card page / QR scan: the card by id (lib/cards/read.ts getCard, the QR carries the card id)",
@@ -187,7 +189,7 @@ function planQueries(m: string, cardId: string, email: string, at: Date) {
       write: false,
       sql: `select card_id, merchant_id from (
               select distinct l.card_id, l.merchant_id from point_lots l join cards c on c.id = l.card_id
-              where l.remaining > 0 and l.expires_at <= '${later}'::timestamptz and c.status = 'active'
+              where l.expires_at <= '${later}'::timestamptz and c.status = 'active'
               union
               select c.id, c.merchant_id from cards c join programs p on p.id = c.program_id
               where p.expiry->>'kind' = 'inactivity' and c.balance > 0 and c.status = 'active'
@@ -198,7 +200,7 @@ function planQueries(m: string, cardId: string, email: string, at: Date) {
       name: "expiry reminders: lots expiring in the next 14 days (lib/expiry/reminders.ts, the lot scan)",
       write: false,
       sql: `select l.card_id, l.expires_at, l.remaining from point_lots l join cards c on c.id = l.card_id
-            where l.remaining > 0 and c.status = 'active' and l.expires_at > '${now}'::timestamptz and l.expires_at <= '${now}'::timestamptz + interval '14 days'`,
+            where c.status = 'active' and l.expires_at > '${now}'::timestamptz and l.expires_at <= '${now}'::timestamptz + interval '14 days'`,
     },
   ];
 }
@@ -206,14 +208,14 @@ function planQueries(m: string, cardId: string, email: string, at: Date) {
 function dueSql(at: string) {
   return `select card_id from (
       (select l.card_id from point_lots l join cards c on c.id = l.card_id
-       where l.remaining > 0 and l.expires_at <= '${at}'::timestamptz and c.status = 'active'
+       where l.expires_at <= '${at}'::timestamptz and c.status = 'active'
        order by l.expires_at limit 2000)
       union
       (select c.id from programs p cross join lateral (
          select c.id from cards c
          where c.program_id = p.id and c.balance > 0 and c.status = 'active'
            and c.last_activity_at <= '${at}'::timestamptz - make_interval(days => (p.expiry->>'days')::int)
-           and exists (select 1 from point_lots ol where ol.card_id = c.id and ol.remaining > 0)
+           and exists (select 1 from point_lots ol where ol.card_id = c.id)
          limit 2000) c
        where p.expiry->>'kind' = 'inactivity'
        limit 2000)
@@ -426,7 +428,7 @@ export async function runScaleBench() {
     const expiry = await expiryRun(large.url, largeMerchant.merchantId);
     console.log(`expiry: ${expiry.allDue.cards} cards in ${expiry.allDue.seconds} s (${expiry.allDue.cardsPerSecond}/s) vs per card ${expiry.reference.cardsPerSecond}/s`);
     const after = await checkScaleSeed(large.url, largeMerchant.merchantId);
-    const leftOpen = await scalar(large.url, `select count(*)::int as n from point_lots where remaining > 0 and merchant_id = '${largeMerchant.merchantId}'`);
+    const leftOpen = await scalar(large.url, `select count(*)::int as n from point_lots where merchant_id = '${largeMerchant.merchantId}'`);
 
     const result = {
       bench: "scale",

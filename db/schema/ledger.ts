@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { belongsTo, createdAt, id, ts } from "./_common";
 import { cards } from "./cards";
 import { merchantOwned, merchants } from "./merchants";
@@ -44,7 +44,11 @@ export const ledgerEntries = pgTable(
   ],
 );
 
-// Each earn opens a lot; spending consumes the oldest open lots; expiry closes what is left.
+// Each earn opens a lot; spending consumes the oldest open lots; expiry closes what is left. A row
+// is an open lot: the statement that takes a lot's last point deletes it (the `expire` entry lists
+// the lots it closed). Closed lots were never read again, yet on a card with a year of history most
+// of its rows were closed ones, and every close wrote a new row version with two index entries (a
+// `remaining` in an index predicate rules out a heap-only update); a delete writes neither.
 export const pointLots = pgTable(
   "point_lots",
   {
@@ -57,15 +61,12 @@ export const pointLots = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    // A card's lots, oldest first: what a redemption consumes and the expiry closes.
     index("point_lots_card_idx").on(t.cardId, t.createdAt),
-    // A card's open lots, oldest first: what a redemption consumes and the expiry closes. Every
-    // read of a card's lots wants only the open ones; through the index above it visits each closed
-    // lot's row too (seven of eight, on a card with some history). The full index stays for the
-    // cascade from cards.
-    index("point_lots_open_card_idx").on(t.cardId, t.createdAt).where(sql`${t.remaining} > 0`),
-    // Open lots by expiry, for the expiry job and its reminders: closed lots (most of them, over
-    // the years) are not in it, so the due scan never walks past them.
-    index("point_lots_open_expires_idx").on(t.expiresAt, t.cardId).where(sql`${t.remaining} > 0`),
+    // Lots by expiry, for the expiry job and its reminders (lots that never expire are left out).
+    // No index mentions `remaining`, so a redemption that takes part of a lot is a heap-only update.
+    index("point_lots_expires_idx").on(t.expiresAt, t.cardId).where(sql`${t.expiresAt} is not null`),
+    check("point_lots_open", sql`${t.remaining} > 0`),
   ],
 );
 

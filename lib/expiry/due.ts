@@ -83,14 +83,14 @@ export async function expireDueFor(db: Db, at: Date, { seconds, after = null }: 
 /** Up to `limit` cards with something due at `at`, in id order, and where the dated lots' scan stopped. */
 async function dueCards(db: Executor, at: Date, limit: number, after: ExpiryCursor | null): Promise<{ ids: string[]; next: ExpiryCursor | null }> {
   const stamp = at.toISOString();
-  // Dated lots through point_lots_open_expires_idx (open lots only, by expiry and card): the oldest
-  // due first, from where the previous batch stopped, and the scan stops at `limit` lots, however
-  // many million lots are open or closed.
+  // Dated lots through point_lots_expires_idx (by expiry and card; a closed lot is deleted, so it is
+  // never walked past): the oldest due first, from where the previous batch stopped, and the scan
+  // stops at `limit` lots, however many million are open.
   const dated = await queryRows<{ card_id: string; expires_at: string }>(
     db,
     sql`
     select l.card_id, l.expires_at::text as expires_at from point_lots l join cards c on c.id = l.card_id
-    where l.remaining > 0 and l.expires_at <= ${stamp}::timestamptz and c.status = 'active'
+    where l.expires_at <= ${stamp}::timestamptz and c.status = 'active'
       ${after ? sql`and (l.expires_at, l.card_id) > (${after.expiresAt}::timestamptz, ${after.cardId})` : sql``}
     order by l.expires_at, l.card_id limit ${limit}::int`,
   );
@@ -108,7 +108,7 @@ async function dueCards(db: Executor, at: Date, limit: number, after: ExpiryCurs
           and c.last_activity_at <= ${stamp}::timestamptz - make_interval(days => (p.expiry->>'days')::int)
           -- What expiry closes is lots: a balance without open lots (data from before lots) is not
           -- picked again and again.
-          and exists (select 1 from point_lots ol where ol.card_id = c.id and ol.remaining > 0)
+          and exists (select 1 from point_lots ol where ol.card_id = c.id)
         limit ${limit - ids.size}::int) c
       where p.expiry->>'kind' = 'inactivity'
       limit ${limit - ids.size}::int`,
@@ -135,13 +135,13 @@ async function expireCards(db: Executor, at: Date, ids: string[]): Promise<{ car
       with due as (
         select l.ctid as row, l.id, l.card_id, l.remaining, l.expires_at
         from point_lots l join cards c on c.id = l.card_id join programs p on p.id = c.program_id
-        where l.card_id = any(${sql.param(locked.map((r) => r.id))}::text[]) and l.remaining > 0
+        where l.card_id = any(${sql.param(locked.map((r) => r.id))}::text[])
           and ((l.expires_at is not null and l.expires_at <= ${stamp}::timestamptz)
                or (p.expiry->>'kind' = 'inactivity'
                    and c.last_activity_at + make_interval(days => (p.expiry->>'days')::int) <= ${stamp}::timestamptz))
       ),
       closed as (
-        update point_lots l set remaining = 0 from due d where l.ctid = d.row returning l.id
+        delete from point_lots l using due d where l.ctid = d.row returning l.id
       ),
       per_card as (
         select d.card_id, sum(d.remaining)::int as total,

@@ -1,4 +1,4 @@
-import { and, eq, gt } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { pointLots, type Card, type LedgerEntry } from "../../db/schema";
 import { now, withTransaction, type Ctx } from "../context";
 import { appendEntry, lockCardWithProgram } from "../ledger/core";
@@ -12,14 +12,11 @@ export async function expireCard(ctx: Ctx, cardId: string): Promise<{ entry: Led
   return withTransaction(ctx, async (tx) => {
     const { card, program } = await lockCardWithProgram(tx, cardId);
     const at = now(ctx);
-    const open = await tx.db
-      .select()
-      .from(pointLots)
-      .where(and(eq(pointLots.cardId, card.id), gt(pointLots.remaining, 0)));
+    const open = await tx.db.select().from(pointLots).where(eq(pointLots.cardId, card.id));
     const due = open.filter((lot) => isLotExpired(program.expiry, lot, card.lastActivityAt, at));
     const total = due.reduce((sum, lot) => sum + lot.remaining, 0);
     if (total === 0) return null;
-    for (const lot of due) await tx.db.update(pointLots).set({ remaining: 0 }).where(eq(pointLots.id, lot.id));
+    await tx.db.delete(pointLots).where(inArray(pointLots.id, due.map((lot) => lot.id)));
     return appendEntry(tx, card, program, {
       kind: "expire",
       amount: -total,

@@ -31,7 +31,7 @@ export async function pointsDueBy(
           from h join (
             select l.expires_at, l.remaining, (select c.program_id from cards c where c.id = l.card_id and c.status = 'active' ${program}) as program_id
             from point_lots l
-            where l.merchant_id = ${merchantId} and l.remaining > 0 and l.expires_at <= ${at.toISOString()}::timestamptz + make_interval(days => ${Math.max(...horizonsDays)}::int)
+            where l.merchant_id = ${merchantId} and l.expires_at <= ${at.toISOString()}::timestamptz + make_interval(days => ${Math.max(...horizonsDays)}::int)
             offset 0
           ) x on x.expires_at <= ${at.toISOString()}::timestamptz + make_interval(days => h.days)
           where x.program_id is not null

@@ -36,7 +36,7 @@ export async function sendExpiryReminders(db: Executor, at: Date): Promise<{ cla
     lots as (
       select c.id as card_id, c.merchant_id, c.program_id, w.reminder_days, w.timezone, l.expires_at, l.remaining as amount
       from point_lots l join cards c on c.id = l.card_id join windows w on w.id = c.program_id
-      where l.remaining > 0 and c.status = 'active' and l.expires_at > ${at.toISOString()}::timestamptz
+      where c.status = 'active' and l.expires_at > ${at.toISOString()}::timestamptz
         and l.expires_at <= ${at.toISOString()}::timestamptz + make_interval(days => w.max_days)
       union all
       select c.id, c.merchant_id, c.program_id, w.reminder_days, w.timezone,

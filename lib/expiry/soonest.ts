@@ -26,7 +26,7 @@ export async function soonestExpiry(
     sql`
     with open as (
       select expires_at, remaining, to_char(expires_at at time zone ${merchant.timezone}, 'YYYY-MM-DD') as day
-      from point_lots where card_id = ${card.id} and remaining > 0 and expires_at > ${now.toISOString()}::timestamptz
+      from point_lots where card_id = ${card.id} and expires_at > ${now.toISOString()}::timestamptz
     ), first as (select day from open order by expires_at limit 1)
     select min(expires_at) as at, sum(remaining)::int as points from open where day = (select day from first)`,
   );
@@ -67,7 +67,7 @@ export async function soonestExpiries(
       sql`
       with open as (
         select card_id, expires_at, remaining, to_char(expires_at at time zone ${timezone}, 'YYYY-MM-DD') as day
-        from point_lots where card_id in (${ids}) and remaining > 0 and expires_at > ${now.toISOString()}::timestamptz
+        from point_lots where card_id in (${ids}) and expires_at > ${now.toISOString()}::timestamptz
       ), first as (select distinct on (card_id) card_id, day from open order by card_id, expires_at)
       select o.card_id, min(o.expires_at) as at, sum(o.remaining)::int as points
       from open o join first f on f.card_id = o.card_id and f.day = o.day

@@ -159,7 +159,7 @@ export async function reservePayouts(ctx: Ctx, input: ReservePayoutsInput): Prom
         returning id, card_id, amount, balance_after
       ),
       closed_lots as (
-        update point_lots l set remaining = 0 from opened o where l.card_id = o.card_id and l.remaining > 0 returning l.id
+        delete from point_lots l using opened o where l.card_id = o.card_id returning l.id
       ),
       moved as (
         update cards c set balance = 0, version = c.version + 1, updated_at = ${at}::timestamptz

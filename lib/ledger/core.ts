@@ -129,7 +129,7 @@ export async function appendEntry(
               ${input.details ? JSON.stringify(input.details) : null}::jsonb, ${atSql})
       returning seq
     ),
-    lots as (${lotChange(ctx, card, program, entryId, input, at)}),
+    ${lotChanges(ctx, card, program, entryId, input, at)},
     card as (
       update ${cards} set
         balance = ${balanceAfter}::int,
@@ -185,27 +185,29 @@ export async function appendEntry(
 }
 
 /**
- * The lot side of an entry, as a CTE body: a new lot for a credit; for a debit, the oldest open lots
- * reduced in one update (each lot's running total says how much of the debit is still uncovered when
- * it is reached — the card row is locked, and lots always sum to the balance that was checked).
- * Expiry closes its own lots beforehand.
+ * The lot side of an entry, as CTEs: a new lot for a credit; for a debit, the oldest open lots
+ * taken in order (each lot's running total says how much of the debit is still uncovered when it
+ * is reached — the card row is locked, and lots always sum to the balance that was checked): the
+ * lots it empties are deleted, the one it takes part of keeps the rest. Expiry closes its own lots
+ * beforehand. A credit that only pays back a negative balance opens no lot.
  */
-function lotChange(ctx: TxCtx, card: Card, program: Program, entryId: string, input: EntryInput, at: Date): SQL {
+function lotChanges(ctx: TxCtx, card: Card, program: Program, entryId: string, input: EntryInput, at: Date): SQL {
   if (input.amount > 0) {
     const expiresAt = lotExpiry(program.expiry, at);
     const remaining = card.balance < 0 ? Math.max(0, card.balance + input.amount) : input.amount;
-    return sql`insert into ${pointLots} (id, merchant_id, card_id, entry_id, amount, remaining, expires_at, created_at)
+    if (remaining === 0) return sql`lots as (select 1)`;
+    return sql`lots as (insert into ${pointLots} (id, merchant_id, card_id, entry_id, amount, remaining, expires_at, created_at)
       values (${newId("lot")}, ${ctx.merchantId}, ${card.id}, ${entryId}, ${input.amount}::int, ${remaining}::int,
-              ${expiresAt ? expiresAt.toISOString() : null}::timestamptz, ${at.toISOString()}::timestamptz)`;
+              ${expiresAt ? expiresAt.toISOString() : null}::timestamptz, ${at.toISOString()}::timestamptz))`;
   }
   if (input.amount < 0 && input.kind !== "expire") {
-    return sql`update ${pointLots} as lot
-      set remaining = greatest(0, ordered.running - ${-input.amount}::int)
-      from (
+    const debit = sql`${-input.amount}::int`;
+    const taken = sql`(select id, running from (
         select id, remaining, sum(remaining) over (order by created_at, id) as running
-        from ${pointLots} where card_id = ${card.id} and remaining > 0
-      ) as ordered
-      where lot.id = ordered.id and ordered.running - ordered.remaining < ${-input.amount}::int`;
+        from ${pointLots} where card_id = ${card.id}
+      ) as ordered where running - remaining < ${debit})`;
+    return sql`lots_emptied as (delete from ${pointLots} as lot using ${taken} as t where lot.id = t.id and t.running <= ${debit}),
+    lots as (update ${pointLots} as lot set remaining = t.running - ${debit} from ${taken} as t where lot.id = t.id and t.running > ${debit})`;
   }
-  return sql`select 1`;
+  return sql`lots as (select 1)`;
 }

@@ -1,10 +1,11 @@
 import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { ledgerEntries, pointLots } from "@/db/schema";
+import { ledgerEntries, pointLots, programs } from "@/db/schema";
 import type { Ctx } from "@/lib/context";
 import { adjust } from "@/lib/ledger/adjust";
 import { earn } from "@/lib/ledger/earn";
 import { expireCard } from "@/lib/expiry/expire";
+import { refundPoints } from "@/lib/ledger/refund";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { makeCard, makeMerchant, makeProgram, makeReward, type TestMerchant } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/invariants";
@@ -35,14 +36,18 @@ describe("expiry by lots", () => {
     const first = await expireCard(on(m, 31), card.id);
     expect(first!.entry).toMatchObject({ kind: "expire", amount: -40, balanceAfter: 80 });
     expect(first!.entry.details).toMatchObject({ lots: [{ amount: 40 }] });
-    expect((await lots(m, card.id)).map((l) => l.remaining)).toEqual([0, 50, 30]);
+    // The emptied lot is gone; the others keep what is left of them.
+    expect((await lots(m, card.id)).map((l) => [l.amount, l.remaining])).toEqual([
+      [50, 50],
+      [30, 30],
+    ]);
     await expectLedgerConsistent(m.db, { cardId: card.id });
 
     // Running the job again the same day changes nothing.
     expect(await expireCard(on(m, 31), card.id)).toBeNull();
 
     expect((await expireCard(on(m, 45), card.id))!.card.balance).toBe(30);
-    expect((await lots(m, card.id)).map((l) => l.remaining)).toEqual([0, 0, 30]);
+    expect((await lots(m, card.id)).map((l) => [l.amount, l.remaining])).toEqual([[30, 30]]);
     // Two lots due at once close in one entry.
     await earn(on(m, 46), { cardId: card.id, points: 5 });
     const last = await expireCard(on(m, 200), card.id);
@@ -59,7 +64,8 @@ describe("expiry by lots", () => {
     await earn(on(m, 0), { cardId: card.id, points: 60 });
     await earn(on(m, 20), { cardId: card.id, points: 60 });
     await redeemReward(on(m, 25), { cardId: card.id, rewardId: reward.id });
-    expect((await lots(m, card.id)).map((l) => l.remaining)).toEqual([0, 50]);
+    // The first lot was emptied (and deleted), the second gave 10 of its 60.
+    expect((await lots(m, card.id)).map((l) => [l.amount, l.remaining])).toEqual([[60, 50]]);
     expect(await expireCard(on(m, 31), card.id)).toBeNull();
     expect((await expireCard(on(m, 51), card.id))!.entry.amount).toBe(-50);
     await expectLedgerConsistent(m.db, { cardId: card.id });
@@ -94,6 +100,32 @@ describe("expiry by lots", () => {
     expect(closed!.card.balance).toBe(5);
     expect((await expireCard(at("2125-12-31T00:00:00Z"), card.id))!.card.balance).toBe(0);
     await expectLedgerConsistent(m.db, { cardId: card.id });
+  });
+
+  it("a lot row is an open lot: a credit that only pays back a negative balance opens none, and the database refuses an empty one", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m, { expiry: { kind: "rolling", days: 30 } });
+    await m.db.update(programs).set({ refundsMayGoNegative: true }).where(eq(programs.id, program.id));
+    const card = await makeCard(m, program.id);
+    const purchase = await earn(on(m, 0), { cardId: card.id, points: 50 });
+    await adjust(on(m, 1), { cardId: card.id, amount: -50, reason: "spent" });
+    expect(await lots(m, card.id)).toEqual([]);
+    await refundPoints(on(m, 2), { cardId: card.id, entryId: purchase.entry.id, points: 30 });
+    // Balance −30: a 30-point earn only brings it back to 0 and opens no lot; the next 25 open one.
+    expect((await earn(on(m, 3), { cardId: card.id, points: 30 })).card.balance).toBe(0);
+    expect(await lots(m, card.id)).toEqual([]);
+    await earn(on(m, 4), { cardId: card.id, points: 25 });
+    expect((await lots(m, card.id)).map((l) => [l.amount, l.remaining])).toEqual([[25, 25]]);
+    await expectLedgerConsistent(m.db, { cardId: card.id });
+
+    const refused = await m.db
+      .insert(pointLots)
+      .values({ id: "lot_emptytest", merchantId: m.merchantId, cardId: card.id, entryId: purchase.entry.id, amount: 10, remaining: 0 })
+      .then(
+        () => null,
+        (error: Error & { cause?: Error }) => error.cause?.message ?? error.message,
+      );
+    expect(refused).toMatch(/point_lots_open/);
   });
 
   it("never: nothing expires, however long", async () => {
