@@ -44,11 +44,16 @@ export async function expireDueCards(
   { limit = EXPIRY_BATCH, workers = 1, after = null }: { limit?: number; workers?: number; after?: ExpiryCursor | null } = {},
 ): Promise<ExpiryProgress> {
   const { ids, next } = await dueCards(db, at, limit * workers, after);
-  if (ids.length === 0) return { cards: 0, points: 0, candidates: 0, next };
+  return { ...(await expireInChunks(db, at, ids, workers)), candidates: ids.length, next };
+}
+
+/** Expires what is due on `ids`, split in `workers` batches side by side (disjoint id ranges). */
+async function expireInChunks(db: Executor, at: Date, ids: string[], workers: number): Promise<{ cards: number; points: number }> {
+  if (ids.length === 0) return { cards: 0, points: 0 };
   const size = Math.ceil(ids.length / workers);
   const chunks = Array.from({ length: Math.ceil(ids.length / size) }, (_, i) => ids.slice(i * size, (i + 1) * size));
   const done = await Promise.all(chunks.map((chunk) => expireCards(db, at, chunk)));
-  return { cards: sum(done.map((d) => d.cards)), points: sum(done.map((d) => d.points)), candidates: ids.length, next };
+  return { cards: sum(done.map((d) => d.cards)), points: sum(done.map((d) => d.points)) };
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -61,15 +66,27 @@ export type ExpiryRun = { cards: number; points: number; batches: number; more: 
  * `after`): what one step of the hourly job runs. On Postgres the batches go EXPIRY_WORKERS at a
  * time; the embedded database has one connection, where they would only queue behind each other.
  * `more` is false once nothing is due (or the due cards raced with redemptions: the next run).
+ *
+ * The due scan for the next batches runs while the current ones expire (it reads, they write, and
+ * it starts after the lots they hold: a card in both is locked by the later batch only once the
+ * earlier one has committed, which then finds just what is still open). In a mass expiry the scan
+ * was a fifth of the time with one core idle.
  */
 export async function expireDueFor(db: Db, at: Date, { seconds, after = null }: { seconds: number; after?: ExpiryCursor | null }): Promise<ExpiryRun> {
-  const workers = getDbHandle().kind === "postgres" ? EXPIRY_WORKERS : 1;
+  const postgres = getDbHandle().kind === "postgres";
+  const workers = postgres ? EXPIRY_WORKERS : 1;
   const started = Date.now();
   const run: ExpiryRun = { cards: 0, points: 0, batches: 0, more: true, next: after };
+  const scan = (from: ExpiryCursor | null) => dueCards(db, at, EXPIRY_BATCH * workers, from);
+  let due = scan(after);
   while (Date.now() - started < seconds * 1000) {
-    const result = await expireDueCards(db, at, { workers, after: run.next });
-    run.next = result.next;
-    if (result.candidates === 0 || result.cards === 0) {
+    const { ids, next } = await due;
+    // The embedded database runs one statement at a time: there the scan waits for the batches.
+    if (ids.length > 0 && postgres) due = scan(next);
+    const result = await expireInChunks(db, at, ids, workers);
+    if (!postgres && ids.length > 0) due = scan(next);
+    run.next = next;
+    if (ids.length === 0 || result.cards === 0) {
       run.more = false;
       break;
     }
@@ -77,6 +94,8 @@ export async function expireDueFor(db: Db, at: Date, { seconds, after = null }: 
     run.points += result.points;
     run.batches++;
   }
+  // A scan started for batches the time left no room for: nothing waits for it, but it must not fail unheard.
+  void due.catch(() => {});
   return run;
 }
 
