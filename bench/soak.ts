@@ -9,13 +9,15 @@
 // Each card earns at most 4 times (cards are added in SQL as the rate needs them): the fraud rules
 // hold a card that earns more than 5 times in an hour, and a held card answers 409, rightly.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { startInngestExecutor } from "./support/inngest-executor";
 import { machine, measure, type Target } from "./support/load";
 import { cardPool } from "./support/card-pool";
-import { memoryAfterGc, type AfterGc } from "./support/inspector";
+import { memoryAfterGc, openInspector, retainedSinceSampling, startHeapSampling, writeHeapSnapshot, type AfterGc, type RetainedSite } from "./support/inspector";
 import { groupRss, slope } from "./support/memory";
 import { buildOnce, freshDatabase, percentile, startServer, writeResult } from "./support/server";
 import { merchantFor, openShop } from "./support/setup";
@@ -34,6 +36,12 @@ const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 32);
 const API_CARDS = 20;
 // Growth allowed over the last eight minutes (or the last 80 % of a shorter run).
 const TARGET = { rssGrowthMb: 5, errors: 0 };
+// The sampling heap profiler over the window (SOAK_HEAP_SAMPLING=0 leaves it off): where what the
+// heap kept was allocated.
+const HEAP_SAMPLING = process.env.SOAK_HEAP_SAMPLING !== "0";
+// SOAK_HEAP_SNAPSHOTS=1: a heap snapshot at the start and the end of the window (in the temp
+// folder; compare them with bench/support/heap-diff.ts). Each pauses the server for seconds.
+const HEAP_SNAPSHOTS = process.env.SOAK_HEAP_SNAPSHOTS === "1";
 
 type Sample = { t: number; rssMb: Record<string, number>; totalMb: number; load1: number; cpuSeconds: number };
 
@@ -61,6 +69,7 @@ export async function runSoakBench() {
     },
   });
   const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+  const inspector = await openInspector(INSPECT_PORT);
   try {
     const functions = await executor.sync(`${server.url}/api/inngest`);
     const shop = await openShop(server.url, merchant, API_CARDS);
@@ -98,12 +107,28 @@ export async function runSoakBench() {
     const sampler = setInterval(sample, SAMPLE_SECONDS * 1000);
     const afterGc: (AfterGc & { t: number })[] = [];
     const gcSample = () =>
-      memoryAfterGc(INSPECT_PORT).then(
+      memoryAfterGc(inspector).then(
         (m) => void afterGc.push({ t: Number(((Date.now() - start) / 1000).toFixed(1)), ...m }),
         (error) => console.warn(`no memory sample: ${(error as Error).message}`),
       );
     await gcSample();
     const gcSampler = setInterval(() => void gcSample(), GC_SECONDS * 1000);
+    const windowSeconds = Math.min(480, SOAK_SECONDS * 0.8);
+    const snapshots: string[] = [];
+    const snapshot = async () => {
+      const file = path.join(os.tmpdir(), `soak-${Date.now()}.heapsnapshot`);
+      await writeHeapSnapshot(inspector, file);
+      snapshots.push(file);
+      console.log(`heap snapshot: ${file}`);
+    };
+    const sampling = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        void (async () => {
+          if (HEAP_SNAPSHOTS) await snapshot();
+          if (HEAP_SAMPLING) await startHeapSampling(inspector);
+        })().then(resolve);
+      }, (SOAK_SECONDS - windowSeconds) * 1000),
+    );
     const minutes: { latencies: number[]; ok: number; non2xx: number; errors: number }[] = [];
     const bucket = () => {
       const i = Math.floor((Date.now() - start) / 60_000);
@@ -137,6 +162,19 @@ export async function runSoakBench() {
     sample();
     await gcSample();
     const seconds = (Date.now() - start) / 1000;
+    let retained: { totalKb: number; sites: RetainedSite[]; file: string } | null = null;
+    await sampling;
+    if (HEAP_SNAPSHOTS) await snapshot();
+    if (HEAP_SAMPLING) {
+      const found = await retainedSinceSampling(inspector).catch((error) => (console.warn(`no heap profile: ${(error as Error).message}`), null));
+      if (found) {
+        // The whole profile, for Chrome's devtools (Memory → Load); the summary goes in the result.
+        const file = path.join(os.tmpdir(), `soak-${Date.now()}.heapprofile`);
+        fs.writeFileSync(file, JSON.stringify(found.profile));
+        retained = { totalKb: found.totalKb, sites: found.sites, file };
+        console.log(`heap profile of the window: ${file}`);
+      }
+    }
 
     // ── afterwards: the jobs catch up, nothing is left behind ──
     await executor.idle(120_000).catch(() => {});
@@ -181,7 +219,6 @@ export async function runSoakBench() {
     });
     // Memory over the last eight minutes (the last 80 % of a shorter run): the first samples of that
     // span against the last ones (medians of 30 s each, so one GC cycle does not decide), and the slope.
-    const windowSeconds = Math.min(480, SOAK_SECONDS * 0.8);
     const from = seconds - windowSeconds;
     const windowSamples = samples.filter((s) => s.t >= from);
     const med = (list: number[]) => {
@@ -258,6 +295,11 @@ export async function runSoakBench() {
         rawGrowthMb,
         rawSlopeMbPerMinute,
         afterGc,
+        heapSnapshots: snapshots,
+        retainedSinceWindowStart: retained && {
+          what: "the sampling heap profiler (one allocation per ~32 KB sampled, with its stack) from the start of the window to its end, after two full collections: the allocations still alive, grouped by the innermost frame outside Node's own code",
+          ...retained,
+        },
         target: `≤ ${TARGET.rssGrowthMb} MB over the window`,
         samples: samples.map((s) => ({ t: s.t, mb: s.totalMb, load1: s.load1 })),
         processes: samples.at(-1)?.rssMb,
@@ -272,6 +314,7 @@ export async function runSoakBench() {
     );
     return result;
   } finally {
+    await inspector.close();
     await sql.end();
     await server.stop();
     await executor.close();
