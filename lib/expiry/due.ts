@@ -72,12 +72,16 @@ export type ExpiryRun = { cards: number; points: number; batches: number; more: 
  * earlier one has committed, which then finds just what is still open). In a mass expiry the scan
  * was a fifth of the time with one core idle.
  */
-export async function expireDueFor(db: Db, at: Date, { seconds, after = null }: { seconds: number; after?: ExpiryCursor | null }): Promise<ExpiryRun> {
+export async function expireDueFor(
+  db: Db,
+  at: Date,
+  { seconds, after = null, limit = EXPIRY_BATCH }: { seconds: number; after?: ExpiryCursor | null; limit?: number },
+): Promise<ExpiryRun> {
   const postgres = getDbHandle().kind === "postgres";
   const workers = postgres ? EXPIRY_WORKERS : 1;
   const started = Date.now();
   const run: ExpiryRun = { cards: 0, points: 0, batches: 0, more: true, next: after };
-  const scan = (from: ExpiryCursor | null) => dueCards(db, at, EXPIRY_BATCH * workers, from);
+  const scan = (from: ExpiryCursor | null) => dueCards(db, at, limit * workers, from);
   let due = scan(after);
   while (Date.now() - started < seconds * 1000) {
     const { ids, next } = await due;

@@ -10,7 +10,8 @@ const resend = await vi.hoisted(async () => {
 import { cards, customers, emails, expiryReminders, ledgerEntries, outboxEvents } from "@/db/schema";
 import { adjust } from "@/lib/ledger/adjust";
 import { earn } from "@/lib/ledger/earn";
-import { expireDueCards, type ExpiryCursor } from "@/lib/expiry/due";
+import type { Db } from "@/db/client";
+import { expireDueCards, expireDueFor, type ExpiryCursor } from "@/lib/expiry/due";
 import { expiryReminders as expiryRemindersFn } from "@/jobs/expiry-reminders";
 import { pointsExpiry } from "@/jobs/points-expiry";
 import { makeCard, makeMerchant, makeProgram, makeReward } from "../support/fixtures";
@@ -75,7 +76,28 @@ describe("points expiry across many cards", () => {
 });
 
 describe("points expiry in parallel batches", () => {
-  it("expires every due card exactly once across small side-by-side batches that resume where the last one stopped", async () => {
+  // Driven call by call, and by the job's loop, which scans for the next batches while the current ones run.
+  const byCalls = async (db: Db) => {
+    let after: ExpiryCursor | null = null;
+    let calls = 0;
+    for (;;) {
+      const result = await expireDueCards(db, new Date(), { limit: 2, workers: 2, after });
+      calls++;
+      if (result.next) expect(after === null || result.next.expiresAt >= after.expiresAt).toBe(true);
+      after = result.next;
+      if (result.candidates === 0 || result.cards === 0) break;
+    }
+    return calls;
+  };
+  const byTheJobsLoop = async (db: Db) => {
+    const run = await expireDueFor(db, new Date(), { seconds: 60, limit: 2 });
+    expect(run.more).toBe(false);
+    return run.batches + 1;
+  };
+  it.each([
+    ["call by call", byCalls],
+    ["the job's loop, scanning ahead", byTheJobsLoop],
+  ])("expires every due card exactly once across small side-by-side batches that resume where the last one stopped (%s)", async (_, drive) => {
     const m = await makeMerchant();
     const program = await makeProgram(m, { expiry: { kind: "rolling", days: 30 } });
     const at = (daysAgo: number) => ({ ...m.ctx, now: () => new Date(Date.now() - daysAgo * DAY) });
@@ -96,17 +118,8 @@ describe("points expiry in parallel batches", () => {
     await earn(at(45), { cardId: closed.id, points: 50 });
     await m.db.update(cards).set({ status: "closed" }).where(eq(cards.id, closed.id));
 
-    // Batches of two cards, two at a time (the job's workers), each call starting after the last.
-    let after: ExpiryCursor | null = null;
-    let calls = 0;
-    for (;;) {
-      const result = await expireDueCards(m.db, new Date(), { limit: 2, workers: 2, after });
-      calls++;
-      if (result.next) expect(after === null || result.next.expiresAt >= after.expiresAt).toBe(true);
-      after = result.next;
-      if (result.candidates === 0 || result.cards === 0) break;
-    }
-    expect(calls).toBeGreaterThan(3);
+    // Batches of two cards, two at a time (the job's workers), each starting after the last.
+    expect(await drive(m.db)).toBeGreaterThan(3);
 
     const expiredOf = async (cardId: string) =>
       m.db.select().from(ledgerEntries).where(and(eq(ledgerEntries.cardId, cardId), eq(ledgerEntries.kind, "expire")));
