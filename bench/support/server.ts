@@ -106,6 +106,8 @@ export async function startServer(opts: { port: number; databaseUrl: string; env
       NODE_ENV: "production",
       NEXT_DIST_DIR: DIST_DIR,
       NEXT_TELEMETRY_DISABLED: "1",
+      // As `npm start` runs the server (package.json): two malloc arenas (see README, Configuration).
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
       DATABASE_URL: opts.databaseUrl,
       APP_URL: url,
       // A production build on loopback for measuring: BENCH_ROUTES and the http origin are warned about, not refused.
