@@ -103,10 +103,9 @@ function planQueries(m: string, cardId: string, email: string, at: Date) {
     {
       name: "redeem: take the oldest open lots, deleting those it empties (lib/ledger/core.ts lotChanges, debit)",
       write: true,
-      sql: `with lots_emptied as (delete from point_lots as lot using (select id, running from (select id, remaining, sum(remaining) over (order by created_at, id) as running from point_lots where card_id = '${cardId}') as o where running - remaining < 5) as t
-                                  where lot.id = t.id and t.running <= 5),
-            lots as (update point_lots as lot set remaining = t.running - 5 from (select id, running from (select id, remaining, sum(remaining) over (order by created_at, id) as running from point_lots where card_id = '${cardId}') as o where running - remaining < 5) as t
-                     where lot.id = t.id and t.running > 5)
+      sql: `with lots_taken as (select id, running from (select id, remaining, sum(remaining) over (order by created_at, id) as running from point_lots where card_id = '${cardId}') as o where running - remaining < 5),
+            lots_emptied as (delete from point_lots as lot using lots_taken t where lot.id = t.id and t.running <= 5),
+            lots as (update point_lots as lot set remaining = t.running - 5 from lots_taken t where lot.id = t.id and t.running > 5)
             select 1`,
     },
     {

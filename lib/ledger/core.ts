@@ -202,12 +202,14 @@ function lotChanges(ctx: TxCtx, card: Card, program: Program, entryId: string, i
   }
   if (input.amount < 0 && input.kind !== "expire") {
     const debit = sql`${-input.amount}::int`;
-    const taken = sql`(select id, running from (
+    return sql`lots_taken as (
+      select id, running from (
         select id, remaining, sum(remaining) over (order by created_at, id) as running
         from ${pointLots} where card_id = ${card.id}
-      ) as ordered where running - remaining < ${debit})`;
-    return sql`lots_emptied as (delete from ${pointLots} as lot using ${taken} as t where lot.id = t.id and t.running <= ${debit}),
-    lots as (update ${pointLots} as lot set remaining = t.running - ${debit} from ${taken} as t where lot.id = t.id and t.running > ${debit})`;
+      ) as ordered where running - remaining < ${debit}
+    ),
+    lots_emptied as (delete from ${pointLots} as lot using lots_taken t where lot.id = t.id and t.running <= ${debit}),
+    lots as (update ${pointLots} as lot set remaining = t.running - ${debit} from lots_taken t where lot.id = t.id and t.running > ${debit})`;
   }
   return sql`lots as (select 1)`;
 }
