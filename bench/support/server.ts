@@ -7,6 +7,8 @@ import postgres from "postgres";
 export const ROOT = path.resolve(__dirname, "../..");
 // Inside .next, which `next dev` does not watch (a build beside it made dev reload every page).
 export const DIST_DIR = ".next/bench";
+/** The V8 flags `npm start` gives the server (package.json): benchmarks measure what production runs. */
+const SERVER_NODE_OPTIONS = "--max-semi-space-size=32";
 export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** Builds the app once per benchmark run, into its own folder. */
@@ -108,6 +110,8 @@ export async function startServer(opts: { port: number; databaseUrl: string; env
       NEXT_TELEMETRY_DISABLED: "1",
       // As `npm start` runs the server (package.json): two malloc arenas (see README, Configuration).
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
+      // …and semi-spaces of up to 32 MB for the young generation (package.json, README).
+      NODE_OPTIONS: `${SERVER_NODE_OPTIONS} ${process.env.NODE_OPTIONS ?? ""}`.trim(),
       DATABASE_URL: opts.databaseUrl,
       APP_URL: url,
       // A production build on loopback for measuring: BENCH_ROUTES and the http origin are warned about, not refused.
