@@ -93,6 +93,26 @@ describe("fraud rules", () => {
     expect(raised.filter((f) => f.rule !== "card_velocity").every((f) => f.cardId === null)).toBe(true);
   });
 
+  it("a batch counts a cashier's hour only until the hour is flagged, and the next hour afresh", async () => {
+    const { m, cardsOf } = await world();
+    const many = await cardsOf(40);
+    const hourStart = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
+    const burst = (n: number, start: number) =>
+      Array.from({ length: n }, (_, i) => ({ cardId: many[i % many.length]!.id, at: new Date(start + i * 1000), actorType: "user" as const, actorId: "usr_busy" }));
+    const first = await entries(m, burst(61, hourStart));
+    const raised = await evaluateEntries(m.db, m.merchantId, first.slice(-1));
+    expect(raised.filter((f) => f.rule === "cashier_velocity").map((f) => f.window)).toEqual([new Date(hourStart).toISOString().slice(0, 13)]);
+    // The flag's evidence stays what it found: a later batch of the same hour does not recount it.
+    const later = await entries(m, burst(30, hourStart + 20 * 60_000));
+    expect((await evaluateEntries(m.db, m.merchantId, later)).filter((f) => f.rule === "cashier_velocity")).toEqual([]);
+    const [flag] = await m.db.select().from(fraudFlags).where(and(eq(fraudFlags.merchantId, m.merchantId), eq(fraudFlags.rule, "cashier_velocity")));
+    expect(flag!.evidence).toMatchObject({ earns: 61 });
+    // A batch over this hour and the next: the next hour is counted, and flagged, on its own.
+    const next = await entries(m, burst(61, hourStart + HOUR));
+    const both = await evaluateEntries(m.db, m.merchantId, [later[0]!, next.at(-1)!]);
+    expect(both.filter((f) => f.rule === "cashier_velocity").map((f) => [f.window, f.evidence.earns])).toEqual([[new Date(hourStart + HOUR).toISOString().slice(0, 13), 61]]);
+  });
+
   it("large purchase: beyond both p99 and 5× the median of the last 90 days, once there is a history", async () => {
     const { m, cardsOf } = await world();
     const [card, big, fine] = await cardsOf(3);
