@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { createdAt, ts } from "./_common";
 
@@ -14,7 +15,16 @@ export const outboxEvents = pgTable(
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
   },
-  (t) => [index("outbox_pending_idx").on(t.dispatchedAt, t.createdAt), index("outbox_merchant_idx").on(t.merchantId, t.createdAt)],
+  (t) => [
+    // The events still to send, oldest first (the sweep) and per business (the send after a commit,
+    // the dashboard's job panel). Partial: a sent event leaves them. With (dispatched_at, created_at)
+    // and (merchant_id, created_at), a business's pending events were found by walking its events in
+    // time order past every one already sent — a read that grew with the day's volume (a ten-minute
+    // soak took the send from 0.6 to 10 ms and 2,500 pages a call).
+    index("outbox_pending_idx").on(t.createdAt, t.id).where(sql`dispatched_at is null`),
+    index("outbox_pending_merchant_idx").on(t.merchantId, t.createdAt, t.id).where(sql`dispatched_at is null`),
+    index("outbox_merchant_idx").on(t.merchantId, t.createdAt),
+  ],
 );
 
 export type OutboxEvent = typeof outboxEvents.$inferSelect;
