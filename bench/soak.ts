@@ -19,7 +19,8 @@ import { machine, measure, type Target } from "./support/load";
 import { cardPool } from "./support/card-pool";
 import { memoryAfterGc, openInspector, retainedSinceSampling, startHeapSampling, writeHeapSnapshot, type AfterGc, type InspectorSession, type RetainedSite } from "./support/inspector";
 import { groupRss, slope } from "./support/memory";
-import { buildOnce, freshDatabase, percentile, startServer, writeResult } from "./support/server";
+import { autovacuumOn } from "./support/postgres-state";
+import { ADMIN_URL, buildOnce, freshDatabase, percentile, startServer, writeResult } from "./support/server";
 import { merchantFor, openShop } from "./support/setup";
 import { startUpstashProcess } from "./support/upstash-process";
 
@@ -49,6 +50,13 @@ const HEAP_SNAPSHOTS = process.env.SOAK_HEAP_SNAPSHOTS === "1";
 // refuses at once (401, no key), and records the heap after a collection before and after. (First
 // run: 129.7 -> 127.2 MB across 60,000 paths, so that cache is not what grows in the window.)
 const WARM_PATHS = Number(process.env.SOAK_WARM_PATHS ?? 60_000);
+// Earns at the soak's rate before its ten minutes, as on a server that has been serving them: the
+// caches an earn fills (Next's path LRU turning over to new cards, the QR-token cache, one prepared
+// statement per query text and connection, malloc's arenas at the peak of requests in flight) grow
+// in the first minutes at a new rate and then stay level. Without it a run at ~310 earns/s counted
+// that as growth: +8.7 MB in its minutes 2-4, +2.3 MB over minutes 4-10 (SOAK_RATE_WARMUP_SECONDS=0
+// measures that way again). Errors in it count like errors in the soak.
+const RATE_WARMUP_SECONDS = Number(process.env.SOAK_RATE_WARMUP_SECONDS ?? 180);
 
 type Sample = { t: number; rssMb: Record<string, number>; totalMb: number; load1: number; cpuSeconds: number };
 
@@ -58,6 +66,7 @@ export async function runSoakBench() {
   const signingKey = `signkey-test-${randomBytes(32).toString("hex")}`;
   const executor = await startInngestExecutor({ signingKey, concurrency: 8 });
   const upstash = await startUpstashProcess();
+  const autovacuum = await autovacuumOn(ADMIN_URL);
   const database = await freshDatabase("soak");
   const merchant = merchantFor(database.url);
   const server = await startServer({
@@ -96,10 +105,12 @@ export async function runSoakBench() {
     }
     const maxRps = Math.max(...maxRounds.map((r) => r.rps));
     const rate = Math.max(1, Math.round(maxRps * SHARE));
-    await pool.ensure(rate * SOAK_SECONDS * 1.1);
+    await pool.ensure(rate * (SOAK_SECONDS + RATE_WARMUP_SECONDS) * 1.1);
     const cardsUsedBeforeSoak = Math.ceil(pool.handedOut() / EARNS_PER_CARD);
     const warmup = await fillPathCache(server.url, inspector);
     console.log(`path cache: ${warmup.paths} distinct paths in ${warmup.seconds} s; heap after GC ${warmup.heapUsedMbBefore} → ${warmup.heapUsedMbAfter} MB`);
+    const rateWarmup = RATE_WARMUP_SECONDS > 0 ? await atRate(server.url, earn, shop.headers, rate, RATE_WARMUP_SECONDS) : null;
+    if (rateWarmup) console.log(`warm-up at the soak's rate: ${rateWarmup.rps} req/s for ${RATE_WARMUP_SECONDS} s, p99 ${rateWarmup.p99} ms, ${rateWarmup.non2xx + rateWarmup.errors} errors`);
     await executor.idle(120_000).catch(() => {});
     const runsBefore = executor.runs.length;
     const logBefore = server.output().length;
@@ -249,6 +260,7 @@ export async function runSoakBench() {
     const heapSlopeMbPerMinute = Number((slope(gcWindow.map((m) => ({ x: m.t / 60, y: m.heapUsedMb }))) || 0).toFixed(3));
     const p99s = perMinute.filter((m) => m.answers > 0 && m.minute * 60 <= seconds + 1).map((m) => m.p99);
     const errors = {
+      warmupErrors: rateWarmup ? rateWarmup.non2xx + rateWarmup.errors : 0,
       non2xx: perMinute.reduce((s, m) => s + m.non2xx, 0),
       socketErrors: perMinute.reduce((s, m) => s + m.socketErrors, 0),
       timeouts: totals.timeouts,
@@ -277,10 +289,15 @@ export async function runSoakBench() {
         jobs: "outbox → Inngest stand-in → the app's /api/inngest (checkpointing), every-minute outbox sweep",
         functions,
         rateLimits: "Upstash REST stand-in over Redis",
+        autovacuum: autovacuum.setting,
       },
       machine: { ...startedMachine, loadAverageAtEnd: os.loadavg().map((l) => Number(l.toFixed(1))) },
       max: { rps: maxRps, rounds: maxRounds, secondsPerRound: MAX_SECONDS },
-      warmup: { ...warmup, what: "Next's cache of resolved request paths filled before the window, as on a server that has been running (see WARM_PATHS in bench/soak.ts)" },
+      warmup: {
+        ...warmup,
+        what: "Next's cache of resolved request paths filled before the window, as on a server that has been running (see WARM_PATHS in bench/soak.ts)",
+        atRate: rateWarmup ? { ...rateWarmup, seconds: RATE_WARMUP_SECONDS, what: "earns at the soak's rate before its first minute (see RATE_WARMUP_SECONDS in bench/soak.ts)" } : null,
+      },
       soak: {
         targetRps: rate,
         achievedRps: Number((totals.requests.total / seconds).toFixed(1)),
@@ -330,7 +347,31 @@ export async function runSoakBench() {
     await executor.close();
     await upstash.stop();
     await database.drop();
+    await autovacuum.restore();
   }
+}
+
+/** `target` at `rate` requests a second for `seconds`: throughput, p99 and what was not a 2xx. */
+async function atRate(url: string, target: Target, headers: Record<string, string>, rate: number, seconds: number) {
+  let non2xx = 0;
+  let errors = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        connections: CONNECTIONS,
+        overallRate: rate,
+        duration: seconds,
+        requests: [{ method: "POST", setupRequest: (req) => ({ ...req, ...target.request(), headers: { ...req.headers, ...headers } }) }],
+      },
+      (error, r) => (error ? reject(error) : resolve(r)),
+    );
+    instance.on("response", (_client, statusCode) => {
+      if (statusCode < 200 || statusCode >= 300) non2xx++;
+    });
+    instance.on("reqError", () => errors++);
+  });
+  return { rps: Number(result.requests.average.toFixed(1)), p99: result.latency.p99, non2xx, errors: errors + result.timeouts };
 }
 
 /** Requests for WARM_PATHS distinct earn URLs without a key (401 at once): Next's path cache, full. */

@@ -7,6 +7,15 @@ import type postgres from "postgres";
 
 export type CardPool = { ids: string[]; handedOut: () => number; pick: () => string; add: (count: number) => Promise<void>; ensure: (moreEarns: number) => Promise<void> };
 
+/**
+ * Cards handed out in blocks: the pool walks a block of this many cards `earnsPerCard` times over
+ * before it moves to the next block, so one card's earns are a block's worth of picks apart. Handed
+ * out one card `earnsPerCard` times in a row, consecutive picks ran at once on different connections
+ * and queued on the card's row lock: in a soak at ~270 earns/s the locking select then averaged
+ * 25 ms, seven requests at a time waiting on each other, which no real shop's traffic does.
+ */
+const BLOCK = 1000;
+
 export function cardPool(sql: postgres.Sql, shop: { merchantId: string; programId: string; cards: { id: string }[] }, earnsPerCard = 4): CardPool {
   const ids = shop.cards.map((c) => c.id);
   let handedOut = 0;
@@ -25,9 +34,13 @@ export function cardPool(sql: postgres.Sql, shop: { merchantId: string; programI
   return {
     ids,
     handedOut: () => handedOut,
-    pick: () => ids[Math.floor(handedOut++ / earnsPerCard) % ids.length]!,
+    pick: () => {
+      const n = handedOut++;
+      const block = Math.floor(n / (BLOCK * earnsPerCard));
+      return ids[(block * BLOCK + (n % BLOCK)) % ids.length]!;
+    },
     add,
-    /** Enough cards that `moreEarns` more earns keep every card within its share. */
-    ensure: (moreEarns) => add(Math.ceil((handedOut + moreEarns) / earnsPerCard) - ids.length),
+    /** Enough cards (whole blocks) that `moreEarns` more earns keep every card within its share. */
+    ensure: (moreEarns) => add(Math.ceil((handedOut + moreEarns) / (BLOCK * earnsPerCard)) * BLOCK - ids.length),
   };
 }

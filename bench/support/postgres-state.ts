@@ -43,3 +43,39 @@ export async function postgresSettings(url: string): Promise<Record<string, stri
     await sql.end();
   }
 }
+
+/**
+ * Autovacuum on for a benchmark that models a running production server (the soak): a CI-style
+ * server may have it off (this machine's does, for quicker tests), and without it every updated or
+ * deleted row stays in its table and indexes and the statistics stay those of the empty database,
+ * so reads slow down minute by minute in a way no production Postgres shows. Turned on with ALTER
+ * SYSTEM and a reload when off (it needs a superuser, else the run records that it stayed off), and
+ * `restore` puts the server back as it was.
+ */
+export async function autovacuumOn(url: string): Promise<{ setting: string; restore: () => Promise<void> }> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql<{ autovacuum: string }[]>`show autovacuum`;
+    if (row?.autovacuum === "on") return { setting: "on (as the server had it)", restore: async () => {} };
+    try {
+      await sql`alter system set autovacuum = on`;
+      await sql`select pg_reload_conf()`;
+    } catch (error) {
+      return { setting: `off (could not turn it on: ${error instanceof Error ? error.message : error})`, restore: async () => {} };
+    }
+    return {
+      setting: "on for this run (the server had it off; put back after)",
+      restore: async () => {
+        const admin = postgres(url, { max: 1, onnotice: () => {} });
+        try {
+          await admin`alter system reset autovacuum`;
+          await admin`select pg_reload_conf()`;
+        } finally {
+          await admin.end();
+        }
+      },
+    };
+  } finally {
+    await sql.end();
+  }
+}
