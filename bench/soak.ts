@@ -15,7 +15,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import postgres from "postgres";
 import { startInngestExecutor } from "./support/inngest-executor";
-import { machine, measure, type Target } from "./support/load";
+import { machine, measure, requestOf, type Target } from "./support/load";
 import { cardPool } from "./support/card-pool";
 import { memoryAfterGc, openInspector, retainedSinceSampling, startHeapSampling, writeHeapSnapshot, type AfterGc, type InspectorSession, type RetainedSite } from "./support/inspector";
 import { groupRss, slope } from "./support/memory";
@@ -110,7 +110,7 @@ export async function runSoakBench() {
     const cardsUsedBeforeSoak = Math.ceil(pool.handedOut() / EARNS_PER_CARD);
     const warmup = await fillPathCache(server.url, inspector);
     console.log(`path cache: ${warmup.paths} distinct paths in ${warmup.seconds} s; heap after GC ${warmup.heapUsedMbBefore} → ${warmup.heapUsedMbAfter} MB`);
-    const rateWarmup = RATE_WARMUP_SECONDS > 0 ? await atRate(server.url, earn, shop.headers, rate, RATE_WARMUP_SECONDS) : null;
+    const rateWarmup = RATE_WARMUP_SECONDS > 0 ? await atRate(server.url, earn, rate, RATE_WARMUP_SECONDS) : null;
     if (rateWarmup) console.log(`warm-up at the soak's rate: ${rateWarmup.rps} req/s for ${RATE_WARMUP_SECONDS} s, p99 ${rateWarmup.p99} ms, ${rateWarmup.non2xx + rateWarmup.errors} errors`);
     await executor.idle(120_000).catch(() => {});
     const runsBefore = executor.runs.length;
@@ -164,7 +164,7 @@ export async function runSoakBench() {
           connections: CONNECTIONS,
           overallRate: rate,
           duration: SOAK_SECONDS,
-          requests: [{ method: "POST", setupRequest: (req) => ({ ...req, ...earn.request(), headers: { ...req.headers, ...shop.headers } }) }],
+          requests: [requestOf(earn)],
         },
         (error, result) => (error ? reject(error) : resolve(result)),
       );
@@ -353,7 +353,7 @@ export async function runSoakBench() {
 }
 
 /** `target` at `rate` requests a second for `seconds`: throughput, p99 and what was not a 2xx. */
-async function atRate(url: string, target: Target, headers: Record<string, string>, rate: number, seconds: number) {
+async function atRate(url: string, target: Target, rate: number, seconds: number) {
   let non2xx = 0;
   let errors = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -363,7 +363,7 @@ async function atRate(url: string, target: Target, headers: Record<string, strin
         connections: CONNECTIONS,
         overallRate: rate,
         duration: seconds,
-        requests: [{ method: "POST", setupRequest: (req) => ({ ...req, ...target.request(), headers: { ...req.headers, ...headers } }) }],
+        requests: [requestOf(target)],
       },
       (error, r) => (error ? reject(error) : resolve(r)),
     );

@@ -14,6 +14,17 @@ export type Target = {
 export const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 6);
 export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
+/** `target` as an autocannon request: each request made afresh, its headers on top of autocannon's. */
+export function requestOf(target: Target): autocannon.Request {
+  return {
+    method: "POST",
+    setupRequest: (req) => {
+      const r = target.request();
+      return { ...req, method: r.method ?? "POST", path: r.path, headers: { ...req.headers, ...r.headers }, body: r.body };
+    },
+  };
+}
+
 /** One autocannon round of `seconds` at `connections` against `target`. */
 export function measure(url: string, target: Target, connections: number, seconds = ROUND_SECONDS): Promise<Measure> {
   return new Promise((resolve, reject) => {
@@ -22,15 +33,7 @@ export function measure(url: string, target: Target, connections: number, second
         url,
         connections,
         duration: seconds,
-        requests: [
-          {
-            method: "POST",
-            setupRequest: (req) => {
-              const r = target.request();
-              return { ...req, method: r.method ?? "POST", path: r.path, headers: { ...req.headers, ...r.headers }, body: r.body };
-            },
-          },
-        ],
+        requests: [requestOf(target)],
       },
       (error, result) => {
         if (error) return reject(error);
