@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../db/client";
+import { slot } from "../db/statement";
 import { outboxEvents } from "../db/schema";
 import type { DomainEvent, EventType } from "./events/catalogue";
 import { newId } from "./ids";
@@ -10,6 +11,12 @@ export const EVENTS_CHANNEL = "keepcard_events";
 /** What live views hear: every domain event, plus one summary per batch of a bulk credit (lib/ledger/bulk.ts). */
 export type NotifiedEvent = { id: string; merchantId: string; type: EventType | "cards.bulk_changed"; payload: Record<string, unknown>; at: string };
 
+/** An event's outbox row and what NOTIFY carries for it, as the SQL parameters of either. */
+function eventRow(merchantId: string, event: DomainEvent, at: string) {
+  const row = { id: newId("evt"), merchantId, type: event.type, payload: event.payload as Record<string, unknown> };
+  return { ...row, payloadJson: JSON.stringify(row.payload), notice: JSON.stringify({ ...row, at } satisfies NotifiedEvent) };
+}
+
 /**
  * SQL pieces that record events (their names and payloads are defined in lib/events/catalogue.ts;
  * here they are only types, so the earn path pays nothing for validation): an insert for a
@@ -17,14 +24,29 @@ export type NotifiedEvent = { id: string; merchantId: string; type: EventType | 
  */
 export function eventsSql(merchantId: string, events: DomainEvent[]): { ids: string[]; insert: SQL; notify: SQL } {
   const at = new Date().toISOString();
-  const rows = events.map((e) => ({ id: newId("evt"), merchantId, type: e.type, payload: e.payload as Record<string, unknown> }));
-  const values = rows.map((r) => sql`(${r.id}, ${r.merchantId}, ${r.type}, ${JSON.stringify(r.payload)}::jsonb)`);
-  const notices = rows.map((r) => sql`pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ ...r, at } satisfies NotifiedEvent)})`);
+  const rows = events.map((e) => eventRow(merchantId, e, at));
+  const values = rows.map((r) => sql`(${r.id}, ${r.merchantId}, ${r.type}, ${r.payloadJson}::jsonb)`);
+  const notices = rows.map((r) => sql`pg_notify(${EVENTS_CHANNEL}, ${r.notice})`);
   return {
     ids: rows.map((r) => r.id),
     insert: sql`insert into ${outboxEvents} (id, merchant_id, type, payload) values ${sql.join(values, sql`, `)}`,
     notify: sql.join(notices, sql`, `),
   };
+}
+
+/**
+ * One event as parts of a cached statement (db/statement.ts), for the ledger's entry statement: the
+ * insert and the pg_notify with slots, and `oneEventValues` to fill them.
+ */
+export const ONE_EVENT = {
+  insert: sql`insert into ${outboxEvents} (id, merchant_id, type, payload)
+              values (${slot("event_id")}, ${slot("event_merchant_id")}, ${slot("event_type")}, ${slot("event_payload")}::jsonb)`,
+  notify: sql`pg_notify(${EVENTS_CHANNEL}, ${slot("event_notice")})`,
+};
+
+export function oneEventValues(merchantId: string, event: DomainEvent): Record<string, unknown> {
+  const row = eventRow(merchantId, event, new Date().toISOString());
+  return { event_id: row.id, event_merchant_id: row.merchantId, event_type: row.type, event_payload: row.payloadJson, event_notice: row.notice };
 }
 
 /**

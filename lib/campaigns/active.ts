@@ -5,13 +5,12 @@ import { campaignMembers, campaigns, cards, type CampaignEffect, type Program } 
 export type RunningCampaign = { id: string; effect: CampaignEffect; member: boolean; budgeted: boolean };
 
 /**
- * The campaigns of the card's program running at `at` — active and inside their window — with
+ * The campaigns of the card's program running at `atSql` (a timestamptz expression) — active and inside their window — with
  * whether the card is in each one's audience, as one SQL expression (a json array) evaluated against
  * the `cards` row of the surrounding query. The earn path reads it in the same statement that locks
  * the card, so campaigns cost no extra round trip.
  */
-export function runningCampaignsSql(at: Date): SQL<RunningCampaign[]> {
-  const atSql = sql`${at.toISOString()}::timestamptz`;
+export function runningCampaignsSql(atSql: SQL): SQL<RunningCampaign[]> {
   return sql<RunningCampaign[]>`(
     select coalesce(json_agg(json_build_object(
       'id', c.id,

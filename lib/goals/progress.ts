@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
+import { slot } from "../../db/statement";
 import { goalParticipants, goals, rewards, type Goal, type GoalMetric } from "../../db/schema";
 import type { TxCtx } from "../context";
 
@@ -12,20 +13,36 @@ export type GoalContribution = { cardId: string; programId: string; locationId: 
  * creating the row on the card's first contribution. With no goal running it is one index probe
  * (goals_program_status_idx) that writes nothing. Each card has its own row, so concurrent earns of
  * different cards never wait on each other. The earn runs it as a data-modifying CTE of its ledger
- * statement (lib/ledger/core.ts appendEntry's `alongside`): no round trip of its own.
+ * statement (lib/ledger/core.ts appendEntry's `alongside`): no round trip of its own. Its text has
+ * slots for the earn's values (db/statement.ts): built once, like the statement it joins.
  */
-export function goalContributionSql(tx: Pick<TxCtx, "merchantId">, earn: GoalContribution): SQL {
-  return sql`
+export const GOAL_CONTRIBUTION = sql`
     insert into goal_participants (goal_id, card_id, merchant_id, contribution, joined_at)
-    select g.id, ${earn.cardId}, ${tx.merchantId},
-           case g.metric when 'visits' then 1 when 'earned' then ${earn.earned}::int else ${earn.purchase}::int end,
-           ${earn.at.toISOString()}::timestamptz
+    select g.id, ${slot("goal_card_id")}, ${slot("goal_merchant_id")},
+           case g.metric when 'visits' then 1 when 'earned' then ${slot("goal_earned")}::int else ${slot("goal_purchase")}::int end,
+           ${slot("goal_at")}::timestamptz
     from goals g
-    where g.program_id = ${earn.programId} and g.status = 'active'
-      and g.starts_at <= ${earn.at.toISOString()}::timestamptz and g.ends_at > ${earn.at.toISOString()}::timestamptz
-      and (g.location_id is null or g.location_id = ${earn.locationId ?? null})
-      and case g.metric when 'visits' then 1 when 'earned' then ${earn.earned}::int else ${earn.purchase}::int end > 0
+    where g.program_id = ${slot("goal_program_id")} and g.status = 'active'
+      and g.starts_at <= ${slot("goal_at")}::timestamptz and g.ends_at > ${slot("goal_at")}::timestamptz
+      and (g.location_id is null or g.location_id = ${slot("goal_location_id")})
+      and case g.metric when 'visits' then 1 when 'earned' then ${slot("goal_earned")}::int else ${slot("goal_purchase")}::int end > 0
     on conflict (goal_id, card_id) do update set contribution = goal_participants.contribution + excluded.contribution`;
+
+/** GOAL_CONTRIBUTION with its slots filled for one earn, as appendEntry's `alongside` takes it. */
+export function goalContribution(tx: Pick<TxCtx, "merchantId">, earn: GoalContribution) {
+  return {
+    name: "goals",
+    statement: GOAL_CONTRIBUTION,
+    values: {
+      goal_card_id: earn.cardId,
+      goal_merchant_id: tx.merchantId,
+      goal_program_id: earn.programId,
+      goal_location_id: earn.locationId ?? null,
+      goal_earned: earn.earned,
+      goal_purchase: earn.purchase,
+      goal_at: earn.at.toISOString(),
+    },
+  };
 }
 
 /** A goal as a member sees it on the card page and the pass. */

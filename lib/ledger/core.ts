@@ -1,10 +1,11 @@
 import { and, eq, getTableColumns, sql, type Column, type SQL } from "drizzle-orm";
 import { queryRows } from "../../db/client";
+import { cachedStatement, slot } from "../../db/statement";
 import { cards, ledgerEntries, pointLots, programs, type Card, type EntryKind, type LedgerEntry, type Program } from "../../db/schema";
 import { now, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
-import { eventsSql } from "../outbox";
+import { ONE_EVENT, oneEventValues } from "../outbox";
 import { parseRunning, runningCampaignsSql, type RunningCampaign } from "../campaigns/active";
 import { lotExpiry } from "../expiry/policy";
 
@@ -25,16 +26,13 @@ export type LockedCard = { card: Card; program: Program; timezone: string; campa
  * lockCard, with the card's program, the merchant's time zone and (given `campaignsAt`) the
  * campaigns running for the card read in the same statement.
  *
- * On every balance change's path, so the statement's text is built once (LOCK_SELECT, LOCK_FROM:
- * drizzle's select builder cost more CPU than anything else in it) and the row is mapped column by
- * column with the schema's own decoders, as drizzle maps a select.
+ * On every balance change's path, so the statement's text is built once per shape (LOCK, see
+ * db/statement.ts; drizzle's select builder cost more CPU than anything else in it) and the row is
+ * mapped column by column with the schema's own decoders, as drizzle maps a select.
  */
 export async function lockCardWithProgram(ctx: TxCtx, cardId: string, opts: { campaignsAt?: Date } = {}): Promise<LockedCard> {
-  const campaigns = opts.campaignsAt ? runningCampaignsSql(opts.campaignsAt) : sql`null`;
-  const [row] = await queryRows<Record<string, unknown>>(
-    ctx.db,
-    sql`select ${LOCK_SELECT}, ${campaigns} as campaigns ${LOCK_FROM} where "cards"."id" = ${cardId} and "cards"."merchant_id" = ${ctx.merchantId} for update of "cards"`,
-  );
+  const values = { cardId, merchantId: ctx.merchantId, at: opts.campaignsAt?.toISOString() ?? null };
+  const [row] = await queryRows<Record<string, unknown>>(ctx.db, LOCK.bind({ campaigns: opts.campaignsAt !== undefined }, values));
   if (!row) throw notFound("Card");
   return {
     card: fromColumns<Card>(CARD_COLUMNS, "c", row),
@@ -54,6 +52,12 @@ const LOCK_SELECT = sql.raw(
   ].join(", "),
 );
 const LOCK_FROM = sql.raw(`from "cards" inner join "programs" on "programs"."id" = "cards"."program_id" inner join "merchants" on "merchants"."id" = "cards"."merchant_id"`);
+const LOCK = cachedStatement({
+  key: (shape: { campaigns: boolean }) => (shape.campaigns ? "campaigns" : "card"),
+  build: ({ campaigns }) =>
+    sql`select ${LOCK_SELECT}, ${campaigns ? runningCampaignsSql(sql`${slot("at")}::timestamptz`) : sql`null`} as campaigns ${LOCK_FROM}
+        where "cards"."id" = ${slot("cardId")} and "cards"."merchant_id" = ${slot("merchantId")} for update of "cards"`,
+});
 
 /** A table's row from the columns `${prefix}0…` of a raw row, each through its column's decoder (null stays null). */
 function fromColumns<T>(columns: [string, Column][], prefix: string, row: Record<string, unknown>): T {
@@ -83,8 +87,14 @@ export type EntryInput = {
    * Further data-modifying statements run in the same statement as CTEs (no round trip of their own),
    * say the earn's goal contributions. They see the tables as before the statement, like every CTE.
    */
-  alongside?: SQL[];
+  alongside?: Alongside[];
 };
+
+/**
+ * A statement run as a CTE of the entry's statement: a text with slots (db/statement.ts), the same
+ * text for every call with that `name`, and the slots' values (their names distinct from the entry's).
+ */
+export type Alongside = { name: string; statement: SQL; values: Record<string, unknown> };
 
 /**
  * Appends one entry to a locked card and moves its cached balance and lots with it, in a single
@@ -96,6 +106,10 @@ export type EntryInput = {
  *
  * `earnedInWindow` is what the card earned (earn and bonus entries) inside the program's tier window,
  * this entry included, read in the same statement so a tier decision needs no further query.
+ *
+ * The statement's text is built once per shape (APPEND below; db/statement.ts): every balance
+ * change runs it, and drizzle assembling it afresh each time was the largest CPU cost of an earn in
+ * the app's own code.
  */
 export async function appendEntry(
   ctx: TxCtx,
@@ -109,49 +123,38 @@ export async function appendEntry(
     throw new AppError("insufficient_balance", `The card has ${card.balance}; this needs ${-input.amount}.`);
   }
   const entryId = newId("ent");
-  const atSql = sql`${at.toISOString()}::timestamptz`;
-  const earnedDelta = input.earned && input.amount > 0 ? input.amount : 0;
-  const events = input.amount === 0 ? null : eventsSql(ctx.merchantId, [
-    {
-      type: "card.balance_changed",
-      payload: { cardId: card.id, programId: card.programId, entryId, kind: input.kind, amount: input.amount, balance: balanceAfter },
-    },
-  ]);
-  const windowStart = program.tiers ? new Date(at.getTime() - program.tiers.windowDays * 86_400_000).toISOString() : null;
+  const lots = lotChange(card, program, input, at);
+  const events = input.amount !== 0;
+  const alongside = input.alongside ?? [];
+  const shape: AppendShape = { lots: lots.kind, events, window: program.tiers !== null, activity: input.activity === true, alongside };
+  const values: Record<string, unknown> = {
+    entryId,
+    merchantId: ctx.merchantId,
+    cardId: card.id,
+    kind: input.kind,
+    amount: input.amount,
+    balanceAfter,
+    actorType: ctx.actor.type,
+    actorId: ctx.actor.id,
+    source: ctx.source,
+    reference: input.reference ?? null,
+    reversesEntryId: input.reversesEntryId ?? null,
+    locationId: input.locationId ?? null,
+    details: input.details ? JSON.stringify(input.details) : null,
+    at: at.toISOString(),
+    earnedDelta: input.earned && input.amount > 0 ? input.amount : 0,
+    windowStart: program.tiers ? new Date(at.getTime() - program.tiers.windowDays * 86_400_000).toISOString() : null,
+    ...lots.values,
+    ...(events
+      ? oneEventValues(ctx.merchantId, {
+          type: "card.balance_changed",
+          payload: { cardId: card.id, programId: card.programId, entryId, kind: input.kind, amount: input.amount, balance: balanceAfter },
+        })
+      : {}),
+  };
+  for (const part of alongside) Object.assign(values, part.values);
 
-  const [row] = await queryRows<{ seq: number | string; version: number; lifetime_earned: number; earned_in_window: number | null }>(
-    ctx.db,
-    sql`
-    with entry as (
-      insert into ${ledgerEntries} (id, merchant_id, card_id, kind, amount, balance_after, actor_type, actor_id, source, reference, reverses_entry_id, location_id, details, created_at)
-      values (${entryId}, ${ctx.merchantId}, ${card.id}, ${input.kind}::entry_kind, ${input.amount}::int, ${balanceAfter}::int, ${ctx.actor.type}::actor_type,
-              ${ctx.actor.id}, ${ctx.source}, ${input.reference ?? null}, ${input.reversesEntryId ?? null}, ${input.locationId ?? null},
-              ${input.details ? JSON.stringify(input.details) : null}::jsonb, ${atSql})
-      returning seq
-    ),
-    ${lotChanges(ctx, card, program, entryId, input, at)},
-    card as (
-      update ${cards} set
-        balance = ${balanceAfter}::int,
-        lifetime_earned = lifetime_earned + ${earnedDelta}::int,
-        last_activity_at = ${input.activity ? atSql : sql`last_activity_at`},
-        version = version + 1,
-        updated_at = ${atSql}
-      where id = ${card.id}
-      returning version, lifetime_earned
-    )${events ? sql`, events as (${events.insert})` : sql``}${sql.join((input.alongside ?? []).map((statement, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${statement})`))}
-    select
-      (select seq from entry) as seq,
-      (select version from card) as version,
-      (select lifetime_earned from card) as lifetime_earned,
-      ${
-        windowStart
-          ? sql`(select coalesce(sum(amount), 0)::int from ${ledgerEntries}
-                 where card_id = ${card.id} and kind in ('earn', 'bonus') and created_at > ${windowStart}::timestamptz)`
-          : sql`null::int`
-      } as earned_in_window
-      ${events ? sql`, ${events.notify}` : sql``}`,
-  );
+  const [row] = await queryRows<{ seq: number | string; version: number; lifetime_earned: number; earned_in_window: number | null }>(ctx.db, APPEND.bind(shape, values));
 
   const entry: LedgerEntry = {
     id: entryId,
@@ -184,32 +187,79 @@ export async function appendEntry(
   return { entry, card: updated, earnedInWindow };
 }
 
+type LotKind = "open" | "debit" | "none";
+type AppendShape = { lots: LotKind; events: boolean; window: boolean; activity: boolean; alongside: readonly Alongside[] };
+
 /**
- * The lot side of an entry, as CTEs: a new lot for a credit; for a debit, the oldest open lots
- * taken in order (each lot's running total says how much of the debit is still uncovered when it
- * is reached — the card row is locked, and lots always sum to the balance that was checked): the
- * lots it empties are deleted, the one it takes part of keeps the rest. Expiry closes its own lots
- * beforehand. A credit that only pays back a negative balance opens no lot.
+ * The lot side of an entry: a new lot for a credit; for a debit, the oldest open lots taken in order
+ * (see LOT_CHANGES). Expiry closes its own lots beforehand. A credit that only pays back a negative
+ * balance opens no lot.
  */
-function lotChanges(ctx: TxCtx, card: Card, program: Program, entryId: string, input: EntryInput, at: Date): SQL {
+function lotChange(card: Card, program: Program, input: EntryInput, at: Date): { kind: LotKind; values: Record<string, unknown> } {
   if (input.amount > 0) {
-    const expiresAt = lotExpiry(program.expiry, at);
     const remaining = card.balance < 0 ? Math.max(0, card.balance + input.amount) : input.amount;
-    if (remaining === 0) return sql`lots as (select 1)`;
-    return sql`lots as (insert into ${pointLots} (id, merchant_id, card_id, entry_id, amount, remaining, expires_at, created_at)
-      values (${newId("lot")}, ${ctx.merchantId}, ${card.id}, ${entryId}, ${input.amount}::int, ${remaining}::int,
-              ${expiresAt ? expiresAt.toISOString() : null}::timestamptz, ${at.toISOString()}::timestamptz))`;
+    if (remaining === 0) return { kind: "none", values: {} };
+    const expiresAt = lotExpiry(program.expiry, at);
+    return { kind: "open", values: { lotId: newId("lot"), lotRemaining: remaining, lotExpiresAt: expiresAt ? expiresAt.toISOString() : null } };
   }
-  if (input.amount < 0 && input.kind !== "expire") {
-    const debit = sql`${-input.amount}::int`;
-    return sql`lots_taken as (
+  if (input.amount < 0 && input.kind !== "expire") return { kind: "debit", values: { debit: -input.amount } };
+  return { kind: "none", values: {} };
+}
+
+const AT = sql`${slot("at")}::timestamptz`;
+const DEBIT = sql`${slot("debit")}::int`;
+
+/**
+ * The lot side as CTEs. A debit takes the oldest open lots in order, each lot's running total saying
+ * how much of the debit is still uncovered when it is reached (the card row is locked, and lots
+ * always sum to the balance that was checked): the lots it empties are deleted, the one it takes
+ * part of keeps the rest.
+ */
+const LOT_CHANGES: Record<LotKind, SQL> = {
+  open: sql`lots as (insert into ${pointLots} (id, merchant_id, card_id, entry_id, amount, remaining, expires_at, created_at)
+      values (${slot("lotId")}, ${slot("merchantId")}, ${slot("cardId")}, ${slot("entryId")}, ${slot("amount")}::int, ${slot("lotRemaining")}::int,
+              ${slot("lotExpiresAt")}::timestamptz, ${AT}))`,
+  debit: sql`lots_taken as (
       select id, running from (
         select id, remaining, sum(remaining) over (order by created_at, id) as running
-        from ${pointLots} where card_id = ${card.id}
-      ) as ordered where running - remaining < ${debit}
+        from ${pointLots} where card_id = ${slot("cardId")}
+      ) as ordered where running - remaining < ${DEBIT}
     ),
-    lots_emptied as (delete from ${pointLots} as lot using lots_taken t where lot.id = t.id and t.running <= ${debit}),
-    lots as (update ${pointLots} as lot set remaining = t.running - ${debit} from lots_taken t where lot.id = t.id and t.running > ${debit})`;
-  }
-  return sql`lots as (select 1)`;
-}
+    lots_emptied as (delete from ${pointLots} as lot using lots_taken t where lot.id = t.id and t.running <= ${DEBIT}),
+    lots as (update ${pointLots} as lot set remaining = t.running - ${DEBIT} from lots_taken t where lot.id = t.id and t.running > ${DEBIT})`,
+  none: sql`lots as (select 1)`,
+};
+
+const APPEND = cachedStatement({
+  key: (s: AppendShape) => `${s.lots}${s.events ? ",events" : ""}${s.window ? ",window" : ""}${s.activity ? ",activity" : ""}${s.alongside.map((a) => `,${a.name}`).join("")}`,
+  build: (s: AppendShape) => sql`
+    with entry as (
+      insert into ${ledgerEntries} (id, merchant_id, card_id, kind, amount, balance_after, actor_type, actor_id, source, reference, reverses_entry_id, location_id, details, created_at)
+      values (${slot("entryId")}, ${slot("merchantId")}, ${slot("cardId")}, ${slot("kind")}::entry_kind, ${slot("amount")}::int, ${slot("balanceAfter")}::int, ${slot("actorType")}::actor_type,
+              ${slot("actorId")}, ${slot("source")}, ${slot("reference")}, ${slot("reversesEntryId")}, ${slot("locationId")},
+              ${slot("details")}::jsonb, ${AT})
+      returning seq
+    ),
+    ${LOT_CHANGES[s.lots]},
+    card as (
+      update ${cards} set
+        balance = ${slot("balanceAfter")}::int,
+        lifetime_earned = lifetime_earned + ${slot("earnedDelta")}::int,
+        last_activity_at = ${s.activity ? AT : sql`last_activity_at`},
+        version = version + 1,
+        updated_at = ${AT}
+      where id = ${slot("cardId")}
+      returning version, lifetime_earned
+    )${s.events ? sql`, events as (${ONE_EVENT.insert})` : sql``}${sql.join(s.alongside.map((part, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${part.statement})`))}
+    select
+      (select seq from entry) as seq,
+      (select version from card) as version,
+      (select lifetime_earned from card) as lifetime_earned,
+      ${
+        s.window
+          ? sql`(select coalesce(sum(amount), 0)::int from ${ledgerEntries}
+                 where card_id = ${slot("cardId")} and kind in ('earn', 'bonus') and created_at > ${slot("windowStart")}::timestamptz)`
+          : sql`null::int`
+      } as earned_in_window
+      ${s.events ? sql`, ${ONE_EVENT.notify}` : sql``}`,
+});

@@ -14,7 +14,7 @@ import { appendEntry, lockCardWithProgram } from "./core";
 import { payDebt } from "./refund";
 import { SafeText } from "../input";
 import { boundLocation } from "../api-keys/scopes";
-import { goalContributionSql } from "../goals/progress";
+import { goalContribution } from "../goals/progress";
 
 export const EarnInput = z
   .object({
@@ -73,7 +73,7 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
       }
     }
     // Group goals of the program count this earn, in the entry's own statement (nothing is written when none runs).
-    const goals = goalContributionSql(tx, { cardId: card.id, programId: program.id, locationId: input.locationId, earned: amount.value, purchase: input.purchase?.amount ?? 0, at: now(tx) });
+    const goals = goalContribution(tx, { cardId: card.id, programId: program.id, locationId: input.locationId, earned: amount.value, purchase: input.purchase?.amount ?? 0, at: now(tx) });
     const result = await appendEntry(tx, card, program, {
       kind: "earn",
       amount: amount.value,

@@ -82,11 +82,26 @@ export function evaluateEarn(rules: EarningRules, ctx: EarnContext): EarnResult 
   }
 }
 
-/** Local weekday and minute of day of `at` in an IANA time zone. */
-// Building an Intl formatter costs far more than using one: keep one per time zone.
+// Building an Intl formatter costs far more than using one: keep one per time zone. Using one still
+// costs more than anything else in an earn's rules, and a zone's clock reads the same for a whole
+// UTC minute (offsets are whole minutes): keep each zone's last minute too.
 const clocks = new Map<string, Intl.DateTimeFormat>();
+const lastMinute = new Map<string, { minute: number; clock: LocalClock }>();
 
-export function localClock(at: Date, timeZone: string): { weekday: number; minuteOfDay: number; date: string } {
+export type LocalClock = { weekday: number; minuteOfDay: number; date: string };
+
+/** Local weekday, minute of day and date of `at` in an IANA time zone. */
+export function localClock(at: Date, timeZone: string): LocalClock {
+  const minute = Math.floor(at.getTime() / 60_000);
+  const last = lastMinute.get(timeZone);
+  if (last?.minute === minute) return { ...last.clock };
+  const clock = readClock(at, timeZone);
+  if (lastMinute.size > 1_000) lastMinute.clear();
+  lastMinute.set(timeZone, { minute, clock: { ...clock } });
+  return clock;
+}
+
+function readClock(at: Date, timeZone: string): LocalClock {
   let format = clocks.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat("en-US", {

@@ -170,4 +170,20 @@ describe("localClock", () => {
   it("midnight is minute 0, not 24:00", () => {
     expect(localClock(new Date("2024-03-05T00:00:00Z"), "UTC").minuteOfDay).toBe(0);
   });
+
+  it("reads each zone's clock afresh when the minute turns (each zone's last minute is kept)", () => {
+    // Kolkata is UTC+5:30: 18:29:59 UTC is 23:59 on Monday there, a second later it is Tuesday 00:00.
+    const before = new Date("2024-03-04T18:29:59.999Z");
+    const after = new Date("2024-03-04T18:30:00.000Z");
+    expect(localClock(before, "Asia/Kolkata")).toEqual({ weekday: 1, minuteOfDay: 23 * 60 + 59, date: "2024-03-04" });
+    expect(localClock(new Date("2024-03-04T18:29:00.000Z"), "Asia/Kolkata")).toEqual({ weekday: 1, minuteOfDay: 23 * 60 + 59, date: "2024-03-04" });
+    expect(localClock(after, "Asia/Kolkata")).toEqual({ weekday: 2, minuteOfDay: 0, date: "2024-03-05" });
+    // Another zone in between does not disturb the first one's minute; and back in time reads afresh too.
+    expect(localClock(after, "America/New_York")).toEqual({ weekday: 1, minuteOfDay: 13 * 60 + 30, date: "2024-03-04" });
+    expect(localClock(before, "Asia/Kolkata")).toEqual({ weekday: 1, minuteOfDay: 23 * 60 + 59, date: "2024-03-04" });
+    // What a caller does to its answer does not change the next one.
+    const clock = localClock(after, "Asia/Kolkata");
+    clock.weekday = 6;
+    expect(localClock(after, "Asia/Kolkata").weekday).toBe(2);
+  });
 });

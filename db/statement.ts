@@ -1,0 +1,84 @@
+import { Param, Placeholder, SQL, sql, type QueryWithTypings } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { isProduction } from "../lib/env";
+
+/**
+ * Statements on the hottest path (every balance change) whose text drizzle builds once per shape
+ * instead of on every call. Building a statement of ~40 parameters from nested `sql` fragments is
+ * drizzle's walk over every chunk (`is()` checks, name escaping, parameter numbering): on the earn
+ * path it cost more CPU than anything else in the app's own code.
+ *
+ * `build` is ordinary drizzle `sql`, written with `slot("name")` where a value goes, and it sees
+ * only the shape: which optional parts a call includes (`key` names the shape in a short string).
+ * It runs once per shape; each call then only fills the slots, in the order the text numbers them:
+ *
+ *   const LOCK = cachedStatement({ key: (s: { campaigns: boolean }) => …, build: (s) => sql`select … where id = ${slot("cardId")}` });
+ *   await queryRows(db, LOCK.bind({ campaigns: false }, { cardId }));
+ *
+ * The result is an SQL that drizzle executes like any other (`db.execute`, `queryRows`), with its
+ * logger, on both drivers. A cast belongs in the text (`${slot("amount")}::int`), and a value is
+ * sent as given (null, not undefined). Outside production every call also builds its shape afresh
+ * and fails when the text differs from the cached one: a `key` that misses a difference between
+ * shapes, or a value baked into the text instead of a slot, shows in the tests.
+ */
+export function cachedStatement<Shape>(statement: { key: (shape: Shape) => string; build: (shape: Shape) => SQL }) {
+  const compiled = new Map<string, Compiled>();
+  return {
+    bind(shape: Shape, values: Record<string, unknown>): SQL {
+      const key = statement.key(shape);
+      let cached = compiled.get(key);
+      if (!cached) {
+        if (compiled.size >= MAX_SHAPES) throw new Error(`cachedStatement: more than ${MAX_SHAPES} shapes (is a key built from input?)`);
+        cached = compile(statement.build(shape));
+        compiled.set(key, cached);
+      } else if (!isProduction) {
+        const fresh = compile(statement.build(shape));
+        if (fresh.text !== cached.text || JSON.stringify(fresh.sources) !== JSON.stringify(cached.sources)) {
+          throw new Error(`cachedStatement: shape "${key}" built two different statements (a shape difference missing from key, or a value not in a slot)`);
+        }
+      }
+      return new BoundStatement(cached, values);
+    },
+  };
+}
+
+/** A value's place in a cached statement's text. */
+export const slot = (name: string): Placeholder => sql.placeholder(name);
+
+const MAX_SHAPES = 64;
+const dialect = new PgDialect();
+
+/** The text and, for each `$n`, where its value comes from: a slot's name, or a value fixed in the text. */
+type Compiled = { text: string; sources: ({ slot: string } | { fixed: unknown })[]; typings: QueryWithTypings["typings"] };
+
+function compile(statement: SQL): Compiled {
+  const { sql: text, params, typings } = dialect.sqlToQuery(statement);
+  const sources = params.map((param) => {
+    if (param instanceof Placeholder) return { slot: param.name };
+    if (param instanceof Param) throw new Error("cachedStatement: a column-typed parameter (write the value as a slot)");
+    return { fixed: param };
+  });
+  return { text, sources, typings };
+}
+
+/** A cached statement with its slots filled: drizzle asks it for its query and gets the text as built. */
+class BoundStatement extends SQL {
+  constructor(
+    private readonly statement: Compiled,
+    private readonly values: Record<string, unknown>,
+  ) {
+    super([]);
+  }
+
+  override toQuery(): QueryWithTypings {
+    const { text, sources, typings } = this.statement;
+    const params = new Array<unknown>(sources.length);
+    for (let i = 0; i < sources.length; i++) {
+      const source = sources[i]!;
+      if ("fixed" in source) params[i] = source.fixed;
+      else if (source.slot in this.values) params[i] = this.values[source.slot];
+      else throw new Error(`cachedStatement: no value for slot "${source.slot}"`);
+    }
+    return typings ? { sql: text, params, typings } : { sql: text, params };
+  }
+}
