@@ -1,4 +1,4 @@
-import { Param, Placeholder, SQL, sql, type QueryWithTypings } from "drizzle-orm";
+import { Placeholder, SQL, sql, type Query } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { isProduction } from "../lib/env";
 
@@ -16,10 +16,11 @@ import { isProduction } from "../lib/env";
  *   await queryRows(db, LOCK.bind({ campaigns: false }, { cardId }));
  *
  * The result is an SQL that drizzle executes like any other (`db.execute`, `queryRows`), with its
- * logger, on both drivers. A cast belongs in the text (`${slot("amount")}::int`), and a value is
- * sent as given (null, not undefined). Outside production every call also builds its shape afresh
- * and fails when the text differs from the cached one: a `key` that misses a difference between
- * shapes, or a value baked into the text instead of a slot, shows in the tests.
+ * logger, on both drivers. A cast belongs in the text (`${slot("amount")}::int`); a slot used twice
+ * is one parameter, so it takes the same type everywhere; a value is sent as given (null, not
+ * undefined). Outside production every call also builds its shape afresh and fails when the text
+ * differs from the cached one: a `key` that misses a difference between shapes, or a value baked
+ * into the text instead of a slot (a column-typed `eq()` included), shows in the tests.
  */
 export function cachedStatement<Shape>(statement: { key: (shape: Shape) => string; build: (shape: Shape) => SQL }) {
   const compiled = new Map<string, Compiled>();
@@ -46,19 +47,33 @@ export function cachedStatement<Shape>(statement: { key: (shape: Shape) => strin
 export const slot = (name: string): Placeholder => sql.placeholder(name);
 
 const MAX_SHAPES = 64;
-const dialect = new PgDialect();
 
-/** The text and, for each `$n`, where its value comes from: a slot's name, or a value fixed in the text. */
-type Compiled = { text: string; sources: ({ slot: string } | { fixed: unknown })[]; typings: QueryWithTypings["typings"] };
+/**
+ * The text and, for each `$n`, where its value comes from: a slot's name, or a value fixed in the
+ * text. A slot used several times is one parameter (`$n` repeated): fewer values to encode and send.
+ */
+type Compiled = { text: string; sources: ({ slot: string } | { fixed: unknown })[] };
 
 function compile(statement: SQL): Compiled {
-  const { sql: text, params, typings } = dialect.sqlToQuery(statement);
-  const sources = params.map((param) => {
-    if (param instanceof Placeholder) return { slot: param.name };
-    if (param instanceof Param) throw new Error("cachedStatement: a column-typed parameter (write the value as a slot)");
-    return { fixed: param };
-  });
-  return { text, sources, typings };
+  const sources: Compiled["sources"] = [];
+  const numbers = new Map<string, number>();
+  const dialect = new PgDialect();
+  // drizzle numbers every occurrence (and passes the value beside the number, though its type does
+  // not say so); here a slot keeps the number of its first one.
+  dialect.escapeParam = ((_num: number, value: unknown) => {
+    if (value instanceof Placeholder) {
+      let n = numbers.get(value.name);
+      if (n === undefined) {
+        sources.push({ slot: value.name });
+        n = sources.length;
+        numbers.set(value.name, n);
+      }
+      return `$${n}`;
+    }
+    sources.push({ fixed: value });
+    return `$${sources.length}`;
+  }) as PgDialect["escapeParam"];
+  return { text: dialect.sqlToQuery(statement).sql, sources };
 }
 
 /** A cached statement with its slots filled: drizzle asks it for its query and gets the text as built. */
@@ -70,8 +85,8 @@ class BoundStatement extends SQL {
     super([]);
   }
 
-  override toQuery(): QueryWithTypings {
-    const { text, sources, typings } = this.statement;
+  override toQuery(): Query {
+    const { text, sources } = this.statement;
     const params = new Array<unknown>(sources.length);
     for (let i = 0; i < sources.length; i++) {
       const source = sources[i]!;
@@ -79,6 +94,6 @@ class BoundStatement extends SQL {
       else if (source.slot in this.values) params[i] = this.values[source.slot];
       else throw new Error(`cachedStatement: no value for slot "${source.slot}"`);
     }
-    return typings ? { sql: text, params, typings } : { sql: text, params };
+    return { sql: text, params };
   }
 }

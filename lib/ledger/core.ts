@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, sql, type Column, type SQL } from "drizzle-orm";
+import { and, Column, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import { queryRows } from "../../db/client";
 import { cachedStatement, slot } from "../../db/statement";
 import { cards, ledgerEntries, pointLots, programs, type Card, type EntryKind, type LedgerEntry, type Program } from "../../db/schema";
@@ -35,19 +35,29 @@ export async function lockCardWithProgram(ctx: TxCtx, cardId: string, opts: { ca
   const [row] = await queryRows<Record<string, unknown>>(ctx.db, LOCK.bind({ campaigns: opts.campaignsAt !== undefined }, values));
   if (!row) throw notFound("Card");
   return {
-    card: fromColumns<Card>(CARD_COLUMNS, "c", row),
-    program: fromColumns<Program>(PROGRAM_COLUMNS, "p", row),
+    card: fromColumns<Card>(CARD_COLUMNS, row),
+    program: fromColumns<Program>(PROGRAM_COLUMNS, row),
     timezone: row.tz as string,
     campaigns: parseRunning(row.campaigns as RunningCampaign[] | string | null),
   };
 }
 
-const CARD_COLUMNS = Object.entries(getTableColumns(cards));
-const PROGRAM_COLUMNS = Object.entries(getTableColumns(programs));
+/** A table's columns as the lock reads them: the row's key, the alias in the select, and the decoder when the driver's value needs one. */
+type ColumnRead = { key: string; alias: string; name: string; decode: Column | null };
+function columnReads(columns: Record<string, Column>, prefix: string): ColumnRead[] {
+  return Object.entries(columns).map(([key, column], i) => ({
+    key,
+    alias: `${prefix}${i}`,
+    name: column.name,
+    decode: column.mapFromDriverValue === Column.prototype.mapFromDriverValue ? null : column,
+  }));
+}
+const CARD_COLUMNS = columnReads(getTableColumns(cards), "c");
+const PROGRAM_COLUMNS = columnReads(getTableColumns(programs), "p");
 const LOCK_SELECT = sql.raw(
   [
-    ...CARD_COLUMNS.map(([, column], i) => `"cards"."${column.name}" as c${i}`),
-    ...PROGRAM_COLUMNS.map(([, column], i) => `"programs"."${column.name}" as p${i}`),
+    ...CARD_COLUMNS.map((c) => `"cards"."${c.name}" as ${c.alias}`),
+    ...PROGRAM_COLUMNS.map((c) => `"programs"."${c.name}" as ${c.alias}`),
     `"merchants"."timezone" as tz`,
   ].join(", "),
 );
@@ -59,13 +69,12 @@ const LOCK = cachedStatement({
         where "cards"."id" = ${slot("cardId")} and "cards"."merchant_id" = ${slot("merchantId")} for update of "cards"`,
 });
 
-/** A table's row from the columns `${prefix}0…` of a raw row, each through its column's decoder (null stays null). */
-function fromColumns<T>(columns: [string, Column][], prefix: string, row: Record<string, unknown>): T {
+/** A table's row from its columns' aliases in a raw row, each through its column's decoder (null stays null). */
+function fromColumns<T>(columns: ColumnRead[], row: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
-  for (let i = 0; i < columns.length; i++) {
-    const [key, column] = columns[i]!;
-    const value = row[`${prefix}${i}`];
-    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  for (const { key, alias, decode } of columns) {
+    const value = row[alias];
+    out[key] = value === null || value === undefined ? null : decode ? decode.mapFromDriverValue(value) : value;
   }
   return out as T;
 }

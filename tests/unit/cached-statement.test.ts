@@ -14,11 +14,13 @@ describe("cachedStatement", () => {
       sql`select id from ${cards} where id = ${slot("id")}${merchant ? sql` and merchant_id = ${slot("merchantId")} and ${"fixed"} <> ${slot("id")}` : sql``}`,
   });
 
-  it("gives the text drizzle builds, with each call's values in the slots' order (a slot used twice is sent twice)", () => {
-    const direct = dialect.sqlToQuery(sql`select id from ${cards} where id = ${"crd_1"} and merchant_id = ${"mer_1"} and ${"fixed"} <> ${"crd_1"}`);
-    expect(query(FIND.bind({ merchant: true }, { id: "crd_1", merchantId: "mer_1" }))).toEqual(direct);
-    expect(query(FIND.bind({ merchant: true }, { id: "crd_2", merchantId: "mer_2" }))).toEqual({ ...direct, params: ["crd_2", "mer_2", "fixed", "crd_2"] });
-    expect(query(FIND.bind({ merchant: false }, { id: "crd_3" }))).toMatchObject({ sql: 'select id from "cards" where id = $1', params: ["crd_3"] });
+  it("gives the text drizzle builds, with each call's values in the slots' order, a slot used twice sent once", () => {
+    expect(query(FIND.bind({ merchant: true }, { id: "crd_1", merchantId: "mer_1" }))).toEqual({
+      sql: 'select id from "cards" where id = $1 and merchant_id = $2 and $3 <> $1',
+      params: ["crd_1", "mer_1", "fixed"],
+    });
+    expect(query(FIND.bind({ merchant: true }, { id: "crd_2", merchantId: "mer_2" })).params).toEqual(["crd_2", "mer_2", "fixed"]);
+    expect(query(FIND.bind({ merchant: false }, { id: "crd_3" }))).toEqual({ sql: 'select id from "cards" where id = $1', params: ["crd_3"] });
   });
 
   it("refuses a call that leaves a slot without a value, rather than send undefined", () => {
