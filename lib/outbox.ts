@@ -11,12 +11,6 @@ export const EVENTS_CHANNEL = "keepcard_events";
 /** What live views hear: every domain event, plus one summary per batch of a bulk credit (lib/ledger/bulk.ts). */
 export type NotifiedEvent = { id: string; merchantId: string; type: EventType | "cards.bulk_changed"; payload: Record<string, unknown>; at: string };
 
-/** An event's outbox row and what NOTIFY carries for it, as the SQL parameters of either. */
-function eventRow(merchantId: string, event: DomainEvent, at: string) {
-  const row = { id: newId("evt"), merchantId, type: event.type, payload: event.payload as Record<string, unknown> };
-  return { ...row, payloadJson: JSON.stringify(row.payload), notice: JSON.stringify({ ...row, at } satisfies NotifiedEvent) };
-}
-
 /**
  * SQL pieces that record events (their names and payloads are defined in lib/events/catalogue.ts;
  * here they are only types, so the earn path pays nothing for validation): an insert for a
@@ -24,9 +18,9 @@ function eventRow(merchantId: string, event: DomainEvent, at: string) {
  */
 export function eventsSql(merchantId: string, events: DomainEvent[]): { ids: string[]; insert: SQL; notify: SQL } {
   const at = new Date().toISOString();
-  const rows = events.map((e) => eventRow(merchantId, e, at));
-  const values = rows.map((r) => sql`(${r.id}, ${r.merchantId}, ${r.type}, ${r.payloadJson}::jsonb)`);
-  const notices = rows.map((r) => sql`pg_notify(${EVENTS_CHANNEL}, ${r.notice})`);
+  const rows = events.map((e) => ({ id: newId("evt"), merchantId, type: e.type, payload: e.payload as Record<string, unknown> }));
+  const values = rows.map((r) => sql`(${r.id}, ${r.merchantId}, ${r.type}, ${JSON.stringify(r.payload)}::jsonb)`);
+  const notices = rows.map((r) => sql`pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ ...r, at } satisfies NotifiedEvent)})`);
   return {
     ids: rows.map((r) => r.id),
     insert: sql`insert into ${outboxEvents} (id, merchant_id, type, payload) values ${sql.join(values, sql`, `)}`,
@@ -35,18 +29,21 @@ export function eventsSql(merchantId: string, events: DomainEvent[]): { ids: str
 }
 
 /**
- * One event as parts of a cached statement (db/statement.ts), for the ledger's entry statement: the
- * insert and the pg_notify with slots, and `oneEventValues` to fill them.
+ * One event recorded by a cached statement (db/statement.ts), for the ledger's entry statement: the
+ * payload is a jsonb expression over that statement's own slots, so the event adds no JSON built in
+ * JS nor a copy of it to send. `insert` is to run as the CTE named `events`; `notify`, in the
+ * statement's select list, sends live views what recordEvents sends them. Its slots: `event_id`,
+ * `event_merchant_id` and `event_at` (ISO text, as NotifiedEvent carries it).
  */
-export const ONE_EVENT = {
-  insert: sql`insert into ${outboxEvents} (id, merchant_id, type, payload)
-              values (${slot("event_id")}, ${slot("event_merchant_id")}, ${slot("event_type")}, ${slot("event_payload")}::jsonb)`,
-  notify: sql`pg_notify(${EVENTS_CHANNEL}, ${slot("event_notice")})`,
-};
-
-export function oneEventValues(merchantId: string, event: DomainEvent): Record<string, unknown> {
-  const row = eventRow(merchantId, event, new Date().toISOString());
-  return { event_id: row.id, event_merchant_id: row.merchantId, event_type: row.type, event_payload: row.payloadJson, event_notice: row.notice };
+export function eventSql(type: EventType, payload: SQL): { insert: SQL; notify: SQL } {
+  return {
+    insert: sql`insert into ${outboxEvents} (id, merchant_id, type, payload)
+                values (${slot("event_id")}, ${slot("event_merchant_id")}, ${type}, ${payload}) returning payload`,
+    notify: sql`pg_notify(${EVENTS_CHANNEL}, (
+      select json_build_object('id', ${slot("event_id")}::text, 'merchantId', ${slot("event_merchant_id")}::text, 'type', ${type}::text,
+                               'payload', payload, 'at', ${slot("event_at")}::text)::text
+      from events))`,
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { apiKeys, locations, type ApiKey } from "../../db/schema";
@@ -27,8 +27,9 @@ export const CreateApiKeyInput = z
   .strict();
 export type CreateApiKeyInput = z.input<typeof CreateApiKeyInput>;
 
+/** SHA-256 in hex: what is stored of a key, and what a presented key is looked up by (on every API call: one-shot, no Hash object). */
 export function hashApiKey(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
+  return hash("sha256", key, "hex");
 }
 
 /** Makes a key for the merchant. The plain key is returned here, once; only its hash is kept. */

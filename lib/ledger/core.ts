@@ -5,7 +5,7 @@ import { cards, ledgerEntries, pointLots, programs, type Card, type EntryKind, t
 import { now, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
-import { ONE_EVENT, oneEventValues } from "../outbox";
+import { eventSql } from "../outbox";
 import { parseRunning, runningCampaignsSql, type RunningCampaign } from "../campaigns/active";
 import { lotExpiry } from "../expiry/policy";
 
@@ -132,6 +132,7 @@ export async function appendEntry(
     throw new AppError("insufficient_balance", `The card has ${card.balance}; this needs ${-input.amount}.`);
   }
   const entryId = newId("ent");
+  const atIso = at.toISOString();
   const lots = lotChange(card, program, input, at);
   const events = input.amount !== 0;
   const alongside = input.alongside ?? [];
@@ -150,16 +151,11 @@ export async function appendEntry(
     reversesEntryId: input.reversesEntryId ?? null,
     locationId: input.locationId ?? null,
     details: input.details ? JSON.stringify(input.details) : null,
-    at: at.toISOString(),
+    at: atIso,
     earnedDelta: input.earned && input.amount > 0 ? input.amount : 0,
     windowStart: program.tiers ? new Date(at.getTime() - program.tiers.windowDays * 86_400_000).toISOString() : null,
     ...lots.values,
-    ...(events
-      ? oneEventValues(ctx.merchantId, {
-          type: "card.balance_changed",
-          payload: { cardId: card.id, programId: card.programId, entryId, kind: input.kind, amount: input.amount, balance: balanceAfter },
-        })
-      : {}),
+    ...(events ? { programId: card.programId, event_id: newId("evt"), event_merchant_id: ctx.merchantId, event_at: atIso } : {}),
   };
   for (const part of alongside) Object.assign(values, part.values);
 
@@ -239,6 +235,13 @@ const LOT_CHANGES: Record<LotKind, SQL> = {
   none: sql`lots as (select 1)`,
 };
 
+/** The entry's event (lib/events/catalogue.ts, card.balance_changed), its payload from the entry's own slots. */
+const BALANCE_CHANGED = eventSql(
+  "card.balance_changed",
+  sql`jsonb_build_object('cardId', ${slot("cardId")}::text, 'programId', ${slot("programId")}::text, 'entryId', ${slot("entryId")}::text,
+                         'kind', ${slot("kind")}::text, 'amount', ${slot("amount")}::int, 'balance', ${slot("balanceAfter")}::int)`,
+);
+
 const APPEND = cachedStatement({
   key: (s: AppendShape) => `${s.lots}${s.events ? ",events" : ""}${s.window ? ",window" : ""}${s.activity ? ",activity" : ""}${s.alongside.map((a) => `,${a.name}`).join("")}`,
   build: (s: AppendShape) => sql`
@@ -259,7 +262,7 @@ const APPEND = cachedStatement({
         updated_at = ${AT}
       where id = ${slot("cardId")}
       returning version, lifetime_earned
-    )${s.events ? sql`, events as (${ONE_EVENT.insert})` : sql``}${sql.join(s.alongside.map((part, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${part.statement})`))}
+    )${s.events ? sql`, events as (${BALANCE_CHANGED.insert})` : sql``}${sql.join(s.alongside.map((part, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${part.statement})`))}
     select
       (select seq from entry) as seq,
       (select version from card) as version,
@@ -270,5 +273,5 @@ const APPEND = cachedStatement({
                  where card_id = ${slot("cardId")} and kind in ('earn', 'bonus') and created_at > ${slot("windowStart")}::timestamptz)`
           : sql`null::int`
       } as earned_in_window
-      ${s.events ? sql`, ${ONE_EVENT.notify}` : sql``}`,
+      ${s.events ? sql`, ${BALANCE_CHANGED.notify}` : sql``}`,
 });
