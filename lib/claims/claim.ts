@@ -96,7 +96,7 @@ export async function claimCode(db: Executor, input: { code: string; cardId: str
       activity: true,
     });
     await tx.db.update(claimCodes).set({ entryId: result.entry.id }).where(eq(claimCodes.id, found.codeId));
-    const card = await recomputeTier(claimCtx, result.card, locked.program, result.earnedInWindow);
+    const card = result.tierSettled ? result.card : await recomputeTier(claimCtx, result.card, locked.program, result.earnedInWindow);
     return { card, value: found.batch.value, program: locked.program, entryId: result.entry.id };
   });
 }

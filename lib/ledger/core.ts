@@ -8,6 +8,7 @@ import { newId } from "../ids";
 import { eventSql } from "../outbox";
 import { parseRunning, runningCampaignsSql, type RunningCampaign } from "../campaigns/active";
 import { lotExpiry } from "../expiry/policy";
+import { tierFor } from "../tiers/schema";
 
 /** Locks the card row for the rest of the transaction: every balance change on a card is serialized here. */
 export async function lockCard(ctx: TxCtx, cardId: string): Promise<Card> {
@@ -114,7 +115,8 @@ export type Alongside = { name: string; statement: SQL; values: Record<string, u
  * it above zero, so open lots always sum to the positive part of the balance.
  *
  * `earnedInWindow` is what the card earned (earn and bonus entries) inside the program's tier window,
- * this entry included, read in the same statement so a tier decision needs no further query.
+ * this entry included, read in the same statement so a tier decision needs no further query. It is
+ * not read when no sum the window could hold moves the card's tier (`tierSettled`, see below).
  *
  * The statement's text is built once per shape (APPEND below; db/statement.ts): every balance
  * change runs it, and drizzle assembling it afresh each time was the largest CPU cost of an earn in
@@ -125,7 +127,7 @@ export async function appendEntry(
   card: Card,
   program: Program,
   input: EntryInput,
-): Promise<{ entry: LedgerEntry; card: Card; earnedInWindow: number | null }> {
+): Promise<{ entry: LedgerEntry; card: Card; earnedInWindow: number | null; tierSettled: boolean }> {
   const at = now(ctx);
   const balanceAfter = card.balance + input.amount;
   if (balanceAfter < 0 && !input.allowNegative) {
@@ -136,7 +138,9 @@ export async function appendEntry(
   const lots = lotChange(card, program, input, at);
   const events = input.amount !== 0;
   const alongside = input.alongside ?? [];
-  const shape: AppendShape = { lots: lots.kind, events, window: program.tiers !== null, activity: input.activity === true, alongside };
+  const earnedDelta = input.earned && input.amount > 0 ? input.amount : 0;
+  const tierSettled = settledTier(program, card, card.lifetimeEarned + earnedDelta);
+  const shape: AppendShape = { lots: lots.kind, events, window: program.tiers !== null && !tierSettled, activity: input.activity === true, alongside };
   const values: Record<string, unknown> = {
     entryId,
     merchantId: ctx.merchantId,
@@ -152,7 +156,7 @@ export async function appendEntry(
     locationId: input.locationId ?? null,
     details: input.details ? JSON.stringify(input.details) : null,
     at: atIso,
-    earnedDelta: input.earned && input.amount > 0 ? input.amount : 0,
+    earnedDelta,
     windowStart: program.tiers ? new Date(at.getTime() - program.tiers.windowDays * 86_400_000).toISOString() : null,
     ...lots.values,
     ...(events ? { programId: card.programId, event_id: newId("evt"), event_merchant_id: ctx.merchantId, event_at: atIso } : {}),
@@ -189,7 +193,19 @@ export async function appendEntry(
   // The window sum was read beside the insert, which a statement cannot see itself: add this entry.
   const counts = input.kind === "earn" || input.kind === "bonus";
   const earnedInWindow = row!.earned_in_window === null ? null : Number(row!.earned_in_window) + (counts ? input.amount : 0);
-  return { entry, card: updated, earnedInWindow };
+  return { entry, card: updated, earnedInWindow, tierSettled };
+}
+
+/**
+ * Whether the card's tier stays what it is whatever its tier window holds, so the window's sum need
+ * not be read: the card is on the ladder's first rung and even its lifetime earnings (every earn and
+ * bonus adds to them, so no window holds more) stay below the next. Most cards of a tiered program,
+ * most of the time; a card above the first rung may drop as its window moves, so it is always summed.
+ */
+function settledTier(program: Program, card: Card, lifetimeEarned: number): boolean {
+  if (!program.tiers) return false;
+  const first = tierFor(program.tiers, 0);
+  return card.tier === (first?.name ?? null) && tierFor(program.tiers, lifetimeEarned) === first;
 }
 
 type LotKind = "open" | "debit" | "none";

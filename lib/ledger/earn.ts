@@ -112,8 +112,10 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
     }
     const beforeReferral = card;
     card = await rewardReferralOnFirstEarn(tx, card, program, { entryId: result.entry.id, purchaseAmount: input.purchase?.amount ?? null }, locked.timezone);
-    // A referral bonus adds to the window; then the tier reads it afresh.
-    card = await recomputeTier(tx, card, program, card === beforeReferral ? result.earnedInWindow : null);
+    // A referral bonus adds to the window; then the tier reads it afresh. Without one, the entry's own
+    // statement either read the window or found that no window moves the tier (appendEntry).
+    if (card !== beforeReferral) card = await recomputeTier(tx, card, program, null);
+    else if (!result.tierSettled) card = await recomputeTier(tx, card, program, result.earnedInWindow);
     return { entry: result.entry, card, vouchers };
   });
 }

@@ -200,6 +200,33 @@ describe("tiers", () => {
     expect(res2.card.tier).toBe("Gold");
     await expectLedgerConsistent(m.db, { cardId: card.id });
   });
+
+  it("drops a card whose earning left the window on its next earn; a first-rung card stays until its lifetime reaches the next rung, then the window decides", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m, {
+      tiers: { windowDays: 30, levels: [{ name: "Member", threshold: 0, multiplier: 1 }, { name: "Gold", threshold: 100, multiplier: 1 }] },
+    });
+    const { earn: earnVerb } = await import("@/lib/ledger/earn");
+    const start = Date.now();
+    const back = { ...m.ctx, now: () => new Date(start - 40 * 86_400_000) };
+
+    // Gold 40 days ago; today's small earn finds the window holding only itself.
+    const gold = await makeCard(m, program.id);
+    expect((await earnVerb(back, { cardId: gold.id, points: 150 })).card.tier).toBe("Gold");
+    const dropped = await earnVerb(m.ctx, { cardId: gold.id, points: 5 });
+    expect(dropped.card).toMatchObject({ tier: "Member", lifetimeEarned: 155 });
+
+    // A Member card well below Gold stays Member, earn after earn, with no tier event.
+    const member = await makeCard(m, program.id);
+    for (const points of [10, 20, 30]) expect((await earnVerb(m.ctx, { cardId: member.id, points })).card.tier).toBe("Member");
+    // …until its lifetime reaches the next rung: then the window decides (here: Gold).
+    expect((await earnVerb(m.ctx, { cardId: member.id, points: 40 })).card.tier).toBe("Gold");
+    const changes = await m.db.select().from(outboxEvents).where(and(eq(outboxEvents.merchantId, m.merchantId), eq(outboxEvents.type, "tier.changed")));
+    const to = (cardId: string) => changes.filter((e) => (e.payload as { cardId: string }).cardId === cardId).map((e) => (e.payload as { to: string }).to);
+    expect(to(gold.id).sort()).toEqual(["Gold", "Member"]);
+    expect(to(member.id)).toEqual(["Gold"]);
+    await expectLedgerConsistent(m.db, { merchantId: m.merchantId });
+  });
 });
 
 describe("adjust", () => {
