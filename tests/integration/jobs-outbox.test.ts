@@ -64,8 +64,9 @@ describe("outbox dispatch", () => {
     expect(ours.every((e) => e.id && mine.has(e.id))).toBe(true);
     for (const row of rows) {
       const posted = fake.received.filter((e) => e.id === row.id);
+      // Once from the sweep, plus however many of the SDK's retries of the hung send landed (a loaded
+      // machine saw two): each under the event's id. That the sweep sends nothing twice is checked below.
       expect(posted.length).toBeGreaterThanOrEqual(1);
-      expect(posted.length).toBeLessThanOrEqual(2);
       expect(fake.accepted.get(row.id)).toMatchObject({ name: row.type, data: { ...row.payload, merchantId: m.merchantId } });
     }
 
