@@ -133,7 +133,6 @@ export async function appendEntry(
   if (balanceAfter < 0 && !input.allowNegative) {
     throw new AppError("insufficient_balance", `The card has ${card.balance}; this needs ${-input.amount}.`);
   }
-  const entryId = newId("ent");
   const atIso = at.toISOString();
   const lots = lotChange(card, program, input, at);
   const events = input.amount !== 0;
@@ -141,8 +140,9 @@ export async function appendEntry(
   const earnedDelta = input.earned && input.amount > 0 ? input.amount : 0;
   const tierSettled = settledTier(program, card, card.lifetimeEarned + earnedDelta);
   const shape: AppendShape = { lots: lots.kind, events, window: program.tiers !== null && !tierSettled, activity: input.activity === true, alongside };
-  const values: Record<string, unknown> = {
-    entryId,
+  // The entry's own columns: its row's values in the statement (slots of the same names) and the entry returned.
+  const columns = {
+    id: newId("ent"),
     merchantId: ctx.merchantId,
     cardId: card.id,
     kind: input.kind,
@@ -154,6 +154,9 @@ export async function appendEntry(
     reference: input.reference ?? null,
     reversesEntryId: input.reversesEntryId ?? null,
     locationId: input.locationId ?? null,
+  };
+  const values: Record<string, unknown> = {
+    ...columns,
     details: input.details ? JSON.stringify(input.details) : null,
     at: atIso,
     earnedDelta,
@@ -165,23 +168,7 @@ export async function appendEntry(
 
   const [row] = await queryRows<{ seq: number | string; version: number; lifetime_earned: number; earned_in_window: number | null }>(ctx.db, APPEND.bind(shape, values));
 
-  const entry: LedgerEntry = {
-    id: entryId,
-    seq: Number(row!.seq),
-    merchantId: ctx.merchantId,
-    cardId: card.id,
-    kind: input.kind,
-    amount: input.amount,
-    balanceAfter,
-    actorType: ctx.actor.type,
-    actorId: ctx.actor.id,
-    source: ctx.source,
-    reference: input.reference ?? null,
-    reversesEntryId: input.reversesEntryId ?? null,
-    locationId: input.locationId ?? null,
-    details: input.details ?? null,
-    createdAt: at,
-  };
+  const entry: LedgerEntry = { ...columns, seq: Number(row!.seq), details: input.details ?? null, createdAt: at };
   const updated: Card = {
     ...card,
     balance: balanceAfter,
@@ -238,7 +225,7 @@ const DEBIT = sql`${slot("debit")}::int`;
  */
 const LOT_CHANGES: Record<LotKind, SQL> = {
   open: sql`lots as (insert into ${pointLots} (id, merchant_id, card_id, entry_id, amount, remaining, expires_at, created_at)
-      values (${slot("lotId")}, ${slot("merchantId")}, ${slot("cardId")}, ${slot("entryId")}, ${slot("amount")}::int, ${slot("lotRemaining")}::int,
+      values (${slot("lotId")}, ${slot("merchantId")}, ${slot("cardId")}, ${slot("id")}, ${slot("amount")}::int, ${slot("lotRemaining")}::int,
               ${slot("lotExpiresAt")}::timestamptz, ${AT}))`,
   debit: sql`lots_taken as (
       select id, running from (
@@ -254,7 +241,7 @@ const LOT_CHANGES: Record<LotKind, SQL> = {
 /** The entry's event (lib/events/catalogue.ts, card.balance_changed), its payload from the entry's own slots. */
 const BALANCE_CHANGED = eventSql(
   "card.balance_changed",
-  sql`jsonb_build_object('cardId', ${slot("cardId")}::text, 'programId', ${slot("programId")}::text, 'entryId', ${slot("entryId")}::text,
+  sql`jsonb_build_object('cardId', ${slot("cardId")}::text, 'programId', ${slot("programId")}::text, 'entryId', ${slot("id")}::text,
                          'kind', ${slot("kind")}::text, 'amount', ${slot("amount")}::int, 'balance', ${slot("balanceAfter")}::int)`,
 );
 
@@ -263,7 +250,7 @@ const APPEND = cachedStatement({
   build: (s: AppendShape) => sql`
     with entry as (
       insert into ${ledgerEntries} (id, merchant_id, card_id, kind, amount, balance_after, actor_type, actor_id, source, reference, reverses_entry_id, location_id, details, created_at)
-      values (${slot("entryId")}, ${slot("merchantId")}, ${slot("cardId")}, ${slot("kind")}::entry_kind, ${slot("amount")}::int, ${slot("balanceAfter")}::int, ${slot("actorType")}::actor_type,
+      values (${slot("id")}, ${slot("merchantId")}, ${slot("cardId")}, ${slot("kind")}::entry_kind, ${slot("amount")}::int, ${slot("balanceAfter")}::int, ${slot("actorType")}::actor_type,
               ${slot("actorId")}, ${slot("source")}, ${slot("reference")}, ${slot("reversesEntryId")}, ${slot("locationId")},
               ${slot("details")}::jsonb, ${AT})
       returning seq
