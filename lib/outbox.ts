@@ -35,10 +35,10 @@ export function eventsSql(merchantId: string, events: DomainEvent[]): { ids: str
  * statement's select list, sends live views what recordEvents sends them. Its slots: `event_id`,
  * `event_merchant_id` and `event_at` (ISO text, as NotifiedEvent carries it).
  */
-export function eventSql(type: EventType, payload: SQL): { insert: SQL; notify: SQL } {
+export function eventSql(type: EventType, payload: SQL, onlyIf?: SQL): { insert: SQL; notify: SQL } {
   return {
     insert: sql`insert into ${outboxEvents} (id, merchant_id, type, payload)
-                values (${slot("event_id")}, ${slot("event_merchant_id")}, ${type}, ${payload}) returning payload`,
+                select ${slot("event_id")}, ${slot("event_merchant_id")}, ${type}, ${payload}${onlyIf ? sql` where ${onlyIf}` : sql``} returning payload`,
     notify: sql`pg_notify(${EVENTS_CHANNEL}, (
       select json_build_object('id', ${slot("event_id")}::text, 'merchantId', ${slot("event_merchant_id")}::text, 'type', ${type}::text,
                                'payload', payload, 'at', ${slot("event_at")}::text)::text

@@ -2,7 +2,8 @@ import { and, asc, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { slot } from "../../db/statement";
 import { goalParticipants, goals, rewards, type Goal, type GoalMetric } from "../../db/schema";
-import type { TxCtx } from "../context";
+import type { Ctx } from "../context";
+import { CARD_UPDATED } from "../ledger/core";
 
 export type GoalContribution = { cardId: string; programId: string; locationId: string | null | undefined; earned: number; purchase: number; at: Date };
 
@@ -13,7 +14,8 @@ export type GoalContribution = { cardId: string; programId: string; locationId: 
  * creating the row on the card's first contribution. With no goal running it is one index probe
  * (goals_program_status_idx) that writes nothing. Each card has its own row, so concurrent earns of
  * different cards never wait on each other. The earn runs it as a data-modifying CTE of its ledger
- * statement (lib/ledger/core.ts appendEntry's `alongside`): no round trip of its own. Its text has
+ * statement (lib/ledger/core.ts appendEntry's `alongside`): no round trip of its own, and nothing
+ * written when that statement writes no entry (CARD_UPDATED). Its text has
  * slots for the earn's values (db/statement.ts): built once, like the statement it joins.
  */
 export const GOAL_CONTRIBUTION = sql`
@@ -26,10 +28,11 @@ export const GOAL_CONTRIBUTION = sql`
       and g.starts_at <= ${slot("goal_at")}::timestamptz and g.ends_at > ${slot("goal_at")}::timestamptz
       and (g.location_id is null or g.location_id = ${slot("goal_location_id")})
       and case g.metric when 'visits' then 1 when 'earned' then ${slot("goal_earned")}::int else ${slot("goal_purchase")}::int end > 0
+      and ${CARD_UPDATED}
     on conflict (goal_id, card_id) do update set contribution = goal_participants.contribution + excluded.contribution`;
 
 /** GOAL_CONTRIBUTION with its slots filled for one earn, as appendEntry's `alongside` takes it. */
-export function goalContribution(tx: Pick<TxCtx, "merchantId">, earn: GoalContribution) {
+export function goalContribution(tx: Pick<Ctx, "merchantId">, earn: GoalContribution) {
   return {
     name: "goals",
     statement: GOAL_CONTRIBUTION,

@@ -2,7 +2,7 @@ import { and, Column, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import { queryRows } from "../../db/client";
 import { cachedStatement, slot } from "../../db/statement";
 import { cards, ledgerEntries, pointLots, programs, type Card, type EntryKind, type LedgerEntry, type Program } from "../../db/schema";
-import { now, type TxCtx } from "../context";
+import { now, type Ctx, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
 import { eventSql } from "../outbox";
@@ -21,7 +21,11 @@ export async function lockCard(ctx: TxCtx, cardId: string): Promise<Card> {
   return card;
 }
 
-export type LockedCard = { card: Card; program: Program; timezone: string; campaigns: RunningCampaign[] };
+/**
+ * A card as a balance change reads it, with its program, the merchant's time zone and the campaigns
+ * running for it. `seen` is the card row's version as read (its `xmin`, see appendEntryIfUnchanged).
+ */
+export type LockedCard = { card: Card; program: Program; timezone: string; campaigns: RunningCampaign[]; seen: string };
 
 /**
  * lockCard, with the card's program, the merchant's time zone and (given `campaignsAt`) the
@@ -32,14 +36,27 @@ export type LockedCard = { card: Card; program: Program; timezone: string; campa
  * mapped column by column with the schema's own decoders, as drizzle maps a select.
  */
 export async function lockCardWithProgram(ctx: TxCtx, cardId: string, opts: { campaignsAt?: Date } = {}): Promise<LockedCard> {
+  return readCard(ctx, cardId, { ...opts, lock: true });
+}
+
+/**
+ * lockCardWithProgram without the lock, outside a transaction: what an earn reads before writing
+ * its entry with appendEntryIfUnchanged, which writes nothing if the card row changed in between.
+ */
+export async function readCardWithProgram(ctx: Ctx, cardId: string, opts: { campaignsAt?: Date } = {}): Promise<LockedCard> {
+  return readCard(ctx, cardId, { ...opts, lock: false });
+}
+
+async function readCard(ctx: Ctx, cardId: string, opts: { campaignsAt?: Date; lock: boolean }): Promise<LockedCard> {
   const values = { cardId, merchantId: ctx.merchantId, at: opts.campaignsAt?.toISOString() ?? null };
-  const [row] = await queryRows<Record<string, unknown>>(ctx.db, LOCK.bind({ campaigns: opts.campaignsAt !== undefined }, values));
+  const [row] = await queryRows<Record<string, unknown>>(ctx.db, LOCK.bind({ campaigns: opts.campaignsAt !== undefined, lock: opts.lock }, values));
   if (!row) throw notFound("Card");
   return {
     card: fromColumns<Card>(CARD_COLUMNS, row),
     program: fromColumns<Program>(PROGRAM_COLUMNS, row),
     timezone: row.tz as string,
     campaigns: parseRunning(row.campaigns as RunningCampaign[] | string | null),
+    seen: row.seen as string,
   };
 }
 
@@ -60,14 +77,15 @@ const LOCK_SELECT = sql.raw(
     ...CARD_COLUMNS.map((c) => `"cards"."${c.name}" as ${c.alias}`),
     ...PROGRAM_COLUMNS.map((c) => `"programs"."${c.name}" as ${c.alias}`),
     `"merchants"."timezone" as tz`,
+    `"cards"."xmin"::text as seen`,
   ].join(", "),
 );
 const LOCK_FROM = sql.raw(`from "cards" inner join "programs" on "programs"."id" = "cards"."program_id" inner join "merchants" on "merchants"."id" = "cards"."merchant_id"`);
 const LOCK = cachedStatement({
-  key: (shape: { campaigns: boolean }) => (shape.campaigns ? "campaigns" : "card"),
-  build: ({ campaigns }) =>
+  key: (shape: { campaigns: boolean; lock: boolean }) => `${shape.campaigns ? "campaigns" : "card"}${shape.lock ? ",lock" : ""}`,
+  build: ({ campaigns, lock }) =>
     sql`select ${LOCK_SELECT}, ${campaigns ? runningCampaignsSql(sql`${slot("at")}::timestamptz`) : sql`null`} as campaigns ${LOCK_FROM}
-        where "cards"."id" = ${slot("cardId")} and "cards"."merchant_id" = ${slot("merchantId")} for update of "cards"`,
+        where "cards"."id" = ${slot("cardId")} and "cards"."merchant_id" = ${slot("merchantId")}${lock ? sql` for update of "cards"` : sql``}`,
 });
 
 /** A table's row from its columns' aliases in a raw row, each through its column's decoder (null stays null). */
@@ -95,7 +113,8 @@ export type EntryInput = {
   allowNegative?: boolean;
   /**
    * Further data-modifying statements run in the same statement as CTEs (no round trip of their own),
-   * say the earn's goal contributions. They see the tables as before the statement, like every CTE.
+   * say the earn's goal contributions. They see the tables as before the statement, like every CTE,
+   * and each writes only when the entry is written: it tests CARD_UPDATED (or selects from `card`).
    */
   alongside?: Alongside[];
 };
@@ -122,12 +141,31 @@ export type Alongside = { name: string; statement: SQL; values: Record<string, u
  * change runs it, and drizzle assembling it afresh each time was the largest CPU cost of an earn in
  * the app's own code.
  */
-export async function appendEntry(
-  ctx: TxCtx,
-  card: Card,
-  program: Program,
-  input: EntryInput,
-): Promise<{ entry: LedgerEntry; card: Card; earnedInWindow: number | null; tierSettled: boolean }> {
+export async function appendEntry(ctx: TxCtx, card: Card, program: Program, input: EntryInput): Promise<Appended> {
+  const appended = await append(ctx, card, program, input, null);
+  if (!appended) throw new Error(`appendEntry: card ${card.id} was not updated`);
+  return appended;
+}
+
+/**
+ * appendEntry for a card read without a lock and outside a transaction (readCardWithProgram): the
+ * statement is its own transaction, and it writes only while the card row is still the version that
+ * was read, its `xmin` (Postgres's id of the transaction that wrote the row's current version, which
+ * every update of the row changes, whichever code makes it). When the row changed in between, it
+ * writes nothing and returns null, and the caller starts over under the lock. Two such writes to one
+ * card at once: the second waits on the row, sees a new `xmin` and writes nothing.
+ *
+ * Everything the caller derived from what it read (the balance, a daily cap's sum of entries, the
+ * tier) holds at the write, since each of them changes only with the card row. The program and
+ * campaigns are read as under the lock: they are not locked there either.
+ */
+export async function appendEntryIfUnchanged(ctx: Ctx, read: Pick<LockedCard, "card" | "seen">, program: Program, input: EntryInput): Promise<Appended | null> {
+  return append(ctx, read.card, program, input, read.seen);
+}
+
+type Appended = { entry: LedgerEntry; card: Card; earnedInWindow: number | null; tierSettled: boolean };
+
+async function append(ctx: Ctx, card: Card, program: Program, input: EntryInput, seen: string | null): Promise<Appended | null> {
   const at = now(ctx);
   const balanceAfter = card.balance + input.amount;
   if (balanceAfter < 0 && !input.allowNegative) {
@@ -139,7 +177,7 @@ export async function appendEntry(
   const alongside = input.alongside ?? [];
   const earnedDelta = input.earned && input.amount > 0 ? input.amount : 0;
   const tierSettled = settledTier(program, card, card.lifetimeEarned + earnedDelta);
-  const shape: AppendShape = { lots: lots.kind, events, window: program.tiers !== null && !tierSettled, activity: input.activity === true, alongside };
+  const shape: AppendShape = { lots: lots.kind, events, window: program.tiers !== null && !tierSettled, activity: input.activity === true, seen: seen !== null, alongside };
   // The entry's own columns: its row's values in the statement (slots of the same names) and the entry returned.
   const columns = {
     id: newId("ent"),
@@ -163,10 +201,12 @@ export async function appendEntry(
     windowStart: program.tiers ? new Date(at.getTime() - program.tiers.windowDays * 86_400_000).toISOString() : null,
     ...lots.values,
     ...(events ? { programId: card.programId, event_id: newId("evt"), event_merchant_id: ctx.merchantId, event_at: atIso } : {}),
+    ...(seen !== null ? { seen } : {}),
   };
   for (const part of alongside) Object.assign(values, part.values);
 
-  const [row] = await queryRows<{ seq: number | string; version: number; lifetime_earned: number; earned_in_window: number | null }>(ctx.db, APPEND.bind(shape, values));
+  const [row] = await queryRows<{ seq: number | string | null; version: number | null; lifetime_earned: number; earned_in_window: number | null }>(ctx.db, APPEND.bind(shape, values));
+  if (row?.version === null || row?.version === undefined) return null;
 
   const entry: LedgerEntry = { ...columns, seq: Number(row!.seq), details: input.details ?? null, createdAt: at };
   const updated: Card = {
@@ -195,8 +235,13 @@ function settledTier(program: Program, card: Card, lifetimeEarned: number): bool
   return card.tier === (first?.name ?? null) && tierFor(program.tiers, lifetimeEarned) === first;
 }
 
+/** Whether crediting `earned` leaves the card's tier as it is, whatever its window holds: no tiers, or settledTier. */
+export function tierStays(program: Program, card: Card, earned: number): boolean {
+  return program.tiers === null || settledTier(program, card, card.lifetimeEarned + earned);
+}
+
 type LotKind = "open" | "debit" | "none";
-type AppendShape = { lots: LotKind; events: boolean; window: boolean; activity: boolean; alongside: readonly Alongside[] };
+type AppendShape = { lots: LotKind; events: boolean; window: boolean; activity: boolean; seen: boolean; alongside: readonly Alongside[] };
 
 /**
  * The lot side of an entry: a new lot for a credit; for a debit, the oldest open lots taken in order
@@ -218,6 +263,13 @@ const AT = sql`${slot("at")}::timestamptz`;
 const DEBIT = sql`${slot("debit")}::int`;
 
 /**
+ * True in the entry statement once its card row was updated. The statement updates the card first,
+ * and every other write in it reads the `card` CTE (a select from it, or this test): when the update
+ * finds no row (appendEntryIfUnchanged, the row changed since it was read) nothing is written.
+ */
+export const CARD_UPDATED = sql`exists (select 1 from card)`;
+
+/**
  * The lot side as CTEs. A debit takes the oldest open lots in order, each lot's running total saying
  * how much of the debit is still uncovered when it is reached (the card row is locked, and lots
  * always sum to the balance that was checked): the lots it empties are deleted, the one it takes
@@ -225,13 +277,13 @@ const DEBIT = sql`${slot("debit")}::int`;
  */
 const LOT_CHANGES: Record<LotKind, SQL> = {
   open: sql`lots as (insert into ${pointLots} (id, merchant_id, card_id, entry_id, amount, remaining, expires_at, created_at)
-      values (${slot("lotId")}, ${slot("merchantId")}, ${slot("cardId")}, ${slot("id")}, ${slot("amount")}::int, ${slot("lotRemaining")}::int,
-              ${slot("lotExpiresAt")}::timestamptz, ${AT}))`,
+      select ${slot("lotId")}, ${slot("merchantId")}, ${slot("cardId")}, ${slot("id")}, ${slot("amount")}::int, ${slot("lotRemaining")}::int,
+             ${slot("lotExpiresAt")}::timestamptz, ${AT} from card)`,
   debit: sql`lots_taken as (
       select id, running from (
         select id, remaining, sum(remaining) over (order by created_at, id) as running
         from ${pointLots} where card_id = ${slot("cardId")}
-      ) as ordered where running - remaining < ${DEBIT}
+      ) as ordered where running - remaining < ${DEBIT} and ${CARD_UPDATED}
     ),
     lots_emptied as (delete from ${pointLots} as lot using lots_taken t where lot.id = t.id and t.running <= ${DEBIT}),
     lots as (update ${pointLots} as lot set remaining = t.running - ${DEBIT} from lots_taken t where lot.id = t.id and t.running > ${DEBIT})`,
@@ -243,29 +295,32 @@ const BALANCE_CHANGED = eventSql(
   "card.balance_changed",
   sql`jsonb_build_object('cardId', ${slot("cardId")}::text, 'programId', ${slot("programId")}::text, 'entryId', ${slot("id")}::text,
                          'kind', ${slot("kind")}::text, 'amount', ${slot("amount")}::int, 'balance', ${slot("balanceAfter")}::int)`,
+  CARD_UPDATED,
 );
 
 const APPEND = cachedStatement({
-  key: (s: AppendShape) => `${s.lots}${s.events ? ",events" : ""}${s.window ? ",window" : ""}${s.activity ? ",activity" : ""}${s.alongside.map((a) => `,${a.name}`).join("")}`,
+  key: (s: AppendShape) =>
+    `${s.lots}${s.events ? ",events" : ""}${s.window ? ",window" : ""}${s.activity ? ",activity" : ""}${s.seen ? ",seen" : ""}${s.alongside.map((a) => `,${a.name}`).join("")}`,
   build: (s: AppendShape) => sql`
-    with entry as (
-      insert into ${ledgerEntries} (id, merchant_id, card_id, kind, amount, balance_after, actor_type, actor_id, source, reference, reverses_entry_id, location_id, details, created_at)
-      values (${slot("id")}, ${slot("merchantId")}, ${slot("cardId")}, ${slot("kind")}::entry_kind, ${slot("amount")}::int, ${slot("balanceAfter")}::int, ${slot("actorType")}::actor_type,
-              ${slot("actorId")}, ${slot("source")}, ${slot("reference")}, ${slot("reversesEntryId")}, ${slot("locationId")},
-              ${slot("details")}::jsonb, ${AT})
-      returning seq
-    ),
-    ${LOT_CHANGES[s.lots]},
-    card as (
+    with card as (
       update ${cards} set
         balance = ${slot("balanceAfter")}::int,
         lifetime_earned = lifetime_earned + ${slot("earnedDelta")}::int,
         last_activity_at = ${s.activity ? AT : sql`last_activity_at`},
         version = version + 1,
         updated_at = ${AT}
-      where id = ${slot("cardId")}
+      where id = ${slot("cardId")}${s.seen ? sql` and xmin = ${slot("seen")}::xid` : sql``}
       returning version, lifetime_earned
-    )${s.events ? sql`, events as (${BALANCE_CHANGED.insert})` : sql``}${sql.join(s.alongside.map((part, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${part.statement})`))}
+    ),
+    entry as (
+      insert into ${ledgerEntries} (id, merchant_id, card_id, kind, amount, balance_after, actor_type, actor_id, source, reference, reverses_entry_id, location_id, details, created_at)
+      select ${slot("id")}, ${slot("merchantId")}, ${slot("cardId")}, ${slot("kind")}::entry_kind, ${slot("amount")}::int, ${slot("balanceAfter")}::int, ${slot("actorType")}::actor_type,
+             ${slot("actorId")}, ${slot("source")}, ${slot("reference")}, ${slot("reversesEntryId")}, ${slot("locationId")},
+             ${slot("details")}::jsonb, ${AT}
+      from card
+      returning seq
+    ),
+    ${LOT_CHANGES[s.lots]}${s.events ? sql`, events as (${BALANCE_CHANGED.insert})` : sql``}${sql.join(s.alongside.map((part, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${part.statement})`))}
     select
       (select seq from entry) as seq,
       (select version from card) as version,

@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { ledgerEntries, locations, type Card, type LedgerEntry, type Program, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
-import { campaignFactor, chargeCampaignBudget } from "../campaigns/active";
+import { campaignFactor, chargeCampaignBudget, type RunningCampaign } from "../campaigns/active";
 import { rewardReferralOnFirstEarn } from "../lifecycle/referral";
 import { now, withTransaction, type Ctx, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
@@ -10,7 +10,7 @@ import { EntityId } from "../ids";
 import { evaluateEarn, localClock } from "../rules/evaluate";
 import { recomputeTier, tierMultiplier } from "../tiers/recompute";
 import { issueVoucher } from "../vouchers/issue";
-import { appendEntry, lockCardWithProgram } from "./core";
+import { appendEntry, appendEntryIfUnchanged, lockCardWithProgram, readCardWithProgram, tierStays, type EntryInput } from "./core";
 import { payDebt } from "./refund";
 import { SafeText } from "../input";
 import { boundLocation } from "../api-keys/scopes";
@@ -43,81 +43,119 @@ const EarnOnCard = EarnInput.extend({ cardId: EntityId });
 
 export type EarnOutcome = { entry: LedgerEntry; card: Card; vouchers: Voucher[] };
 
-/** Awards points, stamps or cashback for a visit or purchase, under the program's rules. */
+/**
+ * Awards points, stamps or cashback for a visit or purchase, under the program's rules. Outside a
+ * transaction the everyday earn takes two round trips (earnInOneStatement); the rest, and every earn
+ * inside a caller's transaction, runs under the card's lock (earnLocked).
+ */
 export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<EarnOutcome> {
   assertCan(ctx.actor, "points:earn");
   const { cardId, ...asked } = parseEarnOnCard(raw);
   const input = { ...asked, locationId: boundLocation(ctx, asked.locationId) };
-  return withTransaction(ctx, async (tx) => {
-    const locked = await lockCardWithProgram(tx, cardId, { campaignsAt: now(tx) });
-    const program = locked.program;
-    let card = locked.card;
-    if (card.status !== "active") throw new AppError("inactive", "This card is closed.");
-    // A fraud flag holds the card (lib/fraud/flags.ts): a column of the row just locked, so no extra query.
-    if (card.heldByFlagId) throw new AppError("card_held", "This card is on hold for review: no points can be added until the owner or an admin releases it.");
-    if (program.status !== "active") throw new AppError("inactive", `The program is ${program.status}.`);
-    if (input.locationId) await assertLocation(tx, input.locationId);
+  if (!ctx.inTransaction) {
+    const done = await earnInOneStatement(ctx, cardId, input);
+    if (done) return done;
+  }
+  return withTransaction(ctx, (tx) => earnLocked(tx, cardId, input));
+}
 
-    let running = locked.campaigns;
-    let amount = await amountToEarn(tx, card, program, locked.timezone, campaignFactor(program, running), input);
-    // A multiplier with a budget pays its extra from that budget; once the budget cannot cover the
-    // extra, this earn goes without that campaign.
-    for (const campaign of running.filter((c) => c.member && c.budgeted && c.effect.kind === "multiplier")) {
-      const without = running.filter((c) => c !== campaign);
-      const base = await amountToEarn(tx, card, program, locked.timezone, campaignFactor(program, without), input);
-      const extra = amount.value - base.value;
-      if (extra <= 0) continue;
-      if (!(await chargeCampaignBudget(tx.db, tx.merchantId, campaign.id, extra))) {
-        running = without;
-        amount = base;
+/**
+ * The everyday earn without a transaction: the card read without a lock, then one statement that
+ * writes the entry, its lot, the card and the event only if the card row is still as read
+ * (appendEntryIfUnchanged), the statement being its own transaction. Two waits on Postgres where
+ * the locked earn has four (begin, lock, entry, commit), and no row lock held across a round trip.
+ *
+ * Returns null, having written nothing, when the earn needs more than that one statement (a budgeted
+ * campaign to charge, a refund debt to pay, a full stamp card to turn into a voucher, a referral to
+ * settle, a tier that may move) or when the card changed after it was read; earnLocked then does it.
+ * Errors are those of the locked earn: the checks are the same, on the same row.
+ */
+async function earnInOneStatement(ctx: Ctx, cardId: string, input: EarnInput): Promise<EarnOutcome | null> {
+  const read = await readCardWithProgram(ctx, cardId, { campaignsAt: now(ctx) });
+  const { card, program } = read;
+  assertEarnable(card, program);
+  if (card.debt > 0 || card.referredByCardId !== null || read.campaigns.some(chargesBudget)) return null;
+  if (input.locationId) await assertLocation(ctx, input.locationId);
+  const amount = await amountToEarn(ctx, card, program, read.timezone, campaignFactor(program, read.campaigns), input);
+  if (!tierStays(program, card, amount.value)) return null;
+  if (program.kind === "stamps" && program.stampsRequired && card.balance + amount.value >= program.stampsRequired) return null;
+  const result = await appendEntryIfUnchanged(ctx, read, program, earnEntry(ctx, card, program, input, amount));
+  return result && { entry: result.entry, card: result.card, vouchers: [] };
+}
+
+async function earnLocked(tx: TxCtx, cardId: string, input: EarnInput): Promise<EarnOutcome> {
+  const locked = await lockCardWithProgram(tx, cardId, { campaignsAt: now(tx) });
+  const program = locked.program;
+  let card = locked.card;
+  assertEarnable(card, program);
+  if (input.locationId) await assertLocation(tx, input.locationId);
+
+  let running = locked.campaigns;
+  let amount = await amountToEarn(tx, card, program, locked.timezone, campaignFactor(program, running), input);
+  // A multiplier with a budget pays its extra from that budget; once the budget cannot cover the
+  // extra, this earn goes without that campaign.
+  for (const campaign of running.filter(chargesBudget)) {
+    const without = running.filter((c) => c !== campaign);
+    const base = await amountToEarn(tx, card, program, locked.timezone, campaignFactor(program, without), input);
+    const extra = amount.value - base.value;
+    if (extra <= 0) continue;
+    if (!(await chargeCampaignBudget(tx.db, tx.merchantId, campaign.id, extra))) {
+      running = without;
+      amount = base;
+    }
+  }
+  const result = await appendEntry(tx, card, program, earnEntry(tx, card, program, input, amount));
+  card = result.card;
+  // --- refund debt (lib/ledger/refund.ts): a refund that found its points spent left a debt on the
+  // card row locked above; this earn pays it first, as a reverse entry after the earn. ---
+  if (card.debt > 0) card = await payDebt(tx, card, program, result.entry.id);
+  // --- end refund debt ---
+
+  const vouchers: Voucher[] = [];
+  if (program.kind === "stamps" && program.stampsRequired) {
+    // Each full card becomes a voucher; the remainder carries over to the next card. At most
+    // MAX_CARDS_PER_EARN at once: a balance raised by hand to millions of stamps must not make one
+    // earn write millions of vouchers; further full cards complete on the next earns.
+    const completed = Math.min(MAX_CARDS_PER_EARN, Math.floor(card.balance / program.stampsRequired));
+    if (completed > 0) {
+      const spent = await appendEntry(tx, card, program, {
+        kind: "redeem",
+        amount: -completed * program.stampsRequired,
+        reference: result.entry.id,
+        details: { completedCards: completed },
+        activity: true,
+      });
+      card = spent.card;
+      for (let i = 0; i < completed; i++) {
+        vouchers.push(await issueVoucher(tx, card, { rewardId: program.stampRewardId, entryId: spent.entry.id, fallbackTitle: `${program.name}: full card` }));
       }
     }
-    // Group goals of the program count this earn, in the entry's own statement (nothing is written when none runs).
-    const goals = goalContribution(tx, { cardId: card.id, programId: program.id, locationId: input.locationId, earned: amount.value, purchase: input.purchase?.amount ?? 0, at: now(tx) });
-    const result = await appendEntry(tx, card, program, {
-      kind: "earn",
-      amount: amount.value,
-      reference: input.reference,
-      locationId: input.locationId,
-      details: amount.details,
-      earned: true,
-      activity: true,
-      alongside: [goals],
-    });
-    card = result.card;
-    // --- refund debt (lib/ledger/refund.ts): a refund that found its points spent left a debt on the
-    // card row locked above; this earn pays it first, as a reverse entry after the earn. ---
-    if (card.debt > 0) card = await payDebt(tx, card, program, result.entry.id);
-    // --- end refund debt ---
+  }
+  const beforeReferral = card;
+  card = await rewardReferralOnFirstEarn(tx, card, program, { entryId: result.entry.id, purchaseAmount: input.purchase?.amount ?? null }, locked.timezone);
+  // A referral bonus adds to the window; then the tier reads it afresh. Without one, the entry's own
+  // statement either read the window or found that no window moves the tier (appendEntry).
+  if (card !== beforeReferral) card = await recomputeTier(tx, card, program, null);
+  else if (!result.tierSettled) card = await recomputeTier(tx, card, program, result.earnedInWindow);
+  return { entry: result.entry, card, vouchers };
+}
 
-    const vouchers: Voucher[] = [];
-    if (program.kind === "stamps" && program.stampsRequired) {
-      // Each full card becomes a voucher; the remainder carries over to the next card. At most
-      // MAX_CARDS_PER_EARN at once: a balance raised by hand to millions of stamps must not make one
-      // earn write millions of vouchers; further full cards complete on the next earns.
-      const completed = Math.min(MAX_CARDS_PER_EARN, Math.floor(card.balance / program.stampsRequired));
-      if (completed > 0) {
-        const spent = await appendEntry(tx, card, program, {
-          kind: "redeem",
-          amount: -completed * program.stampsRequired,
-          reference: result.entry.id,
-          details: { completedCards: completed },
-          activity: true,
-        });
-        card = spent.card;
-        for (let i = 0; i < completed; i++) {
-          vouchers.push(await issueVoucher(tx, card, { rewardId: program.stampRewardId, entryId: spent.entry.id, fallbackTitle: `${program.name}: full card` }));
-        }
-      }
-    }
-    const beforeReferral = card;
-    card = await rewardReferralOnFirstEarn(tx, card, program, { entryId: result.entry.id, purchaseAmount: input.purchase?.amount ?? null }, locked.timezone);
-    // A referral bonus adds to the window; then the tier reads it afresh. Without one, the entry's own
-    // statement either read the window or found that no window moves the tier (appendEntry).
-    if (card !== beforeReferral) card = await recomputeTier(tx, card, program, null);
-    else if (!result.tierSettled) card = await recomputeTier(tx, card, program, result.earnedInWindow);
-    return { entry: result.entry, card, vouchers };
-  });
+function assertEarnable(card: Card, program: Program) {
+  if (card.status !== "active") throw new AppError("inactive", "This card is closed.");
+  // A fraud flag holds the card (lib/fraud/flags.ts): a column of the row read, so no extra query.
+  if (card.heldByFlagId) throw new AppError("card_held", "This card is on hold for review: no points can be added until the owner or an admin releases it.");
+  if (program.status !== "active") throw new AppError("inactive", `The program is ${program.status}.`);
+}
+
+/** A running multiplier with a budget: its extra points are charged to the budget, under the card's lock. */
+function chargesBudget(campaign: RunningCampaign): boolean {
+  return campaign.member && campaign.budgeted && campaign.effect.kind === "multiplier";
+}
+
+/** The earn's entry, with the program's group goals counting it in the entry's own statement (nothing is written when none runs). */
+function earnEntry(ctx: Ctx, card: Card, program: Program, input: EarnInput, amount: { value: number; details: Record<string, unknown> }): EntryInput {
+  const goals = goalContribution(ctx, { cardId: card.id, programId: program.id, locationId: input.locationId, earned: amount.value, purchase: input.purchase?.amount ?? 0, at: now(ctx) });
+  return { kind: "earn", amount: amount.value, reference: input.reference, locationId: input.locationId, details: amount.details, earned: true, activity: true, alongside: [goals] };
 }
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -158,7 +196,7 @@ function parseEarnOnCard(raw: unknown): z.output<typeof EarnOnCard> {
   return EarnOnCard.parse(raw);
 }
 
-async function assertLocation(tx: TxCtx, locationId: string) {
+async function assertLocation(tx: Ctx, locationId: string) {
   const [loc] = await tx.db
     .select({ id: locations.id })
     .from(locations)
@@ -166,7 +204,7 @@ async function assertLocation(tx: TxCtx, locationId: string) {
   if (!loc) throw notFound("Location");
 }
 
-async function amountToEarn(tx: TxCtx, card: Card, program: Program, timezone: string, campaignMultiplier: number, input: EarnInput) {
+async function amountToEarn(tx: Ctx, card: Card, program: Program, timezone: string, campaignMultiplier: number, input: EarnInput) {
   if (input.purchase && input.purchase.currency !== program.currency) {
     throw new AppError("invalid", `This program earns in ${program.currency}, not ${input.purchase.currency}.`, {
       errors: [{ path: "purchase.currency", message: `must be ${program.currency}` }],
@@ -211,7 +249,7 @@ function startOfLocalDay(at: Date, minuteOfDay: number): Date {
   return new Date(at.getTime() - minuteOfDay * 60_000 - at.getUTCSeconds() * 1000 - at.getUTCMilliseconds());
 }
 
-async function earnedSince(tx: TxCtx, cardId: string, since: Date): Promise<number> {
+async function earnedSince(tx: Ctx, cardId: string, since: Date): Promise<number> {
   const [row] = await tx.db
     .select({ total: sql<number>`coalesce(sum(${ledgerEntries.amount}), 0)::int` })
     .from(ledgerEntries)

@@ -43,7 +43,10 @@ async function makeWorld() {
   const program = await makeProgram(m);
   const reward = await makeReward(m, program.id, 10, 5);
   const card = await makeCard(m, program.id);
-  await earn(m.ctx, { cardId: card.id, points: 100 });
+  // Earned a day before the redemption: an earn just before it would be a fraud rule's pattern
+  // (redeem_after_earn), and the fraud sweep of another test file, which runs over every business
+  // in the database, would then hold the card before the staff actions reach it.
+  await earn({ ...m.ctx, now: () => new Date(Date.now() - 86_400_000) }, { cardId: card.id, points: 100 });
   const { voucher } = await redeemReward(m.ctx, { cardId: card.id, rewardId: reward.id });
   const loc1 = await createLocation(m.ctx, { name: "One", latitude: null, longitude: null });
   const loc2 = await createLocation(m.ctx, { name: "Two", latitude: null, longitude: null });

@@ -54,6 +54,12 @@ export type ApiContract<
   response: { status: St; schema: RS; also?: readonly Also[]; streams?: readonly string[] };
   /** Error statuses of the verb, besides those the wrapper answers with itself. */
   errors?: readonly ErrorStatus[];
+  /**
+   * The handler is one verb that keeps its writes atomic itself (earn: a single statement, or its
+   * own transaction): without an Idempotency-Key the wrapper opens no transaction around it, so the
+   * verb can take its shorter path. With a key, the key's record and the verb share one transaction.
+   */
+  atomicVerb?: boolean;
 };
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -108,7 +114,7 @@ export function errorStatuses(contract: ApiContract, method: string): ErrorStatu
 /**
  * Every /api/v1 route goes through here: API-key auth and scope, per-key rate limit (RateLimit
  * headers on every answer), zod parsing of body and query, one transaction per write with
- * Idempotency-Key replay, and problem+json errors.
+ * Idempotency-Key replay (the verb's own, for an `atomicVerb` without a key), and problem+json errors.
  */
 export function apiRoute<
   const Params extends readonly string[] = readonly [],
@@ -159,15 +165,18 @@ export function apiRoute<
       if (key !== undefined && (key.length < 1 || key.length > 255)) {
         throw new AppError("invalid", "Idempotency-Key must be 1 to 255 characters.", { errors: [{ path: "Idempotency-Key", message: "1 to 255 characters" }] });
       }
-      const result = await withTransaction(ctx, async (tx) => {
-        const run = async (): Promise<{ status: number; body: unknown }> => {
-          const result = await handler({ ctx: tx, body, query, params, request });
-          if ("stream" in result) throw new Error(`${request.method} ${contract.summary}: only GET answers may stream`);
-          return result;
-        };
-        if (!key) return { ...(await run()), replayed: false };
-        return onceForKey(tx, key, requestHash([request.method, requestUrl().pathname, raw ?? null]), run);
-      });
+      const run = async (ctx: Ctx): Promise<{ status: number; body: unknown }> => {
+        const result = await handler({ ctx, body, query, params, request });
+        if ("stream" in result) throw new Error(`${request.method} ${contract.summary}: only GET answers may stream`);
+        return result;
+      };
+      const result =
+        !key && contract.atomicVerb
+          ? { ...(await run(ctx)), replayed: false }
+          : await withTransaction(ctx, async (tx) => {
+              if (!key) return { ...(await run(tx)), replayed: false };
+              return onceForKey(tx, key, requestHash([request.method, requestUrl().pathname, raw ?? null]), () => run(tx));
+            });
       if (!result.replayed) afterCommit(ctx.merchantId);
       return json(result.status, result.body, { ...rateHeaders, ...(result.replayed ? { "idempotent-replayed": "true" } : {}) });
     } catch (error) {

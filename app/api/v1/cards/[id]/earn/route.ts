@@ -13,6 +13,7 @@ export const POST = apiRoute(
     quickBody: quickEarnInput,
     response: { status: 201, schema: z.object({ entry: EntryOut, card: CardOut, vouchers: z.array(VoucherOut) }) },
     errors: [404, 409],
+    atomicVerb: true,
   },
   async ({ ctx, params, body }) => {
     const { entry, card, vouchers } = await earn(ctx, { cardId: params.id, ...body });
