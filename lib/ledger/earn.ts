@@ -35,6 +35,9 @@ export const EarnInput = z
   });
 export type EarnInput = z.infer<typeof EarnInput>;
 
+/** Tries of the earn without a lock (earnInOneStatement) before it takes the card's lock. */
+const UNLOCKED_ATTEMPTS = 2;
+
 /** Full stamp cards turned into vouchers by one earn, at most. */
 export const MAX_CARDS_PER_EARN = 50;
 
@@ -53,8 +56,13 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
   const { cardId, ...asked } = parseEarnOnCard(raw);
   const input = { ...asked, locationId: boundLocation(ctx, asked.locationId) };
   if (!ctx.inTransaction) {
-    const done = await earnInOneStatement(ctx, cardId, input);
-    if (done) return done;
+    // A card changed between the read and the write (its other earn at that moment) gets one more
+    // try before the lock: two waits again rather than the locked earn's four.
+    for (let attempt = 0; attempt < UNLOCKED_ATTEMPTS; attempt++) {
+      const outcome = await earnInOneStatement(ctx, cardId, input);
+      if (outcome === "needs lock") break;
+      if (outcome !== "card changed") return outcome;
+    }
   }
   return withTransaction(ctx, (tx) => earnLocked(tx, cardId, input));
 }
@@ -65,22 +73,22 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
  * (appendEntryIfUnchanged), the statement being its own transaction. Two waits on Postgres where
  * the locked earn has four (begin, lock, entry, commit), and no row lock held across a round trip.
  *
- * Returns null, having written nothing, when the earn needs more than that one statement (a budgeted
- * campaign to charge, a refund debt to pay, a full stamp card to turn into a voucher, a referral to
- * settle, a tier that may move) or when the card changed after it was read; earnLocked then does it.
- * Errors are those of the locked earn: the checks are the same, on the same row.
+ * Writes nothing and says so when the earn needs more than that one statement (a budgeted campaign to
+ * charge, a refund debt to pay, a full stamp card to turn into a voucher, a referral to settle, a
+ * tier that may move), or when the card changed after it was read. Errors are those of the locked
+ * earn: the checks are the same, on the same row.
  */
-async function earnInOneStatement(ctx: Ctx, cardId: string, input: EarnInput): Promise<EarnOutcome | null> {
+async function earnInOneStatement(ctx: Ctx, cardId: string, input: EarnInput): Promise<EarnOutcome | "needs lock" | "card changed"> {
   const read = await readCardWithProgram(ctx, cardId, { campaignsAt: now(ctx) });
   const { card, program } = read;
   assertEarnable(card, program);
-  if (card.debt > 0 || card.referredByCardId !== null || read.campaigns.some(chargesBudget)) return null;
+  if (card.debt > 0 || card.referredByCardId !== null || read.campaigns.some(chargesBudget)) return "needs lock";
   if (input.locationId) await assertLocation(ctx, input.locationId);
   const amount = await amountToEarn(ctx, card, program, read.timezone, campaignFactor(program, read.campaigns), input);
-  if (!tierStays(program, card, amount.value)) return null;
-  if (program.kind === "stamps" && program.stampsRequired && card.balance + amount.value >= program.stampsRequired) return null;
+  if (!tierStays(program, card, amount.value)) return "needs lock";
+  if (program.kind === "stamps" && program.stampsRequired && card.balance + amount.value >= program.stampsRequired) return "needs lock";
   const result = await appendEntryIfUnchanged(ctx, read, program, earnEntry(ctx, card, program, input, amount));
-  return result && { entry: result.entry, card: result.card, vouchers: [] };
+  return result ? { entry: result.entry, card: result.card, vouchers: [] } : "card changed";
 }
 
 async function earnLocked(tx: TxCtx, cardId: string, input: EarnInput): Promise<EarnOutcome> {
