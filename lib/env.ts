@@ -18,6 +18,9 @@ const schema = z.object({
   // behind a pooler in transaction mode that cannot keep them (PgBouncer before 1.21).
   DATABASE_PREPARE: z.preprocess((v) => !(v === "0" || v === "false"), z.boolean()),
   PGLITE_DIR: z.string().default(".data/pglite"),
+  // A tarball of a migrated embedded database (db/client.ts writeEmbeddedSnapshot) that an in-memory
+  // one starts from instead of initialising and migrating itself; the integration tests set it.
+  PGLITE_SNAPSHOT: optional,
 
   // Ed25519 key (PKCS#8 PEM, or base64 of it) that signs card and voucher QR tokens.
   // Without it a key is made once and kept under .data/keys (development only).
