@@ -1,12 +1,12 @@
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, gt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { cards, vouchers, type Voucher } from "../../db/schema";
+import { cards, locations, vouchers, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
-import { now, withTransaction, type Ctx } from "../context";
+import { now, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { EntityId, normalizeCode } from "../ids";
 import { assertOwnLocation } from "../locations/verbs";
-import { eventsSql } from "../outbox";
+import { eventIfRowSql } from "../outbox";
 import { verifyQr } from "../tokens/qr";
 import { hasControlChars, SafeText } from "../input";
 import { boundLocation } from "../api-keys/scopes";
@@ -32,45 +32,59 @@ export function quickRedeemVoucherInput(raw: unknown): RedeemVoucherInput | unde
 
 /**
  * Marks a voucher used. Succeeds once, whatever the concurrency: the status flips in a single
- * conditional UPDATE, so of many simultaneous attempts exactly one finds it still `issued`.
+ * conditional UPDATE, so of many simultaneous attempts exactly one finds it still `issued`. That
+ * update, the card's version and activity and the `voucher.redeemed` event with its NOTIFY are one
+ * statement (the update as a CTE the others read), atomic without a transaction of its own: the API
+ * route runs it alone (`atomicVerb`), the scanner inside its idempotency key's transaction.
  */
 export async function redeemVoucher(ctx: Ctx, raw: RedeemVoucherInput): Promise<Voucher> {
   assertCan(ctx.actor, "vouchers:use");
   const input = quickRedeemVoucherInput(raw) ?? RedeemVoucherInput.parse(raw);
   const locationId = boundLocation(ctx, input.locationId);
   const at = now(ctx);
-  const lookup =
+  const lookup = and(
     "token" in input
       ? eq(vouchers.id, verifyQr(input.token, { merchantId: ctx.merchantId, kind: "voucher", now: at }).id)
-      : eq(vouchers.code, normalizeCode(input.code));
+      : eq(vouchers.code, normalizeCode(input.code)),
+    eq(vouchers.merchantId, ctx.merchantId),
+  );
+  // A location of another business (or none at all) is refused, not recorded.
+  const ownLocation = input.locationId ? sql`exists (select 1 from ${locations} where ${locations.id} = ${input.locationId} and ${locations.merchantId} = ${ctx.merchantId})` : undefined;
 
-  return withTransaction(ctx, async (tx) => {
-    // A location of another business (or none at all) is refused, not recorded.
-    if (input.locationId) await assertOwnLocation(tx, input.locationId);
-    const [used] = await tx.db
+  const used = ctx.db.$with("used").as(
+    ctx.db
       .update(vouchers)
       .set({ status: "redeemed", redeemedAt: at, redeemedBy: ctx.actor.id, redeemedLocationId: locationId ?? null })
-      .where(and(lookup, eq(vouchers.merchantId, ctx.merchantId), eq(vouchers.status, "issued"), gt(vouchers.expiresAt, at)))
-      .returning();
-    if (!used) {
-      const [existing] = await tx.db
-        .select()
-        .from(vouchers)
-        .where(and(lookup, eq(vouchers.merchantId, ctx.merchantId)));
-      if (!existing) throw notFound("Voucher");
-      if (existing.status === "redeemed") {
-        throw new AppError("already_redeemed", `This voucher was already used${existing.redeemedAt ? ` on ${existing.redeemedAt.toISOString()}` : ""}.`);
-      }
-      if (existing.status === "void") throw new AppError("expired", "This voucher was cancelled.");
-      throw new AppError("expired", `This voucher expired on ${existing.expiresAt.toISOString().slice(0, 10)}.`);
-    }
-    // The card's version and activity, and the event with its NOTIFY, in one statement (the update runs as a CTE).
-    const { insert, notify } = eventsSql(ctx.merchantId, [{ type: "voucher.redeemed", payload: { voucherId: used.id, cardId: used.cardId, title: used.title } }]);
-    await tx.db.execute(sql`with card as (
-        update ${cards} set version = version + 1, last_activity_at = ${at.toISOString()}::timestamptz, updated_at = ${at.toISOString()}::timestamptz
-        where id = ${used.cardId}
-      ), inserted as (${insert})
-      select ${notify}`);
-    return used;
-  });
+      .where(and(lookup, eq(vouchers.status, "issued"), gt(vouchers.expiresAt, at), ownLocation))
+      .returning(),
+  );
+  const stamp = at.toISOString();
+  const card = ctx.db.$with("card", {}).as(sql`update ${cards} set version = version + 1, last_activity_at = ${stamp}::timestamptz, updated_at = ${stamp}::timestamptz
+    where id = (select card_id from used)`);
+  const event = eventIfRowSql(ctx.merchantId, "voucher.redeemed", sql`used`, sql`jsonb_build_object('voucherId', used.id, 'cardId', used.card_id, 'title', used.title)`);
+  const events = ctx.db.$with("events", {}).as(event.insert);
+  const [row] = await ctx.db
+    .with(used, card, events)
+    .select({ ...usedColumns(used), notified: sql`${event.notify}`.as("notified") })
+    .from(used);
+  if (row) {
+    const { notified: _, ...voucher } = row;
+    return voucher;
+  }
+
+  if (input.locationId) await assertOwnLocation(ctx, input.locationId);
+  const [existing] = await ctx.db.select().from(vouchers).where(lookup);
+  if (!existing) throw notFound("Voucher");
+  if (existing.status === "redeemed") {
+    throw new AppError("already_redeemed", `This voucher was already used${existing.redeemedAt ? ` on ${existing.redeemedAt.toISOString()}` : ""}.`);
+  }
+  if (existing.status === "void") throw new AppError("expired", "This voucher was cancelled.");
+  throw new AppError("expired", `This voucher expired on ${existing.expiresAt.toISOString().slice(0, 10)}.`);
+}
+
+const VOUCHER_KEYS = Object.keys(getTableColumns(vouchers)) as (keyof typeof vouchers.$inferSelect)[];
+
+/** The voucher's columns as the `used` CTE returns them (read through the CTE's name, mapped like the table's). */
+function usedColumns<T extends Record<(typeof VOUCHER_KEYS)[number], unknown>>(used: T): Pick<T, (typeof VOUCHER_KEYS)[number]> {
+  return Object.fromEntries(VOUCHER_KEYS.map((k) => [k, used[k]])) as Pick<T, (typeof VOUCHER_KEYS)[number]>;
 }

@@ -1,10 +1,10 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { POST as earnRoute } from "@/app/api/v1/cards/[id]/earn/route";
 import { POST as redeemRoute } from "@/app/api/v1/cards/[id]/redemptions/route";
 import { POST as useRoute } from "@/app/api/v1/vouchers/redeem/route";
 import { getDbHandle } from "@/db/client";
-import { ledgerEntries, rewards, vouchers } from "@/db/schema";
+import { cards, ledgerEntries, outboxEvents, rewards, vouchers } from "@/db/schema";
 import { earn } from "@/lib/ledger/earn";
 import { countRows } from "../support/counts";
 import { call, makeCard, makeMerchant, makeProgram, makeReward } from "../support/fixtures";
@@ -66,7 +66,7 @@ describe.runIf(onPostgres)("concurrency on Postgres", () => {
     expect(Math.max(...results.map((r) => r.body.entry.balanceAfter))).toBe(sum);
   });
 
-  it("one voucher used 20 times at once: exactly one success, 19 × already_redeemed", async () => {
+  it("one voucher used 20 times at once: exactly one success, 19 × already_redeemed, one event and one card change", async () => {
     const m = await makeMerchant();
     const program = await makeProgram(m);
     const card = await makeCard(m, program.id);
@@ -74,11 +74,19 @@ describe.runIf(onPostgres)("concurrency on Postgres", () => {
     const reward = await makeReward(m, program.id, 40);
     const redeemed = await call(redeemRoute, { key: m.apiKey, params: { id: card.id }, body: { rewardId: reward.id } });
     const { code, token } = redeemed.body.voucher;
+    const versionBefore = (await m.db.select({ version: cards.version }).from(cards).where(eq(cards.id, card.id)))[0]!.version;
+    // Without an Idempotency-Key the route runs the redemption's one statement with no transaction around it.
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => call(useRoute, { key: m.apiKey, body: i % 2 ? { code } : { token } })));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409 && r.body.code === "already_redeemed")).toHaveLength(19);
     const [row] = await m.db.select().from(vouchers).where(eq(vouchers.id, redeemed.body.voucher.id));
     expect(row!.status).toBe("redeemed");
+    const events = await m.db
+      .select({ payload: outboxEvents.payload })
+      .from(outboxEvents)
+      .where(and(eq(outboxEvents.merchantId, m.merchantId), eq(outboxEvents.type, "voucher.redeemed")));
+    expect(events).toEqual([{ payload: { voucherId: row!.id, cardId: card.id, title: row!.title } }]);
+    expect((await m.db.select({ version: cards.version }).from(cards).where(eq(cards.id, card.id)))[0]!.version).toBe(versionBefore + 1);
     expect((await expectLedgerConsistent(m.db, { cardId: card.id })).get(card.id)).toBe(60);
   });
 });

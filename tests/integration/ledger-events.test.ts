@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { POST as earnRoute } from "@/app/api/v1/cards/[id]/earn/route";
 import { POST as redeemRoute } from "@/app/api/v1/cards/[id]/redemptions/route";
+import { POST as useRoute } from "@/app/api/v1/vouchers/redeem/route";
 import { outboxEvents } from "@/db/schema";
 import { withTransaction } from "@/lib/context";
 import { subscribeToEvents } from "@/lib/events/listen";
@@ -87,6 +88,28 @@ describe("NOTIFY on keepcard_events", () => {
     expect(event).toMatchObject({ merchantId: m.merchantId, payload: { entryId: res.body.entry.id, amount: 7, balance: 7 }, at: expect.any(String) });
     const [row] = await m.db.select().from(outboxEvents).where(eq(outboxEvents.id, event.id));
     expect(row?.type).toBe("card.balance_changed");
+  });
+
+  it("a voucher used at the API is heard once with its row's id; a second attempt writes and sends nothing", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m);
+    const card = await makeCard(m, program.id);
+    await earn(m.ctx, { cardId: card.id, points: 50 });
+    const reward = await makeReward(m, program.id, 20);
+    const { voucher } = (await call(redeemRoute, { key: m.apiKey, params: { id: card.id }, body: { rewardId: reward.id } })).body;
+    await subscription;
+    expect((await call(useRoute, { key: m.apiKey, body: { code: voucher.code } })).status).toBe(200);
+    const event = await hear((e) => e.type === "voucher.redeemed" && e.payload.voucherId === voucher.id);
+    expect(event).toMatchObject({ merchantId: m.merchantId, payload: { voucherId: voucher.id, cardId: card.id, title: voucher.title }, at: expect.any(String) });
+    const [row] = await m.db.select().from(outboxEvents).where(eq(outboxEvents.id, event.id));
+    expect(row).toMatchObject({ type: "voucher.redeemed", payload: event.payload });
+
+    expect((await call(useRoute, { key: m.apiKey, body: { code: voucher.code } })).status).toBe(409);
+    await earn(m.ctx, { cardId: card.id, points: 1 });
+    await hear((e) => e.type === "card.balance_changed" && e.payload.cardId === card.id && e.payload.amount === 1);
+    expect(heard.filter((e) => e.type === "voucher.redeemed" && e.payload.voucherId === voucher.id)).toHaveLength(1);
+    const recorded = await m.db.select({ id: outboxEvents.id }).from(outboxEvents).where(and(eq(outboxEvents.merchantId, m.merchantId), eq(outboxEvents.type, "voucher.redeemed")));
+    expect(recorded).toEqual([{ id: event.id }]);
   });
 
   it("is never heard for a transaction that rolled back", async () => {

@@ -6,7 +6,7 @@ import { apiRoute } from "../../../_http/route";
 
 // POST /api/v1/vouchers/redeem — use a voucher by its code or scanned token; succeeds once
 export const POST = apiRoute(
-  { summary: "Use a voucher (once)", scope: "redeem", body: RedeemVoucherInput, quickBody: quickRedeemVoucherInput, response: { status: 200, schema: z.object({ voucher: VoucherOut }) }, errors: [404, 409, 410] },
+  { summary: "Use a voucher (once)", scope: "redeem", body: RedeemVoucherInput, quickBody: quickRedeemVoucherInput, atomicVerb: true, response: { status: 200, schema: z.object({ voucher: VoucherOut }) }, errors: [404, 409, 410] },
   async ({ ctx, body }) => {
     await enforceRateLimit("voucherUse", ctx.actor.id);
     return { status: 200, body: { voucher: presentVoucher(await redeemVoucher(ctx, body)) } };
