@@ -1,4 +1,4 @@
-import { Placeholder, SQL, sql, type Query } from "drizzle-orm";
+import { Column, Placeholder, SQL, sql, type Query } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { isProduction } from "../lib/env";
 
@@ -41,6 +41,29 @@ export function cachedStatement<Shape>(statement: { key: (shape: Shape) => strin
       return new BoundStatement(cached, values);
     },
   };
+}
+
+/** A table's columns as a raw statement reads them: the row's key, the alias in the select, and the decoder when the driver's value needs one. */
+export type ColumnRead = { key: string; alias: string; name: string; decode: Column | null };
+
+/** Aliases (`prefix` and the column's position) and decoders worked out once, for a statement's text and fromColumns. */
+export function columnReads(columns: Record<string, Column>, prefix: string): ColumnRead[] {
+  return Object.entries(columns).map(([key, column], i) => ({
+    key,
+    alias: `${prefix}${i}`,
+    name: column.name,
+    decode: column.mapFromDriverValue === Column.prototype.mapFromDriverValue ? null : column,
+  }));
+}
+
+/** A table's row from its columns' aliases in a raw row, each through its column's decoder (null stays null). */
+export function fromColumns<T>(columns: ColumnRead[], row: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const { key, alias, decode } of columns) {
+    const value = row[alias];
+    out[key] = value === null || value === undefined ? null : decode ? decode.mapFromDriverValue(value) : value;
+  }
+  return out as T;
 }
 
 /** A value's place in a cached statement's text. */

@@ -47,21 +47,6 @@ export function eventSql(type: EventType, payload: SQL, onlyIf?: SQL): { insert:
 }
 
 /**
- * The event of a statement whose own write decides whether anything happened (a voucher flips to
- * used once): recorded when `from`, one of the statement's CTEs, has a row (at most one), its payload
- * a jsonb expression over that row. `insert` is to run as the CTE named `events`; `notify` as an
- * expression of the statement's select list (it sends nothing when `events` is empty).
- */
-export function eventIfRowSql(merchantId: string, type: EventType, from: SQL, payload: SQL): { insert: SQL; notify: SQL } {
-  const id = newId("evt");
-  const at = new Date().toISOString();
-  return {
-    insert: sql`insert into ${outboxEvents} (id, merchant_id, type, payload) select ${id}, ${merchantId}, ${type}, ${payload} from ${from} returning payload`,
-    notify: sql`(select pg_notify(${EVENTS_CHANNEL}, json_build_object('id', ${id}::text, 'merchantId', ${merchantId}::text, 'type', ${type}::text, 'payload', payload, 'at', ${at}::text)::text) from events)`,
-  };
-}
-
-/**
  * Records events inside the caller's transaction, and NOTIFYs them in the same transaction:
  * Postgres delivers a notification only when the transaction commits, so listeners never hear
  * of a change that rolled back. Dispatch to Inngest happens after commit, from the outbox.

@@ -1,6 +1,6 @@
-import { and, Column, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import { queryRows } from "../../db/client";
-import { cachedStatement, slot } from "../../db/statement";
+import { cachedStatement, columnReads, fromColumns, slot } from "../../db/statement";
 import { cards, ledgerEntries, pointLots, programs, type Card, type EntryKind, type LedgerEntry, type Program } from "../../db/schema";
 import { now, type Ctx, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
@@ -60,16 +60,6 @@ async function readCard(ctx: Ctx, cardId: string, opts: { campaignsAt?: Date; lo
   };
 }
 
-/** A table's columns as the lock reads them: the row's key, the alias in the select, and the decoder when the driver's value needs one. */
-type ColumnRead = { key: string; alias: string; name: string; decode: Column | null };
-function columnReads(columns: Record<string, Column>, prefix: string): ColumnRead[] {
-  return Object.entries(columns).map(([key, column], i) => ({
-    key,
-    alias: `${prefix}${i}`,
-    name: column.name,
-    decode: column.mapFromDriverValue === Column.prototype.mapFromDriverValue ? null : column,
-  }));
-}
 const CARD_COLUMNS = columnReads(getTableColumns(cards), "c");
 const PROGRAM_COLUMNS = columnReads(getTableColumns(programs), "p");
 const LOCK_SELECT = sql.raw(
@@ -87,16 +77,6 @@ const LOCK = cachedStatement({
     sql`select ${LOCK_SELECT}, ${campaigns ? runningCampaignsSql(sql`${slot("at")}::timestamptz`) : sql`null`} as campaigns ${LOCK_FROM}
         where "cards"."id" = ${slot("cardId")} and "cards"."merchant_id" = ${slot("merchantId")}${lock ? sql` for update of "cards"` : sql``}`,
 });
-
-/** A table's row from its columns' aliases in a raw row, each through its column's decoder (null stays null). */
-function fromColumns<T>(columns: ColumnRead[], row: Record<string, unknown>): T {
-  const out: Record<string, unknown> = {};
-  for (const { key, alias, decode } of columns) {
-    const value = row[alias];
-    out[key] = value === null || value === undefined ? null : decode ? decode.mapFromDriverValue(value) : value;
-  }
-  return out as T;
-}
 
 export type EntryInput = {
   kind: EntryKind;

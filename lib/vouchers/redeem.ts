@@ -1,12 +1,14 @@
-import { and, eq, getTableColumns, gt, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
+import { queryRows } from "../../db/client";
+import { cachedStatement, columnReads, fromColumns, slot } from "../../db/statement";
 import { z } from "zod";
 import { cards, locations, vouchers, type Voucher } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import { now, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
-import { EntityId, normalizeCode } from "../ids";
+import { EntityId, newId, normalizeCode } from "../ids";
 import { assertOwnLocation } from "../locations/verbs";
-import { eventIfRowSql } from "../outbox";
+import { eventSql } from "../outbox";
 import { verifyQr } from "../tokens/qr";
 import { hasControlChars, SafeText } from "../input";
 import { boundLocation } from "../api-keys/scopes";
@@ -35,45 +37,42 @@ export function quickRedeemVoucherInput(raw: unknown): RedeemVoucherInput | unde
  * conditional UPDATE, so of many simultaneous attempts exactly one finds it still `issued`. That
  * update, the card's version and activity and the `voucher.redeemed` event with its NOTIFY are one
  * statement (the update as a CTE the others read), atomic without a transaction of its own: the API
- * route runs it alone (`atomicVerb`), the scanner inside its idempotency key's transaction.
+ * route runs it alone (`atomicVerb`), the scanner inside its idempotency key's transaction. When
+ * nothing was used, the voucher is read to say why.
  */
 export async function redeemVoucher(ctx: Ctx, raw: RedeemVoucherInput): Promise<Voucher> {
   assertCan(ctx.actor, "vouchers:use");
   const input = quickRedeemVoucherInput(raw) ?? RedeemVoucherInput.parse(raw);
   const locationId = boundLocation(ctx, input.locationId);
   const at = now(ctx);
-  const lookup = and(
-    "token" in input
-      ? eq(vouchers.id, verifyQr(input.token, { merchantId: ctx.merchantId, kind: "voucher", now: at }).id)
-      : eq(vouchers.code, normalizeCode(input.code)),
-    eq(vouchers.merchantId, ctx.merchantId),
+  const byToken = "token" in input;
+  const lookup = byToken ? verifyQr(input.token, { merchantId: ctx.merchantId, kind: "voucher", now: at }).id : normalizeCode(input.code);
+
+  const [row] = await queryRows(
+    ctx.db,
+    REDEEM.bind(
+      { by: byToken ? "id" : "code", ownLocation: Boolean(input.locationId) },
+      {
+        lookup,
+        merchantId: ctx.merchantId,
+        at: at.toISOString(),
+        actor: ctx.actor.id,
+        locationId: locationId ?? null,
+        ownLocation: input.locationId ?? null,
+        event_id: newId("evt"),
+        event_merchant_id: ctx.merchantId,
+        event_at: new Date().toISOString(),
+      },
+    ),
   );
+  if (row) return fromColumns<Voucher>(VOUCHER_COLUMNS, row);
+
   // A location of another business (or none at all) is refused, not recorded.
-  const ownLocation = input.locationId ? sql`exists (select 1 from ${locations} where ${locations.id} = ${input.locationId} and ${locations.merchantId} = ${ctx.merchantId})` : undefined;
-
-  const used = ctx.db.$with("used").as(
-    ctx.db
-      .update(vouchers)
-      .set({ status: "redeemed", redeemedAt: at, redeemedBy: ctx.actor.id, redeemedLocationId: locationId ?? null })
-      .where(and(lookup, eq(vouchers.status, "issued"), gt(vouchers.expiresAt, at), ownLocation))
-      .returning(),
-  );
-  const stamp = at.toISOString();
-  const card = ctx.db.$with("card", {}).as(sql`update ${cards} set version = version + 1, last_activity_at = ${stamp}::timestamptz, updated_at = ${stamp}::timestamptz
-    where id = (select card_id from used)`);
-  const event = eventIfRowSql(ctx.merchantId, "voucher.redeemed", sql`used`, sql`jsonb_build_object('voucherId', used.id, 'cardId', used.card_id, 'title', used.title)`);
-  const events = ctx.db.$with("events", {}).as(event.insert);
-  const [row] = await ctx.db
-    .with(used, card, events)
-    .select({ ...usedColumns(used), notified: sql`${event.notify}`.as("notified") })
-    .from(used);
-  if (row) {
-    const { notified: _, ...voucher } = row;
-    return voucher;
-  }
-
   if (input.locationId) await assertOwnLocation(ctx, input.locationId);
-  const [existing] = await ctx.db.select().from(vouchers).where(lookup);
+  const [existing] = await ctx.db
+    .select()
+    .from(vouchers)
+    .where(and(byToken ? eq(vouchers.id, lookup) : eq(vouchers.code, lookup), eq(vouchers.merchantId, ctx.merchantId)));
   if (!existing) throw notFound("Voucher");
   if (existing.status === "redeemed") {
     throw new AppError("already_redeemed", `This voucher was already used${existing.redeemedAt ? ` on ${existing.redeemedAt.toISOString()}` : ""}.`);
@@ -82,9 +81,27 @@ export async function redeemVoucher(ctx: Ctx, raw: RedeemVoucherInput): Promise<
   throw new AppError("expired", `This voucher expired on ${existing.expiresAt.toISOString().slice(0, 10)}.`);
 }
 
-const VOUCHER_KEYS = Object.keys(getTableColumns(vouchers)) as (keyof typeof vouchers.$inferSelect)[];
-
-/** The voucher's columns as the `used` CTE returns them (read through the CTE's name, mapped like the table's). */
-function usedColumns<T extends Record<(typeof VOUCHER_KEYS)[number], unknown>>(used: T): Pick<T, (typeof VOUCHER_KEYS)[number]> {
-  return Object.fromEntries(VOUCHER_KEYS.map((k) => [k, used[k]])) as Pick<T, (typeof VOUCHER_KEYS)[number]>;
-}
+// The redemption's statement, its text built once per shape (db/statement.ts): drizzle's builder
+// made this CTE statement in ~0.28 ms of CPU per call, a tenth of a redemption.
+const VOUCHER_COLUMNS = columnReads(getTableColumns(vouchers), "v");
+const USED = sql.raw(VOUCHER_COLUMNS.map((c) => `"${c.name}" as ${c.alias}`).join(", "));
+const USED_CARD = sql.raw(`used.${VOUCHER_COLUMNS.find((c) => c.key === "cardId")!.alias}`);
+const usedColumn = (key: keyof Voucher) => sql.raw(`used.${VOUCHER_COLUMNS.find((c) => c.key === key)!.alias}`);
+const REDEEMED = eventSql(
+  "voucher.redeemed",
+  sql`(select jsonb_build_object('voucherId', ${usedColumn("id")}, 'cardId', ${USED_CARD}, 'title', ${usedColumn("title")}) from used)`,
+  sql`exists (select 1 from used)`,
+);
+const REDEEM = cachedStatement({
+  key: (shape: { by: "id" | "code"; ownLocation: boolean }) => `${shape.by}${shape.ownLocation ? ",location" : ""}`,
+  build: ({ by, ownLocation }) => sql`with used as (
+      update ${vouchers} set status = 'redeemed', redeemed_at = ${slot("at")}::timestamptz, redeemed_by = ${slot("actor")}, redeemed_location_id = ${slot("locationId")}
+      where ${sql.identifier(by)} = ${slot("lookup")} and merchant_id = ${slot("merchantId")} and status = 'issued' and expires_at > ${slot("at")}::timestamptz
+        ${ownLocation ? sql`and exists (select 1 from ${locations} where id = ${slot("ownLocation")} and merchant_id = ${slot("merchantId")})` : sql``}
+      returning ${USED}
+    ), card as (
+      update ${cards} set version = version + 1, last_activity_at = ${slot("at")}::timestamptz, updated_at = ${slot("at")}::timestamptz
+      where id = (select ${USED_CARD} from used)
+    ), events as (${REDEEMED.insert})
+    select used.*, ${REDEEMED.notify} as notified from used`,
+});
