@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import { queryRows } from "../db/client";
+import { cachedStatement, slot } from "../db/statement";
 import { idempotencyKeys } from "../db/schema";
 import type { TxCtx } from "./context";
 import { AppError } from "./errors";
@@ -22,11 +24,7 @@ export async function onceForKey<T>(
   hash: string,
   fn: () => Promise<Stored<T>>,
 ): Promise<Stored<T> & { replayed: boolean }> {
-  const claimed = await ctx.db
-    .insert(idempotencyKeys)
-    .values({ merchantId: ctx.merchantId, key, requestHash: hash })
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
+  const claimed = await queryRows(ctx.db, CLAIM.bind({}, { merchantId: ctx.merchantId, key, hash }));
   if (claimed.length === 0) {
     const [row] = await ctx.db
       .select()
@@ -38,9 +36,19 @@ export async function onceForKey<T>(
     return { status: row.status ?? 200, body: row.response as T, replayed: true };
   }
   const result = await fn();
-  await ctx.db
-    .update(idempotencyKeys)
-    .set({ status: result.status, response: result.body as object })
-    .where(and(eq(idempotencyKeys.merchantId, ctx.merchantId), eq(idempotencyKeys.key, key)));
+  await ctx.db.execute(ANSWER.bind({}, { merchantId: ctx.merchantId, key, status: result.status, response: JSON.stringify(result.body) }));
   return { ...result, replayed: false };
 }
+
+// The claim and the answer are on every keyed write (the scanner's every tap): their texts are built
+// once (db/statement.ts), where drizzle's builder took ~0.08 ms of CPU for each on every call.
+const CLAIM = cachedStatement({
+  key: () => "claim",
+  build: () => sql`insert into ${idempotencyKeys} (merchant_id, key, request_hash) values (${slot("merchantId")}, ${slot("key")}, ${slot("hash")})
+    on conflict do nothing returning key`,
+});
+const ANSWER = cachedStatement({
+  key: () => "answer",
+  build: () => sql`update ${idempotencyKeys} set status = ${slot("status")}::int, response = ${slot("response")}::jsonb
+    where merchant_id = ${slot("merchantId")} and key = ${slot("key")}`,
+});
