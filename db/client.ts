@@ -48,7 +48,7 @@ export async function closeDb(): Promise<void> {
 }
 
 function open(): Handle {
-  return env.DATABASE_URL ? openPostgres(env.DATABASE_URL) : openPglite(env.PGLITE_DIR);
+  return env.DATABASE_URL ? openPostgres(env.DATABASE_URL) : openEmbedded(env.PGLITE_DIR).handle;
 }
 
 /**
@@ -126,10 +126,6 @@ function openPostgres(url: string): Handle {
     },
     close: () => client.end({ timeout: 5 }),
   };
-}
-
-function openPglite(dir: string): Handle {
-  return openEmbedded(dir).handle;
 }
 
 function openEmbedded(dir: string) {
