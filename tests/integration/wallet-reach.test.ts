@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { googleWalletObjects, outboxEvents, walletMessages } from "@/db/schema";
 import { eraseCustomer } from "@/lib/customers/gdpr";
+import { env } from "@/lib/env";
 import { updateSettings } from "@/lib/merchants/settings";
 import { loadCardView } from "@/lib/cards/view";
 import { createWalletSync } from "@/jobs/wallet-sync";
@@ -30,6 +31,7 @@ let sender: ApnsSender;
 let deps: WalletDeps;
 let m: TestMerchant;
 let googleConfigForRoute: GoogleConfig;
+let tokenUrlBefore: string;
 
 vi.mock("@/wallet/config", async (importOriginal) => {
   const original = await importOriginal<typeof import("@/wallet/config")>();
@@ -42,11 +44,16 @@ beforeAll(async () => {
   const apple = testAppleConfig({ apns: { baseUrl: apns.url, ca: fs.readFileSync(testWalletCerts().files.rootCa, "utf8") } });
   sender = new ApnsSender({ baseUrl: apns.url, cert: apple.certificates.signerCert, key: apple.certificates.signerKey, ca: apple.apns.ca });
   googleConfigForRoute = testGoogleConfig(google.baseUrl);
+  // The route makes its own client, which asks Google's OAuth endpoint for a token: the fake's, so
+  // no test here reaches for a host outside this machine.
+  tokenUrlBefore = env.GOOGLE_OAUTH_TOKEN_URL;
+  Object.assign(env, { GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl });
   const gw = new GoogleWalletClient(googleConfigForRoute, { credentials: { access_token: google.token, expiry_date: Date.now() + 3600_000 } });
   deps = { apple: { config: apple, sender }, google: gw };
   m = await makeMerchant();
 });
 afterAll(async () => {
+  Object.assign(env, { GOOGLE_OAUTH_TOKEN_URL: tokenUrlBefore });
   sender.close();
   await apns.close();
   await google.close();
@@ -157,7 +164,7 @@ describe("changes that reach both wallets", () => {
     const card = await makeCard(m, program.id);
     const url = `http://localhost:3000/c/${card.publicToken}/google`;
     const params = { params: Promise.resolve({ token: card.publicToken }) };
-    // The route makes its own client, whose token would come from Google's OAuth endpoint: count its calls.
+    // The route makes its own client: count its calls.
     const calls = vi.spyOn(GoogleWalletClient.prototype, "call");
     const got = await GET(new Request(url), params);
     expect(calls).not.toHaveBeenCalled();
@@ -168,7 +175,12 @@ describe("changes that reach both wallets", () => {
 
     const posted = await POST(new Request(url, { method: "POST" }), { params: Promise.resolve({ token: card.publicToken }) });
     expect(posted.status).toBe(303);
+    expect(posted.headers.get("location")).toMatch(/^https:\/\/pay\.google\.com\/gp\/v\/save\/ey/);
     expect(calls.mock.calls.map(([method, path]) => `${method} ${path}`)).toContain("POST /loyaltyClass");
     calls.mockRestore();
+    // With a token from the (fake) OAuth endpoint, the class and the object now exist at Google and
+    // the card remembers its object.
+    expect(google.requests.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining([expect.stringMatching(/^POST .*\/loyaltyObject$/)]));
+    expect(await m.db.select().from(googleWalletObjects).where(eq(googleWalletObjects.cardId, card.id))).toHaveLength(1);
   });
 });
