@@ -6,11 +6,14 @@ const config: NextConfig = {
   // `npm test` type-checks the whole project (tests included) once; builds need not repeat it.
   typescript: { ignoreBuildErrors: true },
   // Separate build folders let several builds (tests, benchmarks) live side by side. They go under
-  // .next/ (.next/e2e, .next/wallet, .next/bench), which `next dev` (writing .next/dev) does not watch.
+  // .next/ (.next/test, .next/bench), which `next dev` (writing .next/dev) does not watch.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   typedRoutes: false,
   // The benchmark's reference route (app/api/bench/reference/route.bench.ts) is only part of a build
   // made with BENCH_ROUTES=1 (bench/support/server.ts does); every other build has no such route.
+  // A build in CI starts from a clean clone and is never built again there: writing Turbopack's
+  // cache for a next build would only cost time (about half a minute on two cores).
+  experimental: { turbopackFileSystemCacheForBuild: !process.env.CI },
   pageExtensions: ["tsx", "ts", "jsx", "js", ...(process.env.BENCH_ROUTES === "1" ? ["bench.ts"] : [])],
 };
 

@@ -5,7 +5,8 @@ import { findChromium, NoBrowserError } from "./tests/e2e/browser";
  * End-to-end tests in Chromium (found by tests/e2e/browser.ts) against a production build of the
  * app, started here on its own port, build folder and fresh database (tests/e2e/server.ts), so
  * `npm run test:e2e` works from a clean clone. Set E2E_DATABASE_URL to use a Postgres server instead
- * of the embedded database, PLAYWRIGHT_CHROMIUM_PATH for another browser, E2E_SKIP_BUILD=1 to reuse a build.
+ * of the embedded database, PLAYWRIGHT_CHROMIUM_PATH for another browser, TEST_REUSE_BUILD=1 to reuse
+ * the test build even when a source file is newer (it is rebuilt then otherwise; tests/support/test-build.ts).
  */
 const browser = (() => {
   try {

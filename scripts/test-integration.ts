@@ -2,6 +2,7 @@
 // Postgres runs when TEST_DATABASE_URL (default: the local server) answers; in CI it must.
 import { spawnSync } from "node:child_process";
 import postgres from "postgres";
+import { ensureTestBuild } from "../tests/support/test-build";
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const extra = process.argv.slice(2);
@@ -27,9 +28,23 @@ async function postgresReachable(): Promise<boolean> {
   }
 }
 
+/**
+ * The Apple web service test runs the app under `next start` on the tests' build (shared with the
+ * browser tests). A whole-suite run makes that build first, on its own, rather than inside the test
+ * while the other test files compete with it for the cores; a run of chosen files leaves it to the test.
+ */
+function buildFirst() {
+  if (extra.some((arg) => !arg.startsWith("-"))) return;
+  const started = Date.now();
+  console.log("\n── the app's test build (tests/support/test-build.ts), unless a fresh one is there ──\n");
+  ensureTestBuild(process.cwd(), { inherit: true });
+  console.log(`\nready in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
 async function main() {
   const only = process.env.TEST_DB;
   let failed = 0;
+  buildFirst();
   if (!only || only === "pglite") failed += vitest("pglite") === 0 ? 0 : 1;
   if (!only || only === "postgres") {
     if (await postgresReachable()) failed += vitest("postgres") === 0 ? 0 : 1;

@@ -4,6 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { TEST_BUILD_DIR } from "../support/test-build";
 
 /**
  * `npm run dev` after the tests have built the app. The test builds used to sit beside .next in the
@@ -11,8 +12,8 @@ import { expect, test } from "@playwright/test";
  * they now live under .next/, and a page opened in development loads once and stays.
  */
 
-// Where tests/e2e/server.ts built the app this suite runs against (before any test started).
-const e2eBuild = path.resolve(process.env.E2E_DIST_DIR ?? ".next/e2e", "BUILD_ID");
+// The build this suite runs against (tests/e2e/server.ts made sure of it before any test started).
+const e2eBuild = path.resolve(TEST_BUILD_DIR, "BUILD_ID");
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

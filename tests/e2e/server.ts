@@ -1,19 +1,19 @@
 /**
- * Builds and starts Keepcard for the end-to-end tests: its own build folder, port and a fresh
+ * Builds and starts Keepcard for the end-to-end tests: the tests' shared build (built here unless
+ * the integration suite's Apple web service test left a fresh one), its own port and a fresh
  * database every run. Started by playwright.config.ts; not meant to be run by hand.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { startPaypalFake } from "../support/paypal-fake";
 import { startStripeFake } from "../support/stripe-fake";
+import { ensureTestBuild, TEST_BUILD_DIR } from "../support/test-build";
 
 const root = process.cwd();
 const port = process.env.E2E_PORT ?? "3107";
 const origin = `http://localhost:${port}`;
-// Inside .next, which `next dev` does not watch (a test build beside it made dev reload every page).
-const distDir = process.env.E2E_DIST_DIR ?? ".next/e2e";
 const pgliteDir = path.join(".data", "pglite-e2e");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 
@@ -21,7 +21,7 @@ const env: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: "production",
   NEXT_TELEMETRY_DISABLED: "1",
-  NEXT_DIST_DIR: distDir,
+  NEXT_DIST_DIR: TEST_BUILD_DIR,
   PORT: port,
   APP_URL: origin,
   AUTH_URL: origin,
@@ -59,16 +59,15 @@ else {
 
 void startPayoutFakes().then((payoutEnv) => {
   Object.assign(env, payoutEnv);
-  if (process.env.E2E_SKIP_BUILD !== "1" || !fs.existsSync(path.join(root, distDir, "BUILD_ID"))) {
-    // `next build` adds its build folder's type paths to tsconfig.json; put the file back afterwards.
-    const tsconfig = fs.readFileSync(path.join(root, "tsconfig.json"), "utf8");
-    const built = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, env, stdio: "inherit" });
-    fs.writeFileSync(path.join(root, "tsconfig.json"), tsconfig);
-    if (built.status !== 0) process.exit(built.status ?? 1);
+  try {
+    ensureTestBuild(root, { inherit: true });
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
   }
 
   // Started without npx in between, so stopping this process stops the server too.
-  // BENCH_ROUTES at run time only: the build above was made without it, so the bench route must not exist (a 404).
+  // BENCH_ROUTES at run time only: the test build is made without it, so the bench route must not exist (a 404).
   // DEMO_LOGIN at run time too: the flags spec signs in as the demo owner, whose shop is seeded with suspicious activity.
   const server = spawn(process.execPath, [nextBin, "start", "-p", port], { cwd: root, env: { ...env, BENCH_ROUTES: "1", DEMO_LOGIN: "1" }, stdio: "inherit" });
   const stop = () => {

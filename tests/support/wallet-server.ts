@@ -1,55 +1,22 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import postgres from "postgres";
 import { drizzle } from "drizzle-orm/postgres-js";
 import type { Db } from "@/db/client";
 import * as schema from "@/db/schema";
+import { ensureTestBuild, TEST_BUILD_DIR } from "./test-build";
 import { testWalletCerts } from "./wallet-certs";
 
 /**
- * The real app under `next start`, for tests that speak HTTP to it (Apple's web service).
- * It is built once into its own folder and the build is reused while no source file is newer.
+ * The real app under `next start`, for tests that speak HTTP to it (Apple's web service), on the
+ * test build the browser tests use too (test-build.ts): built once, reused while no source is newer.
  *
  * It always runs on Postgres, even when TEST_DB=pglite: the server and the test are two
  * processes, and the embedded PGlite cannot be opened by two processes at once. The test gets its
  * own Postgres database, dropped afterwards, and a drizzle handle on it to seed and change data.
  */
-// Inside .next, which `next dev` does not watch (a test build beside it made dev reload every page).
-export const WALLET_TEST_DIST = ".next/wallet";
-const SOURCES = ["app", "lib", "wallet", "db", "components", "next.config.ts", "instrumentation.ts", "package.json"];
-
-function newestSource(root: string): number {
-  let newest = 0;
-  const walk = (p: string) => {
-    const st = fs.statSync(p, { throwIfNoEntry: false });
-    if (!st) return;
-    if (st.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
-    else newest = Math.max(newest, st.mtimeMs);
-  };
-  for (const s of SOURCES) walk(path.join(root, s));
-  return newest;
-}
-
-export function ensureBuild(root = process.cwd()): void {
-  const buildId = path.join(root, WALLET_TEST_DIST, "BUILD_ID");
-  const built = fs.statSync(buildId, { throwIfNoEntry: false });
-  if (built && (process.env.WALLET_TEST_REUSE_BUILD === "1" || built.mtimeMs > newestSource(root))) return;
-  // `next build` rewrites tsconfig.json to include its dist folder; put the shared file back as it was.
-  const tsconfig = path.join(root, "tsconfig.json");
-  const before = fs.readFileSync(tsconfig, "utf8");
-  const result = spawnSync("npx", ["next", "build"], {
-    cwd: root,
-    env: { ...process.env, NEXT_DIST_DIR: WALLET_TEST_DIST, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
-    encoding: "utf8",
-    timeout: 900_000,
-  });
-  if (fs.readFileSync(tsconfig, "utf8") !== before) fs.writeFileSync(tsconfig, before);
-  if (result.status !== 0) throw new Error(`next build failed:\n${(result.stdout ?? "").slice(-3000)}\n${(result.stderr ?? "").slice(-3000)}`);
-}
-
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -62,7 +29,7 @@ async function freePort(): Promise<number> {
 }
 
 export async function startWalletServer(env: Record<string, string> = {}) {
-  ensureBuild();
+  ensureTestBuild();
   const admin = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
   const name = `keepcard_wallet_e2e_${process.pid}_${Date.now().toString(36)}`;
   const adminSql = postgres(admin, { max: 1, onnotice: () => {} });
@@ -78,7 +45,7 @@ export async function startWalletServer(env: Record<string, string> = {}) {
     env: {
       ...process.env,
       NODE_ENV: "production",
-      NEXT_DIST_DIR: WALLET_TEST_DIST,
+      NEXT_DIST_DIR: TEST_BUILD_DIR,
       NEXT_TELEMETRY_DISABLED: "1",
       DATABASE_URL: url.toString(),
       APP_URL: base,
