@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
+import { buildApp } from "../../tests/support/test-build";
 
 export const ROOT = path.resolve(__dirname, "../..");
 // Inside .next, which `next dev` does not watch (a build beside it made dev reload every page).
@@ -17,16 +18,8 @@ export function buildOnce(): void {
   const marker = path.join(ROOT, DIST_DIR, ".bench-built");
   if (fs.existsSync(marker) && Number(fs.readFileSync(marker, "utf8")) === process.ppid) return;
   console.log("Building the app for benchmarks…");
-  // `next build` adds its build folder's type paths to tsconfig.json; put the file back afterwards.
-  const tsconfig = fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8");
-  const result = spawnSync("npx", ["next", "build"], {
-    cwd: ROOT,
-    stdio: "inherit",
-    // BENCH_ROUTES at build time compiles the reference route (next.config.ts); no other build has it.
-    env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", BENCH_ROUTES: "1" },
-  });
-  fs.writeFileSync(path.join(ROOT, "tsconfig.json"), tsconfig);
-  if (result.status !== 0) throw new Error("next build failed");
+  // With the bench routes (BENCH_ROUTES at build time, next.config.ts): no other build has them.
+  buildApp(ROOT, DIST_DIR, { inherit: true, benchRoutes: true });
   fs.writeFileSync(marker, String(process.ppid));
 }
 

@@ -1,6 +1,6 @@
 /**
  * Builds and starts Keepcard for the end-to-end tests: the tests' shared build (built here unless
- * the integration suite's Apple web service test left a fresh one), its own port and a fresh
+ * `npm run test:integration` left a fresh one), its own port and a fresh
  * database every run. Started by playwright.config.ts; not meant to be run by hand.
  */
 import { spawn } from "node:child_process";

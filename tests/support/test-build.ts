@@ -36,11 +36,21 @@ export function ensureTestBuild(root = process.cwd(), opts: { inherit?: boolean 
   const buildId = path.join(root, TEST_BUILD_DIR, "BUILD_ID");
   const built = fs.statSync(buildId, { throwIfNoEntry: false });
   if (built && (process.env.TEST_REUSE_BUILD === "1" || built.mtimeMs > newestSource(root))) return;
+  buildApp(root, TEST_BUILD_DIR, opts);
+}
+
+/**
+ * `next build` of the app into `distDir` as production builds it: the one way the tests and the
+ * benchmarks (bench/support/server.ts, with `benchRoutes`) build. BENCH_ROUTES decides at build time
+ * whether the bench routes exist (next.config.ts): set only when asked for.
+ */
+export function buildApp(root: string, distDir: string, opts: { inherit?: boolean; benchRoutes?: boolean } = {}): void {
   // `next build` rewrites tsconfig.json to include its build folder's types; put the shared file back.
   const tsconfig = path.join(root, "tsconfig.json");
   const before = fs.readFileSync(tsconfig, "utf8");
-  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_DIST_DIR: TEST_BUILD_DIR, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
-  delete env.BENCH_ROUTES;
+  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" };
+  if (opts.benchRoutes) env.BENCH_ROUTES = "1";
+  else delete env.BENCH_ROUTES;
   const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
     cwd: root,
     env,
