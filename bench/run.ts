@@ -1,4 +1,4 @@
-// npm run bench [-- earn earn-pglite scanner vouchers passes dashboard insights jobs wallet exports instances soak profile scale] — run benchmarks; each writes bench/results/<name>.json.
+// npm run bench [-- earn earn-pglite scanner vouchers passes dashboard insights jobs wallet exports instances soak profile scale notify] — run benchmarks; each writes bench/results/<name>.json.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -19,6 +19,8 @@ const BENCHES: Record<string, { file: string; fn: string }> = {
   soak: { file: "soak.ts", fn: "runSoakBench" },
   // Not in the default run: seeds 1M cards and 10M ledger entries (minutes, several GB of disk).
   scale: { file: "scale.ts", fn: "runScaleBench" },
+  // Not in the default run: pgbench alone, a write with and without a NOTIFY in it (needs the pgbench binary).
+  notify: { file: "notify.ts", fn: "runNotifyBench" },
   // Not in the default run: earn under node --cpu-prof, with a summary of the profile.
   profile: { file: "profile.ts", fn: "runProfileBench" },
 };
