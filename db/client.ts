@@ -4,6 +4,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import { env } from "../lib/env";
+import { runWithCommitHooks, settleCommitHooks } from "./commit";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -42,6 +43,8 @@ export async function dbReady(): Promise<Db> {
 }
 
 export async function closeDb(): Promise<void> {
+  // What waits for a commit (live views' notifications, db/commit.ts) still needs the database.
+  await settleCommitHooks();
   const handle = globalForDb.__keepcardDb;
   globalForDb.__keepcardDb = undefined;
   if (handle) await handle.close();
@@ -92,6 +95,13 @@ function preparing<T extends PgClient>(client: T): T {
   });
 }
 
+/** Every outermost transaction of the app's database runs what waited for its commit (db/commit.ts) once it has committed. */
+function withCommitHooks(db: Db): Db {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn, config) => runWithCommitHooks(() => transaction(fn, config))) as Db["transaction"];
+  return db;
+}
+
 /** Advisory lock key held while migrating ("kcmigrat" as a number). */
 const MIGRATION_LOCK = 7_161_609_234_117;
 
@@ -103,7 +113,7 @@ function openPostgres(url: string): Handle {
   const { migrate } = require("drizzle-orm/postgres-js/migrator") as typeof import("drizzle-orm/postgres-js/migrator");
   /* eslint-enable @typescript-eslint/no-require-imports */
   const client = postgres(url, { max: env.DATABASE_POOL_MAX, onnotice: () => {} });
-  const db = drizzle(env.DATABASE_PREPARE ? preparing(client) : client, { schema }) as unknown as Db;
+  const db = withCommitHooks(drizzle(env.DATABASE_PREPARE ? preparing(client) : client, { schema }) as unknown as Db);
   // Several app instances (or test workers) may start at once: one migrates while the others wait.
   // The lock lives on its own connection, so it works whatever the pool size.
   const ready = (async () => {
@@ -144,7 +154,7 @@ function openEmbedded(dir: string) {
   // initdb's work and the migrations: about 3 s of each integration test file.
   const loadDataDir = inMemory && env.PGLITE_SNAPSHOT ? new Blob([fs.readFileSync(env.PGLITE_SNAPSHOT)]) : undefined;
   const client = new PGlite(inMemory ? dir : path.resolve(dir), { extensions: { pg_trgm }, loadDataDir });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = withCommitHooks(drizzle(client, { schema }) as unknown as Db);
   const ready = (async () => {
     await client.exec(EXTENSIONS);
     await migrate(drizzle(client, { schema }), { migrationsFolder });

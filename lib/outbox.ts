@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Executor } from "../db/client";
-import { slot } from "../db/statement";
+import { getDbHandle, type Executor } from "../db/client";
+import { onCommit } from "../db/commit";
+import { cachedStatement, slot } from "../db/statement";
 import { outboxEvents } from "../db/schema";
 import type { DomainEvent, EventType } from "./events/catalogue";
 import { newId } from "./ids";
@@ -12,49 +13,121 @@ export const EVENTS_CHANNEL = "keepcard_events";
 export type NotifiedEvent = { id: string; merchantId: string; type: EventType | "cards.bulk_changed"; payload: Record<string, unknown>; at: string };
 
 /**
- * SQL pieces that record events (their names and payloads are defined in lib/events/catalogue.ts;
- * here they are only types, so the earn path pays nothing for validation): an insert for a
- * data-modifying CTE, and the pg_notify calls.
+ * SQL that records events (their names and payloads are defined in lib/events/catalogue.ts; here they
+ * are only types, so the earn path pays nothing for validation): an insert for a data-modifying CTE,
+ * and the ids to announce once it has committed (announceEvents).
  */
-export function eventsSql(merchantId: string, events: DomainEvent[]): { ids: string[]; insert: SQL; notify: SQL } {
-  const at = new Date().toISOString();
+export function eventsSql(merchantId: string, events: DomainEvent[]): { ids: string[]; insert: SQL } {
   const rows = events.map((e) => ({ id: newId("evt"), merchantId, type: e.type, payload: e.payload as Record<string, unknown> }));
   const values = rows.map((r) => sql`(${r.id}, ${r.merchantId}, ${r.type}, ${JSON.stringify(r.payload)}::jsonb)`);
-  const notices = rows.map((r) => sql`pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify({ ...r, at } satisfies NotifiedEvent)})`);
   return {
     ids: rows.map((r) => r.id),
     insert: sql`insert into ${outboxEvents} (id, merchant_id, type, payload) values ${sql.join(values, sql`, `)}`,
-    notify: sql.join(notices, sql`, `),
   };
 }
 
 /**
- * One event recorded by a cached statement (db/statement.ts), for the ledger's entry statement: the
- * payload is a jsonb expression over that statement's own slots, so the event adds no JSON built in
- * JS nor a copy of it to send. `insert` is to run as the CTE named `events`; `notify`, in the
- * statement's select list, sends live views what recordEvents sends them. Its slots: `event_id`,
- * `event_merchant_id` and `event_at` (ISO text, as NotifiedEvent carries it).
+ * One event recorded by a cached statement (db/statement.ts), for the ledger's entry statement and
+ * the redemption: the payload is a jsonb expression over that statement's own slots, so the event
+ * adds no JSON built in JS. `insert` is to run as a CTE; its slots are `event_id` and
+ * `event_merchant_id`. The caller announces `event_id` once the statement has run (announceEvents):
+ * when `onlyIf` held nothing back, live views hear of it after the commit.
  */
-export function eventSql(type: EventType, payload: SQL, onlyIf?: SQL): { insert: SQL; notify: SQL } {
+export function eventSql(type: EventType, payload: SQL, onlyIf?: SQL): { insert: SQL } {
   return {
     insert: sql`insert into ${outboxEvents} (id, merchant_id, type, payload)
-                select ${slot("event_id")}, ${slot("event_merchant_id")}, ${type}, ${payload}${onlyIf ? sql` where ${onlyIf}` : sql``} returning payload`,
-    notify: sql`pg_notify(${EVENTS_CHANNEL}, (
-      select json_build_object('id', ${slot("event_id")}::text, 'merchantId', ${slot("event_merchant_id")}::text, 'type', ${type}::text,
-                               'payload', payload, 'at', ${slot("event_at")}::text)::text
-      from events))`,
+                select ${slot("event_id")}, ${slot("event_merchant_id")}, ${type}, ${payload}${onlyIf ? sql` where ${onlyIf}` : sql``} returning id`,
   };
 }
 
 /**
- * Records events inside the caller's transaction, and NOTIFYs them in the same transaction:
- * Postgres delivers a notification only when the transaction commits, so listeners never hear
- * of a change that rolled back. Dispatch to Inngest happens after commit, from the outbox.
+ * Records events inside the caller's transaction (or as a statement of their own); live views hear
+ * of them once it has committed (announceEvents), never of a change that rolled back. Dispatch to
+ * Inngest happens after commit too, from the outbox.
  */
 export async function recordEvents(db: Executor, merchantId: string, events: DomainEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
-  // One statement: the insert runs as a data-modifying CTE (always executed), the select notifies.
-  const { ids, insert, notify } = eventsSql(merchantId, events);
-  await db.execute(sql`with inserted as (${insert}) select ${notify}`);
+  const { ids, insert } = eventsSql(merchantId, events);
+  await db.execute(insert);
+  announceEvents(db, ids);
   return ids;
+}
+
+/*
+ * Live views (the dashboard's feed, card pages; lib/events/listen.ts) hear of committed events by
+ * NOTIFY. It is sent after the commit, not inside the write: Postgres holds one database-wide lock
+ * from a notifying transaction's commit until its WAL flush has finished, so writes that NOTIFY
+ * cannot share a flush, and that capped every instance's balance changes together at about one per
+ * flush (bench/results/notify.json, docs/scaling.md). Here a process gathers what its commits
+ * recorded and sends it in one statement at most every ANNOUNCE_EVERY_MS, reading the events from
+ * their committed outbox rows: an id whose write rolled back finds no row and is not heard. A
+ * notification lost to a crash between the commit and the send only leaves a live view behind until
+ * it reloads; the outbox row, not the notification, is the record (Inngest's dispatch reads it).
+ */
+
+const ANNOUNCE_EVERY_MS = 10;
+/** Ids per statement: the list goes as one jsonb parameter. */
+const ANNOUNCE_BATCH = 500;
+
+type Announcements = { ids: string[]; notices: string[]; sending: Promise<void> | null };
+const globalForAnnounce = globalThis as unknown as { __keepcardAnnounce?: Announcements };
+const queue = (globalForAnnounce.__keepcardAnnounce ??= { ids: [], notices: [], sending: null });
+
+/** Live views hear of these events, recorded through `db`, once they are committed. */
+export function announceEvents(db: Executor, ids: string[]): void {
+  if (ids.length > 0) onCommit(db, () => enqueue(ids, []));
+}
+
+/**
+ * Notifications that are not outbox events (a bulk write's summary, `cards.bulk_changed`; a wallet
+ * message request), as the NotifiedEvent JSON text the write's statement through `db` returned: sent
+ * once that write is committed.
+ */
+export function announceNotices(db: Executor, notices: string[]): void {
+  if (notices.length > 0) onCommit(db, () => enqueue([], notices));
+}
+
+function enqueue(ids: string[], notices: string[]): Promise<void> {
+  queue.ids.push(...ids);
+  queue.notices.push(...notices);
+  return (queue.sending ??= send());
+}
+
+async function send(): Promise<void> {
+  try {
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, ANNOUNCE_EVERY_MS));
+      // Checked and cleared in one synchronous step: what arrives after it starts the next send.
+      if (queue.ids.length === 0 && queue.notices.length === 0) return;
+      const ids = queue.ids.splice(0, ANNOUNCE_BATCH);
+      const notices = queue.notices.splice(0, ANNOUNCE_BATCH);
+      try {
+        await getDbHandle().db.execute(ANNOUNCE.bind({}, { channel: EVENTS_CHANNEL, ids: JSON.stringify(ids), notices: JSON.stringify(notices) }));
+      } catch (error) {
+        console.warn(`[outbox] could not notify live views of ${ids.length + notices.length} change(s):`, error instanceof Error ? error.message : error);
+      }
+    }
+  } finally {
+    queue.sending = null;
+  }
+}
+
+// The events as NotifiedEvent (`at` as JavaScript's toISOString writes it), oldest first, then the notices.
+const ANNOUNCE = cachedStatement({
+  key: () => "announce",
+  build: () => sql`select pg_notify(${slot("channel")}::text, n.body) from (
+      select json_build_object('id', e.id, 'merchantId', e.merchant_id, 'type', e.type, 'payload', e.payload,
+                               'at', to_char(e.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text as body, 0 as part, e.created_at
+        from ${outboxEvents} e where e.id in (select jsonb_array_elements_text(${slot("ids")}::jsonb))
+      union all
+      select value, 1, null from jsonb_array_elements_text(${slot("notices")}::jsonb)
+      order by part, created_at) n`,
+});
+
+/** A statement's summaries as it returns them (jsonb array of NotifiedEvent texts): parsed by postgres.js, text from PGlite. */
+export type Notices = string[] | string | null;
+
+export function noticesOf(value: Notices | undefined): string[] {
+  if (!value) return [];
+  return typeof value === "string" ? (JSON.parse(value) as string[]) : value;
 }

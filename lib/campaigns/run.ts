@@ -8,7 +8,7 @@ import { campaignEmail } from "../email/templates/campaign";
 import { translator, type Language } from "../i18n";
 import { creditMany } from "../ledger/bulk";
 import { loadProgram } from "../programs/verbs";
-import { EVENTS_CHANNEL, recordEvents } from "../outbox";
+import { announceEvents, recordEvents } from "../outbox";
 import { segmentCardsSql } from "../segments/sql";
 import { segmentEnv, storedDefinition } from "../segments/verbs";
 import { holdoutSql } from "./holdout";
@@ -153,7 +153,7 @@ export async function announceCampaign(db: Executor, campaignId: string, afterCa
     // Each holder reads the offer in their own language.
     const items = JSON.stringify(batch.map((b) => ({ card_id: b.card.id, body: offerIn(b.customer.language) })));
     await withTransaction(jobCtx(db, campaign), async (tx) => {
-      await queryRows(
+      const inserted = await queryRows<{ id: string }>(
         tx.db,
         sql`
         with ins as (
@@ -163,11 +163,11 @@ export async function announceCampaign(db: Executor, campaignId: string, afterCa
                                     'body', x.body, 'reason', ${`campaign:${campaign.id}`}::text)
           from jsonb_to_recordset(${items}::jsonb) as x(card_id text, body text)
           on conflict (id) do nothing
-          returning id, payload
+          returning id
         )
-        select pg_notify(${EVENTS_CHANNEL}, json_build_object('id', id, 'merchantId', ${campaign.merchantId}::text, 'type', 'wallet.message_requested',
-                                                      'payload', payload, 'at', now()::text)::text) from ins`,
+        select id from ins`,
       );
+      announceEvents(tx.db, inserted.map((r) => r.id));
     });
   }
   let emailed = 0;

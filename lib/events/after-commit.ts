@@ -3,7 +3,8 @@ import { dispatchPending, inngestConfigured } from "./dispatch";
 
 /*
  * Called after a transaction that wrote outbox events has committed: by the API wrapper, server
- * actions, the card page, scripts. NOTIFY already went out with the commit; this sends the events
+ * actions, the card page, scripts. Live views hear of the events on their own (announceEvents in
+ * lib/outbox.ts); this sends the events
  * to Inngest in the background. It never throws and never makes the caller wait: when Inngest is
  * away the events stay in the outbox and the sweep (jobs/outbox-sweep.ts) resends them.
  * The state below is a per-process optimisation only; correctness rests on the outbox.

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDbHandle, queryRows, type Db, type Executor } from "../../db/client";
-import { EVENTS_CHANNEL } from "../outbox";
+import { announceNotices, noticesOf, type Notices } from "../outbox";
 
 /** The cards a batch looks at, at most: one transaction locks them all (about half a second in a mass expiry), so it stays short. */
 export const EXPIRY_BATCH = 4000;
@@ -150,7 +150,7 @@ async function expireCards(db: Executor, at: Date, ids: string[]): Promise<{ car
       sql`select id from cards where id = any(${sql.param(ids)}::text[]) and status = 'active' order by id for update`,
     );
     if (locked.length === 0) return { cards: 0, points: 0 };
-    const [done] = await queryRows<{ cards: number; points: number }>(
+    const [done] = await queryRows<{ cards: number; points: number; notes: Notices }>(
       tx,
       sql`
       with due as (
@@ -192,16 +192,17 @@ async function expireCards(db: Executor, at: Date, ids: string[]): Promise<{ car
         returning id, merchant_id, payload->>'programId' as program_id
       ),
       notes as (
-        -- One summary NOTIFY per merchant and program, as the other bulk writers send (lib/ledger/bulk.ts):
-        -- live views refresh once, instead of hearing thousands of notifications.
-        select pg_notify(${EVENTS_CHANNEL}, json_build_object('id', min(v.id), 'merchantId', v.merchant_id, 'type', 'cards.bulk_changed',
-                                                    'payload', json_build_object('programId', v.program_id, 'kind', 'expire', 'cards', count(*)),
-                                                    'at', ${new Date().toISOString()}::text)::text)
+        -- One summary notification per merchant and program, as the other bulk writers send (lib/ledger/bulk.ts):
+        -- live views refresh once, instead of hearing thousands of notifications. Sent after the commit.
+        select json_build_object('id', min(v.id), 'merchantId', v.merchant_id, 'type', 'cards.bulk_changed',
+                                 'payload', json_build_object('programId', v.program_id, 'kind', 'expire', 'cards', count(*)),
+                                 'at', ${new Date().toISOString()}::text)::text as body
         from evts v group by v.merchant_id, v.program_id
       )
       select (select count(*) from entries)::int as cards, coalesce((select -sum(amount) from entries), 0)::int as points,
-             (select count(*) from closed)::int as lots, (select count(*) from notes)::int as notes`,
+             (select count(*) from closed)::int as lots, (select coalesce(jsonb_agg(body), '[]'::jsonb) from notes) as notes`,
     );
+    announceNotices(tx, noticesOf(done!.notes));
     return { cards: Number(done!.cards), points: Number(done!.points) };
   };
   // On a caller's transaction this is a savepoint; otherwise a transaction of its own.

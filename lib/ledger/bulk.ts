@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows } from "../../db/client";
 import type { Program } from "../../db/schema";
 import { now, withTransaction, type Ctx, type TxCtx } from "../context";
-import { EVENTS_CHANNEL } from "../outbox";
+import { announceNotices, noticesOf, type Notices } from "../outbox";
 import { lotExpiry } from "../expiry/policy";
 
 /*
@@ -13,7 +13,7 @@ import { lotExpiry } from "../expiry/policy";
  * guard against paying twice is a unique row written in the same statement (a bonus grant, an
  * open payout), so a rerun or a concurrent run writes nothing twice.
  *
- * Live views hear one summary NOTIFY per batch (`cards.bulk_changed`), not one per card: a
+ * Live views hear one summary per batch (`cards.bulk_changed`), after its commit, not one per card: a
  * hundred thousand notifications would flood every listener for no use. The per-card outbox
  * events still go to Inngest (wallet updates, webhooks).
  */
@@ -27,7 +27,7 @@ const rid = (prefix: string) => sql.raw(`'${prefix}_' || substr(replace(gen_rand
 // Another prefixed id from one made by rid(): unique because its source is, and no second uuid.
 const sibling = (prefix: string, id: SQL) => sql`${sql.raw(`'${prefix}_'`)} || substr(${id}, 5)`;
 
-type BatchResult = { written: number; amount: number };
+type BatchResult = { written: number; amount: number; notes?: Notices };
 /** A batch: the cards with `from < id <= to` (no upper bound for the last one). */
 type Range = { from: string; to: string | null };
 
@@ -114,7 +114,7 @@ export async function creditMany(ctx: Ctx, input: CreditManyInput): Promise<{ cr
       ),
       ${balanceEvents(ctx, sql`moved`, input.program.id, "bonus", sql`${input.points}::int`)}${spend}
       select (select count(*) from entries)::int as written, (select count(*) from entries)::int * ${input.points}::int as amount,
-             (select count(*) from lots)::int as lots, (select count(*) from notes)::int as notes`);
+             (select count(*) from lots)::int as lots, ${NOTICES}`);
   return { credited: done.written, points: done.amount };
 }
 
@@ -168,7 +168,7 @@ export async function reservePayouts(ctx: Ctx, input: ReservePayoutsInput): Prom
       ),
       ${balanceEvents(ctx, sql`entries`, input.program.id, "payout", sql`e.amount`)}
       select (select count(*) from entries)::int as written, coalesce((select -sum(amount) from entries), 0)::int as amount,
-             (select count(*) from closed_lots)::int as lots, (select count(*) from moved)::int as moved, (select count(*) from notes)::int as notes`);
+             (select count(*) from closed_lots)::int as lots, (select count(*) from moved)::int as moved, ${NOTICES}`);
   return { reserved: done.written, amount: done.amount };
 }
 
@@ -182,6 +182,7 @@ async function inCardBatches(ctx: Ctx, program: Program, where: SQL, batchSize: 
   const ranges = await batchRanges(ctx, eligible, batchSize ?? DEFAULT_BATCH);
   const rows = await inBatches(ctx, ranges, async (tx, range) => {
     const [r] = await queryRows<BatchResult>(tx.db, statement(sql`${eligible} and ${inRange(range)}`));
+    announceNotices(tx.db, noticesOf(r!.notes));
     return r!;
   });
   return { written: sum(rows, "written"), amount: sum(rows, "amount") };
@@ -232,7 +233,8 @@ const sum = <K extends string>(rows: Array<Record<K, number | string>>, key: K) 
 
 /**
  * CTE `evts`: one `card.balance_changed` outbox row per written entry `e` (with `card_id`, `id`,
- * `balance_after`), and `notes`: one summary NOTIFY for the whole batch.
+ * `balance_after`), and `notes`: one summary notification for the whole batch (NOTICES returns it, and
+ * announceNotices sends it once the batch has committed).
  */
 function balanceEvents(ctx: Ctx, entries: SQL, programId: string, kind: string, amount: SQL): SQL {
   const at = new Date().toISOString();
@@ -246,9 +248,12 @@ function balanceEvents(ctx: Ctx, entries: SQL, programId: string, kind: string, 
       returning id
     ),
     notes as (
-      select pg_notify(${EVENTS_CHANNEL}, json_build_object('id', min(v.id), 'merchantId', ${ctx.merchantId}::text, 'type', 'cards.bulk_changed',
-                                                    'payload', json_build_object('programId', ${programId}::text, 'kind', ${kind}::text, 'cards', count(*)),
-                                                    'at', ${at}::text)::text)
+      select json_build_object('id', min(v.id), 'merchantId', ${ctx.merchantId}::text, 'type', 'cards.bulk_changed',
+                               'payload', json_build_object('programId', ${programId}::text, 'kind', ${kind}::text, 'cards', count(*)),
+                               'at', ${at}::text)::text as body
       from evts v having count(*) > 0
     )`;
 }
+
+/** The batch statement's summaries (CTE `notes`), as a column `notes` for noticesOf. */
+const NOTICES = sql`(select coalesce(jsonb_agg(body), '[]'::jsonb) from notes) as notes`;

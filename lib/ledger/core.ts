@@ -5,7 +5,7 @@ import { cards, ledgerEntries, pointLots, programs, type Card, type EntryKind, t
 import { now, type Ctx, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
-import { eventSql } from "../outbox";
+import { announceEvents, eventSql } from "../outbox";
 import { parseRunning, runningCampaignsSql, type RunningCampaign } from "../campaigns/active";
 import { lotExpiry } from "../expiry/policy";
 import { tierFor } from "../tiers/schema";
@@ -107,8 +107,8 @@ export type Alongside = { name: string; statement: SQL; values: Record<string, u
 
 /**
  * Appends one entry to a locked card and moves its cached balance and lots with it, in a single
- * statement (one round trip): the entry, the lot change, the card update and the outbox row with its
- * NOTIFY are data-modifying CTEs of one query. Positive amounts open a lot expiring under the
+ * statement (one round trip): the entry, the lot change, the card update and the outbox row are
+ * data-modifying CTEs of one query (live views hear of the event after the commit, announceEvents). Positive amounts open a lot expiring under the
  * program's policy; negative amounts consume the oldest open lots; the balance goes below zero only
  * with `allowNegative` (a refund of spent points), and a credit then opens a lot only for what lifts
  * it above zero, so open lots always sum to the positive part of the balance.
@@ -180,13 +180,14 @@ async function append(ctx: Ctx, card: Card, program: Program, input: EntryInput,
     earnedDelta,
     windowStart: program.tiers ? new Date(at.getTime() - program.tiers.windowDays * 86_400_000).toISOString() : null,
     ...lots.values,
-    ...(events ? { programId: card.programId, event_id: newId("evt"), event_merchant_id: ctx.merchantId, event_at: atIso } : {}),
+    ...(events ? { programId: card.programId, event_id: newId("evt"), event_merchant_id: ctx.merchantId } : {}),
     ...(seen !== null ? { seen } : {}),
   };
   for (const part of alongside) Object.assign(values, part.values);
 
   const [row] = await queryRows<{ seq: number | string | null; version: number | null; lifetime_earned: number; earned_in_window: number | null }>(ctx.db, APPEND.bind(shape, values));
   if (row?.version === null || row?.version === undefined) return null;
+  if (events) announceEvents(ctx.db, [values.event_id as string]);
 
   const entry: LedgerEntry = { ...columns, seq: Number(row!.seq), details: input.details ?? null, createdAt: at };
   const updated: Card = {
@@ -310,6 +311,5 @@ const APPEND = cachedStatement({
           ? sql`(select coalesce(sum(amount), 0)::int from ${ledgerEntries}
                  where card_id = ${slot("cardId")} and kind in ('earn', 'bonus') and created_at > ${slot("windowStart")}::timestamptz)`
           : sql`null::int`
-      } as earned_in_window
-      ${s.events ? sql`, ${BALANCE_CHANGED.notify}` : sql``}`,
+      } as earned_in_window`,
 });

@@ -8,7 +8,7 @@ import { now, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { EntityId, newId, normalizeCode } from "../ids";
 import { assertOwnLocation } from "../locations/verbs";
-import { eventSql } from "../outbox";
+import { announceEvents, eventSql } from "../outbox";
 import { verifyQr } from "../tokens/qr";
 import { hasControlChars, SafeText } from "../input";
 import { boundLocation } from "../api-keys/scopes";
@@ -35,7 +35,7 @@ export function quickRedeemVoucherInput(raw: unknown): RedeemVoucherInput | unde
 /**
  * Marks a voucher used. Succeeds once, whatever the concurrency: the status flips in a single
  * conditional UPDATE, so of many simultaneous attempts exactly one finds it still `issued`. That
- * update, the card's version and activity and the `voucher.redeemed` event with its NOTIFY are one
+ * update, the card's version and activity and the `voucher.redeemed` event are one
  * statement (the update as a CTE the others read), atomic without a transaction of its own: the API
  * route runs it alone (`atomicVerb`), the scanner inside its idempotency key's transaction. When
  * nothing was used, the voucher is read to say why.
@@ -48,6 +48,7 @@ export async function redeemVoucher(ctx: Ctx, raw: RedeemVoucherInput): Promise<
   const atIso = at.toISOString();
   const byToken = "token" in input;
   const lookup = byToken ? verifyQr(input.token, { merchantId: ctx.merchantId, kind: "voucher", now: at }).id : normalizeCode(input.code);
+  const eventId = newId("evt");
 
   const [row] = await queryRows(
     ctx.db,
@@ -60,13 +61,15 @@ export async function redeemVoucher(ctx: Ctx, raw: RedeemVoucherInput): Promise<
         actor: ctx.actor.id,
         locationId: locationId ?? null,
         ownLocation: input.locationId ?? null,
-        event_id: newId("evt"),
+        event_id: eventId,
         event_merchant_id: ctx.merchantId,
-        event_at: atIso,
       },
     ),
   );
-  if (row) return fromColumns<Voucher>(VOUCHER_COLUMNS, row);
+  if (row) {
+    announceEvents(ctx.db, [eventId]);
+    return fromColumns<Voucher>(VOUCHER_COLUMNS, row);
+  }
 
   // A location of another business (or none at all) is refused, not recorded.
   if (input.locationId) await assertOwnLocation(ctx, input.locationId);
@@ -104,5 +107,5 @@ const REDEEM = cachedStatement({
       update ${cards} set version = version + 1, last_activity_at = ${slot("at")}::timestamptz, updated_at = ${slot("at")}::timestamptz
       where id = (select ${usedColumn("cardId")} from used)
     ), events as (${REDEEMED.insert})
-    select used.*, ${REDEEMED.notify} as notified from used`,
+    select used.* from used`,
 });

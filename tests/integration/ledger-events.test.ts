@@ -6,6 +6,7 @@ import { POST as useRoute } from "@/app/api/v1/vouchers/redeem/route";
 import { outboxEvents } from "@/db/schema";
 import { withTransaction } from "@/lib/context";
 import { subscribeToEvents } from "@/lib/events/listen";
+import { creditMany } from "@/lib/ledger/bulk";
 import { earn } from "@/lib/ledger/earn";
 import type { NotifiedEvent } from "@/lib/outbox";
 import { countRows } from "../support/counts";
@@ -131,4 +132,45 @@ describe("NOTIFY on keepcard_events", () => {
     expect(heard.some((e) => e.payload.cardId === doomed.id && e.type === "card.enrolled")).toBe(true);
     await expectLedgerConsistent(m.db, { merchantId: m.merchantId });
   });
+
+  it("many changes committed together are each heard once, with the time they were recorded", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m);
+    const cards = await Promise.all(Array.from({ length: 12 }, () => makeCard(m, program.id)));
+    await subscription;
+    const started = Date.now() - 1000;
+    // Twelve earns at once, each its own commit (the unlocked path): the process sends them in a batch or a few.
+    const entries = await Promise.all(cards.map((card, i) => earn(m.ctx, { cardId: card.id, points: i + 1 })));
+    const marker = await makeCard(m, program.id);
+    await earn(m.ctx, { cardId: marker.id, points: 1 });
+    await hear((e) => e.type === "card.balance_changed" && e.payload.cardId === marker.id);
+    for (const { entry } of entries) {
+      const got = heard.filter((e) => e.type === "card.balance_changed" && e.payload.entryId === entry.id);
+      expect(got).toHaveLength(1);
+      expect(got[0]).toMatchObject({ merchantId: m.merchantId, payload: { cardId: entry.cardId, amount: entry.amount, balance: entry.balanceAfter } });
+      // As JavaScript writes times (the dashboard's feed sorts them as text).
+      expect(got[0]!.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Date.parse(got[0]!.at)).toBeGreaterThan(started);
+    }
+  });
+
+  it("a bulk credit is heard as one summary per committed batch, not once per card", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m);
+    const cards = await Promise.all(Array.from({ length: 5 }, () => makeCard(m, program.id)));
+    await subscription;
+    const grantKey = `test:${Date.now()}`;
+    const done = await creditMany(m.ctx, { program, points: 3, grantKey, batchSize: 2 });
+    expect(done).toEqual({ credited: 5, points: 15 });
+    const marker = await makeCard(m, program.id);
+    await earn(m.ctx, { cardId: marker.id, points: 1 });
+    await hear((e) => e.type === "card.balance_changed" && e.payload.cardId === marker.id);
+    const summaries = heard.filter((e) => e.type === "cards.bulk_changed" && e.merchantId === m.merchantId);
+    expect(summaries.length).toBeGreaterThanOrEqual(2);
+    expect(summaries.reduce((n, e) => n + Number(e.payload.cards), 0)).toBe(5);
+    expect(summaries.every((e) => e.payload.programId === program.id && e.payload.kind === "bonus")).toBe(true);
+    // The per-card events are in the outbox (for Inngest), not sent to live views one by one.
+    expect(heard.filter((e) => e.type === "card.balance_changed" && cards.some((c) => c.id === e.payload.cardId) && e.payload.kind === "bonus")).toEqual([]);
+  });
 });
+

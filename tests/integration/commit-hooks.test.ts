@@ -1,0 +1,115 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { dbReady, type Executor } from "@/db/client";
+import { onCommit, settleCommitHooks } from "@/db/commit";
+import { customers } from "@/db/schema";
+import { newId } from "@/lib/ids";
+import { makeMerchant } from "../support/fixtures";
+
+class Rollback extends Error {}
+
+// The embedded database has one connection: a statement outside an open transaction waits for it.
+const onPostgres = (process.env.TEST_DB ?? "pglite") === "postgres";
+
+/** A hook that records when it ran and whether it could see the customer `id` committed (read on the database, not the transaction). */
+function probe(id: string) {
+  const runs: { seen: boolean }[] = [];
+  const hook = async () => {
+    const db = await dbReady();
+    const rows = await db.execute(sql`select 1 from ${customers} where id = ${id}`);
+    runs.push({ seen: (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows).length === 1 });
+  };
+  return { runs, hook };
+}
+
+async function addCustomer(db: Executor, merchantId: string, id: string) {
+  await db.insert(customers).values({ id, merchantId, email: `${id}@example.test` });
+}
+
+describe("onCommit (db/commit.ts)", () => {
+  it("on the database itself runs at once: its statement has committed", async () => {
+    const m = await makeMerchant();
+    const id = newId("cus");
+    await addCustomer(m.db, m.merchantId, id);
+    const { runs, hook } = probe(id);
+    onCommit(m.db, hook);
+    await settleCommitHooks();
+    expect(runs).toEqual([{ seen: true }]);
+  });
+
+  it("in a transaction waits for its commit, and then sees what it wrote", async () => {
+    const m = await makeMerchant();
+    const id = newId("cus");
+    const { runs, hook } = probe(id);
+    await m.db.transaction(async (tx) => {
+      await addCustomer(tx, m.merchantId, id);
+      onCommit(tx, hook);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(runs).toEqual([]);
+    });
+    await settleCommitHooks();
+    expect(runs).toEqual([{ seen: true }]);
+  });
+
+  it("never runs for a transaction that rolled back", async () => {
+    const m = await makeMerchant();
+    const id = newId("cus");
+    const { runs, hook } = probe(id);
+    await expect(
+      m.db.transaction(async (tx) => {
+        await addCustomer(tx, m.merchantId, id);
+        onCommit(tx, hook);
+        throw new Rollback("no");
+      }),
+    ).rejects.toBeInstanceOf(Rollback);
+    await settleCommitHooks();
+    expect(runs).toEqual([]);
+  });
+
+  it("in a savepoint waits for the outermost commit", async () => {
+    const m = await makeMerchant();
+    const id = newId("cus");
+    const { runs, hook } = probe(id);
+    await m.db.transaction(async (tx) => {
+      await tx.transaction(async (inner) => {
+        await addCustomer(inner, m.merchantId, id);
+        onCommit(inner, hook);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(runs).toEqual([]);
+    });
+    await settleCommitHooks();
+    expect(runs).toEqual([{ seen: true }]);
+  });
+
+  it.runIf(onPostgres)("a write on the database made while a transaction is open is not held back by it", async () => {
+    const m = await makeMerchant();
+    const id = newId("cus");
+    const { runs, hook } = probe(id);
+    await expect(
+      m.db.transaction(async () => {
+        await addCustomer(m.db, m.merchantId, id);
+        onCommit(m.db, hook);
+        await settleCommitHooks();
+        throw new Rollback("the transaction's own writes go; the other statement's stay");
+      }),
+    ).rejects.toBeInstanceOf(Rollback);
+    expect(runs).toEqual([{ seen: true }]);
+  });
+
+  it("a hook that fails is logged and does not stop the others", async () => {
+    const m = await makeMerchant();
+    const order: string[] = [];
+    await m.db.transaction(async (tx) => {
+      onCommit(tx, () => {
+        order.push("first");
+        throw new Error("boom");
+      });
+      onCommit(tx, async () => {
+        order.push("second");
+      });
+    });
+    await settleCommitHooks();
+    expect(order).toEqual(["first", "second"]);
+  });
+});
