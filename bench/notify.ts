@@ -1,14 +1,15 @@
-// bench/notify — what a NOTIFY inside a write costs the database's commit rate. Every balance change
-// sends the live views' notification in its own statement (lib/outbox.ts), and Postgres takes one
-// database-wide lock on the notification queue at commit and keeps it through the commit's WAL
-// flush: commits that notify cannot share a flush. pgbench, no app: an earn-like write (update a
-// card, insert an entry, one statement) alone — the reference — against the same write with a
-// pg_notify in it (today), and against the write followed by the pg_notify as a statement of its
-// own once the write has committed (the remedy docs/scaling.md names: that transaction writes no
-// WAL, so its commit waits for no flush). Interleaved round by round, at 8 and 32 clients.
+// bench/notify — what a NOTIFY inside a write costs the database's commit rate. Postgres takes one
+// database-wide lock on the notification queue at a notifying transaction's commit and keeps it
+// through the commit's WAL flush: commits that notify cannot share a flush. This is why the app
+// sends the live views' notifications after the commit (lib/outbox.ts, announceEvents). pgbench,
+// no app: an earn-like write (update a card, insert an entry, one statement) alone — the reference —
+// against the same write with a pg_notify in it (how every balance change used to notify), and
+// against the write followed by the pg_notify as a statement of its own once the write has
+// committed (that transaction writes no WAL, so its commit waits for no flush; the app sends one
+// such statement per 50 ms for all its commits). Interleaved round by round, at 8 and 32 clients.
 //
-// Point BENCH_DATABASE_URL at a managed database to measure its ceiling (docs/scaling.md, step 6):
-// a fresh database is made there and dropped afterwards. Needs the `pgbench` binary (PGBENCH names another).
+// Point BENCH_DATABASE_URL at a managed database to measure its ceiling (docs/scaling.md, "NOTIFY
+// at commit"): a fresh database is made there and dropped afterwards. Needs the `pgbench` binary (PGBENCH names another).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -36,7 +37,7 @@ const SCRIPTS = {
 };
 type Variant = keyof typeof SCRIPTS;
 
-type Round = { tps: number; latencyMs: number; transactions: number; failed: number };
+type Round = { tps: number; latencyMs: number; failed: number };
 
 export async function runNotifyBench() {
   const version = spawnSync(PGBENCH, ["--version"], { encoding: "utf8" });
@@ -111,7 +112,6 @@ function run(url: string, script: string, clients: number, seconds: number): Rou
   return {
     tps: Number(tps),
     latencyMs: Number(/latency average = ([\d.]+) ms/.exec(text)?.[1] ?? NaN),
-    transactions: Number(/number of transactions actually processed: (\d+)/.exec(text)?.[1] ?? 0),
     failed: Number(/number of failed transactions: (\d+)/.exec(text)?.[1] ?? 0),
   };
 }

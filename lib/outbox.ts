@@ -13,31 +13,16 @@ export const EVENTS_CHANNEL = "keepcard_events";
 export type NotifiedEvent = { id: string; merchantId: string; type: EventType | "cards.bulk_changed"; payload: Record<string, unknown>; at: string };
 
 /**
- * SQL that records events (their names and payloads are defined in lib/events/catalogue.ts; here they
- * are only types, so the earn path pays nothing for validation): an insert for a data-modifying CTE,
- * and the ids to announce once it has committed (announceEvents).
+ * The insert of one event recorded by a cached statement (db/statement.ts), to run as a CTE of the
+ * ledger's entry statement or the redemption: the payload is a jsonb expression over that
+ * statement's own slots, so the event adds no JSON built in JS (event names and payloads are defined
+ * in lib/events/catalogue.ts; here they are only types, so the earn path pays nothing for
+ * validation). Its slots are `event_id` and `event_merchant_id`; the caller announces `event_id`
+ * once the statement has run (announceEvents), and when `onlyIf` held it back nothing is heard.
  */
-export function eventsSql(merchantId: string, events: DomainEvent[]): { ids: string[]; insert: SQL } {
-  const rows = events.map((e) => ({ id: newId("evt"), merchantId, type: e.type, payload: e.payload as Record<string, unknown> }));
-  const values = rows.map((r) => sql`(${r.id}, ${r.merchantId}, ${r.type}, ${JSON.stringify(r.payload)}::jsonb)`);
-  return {
-    ids: rows.map((r) => r.id),
-    insert: sql`insert into ${outboxEvents} (id, merchant_id, type, payload) values ${sql.join(values, sql`, `)}`,
-  };
-}
-
-/**
- * One event recorded by a cached statement (db/statement.ts), for the ledger's entry statement and
- * the redemption: the payload is a jsonb expression over that statement's own slots, so the event
- * adds no JSON built in JS. `insert` is to run as a CTE; its slots are `event_id` and
- * `event_merchant_id`. The caller announces `event_id` once the statement has run (announceEvents):
- * when `onlyIf` held nothing back, live views hear of it after the commit.
- */
-export function eventSql(type: EventType, payload: SQL, onlyIf?: SQL): { insert: SQL } {
-  return {
-    insert: sql`insert into ${outboxEvents} (id, merchant_id, type, payload)
-                select ${slot("event_id")}, ${slot("event_merchant_id")}, ${type}, ${payload}${onlyIf ? sql` where ${onlyIf}` : sql``} returning id`,
-  };
+export function eventSql(type: EventType, payload: SQL, onlyIf?: SQL): SQL {
+  return sql`insert into ${outboxEvents} (id, merchant_id, type, payload)
+    select ${slot("event_id")}, ${slot("event_merchant_id")}, ${type}, ${payload}${onlyIf ? sql` where ${onlyIf}` : sql``}`;
 }
 
 /**
@@ -47,8 +32,10 @@ export function eventSql(type: EventType, payload: SQL, onlyIf?: SQL): { insert:
  */
 export async function recordEvents(db: Executor, merchantId: string, events: DomainEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
-  const { ids, insert } = eventsSql(merchantId, events);
-  await db.execute(insert);
+  const rows = events.map((e) => ({ id: newId("evt"), type: e.type, payload: JSON.stringify(e.payload) }));
+  const values = rows.map((r) => sql`(${r.id}, ${merchantId}, ${r.type}, ${r.payload}::jsonb)`);
+  await db.execute(sql`insert into ${outboxEvents} (id, merchant_id, type, payload) values ${sql.join(values, sql`, `)}`);
+  const ids = rows.map((r) => r.id);
   announceEvents(db, ids);
   return ids;
 }
@@ -126,7 +113,13 @@ const ANNOUNCE = cachedStatement({
       order by part, created_at) n`,
 });
 
-/** A statement's summaries as it returns them (jsonb array of NotifiedEvent texts): parsed by postgres.js, text from PGlite. */
+/**
+ * A bulk statement's summaries as a column `notes`: its CTE `notes` holds one NotifiedEvent JSON
+ * text per row (`body`); noticesOf reads the column back for announceNotices.
+ */
+export const NOTICES_COLUMN = sql`(select coalesce(jsonb_agg(body), '[]'::jsonb) from notes) as notes`;
+
+/** NOTICES_COLUMN as it comes back: parsed by postgres.js, text from PGlite. */
 export type Notices = string[] | string | null;
 
 export function noticesOf(value: Notices | undefined): string[] {

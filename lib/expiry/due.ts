@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { getDbHandle, queryRows, type Db, type Executor } from "../../db/client";
-import { announceNotices, noticesOf, type Notices } from "../outbox";
+import { announceNotices, NOTICES_COLUMN, noticesOf, type Notices } from "../outbox";
 
 /** The cards a batch looks at, at most: one transaction locks them all (about half a second in a mass expiry), so it stays short. */
 export const EXPIRY_BATCH = 4000;
@@ -200,7 +200,7 @@ async function expireCards(db: Executor, at: Date, ids: string[]): Promise<{ car
         from evts v group by v.merchant_id, v.program_id
       )
       select (select count(*) from entries)::int as cards, coalesce((select -sum(amount) from entries), 0)::int as points,
-             (select count(*) from closed)::int as lots, (select coalesce(jsonb_agg(body), '[]'::jsonb) from notes) as notes`,
+             (select count(*) from closed)::int as lots, ${NOTICES_COLUMN}`,
     );
     announceNotices(tx, noticesOf(done!.notes));
     return { cards: Number(done!.cards), points: Number(done!.points) };

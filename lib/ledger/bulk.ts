@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows } from "../../db/client";
 import type { Program } from "../../db/schema";
 import { now, withTransaction, type Ctx, type TxCtx } from "../context";
-import { announceNotices, noticesOf, type Notices } from "../outbox";
+import { announceNotices, NOTICES_COLUMN, noticesOf, type Notices } from "../outbox";
 import { lotExpiry } from "../expiry/policy";
 
 /*
@@ -114,7 +114,7 @@ export async function creditMany(ctx: Ctx, input: CreditManyInput): Promise<{ cr
       ),
       ${balanceEvents(ctx, sql`moved`, input.program.id, "bonus", sql`${input.points}::int`)}${spend}
       select (select count(*) from entries)::int as written, (select count(*) from entries)::int * ${input.points}::int as amount,
-             (select count(*) from lots)::int as lots, ${NOTICES}`);
+             (select count(*) from lots)::int as lots, ${NOTICES_COLUMN}`);
   return { credited: done.written, points: done.amount };
 }
 
@@ -168,7 +168,7 @@ export async function reservePayouts(ctx: Ctx, input: ReservePayoutsInput): Prom
       ),
       ${balanceEvents(ctx, sql`entries`, input.program.id, "payout", sql`e.amount`)}
       select (select count(*) from entries)::int as written, coalesce((select -sum(amount) from entries), 0)::int as amount,
-             (select count(*) from closed_lots)::int as lots, (select count(*) from moved)::int as moved, ${NOTICES}`);
+             (select count(*) from closed_lots)::int as lots, (select count(*) from moved)::int as moved, ${NOTICES_COLUMN}`);
   return { reserved: done.written, amount: done.amount };
 }
 
@@ -233,8 +233,8 @@ const sum = <K extends string>(rows: Array<Record<K, number | string>>, key: K) 
 
 /**
  * CTE `evts`: one `card.balance_changed` outbox row per written entry `e` (with `card_id`, `id`,
- * `balance_after`), and `notes`: one summary notification for the whole batch (NOTICES returns it, and
- * announceNotices sends it once the batch has committed).
+ * `balance_after`), and `notes`: one summary notification for the whole batch (NOTICES_COLUMN returns
+ * it, and announceNotices sends it once the batch has committed).
  */
 function balanceEvents(ctx: Ctx, entries: SQL, programId: string, kind: string, amount: SQL): SQL {
   const at = new Date().toISOString();
@@ -254,6 +254,3 @@ function balanceEvents(ctx: Ctx, entries: SQL, programId: string, kind: string, 
       from evts v having count(*) > 0
     )`;
 }
-
-/** The batch statement's summaries (CTE `notes`), as a column `notes` for noticesOf. */
-const NOTICES = sql`(select coalesce(jsonb_agg(body), '[]'::jsonb) from notes) as notes`;

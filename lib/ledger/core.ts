@@ -108,8 +108,8 @@ export type Alongside = { name: string; statement: SQL; values: Record<string, u
 /**
  * Appends one entry to a locked card and moves its cached balance and lots with it, in a single
  * statement (one round trip): the entry, the lot change, the card update and the outbox row are
- * data-modifying CTEs of one query (live views hear of the event after the commit, announceEvents). Positive amounts open a lot expiring under the
- * program's policy; negative amounts consume the oldest open lots; the balance goes below zero only
+ * data-modifying CTEs of one query (live views hear of the event after the commit: announceEvents).
+ * Positive amounts open a lot expiring under the program's policy; negative amounts consume the oldest open lots; the balance goes below zero only
  * with `allowNegative` (a refund of spent points), and a credit then opens a lot only for what lifts
  * it above zero, so open lots always sum to the positive part of the balance.
  *
@@ -301,7 +301,7 @@ const APPEND = cachedStatement({
       from card
       returning seq
     ),
-    ${LOT_CHANGES[s.lots]}${s.events ? sql`, events as (${BALANCE_CHANGED.insert})` : sql``}${sql.join(s.alongside.map((part, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${part.statement})`))}
+    ${LOT_CHANGES[s.lots]}${s.events ? sql`, events as (${BALANCE_CHANGED})` : sql``}${sql.join(s.alongside.map((part, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${part.statement})`))}
     select
       (select seq from entry) as seq,
       (select version from card) as version,

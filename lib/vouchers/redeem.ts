@@ -106,6 +106,6 @@ const REDEEM = cachedStatement({
     ), card as (
       update ${cards} set version = version + 1, last_activity_at = ${slot("at")}::timestamptz, updated_at = ${slot("at")}::timestamptz
       where id = (select ${usedColumn("cardId")} from used)
-    ), events as (${REDEEMED.insert})
+    ), events as (${REDEEMED})
     select used.* from used`,
 });
