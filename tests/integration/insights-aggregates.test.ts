@@ -87,7 +87,7 @@ async function history(seed: number) {
   const coffee = await createReward(m.ctx, { programId: points.id, name: "Coffee", cost: 15, value: 150 });
   const locations = [await createLocation(m.ctx, { name: "Downtown", latitude: null, longitude: null }), await createLocation(m.ctx, { name: "Harbor", latitude: null, longitude: null })];
   const cards: { id: string; programId: string }[] = [];
-  const start = Date.parse("2026-04-01T12:00:00Z");
+  const start = Date.parse("2043-04-01T12:00:00Z");
   for (let i = 0; i < 8; i++) {
     const programId = i % 4 === 3 ? stamps.id : points.id;
     const { card } = await enroll(at(m.ctx, new Date(start - (i + 1) * 3_600_000)), { programId, customer: { email: `m${i}-${seed}@example.test` } });
@@ -236,7 +236,7 @@ describe("insights: daily aggregates equal the ledger counted live", () => {
       expect({ label, thisMonth }).toEqual({ label, thisMonth: visitedThisMonth.size });
     };
 
-    // Day 46 of the history (2026-05-16 local): the first read counts the 45 finished days.
+    // Day 46 of the history (2043-05-16 local): the first read counts the 45 finished days.
     const today0 = h.start + 45 * 86_400_000;
     await h.day(today0 - 12 * 3_600_000);
     await check(new Date(today0 + 10 * 3_600_000), "first read");

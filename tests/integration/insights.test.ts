@@ -18,10 +18,10 @@ import { makeMerchant, makeProgram, makeUser, type TestMerchant } from "../suppo
 
 const DAY = 86_400_000;
 const at = (ctx: Ctx, iso: string): Ctx => ({ ...ctx, now: () => new Date(iso) });
-const NOW = "2026-03-31T12:00:00Z";
+const NOW = "2043-03-31T12:00:00Z";
 
 /**
- * A shop (UTC) whose history is known to the cent. Range: 2026-03-02..03-31, previous 01-31..03-01.
+ * A shop (UTC) whose history is known to the cent. Range: 2043-03-02..03-31, previous 01-31..03-01.
  *   A (joined March): purchases 10.00, 20.00, 30.00 at Downtown rung up by the cashier; redeems a 30-point reward.
  *   B (joined March): one purchase of 5.00 at Harbor, through the API.
  *   C (joined February): 50 points on 02-10 (previous range).
@@ -38,35 +38,35 @@ async function shop() {
   const downtown = await createLocation(m.ctx, { name: "Downtown", latitude: null, longitude: null });
   const harbor = await createLocation(m.ctx, { name: "Harbor", latitude: null, longitude: null });
   const join = async (email: string, iso: string) => (await enroll(at(m.ctx, iso), { programId: program.id, customer: { email } })).card;
-  const d = await join("d@example.test", "2026-01-01T09:00:00Z");
-  await earn(at(m.ctx, "2026-01-01T10:00:00Z"), { cardId: d.id, points: 40 });
-  const c = await join("c@example.test", "2026-02-10T09:00:00Z");
-  await earn(at(m.ctx, "2026-02-10T10:00:00Z"), { cardId: c.id, points: 50 });
-  await expireCard(at(m.ctx, "2026-03-03T08:00:00Z"), d.id);
-  await earn(at(m.ctx, "2026-03-10T10:00:00Z"), { cardId: d.id, points: 10 });
-  const a = await join("a@example.test", "2026-03-25T09:00:00Z");
+  const d = await join("d@example.test", "2043-01-01T09:00:00Z");
+  await earn(at(m.ctx, "2043-01-01T10:00:00Z"), { cardId: d.id, points: 40 });
+  const c = await join("c@example.test", "2043-02-10T09:00:00Z");
+  await earn(at(m.ctx, "2043-02-10T10:00:00Z"), { cardId: c.id, points: 50 });
+  await expireCard(at(m.ctx, "2043-03-03T08:00:00Z"), d.id);
+  await earn(at(m.ctx, "2043-03-10T10:00:00Z"), { cardId: d.id, points: 10 });
+  const a = await join("a@example.test", "2043-03-25T09:00:00Z");
   const byCashier = (iso: string): Ctx => ({ ...at(m.ctx, iso), actor: cashier, source: "scanner" });
   for (const [iso, amount] of [
-    ["2026-03-25T10:00:00Z", 1000],
-    ["2026-03-27T10:00:00Z", 2000],
-    ["2026-03-29T10:00:00Z", 3000],
+    ["2043-03-25T10:00:00Z", 1000],
+    ["2043-03-27T10:00:00Z", 2000],
+    ["2043-03-29T10:00:00Z", 3000],
   ] as const) {
     await earn(byCashier(iso), { cardId: a.id, purchase: { amount, currency: "USD" }, locationId: downtown.id });
   }
-  await redeemReward(at(m.ctx, "2026-03-30T10:00:00Z"), { cardId: a.id, rewardId: coffee.id });
-  const b = await join("b@example.test", "2026-03-28T09:00:00Z");
-  await earn(at(m.ctx, "2026-03-28T10:00:00Z"), { cardId: b.id, purchase: { amount: 500, currency: "USD" }, locationId: harbor.id });
+  await redeemReward(at(m.ctx, "2043-03-30T10:00:00Z"), { cardId: a.id, rewardId: coffee.id });
+  const b = await join("b@example.test", "2043-03-28T09:00:00Z");
+  await earn(at(m.ctx, "2043-03-28T10:00:00Z"), { cardId: b.id, purchase: { amount: 500, currency: "USD" }, locationId: harbor.id });
   return { m, ctx: at(ctx, NOW), owner, cashier, program, downtown, harbor, cards: { a, b, c, d } };
 }
 
 describe("insights: money metrics", () => {
   it("counts visits, spend, redemption and breakage for the range and the one before it", async () => {
     const s = await shop();
-    const data = await moneyMetrics(s.ctx, { from: "2026-03-02", to: "2026-03-31" });
+    const data = await moneyMetrics(s.ctx, { from: "2043-03-02", to: "2043-03-31" });
     // Issued in March: A 10 + 20 + 30, B 5, D 10 = 75 points; redeemed 30; expired 40 (D, on 03-03).
     expect(data.current).toMatchObject({
-      from: "2026-03-02",
-      to: "2026-03-31",
+      from: "2043-03-02",
+      to: "2043-03-31",
       visitors: 3,
       visits: 5,
       revenue: 6500,
@@ -79,20 +79,20 @@ describe("insights: money metrics", () => {
     expect(data.current.visitsPerMember).toBeCloseTo(5 / 3);
     expect(data.current.redemptionRate).toBeCloseTo(30 / 75);
     expect(data.current.breakage).toBeCloseTo(40 / 75);
-    expect(data.previous).toMatchObject({ from: "2026-01-31", to: "2026-03-01", visitors: 1, visits: 1, revenue: 0, spendPerVisit: null, issued: 50, redeemed: 0, expired: 0, repeatRate: 0 });
+    expect(data.previous).toMatchObject({ from: "2043-01-31", to: "2043-03-01", visitors: 1, visits: 1, revenue: 0, spendPerVisit: null, issued: 50, redeemed: 0, expired: 0, repeatRate: 0 });
     // Held now: A 30, B 5, C 50, D 10 = 95 points at 150 ¢ ÷ 30 points = 5 ¢ a point (the mug has no value: not counted).
     expect(data.liability).toEqual({ points: 95, value: 475, unvaluedPoints: 0, cashback: 0 });
   });
 
   it("filters by location and by cashier (breakage is neither's)", async () => {
     const s = await shop();
-    const downtown = await moneyMetrics(s.ctx, { from: "2026-03-02", to: "2026-03-31", locationId: s.downtown.id });
+    const downtown = await moneyMetrics(s.ctx, { from: "2043-03-02", to: "2043-03-31", locationId: s.downtown.id });
     expect(downtown.current).toMatchObject({ visitors: 1, visits: 3, revenue: 6000, spendPerVisit: 2000, repeatRate: 1, breakage: null });
-    const harbor = await moneyMetrics(s.ctx, { from: "2026-03-02", to: "2026-03-31", locationId: s.harbor.id });
+    const harbor = await moneyMetrics(s.ctx, { from: "2043-03-02", to: "2043-03-31", locationId: s.harbor.id });
     expect(harbor.current).toMatchObject({ visitors: 1, visits: 1, revenue: 500, repeatRate: 0 });
-    const cashier = await moneyMetrics(s.ctx, { from: "2026-03-02", to: "2026-03-31", cashierId: s.cashier.id });
+    const cashier = await moneyMetrics(s.ctx, { from: "2043-03-02", to: "2043-03-31", cashierId: s.cashier.id });
     expect(cashier.current).toMatchObject({ visitors: 1, visits: 3, revenue: 6000 });
-    const owner = await moneyMetrics(s.ctx, { from: "2026-03-02", to: "2026-03-31", cashierId: s.owner.id });
+    const owner = await moneyMetrics(s.ctx, { from: "2043-03-02", to: "2043-03-31", cashierId: s.owner.id });
     expect(owner.current).toMatchObject({ visitors: 0, visits: 0, revenue: 0, repeatRate: null, spendPerVisit: null });
     const options = await insightsOptions(s.ctx);
     expect(options.locations.map((l) => l.name)).toEqual(["Downtown", "Harbor"]);
@@ -106,8 +106,8 @@ describe("insights: money metrics", () => {
       .select()
       .from(ledgerEntries)
       .where(and(eq(ledgerEntries.cardId, s.cards.b.id), eq(ledgerEntries.kind, "earn")));
-    await reverse(at(s.m.ctx, "2026-03-28T11:00:00Z"), { entryId: entry!.id, reason: "wrong card" });
-    const data = await moneyMetrics(s.ctx, { from: "2026-03-02", to: "2026-03-31" });
+    await reverse(at(s.m.ctx, "2043-03-28T11:00:00Z"), { entryId: entry!.id, reason: "wrong card" });
+    const data = await moneyMetrics(s.ctx, { from: "2043-03-02", to: "2043-03-31" });
     expect(data.current).toMatchObject({ visitors: 2, visits: 4, revenue: 6000 });
   });
 
@@ -115,16 +115,16 @@ describe("insights: money metrics", () => {
     const s = await shop();
     const cohorts = await cohortRetention(s.ctx, { months: 3 });
     expect(cohorts.rows).toEqual([
-      { cohort: "2026-01", members: 1, retained: [1, 0, 1] },
-      { cohort: "2026-02", members: 1, retained: [1, 0] },
-      { cohort: "2026-03", members: 2, retained: [2] },
+      { cohort: "2043-01", members: 1, retained: [1, 0, 1] },
+      { cohort: "2043-02", members: 1, retained: [1, 0] },
+      { cohort: "2043-03", members: 2, retained: [2] },
     ]);
     const trend = await liabilityTrend(s.ctx, { days: 30 });
     expect(trend).toHaveLength(30);
     const on = (day: string) => trend.find((p) => p.day === day)!;
-    expect(on("2026-03-02")).toEqual({ day: "2026-03-02", points: 90, value: 450 });
-    expect(on("2026-03-03")).toMatchObject({ points: 50 });
-    expect(trend.at(-1)).toEqual({ day: "2026-03-31", points: 95, value: 475 });
+    expect(on("2043-03-02")).toEqual({ day: "2043-03-02", points: 90, value: 450 });
+    expect(on("2043-03-03")).toMatchObject({ points: 50 });
+    expect(trend.at(-1)).toEqual({ day: "2043-03-31", points: 95, value: 475 });
     // C's 50 points (earned 02-10) lapse on 04-11; everything else (earned in March) within 90 days.
     expect(await expiryForecast(s.ctx)).toEqual({ next30: 50, next90: 95, value30: 250, value90: 475 });
   });
@@ -135,11 +135,11 @@ describe("insights: money metrics", () => {
     await expect(moneyMetrics(staff)).rejects.toMatchObject({ code: "forbidden" });
     await expect(rfmSummary(staff, { programId: s.program.id })).rejects.toMatchObject({ code: "forbidden" });
     const marketer = { ...s.ctx, actor: await makeUser(s.m, "marketer") };
-    await expect(moneyMetrics(marketer, { from: "2026-03-02", to: "2026-03-31" })).resolves.toMatchObject({ current: { visits: 5 } });
+    await expect(moneyMetrics(marketer, { from: "2043-03-02", to: "2043-03-31" })).resolves.toMatchObject({ current: { visits: 5 } });
 
     const other: TestMerchant = await makeMerchant();
     const otherCtx = { ...other.ctx, actor: await makeUser(other, "owner"), now: () => new Date(NOW) };
-    const theirs = await moneyMetrics(otherCtx, { from: "2026-03-02", to: "2026-03-31" });
+    const theirs = await moneyMetrics(otherCtx, { from: "2043-03-02", to: "2043-03-31" });
     expect(theirs.current).toMatchObject({ visitors: 0, visits: 0, revenue: 0, issued: 0 });
     expect(theirs.liability).toEqual({ points: 0, value: 0, unvaluedPoints: 0, cashback: 0 });
     expect((await cohortRetention(otherCtx, { months: 3 })).rows.every((r) => r.members === 0)).toBe(true);
@@ -236,7 +236,7 @@ describe("insights: RFM and churn", () => {
     const m = await makeMerchant({ timezone: "UTC" });
     const owner = await makeUser(m, "owner");
     const program = await makeProgram(m, { kind: "stamps", stampsRequired: 50 });
-    const nowMs = Date.parse("2026-03-31T12:00:00Z");
+    const nowMs = Date.parse("2043-03-31T12:00:00Z");
     // 24 members: regulars every week until now, and lapsed ones who came weekly and stopped 10 weeks ago.
     for (let i = 0; i < 24; i++) {
       const lapsed = i % 3 === 0;
