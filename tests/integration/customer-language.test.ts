@@ -74,8 +74,7 @@ describe("the customer's language", () => {
     const program = await makeProgram(m, { name: "Punkte", expiry: { kind: "rolling", days: 10 }, reminderDays: [7] });
     const joined = await joinFromPublicPage(m.db, join(program.id, `rem-${m.merchantId}@example.test`.toLowerCase(), "de"));
     if (!joined.created) throw new Error("expected a new card");
-    // The reminder pass looks at every business in the shared test database: run it in a year no other
-    // test's points lapse in (jobs-expiry's own reminders at today's date stay its own to send).
+    // The reminder pass looks at every business: run it in a year no other card of this file lapses in.
     const earned = Date.parse("2133-03-01T12:00:00Z");
     await earn({ ...m.ctx, now: () => new Date(earned) }, { cardId: joined.card.id, points: 1250 });
     await sendExpiryReminders(m.db, new Date(earned + 4 * 86_400_000));

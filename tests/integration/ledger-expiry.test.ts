@@ -11,8 +11,7 @@ import { makeCard, makeMerchant, makeProgram, makeReward, type TestMerchant } fr
 import { expectLedgerConsistent } from "../support/invariants";
 
 const DAY = 86_400_000;
-// A century ahead: the points-expiry job, run by other test files against the same database at the
-// real time, never finds these lots due and closes them behind this file's back.
+// A century ahead: a points-expiry pass at the real time never finds these lots due.
 const T0 = Date.parse("2124-03-01T12:00:00Z");
 const on = (m: TestMerchant, day: number): Ctx => ({ ...m.ctx, now: () => new Date(T0 + day * DAY) });
 

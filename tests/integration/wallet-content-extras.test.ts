@@ -117,8 +117,7 @@ describe("expiring points", () => {
 
     // The first lot lapses: the next day's 25 points are the soonest now, and the pass (its ETag) changes.
     const later = new Date(start.getTime() + 31 * DAY);
-    // This card alone (expireCard is what the hourly sweep does per card): a sweep of every business at
-    // 2031 would also close every lot the other test files running at once hold before then, today's too.
+    // This card alone: expireCard is what the hourly sweep does for each card with a lot due.
     await expireCard({ ...m.ctx, now: () => later }, card.id);
     const second = await applePass(card.id, later);
     expect(field(second.pass, "expiring")?.value).toBe("25 points expire on April 3, 2031");

@@ -1,11 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
+import { createTemplate, dropTemplateAndCopies } from "./postgres-per-file";
 
 /**
  * Integration tests run against the database named by TEST_DB:
- *  - postgres: a fresh database on TEST_DATABASE_URL's server (default: the local one), dropped afterwards;
+ *  - postgres: a database per test file on TEST_DATABASE_URL's server (default: the local one), each a
+ *    copy of one migrated here first, all dropped afterwards;
  *  - pglite: an in-memory embedded database per test file, each a copy of one migrated here first.
  */
 export default async function setup() {
@@ -23,19 +24,14 @@ export default async function setup() {
     process.env.PGLITE_SNAPSHOT = snapshot;
     return () => fs.rmSync(dir, { recursive: true, force: true });
   }
-  const admin = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const name = `keepcard_test_${process.pid}_${Date.now().toString(36)}`;
-  const sql = postgres(admin, { max: 1, onnotice: () => {} });
-  await sql.unsafe(`CREATE DATABASE ${name}`);
-  await sql.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  process.env.DATABASE_URL = url.toString();
+  // Postgres: one database migrated here, then copied for each test file (tests/support/postgres-per-file.ts).
+  const template = await createTemplate();
+  process.env.DATABASE_URL = template.url;
   process.env.DATABASE_POOL_MAX = "20";
-
-  return async () => {
-    const drop = postgres(admin, { max: 1, onnotice: () => {} });
-    await drop.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await drop.end();
-  };
+  const { closeDb, dbReady } = await import("../../db/client");
+  await dbReady();
+  await closeDb();
+  // A database with a session connected cannot be copied: no connection to the template may remain.
+  delete process.env.DATABASE_URL;
+  return () => dropTemplateAndCopies(template.name);
 }

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll } from "vitest";
-import { closeDb, dbReady } from "@/db/client";
+import { databaseForThisFile } from "./postgres-per-file";
+
+// On Postgres this file's own database, copied from the migrated template before the app is first
+// imported (lib/env.ts reads DATABASE_URL once).
+const dropDatabase = (process.env.TEST_DB ?? "pglite") === "postgres" ? await databaseForThisFile() : null;
+const { closeDb, dbReady } = await import("@/db/client");
 
 beforeAll(async () => {
   await dbReady();
@@ -7,4 +12,5 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeDb();
+  await dropDatabase?.();
 });
