@@ -10,7 +10,7 @@ import { enroll } from "@/lib/cards/enroll";
 import { eraseCustomer } from "@/lib/customers/gdpr";
 import { seedDemo } from "@/lib/demo/seed";
 import { evaluateEntries, listFlags, resolveFlag, staffActivity, sweepFlags } from "@/lib/fraud/flags";
-import { emailPattern, isoWeek } from "@/lib/fraud/rules";
+import { emailPattern, isoWeek, PURCHASE_STATS_CACHE_FROM } from "@/lib/fraud/rules";
 import { newId } from "@/lib/ids";
 import { earn } from "@/lib/ledger/earn";
 import { createLocation } from "@/lib/locations/verbs";
@@ -126,6 +126,27 @@ describe("fraud rules", () => {
     const raised = await evaluateEntries(m.db, m.merchantId, [bigId!, fineId!]);
     expect(raised.map((f) => [f.rule, f.cardId, f.window])).toEqual([["large_purchase", big!.id, bigId]]);
     expect(raised[0]!.evidence).toMatchObject({ amount: 20_000, currency: "USD", history: 30, median: 1290 });
+  });
+
+  it("large purchase: a large history's statistics are read once per hour; a history written later counts from the next hour", async () => {
+    const { m, cardsOf } = await world();
+    const [regular, big, later, nextHour] = await cardsOf(4);
+    // 5,000 purchases of 10.00–19.99 over the last 90 days: median ~15.00, 99th percentile ~19.89.
+    const history = Array.from({ length: PURCHASE_STATS_CACHE_FROM }, (_, i) => ({ cardId: regular!.id, at: new Date(Date.now() - 2 * DAY - (i % 80) * DAY), details: { purchase: { amount: 1000 + (i % 1000), currency: "USD" } } }));
+    await entries(m, history);
+    const hour = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
+    const [bigId] = await entries(m, [{ cardId: big!.id, at: new Date(hour + 60_000), details: { purchase: { amount: 9_000, currency: "USD" } } }]);
+    expect((await evaluateEntries(m.db, m.merchantId, [bigId!])).map((f) => [f.rule, f.window])).toEqual([["large_purchase", bigId]]);
+    // 100 purchases of 500.00 slipped into the history afterwards (no production writer dates an entry
+    // in the past): they would lift the 99th percentile far above 90.00, but this hour keeps what it read.
+    await entries(m, Array.from({ length: 100 }, () => ({ cardId: regular!.id, at: new Date(Date.now() - 3 * DAY), details: { purchase: { amount: 50_000, currency: "USD" } } })));
+    const [laterId] = await entries(m, [{ cardId: later!.id, at: new Date(hour + 120_000), details: { purchase: { amount: 9_000, currency: "USD" } } }]);
+    const raised = await evaluateEntries(m.db, m.merchantId, [laterId!]);
+    expect(raised.map((f) => [f.rule, f.window])).toEqual([["large_purchase", laterId]]);
+    expect(raised[0]!.evidence).toMatchObject({ history: PURCHASE_STATS_CACHE_FROM, p99: expect.closeTo(1989, 0) });
+    // The next hour reads the history again, the late purchases included: 90.00 is no longer unusual.
+    const [nextId] = await entries(m, [{ cardId: nextHour!.id, at: new Date(hour + HOUR), details: { purchase: { amount: 9_000, currency: "USD" } } }]);
+    expect(await evaluateEntries(m.db, m.merchantId, [nextId!])).toEqual([]);
   });
 
   it("sign-ups: five cards from one address in an hour, or five emails of one pattern in a day", async () => {
