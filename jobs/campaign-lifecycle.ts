@@ -1,6 +1,5 @@
 import { dbReady } from "../db/client";
 import { activateCampaign, announceCampaign, endCampaign } from "../lib/campaigns/run";
-import { afterCommit } from "../lib/events/after-commit";
 import { events, inngest } from "../lib/events/inngest";
 import { describeJob } from "./job";
 
@@ -24,9 +23,7 @@ export const campaignLifecycle = inngest.createFunction(
     await step.sleepUntil("wait-for-start", new Date(event.data.startsAt));
 
     const activated = await step.run("activate", async () => {
-      const result = await activateCampaign(await dbReady(), campaignId, scheduleVersion);
-      afterCommit();
-      return result;
+      return activateCampaign(await dbReady(), campaignId, scheduleVersion);
     });
     if (!activated.ok) return { campaignId, skipped: activated.reason };
 
@@ -34,9 +31,7 @@ export const campaignLifecycle = inngest.createFunction(
     let announced = 0;
     for (let i = 0; i < MAX_ANNOUNCE_BATCHES; i++) {
       const batch = await step.run(`announce-${i}`, async () => {
-        const result = await announceCampaign(await dbReady(), campaignId, after);
-        afterCommit();
-        return result;
+        return announceCampaign(await dbReady(), campaignId, after);
       });
       announced += batch.count;
       if (!batch.lastId) break;

@@ -1,5 +1,4 @@
 import { dbReady } from "../db/client";
-import { afterCommit } from "../lib/events/after-commit";
 import { sendExpiryReminders } from "../lib/expiry/reminders";
 import { inngest } from "../lib/events/inngest";
 import { beat } from "../lib/events/heartbeat";
@@ -12,7 +11,6 @@ export const expiryReminders = inngest.createFunction(
     return step.run("remind", async () => {
       const db = await dbReady();
       const result = await sendExpiryReminders(db, new Date());
-      afterCommit();
       await beat(db, "expiry-reminders", { ok: result.failed === 0, error: result.failed ? `${result.failed} emails failed` : undefined, details: result });
       return result;
     });

@@ -1,5 +1,4 @@
 import { dbReady } from "../db/client";
-import { afterCommit } from "../lib/events/after-commit";
 import { events, inngest } from "../lib/events/inngest";
 import { evaluateEntries } from "../lib/fraud/flags";
 import { describeJob } from "./job";
@@ -22,7 +21,6 @@ export const fraudCheck = inngest.createFunction(
     const entryIds = [...new Set(batch.map((e) => e.data.entryId))];
     const raised = await step.run("evaluate", async () => {
       const flags = await evaluateEntries(await dbReady(), merchantId, entryIds);
-      if (flags.length > 0) afterCommit(merchantId);
       return flags.map((f) => f.id);
     });
     return { entries: entryIds.length, raised: raised.length };

@@ -1,5 +1,4 @@
 import { dbReady } from "../db/client";
-import { afterCommit } from "../lib/events/after-commit";
 import { inngest } from "../lib/events/inngest";
 import { beat } from "../lib/events/heartbeat";
 import { merchantsToSweep, sweepFlags } from "../lib/fraud/flags";
@@ -19,7 +18,6 @@ export const fraudSweep = inngest.createFunction(
     for (const merchantId of merchants) {
       raised += await step.run(`sweep-${merchantId}`, async () => {
         const flags = await sweepFlags(await dbReady(), merchantId, at);
-        if (flags.length > 0) afterCommit(merchantId);
         return flags.length;
       });
     }

@@ -1,5 +1,4 @@
 import { dbReady } from "../db/client";
-import { afterCommit } from "../lib/events/after-commit";
 import { inngest } from "../lib/events/inngest";
 import { beat } from "../lib/events/heartbeat";
 import { goalsToSettle, settleGoal } from "../lib/goals/settle";
@@ -20,9 +19,7 @@ export const goalsSettle = inngest.createFunction(
     let rewarded = 0;
     for (const id of ids) {
       const result = await step.run(`settle-${id}`, async () => {
-        const outcome = await settleGoal(await dbReady(), id, at);
-        afterCommit();
-        return outcome;
+        return settleGoal(await dbReady(), id, at);
       });
       if (result.status === "reached") reached++;
       rewarded += result.rewarded;

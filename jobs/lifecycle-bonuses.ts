@@ -1,5 +1,4 @@
 import { dbReady } from "../db/client";
-import { afterCommit } from "../lib/events/after-commit";
 import { grantBirthdayBonuses, grantWinbackBonuses } from "../lib/lifecycle/bonuses";
 import { inngest } from "../lib/events/inngest";
 import { beat } from "../lib/events/heartbeat";
@@ -10,14 +9,10 @@ export const lifecycleBonuses = inngest.createFunction(
   { id: "lifecycle-bonuses", name: "Birthday and win-back bonuses", triggers: [{ cron: "30 * * * *" }], concurrency: { limit: 1 }, retries: 3 },
   async ({ step }) => {
     const birthday = await step.run("birthday", async () => {
-      const result = await grantBirthdayBonuses(await dbReady(), new Date());
-      afterCommit();
-      return result;
+      return grantBirthdayBonuses(await dbReady(), new Date());
     });
     const winback = await step.run("winback", async () => {
-      const result = await grantWinbackBonuses(await dbReady(), new Date());
-      afterCommit();
-      return result;
+      return grantWinbackBonuses(await dbReady(), new Date());
     });
     await step.run("heartbeat", async () => beat(await dbReady(), "lifecycle-bonuses", { ok: true, details: { birthday, winback } }));
     return { birthday, winback };

@@ -1,5 +1,4 @@
 import { dbReady } from "../db/client";
-import { afterCommit } from "../lib/events/after-commit";
 import { finishPayoutRun, payoutRunMerchant, preparePayoutRun, sendPayoutBatch } from "../lib/payouts/runs";
 import { events, inngest } from "../lib/events/inngest";
 import { beat } from "../lib/events/heartbeat";
@@ -17,9 +16,7 @@ export const payoutRun = inngest.createFunction(
   async ({ event, step }) => {
     const { runId } = event.data;
     const prepared = await step.run("reserve", async () => {
-      const result = await preparePayoutRun(await dbReady(), runId);
-      afterCommit();
-      return result;
+      return preparePayoutRun(await dbReady(), runId);
     });
     if (prepared.provider !== "manual") {
       let after = "";

@@ -2,7 +2,6 @@ import { ne } from "drizzle-orm";
 import { dbReady } from "../db/client";
 import { payoutSettings } from "../db/schema";
 import { systemActor } from "../lib/context";
-import { afterCommit } from "../lib/events/after-commit";
 import { requestPayoutRun } from "../lib/payouts/runs";
 import { inngest } from "../lib/events/inngest";
 import { beat } from "../lib/events/heartbeat";
@@ -38,7 +37,6 @@ export const payoutSchedule = inngest.createFunction(
           console.error(`[payouts] no scheduled run for ${settings.programId}:`, error instanceof Error ? error.message : error);
         }
       }
-      afterCommit();
       await beat(db, "payout-schedule", { ok: true, details: { started } });
       return { started };
     });

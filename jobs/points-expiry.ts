@@ -1,5 +1,4 @@
 import { dbReady } from "../db/client";
-import { afterCommit } from "../lib/events/after-commit";
 import { expireDueFor, type ExpiryCursor, type ExpiryRun } from "../lib/expiry/due";
 import { inngest } from "../lib/events/inngest";
 import { beat } from "../lib/events/heartbeat";
@@ -26,9 +25,7 @@ export const pointsExpiry = inngest.createFunction(
     for (let i = 0; i < MAX_STEPS; i++) {
       const from: ExpiryCursor | null = after;
       const batch: ExpiryRun = await step.run(`expire-batch-${i}`, async () => {
-        const done = await expireDueFor(await dbReady(), at, { seconds: STEP_SECONDS, after: from });
-        afterCommit();
-        return done;
+        return expireDueFor(await dbReady(), at, { seconds: STEP_SECONDS, after: from });
       });
       cards += batch.cards;
       points += batch.points;

@@ -3,6 +3,7 @@ import { getDbHandle, type Executor } from "../db/client";
 import { onCommit } from "../db/commit";
 import { cachedStatement, slot } from "../db/statement";
 import { outboxEvents } from "../db/schema";
+import { afterCommit } from "./events/after-commit";
 import type { DomainEvent, EventType } from "./events/catalogue";
 import { newId } from "./ids";
 
@@ -26,9 +27,9 @@ export function eventSql(type: EventType, payload: SQL, onlyIf?: SQL): SQL {
 }
 
 /**
- * Records events inside the caller's transaction (or as a statement of their own); live views hear
- * of them once it has committed (announceEvents), never of a change that rolled back. Dispatch to
- * Inngest happens after commit too, from the outbox.
+ * Records events inside the caller's transaction (or as a statement of their own); once it has
+ * committed, live views hear of them and they go to Inngest (announceEvents), never for a change
+ * that rolled back.
  */
 export async function recordEvents(db: Executor, merchantId: string, events: DomainEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
@@ -36,7 +37,7 @@ export async function recordEvents(db: Executor, merchantId: string, events: Dom
   const values = rows.map((r) => sql`(${r.id}, ${merchantId}, ${r.type}, ${r.payload}::jsonb)`);
   await db.execute(sql`insert into ${outboxEvents} (id, merchant_id, type, payload) values ${sql.join(values, sql`, `)}`);
   const ids = rows.map((r) => r.id);
-  announceEvents(db, ids);
+  announceEvents(db, merchantId, ids);
   return ids;
 }
 
@@ -62,18 +63,32 @@ type Announcements = { ids: string[]; notices: string[]; sending: Promise<void> 
 const globalForAnnounce = globalThis as unknown as { __keepcardAnnounce?: Announcements };
 const queue = (globalForAnnounce.__keepcardAnnounce ??= { ids: [], notices: [], sending: null });
 
-/** Live views hear of these events, recorded through `db`, once they are committed. */
-export function announceEvents(db: Executor, ids: string[]): void {
-  if (ids.length > 0) onCommit(db, () => enqueue(ids, []));
+/**
+ * Once what was written through `db` is committed: live views hear of these events of `merchantId`,
+ * and the business's pending events go to Inngest (afterCommit). Every write that inserts outbox rows
+ * calls this or announceNotices; nothing else starts a dispatch (the every-minute sweep sends what a
+ * crash or an Inngest outage left behind).
+ */
+export function announceEvents(db: Executor, merchantId: string, ids: string[]): void {
+  if (ids.length === 0) return;
+  onCommit(db, () => {
+    afterCommit(merchantId);
+    return enqueue(ids, []);
+  });
 }
 
 /**
  * Notifications that are not outbox events (a bulk write's summary, `cards.bulk_changed`; a wallet
  * message request), as the NotifiedEvent JSON text the write's statement through `db` returned: sent
- * once that write is committed.
+ * once that write is committed, when the businesses they name also have their pending events (the
+ * bulk write's per-card ones) sent to Inngest.
  */
 export function announceNotices(db: Executor, notices: string[]): void {
-  if (notices.length > 0) onCommit(db, () => enqueue([], notices));
+  if (notices.length === 0) return;
+  onCommit(db, () => {
+    for (const merchantId of new Set(notices.map((n) => (JSON.parse(n) as NotifiedEvent).merchantId))) afterCommit(merchantId);
+    return enqueue([], notices);
+  });
 }
 
 function enqueue(ids: string[], notices: string[]): Promise<void> {

@@ -2,7 +2,6 @@ import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { assertCan, type Permission } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/members";
-import { afterCommit } from "@/lib/events/after-commit";
 import type { ActionResult } from "@/lib/action-result";
 import { AppError, isAppError, zodFieldErrors } from "@/lib/errors";
 import type { SignIn } from "@/lib/auth/sessions";
@@ -111,8 +110,6 @@ export function memberAction<S extends z.ZodType, T>(
       const input = opts.input.parse(raw);
       const ctx = opts.source ? { ...member.ctx, source: opts.source } : member.ctx;
       const data = await handler({ input, ctx, member });
-      // Whatever the action committed goes on to Inngest now (in the background; never fails the action).
-      afterCommit(ctx.merchantId);
       return { ok: true, data };
     } catch (error) {
       return toResult(error);

@@ -167,7 +167,7 @@ export async function announceCampaign(db: Executor, campaignId: string, afterCa
         )
         select id from ins`,
       );
-      announceEvents(tx.db, inserted.map((r) => r.id));
+      announceEvents(tx.db, campaign.merchantId, inserted.map((r) => r.id));
     });
   }
   let emailed = 0;

@@ -2,11 +2,11 @@ import { dbReady } from "../../db/client";
 import { dispatchPending, inngestConfigured } from "./dispatch";
 
 /*
- * Called after a transaction that wrote outbox events has committed: by the API wrapper, server
- * actions, the card page, scripts. Live views hear of the events on their own (announceEvents in
- * lib/outbox.ts); this sends the events
- * to Inngest in the background. It never throws and never makes the caller wait: when Inngest is
- * away the events stay in the outbox and the sweep (jobs/outbox-sweep.ts) resends them.
+ * Called once a write that recorded outbox events has committed, by the hooks in lib/outbox.ts
+ * (announceEvents, announceNotices), whoever made the write: the API, a server action, the card
+ * page, a job or a script. Live views hear of the events there too; this sends them to Inngest in
+ * the background. It never throws and never makes the caller wait: when Inngest is away the events
+ * stay in the outbox and the sweep (jobs/outbox-sweep.ts) resends them.
  * The state below is a per-process optimisation only; correctness rests on the outbox.
  */
 

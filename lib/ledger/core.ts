@@ -187,7 +187,7 @@ async function append(ctx: Ctx, card: Card, program: Program, input: EntryInput,
 
   const [row] = await queryRows<{ seq: number | string | null; version: number | null; lifetime_earned: number; earned_in_window: number | null }>(ctx.db, APPEND.bind(shape, values));
   if (row?.version === null || row?.version === undefined) return null;
-  if (events) announceEvents(ctx.db, [values.event_id as string]);
+  if (events) announceEvents(ctx.db, ctx.merchantId, [values.event_id as string]);
 
   const entry: LedgerEntry = { ...columns, seq: Number(row!.seq), details: input.details ?? null, createdAt: at };
   const updated: Card = {

@@ -67,7 +67,7 @@ export async function redeemVoucher(ctx: Ctx, raw: RedeemVoucherInput): Promise<
     ),
   );
   if (row) {
-    announceEvents(ctx.db, [eventId]);
+    announceEvents(ctx.db, ctx.merchantId, [eventId]);
     return fromColumns<Voucher>(VOUCHER_COLUMNS, row);
   }
 

@@ -11,6 +11,9 @@ import { outboxEvents } from "@/db/schema";
 import { POST as earnRoute } from "@/app/api/v1/cards/[id]/earn/route";
 import { resetDispatchBackoff, settleDispatch } from "@/lib/events/after-commit";
 import { outboxSweep } from "@/jobs/outbox-sweep";
+import { withTransaction } from "@/lib/context";
+import { earn } from "@/lib/ledger/earn";
+import { creditMany } from "@/lib/ledger/bulk";
 import { call, makeCard, makeMerchant, makeProgram } from "../support/fixtures";
 
 afterAll(() => fake.close());
@@ -97,5 +100,30 @@ describe("outbox dispatch", () => {
     const [event] = (await outboxOf(m)).filter((e) => e.type === "card.balance_changed");
     expect(event!.dispatchedAt).not.toBeNull();
     expect(fake.accepted.get(event!.id)).toMatchObject({ name: "card.balance_changed", data: { cardId: card.id, amount: 7, balance: 7 } });
+  });
+
+  it("sends what a verb wrote once it commits, whoever called it (a job, a script), a bulk credit's per-card events included; nothing of a rollback", async () => {
+    fake.setMode("up");
+    resetDispatchBackoff();
+    const m = await makeMerchant();
+    const program = await makeProgram(m);
+    const [a, b] = [await makeCard(m, program.id), await makeCard(m, program.id)];
+    // No route and no server action around these: the write itself starts the dispatch after its commit.
+    await earn(m.ctx, { cardId: a.id, points: 3 });
+    await creditMany(m.ctx, { program, points: 2, grantKey: `outbox-test:${m.merchantId}` });
+    await expect(
+      withTransaction(m.ctx, async (tx) => {
+        await earn(tx, { cardId: b.id, points: 99 });
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    await settleDispatch();
+
+    const rows = (await outboxOf(m)).filter((e) => e.type === "card.balance_changed");
+    expect(rows.map((e) => [e.payload.cardId, e.payload.amount]).sort()).toEqual([[a.id, 2], [a.id, 3], [b.id, 2]].sort());
+    expect(rows.every((e) => e.dispatchedAt !== null)).toBe(true);
+    const sent = fake.received.filter((e) => e.data.merchantId === m.merchantId && e.name === "card.balance_changed");
+    expect(sent.map((e) => e.id).sort()).toEqual(rows.map((e) => e.id).sort());
+    expect(sent.some((e) => e.data.amount === 99)).toBe(false);
   });
 });

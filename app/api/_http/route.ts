@@ -5,7 +5,6 @@ import { findApiKey, recordKeyUse } from "@/lib/api-keys/verbs";
 import { withTransaction, type Ctx } from "@/lib/context";
 import { AppError } from "@/lib/errors";
 import { onceForKey, requestHash } from "@/lib/idempotency";
-import { afterCommit } from "@/lib/events/after-commit";
 import { hasControlChars } from "@/lib/input";
 import { checkRateLimit, policyOf, rateLimited, type Verdict } from "@/lib/rate-limit";
 import { readJson } from "./body";
@@ -177,7 +176,6 @@ export function apiRoute<
               if (!key) return { ...(await run(tx)), replayed: false };
               return onceForKey(tx, key, requestHash([request.method, requestUrl().pathname, raw ?? null]), () => run(tx));
             });
-      if (!result.replayed) afterCommit(ctx.merchantId);
       return json(result.status, result.body, { ...rateHeaders, ...(result.replayed ? { "idempotent-replayed": "true" } : {}) });
     } catch (error) {
       const response = problemResponse(error);

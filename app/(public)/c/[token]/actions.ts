@@ -5,7 +5,6 @@ import { dbReady } from "@/db/client";
 import { publicAction } from "@/app/_server/action";
 import { loadCardView } from "@/lib/cards/view";
 import { AppError } from "@/lib/errors";
-import { afterCommit } from "@/lib/events/after-commit";
 import { redeemReward } from "@/lib/rewards/redeem";
 import { voucherToken } from "@/lib/vouchers/token";
 import { qrSvg } from "@/app/(public)/qr";
@@ -23,7 +22,6 @@ const redeem = publicAction("card_page.redeem", { input: RedeemFromPage }, async
     { db, merchantId: view.card.merchantId, actor: { type: "customer", id: view.card.customerId }, source: "card_page" },
     { cardId: view.card.id, rewardId: input.rewardId },
   );
-  afterCommit(view.card.merchantId);
   return { id: voucher.id, title: voucher.title, code: voucher.code, expiresAt: voucher.expiresAt.toISOString(), qr: await qrSvg(voucherToken(voucher)) };
 });
 

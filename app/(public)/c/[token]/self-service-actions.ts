@@ -6,7 +6,6 @@ import { publicAction } from "@/app/_server/action";
 import { limitCardTraffic } from "@/app/(public)/_public";
 import { clientIp } from "@/app/_server/client-ip";
 import { OwnDetailsInput, OwnPreferencesInput, requestOwnErasure, setOwnMarketing, updateOwnDetails } from "@/lib/customers/self-service";
-import { afterCommit } from "@/lib/events/after-commit";
 import { enforceRateLimit } from "@/lib/rate-limit";
 
 // The card page's self-service: the card's public token is the holder's proof, as for redeeming.
@@ -14,7 +13,6 @@ import { enforceRateLimit } from "@/lib/rate-limit";
 const saveDetails = publicAction("card_page.details", { input: OwnDetailsInput }, async ({ input }) => {
   await limitCardTraffic(await clientIp(), input.token, "details");
   const result = await updateOwnDetails(await dbReady(), input);
-  if (result.changed) afterCommit(result.merchantId);
   return { changed: result.changed };
 });
 

@@ -7,7 +7,6 @@ import { clientIp } from "@/app/_server/client-ip";
 import type { Program } from "@/db/schema";
 import { ClaimByEmailInput, claimByEmail, claimCode, lookupClaimCode, rememberedCardFor } from "@/lib/claims/claim";
 import { AppError } from "@/lib/errors";
-import { afterCommit } from "@/lib/events/after-commit";
 import { translator } from "@/lib/i18n";
 import { Language } from "@/lib/i18n/languages";
 import { rememberedCards } from "../remembered";
@@ -29,14 +28,12 @@ const withCard = publicAction("claim_page.claim_card", { input: ClaimWithCard },
   const card = await rememberedCardFor(db, await rememberedCards(), found);
   if (!card) throw new AppError("wrong_merchant", "This browser knows no card this code fits.");
   const claimed = await claimCode(db, { code: input.code, cardId: card.id, ip: await clientIp() });
-  afterCommit(claimed.card.merchantId);
   return { kind: "card" as const, cardPath: `/c/${card.publicToken}`, ...amounts(input.language, claimed.program, claimed.value, claimed.card.balance) };
 });
 
 const withEmail = publicAction("claim_page.claim_email", { input: ClaimByEmailInput }, async ({ input }) => {
   const db = await dbReady();
   const result = await claimByEmail(db, input, await clientIp());
-  afterCommit(result.merchantId);
   if (result.created) {
     // A newcomer's own new card: the page shows it, and the form has this browser remember it (through
     // /claim/remember: a cookie set here would re-render the page, which now says the code is claimed).

@@ -4,7 +4,6 @@ import { redirect } from "next/navigation";
 import { dbReady } from "@/db/client";
 import { publicAction } from "@/app/_server/action";
 import { JoinInput, joinFromPublicPage } from "@/lib/cards/join";
-import { afterCommit } from "@/lib/events/after-commit";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { clientIp } from "@/app/_server/client-ip";
 import { UNKNOWN_CLIENT } from "@/lib/http/client-ip";
@@ -13,7 +12,6 @@ const join = publicAction("join_page.join", { input: JoinInput }, async ({ input
   const ip = await clientIp();
   await enforceRateLimit("publicIp", `join:${ip}`);
   const result = await joinFromPublicPage(await dbReady(), input, { joinIp: ip === UNKNOWN_CLIENT ? null : ip });
-  afterCommit(result.merchantId);
   if (result.created) redirect(`/c/${result.card.publicToken}`);
   return { emailed: true as const };
 });

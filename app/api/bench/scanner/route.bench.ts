@@ -2,7 +2,6 @@ import { dbReady } from "@/db/client";
 import { withTransaction, type Ctx } from "@/lib/context";
 import { lookupCode, scannedCard } from "@/lib/cards/lookup";
 import { env } from "@/lib/env";
-import { afterCommit } from "@/lib/events/after-commit";
 import { onceForKey, requestHash } from "@/lib/idempotency";
 import { earn } from "@/lib/ledger/earn";
 import { enforceRateLimit } from "@/lib/rate-limit";
@@ -34,7 +33,6 @@ export async function POST(request: Request): Promise<Response> {
         return { status: 200, body: { amount: result.entry.amount, card: await scannedCard(tx, cardId), vouchersUnlocked: result.vouchers.map((v) => v.title) } };
       }),
     );
-    afterCommit(ctx.merchantId);
     return json(200, { lookup: found, earn: body });
   } catch (error) {
     return problemResponse(error);

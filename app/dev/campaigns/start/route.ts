@@ -1,7 +1,6 @@
 import { dbReady } from "@/db/client";
 import { startCampaignsNow } from "@/lib/campaigns/start-now";
 import { devOutboxEnabled } from "@/lib/email/dev-outbox";
-import { afterCommit } from "@/lib/events/after-commit";
 
 export const dynamic = "force-dynamic";
 
@@ -13,6 +12,5 @@ export async function POST(request: Request): Promise<Response> {
   const name = String(form?.get("name") ?? "").slice(0, 200);
   if (!name) return Response.json({ error: "name is required" }, { status: 422 });
   const result = await startCampaignsNow(await dbReady(), name);
-  afterCommit();
   return Response.json(result);
 }

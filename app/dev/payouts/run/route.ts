@@ -1,6 +1,5 @@
 import { dbReady } from "@/db/client";
 import { devOutboxEnabled } from "@/lib/email/dev-outbox";
-import { afterCommit } from "@/lib/events/after-commit";
 import { runWaitingPayoutsNow } from "@/lib/payouts/run-now";
 
 export const dynamic = "force-dynamic";
@@ -10,6 +9,5 @@ export const dynamic = "force-dynamic";
 export async function POST(): Promise<Response> {
   if (!devOutboxEnabled()) return new Response("Not found", { status: 404 });
   const reports = await runWaitingPayoutsNow(await dbReady());
-  afterCommit();
   return Response.json({ runs: reports.length, reports });
 }

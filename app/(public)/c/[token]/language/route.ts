@@ -1,7 +1,6 @@
 import { dbReady } from "@/db/client";
 import { changeCardLanguage, type CardLanguageInput } from "@/lib/cards/language";
 import { AppError } from "@/lib/errors";
-import { afterCommit } from "@/lib/events/after-commit";
 import { problemResponse } from "@/app/api/_http/problem";
 import { clientIpKey } from "@/lib/http/client-ip";
 import { limitCardTraffic } from "../../../_public";
@@ -29,8 +28,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ tok
     if (!form) throw new AppError("invalid", "Send the language as a form field.");
     await limitCardTraffic(clientIpKey(request.headers), token, "language");
     // The verb parses the language: anything but en, es, fr or de is a 422 problem.
-    const result = await changeCardLanguage(await dbReady(), { token, language: String(form.get("language") ?? "") as CardLanguageInput["language"] });
-    if (result.changed) afterCommit(result.merchantId);
+    await changeCardLanguage(await dbReady(), { token, language: String(form.get("language") ?? "") as CardLanguageInput["language"] });
     return backToCard(token);
   } catch (error) {
     return problemResponse(error);

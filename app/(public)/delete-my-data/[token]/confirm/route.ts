@@ -2,7 +2,6 @@ import { dbReady } from "@/db/client";
 import { confirmErasureByLink, customerOfLink } from "@/lib/customers/self-service";
 import { env } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
-import { afterCommit } from "@/lib/events/after-commit";
 import { clientIpKey } from "@/lib/http/client-ip";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { problemResponse } from "@/app/api/_http/problem";
@@ -20,8 +19,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ tok
     await enforceRateLimit("publicIp", `erase:ip:${clientIpKey(request.headers)}`);
     const db = await dbReady();
     const language = (await customerOfLink(db, "erase", token))?.customer.language ?? "en";
-    const { merchantId } = await confirmErasureByLink(db, { token });
-    afterCommit(merchantId);
+    await confirmErasureByLink(db, { token });
     return new Response(null, { status: 303, headers: { location: `${base()}/delete-my-data/done?lang=${language}` } });
   } catch (error) {
     if (isAppError(error) && error.code === "not_found") return new Response(null, { status: 303, headers: { location: `${base()}/delete-my-data/${encodeURIComponent(token)}` } });

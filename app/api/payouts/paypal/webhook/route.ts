@@ -1,5 +1,4 @@
 import { dbReady } from "@/db/client";
-import { afterCommit } from "@/lib/events/after-commit";
 import { receivePaypalWebhook } from "@/lib/payouts/webhooks";
 import { readJson } from "@/app/api/_http/body";
 import { json, problemResponse } from "@/app/api/_http/problem";
@@ -10,7 +9,6 @@ export const dynamic = "force-dynamic";
 export async function POST(request: Request): Promise<Response> {
   try {
     const result = await receivePaypalWebhook(await dbReady(), request.headers, await readJson(request));
-    if (result.merchantId) afterCommit(result.merchantId);
     return json(200, { received: true, duplicate: result.duplicate, outcome: result.outcome });
   } catch (error) {
     return problemResponse(error);

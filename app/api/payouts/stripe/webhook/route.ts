@@ -1,5 +1,4 @@
 import { dbReady } from "@/db/client";
-import { afterCommit } from "@/lib/events/after-commit";
 import { receiveStripeWebhook } from "@/lib/payouts/webhooks";
 import { json, problemResponse } from "@/app/api/_http/problem";
 
@@ -10,7 +9,6 @@ export async function POST(request: Request): Promise<Response> {
   try {
     // The signature covers the body byte for byte: read it as text, never re-serialized.
     const result = await receiveStripeWebhook(await dbReady(), await request.text(), request.headers.get("stripe-signature"));
-    if (result.merchantId) afterCommit(result.merchantId);
     return json(200, { received: true, duplicate: result.duplicate, outcome: result.outcome });
   } catch (error) {
     return problemResponse(error);
