@@ -1,6 +1,9 @@
 // bench/earn — POST /api/v1/cards/{id}/earn on `next start` against real Postgres (1,000 cards) beside
 // the bare two-statement transaction route of the same build, interleaved round by round, at 8 and 32
-// connections. BENCH_DB=pglite runs the same against the embedded database (bench/results/earn-pglite.json).
+// connections. `earn-pglite` runs the same against the embedded database (bench/results/earn-pglite.json);
+// `earn-keyed` sends every earn with an Idempotency-Key of its own, as a POS integration does
+// (bench/results/earn-keyed.json).
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,7 +25,11 @@ export async function runEarnPgliteBench() {
   return runEarn("pglite");
 }
 
-async function runEarn(database: "postgres" | "pglite") {
+export async function runEarnKeyedBench() {
+  return runEarn("postgres", { keyed: true });
+}
+
+async function runEarn(database: "postgres" | "pglite", { keyed = false } = {}) {
   buildOnce();
   const pgliteDir = database === "pglite" ? fs.mkdtempSync(path.join(os.tmpdir(), "keepcard-bench-pglite-")) : null;
   const db = pgliteDir ? { url: "", drop: async () => fs.rmSync(pgliteDir, { recursive: true, force: true }) } : await freshDatabase("earn");
@@ -33,7 +40,9 @@ async function runEarn(database: "postgres" | "pglite") {
     const shop = await openShop(server.url, merchant, CARDS);
     const pick = () => randomOf(shop.cards).id;
     const earnBody = JSON.stringify({ purchase: { amount: 1234, currency: "USD" } });
-    const earn: Target = { request: () => ({ path: `/api/v1/cards/${pick()}/earn`, headers: shop.headers, body: earnBody }) };
+    const earn: Target = {
+      request: () => ({ path: `/api/v1/cards/${pick()}/earn`, headers: keyed ? { ...shop.headers, "idempotency-key": randomUUID() } : shop.headers, body: earnBody }),
+    };
     const reference = referenceTarget(pick);
     const levels = pgliteDir ? [8] : LEVELS;
 
@@ -49,16 +58,17 @@ async function runEarn(database: "postgres" | "pglite") {
       );
       if (r.subject.non2xx || r.subject.errors) console.warn(`earn had ${r.subject.non2xx} non-2xx answers and ${r.subject.errors} errors`);
     }
+    const name = pgliteDir ? "earn-pglite" : keyed ? "earn-keyed" : "earn";
     const result = {
-      bench: pgliteDir ? "earn-pglite" : "earn",
+      bench: name,
       at: new Date().toISOString(),
       note: "Measured on a 2-core machine (machine.loadAverageAtStart says how busy it was): absolute req/s are not comparable between runs; the ratio against the reference measured interleaved in the same run is what counts. Medians over rounds.",
-      setup: { cards: CARDS, database, roundSeconds: ROUND_SECONDS, rounds: ROUNDS, order: "reference, earn, reference, earn, …", build: "next build, next start (production)" },
+      setup: { cards: CARDS, database, idempotencyKey: keyed ? "a new one per request" : "none", roundSeconds: ROUND_SECONDS, rounds: ROUNDS, order: "reference, earn, reference, earn, …", build: "next build, next start (production)" },
       machine: machine(),
       levels: results,
       targets: TARGETS,
     };
-    writeResult(pgliteDir ? "earn-pglite" : "earn", result);
+    writeResult(name, result);
     return result;
   } finally {
     await server.stop();

@@ -1,10 +1,11 @@
-// npm run bench [-- earn earn-pglite scanner vouchers passes dashboard insights jobs wallet exports instances soak profile scale notify] — run benchmarks; each writes bench/results/<name>.json.
+// npm run bench [-- earn earn-pglite earn-keyed scanner vouchers passes dashboard insights jobs wallet exports instances soak profile scale notify] — run benchmarks; each writes bench/results/<name>.json.
 import fs from "node:fs";
 import path from "node:path";
 
 const BENCHES: Record<string, { file: string; fn: string }> = {
   earn: { file: "earn.ts", fn: "runEarnBench" },
   "earn-pglite": { file: "earn.ts", fn: "runEarnPgliteBench" },
+  "earn-keyed": { file: "earn.ts", fn: "runEarnKeyedBench" },
   scanner: { file: "scanner.ts", fn: "runScannerBench" },
   vouchers: { file: "vouchers.ts", fn: "runVouchersBench" },
   passes: { file: "passes.ts", fn: "runPassesBench" },
@@ -24,7 +25,7 @@ const BENCHES: Record<string, { file: string; fn: string }> = {
   // Not in the default run: earn under node --cpu-prof, with a summary of the profile.
   profile: { file: "profile.ts", fn: "runProfileBench" },
 };
-const DEFAULT = ["earn", "earn-pglite", "scanner", "vouchers", "passes", "dashboard", "insights", "jobs", "wallet", "exports", "instances"];
+const DEFAULT = ["earn", "earn-pglite", "earn-keyed", "scanner", "vouchers", "passes", "dashboard", "insights", "jobs", "wallet", "exports", "instances"];
 
 async function main() {
   const wanted = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT;
