@@ -14,7 +14,10 @@ import { PgTransaction } from "drizzle-orm/pg-core";
 type Hook = () => void | Promise<void>;
 
 const scopes = new AsyncLocalStorage<Hook[]>();
-const running = new Set<Promise<void>>();
+// Hooks still running, kept on globalThis: a test that loads the app afresh (vi.resetModules) has a
+// second copy of this module, and closing the database must wait for both copies' hooks.
+const globalForHooks = globalThis as unknown as { __keepcardCommitHooks?: Set<Promise<void>> };
+const running = (globalForHooks.__keepcardCommitHooks ??= new Set<Promise<void>>());
 
 /** Runs `hook` once what was written through `executor` (the database, or a transaction) is committed. */
 export function onCommit(executor: unknown, hook: Hook): void {
@@ -34,6 +37,11 @@ export async function runWithCommitHooks<T>(transaction: () => Promise<T>): Prom
     for (const hook of hooks) start(hook);
   });
   return result;
+}
+
+/** How many hooks are still running (tests: a hook must end, not wait for the process to go quiet). */
+export function runningCommitHooks(): number {
+  return running.size;
 }
 
 /** Resolves when every hook started so far has finished (before closing the database; tests). */

@@ -59,9 +59,14 @@ const ANNOUNCE_EVERY_MS = 50;
 /** Ids per statement: the list goes as one jsonb parameter. */
 const ANNOUNCE_BATCH = 500;
 
-type Announcements = { ids: string[]; notices: string[]; sending: Promise<void> | null };
+/**
+ * What commits recorded and no statement has sent yet, and for each commit hook the function that
+ * tells it its part was sent (`waiting`): a hook ends once its own ids are out, not when the queue
+ * next runs dry, which under a steady stream of commits it never does.
+ */
+type Announcements = { ids: string[]; notices: string[]; waiting: Array<() => void>; sending: Promise<void> | null };
 const globalForAnnounce = globalThis as unknown as { __keepcardAnnounce?: Announcements };
-const queue = (globalForAnnounce.__keepcardAnnounce ??= { ids: [], notices: [], sending: null });
+const queue = (globalForAnnounce.__keepcardAnnounce ??= { ids: [], notices: [], waiting: [], sending: null });
 
 /**
  * Once what was written through `db` is committed: live views hear of these events of `merchantId`,
@@ -71,10 +76,7 @@ const queue = (globalForAnnounce.__keepcardAnnounce ??= { ids: [], notices: [], 
  */
 export function announceEvents(db: Executor, merchantId: string, ids: string[]): void {
   if (ids.length === 0) return;
-  onCommit(db, () => {
-    afterCommit(merchantId);
-    return enqueue(ids, []);
-  });
+  onCommit(db, () => settled(enqueue(ids, []), afterCommit(merchantId)));
 }
 
 /**
@@ -86,15 +88,23 @@ export function announceEvents(db: Executor, merchantId: string, ids: string[]):
 export function announceNotices(db: Executor, notices: string[]): void {
   if (notices.length === 0) return;
   onCommit(db, () => {
-    for (const merchantId of new Set(notices.map((n) => (JSON.parse(n) as NotifiedEvent).merchantId))) afterCommit(merchantId);
-    return enqueue([], notices);
+    const merchants = new Set(notices.map((n) => (JSON.parse(n) as NotifiedEvent).merchantId));
+    return settled(enqueue([], notices), ...[...merchants].map((merchantId) => afterCommit(merchantId)));
   });
 }
 
+/** What a commit hook started (the notification, the dispatch), as one promise for db/commit.ts to wait on. */
+async function settled(...work: Array<Promise<void> | undefined>): Promise<void> {
+  await Promise.all(work);
+}
+
+/** Resolves once the statement that sends these ids and notices has run (never rejects). */
 function enqueue(ids: string[], notices: string[]): Promise<void> {
   queue.ids.push(...ids);
   queue.notices.push(...notices);
-  return (queue.sending ??= send());
+  const sent = new Promise<void>((resolve) => queue.waiting.push(resolve));
+  queue.sending ??= send();
+  return sent;
 }
 
 async function send(): Promise<void> {
@@ -105,14 +115,20 @@ async function send(): Promise<void> {
       if (queue.ids.length === 0 && queue.notices.length === 0) return;
       const ids = queue.ids.splice(0, ANNOUNCE_BATCH);
       const notices = queue.notices.splice(0, ANNOUNCE_BATCH);
+      // Everything queued so far goes in this statement, unless more than a batch is waiting: then
+      // the hooks are told after the statement that empties the queue.
+      const done = queue.ids.length === 0 && queue.notices.length === 0 ? queue.waiting.splice(0) : [];
       try {
         await getDbHandle().db.execute(ANNOUNCE.bind({}, { channel: EVENTS_CHANNEL, ids: JSON.stringify(ids), notices: JSON.stringify(notices) }));
       } catch (error) {
         console.warn(`[outbox] could not notify live views of ${ids.length + notices.length} change(s):`, error instanceof Error ? error.message : error);
       }
+      for (const resolve of done) resolve();
     }
   } finally {
     queue.sending = null;
+    // Nothing left to send (or the loop broke): no hook waits for a statement that will not come.
+    if (queue.ids.length === 0 && queue.notices.length === 0) for (const resolve of queue.waiting.splice(0)) resolve();
   }
 }
 

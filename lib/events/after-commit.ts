@@ -19,18 +19,21 @@ const s = (state.__keepcardDispatch ??= { running: null, merchants: new Set(), a
 /**
  * `merchantId`: whose commit this was. Their pending events go first, so one merchant's backlog
  * (say, while Inngest was away) never holds up another's fresh events; the sweep sends the rest.
+ * Returns the background dispatch (never rejects) for the commit hook to hand to db/commit.ts, so
+ * closing the database waits for it; no request waits for it.
  */
-export function afterCommit(merchantId?: string): void {
-  if (!inngestConfigured()) return;
-  if (Date.now() < s.pausedUntil) return; // Inngest failed a moment ago: leave it to the sweep.
+export function afterCommit(merchantId?: string): Promise<void> | undefined {
+  if (!inngestConfigured()) return undefined;
+  if (Date.now() < s.pausedUntil) return undefined; // Inngest failed a moment ago: leave it to the sweep.
   if (merchantId) s.merchants.add(merchantId);
   else s.all = true;
-  if (s.running) return;
+  if (s.running) return s.running;
   s.running = drain()
     .catch((error) => console.error("[outbox] dispatch failed:", error instanceof Error ? error.message : error))
     .finally(() => {
       s.running = null;
     });
+  return s.running;
 }
 
 async function drain(): Promise<void> {
