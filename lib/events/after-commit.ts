@@ -12,28 +12,41 @@ import { dispatchPending, inngestConfigured } from "./dispatch";
 
 const BACKOFF_MS = 30_000;
 
-type DispatchState = { running: Promise<void> | null; merchants: Set<string>; all: boolean; pausedUntil: number };
+/**
+ * `waiting`: for each afterCommit since the last round of the loop, what tells it its business's
+ * events were sent (or that the loop stopped): a caller's promise ends with its round, not with the
+ * loop, which under a steady stream of commits keeps going.
+ */
+type DispatchState = { running: Promise<void> | null; merchants: Set<string>; all: boolean; pausedUntil: number; waiting: Array<() => void> };
 const state = globalThis as unknown as { __keepcardDispatch?: DispatchState };
-const s = (state.__keepcardDispatch ??= { running: null, merchants: new Set(), all: false, pausedUntil: 0 });
+const s = (state.__keepcardDispatch ??= { running: null, merchants: new Set(), all: false, pausedUntil: 0, waiting: [] });
+s.waiting ??= []; // a process whose state an older copy of this module made (development reloads)
 
 /**
  * `merchantId`: whose commit this was. Their pending events go first, so one merchant's backlog
  * (say, while Inngest was away) never holds up another's fresh events; the sweep sends the rest.
- * Returns the background dispatch (never rejects) for the commit hook to hand to db/commit.ts, so
- * closing the database waits for it; no request waits for it.
+ * Returns a promise (never rejecting) of the round that sends them, for the commit hook to hand to
+ * db/commit.ts so closing the database waits for it; no request waits for it.
  */
 export function afterCommit(merchantId?: string): Promise<void> | undefined {
   if (!inngestConfigured()) return undefined;
   if (Date.now() < s.pausedUntil) return undefined; // Inngest failed a moment ago: leave it to the sweep.
   if (merchantId) s.merchants.add(merchantId);
   else s.all = true;
-  if (s.running) return s.running;
-  s.running = drain()
+  const sent = new Promise<void>((resolve) => s.waiting.push(resolve));
+  s.running ??= startDrain();
+  return sent;
+}
+
+function startDrain(): Promise<void> {
+  return drain()
     .catch((error) => console.error("[outbox] dispatch failed:", error instanceof Error ? error.message : error))
     .finally(() => {
       s.running = null;
+      // A business added between the loop's last check and here is not left to the sweep.
+      if ((s.all || s.merchants.size > 0) && Date.now() >= s.pausedUntil) s.running = startDrain();
+      else for (const resolve of s.waiting.splice(0)) resolve();
     });
-  return s.running;
 }
 
 async function drain(): Promise<void> {
@@ -42,13 +55,18 @@ async function drain(): Promise<void> {
     const targets: (string | undefined)[] = s.all ? [undefined] : [...s.merchants];
     s.all = false;
     s.merchants.clear();
-    for (const merchantId of targets) {
-      const result = await dispatchPending(db, { limit: 200, merchantId });
-      if (result.error) {
-        s.pausedUntil = Date.now() + BACKOFF_MS;
-        s.merchants.clear();
-        return;
+    const round = s.waiting.splice(0);
+    try {
+      for (const merchantId of targets) {
+        const result = await dispatchPending(db, { limit: 200, merchantId });
+        if (result.error) {
+          s.pausedUntil = Date.now() + BACKOFF_MS;
+          s.merchants.clear();
+          return;
+        }
       }
+    } finally {
+      for (const resolve of round) resolve();
     }
   }
 }

@@ -11,7 +11,9 @@ import { outboxEvents } from "@/db/schema";
 import { POST as earnRoute } from "@/app/api/v1/cards/[id]/earn/route";
 import { resetDispatchBackoff, settleDispatch } from "@/lib/events/after-commit";
 import { outboxSweep } from "@/jobs/outbox-sweep";
+import { runningCommitHooks, settleCommitHooks } from "@/db/commit";
 import { withTransaction } from "@/lib/context";
+import { recordEvents } from "@/lib/outbox";
 import { earn } from "@/lib/ledger/earn";
 import { creditMany } from "@/lib/ledger/bulk";
 import { call, makeCard, makeMerchant, makeProgram } from "../support/fixtures";
@@ -129,5 +131,25 @@ describe("outbox dispatch", () => {
     const sent = fake.received.filter((e) => e.data.merchantId === m.merchantId && e.name === "card.balance_changed");
     expect(sent.map((e) => e.id).sort()).toEqual(rows.map((e) => e.id).sort());
     expect(sent.some((e) => e.data.amount === 99)).toBe(false);
+  });
+
+  it("a write's dispatch ends with the round that sent its events, while other writes keep coming", async () => {
+    fake.setMode("up");
+    resetDispatchBackoff();
+    const m = await makeMerchant();
+    await settleCommitHooks();
+    let writes = 0;
+    const started = Date.now();
+    while (writes < 200 || Date.now() - started < 500) {
+      await recordEvents(m.db, m.merchantId, [{ type: "merchant.changed", payload: { fields: [`field_${writes}`] } }]);
+      writes++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Were each write's hook to wait for the dispatch loop to stop, all of them would still be running.
+    expect(runningCommitHooks()).toBeLessThan(writes / 2);
+    await settleCommitHooks();
+    await settleDispatch();
+    const sent = new Set(fake.received.filter((e) => e.data.merchantId === m.merchantId).map((e) => e.id));
+    expect((await outboxOf(m)).filter((e) => e.type === "merchant.changed").every((e) => sent.has(e.id))).toBe(true);
   });
 });
