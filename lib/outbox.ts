@@ -67,6 +67,7 @@ const ANNOUNCE_BATCH = 500;
 type Announcements = { ids: string[]; notices: string[]; waiting: Array<() => void>; sending: Promise<void> | null };
 const globalForAnnounce = globalThis as unknown as { __keepcardAnnounce?: Announcements };
 const queue = (globalForAnnounce.__keepcardAnnounce ??= { ids: [], notices: [], waiting: [], sending: null });
+queue.waiting ??= []; // a process whose queue an older copy of this module made (development reloads)
 
 /**
  * Once what was written through `db` is committed: live views hear of these events of `merchantId`,
