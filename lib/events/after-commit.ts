@@ -17,9 +17,9 @@ const BACKOFF_MS = 30_000;
  * events were sent (or that the loop stopped): a caller's promise ends with its round, not with the
  * loop, which under a steady stream of commits keeps going.
  */
-type DispatchState = { running: Promise<void> | null; merchants: Set<string>; all: boolean; pausedUntil: number; waiting: Array<() => void> };
+type DispatchState = { running: Promise<void> | null; merchants: Set<string>; pausedUntil: number; waiting: Array<() => void> };
 const state = globalThis as unknown as { __keepcardDispatch?: DispatchState };
-const s = (state.__keepcardDispatch ??= { running: null, merchants: new Set(), all: false, pausedUntil: 0, waiting: [] });
+const s = (state.__keepcardDispatch ??= { running: null, merchants: new Set(), pausedUntil: 0, waiting: [] });
 s.waiting ??= []; // a process whose state an older copy of this module made (development reloads)
 
 /**
@@ -28,11 +28,10 @@ s.waiting ??= []; // a process whose state an older copy of this module made (de
  * Returns a promise (never rejecting) of the round that sends them, for the commit hook to hand to
  * db/commit.ts so closing the database waits for it; no request waits for it.
  */
-export function afterCommit(merchantId?: string): Promise<void> | undefined {
+export function afterCommit(merchantId: string): Promise<void> | undefined {
   if (!inngestConfigured()) return undefined;
   if (Date.now() < s.pausedUntil) return undefined; // Inngest failed a moment ago: leave it to the sweep.
-  if (merchantId) s.merchants.add(merchantId);
-  else s.all = true;
+  s.merchants.add(merchantId);
   const sent = new Promise<void>((resolve) => s.waiting.push(resolve));
   s.running ??= startDrain();
   return sent;
@@ -44,16 +43,15 @@ function startDrain(): Promise<void> {
     .finally(() => {
       s.running = null;
       // A business added between the loop's last check and here is not left to the sweep.
-      if ((s.all || s.merchants.size > 0) && Date.now() >= s.pausedUntil) s.running = startDrain();
+      if (s.merchants.size > 0 && Date.now() >= s.pausedUntil) s.running = startDrain();
       else for (const resolve of s.waiting.splice(0)) resolve();
     });
 }
 
 async function drain(): Promise<void> {
   const db = await dbReady();
-  while (s.all || s.merchants.size > 0) {
-    const targets: (string | undefined)[] = s.all ? [undefined] : [...s.merchants];
-    s.all = false;
+  while (s.merchants.size > 0) {
+    const targets = [...s.merchants];
     s.merchants.clear();
     const round = s.waiting.splice(0);
     try {

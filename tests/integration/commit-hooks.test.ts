@@ -4,7 +4,7 @@ import { dbReady, type Executor } from "@/db/client";
 import { onCommit, runningCommitHooks, settleCommitHooks } from "@/db/commit";
 import { customers } from "@/db/schema";
 import { newId } from "@/lib/ids";
-import { recordEvents } from "@/lib/outbox";
+import { writeEventsSteadily } from "../support/event-stream";
 import { makeMerchant } from "../support/fixtures";
 
 class Rollback extends Error {}
@@ -111,21 +111,10 @@ describe("onCommit (db/commit.ts)", () => {
   });
 
   it("a write's announcement ends once its events are sent, while other writes keep coming", async () => {
-    const m = await makeMerchant();
-    await settleCommitHooks();
-    // Events recorded one statement after another, faster than the announcements go out (every 50 ms):
-    // the queue of what to announce is never empty while they come.
-    let writes = 0;
-    const started = Date.now();
-    while (writes < 200 || Date.now() - started < 500) {
-      await recordEvents(m.db, m.merchantId, [{ type: "merchant.changed", payload: { fields: [`field_${writes}`] } }]);
-      writes++;
-      // As requests arriving over the network would (the embedded database answers without leaving the microtask queue).
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    const { writes, runningAtEnd } = await writeEventsSteadily(await makeMerchant());
     // Each write's hook ended when its own events were sent: only those of the last moments still run.
     // (Were a hook to wait until the queue ran dry, all of them would still be running here.)
-    expect(runningCommitHooks()).toBeLessThan(writes / 2);
+    expect(runningAtEnd).toBeLessThan(writes / 2);
     await settleCommitHooks();
     expect(runningCommitHooks()).toBe(0);
   });
