@@ -2,10 +2,10 @@
 
 import { z } from "zod";
 import { withTransaction } from "@/lib/context";
-import { LookupInput, lookupCode, scannedCard, type ScannedCard } from "@/lib/cards/lookup";
+import { counterEarnAnswer, LookupInput, lookupCode, scannedCard } from "@/lib/cards/lookup";
 import { AppError } from "@/lib/errors";
 import { onceForKey, requestHash } from "@/lib/idempotency";
-import { earn } from "@/lib/ledger/earn";
+import { earnOnce } from "@/lib/ledger/earn";
 import { CurrencyCode } from "@/lib/money";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { isQrToken } from "@/lib/tokens/qr";
@@ -43,18 +43,12 @@ const EarnAtCounter = z
   .strict()
   .refine((v) => (v.purchaseAmount === undefined) !== (v.stamps === undefined), { message: "Enter a purchase amount or add a stamp", path: ["purchaseAmount"] });
 
-type EarnResult = { amount: number; card: ScannedCard; vouchersUnlocked: string[] };
-
 export const earnAction = memberAction("staff.earn", { input: EarnAtCounter, permission: "points:earn", source: "scanner" }, async ({ ctx, input }) => {
   await calmLimit("scan", ctx.actor.id);
-  const { body } = await withTransaction(ctx, (tx) =>
-    onceForKey<EarnResult>(tx, `scanner:${input.idempotencyKey}`, requestHash(["earn", input]), async () => {
-      // The scanner sends the currency the amount was typed in; only without one is the card read first for its program's.
-      const purchase = input.purchaseAmount === undefined ? null : { amount: input.purchaseAmount, currency: input.currency ?? (await scannedCard(tx, input.cardId)).currency };
-      const result = await earn(tx, { cardId: input.cardId, ...(purchase ? { purchase } : { stamps: input.stamps }), locationId: input.locationId });
-      return { status: 200, body: { amount: result.entry.amount, card: await scannedCard(tx, input.cardId), vouchersUnlocked: result.vouchers.map((v) => v.title) } };
-    }),
-  );
+  // The scanner sends the currency the amount was typed in; only without one is the card read first for its program's.
+  const purchase = input.purchaseAmount === undefined ? null : { amount: input.purchaseAmount, currency: input.currency ?? (await scannedCard(ctx, input.cardId)).currency };
+  const earned = { cardId: input.cardId, ...(purchase ? { purchase } : { stamps: input.stamps }), locationId: input.locationId };
+  const { body } = await earnOnce(ctx, earned, { key: `scanner:${input.idempotencyKey}`, hash: requestHash(["earn", input]) }, counterEarnAnswer);
   return body;
 });
 

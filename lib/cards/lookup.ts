@@ -9,6 +9,7 @@ import { now, type Ctx } from "../context";
 import { AppError, notFound } from "../errors";
 import { normalizeCode } from "../ids";
 import { isQrToken, verifyQr } from "../tokens/qr";
+import type { EarnAnswer } from "../ledger/earn";
 
 export const LookupInput = z
   .object({
@@ -159,3 +160,17 @@ function unknownCode() {
 export async function scannedCard(ctx: Ctx, cardId: string) {
   return cardView(ctx, cardId);
 }
+
+/** What the counter shows after an earn: the points or stamps added, the card, the vouchers the earn unlocked. */
+export type CounterEarn = { amount: number; card: ScannedCard; vouchersUnlocked: string[] };
+
+/**
+ * The counter's earn answer (earnOnce's, stored with the scanner's Idempotency-Key). Without a lock
+ * it is made before the write, so the view is read as it was and given the balance and tier the
+ * earn leaves; under the lock it is read after the write (the same balance, and any voucher a full
+ * stamp card turned into).
+ */
+export const counterEarnAnswer: EarnAnswer<CounterEarn, 200> = async (ctx, { entry, card, vouchers }) => {
+  const view = await cardView(ctx, card.id);
+  return { status: 200, body: { amount: entry.amount, card: { ...view, balance: card.balance, tier: card.tier }, vouchersUnlocked: vouchers.map((v) => v.title) } };
+};

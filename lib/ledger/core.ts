@@ -6,6 +6,7 @@ import { now, type Ctx, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
 import { announceEvents, eventSql } from "../outbox";
+import { CLAIM_IN_STATEMENT, claimValues, isWriteRetry, KEY_CLAIMED, WRITE_RETRY, type KeyedRequest, type Stored } from "../idempotency";
 import { parseRunning, runningCampaignsSql, type RunningCampaign } from "../campaigns/active";
 import { lotExpiry } from "../expiry/policy";
 import { tierFor } from "../tiers/schema";
@@ -122,8 +123,8 @@ export type Alongside = { name: string; statement: SQL; values: Record<string, u
  * the app's own code.
  */
 export async function appendEntry(ctx: TxCtx, card: Card, program: Program, input: EntryInput): Promise<Appended> {
-  const appended = await append(ctx, card, program, input, null);
-  if (!appended) throw new Error(`appendEntry: card ${card.id} was not updated`);
+  const appended = await append(ctx, card, program, input, null, null);
+  if (!appended || appended === "key taken") throw new Error(`appendEntry: card ${card.id} was not updated`);
   return appended;
 }
 
@@ -140,12 +141,41 @@ export async function appendEntry(ctx: TxCtx, card: Card, program: Program, inpu
  * campaigns are read as under the lock: they are not locked there either.
  */
 export async function appendEntryIfUnchanged(ctx: Ctx, read: Pick<LockedCard, "card" | "seen">, program: Program, input: EntryInput): Promise<Appended | null> {
-  return append(ctx, read.card, program, input, read.seen);
+  const appended = await append(ctx, read.card, program, input, read.seen, null);
+  return appended === "key taken" ? null : appended;
 }
 
-type Appended = { entry: LedgerEntry; card: Card; earnedInWindow: number | null; tierSettled: boolean };
+/** An entry as its statement writes it, before Postgres numbers it (`seq`). */
+export type NewEntry = Omit<LedgerEntry, "seq">;
 
-async function append(ctx: Ctx, card: Card, program: Program, input: EntryInput, seen: string | null): Promise<Appended | null> {
+/**
+ * An Idempotency-Key claimed in the entry's own statement (appendKeyedIfUnchanged), with the answer
+ * stored beside it, made by `answer` from the entry and the card as the statement will leave them.
+ */
+export type KeyClaim = KeyedRequest & { answer: (appended: { entry: NewEntry; card: Card }) => Promise<Stored<unknown>> };
+
+/**
+ * appendEntryIfUnchanged for a request with an Idempotency-Key: the key, its answer, the entry and
+ * everything with it in one statement (CLAIM_IN_STATEMENT). Null when the card changed since it was
+ * read (nothing written; the key stays free), "key taken" when the key was already used (nothing
+ * written; storedAnswer has its answer). A crash cannot leave the key claimed without its entry: both
+ * are one statement, one transaction.
+ */
+export async function appendKeyedIfUnchanged(ctx: Ctx, read: Pick<LockedCard, "card" | "seen">, program: Program, input: EntryInput, claim: KeyClaim): Promise<Appended | "key taken" | null> {
+  return append(ctx, read.card, program, input, read.seen, claim);
+}
+
+/** An appended entry and the card after it; `answer` is what a KeyClaim stored with them. */
+type Appended = { entry: LedgerEntry; card: Card; earnedInWindow: number | null; tierSettled: boolean; answer?: Stored<unknown> };
+
+async function append(
+  ctx: Ctx,
+  card: Card,
+  program: Program,
+  input: EntryInput,
+  seen: string | null,
+  keyed: KeyClaim | null,
+): Promise<Appended | "key taken" | null> {
   const at = now(ctx);
   const balanceAfter = card.balance + input.amount;
   if (balanceAfter < 0 && !input.allowNegative) {
@@ -157,7 +187,9 @@ async function append(ctx: Ctx, card: Card, program: Program, input: EntryInput,
   const alongside = input.alongside ?? [];
   const earnedDelta = input.earned && input.amount > 0 ? input.amount : 0;
   const tierSettled = settledTier(program, card, card.lifetimeEarned + earnedDelta);
-  const shape: AppendShape = { lots: lots.kind, events, window: program.tiers !== null && !tierSettled, activity: input.activity === true, seen: seen !== null, alongside };
+  if (keyed && seen === null) throw new Error("append: a key is claimed in the statement only on a card read without a lock");
+  const claim = keyed !== null;
+  const shape: AppendShape = { lots: lots.kind, events, window: program.tiers !== null && !tierSettled, activity: input.activity === true, seen: seen !== null, claim, alongside };
   // The entry's own columns: its row's values in the statement (slots of the same names) and the entry returned.
   const columns = {
     id: newId("ent"),
@@ -173,6 +205,7 @@ async function append(ctx: Ctx, card: Card, program: Program, input: EntryInput,
     reversesEntryId: input.reversesEntryId ?? null,
     locationId: input.locationId ?? null,
   };
+  const entry: NewEntry = { ...columns, details: input.details ?? null, createdAt: at };
   const values: Record<string, unknown> = {
     ...columns,
     details: input.details ? JSON.stringify(input.details) : null,
@@ -184,12 +217,25 @@ async function append(ctx: Ctx, card: Card, program: Program, input: EntryInput,
     ...(seen !== null ? { seen } : {}),
   };
   for (const part of alongside) Object.assign(values, part.values);
+  let answer: Stored<unknown> | undefined;
+  if (keyed) {
+    // The card as the statement leaves it, if it writes: it writes only onto the row version read.
+    const after: Card = { ...card, balance: balanceAfter, lifetimeEarned: card.lifetimeEarned + earnedDelta, lastActivityAt: input.activity ? at : card.lastActivityAt, version: card.version + 1, updatedAt: at };
+    answer = await keyed.answer({ entry, card: after });
+    Object.assign(values, claimValues(keyed, answer));
+  }
 
-  const [row] = await queryRows<{ seq: number | string | null; version: number | null; lifetime_earned: number; earned_in_window: number | null }>(ctx.db, APPEND.bind(shape, values));
+  let row: { seq: number | string | null; version: number | null; lifetime_earned: number; earned_in_window: number | null; claimed?: number } | undefined;
+  try {
+    [row] = await queryRows<NonNullable<typeof row>>(ctx.db, APPEND.bind(shape, values));
+  } catch (error) {
+    if (claim && isWriteRetry(error)) return null;
+    throw error;
+  }
+  if (claim && Number(row?.claimed) === 0) return "key taken";
   if (row?.version === null || row?.version === undefined) return null;
   if (events) announceEvents(ctx.db, ctx.merchantId, [values.event_id as string]);
 
-  const entry: LedgerEntry = { ...columns, seq: Number(row!.seq), details: input.details ?? null, createdAt: at };
   const updated: Card = {
     ...card,
     balance: balanceAfter,
@@ -201,7 +247,7 @@ async function append(ctx: Ctx, card: Card, program: Program, input: EntryInput,
   // The window sum was read beside the insert, which a statement cannot see itself: add this entry.
   const counts = input.kind === "earn" || input.kind === "bonus";
   const earnedInWindow = row!.earned_in_window === null ? null : Number(row!.earned_in_window) + (counts ? input.amount : 0);
-  return { entry, card: updated, earnedInWindow, tierSettled };
+  return { entry: { ...entry, seq: Number(row!.seq) }, card: updated, earnedInWindow, tierSettled, ...(answer ? { answer } : {}) };
 }
 
 /**
@@ -222,7 +268,7 @@ export function tierStays(program: Program, card: Card, earned: number): boolean
 }
 
 type LotKind = "open" | "debit" | "none";
-type AppendShape = { lots: LotKind; events: boolean; window: boolean; activity: boolean; seen: boolean; alongside: readonly Alongside[] };
+type AppendShape = { lots: LotKind; events: boolean; window: boolean; activity: boolean; seen: boolean; claim: boolean; alongside: readonly Alongside[] };
 
 /**
  * The lot side of an entry: a new lot for a credit; for a debit, the oldest open lots taken in order
@@ -281,16 +327,16 @@ const BALANCE_CHANGED = eventSql(
 
 const APPEND = cachedStatement({
   key: (s: AppendShape) =>
-    `${s.lots}${s.events ? ",events" : ""}${s.window ? ",window" : ""}${s.activity ? ",activity" : ""}${s.seen ? ",seen" : ""}${s.alongside.map((a) => `,${a.name}`).join("")}`,
+    `${s.lots}${s.events ? ",events" : ""}${s.window ? ",window" : ""}${s.activity ? ",activity" : ""}${s.seen ? ",seen" : ""}${s.claim ? ",claim" : ""}${s.alongside.map((a) => `,${a.name}`).join("")}`,
   build: (s: AppendShape) => sql`
-    with card as (
+    with ${s.claim ? sql`${CLAIM_IN_STATEMENT},` : sql``} card as (
       update ${cards} set
         balance = ${slot("balanceAfter")}::int,
         lifetime_earned = lifetime_earned + ${slot("earnedDelta")}::int,
         last_activity_at = ${s.activity ? AT : sql`last_activity_at`},
         version = version + 1,
         updated_at = ${AT}
-      where id = ${slot("cardId")}${s.seen ? sql` and xmin = ${slot("seen")}::xid` : sql``}
+      where id = ${slot("cardId")}${s.seen ? sql` and xmin = ${slot("seen")}::xid` : sql``}${s.claim ? sql` and ${KEY_CLAIMED}` : sql``}
       returning version, lifetime_earned
     ),
     entry as (
@@ -311,5 +357,11 @@ const APPEND = cachedStatement({
           ? sql`(select coalesce(sum(amount), 0)::int from ${ledgerEntries}
                  where card_id = ${slot("cardId")} and kind in ('earn', 'bonus') and created_at > ${slot("windowStart")}::timestamptz)`
           : sql`null::int`
-      } as earned_in_window`,
+      } as earned_in_window${
+        s.claim
+          ? sql`,
+      (select count(*) from claim)::int as claimed,
+      case when ${KEY_CLAIMED} and not ${CARD_UPDATED} then ${WRITE_RETRY("the card changed since it was read")} end as retry`
+          : sql``
+      }`,
 });

@@ -10,7 +10,8 @@ import { EntityId } from "../ids";
 import { evaluateEarn, localClock } from "../rules/evaluate";
 import { recomputeTier, tierMultiplier } from "../tiers/recompute";
 import { issueVoucher } from "../vouchers/issue";
-import { appendEntry, appendEntryIfUnchanged, lockCardWithProgram, readCardWithProgram, tierStays, type EntryInput } from "./core";
+import { appendEntry, appendEntryIfUnchanged, appendKeyedIfUnchanged, lockCardWithProgram, readCardWithProgram, tierStays, type EntryInput, type KeyClaim, type NewEntry } from "./core";
+import { onceForKey, storedAnswer, type KeyedRequest, type Stored } from "../idempotency";
 import { payDebt } from "./refund";
 import { SafeText } from "../input";
 import { boundLocation } from "../api-keys/scopes";
@@ -47,24 +48,63 @@ const EarnOnCard = EarnInput.extend({ cardId: EntityId });
 export type EarnOutcome = { entry: LedgerEntry; card: Card; vouchers: Voucher[] };
 
 /**
+ * A keyed earn's answer (earnOnce), made from its outcome; `ctx` is where the earn wrote, for any
+ * further read. Without a lock it is made before the write, so the entry has no `seq` yet and the
+ * card is the one the write will leave (it writes only onto the row it read).
+ */
+export type EarnAnswer<T, S extends number = number> = (ctx: Ctx, outcome: { entry: NewEntry; card: Card; vouchers: Voucher[] }) => Promise<Stored<T, S>>;
+
+/**
  * Awards points, stamps or cashback for a visit or purchase, under the program's rules. Outside a
  * transaction the everyday earn takes two round trips (earnInOneStatement); the rest, and every earn
  * inside a caller's transaction, runs under the card's lock (earnLocked).
  */
 export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<EarnOutcome> {
   assertCan(ctx.actor, "points:earn");
-  const { cardId, ...asked } = parseEarnOnCard(raw);
-  const input = { ...asked, locationId: boundLocation(ctx, asked.locationId) };
+  const { cardId, input } = earnRequest(ctx, raw);
   if (!ctx.inTransaction) {
     // A card changed between the read and the write (its other earn at that moment) gets one more
     // try before the lock: two waits again rather than the locked earn's four.
     for (let attempt = 0; attempt < UNLOCKED_ATTEMPTS; attempt++) {
-      const outcome = await earnInOneStatement(ctx, cardId, input);
+      const outcome = await earnInOneStatement(ctx, cardId, input, null);
       if (outcome === "needs lock") break;
-      if (outcome !== "card changed") return outcome;
+      if (outcome !== "card changed" && outcome !== "key taken") return outcome;
     }
   }
   return withTransaction(ctx, (tx) => earnLocked(tx, cardId, input));
+}
+
+/**
+ * earn at most once per Idempotency-Key, answering with what `answer` makes of the outcome, or with
+ * the stored answer of the key's first request (`replayed`); the same key with another request is a
+ * 409 (lib/idempotency.ts). The everyday keyed earn is two round trips, as the earn without a key:
+ * the card's read, then one statement that claims the key, stores the answer and writes the entry
+ * (appendKeyedIfUnchanged). Everything else takes onceForKey's transaction around the locked earn,
+ * the key claimed first: an earn that needs the lock, a card that changed twice, and any error, so a
+ * key already used answers with its replay even when the card can no longer earn.
+ */
+export async function earnOnce<T, S extends number>(ctx: Ctx, raw: z.input<typeof EarnOnCard>, keyed: KeyedRequest, answer: EarnAnswer<T, S>): Promise<Stored<T, S> & { replayed: boolean }> {
+  assertCan(ctx.actor, "points:earn");
+  const { cardId, input } = earnRequest(ctx, raw);
+  if (!ctx.inTransaction) {
+    const claim: KeyClaim = { ...keyed, answer: (made) => answer(ctx, { ...made, vouchers: [] }) };
+    try {
+      for (let attempt = 0; attempt < UNLOCKED_ATTEMPTS; attempt++) {
+        const outcome = await earnInOneStatement(ctx, cardId, input, claim);
+        if (outcome === "needs lock") break;
+        if (outcome === "key taken") return storedAnswer<T, S>(ctx, keyed);
+        if (outcome !== "card changed") return { ...(outcome.answer as Stored<T, S>), replayed: false };
+      }
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+    }
+  }
+  return withTransaction(ctx, (tx) => onceForKey(tx, keyed.key, keyed.hash, async () => answer(tx, await earnLocked(tx, cardId, input))));
+}
+
+function earnRequest(ctx: Ctx, raw: unknown): { cardId: string; input: EarnInput } {
+  const { cardId, ...asked } = parseEarnOnCard(raw);
+  return { cardId, input: { ...asked, locationId: boundLocation(ctx, asked.locationId) } };
 }
 
 /**
@@ -72,13 +112,20 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
  * writes the entry, its lot, the card and the event only if the card row is still as read
  * (appendEntryIfUnchanged), the statement being its own transaction. Two waits on Postgres where
  * the locked earn has four (begin, lock, entry, commit), and no row lock held across a round trip.
+ * With a `claim`, the same statement claims the Idempotency-Key and stores the answer
+ * (appendKeyedIfUnchanged), where the locked earn's transaction has six waits.
  *
  * Writes nothing and says so when the earn needs more than that one statement (a budgeted campaign to
  * charge, a refund debt to pay, a full stamp card to turn into a voucher, a referral to settle, a
- * tier that may move), or when the card changed after it was read. Errors are those of the locked
- * earn: the checks are the same, on the same row.
+ * tier that may move), when the card changed after it was read, or when the key was taken. Errors
+ * are those of the locked earn: the checks are the same, on the same row.
  */
-async function earnInOneStatement(ctx: Ctx, cardId: string, input: EarnInput): Promise<EarnOutcome | "needs lock" | "card changed"> {
+async function earnInOneStatement(
+  ctx: Ctx,
+  cardId: string,
+  input: EarnInput,
+  claim: KeyClaim | null,
+): Promise<(EarnOutcome & { answer?: Stored<unknown> }) | "needs lock" | "card changed" | "key taken"> {
   const read = await readCardWithProgram(ctx, cardId, { campaignsAt: now(ctx) });
   const { card, program } = read;
   assertEarnable(card, program);
@@ -87,8 +134,10 @@ async function earnInOneStatement(ctx: Ctx, cardId: string, input: EarnInput): P
   const amount = await amountToEarn(ctx, card, program, read.timezone, campaignFactor(program, read.campaigns), input);
   if (!tierStays(program, card, amount.value)) return "needs lock";
   if (program.kind === "stamps" && program.stampsRequired && card.balance + amount.value >= program.stampsRequired) return "needs lock";
-  const result = await appendEntryIfUnchanged(ctx, read, program, earnEntry(ctx, card, program, input, amount));
-  return result ? { entry: result.entry, card: result.card, vouchers: [] } : "card changed";
+  const entry = earnEntry(ctx, card, program, input, amount);
+  const result = claim ? await appendKeyedIfUnchanged(ctx, read, program, entry, claim) : await appendEntryIfUnchanged(ctx, read, program, entry);
+  if (result === "key taken") return result;
+  return result ? { entry: result.entry, card: result.card, vouchers: [], answer: result.answer } : "card changed";
 }
 
 async function earnLocked(tx: TxCtx, cardId: string, input: EarnInput): Promise<EarnOutcome> {

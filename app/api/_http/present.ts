@@ -188,7 +188,8 @@ export function presentCustomer(c: Customer): z.infer<typeof CustomerOut> {
   };
 }
 
-export function presentEntry(e: LedgerEntry): z.infer<typeof EntryOut> {
+/** An entry as the API shows it; no `seq`, so a keyed earn can make its answer before the write (earnOnce). */
+export function presentEntry(e: Omit<LedgerEntry, "seq">): z.infer<typeof EntryOut> {
   return { id: e.id, cardId: e.cardId, kind: e.kind, amount: e.amount, balanceAfter: e.balanceAfter, source: e.source, reference: e.reference, createdAt: iso(e.createdAt) };
 }
 

@@ -4,7 +4,7 @@ import type { ApiScope } from "@/lib/api-keys/scopes";
 import { findApiKey, recordKeyUse } from "@/lib/api-keys/verbs";
 import { withTransaction, type Ctx } from "@/lib/context";
 import { AppError } from "@/lib/errors";
-import { onceForKey, requestHash } from "@/lib/idempotency";
+import { onceForKey, requestHash, type KeyedRequest } from "@/lib/idempotency";
 import { hasControlChars } from "@/lib/input";
 import { checkRateLimit, policyOf, rateLimited, type Verdict } from "@/lib/rate-limit";
 import { readJson } from "./body";
@@ -59,6 +59,12 @@ export type ApiContract<
    * verb can take its shorter path. With a key, the key's record and the verb share one transaction.
    */
   atomicVerb?: boolean;
+  /**
+   * With an Idempotency-Key, the handler claims the key in its own write (earnOnce: the key, the
+   * answer and the entry in one statement): the wrapper passes `keyed` and opens no transaction, and
+   * the handler's result says whether it is a replay.
+   */
+  claimsKey?: boolean;
 };
 
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -70,7 +76,7 @@ type ParamsOf<Params extends readonly string[]> = { [K in Params[number]]: strin
  */
 export type StreamedBody = { contentType: string; body: ReadableStream<Uint8Array>; filename?: string };
 
-type HandlerResult<St extends number, Body> = { status: St; body: Body } | { status: St; stream: StreamedBody };
+type HandlerResult<St extends number, Body> = { status: St; body: Body; replayed?: boolean } | { status: St; stream: StreamedBody };
 
 /** A v1 route handler as Next calls it, carrying its contract. */
 export type ApiHandler<P = Record<string, string>> = ((request: Request, route?: { params: Promise<P> }) => Promise<Response>) & { contract: ApiContract };
@@ -126,7 +132,7 @@ export function apiRoute<
   contract: ApiContract<Params, BS, QS, RS, St, Also>,
   // The answer is checked against the declared schema's type. TypeScript widens string literals
   // written inline in the answer ({ kind: "card" }) to string here: write them `as const`.
-  handler: (args: { ctx: Ctx; body: Infer<BS>; query: Infer<QS>; params: ParamsOf<Params>; request: Request }) => Promise<HandlerResult<NoInfer<St | Also>, NoInfer<z.output<RS>>>>,
+  handler: (args: { ctx: Ctx; body: Infer<BS>; query: Infer<QS>; params: ParamsOf<Params>; request: Request; keyed?: KeyedRequest }) => Promise<HandlerResult<NoInfer<St | Also>, NoInfer<z.output<RS>>>>,
 ): ApiHandler<ParamsOf<Params>> {
   const route = async (request: Request, route?: { params: Promise<ParamsOf<Params>> }): Promise<Response> => {
     let rateHeaders: Record<string, string> = {};
@@ -164,18 +170,21 @@ export function apiRoute<
       if (key !== undefined && (key.length < 1 || key.length > 255)) {
         throw new AppError("invalid", "Idempotency-Key must be 1 to 255 characters.", { errors: [{ path: "Idempotency-Key", message: "1 to 255 characters" }] });
       }
-      const run = async (ctx: Ctx): Promise<{ status: number; body: unknown }> => {
-        const result = await handler({ ctx, body, query, params, request });
+      const run = async (ctx: Ctx, keyed?: KeyedRequest): Promise<{ status: number; body: unknown; replayed?: boolean }> => {
+        const result = await handler({ ctx, body, query, params, request, keyed });
         if ("stream" in result) throw new Error(`${request.method} ${contract.summary}: only GET answers may stream`);
         return result;
       };
+      const hash = () => requestHash([request.method, requestUrl().pathname, raw ?? null]);
       const result =
-        !key && contract.atomicVerb
-          ? { ...(await run(ctx)), replayed: false }
-          : await withTransaction(ctx, async (tx) => {
-              if (!key) return { ...(await run(tx)), replayed: false };
-              return onceForKey(tx, key, requestHash([request.method, requestUrl().pathname, raw ?? null]), () => run(tx));
-            });
+        key && contract.claimsKey
+          ? await run(ctx, { key, hash: hash() })
+          : !key && contract.atomicVerb
+            ? { ...(await run(ctx)), replayed: false }
+            : await withTransaction(ctx, async (tx) => {
+                if (!key) return { ...(await run(tx)), replayed: false };
+                return onceForKey(tx, key, hash(), () => run(tx));
+              });
       return json(result.status, result.body, { ...rateHeaders, ...(result.replayed ? { "idempotent-replayed": "true" } : {}) });
     } catch (error) {
       const response = problemResponse(error);

@@ -1,9 +1,9 @@
 import { dbReady } from "@/db/client";
-import { withTransaction, type Ctx } from "@/lib/context";
-import { lookupCode, scannedCard } from "@/lib/cards/lookup";
+import type { Ctx } from "@/lib/context";
+import { counterEarnAnswer, lookupCode } from "@/lib/cards/lookup";
 import { env } from "@/lib/env";
-import { onceForKey, requestHash } from "@/lib/idempotency";
-import { earn } from "@/lib/ledger/earn";
+import { requestHash } from "@/lib/idempotency";
+import { earnOnce } from "@/lib/ledger/earn";
 import { enforceRateLimit } from "@/lib/rate-limit";
 import { json, problemResponse } from "../../_http/problem";
 
@@ -27,12 +27,7 @@ export async function POST(request: Request): Promise<Response> {
     // The scanner sends the currency of the card it looked up with the amount (app/staff/scanner.tsx).
     const cardId = found.card.cardId;
     const earnInput = { cardId, idempotencyKey: input.key, purchaseAmount: input.amount, currency: found.card.currency };
-    const { body } = await withTransaction(ctx, (tx) =>
-      onceForKey(tx, `scanner:${input.key}`, requestHash(["earn", earnInput]), async () => {
-        const result = await earn(tx, { cardId, purchase: { amount: input.amount, currency: earnInput.currency } });
-        return { status: 200, body: { amount: result.entry.amount, card: await scannedCard(tx, cardId), vouchersUnlocked: result.vouchers.map((v) => v.title) } };
-      }),
-    );
+    const { body } = await earnOnce(ctx, { cardId, purchase: { amount: input.amount, currency: earnInput.currency } }, { key: `scanner:${input.key}`, hash: requestHash(["earn", earnInput]) }, counterEarnAnswer);
     return json(200, { lookup: found, earn: body });
   } catch (error) {
     return problemResponse(error);

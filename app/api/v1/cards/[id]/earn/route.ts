@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { EarnInput, earn, quickEarnInput } from "@/lib/ledger/earn";
+import type { Card, Voucher } from "@/db/schema";
+import type { NewEntry } from "@/lib/ledger/core";
+import { EarnInput, earn, earnOnce, quickEarnInput } from "@/lib/ledger/earn";
 import { CardOut, EntryOut, VoucherOut, presentCard, presentEntry, presentVoucher } from "../../../../_http/present";
 import { apiRoute } from "../../../../_http/route";
 
@@ -14,9 +16,15 @@ export const POST = apiRoute(
     response: { status: 201, schema: z.object({ entry: EntryOut, card: CardOut, vouchers: z.array(VoucherOut) }) },
     errors: [404, 409],
     atomicVerb: true,
+    claimsKey: true,
   },
-  async ({ ctx, params, body }) => {
-    const { entry, card, vouchers } = await earn(ctx, { cardId: params.id, ...body });
-    return { status: 201, body: { entry: presentEntry(entry), card: presentCard(card), vouchers: vouchers.map(presentVoucher) } };
+  async ({ ctx, params, body, keyed }) => {
+    const answer = async (_ctx: unknown, { entry, card, vouchers }: { entry: NewEntry; card: Card; vouchers: Voucher[] }) => ({
+      status: 201 as const,
+      body: { entry: presentEntry(entry), card: presentCard(card), vouchers: vouchers.map(presentVoucher) },
+    });
+    const earned = { cardId: params.id, ...body };
+    if (keyed) return earnOnce(ctx, earned, keyed, answer);
+    return answer(ctx, await earn(ctx, earned));
   },
 );
