@@ -9,7 +9,7 @@ import { announceEvents, eventSql } from "../outbox";
 import { CLAIM_IN_STATEMENT, claimValues, isWriteRetry, KEY_CLAIMED, WRITE_RETRY, type KeyedRequest, type Stored } from "../idempotency";
 import { parseRunning, runningCampaignsSql, type RunningCampaign } from "../campaigns/active";
 import { lotExpiry } from "../expiry/policy";
-import { tierFor } from "../tiers/schema";
+import { nextTier, tierFor } from "../tiers/schema";
 
 /** Locks the card row for the rest of the transaction: every balance change on a card is serialized here. */
 export async function lockCard(ctx: TxCtx, cardId: string): Promise<Card> {
@@ -123,7 +123,7 @@ export type Alongside = { name: string; statement: SQL; values: Record<string, u
  * the app's own code.
  */
 export async function appendEntry(ctx: TxCtx, card: Card, program: Program, input: EntryInput): Promise<Appended> {
-  const appended = await append(ctx, card, program, input, null, null);
+  const appended = await append(ctx, card, program, input, "locked", null);
   if (!appended || appended === "key taken") throw new Error(`appendEntry: card ${card.id} was not updated`);
   return appended;
 }
@@ -141,7 +141,26 @@ export async function appendEntry(ctx: TxCtx, card: Card, program: Program, inpu
  * campaigns are read as under the lock: they are not locked there either.
  */
 export async function appendEntryIfUnchanged(ctx: Ctx, read: Pick<LockedCard, "card" | "seen">, program: Program, input: EntryInput): Promise<Appended | null> {
-  const appended = await append(ctx, read.card, program, input, read.seen, null);
+  const appended = await append(ctx, read.card, program, input, { seen: read.seen }, null);
+  return appended === "key taken" ? null : appended;
+}
+
+/**
+ * The everyday earn's write when nothing it decided depends on the card's balance at the write
+ * (no daily cap, no campaign, not a stamp card; see earnInOneStatement): instead of the whole row
+ * being the version read (appendEntryIfUnchanged), the statement re-checks what the decision read
+ * from the row: the card active, not held, without a debt or a pending referral, not below zero,
+ * its tier the same and its lifetime earnings still below the next rung with this entry. The balance
+ * moves in the statement itself (`balance + amount`), so two earns on one card at once queue on the
+ * row as any two updates do and both write, where the version check had the second start over (a
+ * new read and write, behind every other request in flight: the earn's tail at 32 connections).
+ * Null when a re-checked fact no longer holds (nothing written): the caller takes the lock.
+ */
+export async function appendEntryWhileEarnable(ctx: Ctx, card: Card, program: Program, input: EntryInput): Promise<Appended | null> {
+  if (input.amount < 0 || card.balance < 0 || !tierStays(program, card, input.earned ? input.amount : 0)) {
+    throw new Error("appendEntryWhileEarnable: a credit on a card at or above zero whose tier stays");
+  }
+  const appended = await append(ctx, card, program, input, { earnable: true }, null);
   return appended === "key taken" ? null : appended;
 }
 
@@ -162,20 +181,29 @@ export type KeyClaim = KeyedRequest & { answer: (appended: { entry: NewEntry; ca
  * are one statement, one transaction.
  */
 export async function appendKeyedIfUnchanged(ctx: Ctx, read: Pick<LockedCard, "card" | "seen">, program: Program, input: EntryInput, claim: KeyClaim): Promise<Appended | "key taken" | null> {
-  return append(ctx, read.card, program, input, read.seen, claim);
+  return append(ctx, read.card, program, input, { seen: read.seen }, claim);
 }
 
 /** An appended entry and the card after it; `answer` is what a KeyClaim stored with them. */
 type Appended = { entry: LedgerEntry; card: Card; earnedInWindow: number | null; tierSettled: boolean; answer?: Stored<unknown> };
+
+/**
+ * What the entry's statement writes onto: a card locked by the caller's transaction; the card row
+ * only if it is still the version read (`seen`, its xmin); or a card that still earns as read
+ * (`earnable`, appendEntryWhileEarnable), the balance taken from the row at the write.
+ */
+type WriteOnto = "locked" | { seen: string } | { earnable: true };
 
 async function append(
   ctx: Ctx,
   card: Card,
   program: Program,
   input: EntryInput,
-  seen: string | null,
+  onto: WriteOnto,
   keyed: KeyClaim | null,
 ): Promise<Appended | "key taken" | null> {
+  const seen = typeof onto === "object" && "seen" in onto ? onto.seen : null;
+  const earnable = typeof onto === "object" && "earnable" in onto;
   const at = now(ctx);
   const balanceAfter = card.balance + input.amount;
   if (balanceAfter < 0 && !input.allowNegative) {
@@ -189,7 +217,7 @@ async function append(
   const tierSettled = settledTier(program, card, card.lifetimeEarned + earnedDelta);
   if (keyed && seen === null) throw new Error("append: a key is claimed in the statement only on a card read without a lock");
   const claim = keyed !== null;
-  const shape: AppendShape = { lots: lots.kind, events, window: program.tiers !== null && !tierSettled, activity: input.activity === true, seen: seen !== null, claim, alongside };
+  const shape: AppendShape = { lots: lots.kind, events, window: program.tiers !== null && !tierSettled, activity: input.activity === true, seen: seen !== null, earnable, claim, alongside };
   // The entry's own columns: its row's values in the statement (slots of the same names) and the entry returned.
   const columns = {
     id: newId("ent"),
@@ -215,6 +243,7 @@ async function append(
     ...lots.values,
     ...(events ? { programId: card.programId, event_id: newId("evt"), event_merchant_id: ctx.merchantId } : {}),
     ...(seen !== null ? { seen } : {}),
+    ...(earnable ? { tierAsRead: card.tier, tierCeiling: tierCeiling(program) } : {}),
   };
   for (const part of alongside) Object.assign(values, part.values);
   let answer: Stored<unknown> | undefined;
@@ -225,7 +254,7 @@ async function append(
     Object.assign(values, claimValues(keyed, answer));
   }
 
-  let row: { seq: number | string | null; version: number | null; lifetime_earned: number; earned_in_window: number | null; claimed?: number } | undefined;
+  let row: { seq: number | string | null; version: number | null; lifetime_earned: number; balance: number | null; earned_in_window: number | null; claimed?: number } | undefined;
   try {
     [row] = await queryRows<NonNullable<typeof row>>(ctx.db, APPEND.bind(shape, values));
   } catch (error) {
@@ -236,9 +265,11 @@ async function append(
   if (row?.version === null || row?.version === undefined) return null;
   if (events) announceEvents(ctx.db, ctx.merchantId, [values.event_id as string]);
 
+  // Written while earnable, the balance is the row's at the write (another earn may have gone first).
+  const balance = earnable ? Number(row!.balance) : balanceAfter;
   const updated: Card = {
     ...card,
-    balance: balanceAfter,
+    balance,
     lifetimeEarned: Number(row!.lifetime_earned),
     lastActivityAt: input.activity ? at : card.lastActivityAt,
     version: Number(row!.version),
@@ -247,7 +278,7 @@ async function append(
   // The window sum was read beside the insert, which a statement cannot see itself: add this entry.
   const counts = input.kind === "earn" || input.kind === "bonus";
   const earnedInWindow = row!.earned_in_window === null ? null : Number(row!.earned_in_window) + (counts ? input.amount : 0);
-  return { entry: { ...entry, seq: Number(row!.seq) }, card: updated, earnedInWindow, tierSettled, ...(answer ? { answer } : {}) };
+  return { entry: { ...entry, balanceAfter: balance, seq: Number(row!.seq) }, card: updated, earnedInWindow, tierSettled, ...(answer ? { answer } : {}) };
 }
 
 /**
@@ -267,8 +298,17 @@ export function tierStays(program: Program, card: Card, earned: number): boolean
   return program.tiers === null || settledTier(program, card, card.lifetimeEarned + earned);
 }
 
+/**
+ * Where a card whose tier is settled (settledTier: on the rung a new card gets, or below every rung
+ * when none starts at zero) stops being so: the threshold of the next rung up, null when there is none.
+ */
+function tierCeiling(program: Program): number | null {
+  if (!program.tiers) return null;
+  return nextTier(program.tiers, tierFor(program.tiers, 0)?.threshold ?? 0)?.threshold ?? null;
+}
+
 type LotKind = "open" | "debit" | "none";
-type AppendShape = { lots: LotKind; events: boolean; window: boolean; activity: boolean; seen: boolean; claim: boolean; alongside: readonly Alongside[] };
+type AppendShape = { lots: LotKind; events: boolean; window: boolean; activity: boolean; seen: boolean; earnable: boolean; claim: boolean; alongside: readonly Alongside[] };
 
 /**
  * The lot side of an entry: a new lot for a credit; for a debit, the oldest open lots taken in order
@@ -318,40 +358,53 @@ const LOT_CHANGES: Record<LotKind, SQL> = {
 };
 
 /** The entry's event (lib/events/catalogue.ts, card.balance_changed), its payload from the entry's own slots. */
-const BALANCE_CHANGED = eventSql(
-  "card.balance_changed",
-  sql`jsonb_build_object('cardId', ${slot("cardId")}::text, 'programId', ${slot("programId")}::text, 'entryId', ${slot("id")}::text,
-                         'kind', ${slot("kind")}::text, 'amount', ${slot("amount")}::int, 'balance', ${slot("balanceAfter")}::int)`,
-  CARD_UPDATED,
-);
+const balanceChanged = (balance: SQL) =>
+  eventSql(
+    "card.balance_changed",
+    sql`jsonb_build_object('cardId', ${slot("cardId")}::text, 'programId', ${slot("programId")}::text, 'entryId', ${slot("id")}::text,
+                           'kind', ${slot("kind")}::text, 'amount', ${slot("amount")}::int, 'balance', ${balance})`,
+    CARD_UPDATED,
+  );
+
+/**
+ * The balance after the entry: worked out by the caller from the card it locked or read unchanged,
+ * or, written while earnable, the card row's as the statement's update left it.
+ */
+const BALANCE_AFTER = { given: sql`${slot("balanceAfter")}::int`, fromRow: sql`(select balance from card)` };
+
+/** appendEntryWhileEarnable's re-check of the facts its earn decided on (see there). */
+const STILL_EARNABLE = sql`status = 'active' and held_by_flag_id is null and debt = 0 and referred_by_card_id is null and balance >= 0
+        and tier is not distinct from ${slot("tierAsRead")}::text
+        and (${slot("tierCeiling")}::int is null or lifetime_earned + ${slot("earnedDelta")}::int < ${slot("tierCeiling")}::int)`;
 
 const APPEND = cachedStatement({
   key: (s: AppendShape) =>
-    `${s.lots}${s.events ? ",events" : ""}${s.window ? ",window" : ""}${s.activity ? ",activity" : ""}${s.seen ? ",seen" : ""}${s.claim ? ",claim" : ""}${s.alongside.map((a) => `,${a.name}`).join("")}`,
+    `${s.lots}${s.events ? ",events" : ""}${s.window ? ",window" : ""}${s.activity ? ",activity" : ""}${s.seen ? ",seen" : ""}${s.earnable ? ",earnable" : ""}${s.claim ? ",claim" : ""}${s.alongside.map((a) => `,${a.name}`).join("")}`,
   build: (s: AppendShape) => sql`
     with ${s.claim ? sql`${CLAIM_IN_STATEMENT},` : sql``} card as (
       update ${cards} set
-        balance = ${slot("balanceAfter")}::int,
+        balance = ${s.earnable ? sql`balance + ${slot("amount")}::int` : BALANCE_AFTER.given},
         lifetime_earned = lifetime_earned + ${slot("earnedDelta")}::int,
         last_activity_at = ${s.activity ? AT : sql`last_activity_at`},
         version = version + 1,
         updated_at = ${AT}
-      where id = ${slot("cardId")}${s.seen ? sql` and xmin = ${slot("seen")}::xid` : sql``}${s.claim ? sql` and ${KEY_CLAIMED}` : sql``}
-      returning version, lifetime_earned
+      where id = ${slot("cardId")}${s.seen ? sql` and xmin = ${slot("seen")}::xid` : sql``}${s.earnable ? sql` and ${STILL_EARNABLE}` : sql``}${s.claim ? sql` and ${KEY_CLAIMED}` : sql``}
+      returning version, lifetime_earned, balance
     ),
     entry as (
       insert into ${ledgerEntries} (id, merchant_id, card_id, kind, amount, balance_after, actor_type, actor_id, source, reference, reverses_entry_id, location_id, details, created_at)
-      select ${slot("id")}, ${slot("merchantId")}, ${slot("cardId")}, ${slot("kind")}::entry_kind, ${slot("amount")}::int, ${slot("balanceAfter")}::int, ${slot("actorType")}::actor_type,
+      select ${slot("id")}, ${slot("merchantId")}, ${slot("cardId")}, ${slot("kind")}::entry_kind, ${slot("amount")}::int, ${s.earnable ? sql`card.balance` : BALANCE_AFTER.given}, ${slot("actorType")}::actor_type,
              ${slot("actorId")}, ${slot("source")}, ${slot("reference")}, ${slot("reversesEntryId")}, ${slot("locationId")},
              ${slot("details")}::jsonb, ${AT}
       from card
       returning seq
     ),
-    ${LOT_CHANGES[s.lots]}${s.events ? sql`, events as (${BALANCE_CHANGED})` : sql``}${sql.join(s.alongside.map((part, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${part.statement})`))}
+    ${LOT_CHANGES[s.lots]}${s.events ? sql`, events as (${balanceChanged(s.earnable ? BALANCE_AFTER.fromRow : BALANCE_AFTER.given)})` : sql``}${sql.join(s.alongside.map((part, i) => sql`, ${sql.raw(`alongside_${i}`)} as (${part.statement})`))}
     select
       (select seq from entry) as seq,
       (select version from card) as version,
       (select lifetime_earned from card) as lifetime_earned,
+      (select balance from card) as balance,
       ${
         s.window
           ? sql`(select coalesce(sum(amount), 0)::int from ${ledgerEntries}

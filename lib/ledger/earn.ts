@@ -10,7 +10,7 @@ import { EntityId } from "../ids";
 import { evaluateEarn, localClock } from "../rules/evaluate";
 import { recomputeTier, tierMultiplier } from "../tiers/recompute";
 import { issueVoucher } from "../vouchers/issue";
-import { appendEntry, appendEntryIfUnchanged, appendKeyedIfUnchanged, lockCardWithProgram, readCardWithProgram, tierStays, type EntryInput, type KeyClaim, type NewEntry } from "./core";
+import { appendEntry, appendEntryIfUnchanged, appendEntryWhileEarnable, appendKeyedIfUnchanged, lockCardWithProgram, readCardWithProgram, tierStays, type EntryInput, type KeyClaim, type NewEntry } from "./core";
 import { onceForKey, storedAnswer, type KeyedRequest, type Stored } from "../idempotency";
 import { payDebt } from "./refund";
 import { SafeText } from "../input";
@@ -63,8 +63,9 @@ export async function earn(ctx: Ctx, raw: z.input<typeof EarnOnCard>): Promise<E
   assertCan(ctx.actor, "points:earn");
   const { cardId, input } = earnRequest(ctx, raw);
   if (!ctx.inTransaction) {
-    // A card changed between the read and the write (its other earn at that moment) gets one more
-    // try before the lock: two waits again rather than the locked earn's four.
+    // A write that found the card changed (a keyed or capped earn's other change at that moment; a
+    // card held or moved up a tier meanwhile) gets one more try before the lock: two waits again
+    // rather than the locked earn's four. Two everyday earns at once both write (earnInOneStatement).
     for (let attempt = 0; attempt < UNLOCKED_ATTEMPTS; attempt++) {
       const outcome = await earnInOneStatement(ctx, cardId, input, null);
       if (outcome === "needs lock") break;
@@ -88,16 +89,19 @@ export async function earnOnce<T, S extends number>(ctx: Ctx, raw: z.input<typeo
   const { cardId, input } = earnRequest(ctx, raw);
   if (!ctx.inTransaction) {
     const claim: KeyClaim = { ...keyed, answer: (made) => answer(ctx, { ...made, vouchers: [] }) };
+    let taken = false;
     try {
-      for (let attempt = 0; attempt < UNLOCKED_ATTEMPTS; attempt++) {
+      for (let attempt = 0; attempt < UNLOCKED_ATTEMPTS && !taken; attempt++) {
         const outcome = await earnInOneStatement(ctx, cardId, input, claim);
         if (outcome === "needs lock") break;
-        if (outcome === "key taken") return storedAnswer<T, S>(ctx, keyed);
-        if (outcome !== "card changed") return { ...(outcome.answer as Stored<T, S>), replayed: false };
+        if (outcome === "key taken") taken = true;
+        else if (outcome !== "card changed") return { ...(outcome.answer as Stored<T, S>), replayed: false };
       }
     } catch (error) {
+      // The earn's own refusal: the key, if taken, answers first (below, under the transaction).
       if (!(error instanceof AppError)) throw error;
     }
+    if (taken) return storedAnswer<T, S>(ctx, keyed);
   }
   return withTransaction(ctx, (tx) => onceForKey(tx, keyed.key, keyed.hash, async () => answer(tx, await earnLocked(tx, cardId, input))));
 }
@@ -109,9 +113,11 @@ function earnRequest(ctx: Ctx, raw: unknown): { cardId: string; input: EarnInput
 
 /**
  * The everyday earn without a transaction: the card read without a lock, then one statement that
- * writes the entry, its lot, the card and the event only if the card row is still as read
- * (appendEntryIfUnchanged), the statement being its own transaction. Two waits on Postgres where
- * the locked earn has four (begin, lock, entry, commit), and no row lock held across a round trip.
+ * writes the entry, its lot, the card and the event, the statement being its own transaction. Two
+ * waits on Postgres where the locked earn has four (begin, lock, entry, commit), and no row lock held
+ * across a round trip. The statement writes only onto a card that still earns as read
+ * (appendEntryWhileEarnable) when the amount depends on nothing another earn changes
+ * (writesWhileEarnable), and otherwise only onto the row version read (appendEntryIfUnchanged).
  * With a `claim`, the same statement claims the Idempotency-Key and stores the answer
  * (appendKeyedIfUnchanged), where the locked earn's transaction has six waits.
  *
@@ -135,7 +141,11 @@ async function earnInOneStatement(
   if (!tierStays(program, card, amount.value)) return "needs lock";
   if (program.kind === "stamps" && program.stampsRequired && card.balance + amount.value >= program.stampsRequired) return "needs lock";
   const entry = earnEntry(ctx, card, program, input, amount);
-  const result = claim ? await appendKeyedIfUnchanged(ctx, read, program, entry, claim) : await appendEntryIfUnchanged(ctx, read, program, entry);
+  const result = claim
+    ? await appendKeyedIfUnchanged(ctx, read, program, entry, claim)
+    : writesWhileEarnable(program, card, read.campaigns)
+      ? await appendEntryWhileEarnable(ctx, card, program, entry)
+      : await appendEntryIfUnchanged(ctx, read, program, entry);
   if (result === "key taken") return result;
   return result ? { entry: result.entry, card: result.card, vouchers: [], answer: result.answer } : "card changed";
 }
@@ -195,6 +205,17 @@ async function earnLocked(tx: TxCtx, cardId: string, input: EarnInput): Promise<
   if (card !== beforeReferral) card = await recomputeTier(tx, card, program, null);
   else if (!result.tierSettled) card = await recomputeTier(tx, card, program, result.earnedInWindow);
   return { entry: result.entry, card, vouchers };
+}
+
+/**
+ * Whether the earn's amount depends on nothing that another earn on the card at the same moment
+ * changes, so its write need only re-check the card's standing (appendEntryWhileEarnable) instead of
+ * the whole row: no daily cap (the day's sum of entries), no campaign (a segment may read the
+ * balance), not a stamp card (a full card turns into a voucher), a balance not below zero (the lot).
+ * A keyed earn's answer is made before its write, so it needs the balance as read: it never does.
+ */
+function writesWhileEarnable(program: Program, card: Card, campaigns: RunningCampaign[]): boolean {
+  return program.kind !== "stamps" && program.rules.capPerDay === null && campaigns.length === 0 && card.balance >= 0;
 }
 
 function assertEarnable(card: Card, program: Program) {

@@ -7,7 +7,7 @@ import { cards, goalParticipants, ledgerEntries, pointLots } from "@/db/schema";
 import { withTransaction } from "@/lib/context";
 import { createGoal } from "@/lib/goals/verbs";
 import { goalContribution } from "@/lib/goals/progress";
-import { appendEntryIfUnchanged, readCardWithProgram } from "@/lib/ledger/core";
+import { appendEntryIfUnchanged, appendEntryWhileEarnable, readCardWithProgram } from "@/lib/ledger/core";
 import { earn } from "@/lib/ledger/earn";
 import { call, makeCard, makeMerchant, makeProgram, makeReward, type TestMerchant } from "../support/fixtures";
 import { expectLedgerConsistent } from "../support/invariants";
@@ -84,7 +84,80 @@ describe("an earn without a lock (appendEntryIfUnchanged)", () => {
   });
 });
 
+describe("an everyday earn written while the card still earns as read (appendEntryWhileEarnable)", () => {
+  const TIERS = { windowDays: 365, levels: [{ name: "Member", threshold: 0 }, { name: "Gold", threshold: 100, multiplier: 2 }] };
+  const credit = (amount: number) => ({ kind: "earn" as const, amount, earned: true, activity: true });
+
+  it("another earn between the read and the write: both count, the entry and its event carry the balance the row had at the write", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m);
+    const card = await makeCard(m, program.id);
+    const read = await readCardWithProgram(m.ctx, card.id);
+    await earn(m.ctx, { cardId: card.id, points: 30 });
+    const written = await appendEntryWhileEarnable(m.ctx, read.card, read.program, credit(12));
+    expect(written).toMatchObject({ entry: { amount: 12, balanceAfter: 42 }, card: { balance: 42 } });
+    const [event] = await queryRows<{ balance: number }>(m.db, sql`select (payload->>'balance')::int as balance from outbox_events where payload->>'entryId' = ${written!.entry.id}`);
+    expect(event!.balance).toBe(42);
+    const [row] = await m.db.select({ after: ledgerEntries.balanceAfter }).from(ledgerEntries).where(eq(ledgerEntries.id, written!.entry.id));
+    expect(row!.after).toBe(42);
+    expect((await expectLedgerConsistent(m.db, { cardId: card.id })).get(card.id)).toBe(42);
+  });
+
+  it("writes nothing once the card is held, closed or owes a debt after the read", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m);
+    for (const change of [{ status: "closed" as const }, { heldByFlagId: "flag_test" }, { debt: 5 }]) {
+      const card = await makeCard(m, program.id);
+      const read = await readCardWithProgram(m.ctx, card.id);
+      await m.db.update(cards).set(change).where(eq(cards.id, card.id));
+      const before = await writtenFor(m, card.id);
+      expect(await appendEntryWhileEarnable(m.ctx, read.card, read.program, credit(10))).toBeNull();
+      expect(await writtenFor(m, card.id)).toEqual(before);
+    }
+  });
+
+  it("an earn that would take the card to the next tier once another earn went first writes nothing; through earn it takes the lock and moves the tier", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m, { tiers: TIERS });
+    const card = await makeCard(m, program.id);
+    const read = await readCardWithProgram(m.ctx, card.id);
+    expect(read.card.tier).toBe("Member");
+    await earn(m.ctx, { cardId: card.id, points: 95 });
+    expect(await appendEntryWhileEarnable(m.ctx, read.card, read.program, credit(10))).toBeNull();
+    expect((await writtenFor(m, card.id)).entries).toBe(1);
+    const crossed = await earn(m.ctx, { cardId: card.id, points: 10 });
+    expect(crossed.card).toMatchObject({ balance: 105, tier: "Gold" });
+  });
+
+  it("on a ladder with no rung at zero, a card below it is re-checked against the lowest rung", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m, { tiers: { windowDays: 365, levels: [{ name: "Silver", threshold: 50 }] } });
+    const card = await makeCard(m, program.id);
+    const read = await readCardWithProgram(m.ctx, card.id);
+    expect(read.card.tier).toBeNull();
+    await earn(m.ctx, { cardId: card.id, points: 45 });
+    expect(await appendEntryWhileEarnable(m.ctx, read.card, read.program, credit(10))).toBeNull();
+    expect((await earn(m.ctx, { cardId: card.id, points: 10 })).card).toMatchObject({ balance: 55, tier: "Silver" });
+  });
+});
+
 describe.runIf(onPostgres)("earns without a lock racing locked changes on Postgres", () => {
+  it("40 earns at once on one card of a tiered program: the tier moves exactly when the sum reaches the next rung, every earn counted", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m, { tiers: { windowDays: 365, levels: [{ name: "Member", threshold: 0 }, { name: "Gold", threshold: 100, multiplier: 2 }] } });
+    const card = await makeCard(m, program.id);
+    const purchase = { amount: 500, currency: program.currency };
+    const answers = await Promise.all(Array.from({ length: 40 }, () => call(earnRoute, { key: m.apiKey, params: { id: card.id }, body: { purchase } })));
+    expect(answers.every((a) => a.status === 201)).toBe(true);
+    // A purchase earns 5 points, doubled on Gold: 20 earns reach 100, the other 20 earn 10 each.
+    const chain = await m.db.select({ amount: ledgerEntries.amount, after: ledgerEntries.balanceAfter }).from(ledgerEntries).where(eq(ledgerEntries.cardId, card.id)).orderBy(ledgerEntries.seq);
+    expect(chain.map((e) => e.amount)).toEqual([...Array(20).fill(5), ...Array(20).fill(10)]);
+    const [row] = await m.db.select({ tier: cards.tier, lifetime: cards.lifetimeEarned }).from(cards).where(eq(cards.id, card.id));
+    expect(row).toEqual({ tier: "Gold", lifetime: 300 });
+    expect((await expectLedgerConsistent(m.db, { cardId: card.id })).get(card.id)).toBe(300);
+  });
+
+
   it("API earns, earns inside a transaction and redemptions at once on one card: every change counted once, each from the balance the last one left", async () => {
     const m = await makeMerchant();
     const program = await makeProgram(m);
