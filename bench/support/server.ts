@@ -90,8 +90,10 @@ export async function startServer(opts: { port: number; databaseUrl: string; env
   const port = benchPort(opts.port);
   const url = `http://127.0.0.1:${port}`;
   // With node flags (say --cpu-prof), next's own entry point runs in this node, not through npx.
-  const [command, args] = opts.nodeArgs
-    ? [process.execPath, [...opts.nodeArgs, path.join(ROOT, "node_modules", "next", "dist", "bin", "next")]]
+  // BENCH_SERVER_NODE_ARGS adds flags Node refuses in NODE_OPTIONS (say --trace-gc, with BENCH_SERVER_LOG=1).
+  const nodeArgs = opts.nodeArgs ?? process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean);
+  const [command, args] = nodeArgs
+    ? [process.execPath, [...nodeArgs, path.join(ROOT, "node_modules", "next", "dist", "bin", "next")]]
     : ["npx", ["next"]];
   const child: ChildProcess = spawn(command, [...args, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: ROOT,
