@@ -38,7 +38,7 @@ export async function onceForKey<T, S extends number = number>(
 /**
  * The answer stored for a key that is taken: its replay, or a 409 when the key came with another
  * request. A key is only ever committed with its answer (onceForKey's transaction, or the single
- * statement of claimInStatement), so a taken key always has one.
+ * statement CLAIM_IN_STATEMENT is part of), so a taken key always has one.
  */
 export async function storedAnswer<T, S extends number = number>(ctx: Ctx, { key, hash }: KeyedRequest): Promise<Stored<T, S> & { replayed: true }> {
   const [row] = await ctx.db
