@@ -37,7 +37,7 @@ export async function runScannerBench() {
     const result = {
       bench: "scanner",
       at: new Date().toISOString(),
-      note: "Measured on a 2-core machine (machine.loadAverageAtStart says how busy it was): the ratio against the reference measured interleaved in the same run is what counts. Medians over rounds. One request = one scan: QR lookup (signature check, card view) then the counter earn (idempotency key, card view before and after). The server action's session lookup is not included.",
+      note: "Measured on a 2-core machine (machine.loadAverageAtStart says how busy it was): the ratio against the reference measured interleaved in the same run is what counts. Medians over rounds. One request = one scan: QR lookup (signature check, card view) then the counter earn (earnOnce: the card read, the card view its answer is made from, one statement with the idempotency key, its answer and the entry). The server action's session lookup is not included.",
       setup: { cards: CARDS, database: "postgres", roundSeconds: ROUND_SECONDS, rounds: ROUNDS },
       machine: machine(),
       levels,
