@@ -91,7 +91,7 @@ export function claimValues(keyed: KeyedRequest, answer: Stored<unknown>): Recor
  * Fails the statement it is evaluated in (migration 0029): nothing it wrote stays. Only ever in a
  * CASE branch whose test reads the statement's own CTEs, so it runs only when that test holds.
  */
-export const WRITE_RETRY = (reason: string) => sql`keepcard_write_retry(${sql.raw(`'${reason.replace(/'/g, "''")}'`)})`;
+export const WRITE_RETRY = sql`keepcard_write_retry('the row it writes changed since it was read')`;
 
 /** Whether an error is a statement failed by WRITE_RETRY (SQLSTATE KC409): nothing was written, try again. */
 export function isWriteRetry(error: unknown): boolean {

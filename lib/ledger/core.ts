@@ -414,7 +414,7 @@ const APPEND = cachedStatement({
         s.claim
           ? sql`,
       (select count(*) from claim)::int as claimed,
-      case when ${KEY_CLAIMED} and not ${CARD_UPDATED} then ${WRITE_RETRY("the card changed since it was read")} end as retry`
+      case when ${KEY_CLAIMED} and not ${CARD_UPDATED} then ${WRITE_RETRY} end as retry`
           : sql``
       }`,
 });

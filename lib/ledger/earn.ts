@@ -52,7 +52,10 @@ export type EarnOutcome = { entry: LedgerEntry; card: Card; vouchers: Voucher[] 
  * further read. Without a lock it is made before the write, so the entry has no `seq` yet and the
  * card is the one the write will leave (it writes only onto the row it read).
  */
-export type EarnAnswer<T, S extends number = number> = (ctx: Ctx, outcome: { entry: NewEntry; card: Card; vouchers: Voucher[] }) => Promise<Stored<T, S>>;
+export type EarnAnswer<T, S extends number = number> = (ctx: Ctx, outcome: EarnAnswered) => Promise<Stored<T, S>>;
+
+/** What a keyed earn's answer is made from: EarnOutcome, its entry possibly not yet numbered (`seq`). */
+export type EarnAnswered = { entry: NewEntry; card: Card; vouchers: Voucher[] };
 
 /**
  * Awards points, stamps or cashback for a visit or purchase, under the program's rules. Outside a
@@ -147,7 +150,8 @@ async function earnInOneStatement(
       ? await appendEntryWhileEarnable(ctx, card, program, entry)
       : await appendEntryIfUnchanged(ctx, read, program, entry);
   if (result === "key taken") return result;
-  return result ? { entry: result.entry, card: result.card, vouchers: [], answer: result.answer } : "card changed";
+  if (!result) return "card changed";
+  return { entry: result.entry, card: result.card, vouchers: [], ...(result.answer ? { answer: result.answer } : {}) };
 }
 
 async function earnLocked(tx: TxCtx, cardId: string, input: EarnInput): Promise<EarnOutcome> {

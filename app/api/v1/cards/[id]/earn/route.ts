@@ -1,7 +1,5 @@
 import { z } from "zod";
-import type { Card, Voucher } from "@/db/schema";
-import type { NewEntry } from "@/lib/ledger/core";
-import { EarnInput, earn, earnOnce, quickEarnInput } from "@/lib/ledger/earn";
+import { EarnInput, earn, earnOnce, quickEarnInput, type EarnAnswered } from "@/lib/ledger/earn";
 import { CardOut, EntryOut, VoucherOut, presentCard, presentEntry, presentVoucher } from "../../../../_http/present";
 import { apiRoute } from "../../../../_http/route";
 
@@ -19,7 +17,7 @@ export const POST = apiRoute(
     claimsKey: true,
   },
   async ({ ctx, params, body, keyed }) => {
-    const answer = async (_ctx: unknown, { entry, card, vouchers }: { entry: NewEntry; card: Card; vouchers: Voucher[] }) => ({
+    const answer = async (_ctx: unknown, { entry, card, vouchers }: EarnAnswered) => ({
       status: 201 as const,
       body: { entry: presentEntry(entry), card: presentCard(card), vouchers: vouchers.map(presentVoucher) },
     });
