@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { API_PATHS, apiHeaders } from "./lib/security/headers";
 
 const config: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "postgres", "passkit-generator", "@resvg/resvg-js"],
@@ -14,6 +15,9 @@ const config: NextConfig = {
   // A build in CI starts from a clean clone and is never built again there: writing Turbopack's
   // cache for a next build would only cost time (about half a minute on two cores).
   experimental: { turbopackFileSystemCacheForBuild: !process.env.CI },
+  // The API's answers carry fixed security headers, added by the router; pages get theirs (with a
+  // nonce) from proxy.ts, whose matcher leaves these paths out.
+  headers: async () => [{ source: API_PATHS, headers: Object.entries(apiHeaders()).map(([key, value]) => ({ key, value })) }],
   pageExtensions: ["tsx", "ts", "jsx", "js", ...(process.env.BENCH_ROUTES === "1" ? ["bench.ts"] : [])],
 };
 

@@ -1,4 +1,4 @@
-// npm run bench [-- earn earn-pglite earn-keyed scanner vouchers passes dashboard insights jobs wallet exports instances soak profile scale notify] — run benchmarks; each writes bench/results/<name>.json.
+// npm run bench [-- earn earn-pglite earn-keyed scanner vouchers passes dashboard insights jobs wallet exports instances soak profile alloc scale notify] — run benchmarks; each writes bench/results/<name>.json.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -24,6 +24,8 @@ const BENCHES: Record<string, { file: string; fn: string }> = {
   notify: { file: "notify.ts", fn: "runNotifyBench" },
   // Not in the default run: earn under node --cpu-prof, with a summary of the profile.
   profile: { file: "profile.ts", fn: "runProfileBench" },
+  // Not in the default run: bytes allocated per earn and per bare request by site, and collections per request.
+  alloc: { file: "alloc.ts", fn: "runAllocBench" },
 };
 const DEFAULT = ["earn", "earn-pglite", "earn-keyed", "scanner", "vouchers", "passes", "dashboard", "insights", "jobs", "wallet", "exports", "instances"];
 

@@ -1,7 +1,8 @@
 /**
- * The response headers every page and route gets (set by proxy.ts). Pure, so it can be tested
- * without a server: the Content Security Policy with the request's nonce, framing rules, HSTS and
- * the browser feature policy.
+ * The response headers every page and route gets. Pure, so they can be tested without a server:
+ * pages get the Content Security Policy with the request's nonce, framing rules, HSTS and the
+ * browser feature policy (set by proxy.ts on every request); the JSON and binary routes under
+ * /api/ get a fixed set that renders nothing (`apiHeaders`, set by next.config.ts, no proxy run).
  */
 
 export type HeaderContext = {
@@ -59,3 +60,24 @@ export function securityHeaders(ctx: HeaderContext): Record<string, string> {
   if (ctx.production && ctx.https) headers["strict-transport-security"] = "max-age=63072000; includeSubDomains";
   return headers;
 }
+
+/**
+ * The headers of every /api/ answer except Auth.js's (which may render a page and so goes through
+ * the proxy): a response that is data, never a document. No nonce is needed, so they are fixed and
+ * Next's router adds them (next.config.ts `headers`) without running proxy.ts for each API request.
+ * HSTS is sent whatever the scheme: browsers ignore it on plain http.
+ */
+export function apiHeaders(): Record<string, string> {
+  return {
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    "strict-transport-security": "max-age=63072000; includeSubDomains",
+  };
+}
+
+/** The API paths that get `apiHeaders` and skip the proxy: /api/ but not /api/auth/ (Auth.js). */
+export const API_PATHS = "/api/:path((?!auth/).*)";

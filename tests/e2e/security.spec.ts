@@ -20,6 +20,19 @@ test("pages carry a nonce CSP that Next's own scripts satisfy, and the security 
   expect(violations).toEqual([]);
 });
 
+test("API answers carry fixed headers of a data response, from the router, and Auth.js's routes keep the page headers", async ({ request }) => {
+  // An unauthenticated API call (401), a 404 under /api and the Apple web service: none render a document.
+  for (const res of [await request.get("/api/v1/programs"), await request.get("/api/v1/no-such-route"), await request.post("/api/wallet/apple/v1/log", { data: { logs: [] } })]) {
+    const headers = res.headers();
+    expect(headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["x-frame-options"]).toBe("DENY");
+  }
+  // Auth.js's routes still go through the proxy: a nonce CSP, as its pages may render.
+  const csrf = await request.get("/api/auth/csrf");
+  expect(csrf.headers()["content-security-policy"]).toMatch(/'nonce-[^']+'/);
+});
+
 test("the bench reference route does not exist in a production build, even with BENCH_ROUTES at run time", async ({ request }) => {
   const res = await request.post("/api/bench/reference?card=crd_x");
   expect(res.status()).toBe(404);
