@@ -11,7 +11,8 @@ import { signCompactQr, signQr } from "../tokens/qr";
 // from a leak; 5,000 is full within two minutes at that rate and still holds the cards a busy
 // instance answered for in the last minutes (each one signed again at most once per eviction).
 const CACHE_MAX = 5_000;
-const cache = new Map<string, string>();
+// Keyed by the card's id (a short string whose hash V8 keeps), the other inputs checked on a hit.
+const cache = new Map<string, { merchantId: string; nonce: string; createdAt: number; token: string }>();
 let cacheKey: KeyObject | undefined;
 
 /**
@@ -26,13 +27,13 @@ export function cardQrToken(card: Pick<Card, "id" | "merchantId" | "walletAuthTo
     cacheKey = key;
   }
   const nonce = card.walletAuthToken.slice(0, 8);
-  const id = `${card.id}\u0000${card.merchantId}\u0000${nonce}\u0000${card.createdAt.getTime()}`;
-  const hit = cache.get(id);
-  if (hit !== undefined) return hit;
+  const createdAt = card.createdAt.getTime();
+  const hit = cache.get(card.id);
+  if (hit && hit.merchantId === card.merchantId && hit.nonce === nonce && hit.createdAt === createdAt) return hit.token;
   const token =
     signCompactQr({ kind: "card", id: card.id, merchantId: card.merchantId, time: card.createdAt }, key) ??
     signQr({ kind: "card", id: card.id, merchantId: card.merchantId, nonce }, key);
-  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!); // oldest first
-  cache.set(id, token);
+  if (!hit && cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!); // oldest first
+  cache.set(card.id, { merchantId: card.merchantId, nonce, createdAt, token });
   return token;
 }
