@@ -30,6 +30,9 @@ export async function shot(page: Page, info: TestInfo, name: string) {
  * the frames' results in a new tab, which Chromium refused to open after such a page, hanging the test.
  */
 export async function accessible(page: Page, what: string) {
+  // A page re-rendered after a server action may be caught while React swaps its <title>: wait until
+  // it has one (a page that never gets a title still fails here, as axe's document-title rule would).
+  await expect(page, `a title on ${what}`).toHaveTitle(/\S/);
   const sandboxed = (await page.locator("iframe[sandbox]").count()) > 0;
   // The wallet-card preview shows the merchant's own colours (the editor warns about weak contrast there).
   const { violations } = await new AxeBuilder({ page }).setLegacyMode(sandboxed).exclude('[aria-label^="Preview of the"]').analyze();
