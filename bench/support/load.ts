@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import autocannon from "autocannon";
-import { ROOT } from "./server";
+import { postgresCpuSeconds, ROOT } from "./server";
 
 export type Measure = { requests: number; errors: number; non2xx: number; rps: number; p50: number; p90: number; p99: number };
 
@@ -82,25 +82,35 @@ export async function interleaved(url: string, reference: Target, subject: Targe
   const sub: Measure[] = [];
   const refCpu: number[] = [];
   const subCpu: number[] = [];
+  const refDb: number[] = [];
+  const subDb: number[] = [];
   // Server CPU per request, beside throughput: on a machine shared with other work, req/s swings
-  // with the neighbours, while the CPU the server spends on one request barely does.
-  const round = async (target: Target, into: Measure[], cpu: number[]) => {
+  // with the neighbours, while the CPU the server spends on one request barely does. Postgres's CPU
+  // per request too: it shares the two cores, so a path that costs the database more is slower even
+  // at equal server CPU.
+  const round = async (target: Target, into: Measure[], cpu: number[], db: number[]) => {
     const before = cpuSeconds?.() ?? 0;
+    const dbBefore = postgresCpuSeconds();
     const m = await measure(url, target, connections);
     into.push(m);
-    if (cpuSeconds) cpu.push(((cpuSeconds() - before) * 1000) / Math.max(1, m.requests));
+    const requests = Math.max(1, m.requests);
+    if (cpuSeconds) cpu.push(((cpuSeconds() - before) * 1000) / requests);
+    db.push(((postgresCpuSeconds() - dbBefore) * 1000) / requests);
   };
   for (let r = 0; r < rounds; r++) {
-    await round(reference, ref, refCpu);
-    await round(subject, sub, subCpu);
+    await round(reference, ref, refCpu, refDb);
+    await round(subject, sub, subCpu, subDb);
   }
   const ratios = sub.map((s, i) => s.rps / ref[i]!.rps);
+  const ms = (xs: number[]) => Number(median(xs).toFixed(3));
   const cpu = cpuSeconds
     ? {
-        subjectMsPerRequest: Number(median(subCpu).toFixed(3)),
-        referenceMsPerRequest: Number(median(refCpu).toFixed(3)),
+        subjectMsPerRequest: ms(subCpu),
+        referenceMsPerRequest: ms(refCpu),
         // reference CPU ÷ subject CPU: the throughput ratio a CPU-bound server would reach.
-        ratio: Number(median(subCpu.map((c, i) => refCpu[i]! / c)).toFixed(3)),
+        ratio: ms(subCpu.map((c, i) => refCpu[i]! / c)),
+        // Postgres's processes, same rounds (zero when the database is not a local Postgres).
+        databaseMsPerRequest: { subject: ms(subDb), reference: ms(refDb) },
       }
     : undefined;
   return {

@@ -75,6 +75,30 @@ export function groupCpuSeconds(pgid: number): number {
   return total;
 }
 
+/**
+ * CPU seconds used so far by the local Postgres (postmaster, backends, WAL writer, checkpointer,
+ * autovacuum), from /proc: what the database spends beside the server on the same two cores. A backend
+ * that has exited is counted through the postmaster, which reaps it (its children's time). Zero when
+ * Postgres runs elsewhere or under another name.
+ */
+export function postgresCpuSeconds(): number {
+  const ticks = 100; // USER_HZ
+  let total = 0;
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "postgres") continue;
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // utime, stime, and the reaped children's cutime, cstime (fields 14–17)
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticks;
+    } catch {
+      continue; // gone meanwhile
+    }
+  }
+  return total;
+}
+
 /** Stops a detached child's whole process group (SIGTERM), then gives it `graceMs` to go. */
 export async function stopGroup(pid: number, graceMs = 200): Promise<void> {
   try {
