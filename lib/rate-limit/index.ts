@@ -1,7 +1,7 @@
-import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
 import { env } from "../env";
 import { AppError } from "../errors";
+import { LeasingLimiter, type Taken } from "./lease";
 
 export type Policy = { limit: number; windowSeconds: number };
 export type Verdict = { success: boolean; limit: number; remaining: number; reset: number };
@@ -35,27 +35,70 @@ interface Limiter {
   check(name: string, policy: Policy, key: string): Promise<Verdict>;
 }
 
-/** Upstash over REST: shared by every app instance. */
-class UpstashLimiter implements Limiter {
-  private readonly redis: Redis;
-  private readonly limiters = new Map<string, Ratelimit>();
-  constructor(url: string, token: string) {
-    this.redis = new Redis({ url, token, enableTelemetry: false });
+/**
+ * Takes up to ARGV[4] tokens from a sliding window of ARGV[1] per ARGV[3] ms (KEYS: this window's
+ * count, the previous one's, which weighs in by the share of it still inside the window): grants what
+ * is free, at most what was asked, and answers { granted, remaining }. A negative count gives tokens
+ * back to this window's count (not below zero). The weighting is @upstash/ratelimit's sliding
+ * window's, which has no way to take "up to" a number of tokens.
+ */
+const TAKE_SCRIPT = `
+local limit = tonumber(ARGV[1])
+local now = tonumber(ARGV[2])
+local window = tonumber(ARGV[3])
+local want = tonumber(ARGV[4])
+local current = tonumber(redis.call("GET", KEYS[1]) or "0")
+local previous = tonumber(redis.call("GET", KEYS[2]) or "0")
+local weighted = math.floor((1 - (now % window) / window) * previous)
+if want < 0 then
+  local back = math.min(-want, current)
+  if back > 0 then redis.call("DECRBY", KEYS[1], back) end
+  return { 0, limit - weighted - current + back }
+end
+local free = limit - weighted - current
+local granted = math.min(want, math.max(0, free))
+if granted > 0 then
+  if redis.call("INCRBY", KEYS[1], granted) == granted then redis.call("PEXPIRE", KEYS[1], window * 2 + 1000) end
+end
+return { granted, free - granted }
+`;
+
+/** How long a request waits for Upstash before it is let through (@upstash/ratelimit's default). */
+const UPSTASH_TIMEOUT_MS = 5_000;
+
+/**
+ * Upstash over REST, shared by every app instance, taken in leases (lease.ts): one call per key and
+ * instance every second or so when busy, instead of one per request.
+ */
+export class UpstashLimiter implements Limiter {
+  private readonly script: ReturnType<Redis["createScript"]>;
+  private readonly leasing: LeasingLimiter;
+  constructor(url: string, token: string, leaseMs?: number) {
+    this.script = new Redis({ url, token, enableTelemetry: false }).createScript<[number, number]>(TAKE_SCRIPT);
+    this.leasing = new LeasingLimiter((name, policy, key, tokens) => this.take(name, policy, key, tokens), leaseMs);
   }
-  async check(name: string, policy: Policy, key: string): Promise<Verdict> {
-    const id = `${name}:${policy.limit}:${policy.windowSeconds}`;
-    let limiter = this.limiters.get(id);
-    if (!limiter) {
-      limiter = new Ratelimit({
-        redis: this.redis,
-        limiter: Ratelimit.slidingWindow(policy.limit, `${policy.windowSeconds} s`),
-        prefix: `keepcard:rl:${name}`,
-        analytics: false,
-      });
-      this.limiters.set(id, limiter);
+  check(name: string, policy: Policy, key: string): Promise<Verdict> {
+    return this.leasing.check(name, policy, key);
+  }
+  private async take(name: string, policy: Policy, key: string, tokens: number): Promise<Taken> {
+    const windowMs = policy.windowSeconds * 1000;
+    const now = Date.now();
+    const window = Math.floor(now / windowMs);
+    const reset = (window + 1) * windowMs;
+    const prefix = `keepcard:rl:${name}:${policy.limit}:${policy.windowSeconds}:${key}`;
+    const call = this.script.exec([`${prefix}:${window}`, `${prefix}:${window - 1}`], [String(policy.limit), String(now), String(windowMs), String(tokens)]);
+    // Upstash slow to answer: let the request through, as @upstash/ratelimit does after its timeout;
+    // the lease lapses within a second and the next one asks again.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), UPSTASH_TIMEOUT_MS)));
+    const answer = await Promise.race([call, late]).finally(() => clearTimeout(timer));
+    if (answer === "late") {
+      call.catch(() => {});
+      console.warn(`[rate-limit] Upstash did not answer within ${UPSTASH_TIMEOUT_MS} ms; letting ${name} through`);
+      return { granted: Math.max(1, tokens), remaining: policy.limit, reset };
     }
-    const { success, limit, remaining, reset } = await limiter.limit(key);
-    return { success, limit, remaining, reset };
+    const [granted, remaining] = answer as [number, number];
+    return { granted: Number(granted), remaining: Math.max(0, Number(remaining)), reset };
   }
 }
 

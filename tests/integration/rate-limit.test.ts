@@ -133,7 +133,7 @@ describe("the Upstash fake speaks the REST protocol to the real client", () => {
   });
 });
 
-describe("API rate limit through Upstash (the real @upstash/ratelimit against the fake)", () => {
+describe("API rate limit through Upstash (our sliding-window script, taken in leases, against the fake)", () => {
   let fake: UpstashFake;
   let app: Awaited<ReturnType<typeof loadApp>>;
   beforeAll(async () => {
@@ -154,6 +154,73 @@ describe("API rate limit through Upstash (the real @upstash/ratelimit against th
     await expectLimitedAfter(app);
     expect(fake.commands.filter((c) => c.startsWith("EVAL")).length).toBeGreaterThanOrEqual(LIMIT + 1);
   });
+});
+
+describe("leases over Upstash: two instances share one count", () => {
+  let fake: UpstashFake;
+  beforeAll(async () => {
+    fake = await startUpstashFake();
+  });
+  afterAll(async () => fake.close());
+
+  it("120 a minute, 150 requests at once on each instance: 120 admitted in all, in far fewer calls than requests", async () => {
+    const { UpstashLimiter } = await import("@/lib/rate-limit");
+    const a = new UpstashLimiter(fake.url, fake.token);
+    const b = new UpstashLimiter(fake.url, fake.token);
+    const policy = { limit: 120, windowSeconds: 60 };
+    const key = `lease-${Date.now()}-${Math.random()}`;
+    await awayFromWindowEdge();
+    const before = fake.commands.length;
+    const verdicts = await Promise.all(Array.from({ length: 300 }, (_, i) => (i % 2 ? a : b).check("scan", policy, key)));
+    expect(verdicts.filter((v) => v.success)).toHaveLength(120);
+    const calls = fake.commands.slice(before).filter((c) => c.startsWith("EVAL")).length;
+    expect(calls).toBeLessThan(100);
+    // What Redis counted is what was admitted.
+    const window = Math.floor(Date.now() / 60_000);
+    expect(Number(await fake.redis("GET", `keepcard:rl:scan:120:60:${key}:${window}`))).toBe(120);
+  });
+
+  it("a lapsed lease gives its unused tokens back to the shared count", async () => {
+    const { UpstashLimiter } = await import("@/lib/rate-limit");
+    const a = new UpstashLimiter(fake.url, fake.token, 30);
+    const policy = { limit: 1_000, windowSeconds: 60 };
+    const key = `lease-back-${Date.now()}-${Math.random()}`;
+    await awayFromWindowEdge();
+    const window = Math.floor(Date.now() / 60_000);
+    const counted = async () => Number(await fake.redis("GET", `keepcard:rl:api:1000:60:${key}:${window}`));
+    let admitted = 0;
+    for (let burst = 0; burst < 5; burst++) admitted += (await Promise.all(Array.from({ length: 10 }, () => a.check("api", policy, key)))).filter((v) => v.success).length;
+    expect(admitted).toBe(50);
+    expect(await counted()).toBeGreaterThan(admitted); // leased ahead
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await a.check("api", policy, key)).success).toBe(true); // gives back what lapsed, takes a new lease
+    await new Promise((r) => setTimeout(r, 50)); // the give-back is not waited for
+    const leased = await counted();
+    // Now counted: the 51 admitted and at most the new lease's unused part.
+    expect(leased).toBeGreaterThanOrEqual(51);
+    expect(leased).toBeLessThanOrEqual(51 + 50);
+  });
+});
+
+describe("Upstash that does not answer", () => {
+  it("lets the request through after five seconds, as @upstash/ratelimit did, instead of hanging the API", async () => {
+    const http = await import("node:http");
+    const silent = http.createServer(() => {}); // takes the request, never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as import("node:net").AddressInfo;
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const { UpstashLimiter } = await import("@/lib/rate-limit");
+      const limiter = new UpstashLimiter(`http://127.0.0.1:${port}`, "token");
+      const verdict = await limiter.check("api", { limit: 600, windowSeconds: 60 }, "key_silent");
+      expect(verdict.success).toBe(true);
+      expect(warn.mock.calls.some(([line]) => String(line).includes("did not answer"))).toBe(true);
+    } finally {
+      warn.mockRestore();
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 15_000);
 });
 
 describe("API rate limit in process (no Upstash configured)", () => {
