@@ -2,13 +2,16 @@
 // the bare two-statement transaction route of the same build, interleaved round by round, at 8 and 32
 // connections. `earn-pglite` runs the same against the embedded database (bench/results/earn-pglite.json);
 // `earn-keyed` sends every earn with an Idempotency-Key of its own, as a POS integration does
-// (bench/results/earn-keyed.json).
+// (bench/results/earn-keyed.json). `earn-limits` sends the plain earn to a server whose rate limits go
+// to Upstash (the REST stand-in over Redis, in its own process), as every instance of a deployment with
+// more than one does (bench/results/earn-limits.json).
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { interleaved, machine, referenceTarget, ROUND_SECONDS, ROUNDS, measure, type Target } from "./support/load";
 import { buildOnce, freshDatabase, startServer, writeResult } from "./support/server";
+import { startUpstashProcess } from "./support/upstash-process";
 import { merchantFor, openShop, randomOf } from "./support/setup";
 
 // BENCH_CARDS: more cards, fewer requests in flight on one card (at 32 connections and 1,000 cards
@@ -29,13 +32,19 @@ export async function runEarnKeyedBench() {
   return runEarn("postgres", { keyed: true });
 }
 
-async function runEarn(database: "postgres" | "pglite", { keyed = false } = {}) {
+export async function runEarnLimitsBench() {
+  return runEarn("postgres", { upstash: true });
+}
+
+async function runEarn(database: "postgres" | "pglite", { keyed = false, upstash = false } = {}) {
   buildOnce();
   const pgliteDir = database === "pglite" ? fs.mkdtempSync(path.join(os.tmpdir(), "keepcard-bench-pglite-")) : null;
   const db = pgliteDir ? { url: "", drop: async () => fs.rmSync(pgliteDir, { recursive: true, force: true }) } : await freshDatabase("earn");
   const dbEnv: Record<string, string> = pgliteDir ? { DATABASE_URL: "", PGLITE_DIR: path.join(pgliteDir, "db") } : {};
   const merchant = merchantFor(db.url, dbEnv);
-  const server = await startServer({ port: 3301, databaseUrl: db.url, env: { ...dbEnv, BENCH_ROUTES: "1", RATE_LIMIT_API_PER_MINUTE: "100000000" } });
+  const limits = upstash ? await startUpstashProcess() : null;
+  const limitsEnv: Record<string, string> = limits ? { UPSTASH_REDIS_REST_URL: limits.url, UPSTASH_REDIS_REST_TOKEN: limits.token } : {};
+  const server = await startServer({ port: 3301, databaseUrl: db.url, env: { ...dbEnv, ...limitsEnv, BENCH_ROUTES: "1", RATE_LIMIT_API_PER_MINUTE: "100000000" } });
   try {
     const shop = await openShop(server.url, merchant, CARDS);
     const pick = () => randomOf(shop.cards).id;
@@ -54,16 +63,21 @@ async function runEarn(database: "postgres" | "pglite", { keyed = false } = {}) 
       const p99Target = TARGETS.p99Ms[connections];
       results.push({ ...r, meets: { ratio: r.ratio >= TARGETS.ratio, p99: p99Target === undefined ? null : r.subject.p99 <= p99Target } });
       console.log(
-        `earn@${connections}: ${r.subject.rps} req/s p50 ${r.subject.p50} ms p99 ${r.subject.p99} ms | reference ${r.reference.rps} req/s p99 ${r.reference.p99} ms | ratio ${r.ratio} (rounds ${r.roundRatios.join(", ")}) | server CPU/request ${r.cpu?.subjectMsPerRequest} ms vs ${r.cpu?.referenceMsPerRequest} ms, CPU ratio ${r.cpu?.ratio}`,
+        `earn@${connections}: ${r.subject.rps} req/s p50 ${r.subject.p50} ms p99 ${r.subject.p99} ms | reference ${r.reference.rps} req/s p99 ${r.reference.p99} ms | ratio ${r.ratio} (rounds ${r.roundRatios.join(", ")}) | server CPU/request ${r.cpu?.subjectMsPerRequest} ms vs ${r.cpu?.referenceMsPerRequest} ms, CPU ratio ${r.cpu?.ratio} | Postgres CPU/request ${r.cpu?.databaseMsPerRequest.subject} ms vs ${r.cpu?.databaseMsPerRequest.reference} ms`,
       );
       if (r.subject.non2xx || r.subject.errors) console.warn(`earn had ${r.subject.non2xx} non-2xx answers and ${r.subject.errors} errors`);
     }
-    const name = pgliteDir ? "earn-pglite" : keyed ? "earn-keyed" : "earn";
+    const name = pgliteDir ? "earn-pglite" : keyed ? "earn-keyed" : upstash ? "earn-limits" : "earn";
     const result = {
       bench: name,
       at: new Date().toISOString(),
       note: "Measured on a 2-core machine (machine.loadAverageAtStart says how busy it was): absolute req/s are not comparable between runs; the ratio against the reference measured interleaved in the same run is what counts. Medians over rounds.",
-      setup: { cards: CARDS, database, idempotencyKey: keyed ? "a new one per request" : "none", roundSeconds: ROUND_SECONDS, rounds: ROUNDS, order: "reference, earn, reference, earn, …", build: "next build, next start (production)" },
+      setup: {
+        cards: CARDS,
+        database,
+        idempotencyKey: keyed ? "a new one per request" : "none",
+        rateLimits: upstash ? "Upstash REST stand-in (tests/support/upstash-fake.ts over Redis) in its own process; the API key's limit taken in leases (lib/rate-limit/lease.ts)" : "in process",
+        roundSeconds: ROUND_SECONDS, rounds: ROUNDS, order: "reference, earn, reference, earn, …", build: "next build, next start (production)" },
       machine: machine(),
       levels: results,
       targets: TARGETS,
@@ -72,6 +86,7 @@ async function runEarn(database: "postgres" | "pglite", { keyed = false } = {}) 
     return result;
   } finally {
     await server.stop();
+    await limits?.stop();
     await db.drop();
   }
 }
