@@ -59,7 +59,8 @@ export class LeasingLimiter {
     const id = `${name}:${policy.limit}:${policy.windowSeconds}:${key}`;
     let lease = this.leases.get(id);
     if (!lease) {
-      lease = { tokens: 0, until: 0, remaining: policy.limit, reset: 0, asked: 0, since: Date.now(), pending: 0, refused: null, refusedUntil: 0, taking: null };
+      // `since` a lease's time ago: a key's first request is sized as one request a second, not as a burst.
+      lease = { tokens: 0, until: 0, remaining: policy.limit, reset: 0, asked: 0, since: Date.now() - this.leaseMs, pending: 0, refused: null, refusedUntil: 0, taking: null };
       this.leases.set(id, lease);
       if (this.leases.size > 50_000) this.sweep();
     }
