@@ -197,7 +197,8 @@ describe("editing campaigns", () => {
 
     // A campaign from the past is copied to the future, keeping its length.
     const past = await createCampaign(as, { programId: copy.programId, name: "Past", audience: { kind: "everyone" }, effect: { kind: "bonus", points: 1 }, ...running() });
-    await m.db.update(campaigns).set({ startsAt: new Date(Date.now() - 10 * DAY), endsAt: new Date(Date.now() - 8 * DAY), status: "ended" }).where(eq(campaigns.id, past.id));
+    const t = Date.now(); // one clock read: two could straddle a millisecond and make the length 2 days + 1 ms
+    await m.db.update(campaigns).set({ startsAt: new Date(t - 10 * DAY), endsAt: new Date(t - 8 * DAY), status: "ended" }).where(eq(campaigns.id, past.id));
     const again = await duplicateCampaign(as, { campaignId: past.id, name: "Past, again" });
     expect(again.name).toBe("Past, again");
     expect(again.startsAt.getTime()).toBeGreaterThan(Date.now());
