@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { interleaved, machine, referenceTarget, ROUND_SECONDS, ROUNDS, measure, type Target } from "./support/load";
+import { cpuLine, interleaved, machine, referenceTarget, ROUND_SECONDS, ROUNDS, measure, type Target } from "./support/load";
 import { buildOnce, freshDatabase, startServer, writeResult } from "./support/server";
 import { startUpstashProcess } from "./support/upstash-process";
 import { merchantFor, openShop, randomOf } from "./support/setup";
@@ -63,7 +63,7 @@ async function runEarn(database: "postgres" | "pglite", { keyed = false, upstash
       const p99Target = TARGETS.p99Ms[connections];
       results.push({ ...r, meets: { ratio: r.ratio >= TARGETS.ratio, p99: p99Target === undefined ? null : r.subject.p99 <= p99Target } });
       console.log(
-        `earn@${connections}: ${r.subject.rps} req/s p50 ${r.subject.p50} ms p99 ${r.subject.p99} ms | reference ${r.reference.rps} req/s p99 ${r.reference.p99} ms | ratio ${r.ratio} (rounds ${r.roundRatios.join(", ")}) | server CPU/request ${r.cpu?.subjectMsPerRequest} ms vs ${r.cpu?.referenceMsPerRequest} ms, CPU ratio ${r.cpu?.ratio} | Postgres CPU/request ${r.cpu?.databaseMsPerRequest.subject} ms vs ${r.cpu?.databaseMsPerRequest.reference} ms`,
+        `earn@${connections}: ${r.subject.rps} req/s p50 ${r.subject.p50} ms p99 ${r.subject.p99} ms | reference ${r.reference.rps} req/s p99 ${r.reference.p99} ms | ratio ${r.ratio} (rounds ${r.roundRatios.join(", ")})${cpuLine(r)}`,
       );
       if (r.subject.non2xx || r.subject.errors) console.warn(`earn had ${r.subject.non2xx} non-2xx answers and ${r.subject.errors} errors`);
     }
@@ -77,7 +77,11 @@ async function runEarn(database: "postgres" | "pglite", { keyed = false, upstash
         database,
         idempotencyKey: keyed ? "a new one per request" : "none",
         rateLimits: upstash ? "Upstash REST stand-in (tests/support/upstash-fake.ts over Redis) in its own process; the API key's limit taken in leases (lib/rate-limit/lease.ts)" : "in process",
-        roundSeconds: ROUND_SECONDS, rounds: ROUNDS, order: "reference, earn, reference, earn, …", build: "next build, next start (production)" },
+        roundSeconds: ROUND_SECONDS,
+        rounds: ROUNDS,
+        order: "reference, earn, reference, earn, …",
+        build: "next build, next start (production)",
+      },
       machine: machine(),
       levels: results,
       targets: TARGETS,

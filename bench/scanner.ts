@@ -3,7 +3,7 @@
 // bench-only route POST /api/bench/scanner, beside the bare two-statement transaction route of the
 // same build, interleaved, at 8 and 32 connections, on Postgres.
 import { randomUUID } from "node:crypto";
-import { interleaved, machine, measure, referenceTarget, ROUND_SECONDS, ROUNDS, type Target } from "./support/load";
+import { cpuLine, interleaved, machine, measure, referenceTarget, ROUND_SECONDS, ROUNDS, type Target } from "./support/load";
 import { buildOnce, freshDatabase, startServer, writeResult } from "./support/server";
 import { merchantFor, openShop, randomOf } from "./support/setup";
 
@@ -31,7 +31,7 @@ export async function runScannerBench() {
     for (const connections of LEVELS) {
       const r = await interleaved(server.url, reference, scan, connections, undefined, server.cpuSeconds);
       levels.push({ ...r, meets: { ratio: r.ratio >= 0.8 } });
-      console.log(`scanner@${connections}: ${r.subject.rps} scans/s p99 ${r.subject.p99} ms | reference ${r.reference.rps} req/s | ratio ${r.ratio} (rounds ${r.roundRatios.join(", ")}) | server CPU/request ${r.cpu?.subjectMsPerRequest} vs ${r.cpu?.referenceMsPerRequest} ms | Postgres CPU/request ${r.cpu?.databaseMsPerRequest.subject} vs ${r.cpu?.databaseMsPerRequest.reference} ms`);
+      console.log(`scanner@${connections}: ${r.subject.rps} scans/s p99 ${r.subject.p99} ms | reference ${r.reference.rps} req/s | ratio ${r.ratio} (rounds ${r.roundRatios.join(", ")})${cpuLine(r)}`);
       if (r.subject.non2xx || r.subject.errors) console.warn(`scanner had ${r.subject.non2xx} non-2xx answers and ${r.subject.errors} errors`);
     }
     const result = {

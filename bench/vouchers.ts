@@ -2,7 +2,7 @@
 // Postgres, beside the bare two-statement transaction route of the same build, interleaved, at 8 and
 // 32 connections. The vouchers are inserted up front; every request uses a fresh one.
 import postgres from "postgres";
-import { interleaved, machine, measure, referenceTarget, ROUND_SECONDS, ROUNDS, type Target } from "./support/load";
+import { cpuLine, interleaved, machine, measure, referenceTarget, ROUND_SECONDS, ROUNDS, type Target } from "./support/load";
 import { buildOnce, freshDatabase, startServer, writeResult } from "./support/server";
 import { merchantFor, openShop, randomOf } from "./support/setup";
 
@@ -35,7 +35,7 @@ export async function runVouchersBench() {
     for (const connections of LEVELS) {
       const r = await interleaved(server.url, reference, redeem, connections, undefined, server.cpuSeconds);
       levels.push({ ...r, meets: { ratio: r.ratio >= 0.8 } });
-      console.log(`vouchers@${connections}: ${r.subject.rps} req/s p99 ${r.subject.p99} ms | reference ${r.reference.rps} req/s | ratio ${r.ratio} (rounds ${r.roundRatios.join(", ")}) | server CPU/request ${r.cpu?.subjectMsPerRequest} vs ${r.cpu?.referenceMsPerRequest} ms | Postgres CPU/request ${r.cpu?.databaseMsPerRequest.subject} vs ${r.cpu?.databaseMsPerRequest.reference} ms`);
+      console.log(`vouchers@${connections}: ${r.subject.rps} req/s p99 ${r.subject.p99} ms | reference ${r.reference.rps} req/s | ratio ${r.ratio} (rounds ${r.roundRatios.join(", ")})${cpuLine(r)}`);
       if (r.subject.non2xx || r.subject.errors) console.warn(`redeem had ${r.subject.non2xx} non-2xx answers and ${r.subject.errors} errors`);
     }
     if (exhausted) console.warn("ran out of vouchers: later answers were 409 already_redeemed; raise BENCH_VOUCHERS");

@@ -123,6 +123,13 @@ export async function interleaved(url: string, reference: Target, subject: Targe
   };
 }
 
+/** An interleaved result's CPU per request, server and Postgres, for a bench's log line. */
+export function cpuLine(r: Awaited<ReturnType<typeof interleaved>>): string {
+  if (!r.cpu) return "";
+  const { subjectMsPerRequest, referenceMsPerRequest, ratio, databaseMsPerRequest: db } = r.cpu;
+  return ` | server CPU/request ${subjectMsPerRequest} ms vs ${referenceMsPerRequest} ms, CPU ratio ${ratio} | Postgres CPU/request ${db.subject} ms vs ${db.reference} ms`;
+}
+
 /** The bare two-statement transaction route of the same build: every ratio's denominator. */
 export function referenceTarget(pick: () => string): Target {
   return { request: () => ({ path: `/api/bench/reference?card=${pick()}` }) };

@@ -52,13 +52,14 @@ export type Server = {
   output: () => string;
 };
 
+const TICKS_PER_SECOND = 100; // USER_HZ: 100 on Linux x86-64 and arm64
+
 /**
- * CPU seconds used by every live process in a process group, from /proc (Linux). The server is
- * started detached, so `next start` and its workers share one group; Postgres is not in it.
+ * Every live process's /proc/<pid>/stat: its command name and the fields after it, counted from
+ * field 3 (state), so fields[2] is field 5 (process group) and fields[11..14] are fields 14–17 (utime,
+ * stime, and the reaped children's cutime, cstime), in ticks.
  */
-export function groupCpuSeconds(pgid: number): number {
-  const ticks = 100; // USER_HZ: 100 on Linux x86-64 and arm64
-  let total = 0;
+function* processStats(): Generator<{ comm: string; fields: string[] }> {
   for (const pid of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
     let stat: string;
@@ -67,12 +68,20 @@ export function groupCpuSeconds(pgid: number): number {
     } catch {
       continue; // gone meanwhile
     }
-    // Fields after the command name (which may hold spaces), counted from field 3 (state).
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) !== pgid) continue; // field 5: process group
-    total += (Number(fields[11]) + Number(fields[12])) / ticks; // fields 14 and 15: utime, stime
+    // The command name may hold spaces and parentheses: it ends at the last ")".
+    const close = stat.lastIndexOf(")");
+    yield { comm: stat.slice(stat.indexOf("(") + 1, close), fields: stat.slice(close + 2).split(" ") };
   }
-  return total;
+}
+
+/**
+ * CPU seconds used by every live process in a process group, from /proc (Linux). The server is
+ * started detached, so `next start` and its workers share one group; Postgres is not in it.
+ */
+export function groupCpuSeconds(pgid: number): number {
+  let ticks = 0;
+  for (const { fields } of processStats()) if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+  return ticks / TICKS_PER_SECOND;
 }
 
 /**
@@ -82,21 +91,11 @@ export function groupCpuSeconds(pgid: number): number {
  * Postgres runs elsewhere or under another name.
  */
 export function postgresCpuSeconds(): number {
-  const ticks = 100; // USER_HZ
-  let total = 0;
-  for (const pid of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "postgres") continue;
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // utime, stime, and the reaped children's cutime, cstime (fields 14–17)
-      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticks;
-    } catch {
-      continue; // gone meanwhile
-    }
+  let ticks = 0;
+  for (const { comm, fields } of processStats()) {
+    if (comm === "postgres") ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
   }
-  return total;
+  return ticks / TICKS_PER_SECOND;
 }
 
 /** Stops a detached child's whole process group (SIGTERM), then gives it `graceMs` to go. */

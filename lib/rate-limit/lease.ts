@@ -35,7 +35,7 @@ type Lease = {
   refused: Verdict | null;
   refusedUntil: number;
   /** The call taking a lease, which requests arriving meanwhile wait for instead of calling too. */
-  taking: Promise<Verdict | null> | null;
+  taking: Promise<void> | null;
 };
 
 /**
@@ -80,21 +80,14 @@ export class LeasingLimiter {
         lease.tokens--;
         return { success: true, limit: policy.limit, remaining: lease.remaining + lease.tokens, reset: lease.reset };
       }
-      if (!lease.taking) {
-        const taking = this.renew(lease, name, policy, key);
-        lease.taking = taking;
-        const refused = await taking.finally(() => (lease.taking = null));
-        if (refused) return refused;
-      } else {
-        // Another request is taking a lease: use its tokens if any are left for this one.
-        const refused = await lease.taking;
-        if (refused && lease.tokens === 0) return refused;
-      }
+      // One call takes a lease; requests arriving meanwhile wait for it, then use its tokens or its refusal.
+      lease.taking ??= this.renew(lease, name, policy, key).finally(() => (lease.taking = null));
+      await lease.taking;
     }
   }
 
-  /** Takes a new lease into `lease`; the shared limit's refusal when not even one token is left. */
-  private async renew(lease: Lease, name: string, policy: Policy, key: string): Promise<Verdict | null> {
+  /** Takes a new lease into `lease`, or records the shared limit's refusal when not even one token is left. */
+  private async renew(lease: Lease, name: string, policy: Policy, key: string): Promise<void> {
     const now = Date.now();
     if (lease.tokens > 0) {
       // Lapsed unused: give them back to the shared count (best effort; they lapse there with the window).
@@ -104,26 +97,23 @@ export class LeasingLimiter {
     }
     // The rate seen since the last lease, over one lease's time, or at least the requests waiting now;
     // no more than was left at the last lease (other instances take from it too).
-    const elapsed = Math.max(1, now - lease.since);
-    const wanted = Math.ceil((lease.asked * this.leaseMs) / Math.max(elapsed, this.leaseMs / 10));
+    const wanted = Math.ceil((lease.asked * this.leaseMs) / Math.max(now - lease.since, this.leaseMs / 10));
     const cap = Math.min(MAX_LEASE, Math.max(1, Math.floor(policy.limit / LEASE_SHARE)), Math.max(1, lease.remaining));
     const size = Math.min(cap, Math.max(1, wanted, lease.pending));
     lease.asked = 0;
     lease.since = now;
     const taken = await this.take(name, policy, key, size);
     if (taken.granted < 1) {
-      const refused = { success: false, limit: policy.limit, remaining: 0, reset: taken.reset };
       lease.remaining = 0;
-      lease.refused = refused;
+      lease.refused = { success: false, limit: policy.limit, remaining: 0, reset: taken.reset };
       lease.refusedUntil = Math.min(taken.reset, Date.now() + this.leaseMs);
-      return refused;
+      return;
     }
     lease.refused = null;
     lease.tokens = taken.granted;
     lease.until = Date.now() + this.leaseMs;
     lease.remaining = taken.remaining;
     lease.reset = taken.reset;
-    return null;
   }
 
   private sweep() {
