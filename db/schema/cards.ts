@@ -41,6 +41,8 @@ export const cards = pgTable(
     // The balance goes below zero only through a refund on a program that allows it (lib/ledger/refund.ts).
     check("cards_debt_non_negative", sql`${t.debt} >= 0`),
     uniqueIndex("cards_program_customer_uq").on(t.programId, t.customerId),
+    // What the ledger's rows point at (db/schema/ledger.ts, cardOfMerchant): a card with its merchant.
+    uniqueIndex("cards_id_merchant_uq").on(t.id, t.merchantId),
     index("cards_merchant_idx").on(t.merchantId, t.createdAt),
     index("cards_customer_idx").on(t.customerId),
   ],

@@ -1,11 +1,25 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { bigint, check, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { belongsTo, createdAt, id, ts } from "./_common";
 import { cards } from "./cards";
-import { merchantOwned, merchants } from "./merchants";
+import { merchants } from "./merchants";
 
 export const entryKindEnum = pgEnum("entry_kind", ["earn", "redeem", "adjust", "reverse", "expire", "bonus", "payout"]);
 export const actorTypeEnum = pgEnum("actor_type", ["user", "api_key", "system", "customer"]);
+
+/**
+ * A ledger row's card, and the card's merchant, in one foreign key onto cards (id, merchant_id):
+ * the row is deleted with its card (and so with its merchant, whose cards go with it), and it can
+ * only name the merchant its card belongs to. A foreign key of its own onto merchants checked the
+ * same merchant row for every entry and lot written, a FOR KEY SHARE lock that all of a business's
+ * concurrent balance changes took on that one row (a new MultiXact each time two overlapped, and the
+ * row's lock word rewritten with every entry); through the card, the check lands on the row the
+ * entry's own statement has just updated.
+ */
+function cardOfMerchant(table: string, t: { cardId: AnyPgColumn; merchantId: AnyPgColumn }) {
+  return foreignKey({ name: `${table}_card_merchant_fk`, columns: [t.cardId, t.merchantId], foreignColumns: [cards.id, cards.merchantId] }).onDelete("cascade");
+}
 
 // Append-only: rows are never updated or deleted; a mistake is undone by a `reverse` entry.
 export const ledgerEntries = pgTable(
@@ -14,8 +28,9 @@ export const ledgerEntries = pgTable(
     id: id(),
     // Monotonic order for cursors and "newest first".
     seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity().notNull(),
-    merchantId: belongsTo("merchant_id", () => merchants.id),
-    cardId: belongsTo("card_id", () => cards.id),
+    // Both held to the card by one foreign key (cardOfMerchant, below).
+    merchantId: text("merchant_id").notNull(),
+    cardId: text("card_id").notNull(),
     kind: entryKindEnum("kind").notNull(),
     amount: integer("amount").notNull(),
     balanceAfter: integer("balance_after").notNull(),
@@ -30,6 +45,7 @@ export const ledgerEntries = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    cardOfMerchant("ledger_entries", t),
     uniqueIndex("ledger_entries_seq_uq").on(t.seq),
     // A card's entries in order (history), and with kind, time and amount in the key the earn's sums
     // over the card's entries (the tier window, a daily cap) are read from the index alone: through
@@ -52,8 +68,10 @@ export const ledgerEntries = pgTable(
 export const pointLots = pgTable(
   "point_lots",
   {
-    ...merchantOwned(),
-    cardId: belongsTo("card_id", () => cards.id),
+    id: id(),
+    // Both held to the card by one foreign key (cardOfMerchant, below).
+    merchantId: text("merchant_id").notNull(),
+    cardId: text("card_id").notNull(),
     entryId: text("entry_id").notNull(),
     amount: integer("amount").notNull(),
     remaining: integer("remaining").notNull(),
@@ -61,6 +79,7 @@ export const pointLots = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    cardOfMerchant("point_lots", t),
     // A card's lots, oldest first: what a redemption consumes and the expiry closes.
     index("point_lots_card_idx").on(t.cardId, t.createdAt),
     // Lots by expiry, for the expiry job and its reminders (lots that never expire are left out).
