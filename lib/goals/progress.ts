@@ -11,8 +11,9 @@ export type GoalContribution = { cardId: string; programId: string; locationId: 
  * The earn's share of the running goals of its program, in one statement on the earn's hot path:
  * for each goal running now (for the program, and for the earn's location or every location) it
  * adds the earn's contribution to the card's row (a visit, what it earned, or the purchase amount),
- * creating the row on the card's first contribution. With no goal running it is one index probe
- * (goals_program_status_idx) that writes nothing. Each card has its own row, so concurrent earns of
+ * creating the row on the card's first contribution. The earn adds it only when its read found a
+ * goal of the program running (goalsRunningSql in ./running.ts); most earns find none and their
+ * statement goes without it. Each card has its own row, so concurrent earns of
  * different cards never wait on each other. The earn runs it as a data-modifying CTE of its ledger
  * statement (lib/ledger/core.ts appendEntry's `alongside`): no round trip of its own, and nothing
  * written when that statement writes no entry (CARD_UPDATED). Its text has

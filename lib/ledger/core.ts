@@ -10,6 +10,7 @@ import { CLAIM_IN_STATEMENT, claimValues, isWriteRetry, KEY_CLAIMED, WRITE_RETRY
 import { parseRunning, runningCampaignsSql, type RunningCampaign } from "../campaigns/active";
 import { lotExpiry } from "../expiry/policy";
 import { nextTier, tierFor } from "../tiers/schema";
+import { goalsRunningSql } from "../goals/running";
 
 /** Locks the card row for the rest of the transaction: every balance change on a card is serialized here. */
 export async function lockCard(ctx: TxCtx, cardId: string): Promise<Card> {
@@ -26,11 +27,12 @@ export async function lockCard(ctx: TxCtx, cardId: string): Promise<Card> {
  * A card as a balance change reads it, with its program, the merchant's time zone and the campaigns
  * running for it. `seen` is the card row's version as read (its `xmin`, see appendEntryIfUnchanged).
  */
-export type LockedCard = { card: Card; program: Program; timezone: string; campaigns: RunningCampaign[]; seen: string };
+export type LockedCard = { card: Card; program: Program; timezone: string; campaigns: RunningCampaign[]; goalsRunning: boolean; seen: string };
 
 /**
  * lockCard, with the card's program, the merchant's time zone and (given `campaignsAt`) the
- * campaigns running for the card read in the same statement.
+ * campaigns running for the card and whether a goal of its program runs then (`goalsRunning`; the
+ * earn's statement counts toward goals only then: lib/goals/running.ts), read in the same statement.
  *
  * On every balance change's path, so the statement's text is built once per shape (LOCK, see
  * db/statement.ts; drizzle's select builder cost more CPU than anything else in it) and the row is
@@ -57,6 +59,7 @@ async function readCard(ctx: Ctx, cardId: string, opts: { campaignsAt?: Date; lo
     program: fromColumns<Program>(PROGRAM_COLUMNS, row),
     timezone: row.tz as string,
     campaigns: parseRunning(row.campaigns as RunningCampaign[] | string | null),
+    goalsRunning: row.goals === true,
     seen: row.seen as string,
   };
 }
@@ -75,7 +78,8 @@ const LOCK_FROM = sql.raw(`from "cards" inner join "programs" on "programs"."id"
 const LOCK = cachedStatement({
   key: (shape: { campaigns: boolean; lock: boolean }) => `${shape.campaigns ? "campaigns" : "card"}${shape.lock ? ",lock" : ""}`,
   build: ({ campaigns, lock }) =>
-    sql`select ${LOCK_SELECT}, ${campaigns ? runningCampaignsSql(sql`${slot("at")}::timestamptz`) : sql`null`} as campaigns ${LOCK_FROM}
+    sql`select ${LOCK_SELECT}, ${campaigns ? runningCampaignsSql(sql`${slot("at")}::timestamptz`) : sql`null`} as campaigns,
+        ${campaigns ? goalsRunningSql(sql`${slot("at")}::timestamptz`) : sql`false`} as goals ${LOCK_FROM}
         where "cards"."id" = ${slot("cardId")} and "cards"."merchant_id" = ${slot("merchantId")}${lock ? sql` for update of "cards"` : sql``}`,
 });
 

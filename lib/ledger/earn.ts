@@ -10,7 +10,7 @@ import { EntityId } from "../ids";
 import { evaluateEarn, localClock } from "../rules/evaluate";
 import { recomputeTier, tierMultiplier } from "../tiers/recompute";
 import { issueVoucher } from "../vouchers/issue";
-import { appendEntry, appendEntryIfUnchanged, appendEntryWhileEarnable, appendKeyedIfUnchanged, lockCardWithProgram, readCardWithProgram, tierStays, type EntryInput, type KeyClaim, type NewEntry } from "./core";
+import { appendEntry, appendEntryIfUnchanged, appendEntryWhileEarnable, appendKeyedIfUnchanged, lockCardWithProgram, readCardWithProgram, tierStays, type EntryInput, type KeyClaim, type LockedCard, type NewEntry } from "./core";
 import { onceForKey, storedAnswer, type KeyedRequest, type Stored } from "../idempotency";
 import { payDebt } from "./refund";
 import { SafeText } from "../input";
@@ -143,7 +143,7 @@ async function earnInOneStatement(
   const amount = await amountToEarn(ctx, card, program, read.timezone, campaignFactor(program, read.campaigns), input);
   if (!tierStays(program, card, amount.value)) return "needs lock";
   if (program.kind === "stamps" && program.stampsRequired && card.balance + amount.value >= program.stampsRequired) return "needs lock";
-  const entry = earnEntry(ctx, card, program, input, amount);
+  const entry = earnEntry(ctx, read, input, amount);
   const result = claim
     ? await appendKeyedIfUnchanged(ctx, read, program, entry, claim)
     : writesWhileEarnable(program, card, read.campaigns)
@@ -175,7 +175,7 @@ async function earnLocked(tx: TxCtx, cardId: string, input: EarnInput): Promise<
       amount = base;
     }
   }
-  const result = await appendEntry(tx, card, program, earnEntry(tx, card, program, input, amount));
+  const result = await appendEntry(tx, card, program, earnEntry(tx, locked, input, amount));
   card = result.card;
   // --- refund debt (lib/ledger/refund.ts): a refund that found its points spent left a debt on the
   // card row locked above; this earn pays it first, as a reverse entry after the earn. ---
@@ -234,10 +234,18 @@ function chargesBudget(campaign: RunningCampaign): boolean {
   return campaign.member && campaign.budgeted && campaign.effect.kind === "multiplier";
 }
 
-/** The earn's entry, with the program's group goals counting it in the entry's own statement (nothing is written when none runs). */
-function earnEntry(ctx: Ctx, card: Card, program: Program, input: EarnInput, amount: { value: number; details: Record<string, unknown> }): EntryInput {
-  const goals = goalContribution(ctx, { cardId: card.id, programId: program.id, locationId: input.locationId, earned: amount.value, purchase: input.purchase?.amount ?? 0, at: now(ctx) });
-  return { kind: "earn", amount: amount.value, reference: input.reference, locationId: input.locationId, details: amount.details, earned: true, activity: true, alongside: [goals] };
+/**
+ * The earn's entry on the card as read, with the program's group goals counting it in the entry's
+ * own statement when the read found one running (most earns find none, and their statement leaves
+ * the goals' part out). A goal started between the read and the write misses this earn, as a
+ * campaign does: the earn happened before it.
+ */
+function earnEntry(ctx: Ctx, read: Pick<LockedCard, "card" | "program" | "goalsRunning">, input: EarnInput, amount: { value: number; details: Record<string, unknown> }): EntryInput {
+  const { card, program } = read;
+  const alongside = read.goalsRunning
+    ? [goalContribution(ctx, { cardId: card.id, programId: program.id, locationId: input.locationId, earned: amount.value, purchase: input.purchase?.amount ?? 0, at: now(ctx) })]
+    : [];
+  return { kind: "earn", amount: amount.value, reference: input.reference, locationId: input.locationId, details: amount.details, earned: true, activity: true, alongside };
 }
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;

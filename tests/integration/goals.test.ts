@@ -5,6 +5,7 @@ import { bonusGrants, cards, goalParticipants, ledgerEntries, vouchers } from "@
 import { loadCardView } from "@/lib/cards/view";
 import { createGoal, getGoal, listGoals, updateGoal, cancelGoal } from "@/lib/goals/verbs";
 import { settleGoal } from "@/lib/goals/settle";
+import { withTransaction } from "@/lib/context";
 import { earn } from "@/lib/ledger/earn";
 import { createLocation } from "@/lib/locations/verbs";
 import { goalsSettle } from "@/jobs/goals-settle";
@@ -110,6 +111,25 @@ describe("group goals", () => {
     await earn(m.ctx, { cardId: here.id, purchase: { amount: 2500, currency: "USD" }, locationId: north.id });
     expect(await settleGoal(m.db, goal.id)).toMatchObject({ status: "reached", rewarded: 1 });
     expect((await m.db.select().from(bonusGrants).where(eq(bonusGrants.key, `goal:${goal.id}`))).map((g) => g.cardId)).toEqual([here.id]);
+  });
+
+  it("a goal scheduled for later counts only the earns made once it has started, on the locked earn too; another program's goal counts none", async () => {
+    const m = await makeMerchant();
+    const program = await makeProgram(m);
+    const t0 = Date.now();
+    const goal = await createGoal(m.ctx, { programId: program.id, name: "Next week", metric: "earned", target: 1000, reward: { kind: "points", points: 5 }, startsAt: new Date(t0 + HOUR).toISOString(), endsAt: new Date(t0 + 48 * HOUR).toISOString() });
+    const elsewhere = await makeProgram(m);
+    const card = await makeCard(m, program.id);
+    const stranger = await makeCard(m, elsewhere.id);
+    await earn(m.ctx, { cardId: card.id, points: 7 });
+    expect(await getGoal(m.ctx, goal.id)).toMatchObject({ progress: 0, participants: 0 });
+
+    const later = { ...m.ctx, now: () => new Date(t0 + 2 * HOUR) };
+    await earn(later, { cardId: card.id, points: 11 });
+    await earn(later, { cardId: stranger.id, points: 50 });
+    // Inside a caller's transaction the earn takes the card's lock (earnLocked): it counts the same.
+    await withTransaction(later, (tx) => earn(tx, { cardId: card.id, points: 13 }));
+    expect(await getGoal(m.ctx, goal.id)).toMatchObject({ progress: 24, participants: 1 });
   });
 
   it("a goal that ends short of its target is missed and rewards nobody; a cancelled one stops counting; bad input is refused", async () => {
