@@ -39,11 +39,12 @@ export async function seedScale(url: string, seed: ScaleSeed, log: (s: string) =
     await sql`set synchronous_commit = off`;
     await sql`set max_parallel_maintenance_workers = 2`;
     // Secondary indexes are dropped for the load and rebuilt after (a bulk build is several times
-    // faster than 10M single inserts into six b-trees); constraints (primary keys, uniques) stay.
+    // faster than 10M single inserts into six b-trees); constraints (primary keys, uniques) stay, and
+    // so does an index a foreign key points at (cards (id, merchant_id): the ledger's key, migration 0030).
     const indexes = await sql<{ indexname: string; indexdef: string }[]>`
       select i.indexname, i.indexdef from pg_indexes i
       where i.schemaname = 'public' and i.tablename in ${sql(TABLES)}
-        and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`;
+        and not exists (select 1 from pg_constraint c where c.conname = i.indexname or c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)`;
     for (const i of indexes) await sql.unsafe(`drop index ${i.indexname}`);
     // Foreign keys are checked per row by triggers; replica mode skips them for the load
     // (every reference points at a row generated here, and checkScaleSeed looks at a sample).
