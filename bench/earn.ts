@@ -4,15 +4,17 @@
 // `earn-keyed` sends every earn with an Idempotency-Key of its own, as a POS integration does
 // (bench/results/earn-keyed.json). `earn-limits` sends the plain earn to a server whose rate limits go
 // to Upstash (the REST stand-in over Redis, in its own process), as every instance of a deployment with
-// more than one does (bench/results/earn-limits.json).
-import { randomUUID } from "node:crypto";
+// more than one does (bench/results/earn-limits.json). `earn-designed` earns on a program whose pass has
+// its logo and strip written inline as data URLs, as the dashboard's design editor stores them
+// (bench/results/earn-designed.json).
+import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { cpuLine, interleaved, machine, referenceTarget, ROUND_SECONDS, ROUNDS, measure, type Target } from "./support/load";
 import { buildOnce, freshDatabase, startServer, writeResult } from "./support/server";
 import { startUpstashProcess } from "./support/upstash-process";
-import { merchantFor, openShop, randomOf } from "./support/setup";
+import { merchantFor, openShop, POINTS_PROGRAM, randomOf } from "./support/setup";
 
 // BENCH_CARDS: more cards, fewer requests in flight on one card (at 32 connections and 1,000 cards
 // about one in thirty shares its card with another; an unlocked earn that loses that race tries again).
@@ -36,7 +38,22 @@ export async function runEarnLimitsBench() {
   return runEarn("postgres", { upstash: true });
 }
 
-async function runEarn(database: "postgres" | "pglite", { keyed = false, upstash = false } = {}) {
+export async function runEarnDesignedBench() {
+  return runEarn("postgres", { designed: true });
+}
+
+/** A PNG data URL of about `bytes` (a PNG signature, then noise: what a photo compresses to). */
+function inlineImage(bytes: number): string {
+  return `data:image/png;base64,${Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(bytes)]).toString("base64")}`;
+}
+
+/** The bench's points program with a designed pass: a ~110 KB logo and a ~270 KB strip, inline (within PassDesign's limits). */
+const DESIGNED_PROGRAM = {
+  ...POINTS_PROGRAM,
+  design: { backgroundColor: "#0f3d3e", foregroundColor: "#ffffff", labelColor: "#cde7e0", logoText: "Bench Café", logoUrl: inlineImage(110_000), stripUrl: inlineImage(270_000) },
+};
+
+async function runEarn(database: "postgres" | "pglite", { keyed = false, upstash = false, designed = false } = {}) {
   buildOnce();
   const pgliteDir = database === "pglite" ? fs.mkdtempSync(path.join(os.tmpdir(), "keepcard-bench-pglite-")) : null;
   const db = pgliteDir ? { url: "", drop: async () => fs.rmSync(pgliteDir, { recursive: true, force: true }) } : await freshDatabase("earn");
@@ -46,7 +63,7 @@ async function runEarn(database: "postgres" | "pglite", { keyed = false, upstash
   const limitsEnv: Record<string, string> = limits ? { UPSTASH_REDIS_REST_URL: limits.url, UPSTASH_REDIS_REST_TOKEN: limits.token } : {};
   const server = await startServer({ port: 3301, databaseUrl: db.url, env: { ...dbEnv, ...limitsEnv, BENCH_ROUTES: "1", RATE_LIMIT_API_PER_MINUTE: "100000000" } });
   try {
-    const shop = await openShop(server.url, merchant, CARDS);
+    const shop = await openShop(server.url, merchant, CARDS, designed ? DESIGNED_PROGRAM : POINTS_PROGRAM);
     const pick = () => randomOf(shop.cards).id;
     const earnBody = JSON.stringify({ purchase: { amount: 1234, currency: "USD" } });
     const earn: Target = {
@@ -67,7 +84,7 @@ async function runEarn(database: "postgres" | "pglite", { keyed = false, upstash
       );
       if (r.subject.non2xx || r.subject.errors) console.warn(`earn had ${r.subject.non2xx} non-2xx answers and ${r.subject.errors} errors`);
     }
-    const name = pgliteDir ? "earn-pglite" : keyed ? "earn-keyed" : upstash ? "earn-limits" : "earn";
+    const name = pgliteDir ? "earn-pglite" : keyed ? "earn-keyed" : upstash ? "earn-limits" : designed ? "earn-designed" : "earn";
     const result = {
       bench: name,
       at: new Date().toISOString(),
@@ -76,6 +93,7 @@ async function runEarn(database: "postgres" | "pglite", { keyed = false, upstash
         cards: CARDS,
         database,
         idempotencyKey: keyed ? "a new one per request" : "none",
+        program: designed ? "points, its pass designed with a ~110 KB logo and a ~270 KB strip inline (data URLs)" : "points, default pass design",
         rateLimits: upstash ? "Upstash REST stand-in (tests/support/upstash-fake.ts over Redis) in its own process; the API key's limit taken in leases (lib/rate-limit/lease.ts)" : "in process",
         roundSeconds: ROUND_SECONDS,
         rounds: ROUNDS,

@@ -1,4 +1,4 @@
-// npm run bench [-- earn earn-pglite earn-keyed earn-limits scanner vouchers passes dashboard insights jobs wallet exports instances soak profile alloc scale notify] — run benchmarks; each writes bench/results/<name>.json.
+// npm run bench [-- earn earn-pglite earn-keyed earn-limits earn-designed scanner vouchers passes dashboard insights jobs wallet exports instances soak profile alloc scale notify] — run benchmarks; each writes bench/results/<name>.json.
 import fs from "node:fs";
 import path from "node:path";
 
@@ -7,6 +7,7 @@ const BENCHES: Record<string, { file: string; fn: string }> = {
   "earn-pglite": { file: "earn.ts", fn: "runEarnPgliteBench" },
   "earn-keyed": { file: "earn.ts", fn: "runEarnKeyedBench" },
   "earn-limits": { file: "earn.ts", fn: "runEarnLimitsBench" },
+  "earn-designed": { file: "earn.ts", fn: "runEarnDesignedBench" },
   scanner: { file: "scanner.ts", fn: "runScannerBench" },
   vouchers: { file: "vouchers.ts", fn: "runVouchersBench" },
   passes: { file: "passes.ts", fn: "runPassesBench" },
@@ -28,7 +29,7 @@ const BENCHES: Record<string, { file: string; fn: string }> = {
   // Not in the default run: bytes allocated per earn and per bare request by site, and collections per request.
   alloc: { file: "alloc.ts", fn: "runAllocBench" },
 };
-const DEFAULT = ["earn", "earn-pglite", "earn-keyed", "earn-limits", "scanner", "vouchers", "passes", "dashboard", "insights", "jobs", "wallet", "exports", "instances"];
+const DEFAULT = ["earn", "earn-pglite", "earn-keyed", "earn-limits", "earn-designed", "scanner", "vouchers", "passes", "dashboard", "insights", "jobs", "wallet", "exports", "instances"];
 
 async function main() {
   const wanted = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT;

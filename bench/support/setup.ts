@@ -18,15 +18,15 @@ export function merchantFor(databaseUrl: string, env: Record<string, string> = {
   return createMerchant(databaseUrl, env);
 }
 
-/** The program and `count` enrolled cards, through the public API of a running server. */
-export async function openShop(serverUrl: string, merchant: { key: string; merchantId: string }, count: number): Promise<Shop> {
+/** The program (POINTS_PROGRAM unless given) and `count` enrolled cards, through the public API of a running server. */
+export async function openShop(serverUrl: string, merchant: { key: string; merchantId: string }, count: number, programInput: object = POINTS_PROGRAM): Promise<Shop> {
   const headers = { authorization: `Bearer ${merchant.key}`, "content-type": "application/json" };
   const api: Api = async (path, body) => {
     const res = await fetch(`${serverUrl}/api/v1${path}`, { method: "POST", headers, body: JSON.stringify(body) });
     if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return res.json();
   };
-  const program = await api("/programs", POINTS_PROGRAM);
+  const program = await api("/programs", programInput);
   const cards: Shop["cards"] = [];
   for (let i = 0; i < count; i += 20) {
     const batch = await Promise.all(Array.from({ length: Math.min(20, count - i) }, (_, j) => api("/cards", { programId: program.id, customer: { email: `b${i + j}@example.test` } })));

@@ -37,4 +37,9 @@ export const programs = pgTable(
 );
 
 export type Program = typeof programs.$inferSelect;
+/**
+ * A program as a balance change reads it (lib/ledger/core.ts): every column but the pass's design,
+ * whose logo and strip may be images written inline (data URLs of up to 600 KB together).
+ */
+export type LedgerProgram = Omit<Program, "design">;
 export type ProgramKind = (typeof programKindEnum.enumValues)[number];

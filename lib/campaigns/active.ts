@@ -29,7 +29,7 @@ export function runningCampaignsSql(atSql: SQL): SQL<RunningCampaign[]> {
  * `multiplier` campaigns, and `double_stamps` on stamp programs. A campaign counts only while it is
  * active and `at` is inside its window, so a late deactivation or a cancel takes effect at once.
  */
-export function campaignFactor(program: Program, running: RunningCampaign[]): number {
+export function campaignFactor(program: Pick<Program, "kind">, running: RunningCampaign[]): number {
   let factor = 1;
   for (const { effect, member } of running) {
     if (!member) continue;

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Executor } from "../../db/client";
-import { cards, claimCodeBatches, claimCodes, customers, merchants, programs, type Card, type ClaimCodeBatch, type Merchant, type Program } from "../../db/schema";
+import { cards, claimCodeBatches, claimCodes, customers, merchants, programs, type Card, type ClaimCodeBatch, type Merchant, type Program, type LedgerProgram } from "../../db/schema";
 import { CustomerInput, enroll } from "../cards/enroll";
 import { cardLinks } from "../cards/links";
 import { systemActor, withTransaction, type Ctx } from "../context";
@@ -49,7 +49,7 @@ export async function lookupClaimCode(db: Executor, raw: string, at = new Date()
 const refusal = (state: Exclude<ClaimState, "open">) =>
   state === "claimed" ? new AppError("already_redeemed", "This code was already claimed.") : new AppError("expired", "This code has expired.");
 
-export type ClaimOutcome = { card: Card; value: number; program: Program; entryId: string };
+export type ClaimOutcome = { card: Card; value: number; program: LedgerProgram; entryId: string };
 
 /**
  * Credits a card with a code's value, once: of any number of simultaneous claims of one code,
@@ -126,8 +126,8 @@ export const ClaimByEmailInput = z
 export type ClaimByEmailInput = z.input<typeof ClaimByEmailInput>;
 
 export type ClaimByEmailOutcome =
-  | { created: true; card: Card; value: number; program: Program; merchantId: string }
-  | { created: false; emailed: true; value: number; program: Program; merchantId: string };
+  | { created: true; card: Card; value: number; program: LedgerProgram; merchantId: string }
+  | { created: false; emailed: true; value: number; program: LedgerProgram; merchantId: string };
 
 /**
  * Claims a code for whoever types an email: a newcomer joins the program and gets the card (the

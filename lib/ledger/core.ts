@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import { queryRows } from "../../db/client";
 import { cachedStatement, columnReads, fromColumns, slot } from "../../db/statement";
-import { cards, ledgerEntries, pointLots, programs, type Card, type EntryKind, type LedgerEntry, type Program } from "../../db/schema";
+import { cards, ledgerEntries, pointLots, programs, type Card, type EntryKind, type LedgerEntry, type LedgerProgram } from "../../db/schema";
 import { now, type Ctx, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
 import { newId } from "../ids";
@@ -27,7 +27,7 @@ export async function lockCard(ctx: TxCtx, cardId: string): Promise<Card> {
  * A card as a balance change reads it, with its program, the merchant's time zone and the campaigns
  * running for it. `seen` is the card row's version as read (its `xmin`, see appendEntryIfUnchanged).
  */
-export type LockedCard = { card: Card; program: Program; timezone: string; campaigns: RunningCampaign[]; goalsRunning: boolean; seen: string };
+export type LockedCard = { card: Card; program: LedgerProgram; timezone: string; campaigns: RunningCampaign[]; goalsRunning: boolean; seen: string };
 
 /**
  * lockCard, with the card's program, the merchant's time zone and (given `campaignsAt`) the
@@ -56,7 +56,7 @@ async function readCard(ctx: Ctx, cardId: string, opts: { campaignsAt?: Date; lo
   if (!row) throw notFound("Card");
   return {
     card: fromColumns<Card>(CARD_COLUMNS, row),
-    program: fromColumns<Program>(PROGRAM_COLUMNS, row),
+    program: fromColumns<LedgerProgram>(PROGRAM_COLUMNS, row),
     timezone: row.tz as string,
     campaigns: parseRunning(row.campaigns as RunningCampaign[] | string | null),
     goalsRunning: row.goals === true,
@@ -64,8 +64,11 @@ async function readCard(ctx: Ctx, cardId: string, opts: { campaignsAt?: Date; lo
   };
 }
 
+// Every column of the program but the pass's design (LedgerProgram): no balance change uses it, and a
+// merchant's inline logo and strip made every earn's read hundreds of KB.
+const { design: _design, ...LEDGER_PROGRAM_COLUMNS } = getTableColumns(programs);
 const CARD_COLUMNS = columnReads(getTableColumns(cards), "c");
-const PROGRAM_COLUMNS = columnReads(getTableColumns(programs), "p");
+const PROGRAM_COLUMNS = columnReads(LEDGER_PROGRAM_COLUMNS, "p");
 const LOCK_SELECT = sql.raw(
   [
     ...CARD_COLUMNS.map((c) => `"cards"."${c.name}" as ${c.alias}`),
@@ -126,7 +129,7 @@ export type Alongside = { name: string; statement: SQL; values: Record<string, u
  * change runs it, and drizzle assembling it afresh each time was the largest CPU cost of an earn in
  * the app's own code.
  */
-export async function appendEntry(ctx: TxCtx, card: Card, program: Program, input: EntryInput): Promise<Appended> {
+export async function appendEntry(ctx: TxCtx, card: Card, program: LedgerProgram, input: EntryInput): Promise<Appended> {
   const appended = await append(ctx, card, program, input, "locked", null);
   if (!appended || appended === "key taken") throw new Error(`appendEntry: card ${card.id} was not updated`);
   return appended;
@@ -144,7 +147,7 @@ export async function appendEntry(ctx: TxCtx, card: Card, program: Program, inpu
  * tier) holds at the write, since each of them changes only with the card row. The program and
  * campaigns are read as under the lock: they are not locked there either.
  */
-export async function appendEntryIfUnchanged(ctx: Ctx, read: Pick<LockedCard, "card" | "seen">, program: Program, input: EntryInput): Promise<Appended | null> {
+export async function appendEntryIfUnchanged(ctx: Ctx, read: Pick<LockedCard, "card" | "seen">, program: LedgerProgram, input: EntryInput): Promise<Appended | null> {
   const appended = await append(ctx, read.card, program, input, { seen: read.seen }, null);
   return appended === "key taken" ? null : appended;
 }
@@ -160,7 +163,7 @@ export async function appendEntryIfUnchanged(ctx: Ctx, read: Pick<LockedCard, "c
  * new read and write, behind every other request in flight: the earn's tail at 32 connections).
  * Null when a re-checked fact no longer holds (nothing written): the caller takes the lock.
  */
-export async function appendEntryWhileEarnable(ctx: Ctx, card: Card, program: Program, input: EntryInput): Promise<Appended | null> {
+export async function appendEntryWhileEarnable(ctx: Ctx, card: Card, program: LedgerProgram, input: EntryInput): Promise<Appended | null> {
   if (input.amount < 0 || card.balance < 0 || !tierStays(program, card, input.earned ? input.amount : 0)) {
     throw new Error("appendEntryWhileEarnable: a credit on a card at or above zero whose tier stays");
   }
@@ -184,7 +187,7 @@ export type KeyClaim = KeyedRequest & { answer: (appended: { entry: NewEntry; ca
  * written; storedAnswer has its answer). A crash cannot leave the key claimed without its entry: both
  * are one statement, one transaction.
  */
-export async function appendKeyedIfUnchanged(ctx: Ctx, read: Pick<LockedCard, "card" | "seen">, program: Program, input: EntryInput, claim: KeyClaim): Promise<Appended | "key taken" | null> {
+export async function appendKeyedIfUnchanged(ctx: Ctx, read: Pick<LockedCard, "card" | "seen">, program: LedgerProgram, input: EntryInput, claim: KeyClaim): Promise<Appended | "key taken" | null> {
   return append(ctx, read.card, program, input, { seen: read.seen }, claim);
 }
 
@@ -201,7 +204,7 @@ type WriteOnto = "locked" | { seen: string } | { earnable: true };
 async function append(
   ctx: Ctx,
   card: Card,
-  program: Program,
+  program: LedgerProgram,
   input: EntryInput,
   onto: WriteOnto,
   keyed: KeyClaim | null,
@@ -311,14 +314,14 @@ async function append(
  * bonus adds to them, so no window holds more) stay below the next. Most cards of a tiered program,
  * most of the time; a card above the first rung may drop as its window moves, so it is always summed.
  */
-function settledTier(program: Program, card: Card, lifetimeEarned: number): boolean {
+function settledTier(program: LedgerProgram, card: Card, lifetimeEarned: number): boolean {
   if (!program.tiers) return false;
   const first = tierFor(program.tiers, 0);
   return card.tier === (first?.name ?? null) && tierFor(program.tiers, lifetimeEarned) === first;
 }
 
 /** Whether crediting `earned` leaves the card's tier as it is, whatever its window holds: no tiers, or settledTier. */
-export function tierStays(program: Program, card: Card, earned: number): boolean {
+export function tierStays(program: LedgerProgram, card: Card, earned: number): boolean {
   return program.tiers === null || settledTier(program, card, card.lifetimeEarned + earned);
 }
 
@@ -326,7 +329,7 @@ export function tierStays(program: Program, card: Card, earned: number): boolean
  * Where a card whose tier is settled (settledTier: on the rung a new card gets, or below every rung
  * when none starts at zero) stops being so: the threshold of the next rung up, null when there is none.
  */
-function tierCeiling(program: Program): number | null {
+function tierCeiling(program: LedgerProgram): number | null {
   if (!program.tiers) return null;
   return nextTier(program.tiers, tierFor(program.tiers, 0)?.threshold ?? 0)?.threshold ?? null;
 }
@@ -339,7 +342,7 @@ type AppendShape = { lots: LotKind; events: boolean; window: boolean; activity: 
  * (see LOT_CHANGES). Expiry closes its own lots beforehand. A credit that only pays back a negative
  * balance opens no lot.
  */
-function lotChange(card: Card, program: Program, input: EntryInput, at: Date): LotValues {
+function lotChange(card: Card, program: LedgerProgram, input: EntryInput, at: Date): LotValues {
   const none: LotValues = { kind: "none", lotId: null, lotRemaining: null, lotExpiresAt: null, debit: null };
   if (input.amount > 0) {
     const remaining = card.balance < 0 ? Math.max(0, card.balance + input.amount) : input.amount;

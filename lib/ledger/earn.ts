@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { ledgerEntries, locations, type Card, type LedgerEntry, type Program, type Voucher } from "../../db/schema";
+import { ledgerEntries, locations, type Card, type LedgerEntry, type Voucher, type LedgerProgram } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import { campaignFactor, chargeCampaignBudget, type RunningCampaign } from "../campaigns/active";
 import { rewardReferralOnFirstEarn } from "../lifecycle/referral";
@@ -218,11 +218,11 @@ async function earnLocked(tx: TxCtx, cardId: string, input: EarnInput): Promise<
  * balance), not a stamp card (a full card turns into a voucher), a balance not below zero (the lot).
  * A keyed earn's answer is made before its write, so it needs the balance as read: it never does.
  */
-function writesWhileEarnable(program: Program, card: Card, campaigns: RunningCampaign[]): boolean {
+function writesWhileEarnable(program: LedgerProgram, card: Card, campaigns: RunningCampaign[]): boolean {
   return program.kind !== "stamps" && program.rules.capPerDay === null && campaigns.length === 0 && card.balance >= 0;
 }
 
-function assertEarnable(card: Card, program: Program) {
+function assertEarnable(card: Card, program: LedgerProgram) {
   if (card.status !== "active") throw new AppError("inactive", "This card is closed.");
   // A fraud flag holds the card (lib/fraud/flags.ts): a column of the row read, so no extra query.
   if (card.heldByFlagId) throw new AppError("card_held", "This card is on hold for review: no points can be added until the owner or an admin releases it.");
@@ -294,7 +294,7 @@ async function assertLocation(tx: Ctx, locationId: string) {
   if (!loc) throw notFound("Location");
 }
 
-async function amountToEarn(tx: Ctx, card: Card, program: Program, timezone: string, campaignMultiplier: number, input: EarnInput) {
+async function amountToEarn(tx: Ctx, card: Card, program: LedgerProgram, timezone: string, campaignMultiplier: number, input: EarnInput) {
   if (input.purchase && input.purchase.currency !== program.currency) {
     throw new AppError("invalid", `This program earns in ${program.currency}, not ${input.purchase.currency}.`, {
       errors: [{ path: "purchase.currency", message: `must be ${program.currency}` }],

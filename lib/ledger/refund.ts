@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { cards, ledgerEntries, type Card, type LedgerEntry, type Program } from "../../db/schema";
+import { cards, ledgerEntries, type Card, type LedgerEntry, type LedgerProgram } from "../../db/schema";
 import { assertCan } from "../auth/permissions";
 import { withTransaction, type Ctx, type TxCtx } from "../context";
 import { AppError, notFound } from "../errors";
@@ -73,7 +73,7 @@ export async function refundPoints(ctx: Ctx, raw: z.input<typeof RefundInput>): 
  * Pays a card's refund debt from what an earn just added, as a `reverse` entry after the earn (its
  * details name the debt). Called by earn on the card it has locked; returns the card as it is after.
  */
-export async function payDebt(tx: TxCtx, card: Card, program: Program, earnEntryId: string): Promise<Card> {
+export async function payDebt(tx: TxCtx, card: Card, program: LedgerProgram, earnEntryId: string): Promise<Card> {
   const pay = Math.min(card.debt, Math.max(0, card.balance));
   if (pay <= 0) return card;
   const result = await appendEntry(tx, card, program, {

@@ -1,6 +1,6 @@
 import { and, eq, gte, gt, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
-import { bonusGrants, cards, customers, lifecycleSettings, referrals, type Card, type Customer, type Program, type Referral } from "../../db/schema";
+import { bonusGrants, cards, customers, lifecycleSettings, referrals, type Card, type Customer, type Referral, type LedgerProgram } from "../../db/schema";
 import { now, type TxCtx } from "../context";
 import { newId } from "../ids";
 import { appendEntry, lockCard } from "../ledger/core";
@@ -62,7 +62,7 @@ export type QualifyingEarn = { entryId: string; purchaseAmount: number | null };
  * unique per card) and records `referral.credited`. A retried or concurrent earn waits for the card's
  * lock, then finds the referral credited and pays nothing.
  */
-export async function rewardReferralOnFirstEarn(tx: TxCtx, card: Card, program: Program, earned: QualifyingEarn, timezone: string): Promise<Card> {
+export async function rewardReferralOnFirstEarn(tx: TxCtx, card: Card, program: LedgerProgram, earned: QualifyingEarn, timezone: string): Promise<Card> {
   if (!card.referredByCardId) return card;
   // The pending referral first: once it is credited or refused, an earn costs this one lookup.
   const [referral] = await tx.db
@@ -119,7 +119,7 @@ export async function rewardReferralOnFirstEarn(tx: TxCtx, card: Card, program: 
 }
 
 /** Pays `points` to `card` once for `key`: the grant row goes in first, so a second attempt writes nothing. */
-async function pay(tx: TxCtx, card: Card, program: Program, key: string, points: number, details: Record<string, unknown>, at: Date): Promise<Card | null> {
+async function pay(tx: TxCtx, card: Card, program: LedgerProgram, key: string, points: number, details: Record<string, unknown>, at: Date): Promise<Card | null> {
   const [grant] = await tx.db
     .insert(bonusGrants)
     .values({ key, cardId: card.id, merchantId: tx.merchantId, entryId: "pending", points, createdAt: at })

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { bonusGrants, lifecycleSettings, type Card, type Program } from "../../db/schema";
+import { bonusGrants, lifecycleSettings, type Card, type LedgerProgram } from "../../db/schema";
 import { now, type TxCtx } from "../context";
 import { appendEntry } from "../ledger/core";
 
@@ -7,7 +7,7 @@ import { appendEntry } from "../ledger/core";
  * The welcome bonus, inside enroll's transaction for a card it has just made: paid once per card
  * (bonus grant `welcome`), when the program's welcome automation is on.
  */
-export async function grantWelcomeBonus(tx: TxCtx, card: Card, program: Program): Promise<Card> {
+export async function grantWelcomeBonus(tx: TxCtx, card: Card, program: LedgerProgram): Promise<Card> {
   const [settings] = await tx.db.select().from(lifecycleSettings).where(eq(lifecycleSettings.programId, program.id));
   if (!settings?.welcomeEnabled || settings.welcomeBonus <= 0) return card;
   const [grant] = await tx.db

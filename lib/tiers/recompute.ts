@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
-import { cards, ledgerEntries, type Card, type Program } from "../../db/schema";
+import { cards, ledgerEntries, type Card, type LedgerProgram } from "../../db/schema";
 import { audit } from "../audit/log";
 import { now, type TxCtx } from "../context";
 import { recordEvents } from "../outbox";
@@ -18,7 +18,7 @@ export async function earnedInWindow(ctx: TxCtx, cardId: string, windowDays: num
 }
 
 /** Puts the card in the tier its recent earning reaches; a change is an event and an audit entry. */
-export async function recomputeTier(ctx: TxCtx, card: Card, program: Program, known?: number | null): Promise<Card> {
+export async function recomputeTier(ctx: TxCtx, card: Card, program: LedgerProgram, known?: number | null): Promise<Card> {
   if (!program.tiers) return card;
   // appendEntry reads the window sum in its own statement; only query when it is not at hand.
   const earned = typeof known === "number" ? known : await earnedInWindow(ctx, card.id, program.tiers.windowDays);
@@ -34,7 +34,7 @@ export async function recomputeTier(ctx: TxCtx, card: Card, program: Program, kn
   return updated!;
 }
 
-export function tierMultiplier(program: Program, tier: string | null): number {
+export function tierMultiplier(program: LedgerProgram, tier: string | null): number {
   return program.tiers?.levels.find((l) => l.name === tier)?.multiplier ?? 1;
 }
 

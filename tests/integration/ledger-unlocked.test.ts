@@ -82,6 +82,19 @@ describe("an earn without a lock (appendEntryIfUnchanged)", () => {
     expect(closed.body.code).toBe("inactive");
     expect((await writtenFor(m, card.id)).entries).toBe(0);
   });
+
+  it("the earn's read leaves out the program's pass design, which may hold its images inline, and earns on such a program as on any", async () => {
+    const m = await makeMerchant();
+    const image = (bytes: number) => `data:image/png;base64,${Buffer.alloc(bytes, 7).toString("base64")}`;
+    const program = await makeProgram(m, { design: { backgroundColor: "#0f3d3e", foregroundColor: "#ffffff", labelColor: "#cde7e0", logoUrl: image(100_000), stripUrl: image(250_000) } });
+    const card = await makeCard(m, program.id);
+    const read = await readCardWithProgram(m.ctx, card.id, { campaignsAt: new Date() });
+    expect(read.program).toMatchObject({ id: program.id, rules: program.rules, expiry: program.expiry });
+    expect(read.program).not.toHaveProperty("design");
+    const earned = await call(earnRoute, { key: m.apiKey, params: { id: card.id }, body: { points: 5 } });
+    expect(earned.status).toBe(201);
+    expect(earned.body.card.balance).toBe(5);
+  });
 });
 
 describe("an everyday earn written while the card still earns as read (appendEntryWhileEarnable)", () => {
