@@ -4,6 +4,7 @@ import { slot } from "../../db/statement";
 import { goalParticipants, goals, rewards, type Goal, type GoalMetric } from "../../db/schema";
 import type { Ctx } from "../context";
 import { CARD_UPDATED } from "../ledger/core";
+import { goalRunsAt } from "./running";
 
 export type GoalContribution = { cardId: string; programId: string; locationId: string | null | undefined; earned: number; purchase: number; at: Date };
 
@@ -25,8 +26,7 @@ export const GOAL_CONTRIBUTION = sql`
            case g.metric when 'visits' then 1 when 'earned' then ${slot("goal_earned")}::int else ${slot("goal_purchase")}::int end,
            ${slot("goal_at")}::timestamptz
     from goals g
-    where g.program_id = ${slot("goal_program_id")} and g.status = 'active'
-      and g.starts_at <= ${slot("goal_at")}::timestamptz and g.ends_at > ${slot("goal_at")}::timestamptz
+    where g.program_id = ${slot("goal_program_id")} and ${goalRunsAt(sql`${slot("goal_at")}::timestamptz`)}
       and (g.location_id is null or g.location_id = ${slot("goal_location_id")})
       and case g.metric when 'visits' then 1 when 'earned' then ${slot("goal_earned")}::int else ${slot("goal_purchase")}::int end > 0
       and ${CARD_UPDATED}
